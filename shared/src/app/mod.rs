@@ -1,0 +1,4 @@
+pub struct ChairApp;
+pub enum Effect {}
+pub enum Event {}
+pub struct ViewModel;

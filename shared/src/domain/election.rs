@@ -1,0 +1,145 @@
+//! The election's configuration for the day, as the device receives it on activation.
+
+use facet::Facet;
+use serde::{Deserialize, Serialize};
+
+use super::{Jurisdiction, Timestamp};
+
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Election {
+    pub id: String,
+    pub name: String,
+    pub jurisdiction: Jurisdiction,
+    /// Opening time of the stations (local 07:30 in the Netherlands).
+    pub opens_at: Timestamp,
+    /// Closing time; no result may be published before it.
+    pub closes_at: Timestamp,
+    /// Offset of local time from UTC on election day, for display.
+    pub utc_offset_minutes: i32,
+    /// The moments at which stations report turnout, chosen by the municipality.
+    pub turnout_moments: Vec<Timestamp>,
+    pub lists: Vec<CandidateList>,
+    pub opening_checklist: Vec<ChecklistItem>,
+}
+
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CandidateList {
+    /// The list's number on the ballot (E.1, E.2, ...).
+    pub number: u32,
+    pub name: String,
+}
+
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub label_nl: String,
+    pub label_en: String,
+}
+
+impl Election {
+    /// The first turnout moment at or after `now` that is not yet reported, if any.
+    #[must_use]
+    pub fn next_turnout_moment(&self, now: Timestamp, reported: &[Timestamp]) -> Option<Timestamp> {
+        self.turnout_moments
+            .iter()
+            .copied()
+            .filter(|m| !reported.contains(m))
+            .find(|m| *m >= now)
+    }
+
+    /// Turnout moments that have passed without a report.
+    #[must_use]
+    pub fn overdue_turnout_moments(
+        &self,
+        now: Timestamp,
+        reported: &[Timestamp],
+    ) -> Vec<Timestamp> {
+        self.turnout_moments
+            .iter()
+            .copied()
+            .filter(|m| *m <= now && !reported.contains(m))
+            .collect()
+    }
+
+    /// The standard opening checklist (ballot box empty and sealed, materials present).
+    #[must_use]
+    pub fn default_checklist() -> Vec<ChecklistItem> {
+        [
+            ("ballot_box_empty", "Stembus is leeg", "Ballot box is empty"),
+            (
+                "ballot_box_sealed",
+                "Stembus is verzegeld",
+                "Ballot box is sealed",
+            ),
+            (
+                "ballots_present",
+                "Stembiljetten zijn aanwezig en geteld",
+                "Ballot papers present and counted",
+            ),
+            (
+                "booths_ready",
+                "Stemhokjes staan klaar, met potloden",
+                "Voting booths ready, with pencils",
+            ),
+            (
+                "register_present",
+                "Proces-verbaal en formulieren aanwezig",
+                "Official report and forms present",
+            ),
+            (
+                "accessible",
+                "Stemlokaal is toegankelijk",
+                "Voting location is accessible",
+            ),
+        ]
+        .into_iter()
+        .map(|(id, nl, en)| ChecklistItem {
+            id: id.to_owned(),
+            label_nl: nl.to_owned(),
+            label_en: en.to_owned(),
+        })
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn election(moments: &[i64]) -> Election {
+        Election {
+            id: "e".into(),
+            name: "e".into(),
+            jurisdiction: Jurisdiction::Netherlands,
+            opens_at: Timestamp(0),
+            closes_at: Timestamp(1000),
+            utc_offset_minutes: 60,
+            turnout_moments: moments.iter().copied().map(Timestamp).collect(),
+            lists: vec![],
+            opening_checklist: Election::default_checklist(),
+        }
+    }
+
+    #[test]
+    fn next_moment_skips_reported_ones() {
+        let e = election(&[100, 200, 300]);
+        assert_eq!(
+            e.next_turnout_moment(Timestamp(50), &[]),
+            Some(Timestamp(100))
+        );
+        assert_eq!(
+            e.next_turnout_moment(Timestamp(150), &[Timestamp(200)]),
+            Some(Timestamp(300))
+        );
+        assert_eq!(e.next_turnout_moment(Timestamp(301), &[]), None);
+    }
+
+    #[test]
+    fn overdue_moments_are_past_and_unreported() {
+        let e = election(&[100, 200, 300]);
+        assert_eq!(
+            e.overdue_turnout_moments(Timestamp(250), &[Timestamp(100)]),
+            vec![Timestamp(200)]
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! The election-day domain: pure data and rules, shared by the chair's app and the server.
+//! Names follow the glossary in DOMAIN.md (English in code).
+
+pub mod election;
+pub mod jurisdiction;
+pub mod report;
+pub mod station;
+pub mod station_day;
+pub mod time;
+
+pub use election::{CandidateList, ChecklistItem, Election};
+pub use jurisdiction::{Jurisdiction, JurisdictionRules};
+pub use report::*;
+pub use station::{Station, VotingLocation};
+pub use station_day::{StationDay, StationPhase, TransitionError};
+pub use time::Timestamp;

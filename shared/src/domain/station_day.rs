@@ -1,0 +1,337 @@
+//! The state of one station through the day, as a state machine whose transitions
+//! return `Result`. The app keeps one for its own station; the server keeps one per
+//! station as materialised current state.
+//!
+//! ```text
+//! Setup --opening--> Open --closing--> Closed --provisional result--> ResultSubmitted
+//!                                                   ^                        |
+//!                                                   +---- corrected result --+
+//! ```
+
+use facet::Facet;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{
+    BallotStockReport, IncidentStatus, PresenceReport, ProvisionalResult, Report, StaffMember,
+    Timestamp, TurnoutMoment,
+};
+
+#[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+#[repr(C)]
+pub enum StationPhase {
+    /// Activated, working through the opening checklist.
+    #[default]
+    Setup,
+    Open,
+    Closed,
+    ResultSubmitted,
+}
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum TransitionError {
+    #[error("the station is already open")]
+    AlreadyOpen,
+    #[error("the station is not open yet")]
+    NotOpen,
+    #[error("the station is already closed")]
+    AlreadyClosed,
+    #[error("the station has not closed yet")]
+    NotClosed,
+    #[error("unknown incident {0}")]
+    UnknownIncident(String),
+    #[error("incident {0} was already reported")]
+    DuplicateIncident(String),
+}
+
+impl TransitionError {
+    /// Stable code, shared with the wire protocol's reject codes.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::AlreadyOpen => "PHASE_ALREADY_OPEN",
+            Self::NotOpen => "PHASE_NOT_OPEN",
+            Self::AlreadyClosed => "PHASE_ALREADY_CLOSED",
+            Self::NotClosed => "PHASE_NOT_CLOSED",
+            Self::UnknownIncident(_) => "INCIDENT_UNKNOWN",
+            Self::DuplicateIncident(_) => "INCIDENT_DUPLICATE",
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IncidentState {
+    pub incident_id: String,
+    pub status: IncidentStatus,
+}
+
+/// Materialised state of one station.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct StationDay {
+    pub phase: StationPhase,
+    pub opened_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub members_present: Vec<StaffMember>,
+    pub ballot_stock: Option<BallotStockReport>,
+    /// The latest cumulative turnout count and when it was recorded.
+    pub latest_turnout: Option<(Timestamp, u32)>,
+    /// The set moments for which turnout was reported.
+    pub reported_moments: Vec<Timestamp>,
+    pub incidents: Vec<IncidentState>,
+    pub result: Option<ProvisionalResult>,
+    pub resupply_requested: u32,
+}
+
+impl StationDay {
+    /// Applies a report made at `at`, or says why it cannot be applied in this phase.
+    /// Validation of the figures themselves is `validation`'s job, done before this.
+    ///
+    /// # Errors
+    /// A `TransitionError` when the report does not fit the station's phase.
+    pub fn apply(&mut self, report: &Report, at: Timestamp) -> Result<(), TransitionError> {
+        match report {
+            Report::Opening(opening) => {
+                match self.phase {
+                    StationPhase::Setup => {}
+                    StationPhase::Open => return Err(TransitionError::AlreadyOpen),
+                    StationPhase::Closed | StationPhase::ResultSubmitted => {
+                        return Err(TransitionError::AlreadyClosed);
+                    }
+                }
+                self.phase = StationPhase::Open;
+                self.opened_at = Some(at);
+                self.members_present.clone_from(&opening.members_present);
+            }
+            Report::Presence(presence) => self.apply_presence(presence),
+            Report::BallotStock(stock) => self.ballot_stock = Some(stock.clone()),
+            Report::ResupplyRequest(request) => {
+                self.resupply_requested = self.resupply_requested.saturating_add(request.quantity);
+            }
+            Report::Turnout(turnout) => {
+                if self.phase == StationPhase::Setup {
+                    return Err(TransitionError::NotOpen);
+                }
+                self.latest_turnout = Some((at, turnout.count));
+                if let TurnoutMoment::Scheduled(moment) = turnout.moment
+                    && !self.reported_moments.contains(&moment)
+                {
+                    self.reported_moments.push(moment);
+                }
+            }
+            Report::Incident(incident) => {
+                if self.incident(&incident.incident_id).is_some() {
+                    return Err(TransitionError::DuplicateIncident(
+                        incident.incident_id.clone(),
+                    ));
+                }
+                self.incidents.push(IncidentState {
+                    incident_id: incident.incident_id.clone(),
+                    status: IncidentStatus::New,
+                });
+            }
+            Report::IncidentMessage(message) => {
+                if self.incident(&message.incident_id).is_none() {
+                    return Err(TransitionError::UnknownIncident(
+                        message.incident_id.clone(),
+                    ));
+                }
+            }
+            Report::Closing(_) => {
+                match self.phase {
+                    StationPhase::Open => {}
+                    StationPhase::Setup => return Err(TransitionError::NotOpen),
+                    StationPhase::Closed | StationPhase::ResultSubmitted => {
+                        return Err(TransitionError::AlreadyClosed);
+                    }
+                }
+                self.phase = StationPhase::Closed;
+                self.closed_at = Some(at);
+            }
+            Report::ProvisionalResult(result) => {
+                match self.phase {
+                    StationPhase::Closed | StationPhase::ResultSubmitted => {}
+                    StationPhase::Setup | StationPhase::Open => {
+                        return Err(TransitionError::NotClosed);
+                    }
+                }
+                self.phase = StationPhase::ResultSubmitted;
+                self.result = Some(result.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that `report` could be applied now, without changing anything.
+    ///
+    /// # Errors
+    /// The `TransitionError` that `apply` would return.
+    pub fn check(&self, report: &Report, at: Timestamp) -> Result<(), TransitionError> {
+        self.clone().apply(report, at)
+    }
+
+    #[must_use]
+    pub fn incident(&self, incident_id: &str) -> Option<&IncidentState> {
+        self.incidents.iter().find(|i| i.incident_id == incident_id)
+    }
+
+    /// Records a status change from the control room.
+    pub fn set_incident_status(&mut self, incident_id: &str, status: IncidentStatus) {
+        if let Some(incident) = self
+            .incidents
+            .iter_mut()
+            .find(|i| i.incident_id == incident_id)
+        {
+            incident.status = status;
+        }
+    }
+
+    #[must_use]
+    pub fn latest_turnout_count(&self) -> Option<u32> {
+        self.latest_turnout.map(|(_, count)| count)
+    }
+
+    fn apply_presence(&mut self, presence: &PresenceReport) {
+        match presence {
+            PresenceReport::Arrived(member) => {
+                if !self.members_present.iter().any(|m| m.name == member.name) {
+                    self.members_present.push(member.clone());
+                }
+            }
+            PresenceReport::Departed { name } => self.members_present.retain(|m| &m.name != name),
+            PresenceReport::ShiftChange { leaving, arriving } => {
+                self.members_present.retain(|m| !leaving.contains(&m.name));
+                for member in arriving {
+                    if !self.members_present.iter().any(|m| m.name == member.name) {
+                        self.members_present.push(member.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        ClosingReport, IncidentCategory, IncidentMessage, IncidentReport, IncidentSeverity,
+        OpeningReport, StaffRole, TurnoutReport,
+    };
+
+    fn member(name: &str) -> StaffMember {
+        StaffMember {
+            name: name.into(),
+            role: StaffRole::Member,
+        }
+    }
+
+    fn opening() -> Report {
+        Report::Opening(OpeningReport {
+            checklist_done: vec![],
+            members_present: vec![member("a"), member("b"), member("c")],
+        })
+    }
+
+    fn closing() -> Report {
+        Report::Closing(ClosingReport {
+            voters_in_queue_at_close: 0,
+        })
+    }
+
+    #[test]
+    fn walks_through_the_day() {
+        let mut day = StationDay::default();
+        day.apply(&opening(), Timestamp(1)).unwrap();
+        assert_eq!(day.phase, StationPhase::Open);
+        assert_eq!(day.opened_at, Some(Timestamp(1)));
+        day.apply(&closing(), Timestamp(2)).unwrap();
+        assert_eq!(day.phase, StationPhase::Closed);
+        day.apply(
+            &Report::ProvisionalResult(ProvisionalResult::default()),
+            Timestamp(3),
+        )
+        .unwrap();
+        assert_eq!(day.phase, StationPhase::ResultSubmitted);
+    }
+
+    #[test]
+    fn refuses_out_of_order_transitions() {
+        let mut day = StationDay::default();
+        assert_eq!(
+            day.apply(&closing(), Timestamp(1)),
+            Err(TransitionError::NotOpen)
+        );
+        assert_eq!(
+            day.apply(
+                &Report::ProvisionalResult(ProvisionalResult::default()),
+                Timestamp(1)
+            ),
+            Err(TransitionError::NotClosed)
+        );
+        let turnout = Report::Turnout(TurnoutReport {
+            count: 1,
+            moment: TurnoutMoment::AdHoc,
+            correction_reason: None,
+        });
+        assert_eq!(
+            day.apply(&turnout, Timestamp(1)),
+            Err(TransitionError::NotOpen)
+        );
+        day.apply(&opening(), Timestamp(1)).unwrap();
+        assert_eq!(
+            day.apply(&opening(), Timestamp(2)),
+            Err(TransitionError::AlreadyOpen)
+        );
+        assert_eq!(
+            day.phase,
+            StationPhase::Open,
+            "a refused report changes nothing"
+        );
+    }
+
+    #[test]
+    fn shift_change_replaces_members() {
+        let mut day = StationDay::default();
+        day.apply(&opening(), Timestamp(1)).unwrap();
+        day.apply(
+            &Report::Presence(PresenceReport::ShiftChange {
+                leaving: vec!["a".into(), "b".into()],
+                arriving: vec![member("d"), member("e")],
+            }),
+            Timestamp(2),
+        )
+        .unwrap();
+        let names: Vec<_> = day
+            .members_present
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(names, ["c", "d", "e"]);
+    }
+
+    #[test]
+    fn incident_messages_need_a_known_incident() {
+        let mut day = StationDay::default();
+        let message = Report::IncidentMessage(IncidentMessage {
+            incident_id: "x".into(),
+            text: "hello".into(),
+        });
+        assert_eq!(
+            day.apply(&message, Timestamp(1)),
+            Err(TransitionError::UnknownIncident("x".into()))
+        );
+        let incident = Report::Incident(IncidentReport {
+            incident_id: "x".into(),
+            category: IncidentCategory::Equipment,
+            severity: IncidentSeverity::Low,
+            text: "printer".into(),
+        });
+        day.apply(&incident, Timestamp(1)).unwrap();
+        day.apply(&message, Timestamp(2)).unwrap();
+        assert_eq!(
+            day.apply(&incident, Timestamp(3)),
+            Err(TransitionError::DuplicateIncident("x".into()))
+        );
+    }
+}

@@ -1,0 +1,105 @@
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Operation;
+use crate::domain::{Election, IncidentStatus, Station, StationDay, Timestamp};
+
+/// From a station's device to the server.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Exchange a one-time activation code for a device token.
+    Activate {
+        activation_code: String,
+        device_id: Uuid,
+    },
+    /// Start (or resume) a session. The device then re-sends every operation it has
+    /// not seen acknowledged, in order, after `Welcome`.
+    Hello {
+        device_token: String,
+        device_id: Uuid,
+        last_acked_seq: u64,
+    },
+    Operation(Operation),
+    Heartbeat {
+        sent_at: Timestamp,
+    },
+}
+
+/// From the server to a station's device.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    Activated {
+        device_token: String,
+        election: Election,
+        station: Station,
+    },
+    /// Session accepted. `last_processed_seq` is the highest device sequence number the
+    /// server has acknowledged or rejected; `day` is the station's state on the server.
+    Welcome {
+        last_processed_seq: u64,
+        server_time: Timestamp,
+        election: Election,
+        station: Station,
+        day: StationDay,
+    },
+    /// Durably committed (`event_seq` is its place in the election's event log).
+    Ack {
+        operation_id: Uuid,
+        device_seq: u64,
+        event_seq: u64,
+    },
+    /// Refused for good; the device shows why and does not send it again.
+    Reject {
+        operation_id: Uuid,
+        device_seq: u64,
+        code: String,
+        message: String,
+    },
+    Message(StationMessage),
+    IncidentStatus {
+        incident_id: String,
+        status: IncidentStatus,
+    },
+    Configuration {
+        election: Election,
+        station: Station,
+    },
+    Heartbeat {
+        server_time: Timestamp,
+    },
+    /// The session itself failed (bad token, bad frame). The device shows `message`.
+    Error {
+        code: RejectCode,
+        message: String,
+    },
+}
+
+/// A message from the control room to one, some or all stations.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct StationMessage {
+    pub message_id: String,
+    /// Present when the message is about one of the station's incidents.
+    pub incident_id: Option<String>,
+    pub from: String,
+    pub text: String,
+    pub sent_at: Timestamp,
+}
+
+/// Why the server refused a session or a frame.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    MalformedFrame,
+    UnsupportedVersion,
+    FrameTooLarge,
+    InvalidToken,
+    ExpiredToken,
+    RevokedToken,
+    InvalidActivationCode,
+    TooManyAttempts,
+    WrongStation,
+    NotAuthenticated,
+    Overloaded,
+}

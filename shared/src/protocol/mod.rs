@@ -1,0 +1,18 @@
+//! The versioned JSON wire protocol between a station's device and the server.
+//!
+//! Every frame is one JSON object with `"v"` (the protocol version) and `"type"`.
+//! Decoding checks the size first, then the JSON, then the version, then the message,
+//! and names what was wrong as a typed `DecodeError`.
+
+mod codec;
+mod messages;
+mod operation;
+
+pub use codec::{DecodeError, decode_client, decode_server, encode};
+pub use messages::{ClientMessage, RejectCode, ServerMessage, StationMessage};
+pub use operation::{Operation, operation_id};
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Largest frame either side accepts. A provisional result with 100 lists is about 5 KiB.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;

@@ -1,0 +1,105 @@
+//! Ballot stock and resupply, and the projection of when the stock runs out.
+
+use super::{Issue, Rule, out_of_range, text_issues};
+use crate::domain::{BallotStockReport, ResupplyRequest, Timestamp};
+
+pub(super) fn validate_stock(report: &BallotStockReport) -> Vec<Issue> {
+    let mut issues: Vec<Issue> = [
+        (report.received, "received"),
+        (report.remaining, "remaining"),
+    ]
+    .into_iter()
+    .filter_map(|(v, f)| out_of_range(v, f))
+    .collect();
+    if report.remaining > report.received {
+        issues.push(Issue::new(
+            Rule::StockRemainingAboveReceived,
+            ["received", "remaining"],
+        ));
+    }
+    issues
+}
+
+pub(super) fn validate_resupply(request: &ResupplyRequest) -> Vec<Issue> {
+    let mut issues: Vec<Issue> = out_of_range(request.quantity, "quantity")
+        .into_iter()
+        .collect();
+    if request.quantity == 0 {
+        issues.push(Issue::new(Rule::ResupplyQuantityZero, ["quantity"]));
+    }
+    issues.extend(text_issues(&request.note, "note", false));
+    issues
+}
+
+/// When the remaining ballots run out at the station's current rate, if that is
+/// before closing. The rate is turnout since opening: `voters_since_open` voters in
+/// the time from `opened_at` to `now`. Ballots are issued one per voter.
+#[must_use]
+pub fn projected_run_out(
+    remaining: u32,
+    voters_since_open: u32,
+    opened_at: Timestamp,
+    now: Timestamp,
+    closes_at: Timestamp,
+) -> Option<Timestamp> {
+    let elapsed_ms = now.millis() - opened_at.millis();
+    if voters_since_open == 0 || elapsed_ms <= 0 || now >= closes_at {
+        return None;
+    }
+    let ms_per_voter = elapsed_ms as f64 / f64::from(voters_since_open);
+    let run_out = now.millis() + (f64::from(remaining) * ms_per_voter) as i64;
+    (run_out < closes_at.millis()).then_some(Timestamp(run_out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Urgency;
+
+    #[test]
+    fn stock_boundaries() {
+        let codes = |received, remaining| -> Vec<&str> {
+            validate_stock(&BallotStockReport {
+                received,
+                remaining,
+            })
+            .iter()
+            .map(Issue::code)
+            .collect()
+        };
+        assert_eq!(codes(1_000, 1_000), Vec::<&str>::new());
+        assert_eq!(codes(1_000, 0), Vec::<&str>::new());
+        assert_eq!(codes(1_000, 1_001), ["STOCK_E01_REMAINING_ABOVE_RECEIVED"]);
+        assert_eq!(codes(100_001, 0), ["INPUT_E01_OUT_OF_RANGE"]);
+    }
+
+    #[test]
+    fn resupply_needs_a_quantity() {
+        let req = |quantity| ResupplyRequest {
+            quantity,
+            urgency: Urgency::High,
+            note: String::new(),
+        };
+        assert!(validate_resupply(&req(1)).is_empty());
+        assert_eq!(
+            validate_resupply(&req(0))[0].code(),
+            "STOCK_E02_RESUPPLY_ZERO"
+        );
+    }
+
+    #[test]
+    fn projects_run_out_before_closing() {
+        let hour = 3_600_000;
+        let open = Timestamp(0);
+        let now = Timestamp(2 * hour);
+        let close = Timestamp(13 * hour);
+        // 200 voters in 2 hours: 100 an hour; 300 left last 3 hours, until 05:00.
+        assert_eq!(
+            projected_run_out(300, 200, open, now, close),
+            Some(Timestamp(5 * hour))
+        );
+        // 1,200 left lasts 12 hours: past closing.
+        assert_eq!(projected_run_out(1_200, 200, open, now, close), None);
+        assert_eq!(projected_run_out(300, 0, open, now, close), None);
+    }
+}

@@ -1,0 +1,131 @@
+//! Validation of every report, with a stable code, a severity and the field paths per
+//! rule. The same functions run on the device (instant feedback, offline) and on the
+//! server (authoritative). Errors block a submission; warnings need the chair's
+//! explicit confirmation (their codes listed in the operation's `confirmed_warnings`).
+
+mod ballot_stock;
+mod closing;
+mod incident;
+mod issue;
+mod messages;
+mod opening;
+mod presence;
+mod result;
+mod rule;
+mod turnout;
+
+pub use ballot_stock::projected_run_out;
+pub use issue::{Issue, Outcome, Severity};
+pub use messages::{Language, message};
+pub use rule::Rule;
+
+use crate::domain::{Election, Report, Station, StationDay, Timestamp};
+
+/// Largest figure a station can report for any count. Far above any real station
+/// (about 1,440 voters on average), low enough that sums cannot overflow.
+pub const MAX_COUNT: u32 = 100_000;
+/// Longest free text (incident text, messages, explanations), in characters.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+
+/// Everything a rule may look at besides the report itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub election: &'a Election,
+    pub station: &'a Station,
+    /// The station's state before this report.
+    pub day: &'a StationDay,
+    /// When the report is made.
+    pub now: Timestamp,
+}
+
+/// Validates one report. The phase of the day is checked separately by
+/// `StationDay::check`.
+#[must_use]
+pub fn validate(report: &Report, ctx: &Context<'_>) -> Outcome {
+    let issues = match report {
+        Report::Opening(r) => opening::validate(r, ctx),
+        Report::Presence(r) => presence::validate(r),
+        Report::BallotStock(r) => ballot_stock::validate_stock(r),
+        Report::ResupplyRequest(r) => ballot_stock::validate_resupply(r),
+        Report::Turnout(r) => turnout::validate(r, ctx),
+        Report::Incident(r) => incident::validate_report(r),
+        Report::IncidentMessage(r) => incident::validate_message(r),
+        Report::ProvisionalResult(r) => result::validate(r, ctx),
+        Report::Closing(r) => closing::validate(r, ctx),
+    };
+    Outcome { issues }
+}
+
+/// An issue for a figure above `MAX_COUNT`, if it is.
+pub(crate) fn out_of_range(value: u32, field: &str) -> Option<Issue> {
+    (value > MAX_COUNT).then(|| Issue::new(Rule::CountOutOfRange, [field]))
+}
+
+pub(crate) fn text_issues(text: &str, field: &str, required: bool) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    if required && text.trim().is_empty() {
+        issues.push(Issue::new(Rule::TextMissing, [field]));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        issues.push(Issue::new(Rule::TextTooLong, [field]));
+    }
+    issues
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::domain::{
+        CandidateList, Election, Jurisdiction, Station, StationDay, Timestamp, VotingLocation,
+    };
+
+    /// 2026-03-18, polls 07:30-21:00 local (06:30-20:00 UTC).
+    pub const OPENS: i64 = 1_773_815_400_000;
+    pub const CLOSES: i64 = OPENS + 810 * 60_000;
+
+    pub fn election(jurisdiction: Jurisdiction, lists: u32) -> Election {
+        Election {
+            id: "GR2026".into(),
+            name: "Gemeenteraad 2026".into(),
+            jurisdiction,
+            opens_at: Timestamp(OPENS),
+            closes_at: Timestamp(CLOSES),
+            utc_offset_minutes: 60,
+            turnout_moments: vec![
+                Timestamp(OPENS + 150 * 60_000),
+                Timestamp(OPENS + 330 * 60_000),
+            ],
+            lists: (1..=lists)
+                .map(|number| CandidateList {
+                    number,
+                    name: format!("Lijst {number}"),
+                })
+                .collect(),
+            opening_checklist: Election::default_checklist(),
+        }
+    }
+
+    pub fn station(expected_voters: u32) -> Station {
+        Station {
+            id: "GM0599-12".into(),
+            municipality_code: "GM0599".into(),
+            number: 12,
+            name: "Stembureau 12".into(),
+            location: VotingLocation {
+                name: "Wijkgebouw".into(),
+                address: "Straat 1".into(),
+                postcode: "3011AA".into(),
+                city: "Rotterdam".into(),
+                latitude: None,
+                longitude: None,
+            },
+            district: Some("Centrum".into()),
+            subarea: None,
+            expected_voters,
+            may_open_early: false,
+        }
+    }
+
+    pub fn day() -> StationDay {
+        StationDay::default()
+    }
+}
