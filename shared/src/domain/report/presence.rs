@@ -1,7 +1,7 @@
 use facet::Facet;
 use serde::{Deserialize, Serialize};
 
-#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum StaffRole {

@@ -1,0 +1,300 @@
+//! The chair's taps: drafts edited in place, and reports submitted through one
+//! pipeline: show the tap was received, read the clock, validate with the shared
+//! rules, ask for confirmation of warnings, then record the operation.
+
+use crux_core::{Command, render::render};
+
+use super::{
+    Effect, Event, Internal, Model, Screen,
+    effects::clock,
+    effects::storage,
+    model::{Notice, PendingConfirmation},
+    persist,
+};
+use crate::domain::{
+    BallotStockReport, ClosingReport, IncidentMessage, IncidentReport, OpeningReport,
+    PresenceReport, Report, ResupplyRequest, StaffMember, Timestamp, TurnoutReport,
+};
+use crate::protocol::{Operation, operation_id};
+use crate::validation::{self, Context, Issue, message};
+
+pub(super) fn handle(event: Event, model: &mut Model) -> Command<Effect, Event> {
+    let report = match event {
+        Event::ToggleChecklistItem { item_id } => {
+            let done = &mut model.local.checklist_done;
+            if let Some(at) = done.iter().position(|i| *i == item_id) {
+                done.remove(at);
+            } else {
+                done.push(item_id);
+            }
+            return draft_changed(model);
+        }
+        Event::AddMember { name, role } => {
+            let name = name.trim().to_owned();
+            if !name.is_empty() && !model.local.members_draft.iter().any(|m| m.name == name) {
+                model.local.members_draft.push(StaffMember { name, role });
+            }
+            return draft_changed(model);
+        }
+        Event::RemoveMember { name } => {
+            model.local.members_draft.retain(|m| m.name != name);
+            return draft_changed(model);
+        }
+        Event::EditResult(result) => {
+            model.local.result_draft = result;
+            model.result_issues = live_result_issues(model);
+            return draft_changed(model);
+        }
+        Event::OpenStation => Report::Opening(OpeningReport {
+            checklist_done: model.local.checklist_done.clone(),
+            members_present: model.local.members_draft.clone(),
+        }),
+        Event::MemberArrived { name, role } => {
+            Report::Presence(PresenceReport::Arrived(StaffMember {
+                name: name.trim().to_owned(),
+                role,
+            }))
+        }
+        Event::MemberDeparted { name } => Report::Presence(PresenceReport::Departed { name }),
+        Event::ShiftChange { leaving, arriving } => {
+            Report::Presence(PresenceReport::ShiftChange { leaving, arriving })
+        }
+        Event::ReportBallotStock {
+            received,
+            remaining,
+        } => Report::BallotStock(BallotStockReport {
+            received,
+            remaining,
+        }),
+        Event::RequestResupply {
+            quantity,
+            urgency,
+            note,
+        } => Report::ResupplyRequest(ResupplyRequest {
+            quantity,
+            urgency,
+            note,
+        }),
+        Event::ReportTurnout {
+            count,
+            moment,
+            correction_reason,
+        } => Report::Turnout(TurnoutReport {
+            count,
+            moment,
+            correction_reason,
+        }),
+        Event::ReportIncident {
+            category,
+            severity,
+            text,
+        } => Report::Incident(IncidentReport {
+            // The id is the operation's, given when it is recorded.
+            incident_id: String::new(),
+            category,
+            severity,
+            text,
+        }),
+        Event::SendIncidentMessage { incident_id, text } => {
+            Report::IncidentMessage(IncidentMessage { incident_id, text })
+        }
+        Event::CloseStation {
+            voters_in_queue_at_close,
+        } => Report::Closing(ClosingReport {
+            voters_in_queue_at_close,
+        }),
+        Event::SubmitResult => Report::ProvisionalResult(model.local.result_draft.clone()),
+        Event::ConfirmWarnings => {
+            let Some(pending) = model.pending_confirmation.take() else {
+                return render();
+            };
+            let confirmed = pending
+                .warnings
+                .iter()
+                .map(|w| w.code().to_owned())
+                .collect();
+            return begin(model, pending.report, confirmed);
+        }
+        Event::CancelConfirmation => {
+            model.pending_confirmation = None;
+            return render();
+        }
+        _ => return Command::done(),
+    };
+    begin(model, report, Vec::new())
+}
+
+fn draft_changed(model: &mut Model) -> Command<Effect, Event> {
+    Command::all([persist::day(model), render()])
+}
+
+/// Shows at once that the tap was received, then reads the clock.
+fn begin(model: &mut Model, report: Report, confirmed: Vec<String>) -> Command<Effect, Event> {
+    if model.device.is_none() {
+        model.notice = Some(Notice {
+            is_error: true,
+            text: not_activated(model),
+        });
+        return render();
+    }
+    model.busy += 1;
+    model.issues.clear();
+    Command::all([
+        render(),
+        clock::now(move |now| {
+            Event::Internal(Internal::Submit {
+                report,
+                confirmed,
+                now,
+            })
+        }),
+    ])
+}
+
+/// Validates the report at `now` and, if it may go, records it as an operation.
+pub(super) fn submit(
+    model: &mut Model,
+    mut report: Report,
+    confirmed: Vec<String>,
+    now: Option<Timestamp>,
+) -> Command<Effect, Event> {
+    model.busy = model.busy.saturating_sub(1);
+    let Some(device) = model.device.as_ref() else {
+        return render();
+    };
+    let Some(device_id) = model.device_id else {
+        return render();
+    };
+    let now = now.or(model.now).unwrap_or_default();
+    model.now = Some(now);
+    let seq = model.local.next_seq;
+    let id = operation_id(&device_id, seq, now);
+    if let Report::Incident(incident) = &mut report
+        && incident.incident_id.is_empty()
+    {
+        incident.incident_id = id.to_string();
+    }
+
+    let day = model.projected_day();
+    let ctx = Context {
+        election: &device.election,
+        station: &device.station,
+        day: &day,
+        now,
+    };
+    let outcome = validation::validate(&report, &ctx);
+    let language = model.local.language;
+    if let Err(phase) = day.check(&report, now) {
+        model.notice = Some(Notice {
+            is_error: true,
+            text: phase_message(&phase, language),
+        });
+        model.issues = outcome.issues;
+        return render();
+    }
+    if outcome.has_errors() {
+        let first = outcome
+            .errors()
+            .next()
+            .map(|i| message(i.rule, language))
+            .unwrap_or_default();
+        model.notice = Some(Notice {
+            is_error: true,
+            text: first.to_owned(),
+        });
+        model.issues = outcome.issues;
+        return render();
+    }
+    let unconfirmed: Vec<Issue> = outcome.unconfirmed_warnings(&confirmed).cloned().collect();
+    if !unconfirmed.is_empty() {
+        model.pending_confirmation = Some(PendingConfirmation {
+            report,
+            warnings: unconfirmed,
+        });
+        return render();
+    }
+
+    let station_id = device.station.id.clone();
+    model.local.next_seq += 1;
+    let operation = Operation {
+        id,
+        device_seq: seq,
+        station_id,
+        recorded_at: now,
+        report,
+        confirmed_warnings: confirmed,
+    };
+    after_recorded(model, &operation);
+    let bytes = storage::encode(&operation);
+    model.outbox.insert_saving(operation);
+    Command::all([
+        storage::write(storage::outbox_key(seq), bytes, move |result| {
+            Event::Internal(Internal::OperationStored { seq, result })
+        }),
+        render(),
+    ])
+}
+
+/// What the app does for the chair once a report is made: clear its draft, go on.
+fn after_recorded(model: &mut Model, operation: &Operation) {
+    model.notice = None;
+    model.issues.clear();
+    match &operation.report {
+        Report::Opening(_) => model.screen = Screen::Day,
+        Report::Closing(_) => model.screen = Screen::Result,
+        Report::ProvisionalResult(_) => model.screen = Screen::Sync,
+        _ => {}
+    }
+}
+
+/// The result's issues as the chair types, against the current state.
+pub(super) fn live_result_issues(model: &Model) -> Vec<Issue> {
+    let Some(device) = model.device.as_ref() else {
+        return Vec::new();
+    };
+    let ctx = Context {
+        election: &device.election,
+        station: &device.station,
+        day: &model.local.day,
+        now: model.now.unwrap_or_default(),
+    };
+    validation::validate(
+        &Report::ProvisionalResult(model.local.result_draft.clone()),
+        &ctx,
+    )
+    .issues
+}
+
+fn not_activated(model: &Model) -> String {
+    match model.local.language {
+        crate::validation::Language::Dutch => {
+            "Activeer eerst dit apparaat met de code van de gemeente.".into()
+        }
+        crate::validation::Language::English => {
+            "Activate this device with the municipality's code first.".into()
+        }
+    }
+}
+
+pub(super) fn phase_message(
+    error: &crate::domain::TransitionError,
+    language: crate::validation::Language,
+) -> String {
+    use crate::domain::TransitionError as T;
+    use crate::validation::Language::{Dutch, English};
+    let text = match (error, language) {
+        (T::AlreadyOpen, Dutch) => "Het stembureau is al geopend.",
+        (T::AlreadyOpen, English) => "The station is already open.",
+        (T::NotOpen, Dutch) => "Het stembureau is nog niet geopend.",
+        (T::NotOpen, English) => "The station is not open yet.",
+        (T::AlreadyClosed, Dutch) => "Het stembureau is al gesloten.",
+        (T::AlreadyClosed, English) => "The station is already closed.",
+        (T::NotClosed, Dutch) => "Sluit eerst het stembureau.",
+        (T::NotClosed, English) => "Close the station first.",
+        (T::UnknownIncident(_), Dutch) => "Deze melding is onbekend.",
+        (T::UnknownIncident(_), English) => "This incident is unknown.",
+        (T::DuplicateIncident(_), Dutch) => "Deze melding is al gedaan.",
+        (T::DuplicateIncident(_), English) => "This incident was already reported.",
+    };
+    text.to_owned()
+}

@@ -1,0 +1,397 @@
+//! The app's state. `Model` lives in memory; `DeviceRecord` and `LocalState` are what
+//! it keeps in storage, so that the whole state survives the app being killed.
+
+use facet::Facet;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::sync::{Backoff, Entry, OperationState, Outbox};
+use crate::domain::{
+    Election, IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, Report,
+    StaffMember, Station, StationDay, Timestamp, TurnoutMoment,
+};
+use crate::protocol::{Operation, StationMessage};
+use crate::validation::{Issue, Language};
+
+/// The screens of the chair's app.
+#[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub enum Screen {
+    #[default]
+    Activation,
+    Opening,
+    Day,
+    Turnout,
+    BallotStock,
+    Staff,
+    Incidents,
+    Result,
+    Closing,
+    Sync,
+}
+
+/// Stored under `device`: who this device is and for which station.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct DeviceRecord {
+    pub device_id: Uuid,
+    pub server_url: String,
+    pub device_token: String,
+    pub election: Election,
+    pub station: Station,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TurnoutEntry {
+    pub seq: u64,
+    pub recorded_at: Timestamp,
+    pub count: u32,
+    pub moment: TurnoutMoment,
+    pub correction_reason: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ThreadMessage {
+    /// True when the station wrote it; false for the control room.
+    pub from_station: bool,
+    pub from: String,
+    pub text: String,
+    pub at: Timestamp,
+    /// The station's operation carrying it, or the control room's message id.
+    pub seq: Option<u64>,
+    pub message_id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IncidentThread {
+    pub incident_id: String,
+    pub seq: u64,
+    pub category: IncidentCategory,
+    pub severity: IncidentSeverity,
+    pub text: String,
+    pub reported_at: Timestamp,
+    pub status: IncidentStatus,
+    pub messages: Vec<ThreadMessage>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RejectedOperation {
+    pub seq: u64,
+    pub kind: String,
+    pub recorded_at: Timestamp,
+    pub reason: String,
+}
+
+/// Stored under `day`: the station's local state and the sync bookkeeping.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LocalState {
+    pub language: Language,
+    /// The sequence number the next operation gets.
+    pub next_seq: u64,
+    /// The highest sequence number applied to `day`.
+    pub applied_through: u64,
+    /// The station as the server has confirmed it.
+    pub confirmed_day: StationDay,
+    /// The station including the chair's reports not yet confirmed.
+    pub day: StationDay,
+    pub turnout_log: Vec<TurnoutEntry>,
+    pub incidents: Vec<IncidentThread>,
+    /// Messages from the control room not about an incident.
+    pub messages: Vec<StationMessage>,
+    pub rejected: Vec<RejectedOperation>,
+    pub confirmed_total: u64,
+    pub rejected_total: u64,
+    // Drafts, kept so that nothing typed is lost when the app is killed.
+    pub checklist_done: Vec<String>,
+    pub members_draft: Vec<StaffMember>,
+    pub result_draft: ProvisionalResult,
+}
+
+impl Default for LocalState {
+    fn default() -> Self {
+        Self {
+            language: Language::Dutch,
+            next_seq: 1,
+            applied_through: 0,
+            confirmed_day: StationDay::default(),
+            day: StationDay::default(),
+            turnout_log: Vec::new(),
+            incidents: Vec::new(),
+            messages: Vec::new(),
+            rejected: Vec::new(),
+            confirmed_total: 0,
+            rejected_total: 0,
+            checklist_done: Vec::new(),
+            members_draft: Vec::new(),
+            result_draft: ProvisionalResult::default(),
+        }
+    }
+}
+
+/// How many turnout reports and messages the device keeps showing.
+pub const LOG_LIMIT: usize = 100;
+
+impl LocalState {
+    /// Applies a stored operation to the local state (optimistically, before the
+    /// server confirms it).
+    pub fn apply(&mut self, op: &Operation) {
+        // The phase was checked before the operation was made; if it no longer fits
+        // (an earlier one was rejected), the server will say so and we rebuild.
+        let _ = self.day.apply(&op.report, op.recorded_at);
+        self.applied_through = self.applied_through.max(op.device_seq);
+        match &op.report {
+            Report::Turnout(t) => {
+                push_bounded(
+                    &mut self.turnout_log,
+                    TurnoutEntry {
+                        seq: op.device_seq,
+                        recorded_at: op.recorded_at,
+                        count: t.count,
+                        moment: t.moment,
+                        correction_reason: t.correction_reason.clone(),
+                    },
+                );
+            }
+            Report::Incident(i) => {
+                if !self
+                    .incidents
+                    .iter()
+                    .any(|t| t.incident_id == i.incident_id)
+                {
+                    self.incidents.push(IncidentThread {
+                        incident_id: i.incident_id.clone(),
+                        seq: op.device_seq,
+                        category: i.category,
+                        severity: i.severity,
+                        text: i.text.clone(),
+                        reported_at: op.recorded_at,
+                        status: IncidentStatus::New,
+                        messages: Vec::new(),
+                    });
+                }
+            }
+            Report::IncidentMessage(m) => {
+                if let Some(thread) = self
+                    .incidents
+                    .iter_mut()
+                    .find(|t| t.incident_id == m.incident_id)
+                {
+                    thread.messages.push(ThreadMessage {
+                        from_station: true,
+                        from: String::new(),
+                        text: m.text.clone(),
+                        at: op.recorded_at,
+                        seq: Some(op.device_seq),
+                        message_id: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The server confirmed `op`: it becomes part of the confirmed state.
+    pub fn confirm(&mut self, op: &Operation) {
+        let _ = self.confirmed_day.apply(&op.report, op.recorded_at);
+        self.confirmed_total += 1;
+    }
+
+    /// The server refused `op`: the local state is rebuilt from the confirmed state
+    /// and the operations still unconfirmed, and the refusal is kept to show.
+    pub fn reject(&mut self, op: &Operation, reason: String, unconfirmed: &[&Operation]) {
+        self.rejected_total += 1;
+        self.rejected.push(RejectedOperation {
+            seq: op.device_seq,
+            kind: op.report.kind().to_owned(),
+            recorded_at: op.recorded_at,
+            reason,
+        });
+        let seq = op.device_seq;
+        self.turnout_log.retain(|t| t.seq != seq);
+        self.incidents.retain(|t| t.seq != seq);
+        for thread in &mut self.incidents {
+            thread.messages.retain(|m| m.seq != Some(seq));
+        }
+        let statuses: Vec<(String, IncidentStatus)> = self
+            .day
+            .incidents
+            .iter()
+            .map(|i| (i.incident_id.clone(), i.status))
+            .collect();
+        self.day = self.confirmed_day.clone();
+        for other in unconfirmed {
+            if other.device_seq <= self.applied_through {
+                let _ = self.day.apply(&other.report, other.recorded_at);
+            }
+        }
+        for (id, status) in statuses {
+            self.day.set_incident_status(&id, status);
+        }
+    }
+
+    /// The control room changed an incident's status.
+    pub fn set_incident_status(&mut self, incident_id: &str, status: IncidentStatus) {
+        self.day.set_incident_status(incident_id, status);
+        self.confirmed_day.set_incident_status(incident_id, status);
+        if let Some(thread) = self
+            .incidents
+            .iter_mut()
+            .find(|t| t.incident_id == incident_id)
+        {
+            thread.status = status;
+        }
+    }
+
+    /// A message from the control room; false if it was already here.
+    pub fn receive_message(&mut self, message: StationMessage) -> bool {
+        let id = Some(message.message_id.clone());
+        let seen = self
+            .messages
+            .iter()
+            .any(|m| m.message_id == message.message_id)
+            || self
+                .incidents
+                .iter()
+                .any(|t| t.messages.iter().any(|m| m.message_id == id));
+        if seen {
+            return false;
+        }
+        match message
+            .incident_id
+            .as_deref()
+            .and_then(|i| self.incidents.iter_mut().find(|t| t.incident_id == i))
+        {
+            Some(thread) => thread.messages.push(ThreadMessage {
+                from_station: false,
+                from: message.from,
+                text: message.text,
+                at: message.sent_at,
+                seq: None,
+                message_id: id,
+            }),
+            None => push_bounded(&mut self.messages, message),
+        }
+        true
+    }
+}
+
+fn push_bounded<T>(list: &mut Vec<T>, item: T) {
+    if list.len() == LOG_LIMIT {
+        list.remove(0);
+    }
+    list.push(item);
+}
+
+/// The connection to the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Connection {
+    /// Not connected; a retry may be scheduled.
+    #[default]
+    Offline,
+    /// Asked the shell to connect.
+    Connecting,
+    /// Open; waiting for the server to accept the activation code or the session.
+    Handshaking,
+    Online,
+}
+
+/// A report the chair must confirm (it has warnings) before it is sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingConfirmation {
+    pub report: Report,
+    pub warnings: Vec<Issue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub is_error: bool,
+    pub text: String,
+}
+
+/// Bookkeeping of writes to storage. The `day` record is written one write at a time
+/// (a later snapshot never overtaken by an earlier one), and a finished operation's
+/// key is deleted only after a `day` record written after it finished is stored, so
+/// that its effects and the sequence counter are never lost with it.
+#[derive(Clone, Debug, Default)]
+pub struct Persistence {
+    pub day_write_in_flight: bool,
+    pub day_dirty: bool,
+    /// Finished operations whose keys wait for the next `day` write.
+    pub deletes_waiting: Vec<u64>,
+    /// Finished operations whose keys go once the `day` write in flight is stored.
+    pub deletes_in_write: Vec<u64>,
+    /// Operations whose write failed, to be written again.
+    pub failed_writes: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// False until storage has been read at start.
+    pub restored: bool,
+    pub screen: Screen,
+    pub now: Option<Timestamp>,
+    pub device_id: Option<Uuid>,
+    pub device: Option<DeviceRecord>,
+    pub local: LocalState,
+    pub outbox: Outbox,
+    pub connection: Connection,
+    /// Incremented on every connect; events of older connections are ignored.
+    pub generation: u64,
+    pub backoff: Option<Backoff>,
+    pub retry_at: Option<Timestamp>,
+    pub last_heard: Option<Timestamp>,
+    /// Since when operations are in flight without any ack; None when none are.
+    pub waiting_for_ack_since: Option<Timestamp>,
+    pub activating: Option<Activation>,
+    /// Taps received and being processed (waiting for the clock or storage).
+    pub busy: u32,
+    pub pending_confirmation: Option<PendingConfirmation>,
+    /// Issues of the last refused submission, shown on its screen.
+    pub issues: Vec<Issue>,
+    /// Live issues of the result being entered.
+    pub result_issues: Vec<Issue>,
+    pub notice: Option<Notice>,
+    pub persistence: Persistence,
+    pub ticking: bool,
+    /// Timers asked for so far; each gets its own id.
+    pub timers: usize,
+    /// Frames from the server that could not be decoded or did not fit.
+    pub protocol_errors: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Activation {
+    pub server_url: String,
+    pub code: String,
+}
+
+impl Model {
+    /// The station as it will be once everything made so far is applied, including
+    /// operations still being saved: what a new report is validated against.
+    #[must_use]
+    pub fn projected_day(&self) -> StationDay {
+        let mut day = self.local.day.clone();
+        for entry in self.outbox.unfinished() {
+            if entry.operation.device_seq > self.local.applied_through {
+                let _ = day.apply(&entry.operation.report, entry.operation.recorded_at);
+            }
+        }
+        day
+    }
+
+    #[must_use]
+    pub fn unfinished_operations(&self) -> Vec<&Operation> {
+        self.outbox.unfinished().map(|e| &e.operation).collect()
+    }
+
+    #[must_use]
+    pub fn count(&self, state: OperationState) -> usize {
+        self.outbox.count(state)
+    }
+
+    pub fn recent_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.outbox
+            .unfinished()
+            .rev()
+            .chain(self.outbox.history().rev())
+    }
+}

@@ -1,0 +1,462 @@
+//! The session with the server: connecting with backoff, the handshake (activation or
+//! resume), sending the outbox in order, acks and rejects, pushes from the control
+//! room, and heartbeats.
+
+use std::time::Duration;
+
+use crux_core::{Command, render::render};
+use uuid::Uuid;
+
+use super::{
+    Effect, Event, Internal, Model, Screen,
+    effects::{
+        clock,
+        websocket::{self, WebSocketEvent},
+    },
+    model::{Activation, Connection, DeviceRecord, Notice},
+    persist,
+    sync::{AckOutcome, Backoff},
+};
+use crate::domain::Timestamp;
+use crate::protocol::{self, ClientMessage, RejectCode, ServerMessage};
+use crate::validation::Language;
+
+/// How often the core wakes to check the clock, send a heartbeat and retry writes.
+pub const TICK: Duration = Duration::from_secs(20);
+/// A connection that has heard nothing from the server for this long is dead.
+pub const SILENCE_LIMIT_MS: i64 = 60_000;
+/// Operations sent and not yet acknowledged, at most.
+pub const SEND_WINDOW: usize = 64;
+/// Operations in flight with no ack for this long: the session is stuck (a server
+/// that lost our operations or its acks); resume it, which sends them again.
+pub const ACK_TIMEOUT_MS: i64 = 30_000;
+
+pub(super) fn activate(
+    model: &mut Model,
+    server_url: String,
+    code: String,
+) -> Command<Effect, Event> {
+    let server_url = server_url.trim().to_owned();
+    let code = code.trim().to_owned();
+    if server_url.is_empty() || code.is_empty() {
+        model.notice = Some(Notice {
+            is_error: true,
+            text: say(
+                model,
+                "Vul het serveradres en de activeringscode in.",
+                "Enter the server address and the activation code.",
+            ),
+        });
+        return render();
+    }
+    model.activating = Some(Activation { server_url, code });
+    model.notice = None;
+    model.busy += 1;
+    Command::all([close_current(model), connect(model), render()])
+}
+
+pub(super) fn reconnect_now(model: &mut Model) -> Command<Effect, Event> {
+    if model.device.is_none() || model.connection != Connection::Offline {
+        return render();
+    }
+    if let Some(backoff) = model.backoff.as_mut() {
+        backoff.reset();
+    }
+    Command::all([connect(model), render()])
+}
+
+/// Asks the shell to open a new connection; events of older ones are ignored from now.
+pub(super) fn connect(model: &mut Model) -> Command<Effect, Event> {
+    let url = match (&model.activating, &model.device) {
+        (Some(activation), _) => activation.server_url.clone(),
+        (None, Some(device)) => device.server_url.clone(),
+        (None, None) => return Command::done(),
+    };
+    model.generation += 1;
+    model.connection = Connection::Connecting;
+    model.retry_at = None;
+    let generation = model.generation;
+    websocket::connect(url, move |event| {
+        Event::Internal(Internal::Socket { generation, event })
+    })
+}
+
+fn close_current(model: &mut Model) -> Command<Effect, Event> {
+    if model.connection == Connection::Offline {
+        return Command::done();
+    }
+    model.generation += 1;
+    model.connection = Connection::Offline;
+    model.outbox.connection_lost();
+    model.waiting_for_ack_since = None;
+    websocket::close()
+}
+
+fn send(message: &ClientMessage) -> Command<Effect, Event> {
+    websocket::send(protocol::encode(message))
+}
+
+pub(super) fn socket(
+    model: &mut Model,
+    generation: u64,
+    event: WebSocketEvent,
+) -> Command<Effect, Event> {
+    if generation != model.generation {
+        return Command::done();
+    }
+    match event {
+        WebSocketEvent::Opened => opened(model),
+        WebSocketEvent::Text { text } => {
+            model.last_heard = model.now;
+            match protocol::decode_server(&text) {
+                Ok(message) => server_message(model, message),
+                Err(error) => {
+                    // A frame we cannot read changes nothing; the session goes on.
+                    model.protocol_errors += 1;
+                    model.notice = Some(Notice {
+                        is_error: true,
+                        text: say(
+                            model,
+                            "De server stuurde een onleesbaar bericht.",
+                            "The server sent an unreadable message.",
+                        ) + &format!(" ({error})"),
+                    });
+                    render()
+                }
+            }
+        }
+        WebSocketEvent::Closed { .. } | WebSocketEvent::Failed { .. } => connection_lost(model),
+    }
+}
+
+fn opened(model: &mut Model) -> Command<Effect, Event> {
+    model.connection = Connection::Handshaking;
+    model.last_heard = model.now;
+    let Some(device_id) = model.device_id else {
+        return Command::done();
+    };
+    let message = match (&model.activating, &model.device) {
+        (Some(activation), _) => ClientMessage::Activate {
+            activation_code: activation.code.clone(),
+            device_id,
+        },
+        (None, Some(device)) => hello(model, device),
+        (None, None) => return Command::done(),
+    };
+    Command::all([send(&message), render()])
+}
+
+fn hello(model: &Model, device: &DeviceRecord) -> ClientMessage {
+    // Everything below the first unfinished operation is finished.
+    let last_acked_seq = model
+        .outbox
+        .unfinished()
+        .next()
+        .map_or(model.local.next_seq - 1, |e| e.operation.device_seq - 1);
+    ClientMessage::Hello {
+        device_token: device.device_token.clone(),
+        device_id: device.device_id,
+        last_acked_seq,
+    }
+}
+
+fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
+    model.connection = Connection::Offline;
+    model.outbox.connection_lost();
+    model.waiting_for_ack_since = None;
+    if model.activating.take().is_some() {
+        model.busy = model.busy.saturating_sub(1);
+        model.notice = Some(Notice {
+            is_error: true,
+            text: say(
+                model,
+                "De server is niet bereikbaar. Probeer het opnieuw.",
+                "The server cannot be reached. Please try again.",
+            ),
+        });
+        return render();
+    }
+    if model.device.is_none() {
+        return render();
+    }
+    let seed = model.device_id.map_or(1, |id| id.as_u64_pair().0);
+    let delay = model
+        .backoff
+        .get_or_insert_with(|| Backoff::new(seed))
+        .next_delay();
+    model.retry_at = model
+        .now
+        .map(|now| Timestamp(now.millis() + i64::try_from(delay.as_millis()).unwrap_or(0)));
+    let generation = model.generation;
+    Command::all([
+        clock::wake_after(
+            timer_id(model),
+            delay,
+            Event::Internal(Internal::Retry { generation }),
+        ),
+        render(),
+    ])
+}
+
+pub(super) fn retry(model: &mut Model, generation: u64) -> Command<Effect, Event> {
+    // Only the retry scheduled for the latest lost connection counts.
+    if generation != model.generation || model.connection != Connection::Offline {
+        return Command::done();
+    }
+    Command::all([connect(model), render()])
+}
+
+fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, Event> {
+    match message {
+        ServerMessage::Activated {
+            device_token,
+            election,
+            station,
+        } => {
+            let (Some(activation), Some(device_id)) = (model.activating.take(), model.device_id)
+            else {
+                return Command::done();
+            };
+            model.busy = model.busy.saturating_sub(1);
+            let record = DeviceRecord {
+                device_id,
+                server_url: activation.server_url,
+                device_token,
+                election,
+                station,
+            };
+            let hello = hello(model, &record);
+            model.device = Some(record);
+            model.screen = Screen::Opening;
+            Command::all([persist::device(model), send(&hello), render()])
+        }
+        ServerMessage::Welcome {
+            last_processed_seq,
+            server_time: _,
+            election,
+            station,
+            day,
+        } => {
+            model.connection = Connection::Online;
+            if let Some(backoff) = model.backoff.as_mut() {
+                backoff.reset();
+            }
+            model.local.next_seq = model.local.next_seq.max(last_processed_seq + 1);
+            if model.outbox.is_empty() {
+                // Nothing of ours in flight: the server's state is the truth.
+                model.local.confirmed_day = day.clone();
+                model.local.day = day;
+            }
+            let mut commands = vec![send_pending(model), persist::day(model), render()];
+            if let Some(device) = model.device.as_mut()
+                && (device.election != election || device.station != station)
+            {
+                device.election = election;
+                device.station = station;
+                commands.push(persist::device(model));
+            }
+            Command::all(commands)
+        }
+        ServerMessage::Ack {
+            operation_id,
+            device_seq,
+            event_seq: _,
+        } => finished(model, operation_id, device_seq, None),
+        ServerMessage::Reject {
+            operation_id,
+            device_seq,
+            code,
+            message,
+        } => finished(
+            model,
+            operation_id,
+            device_seq,
+            Some(format!("{message} ({code})")),
+        ),
+        ServerMessage::Message(message) => {
+            if !model.local.receive_message(message) {
+                return Command::done();
+            }
+            model.notice = Some(Notice {
+                is_error: false,
+                text: say(
+                    model,
+                    "Nieuw bericht van de regiekamer.",
+                    "New message from the control room.",
+                ),
+            });
+            Command::all([persist::day(model), render()])
+        }
+        ServerMessage::IncidentStatus {
+            incident_id,
+            status,
+        } => {
+            model.local.set_incident_status(&incident_id, status);
+            Command::all([persist::day(model), render()])
+        }
+        ServerMessage::Configuration { election, station } => {
+            if let Some(device) = model.device.as_mut() {
+                device.election = election;
+                device.station = station;
+            }
+            Command::all([persist::device(model), render()])
+        }
+        ServerMessage::Heartbeat { .. } => Command::done(),
+        ServerMessage::Error { code, message } => session_error(model, code, message),
+    }
+}
+
+fn session_error(model: &mut Model, code: RejectCode, message: String) -> Command<Effect, Event> {
+    let text = match code {
+        RejectCode::InvalidActivationCode => say(
+            model,
+            "Deze activeringscode klopt niet of is verlopen.",
+            "This activation code is wrong or has expired.",
+        ),
+        RejectCode::TooManyAttempts => say(
+            model,
+            "Te veel pogingen. Wacht even en probeer het opnieuw.",
+            "Too many attempts. Wait a moment and try again.",
+        ),
+        RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => say(
+            model,
+            "Dit apparaat is niet meer geactiveerd. Vraag een nieuwe code; niets van wat u meldde gaat verloren.",
+            "This device is no longer activated. Ask for a new code; nothing you reported is lost.",
+        ),
+        _ => message,
+    };
+    model.notice = Some(Notice {
+        is_error: true,
+        text,
+    });
+    match code {
+        RejectCode::InvalidActivationCode | RejectCode::TooManyAttempts => {
+            model.busy = model
+                .busy
+                .saturating_sub(u32::from(model.activating.is_some()));
+            model.activating = None;
+            Command::all([close_current(model), render()])
+        }
+        RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => {
+            // Keep the outbox; a new activation for the station sends it.
+            model.device = None;
+            model.screen = Screen::Activation;
+            Command::all([close_current(model), render()])
+        }
+        _ => render(),
+    }
+}
+
+/// An ack or reject for one of our operations.
+fn finished(
+    model: &mut Model,
+    id: Uuid,
+    seq: u64,
+    rejection: Option<String>,
+) -> Command<Effect, Event> {
+    let Some(op) = model.outbox.get(seq).map(|e| e.operation.clone()) else {
+        return Command::done();
+    };
+    let outcome = match &rejection {
+        None => model.outbox.acknowledge(id, seq),
+        Some(reason) => model.outbox.reject(id, seq, reason.clone()),
+    };
+    if outcome == AckOutcome::Unknown {
+        return Command::done();
+    }
+    match rejection {
+        None => model.local.confirm(&op),
+        Some(reason) => {
+            let unfinished: Vec<_> = model
+                .outbox
+                .unfinished()
+                .map(|e| e.operation.clone())
+                .collect();
+            let refs: Vec<_> = unfinished.iter().collect();
+            model.local.reject(&op, reason.clone(), &refs);
+            model.notice = Some(Notice {
+                is_error: true,
+                text: say(
+                    model,
+                    "Een melding is geweigerd: ",
+                    "A report was refused: ",
+                ) + &reason,
+            });
+        }
+    }
+    model.waiting_for_ack_since = None;
+    Command::all([
+        persist::forget_operation(model, seq),
+        send_pending(model),
+        render(),
+    ])
+}
+
+/// Sends what the outbox allows now, if the session is up.
+pub(super) fn send_pending(model: &mut Model) -> Command<Effect, Event> {
+    if model.connection != Connection::Online {
+        return Command::done();
+    }
+    let operations = model.outbox.take_sendable(SEND_WINDOW);
+    if model.outbox.count(super::sync::OperationState::Sent) > 0
+        && model.waiting_for_ack_since.is_none()
+    {
+        model.waiting_for_ack_since = model.now;
+    }
+    Command::all(
+        operations
+            .into_iter()
+            .map(|op| send(&ClientMessage::Operation(op))),
+    )
+}
+
+pub(super) fn start_ticking(model: &mut Model) -> Command<Effect, Event> {
+    if model.ticking {
+        return Command::done();
+    }
+    model.ticking = true;
+    clock::wake_after(timer_id(model), TICK, Event::Internal(Internal::Tick))
+}
+
+pub(super) fn tick(model: &mut Model) -> Command<Effect, Event> {
+    Command::all([
+        clock::now(|now| Event::Internal(Internal::Clock(now))),
+        clock::wake_after(timer_id(model), TICK, Event::Internal(Internal::Tick)),
+    ])
+}
+
+/// The clock answered: check the connection's health, heartbeat, retry writes.
+pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect, Event> {
+    let Some(now) = now else {
+        return Command::done();
+    };
+    model.now = Some(now);
+    let mut commands = vec![persist::retry_failed_writes(model), render()];
+    if model.connection == Connection::Online {
+        let silent_for = model
+            .last_heard
+            .map_or(0, |heard| now.millis() - heard.millis());
+        let ack_wait = model
+            .waiting_for_ack_since
+            .map_or(0, |since| now.millis() - since.millis());
+        if silent_for > SILENCE_LIMIT_MS || ack_wait > ACK_TIMEOUT_MS {
+            commands.push(close_current(model));
+            commands.push(connection_lost(model));
+        } else {
+            commands.push(send(&ClientMessage::Heartbeat { sent_at: now }));
+        }
+    }
+    Command::all(commands)
+}
+
+fn timer_id(model: &mut Model) -> usize {
+    model.timers += 1;
+    model.timers
+}
+
+pub(super) fn say(model: &Model, dutch: &str, english: &str) -> String {
+    match model.local.language {
+        Language::Dutch => dutch.to_owned(),
+        Language::English => english.to_owned(),
+    }
+}

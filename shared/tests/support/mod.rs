@@ -1,0 +1,305 @@
+//! A Rust shell for tests and benchmarks: drives the real core through
+//! `Core::process_event` and `Core::resolve`, performing its effects against an
+//! in-memory store, a settable clock, timers, and a simulated server.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod server;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, UNIX_EPOCH};
+
+use crux_core::{Core, Request};
+use crux_kv::{KeyValueOperation, KeyValueResponse, KeyValueResult, value::Value};
+use crux_time::{TimeRequest, TimeResponse, TimerId};
+use shared::app::effects::websocket::{WebSocketEvent, WebSocketOperation};
+use shared::app::view::{Page, ViewModel};
+use shared::{ChairApp, Effect, Event};
+
+pub use server::SimServer;
+
+/// 2026-03-18 07:30 local (06:30 UTC): polls open.
+pub const OPENS: i64 = 1_773_815_400_000;
+pub const CLOSES: i64 = OPENS + 810 * 60_000;
+
+pub struct Shell {
+    pub core: Core<ChairApp>,
+    /// What the device keeps on disk; survives `restart`.
+    pub store: BTreeMap<String, Vec<u8>>,
+    /// When true, storage requests wait in `storage_queue` until `flush_storage`.
+    pub hold_storage: bool,
+    pub storage_queue: Vec<Request<KeyValueOperation>>,
+    /// Every outbox key ever written to the store, in write order.
+    pub outbox_writes: Vec<String>,
+    pub now_ms: i64,
+    pub timers: Vec<(i64, Request<TimeRequest>)>,
+    /// The connect request of the live connection, if any.
+    pub socket: Option<Request<WebSocketOperation>>,
+    pub socket_open: bool,
+    pub connects: usize,
+    /// Frames the core sent on the live connection, not yet delivered to a server.
+    pub outbound: Vec<String>,
+    pub renders: usize,
+}
+
+impl Shell {
+    pub fn new() -> Self {
+        Self {
+            core: Core::new(),
+            store: BTreeMap::new(),
+            hold_storage: false,
+            storage_queue: Vec::new(),
+            outbox_writes: Vec::new(),
+            now_ms: OPENS - 30 * 60_000,
+            timers: Vec::new(),
+            socket: None,
+            socket_open: false,
+            connects: 0,
+            outbound: Vec::new(),
+            renders: 0,
+        }
+    }
+
+    pub fn view(&self) -> ViewModel {
+        self.core.view()
+    }
+
+    pub fn send(&mut self, event: Event) {
+        let effects = self.core.process_event(event);
+        self.run(effects);
+    }
+
+    /// The app is killed and started again: memory, pending effects and the
+    /// connection are gone; only the store remains.
+    pub fn restart(&mut self) {
+        self.core = Core::new();
+        self.storage_queue.clear();
+        self.timers.clear();
+        self.socket = None;
+        self.socket_open = false;
+        self.outbound.clear();
+        self.send(Event::Start);
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            let more = self.perform(effect);
+            queue.extend(more);
+        }
+    }
+
+    fn perform(&mut self, effect: Effect) -> Vec<Effect> {
+        match effect {
+            Effect::Render(_) => {
+                self.renders += 1;
+                vec![]
+            }
+            Effect::KeyValue(request) => {
+                if self.hold_storage {
+                    self.storage_queue.push(request);
+                    vec![]
+                } else {
+                    self.resolve_storage(request)
+                }
+            }
+            Effect::Time(mut request) => match request.operation.clone() {
+                TimeRequest::Now => {
+                    let instant = (UNIX_EPOCH + Duration::from_millis(self.now_ms as u64)).into();
+                    self.core
+                        .resolve(&mut request, TimeResponse::Now { instant })
+                        .unwrap()
+                }
+                TimeRequest::NotifyAfter { duration, .. } => {
+                    let duration: Duration = duration.into();
+                    let ms = i64::try_from(duration.as_millis()).unwrap();
+                    self.timers.push((self.now_ms + ms, request));
+                    vec![]
+                }
+                TimeRequest::NotifyAt { .. } => vec![],
+                TimeRequest::Clear { id } => self
+                    .core
+                    .resolve(&mut request, TimeResponse::Cleared { id })
+                    .unwrap(),
+            },
+            Effect::WebSocket(request) => match request.operation.clone() {
+                WebSocketOperation::Connect { .. } => {
+                    self.connects += 1;
+                    self.socket = Some(request);
+                    self.socket_open = false;
+                    self.outbound.clear();
+                    vec![]
+                }
+                WebSocketOperation::Send { text } => {
+                    if self.socket_open {
+                        self.outbound.push(text);
+                    }
+                    vec![]
+                }
+                WebSocketOperation::Close => {
+                    self.socket = None;
+                    self.socket_open = false;
+                    self.outbound.clear();
+                    vec![]
+                }
+            },
+        }
+    }
+
+    fn resolve_storage(&mut self, mut request: Request<KeyValueOperation>) -> Vec<Effect> {
+        let response = match request.operation.clone() {
+            KeyValueOperation::Get { key } => KeyValueResponse::Get {
+                value: self
+                    .store
+                    .get(&key)
+                    .cloned()
+                    .map_or(Value::None, Value::Bytes),
+            },
+            KeyValueOperation::Set { key, value } => {
+                if key.starts_with("outbox/") {
+                    self.outbox_writes.push(key.clone());
+                }
+                let previous = self.store.insert(key, value);
+                KeyValueResponse::Set {
+                    previous: previous.map_or(Value::None, Value::Bytes),
+                }
+            }
+            KeyValueOperation::Delete { key } => {
+                let previous = self.store.remove(&key);
+                KeyValueResponse::Delete {
+                    previous: previous.map_or(Value::None, Value::Bytes),
+                }
+            }
+            KeyValueOperation::Exists { key } => KeyValueResponse::Exists {
+                is_present: self.store.contains_key(&key),
+            },
+            KeyValueOperation::ListKeys { prefix, .. } => KeyValueResponse::ListKeys {
+                keys: self
+                    .store
+                    .keys()
+                    .filter(|k| k.starts_with(&prefix))
+                    .cloned()
+                    .collect(),
+                next_cursor: 0,
+            },
+        };
+        self.core
+            .resolve(&mut request, KeyValueResult::Ok { response })
+            .unwrap()
+    }
+
+    /// Completes up to `n` held storage requests, oldest first.
+    pub fn flush_storage(&mut self, n: usize) {
+        for _ in 0..n {
+            if self.storage_queue.is_empty() {
+                break;
+            }
+            let request = self.storage_queue.remove(0);
+            let effects = self.resolve_storage(request);
+            self.run(effects);
+        }
+    }
+
+    /// Completes the held storage request at `index` (modulo the queue's length):
+    /// shells may complete writes in any order.
+    pub fn flush_storage_at(&mut self, index: usize) {
+        if self.storage_queue.is_empty() {
+            return;
+        }
+        let request = self.storage_queue.remove(index % self.storage_queue.len());
+        let effects = self.resolve_storage(request);
+        self.run(effects);
+    }
+
+    pub fn flush_all_storage(&mut self) {
+        while !self.storage_queue.is_empty() {
+            self.flush_storage(usize::MAX);
+        }
+    }
+
+    /// Delivers a socket event for the live connection.
+    pub fn socket_event(&mut self, event: WebSocketEvent) {
+        let terminal = event.is_terminal();
+        let Some(mut request) = self.socket.take() else {
+            return;
+        };
+        if matches!(event, WebSocketEvent::Opened) {
+            self.socket_open = true;
+        }
+        let effects = self.core.resolve(&mut request, event).unwrap();
+        if terminal {
+            self.socket_open = false;
+            self.outbound.clear();
+        } else if self.socket.is_none() {
+            self.socket = Some(request);
+        }
+        self.run(effects);
+    }
+
+    pub fn open_socket(&mut self) {
+        self.socket_event(WebSocketEvent::Opened);
+    }
+
+    pub fn drop_connection(&mut self) {
+        if self.socket.is_some() {
+            self.socket_event(WebSocketEvent::Failed {
+                message: "network gone".into(),
+            });
+        }
+    }
+
+    pub fn receive(&mut self, text: String) {
+        if self.socket_open {
+            self.socket_event(WebSocketEvent::Text { text });
+        }
+    }
+
+    /// Moves the clock on, firing due timers in order.
+    pub fn advance(&mut self, ms: i64) {
+        let until = self.now_ms + ms;
+        loop {
+            self.timers.sort_by_key(|(at, _)| *at);
+            let Some(pos) = self.timers.iter().position(|(at, _)| *at <= until) else {
+                break;
+            };
+            let (at, mut request) = self.timers.remove(pos);
+            self.now_ms = self.now_ms.max(at);
+            let id = match &request.operation {
+                TimeRequest::NotifyAfter { id, .. } => *id,
+                _ => TimerId(0),
+            };
+            let effects = self
+                .core
+                .resolve(&mut request, TimeResponse::DurationElapsed { id })
+                .unwrap();
+            self.run(effects);
+        }
+        self.now_ms = until;
+    }
+
+    /// Sends everything the core sent to `server` and delivers its answers.
+    pub fn exchange(&mut self, server: &mut SimServer) {
+        loop {
+            let frames: Vec<String> = std::mem::take(&mut self.outbound);
+            if frames.is_empty() {
+                break;
+            }
+            for frame in frames {
+                for answer in server.handle(&frame, self.now_ms) {
+                    self.receive(answer);
+                }
+            }
+        }
+    }
+
+    /// Connects (if the core asked to) and runs the session until quiet.
+    pub fn sync_with(&mut self, server: &mut SimServer) {
+        if self.socket.is_some() && !self.socket_open {
+            self.open_socket();
+        }
+        self.exchange(server);
+    }
+
+    pub fn page(&self) -> Page {
+        self.view().page
+    }
+}

@@ -1,0 +1,201 @@
+//! A simulated server speaking the real protocol: it activates with a code, resumes
+//! sessions, applies each device's operations once and in sequence order, and can be
+//! told to lose or repeat its acks.
+
+use std::collections::HashSet;
+
+use shared::domain::{
+    CandidateList, Election, Jurisdiction, Station, StationDay, Timestamp, VotingLocation,
+};
+use shared::protocol::{
+    ClientMessage, Operation, RejectCode, ServerMessage, decode_client, encode,
+};
+use uuid::Uuid;
+
+use super::{CLOSES, OPENS};
+
+pub const CODE: &str = "K7QX-4M2P";
+pub const TOKEN: &str = "device-token-1";
+
+pub struct SimServer {
+    pub election: Election,
+    pub station: Station,
+    /// Operations applied, in the order applied.
+    pub applied: Vec<Operation>,
+    seen: HashSet<Uuid>,
+    last_seq: u64,
+    pub day: StationDay,
+    event_seq: u64,
+    /// When true, the next ack is lost after the operation is committed.
+    pub lose_next_ack: bool,
+    /// When true, every ack is sent twice.
+    pub duplicate_acks: bool,
+    /// Codes of reports to refuse: (report kind, code).
+    pub refuse: Option<(&'static str, &'static str)>,
+    pub rejected: Vec<Uuid>,
+    pub received_frames: usize,
+}
+
+pub fn election() -> Election {
+    Election {
+        id: "GR2026".into(),
+        name: "Gemeenteraadsverkiezing 2026".into(),
+        jurisdiction: Jurisdiction::Netherlands,
+        opens_at: Timestamp(OPENS),
+        closes_at: Timestamp(CLOSES),
+        utc_offset_minutes: 60,
+        turnout_moments: [150, 330, 510, 690]
+            .iter()
+            .map(|m| Timestamp(OPENS + m * 60_000))
+            .collect(),
+        lists: (1..=4)
+            .map(|number| CandidateList {
+                number,
+                name: format!("Lijst {number}"),
+            })
+            .collect(),
+        opening_checklist: Election::default_checklist(),
+    }
+}
+
+pub fn station() -> Station {
+    Station {
+        id: "GM0599-12".into(),
+        municipality_code: "GM0599".into(),
+        number: 12,
+        name: "Stembureau 12 — Wijkgebouw De Esch".into(),
+        location: VotingLocation {
+            name: "Wijkgebouw De Esch".into(),
+            address: "Esch 1".into(),
+            postcode: "3063AA".into(),
+            city: "Rotterdam".into(),
+            latitude: Some(51.92),
+            longitude: Some(4.52),
+        },
+        district: Some("Kralingen".into()),
+        subarea: None,
+        expected_voters: 10_000,
+        may_open_early: false,
+    }
+}
+
+impl SimServer {
+    pub fn new() -> Self {
+        Self {
+            election: election(),
+            station: station(),
+            applied: Vec::new(),
+            seen: HashSet::new(),
+            last_seq: 0,
+            day: StationDay::default(),
+            event_seq: 0,
+            lose_next_ack: false,
+            duplicate_acks: false,
+            refuse: None,
+            rejected: Vec::new(),
+            received_frames: 0,
+        }
+    }
+
+    /// Handles one frame from a device and returns the frames it answers.
+    pub fn handle(&mut self, frame: &str, now_ms: i64) -> Vec<String> {
+        self.received_frames += 1;
+        let message = match decode_client(frame) {
+            Ok(m) => m,
+            Err(e) => {
+                return vec![encode(&ServerMessage::Error {
+                    code: e.reject_code(),
+                    message: e.to_string(),
+                })];
+            }
+        };
+        match message {
+            ClientMessage::Activate {
+                activation_code, ..
+            } => {
+                if activation_code == CODE {
+                    vec![encode(&ServerMessage::Activated {
+                        device_token: TOKEN.into(),
+                        election: self.election.clone(),
+                        station: self.station.clone(),
+                    })]
+                } else {
+                    vec![encode(&ServerMessage::Error {
+                        code: RejectCode::InvalidActivationCode,
+                        message: "unknown code".into(),
+                    })]
+                }
+            }
+            ClientMessage::Hello { device_token, .. } => {
+                if device_token != TOKEN {
+                    return vec![encode(&ServerMessage::Error {
+                        code: RejectCode::InvalidToken,
+                        message: "bad token".into(),
+                    })];
+                }
+                vec![encode(&ServerMessage::Welcome {
+                    last_processed_seq: self.last_seq,
+                    server_time: Timestamp(now_ms),
+                    election: self.election.clone(),
+                    station: self.station.clone(),
+                    day: self.day.clone(),
+                })]
+            }
+            ClientMessage::Operation(op) => self.operation(op),
+            ClientMessage::Heartbeat { .. } => vec![encode(&ServerMessage::Heartbeat {
+                server_time: Timestamp(now_ms),
+            })],
+        }
+    }
+
+    fn operation(&mut self, op: Operation) -> Vec<String> {
+        let ack = |s: &Self, op: &Operation| {
+            if s.rejected.contains(&op.id) {
+                encode(&ServerMessage::Reject {
+                    operation_id: op.id,
+                    device_seq: op.device_seq,
+                    code: s.refuse.map_or("REFUSED", |r| r.1).into(),
+                    message: "refused".into(),
+                })
+            } else {
+                encode(&ServerMessage::Ack {
+                    operation_id: op.id,
+                    device_seq: op.device_seq,
+                    event_seq: s.event_seq,
+                })
+            }
+        };
+        if self.seen.contains(&op.id) {
+            return vec![ack(self, &op)];
+        }
+        let last = self.last_seq;
+        assert!(
+            op.device_seq > last,
+            "device sent seq {} after {} with a new id: order broken",
+            op.device_seq,
+            last
+        );
+        self.seen.insert(op.id);
+        self.last_seq = op.device_seq;
+        if self
+            .refuse
+            .is_some_and(|(kind, _)| kind == op.report.kind())
+        {
+            self.rejected.push(op.id);
+        } else {
+            let _ = self.day.apply(&op.report, op.recorded_at);
+            self.event_seq += 1;
+            self.applied.push(op.clone());
+        }
+        if self.lose_next_ack {
+            self.lose_next_ack = false;
+            return vec![];
+        }
+        let frame = ack(self, &op);
+        if self.duplicate_acks {
+            vec![frame.clone(), frame]
+        } else {
+            vec![frame]
+        }
+    }
+}
