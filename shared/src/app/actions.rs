@@ -16,7 +16,7 @@ use crate::domain::{
     PresenceReport, Report, ResupplyRequest, StaffMember, Timestamp, TurnoutReport,
 };
 use crate::protocol::{Operation, operation_id};
-use crate::validation::{self, Context, Issue, message};
+use crate::validation::{self, Context, Issue, Language};
 
 pub(super) fn handle(event: Event, model: &mut Model) -> Command<Effect, Event> {
     let report = match event {
@@ -193,14 +193,13 @@ pub(super) fn submit(
         return render();
     }
     if outcome.has_errors() {
-        let first = outcome
-            .errors()
-            .next()
-            .map(|i| message(i.rule, language))
-            .unwrap_or_default();
+        let text = match language {
+            Language::Dutch => "Niet verzonden: verbeter eerst wat hieronder staat.",
+            Language::English => "Not sent: first correct what is listed below.",
+        };
         model.notice = Some(Notice {
             is_error: true,
-            text: first.to_owned(),
+            text: text.to_owned(),
         });
         model.issues = outcome.issues;
         return render();
@@ -267,21 +266,14 @@ pub(super) fn live_result_issues(model: &Model) -> Vec<Issue> {
 
 fn not_activated(model: &Model) -> String {
     match model.local.language {
-        crate::validation::Language::Dutch => {
-            "Activeer eerst dit apparaat met de code van de gemeente.".into()
-        }
-        crate::validation::Language::English => {
-            "Activate this device with the municipality's code first.".into()
-        }
+        Language::Dutch => "Activeer eerst dit apparaat met de code van de gemeente.".into(),
+        Language::English => "Activate this device with the municipality's code first.".into(),
     }
 }
 
-pub(super) fn phase_message(
-    error: &crate::domain::TransitionError,
-    language: crate::validation::Language,
-) -> String {
+pub(super) fn phase_message(error: &crate::domain::TransitionError, language: Language) -> String {
     use crate::domain::TransitionError as T;
-    use crate::validation::Language::{Dutch, English};
+    use Language::{Dutch, English};
     let text = match (error, language) {
         (T::AlreadyOpen, Dutch) => "Het stembureau is al geopend.",
         (T::AlreadyOpen, English) => "The station is already open.",

@@ -151,23 +151,22 @@ impl LocalState {
                     },
                 );
             }
-            Report::Incident(i) => {
+            Report::Incident(i)
                 if !self
                     .incidents
                     .iter()
-                    .any(|t| t.incident_id == i.incident_id)
-                {
-                    self.incidents.push(IncidentThread {
-                        incident_id: i.incident_id.clone(),
-                        seq: op.device_seq,
-                        category: i.category,
-                        severity: i.severity,
-                        text: i.text.clone(),
-                        reported_at: op.recorded_at,
-                        status: IncidentStatus::New,
-                        messages: Vec::new(),
-                    });
-                }
+                    .any(|t| t.incident_id == i.incident_id) =>
+            {
+                self.incidents.push(IncidentThread {
+                    incident_id: i.incident_id.clone(),
+                    seq: op.device_seq,
+                    category: i.category,
+                    severity: i.severity,
+                    text: i.text.clone(),
+                    reported_at: op.recorded_at,
+                    status: IncidentStatus::New,
+                    messages: Vec::new(),
+                });
             }
             Report::IncidentMessage(m) => {
                 if let Some(thread) = self

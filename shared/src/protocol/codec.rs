@@ -123,7 +123,8 @@ mod tests {
 
     #[test]
     fn bad_frames_decode_to_typed_errors() {
-        let cases: &[(&str, fn(&DecodeError) -> bool)] = &[
+        type Case = (&'static str, fn(&DecodeError) -> bool);
+        let cases: &[Case] = &[
             ("{not json", |e| matches!(e, DecodeError::NotJson(_))),
             ("[]", |e| matches!(e, DecodeError::MissingVersion)),
             (r#"{"type":"heartbeat","sent_at":1}"#, |e| {

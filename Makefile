@@ -1,0 +1,50 @@
+# Kiesdag: two commands to start.
+#   make demo   sets up and runs the demo
+#   make test   sets up and runs every test suite of the repository
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+BINDINGS ?= bindings
+
+.PHONY: demo test setup fmt-check clippy rust-tests core-purity bindings bindings-check bench bench-core
+
+demo:
+	$(CARGO) run --release -p shared --example chair_day
+
+test: setup fmt-check clippy rust-tests core-purity bindings-check
+	@echo "make test: all suites passed"
+
+# Everything the tests need beyond the Rust toolchain is installed here.
+setup:
+	@scripts/setup.sh
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+
+rust-tests:
+	@scripts/cargo-test.sh --workspace --all-features
+
+# The domain, validation and protocol depend on no web, database, runtime or FFI crate.
+core-purity:
+	@scripts/check-core-purity.sh
+
+# Kotlin and Swift bindings (uniffi) and the shells' types (facet typegen), into
+# gitignored folders under $(BINDINGS)/.
+bindings:
+	$(CARGO) build -p shared --features uniffi
+	rm -rf $(BINDINGS)
+	$(CARGO) run -q -p uniffi-bindgen -- generate --library target/debug/libshared.so --language kotlin --out-dir $(BINDINGS)/kotlin --no-format
+	$(CARGO) run -q -p uniffi-bindgen -- generate --library target/debug/libshared.so --language swift --out-dir $(BINDINGS)/swift --no-format
+	$(CARGO) run -q -p shared --features codegen --bin codegen -- --language kotlin --output-dir $(BINDINGS)/kotlin-types
+	$(CARGO) run -q -p shared --features codegen --bin codegen -- --language swift --output-dir $(BINDINGS)/swift-types
+
+bindings-check: bindings
+	@scripts/check-bindings.sh $(BINDINGS)
+
+bench: bench-core
+
+bench-core:
+	$(CARGO) bench -p shared --bench core
