@@ -18,11 +18,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use shared::Event;
 use shared::domain::{
-    CandidateList, ListVotes, ProvisionalResult, StaffRole, TurnoutMoment, VotersCounts,
-    VotesCounts,
+    CandidateList, ListVotes, ProvisionalResult, TurnoutMoment, VotersCounts, VotesCounts,
 };
-use support::server::{CODE, SimServer};
-use support::{CLOSES, OPENS, Shell};
+use support::server::SimServer;
+use support::{CLOSES, Shell, opened_station};
 
 const LISTS: u32 = 30;
 
@@ -35,27 +34,7 @@ fn station_with_queue(queued: u32) -> (Shell, SimServer) {
             name: format!("Lijst {number}"),
         })
         .collect();
-    let mut shell = Shell::new();
-    shell.send(Event::Start);
-    shell.send(Event::Activate {
-        server_url: "wss://x/ws".into(),
-        activation_code: CODE.into(),
-    });
-    shell.sync_with(&mut server);
-    for item in &server.election.opening_checklist {
-        shell.send(Event::ToggleChecklistItem {
-            item_id: item.id.clone(),
-        });
-    }
-    for name in ["a", "b", "c"] {
-        shell.send(Event::AddMember {
-            name: name.into(),
-            role: StaffRole::Member,
-        });
-    }
-    shell.now_ms = OPENS;
-    shell.send(Event::OpenStation);
-    shell.sync_with(&mut server);
+    let mut shell = opened_station(&mut server);
     shell.drop_connection();
     for count in 1..=queued {
         shell.send(Event::ReportTurnout {

@@ -13,7 +13,7 @@ use shared::domain::{
 };
 use shared::protocol::{ServerMessage, StationMessage, encode};
 use support::server::{CODE, SimServer};
-use support::{CLOSES, OPENS, Shell};
+use support::{CLOSES, OPENING_STAFF, OPENS, Shell};
 
 fn started() -> Shell {
     let mut shell = Shell::new();
@@ -22,34 +22,11 @@ fn started() -> Shell {
 }
 
 fn activated(server: &mut SimServer) -> Shell {
-    let mut shell = started();
-    shell.send(Event::Activate {
-        server_url: "wss://kiesdag.example/ws".into(),
-        activation_code: CODE.into(),
-    });
-    shell.sync_with(server);
-    shell
+    Shell::activated(server)
 }
 
 fn open_station(shell: &mut Shell, server: &mut SimServer) {
-    for item in &server.election.opening_checklist {
-        shell.send(Event::ToggleChecklistItem {
-            item_id: item.id.clone(),
-        });
-    }
-    for (name, role) in [
-        ("Anna de Vries", StaffRole::Chair),
-        ("Bram Jansen", StaffRole::Member),
-        ("Chris Bakker", StaffRole::Member),
-    ] {
-        shell.send(Event::AddMember {
-            name: name.into(),
-            role,
-        });
-    }
-    shell.now_ms = OPENS;
-    shell.send(Event::OpenStation);
-    shell.sync_with(server);
+    shell.open_station(server, &OPENING_STAFF);
 }
 
 fn issue_codes(shell: &Shell) -> Vec<String> {

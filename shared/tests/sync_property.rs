@@ -11,8 +11,8 @@ mod support;
 use proptest::prelude::*;
 use shared::Event;
 use shared::domain::{StaffRole, TurnoutMoment};
-use support::server::{CODE, SimServer};
-use support::{OPENS, Shell};
+use support::server::SimServer;
+use support::{Shell, opened_station};
 
 #[derive(Clone, Debug)]
 enum Step {
@@ -47,31 +47,6 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Restart),
         1 => (1i64..90).prop_map(|s| Step::Wait(s * 1_000)),
     ]
-}
-
-fn opened_station(server: &mut SimServer) -> Shell {
-    let mut shell = Shell::new();
-    shell.send(Event::Start);
-    shell.send(Event::Activate {
-        server_url: "wss://x/ws".into(),
-        activation_code: CODE.into(),
-    });
-    shell.sync_with(server);
-    for item in &server.election.opening_checklist {
-        shell.send(Event::ToggleChecklistItem {
-            item_id: item.id.clone(),
-        });
-    }
-    for name in ["a", "b", "c"] {
-        shell.send(Event::AddMember {
-            name: name.into(),
-            role: StaffRole::Member,
-        });
-    }
-    shell.now_ms = OPENS;
-    shell.send(Event::OpenStation);
-    shell.sync_with(server);
-    shell
 }
 
 /// Delivers up to `n` frames the device sent, and the server's answers.

@@ -13,6 +13,7 @@ use crux_kv::{KeyValueOperation, KeyValueResponse, KeyValueResult, value::Value}
 use crux_time::{TimeRequest, TimeResponse, TimerId};
 use shared::app::effects::websocket::{WebSocketEvent, WebSocketOperation};
 use shared::app::view::{Page, ViewModel};
+use shared::domain::StaffRole;
 use shared::{ChairApp, Effect, Event};
 
 pub use server::SimServer;
@@ -302,4 +303,48 @@ impl Shell {
     pub fn page(&self) -> Page {
         self.view().page
     }
+
+    /// A started app activated with the server's code.
+    pub fn activated(server: &mut SimServer) -> Self {
+        let mut shell = Self::new();
+        shell.send(Event::Start);
+        shell.send(Event::Activate {
+            server_url: "wss://kiesdag.example/ws".into(),
+            activation_code: server::CODE.into(),
+        });
+        shell.sync_with(server);
+        shell
+    }
+
+    /// Ticks the whole checklist, adds `members`, and opens at opening time.
+    pub fn open_station(&mut self, server: &mut SimServer, members: &[(&str, StaffRole)]) {
+        for item in &server.election.opening_checklist {
+            self.send(Event::ToggleChecklistItem {
+                item_id: item.id.clone(),
+            });
+        }
+        for (name, role) in members {
+            self.send(Event::AddMember {
+                name: (*name).into(),
+                role: *role,
+            });
+        }
+        self.now_ms = self.now_ms.max(OPENS);
+        self.send(Event::OpenStation);
+        self.sync_with(server);
+    }
+}
+
+/// Three members present at opening.
+pub const OPENING_STAFF: [(&str, StaffRole); 3] = [
+    ("Anna de Vries", StaffRole::Chair),
+    ("Bram Jansen", StaffRole::Member),
+    ("Chris Bakker", StaffRole::Member),
+];
+
+/// An activated station, opened with `OPENING_STAFF`.
+pub fn opened_station(server: &mut SimServer) -> Shell {
+    let mut shell = Shell::activated(server);
+    shell.open_station(server, &OPENING_STAFF);
+    shell
 }
