@@ -64,7 +64,7 @@ fn show(step: &str, view: &ViewModel) {
         ),
         Page::Day(d) => {
             println!(
-                "   [overview] turnout {:?} of {} expected, ballots left {:?}, {} present, {} open incidents",
+                "   [overview] turnout {:?} of {:?} expected, ballots left {:?}, {} present, {} open incidents",
                 d.turnout,
                 d.expected_voters,
                 d.ballots_remaining,

@@ -174,7 +174,7 @@ pub struct DayView {
     /// What is due next, most urgent first.
     pub due: Vec<DueView>,
     pub turnout: Option<u32>,
-    pub expected_voters: u32,
+    pub expected_voters: Option<u32>,
     pub ballots_remaining: Option<u32>,
     pub ballots_run_out_at: Option<String>,
     pub members_present: u32,
@@ -203,7 +203,7 @@ pub struct TurnoutRowView {
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct TurnoutView {
     pub latest: Option<u32>,
-    pub expected_voters: u32,
+    pub expected_voters: Option<u32>,
     /// The moment to report for now: the oldest overdue one, else the next.
     pub suggested_moment: Option<TurnoutMoment>,
     pub moments: Vec<MomentView>,
@@ -846,7 +846,7 @@ fn day_view(model: &Model, t: &Texts) -> DayView {
         expected_voters: model
             .device
             .as_ref()
-            .map_or(0, |d| d.station.expected_voters),
+            .and_then(|d| d.station.expected_voters),
         ballots_remaining: day.ballot_stock.as_ref().map(|s| s.remaining),
         ballots_run_out_at: run_out(model, t),
         members_present: u32::try_from(day.members_present.len()).unwrap_or(0),

@@ -3,6 +3,8 @@
 use facet::Facet;
 use serde::{Deserialize, Serialize};
 
+use super::{Election, Timestamp};
+
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Station {
     /// Stable id, e.g. "GM0599-12" (municipality code and station number).
@@ -15,9 +17,30 @@ pub struct Station {
     pub district: Option<String>,
     /// Flemish geographic subarea (at most 25 characters).
     pub subarea: Option<String>,
-    /// Expected voters (NL) or assigned voters (Flanders).
-    pub expected_voters: u32,
+    /// Expected voters (NL) or assigned voters (Flanders); None when not known (the
+    /// open-data standard does not carry it), and then no rule compares against it.
+    pub expected_voters: Option<u32>,
     pub may_open_early: bool,
+    /// The station's own hours when they differ from the election's (mobile and
+    /// special stations).
+    pub opens_at: Option<Timestamp>,
+    pub closes_at: Option<Timestamp>,
+    /// Further stops of a mobile station, after `location`.
+    pub extra_stops: Vec<VotingLocation>,
+}
+
+impl Station {
+    /// When this station opens: its own time, or the election's.
+    #[must_use]
+    pub fn opening_time(&self, election: &Election) -> Timestamp {
+        self.opens_at.unwrap_or(election.opens_at)
+    }
+
+    /// When this station closes: its own time, or the election's.
+    #[must_use]
+    pub fn closing_time(&self, election: &Election) -> Timestamp {
+        self.closes_at.unwrap_or(election.closes_at)
+    }
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -6,7 +6,7 @@ pub(super) fn validate(report: &ClosingReport, ctx: &Context<'_>) -> Vec<Issue> 
         out_of_range(report.voters_in_queue_at_close, "voters_in_queue_at_close")
             .into_iter()
             .collect();
-    if ctx.now < ctx.election.closes_at {
+    if ctx.now < ctx.station.closing_time(ctx.election) {
         issues.push(Issue::new(Rule::ClosingBeforeTime, ["closed_at"]));
     }
     issues

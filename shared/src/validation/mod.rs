@@ -120,7 +120,10 @@ pub(crate) mod fixtures {
             },
             district: Some("Centrum".into()),
             subarea: None,
-            expected_voters,
+            expected_voters: Some(expected_voters),
+            opens_at: None,
+            closes_at: None,
+            extra_stops: Vec::new(),
             may_open_early: false,
         }
     }

@@ -33,7 +33,7 @@ pub(super) fn validate(report: &OpeningReport, ctx: &Context<'_>) -> Vec<Issue> 
     if !missing.is_empty() {
         issues.push(Issue::new(Rule::OpeningChecklistIncomplete, missing));
     }
-    if ctx.now < ctx.election.opens_at && !ctx.station.may_open_early {
+    if ctx.now < ctx.station.opening_time(ctx.election) && !ctx.station.may_open_early {
         issues.push(Issue::new(Rule::OpeningTooEarly, ["opened_at"]));
     }
     issues
@@ -72,6 +72,43 @@ mod tests {
             now: Timestamp(now),
         };
         validate(&report, &ctx).iter().map(Issue::code).collect()
+    }
+
+    #[test]
+    fn a_station_with_its_own_hours_opens_at_its_own_time() {
+        let election = fixtures::election(Jurisdiction::Netherlands, 2);
+        let mut station = fixtures::station(1_000);
+        // A mobile station that opens at 14:30.
+        station.opens_at = Some(Timestamp(fixtures::OPENS + 420 * 60_000));
+        let day = fixtures::day();
+        let report = OpeningReport {
+            checklist_done: election
+                .opening_checklist
+                .iter()
+                .map(|i| i.id.clone())
+                .collect(),
+            members_present: ["a", "b", "c"]
+                .iter()
+                .map(|n| StaffMember {
+                    name: (*n).into(),
+                    role: StaffRole::Member,
+                })
+                .collect(),
+        };
+        let at = |now| Context {
+            election: &election,
+            station: &station,
+            day: &day,
+            now: Timestamp(now),
+        };
+        let codes = |now| {
+            validate(&report, &at(now))
+                .iter()
+                .map(Issue::code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes(fixtures::OPENS), ["OPENING_E03_TOO_EARLY"]);
+        assert!(codes(fixtures::OPENS + 420 * 60_000).is_empty());
     }
 
     #[test]

@@ -65,12 +65,14 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
     if h == d && (i != 0 || j != 0) {
         issues.push(Issue::new(Rule::ResultNoDifference, [I, J]));
     }
-    let expected = u64::from(ctx.station.expected_voters);
-    let above_expected: Vec<&str> = [(d, D), (h, H)]
-        .into_iter()
-        .filter(|(value, _)| *value > expected)
-        .map(|(_, field)| field)
-        .collect();
+    let above_expected: Vec<&str> = match ctx.station.expected_voters.map(u64::from) {
+        Some(expected) => [(d, D), (h, H)]
+            .into_iter()
+            .filter(|(value, _)| *value > expected)
+            .map(|(_, field)| field)
+            .collect(),
+        None => Vec::new(),
+    };
     if !above_expected.is_empty() {
         let rule = if ctx.election.jurisdiction.rules().voters_assigned_to_station {
             Rule::ResultAboveAssignedVoters

@@ -20,7 +20,11 @@ pub(super) fn validate(report: &TurnoutReport, ctx: &Context<'_>) -> Vec<Issue> 
             }
         }
     }
-    if report.count > ctx.station.expected_voters {
+    if ctx
+        .station
+        .expected_voters
+        .is_some_and(|expected| report.count > expected)
+    {
         let rule = if ctx.election.jurisdiction.rules().voters_assigned_to_station {
             Rule::TurnoutAboveAssignedVoters
         } else {
@@ -111,6 +115,21 @@ mod tests {
         for (name, r, previous, expected) in cases {
             assert_eq!(codes(r, *previous, nl), *expected, "{name}");
         }
+    }
+
+    #[test]
+    fn unknown_expected_voters_raise_nothing() {
+        let election = fixtures::election(Jurisdiction::Flanders, 2);
+        let mut station = fixtures::station(1_000);
+        station.expected_voters = None;
+        let day = StationDay::default();
+        let ctx = Context {
+            election: &election,
+            station: &station,
+            day: &day,
+            now: Timestamp(0),
+        };
+        assert!(validate(&report(50_000, None), &ctx).is_empty());
     }
 
     #[test]

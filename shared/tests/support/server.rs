@@ -74,7 +74,10 @@ pub fn station() -> Station {
         },
         district: Some("Kralingen".into()),
         subarea: None,
-        expected_voters: 10_000,
+        expected_voters: Some(10_000),
+        opens_at: None,
+        closes_at: None,
+        extra_stops: Vec::new(),
         may_open_early: false,
     }
 }

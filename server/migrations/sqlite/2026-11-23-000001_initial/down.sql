@@ -1,0 +1,12 @@
+DROP TABLE settings;
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE events;
+DROP TABLE operations;
+DROP TABLE devices;
+DROP TABLE activation_codes;
+DROP TABLE stations;
+DROP TABLE municipalities;
+DROP TABLE elections;

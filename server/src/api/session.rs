@@ -1,0 +1,174 @@
+//! Staff sign-in: a short-lived access token and a refresh token.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::error;
+use crate::auth::{Claims, Role, TokenKind, verify_password};
+use crate::db::{
+    now_ms,
+    schema::{refresh_tokens, users},
+};
+use crate::state::AppState;
+use crate::store;
+
+/// Access tokens live 15 minutes; refresh tokens 12 hours.
+pub const ACCESS_SECONDS: i64 = 15 * 60;
+pub const REFRESH_MS: i64 = 12 * 3_600_000;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub role: Role,
+    pub municipality: Option<String>,
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn issue(
+    state: &AppState,
+    user_id: &str,
+    role: Role,
+    municipality: Option<String>,
+) -> Result<(String, String), String> {
+    let now = now_ms() / 1000;
+    let claims = Claims {
+        sub: user_id.to_owned(),
+        kind: TokenKind::Staff,
+        role: Some(role),
+        municipality,
+        station: None,
+        election: None,
+        jti: uuid::Uuid::new_v4().to_string(),
+        iat: now,
+        exp: now + ACCESS_SECONDS,
+    };
+    let access = state.keys.sign(&claims).map_err(|e| e.to_string())?;
+    let refresh = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    Ok((access, refresh))
+}
+
+pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> HttpResponse {
+    let LoginRequest { username, password } = body.into_inner();
+    let found = state
+        .with_db(move |db| store::users::by_username(db, &username))
+        .await;
+    let user = match found {
+        Ok(Some(user)) if verify_password(&password, &user.password_hash) => user,
+        Ok(_) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "wrong username or password",
+            );
+        }
+        Err(e) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                &e.to_string(),
+            );
+        }
+    };
+    respond(&state, user).await
+}
+
+async fn respond(state: &AppState, user: store::users::UserRecord) -> HttpResponse {
+    let (access, refresh) = match issue(state, &user.id, user.role, user.municipality_code.clone())
+    {
+        Ok(tokens) => tokens,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "token", &e),
+    };
+    let stored_hash = hash(&refresh);
+    let user_id = user.id.clone();
+    let stored = state
+        .with_db(move |db| {
+            diesel::insert_into(refresh_tokens::table)
+                .values((
+                    refresh_tokens::token_hash.eq(stored_hash),
+                    refresh_tokens::user_id.eq(user_id),
+                    refresh_tokens::expires_at.eq(now_ms() + REFRESH_MS),
+                    refresh_tokens::revoked.eq(0),
+                ))
+                .execute(db)?;
+            Ok(())
+        })
+        .await;
+    if let Err(e) = stored {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        );
+    }
+    HttpResponse::Ok().json(TokenResponse {
+        access_token: access,
+        refresh_token: refresh,
+        expires_in: ACCESS_SECONDS,
+        role: user.role,
+        municipality: user.municipality_code,
+    })
+}
+
+/// Exchanges a refresh token (once) for new tokens.
+pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> HttpResponse {
+    let token_hash = hash(&body.refresh_token);
+    let found = state
+        .with_db(move |db| {
+            let row: Option<(String, i64, i32)> = refresh_tokens::table
+                .find(&token_hash)
+                .select((
+                    refresh_tokens::user_id,
+                    refresh_tokens::expires_at,
+                    refresh_tokens::revoked,
+                ))
+                .first(db)
+                .optional()?;
+            let Some((user_id, expires_at, revoked)) = row else {
+                return Ok(None);
+            };
+            if revoked != 0 || expires_at <= now_ms() {
+                return Ok(None);
+            }
+            diesel::update(refresh_tokens::table.find(&token_hash))
+                .set(refresh_tokens::revoked.eq(1))
+                .execute(db)?;
+            let username: String = users::table
+                .find(&user_id)
+                .select(users::username)
+                .first(db)?;
+            store::users::by_username(db, &username)
+        })
+        .await;
+    match found {
+        Ok(Some(user)) => respond(&state, user).await,
+        Ok(None) => error(StatusCode::UNAUTHORIZED, "invalid_token", "sign in again"),
+        Err(e) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        ),
+    }
+}

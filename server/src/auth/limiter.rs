@@ -1,0 +1,53 @@
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Limits attempts per key (a device id, a remote address) in a sliding window, so a
+/// wrong activation code cannot be tried over and over.
+#[derive(Debug)]
+pub struct AttemptLimiter {
+    max: usize,
+    window_ms: i64,
+    attempts: Mutex<HashMap<String, Vec<i64>>>,
+}
+
+impl AttemptLimiter {
+    #[must_use]
+    pub fn new(max: usize, window_ms: i64) -> Self {
+        Self {
+            max,
+            window_ms,
+            attempts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts an attempt; false when the key has used up its attempts.
+    pub fn attempt(&self, key: &str, now: i64) -> bool {
+        let Ok(mut attempts) = self.attempts.lock() else {
+            return false;
+        };
+        if attempts.len() > 100_000 {
+            attempts.retain(|_, times| times.iter().any(|t| now - t < self.window_ms));
+        }
+        let times = attempts.entry(key.to_owned()).or_default();
+        times.retain(|t| now - t < self.window_ms);
+        if times.len() >= self.max {
+            return false;
+        }
+        times.push(now);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_after_the_limit_until_the_window_passes() {
+        let limiter = AttemptLimiter::new(3, 60_000);
+        assert!((0..3).all(|n| limiter.attempt("a", n)));
+        assert!(!limiter.attempt("a", 10));
+        assert!(limiter.attempt("b", 10), "other keys are not affected");
+        assert!(limiter.attempt("a", 60_001));
+    }
+}

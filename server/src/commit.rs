@@ -1,0 +1,404 @@
+//! Group commit. One writer thread owns a database connection; operations from all
+//! connections queue to it, are committed together in one transaction every few
+//! milliseconds, and each is answered only after its transaction commits
+//! (DESIGN.md invariant 2). Accepted operations get gap-free event numbers, their
+//! station's materialised state, and an audit entry, all in that transaction.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use diesel::Connection;
+use diesel::prelude::*;
+use shared::domain::Election;
+use shared::protocol::Operation;
+use shared::validation::{self, Context, Language, message};
+use tokio::sync::oneshot;
+
+use crate::db::{self, Db, schema::operations};
+use crate::hub::{Change, Hub};
+use crate::metrics::Metrics;
+use crate::store::{
+    self, StoreError, audit::AuditRecord, devices::DeviceRecord, events::EventRecord,
+    stations::StationRecord,
+};
+use crate::summary::StationSummary;
+
+/// The answer to one operation, sent once its batch is committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Ack {
+        event_seq: i64,
+    },
+    Reject {
+        code: String,
+        message: String,
+    },
+    /// Not committed (the database failed); the device will send it again.
+    Failed(String),
+}
+
+pub struct Submission {
+    pub device_id: String,
+    pub operation: Operation,
+    pub reply: oneshot::Sender<Outcome>,
+}
+
+/// How the committer batches.
+#[derive(Debug, Clone, Copy)]
+pub struct CommitConfig {
+    /// How long the first operation of a batch waits for others.
+    pub max_wait: Duration,
+    pub max_batch: usize,
+    pub queue: usize,
+}
+
+impl Default for CommitConfig {
+    fn default() -> Self {
+        Self {
+            max_wait: Duration::from_millis(2),
+            max_batch: 1_000,
+            queue: 20_000,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Committer {
+    sender: SyncSender<Submission>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SubmitError {
+    /// The queue is full: the server is overloaded; the device retries later.
+    Overloaded,
+    /// The writer has stopped.
+    Stopped,
+}
+
+impl Committer {
+    /// Starts the writer thread on its own connection to `url`.
+    ///
+    /// # Errors
+    /// When the database cannot be opened.
+    pub fn start(
+        url: &str,
+        config: CommitConfig,
+        hub: Hub,
+        metrics: Metrics,
+    ) -> Result<(Self, JoinHandle<()>), db::DbError> {
+        let db = db::connect(url)?;
+        let (sender, receiver) = sync_channel(config.queue);
+        let handle = std::thread::Builder::new()
+            .name("group-commit".into())
+            .spawn(move || run(db, &receiver, config, &hub, &metrics))
+            .map_err(|e| db::DbError::Migration(format!("cannot start the writer: {e}")))?;
+        Ok((Self { sender }, handle))
+    }
+
+    /// Queues an operation.
+    ///
+    /// # Errors
+    /// `Overloaded` when the queue is full, `Stopped` when the writer is gone.
+    pub fn submit(&self, submission: Submission) -> Result<(), SubmitError> {
+        self.sender.try_send(submission).map_err(|e| match e {
+            TrySendError::Full(_) => SubmitError::Overloaded,
+            TrySendError::Disconnected(_) => SubmitError::Stopped,
+        })
+    }
+}
+
+fn run(
+    mut db: Db,
+    receiver: &Receiver<Submission>,
+    config: CommitConfig,
+    hub: &Hub,
+    metrics: &Metrics,
+) {
+    while let Ok(first) = receiver.recv() {
+        let started = Instant::now();
+        let mut batch = vec![first];
+        let deadline = started + config.max_wait;
+        while batch.len() < config.max_batch {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match receiver.recv_timeout(left) {
+                Ok(next) => batch.push(next),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let size = batch.len();
+        let result = db.transaction(|db| process(db, &batch));
+        match result {
+            Ok((outcomes, changes)) => {
+                for (submission, outcome) in batch.into_iter().zip(outcomes) {
+                    match &outcome {
+                        Outcome::Ack { .. } => metrics.operation_accepted(),
+                        Outcome::Reject { .. } => metrics.operation_rejected(),
+                        Outcome::Failed(_) => {}
+                    }
+                    let _ = submission.reply.send(outcome);
+                }
+                hub.publish(changes);
+            }
+            Err(error) => {
+                tracing::error!(%error, size, "commit failed; operations will be re-sent");
+                for submission in batch {
+                    let _ = submission.reply.send(Outcome::Failed(error.to_string()));
+                }
+            }
+        }
+        metrics.batch_committed(size, started.elapsed());
+    }
+}
+
+/// What one transaction does: decide each operation in order, then write.
+fn process(db: &mut Db, batch: &[Submission]) -> Result<(Vec<Outcome>, Vec<Change>), StoreError> {
+    let now = db::now_ms();
+    let mut devices: HashMap<String, Option<DeviceRecord>> = HashMap::new();
+    let mut stations: HashMap<String, StationRecord> = HashMap::new();
+    let mut elections: HashMap<String, Election> = HashMap::new();
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(batch.len());
+    // Accepted operations, in order: (index in batch, election, station id).
+    let mut accepted: Vec<(usize, String, String)> = Vec::new();
+    let mut decided: HashMap<uuid::Uuid, usize> = HashMap::new();
+    let mut new_rows = Vec::new();
+
+    for (index, submission) in batch.iter().enumerate() {
+        let op = &submission.operation;
+        if let Some(&earlier) = decided.get(&op.id) {
+            // The same operation twice in one batch: the same answer, applied once.
+            outcomes.push(outcomes[earlier].clone());
+            continue;
+        }
+        if let Some(stored) = stored_outcome(db, &op.id)? {
+            outcomes.push(Some(stored));
+            decided.insert(op.id, index);
+            continue;
+        }
+        let device = match devices.get(&submission.device_id) {
+            Some(d) => d.clone(),
+            None => {
+                let d = store::devices::get(db, &submission.device_id)?;
+                devices.insert(submission.device_id.clone(), d.clone());
+                d
+            }
+        };
+        let Some(mut device) = device else {
+            outcomes.push(Some(reject(
+                "DEVICE_UNKNOWN",
+                "This device is not activated.",
+            )));
+            continue;
+        };
+        let outcome = decide(db, op, &device, &mut stations, &mut elections)?;
+        device.last_processed_seq = device
+            .last_processed_seq
+            .max(i64::try_from(op.device_seq).unwrap_or(i64::MAX));
+        devices.insert(device.id.clone(), Some(device.clone()));
+        if outcome.is_none() {
+            let station = &stations[&op.station_id];
+            accepted.push((index, station.election_id.clone(), op.station_id.clone()));
+        }
+        new_rows.push((index, outcome.clone()));
+        decided.insert(op.id, index);
+        outcomes.push(outcome);
+    }
+
+    // Gap-free numbers per election, in the order the operations were decided.
+    let mut next_seq: HashMap<String, i64> = HashMap::new();
+    for (_, election_id, _) in &accepted {
+        *next_seq.entry(election_id.clone()).or_default() += 1;
+    }
+    for (election_id, count) in next_seq.clone() {
+        let first = store::elections::take_sequence_numbers(db, &election_id, count)?;
+        next_seq.insert(election_id, first);
+    }
+    let mut events = Vec::with_capacity(accepted.len());
+    let mut audit = Vec::with_capacity(accepted.len());
+    let mut event_of: HashMap<usize, i64> = HashMap::new();
+    for (index, election_id, station_id) in &accepted {
+        let op = &batch[*index].operation;
+        let Some(seq) = next_seq.get_mut(election_id) else {
+            continue;
+        };
+        let payload = store::to_json(op);
+        events.push(EventRecord {
+            election_id: election_id.clone(),
+            seq: *seq,
+            station_id: Some(station_id.clone()),
+            kind: op.report.kind().to_owned(),
+            payload: payload.clone(),
+            recorded_at: op.recorded_at.millis(),
+            committed_at: now,
+        });
+        audit.push(AuditRecord {
+            at: now,
+            actor: format!("device:{}", batch[*index].device_id),
+            action: format!("operation.{}", op.report.kind()),
+            subject: station_id.clone(),
+            payload,
+        });
+        if let Some(station) = stations.get_mut(station_id) {
+            station.last_event_seq = *seq;
+        }
+        event_of.insert(*index, *seq);
+        *seq += 1;
+    }
+    store::events::insert(db, &events)?;
+
+    let mut outcome_rows = Vec::with_capacity(new_rows.len());
+    for (index, outcome) in &new_rows {
+        let op = &batch[*index].operation;
+        let (accepted, event_seq, code, text) = match outcome {
+            None => (1, event_of.get(index).copied(), None, None),
+            Some(Outcome::Reject { code, message }) => {
+                (0, None, Some(code.clone()), Some(message.clone()))
+            }
+            Some(_) => continue,
+        };
+        outcome_rows.push((
+            operations::id.eq(op.id.to_string()),
+            operations::device_id.eq(batch[*index].device_id.clone()),
+            operations::device_seq.eq(i64::try_from(op.device_seq).unwrap_or(i64::MAX)),
+            operations::station_id.eq(op.station_id.clone()),
+            operations::accepted.eq(accepted),
+            operations::event_seq.eq(event_seq),
+            operations::reject_code.eq(code),
+            operations::reject_message.eq(text),
+        ));
+    }
+    for chunk in outcome_rows.chunks(500) {
+        crate::insert_rows!(db, operations::table, chunk)?;
+    }
+    for device in devices.values().flatten() {
+        store::devices::set_last_processed(db, &device.id, device.last_processed_seq)?;
+    }
+    let touched: Vec<&String> = accepted.iter().map(|(_, _, s)| s).collect();
+    for station in stations.values_mut() {
+        if touched.contains(&&station.station.id) {
+            station.last_seen_at = Some(now);
+            store::stations::save_day(
+                db,
+                &station.station.id,
+                &station.day,
+                station.last_event_seq,
+                now,
+            )?;
+        }
+    }
+    store::audit::append(db, &audit)?;
+
+    let changes = events
+        .into_iter()
+        .map(|event| {
+            let station = event.station_id.as_ref().and_then(|id| stations.get(id));
+            Change {
+                municipality_code: station
+                    .map(|s| s.station.municipality_code.clone())
+                    .unwrap_or_default(),
+                station: station.map(StationSummary::from),
+                event,
+            }
+        })
+        .collect();
+    let outcomes = outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(index, o)| {
+            o.unwrap_or(Outcome::Ack {
+                event_seq: event_of.get(&index).copied().unwrap_or(0),
+            })
+        })
+        .collect();
+    Ok((outcomes, changes))
+}
+
+fn reject(code: &str, text: &str) -> Outcome {
+    Outcome::Reject {
+        code: code.to_owned(),
+        message: text.to_owned(),
+    }
+}
+
+/// Decides one new operation: None when it is accepted (and applied to the cached
+/// station), or the rejection.
+fn decide(
+    db: &mut Db,
+    op: &Operation,
+    device: &DeviceRecord,
+    stations: &mut HashMap<String, StationRecord>,
+    elections: &mut HashMap<String, Election>,
+) -> Result<Option<Outcome>, StoreError> {
+    if i64::try_from(op.device_seq).unwrap_or(i64::MAX) <= device.last_processed_seq {
+        return Ok(Some(reject(
+            "SEQUENCE_STALE",
+            "An earlier operation of this device already has this number.",
+        )));
+    }
+    if op.station_id != device.station_id {
+        return Ok(Some(reject(
+            "WRONG_STATION",
+            "This device may only report for its own station.",
+        )));
+    }
+    if !stations.contains_key(&op.station_id) {
+        let record = store::stations::get(db, &op.station_id)?;
+        stations.insert(op.station_id.clone(), record);
+    }
+    let Some(station) = stations.get_mut(&op.station_id) else {
+        return Ok(Some(reject("STATION_UNKNOWN", "Unknown station.")));
+    };
+    if !elections.contains_key(&station.election_id) {
+        let election = store::elections::get(db, &station.election_id)?;
+        elections.insert(station.election_id.clone(), election);
+    }
+    let Some(election) = elections.get(&station.election_id) else {
+        return Ok(Some(reject("ELECTION_UNKNOWN", "Unknown election.")));
+    };
+    let ctx = Context {
+        election,
+        station: &station.station,
+        day: &station.day,
+        now: op.recorded_at,
+    };
+    let outcome = validation::validate(&op.report, &ctx);
+    if let Some(issue) = outcome.first_blocking(&op.confirmed_warnings) {
+        return Ok(Some(reject(
+            issue.code(),
+            message(issue.rule, Language::English),
+        )));
+    }
+    if let Err(error) = station.day.apply(&op.report, op.recorded_at) {
+        return Ok(Some(reject(error.code(), &error.to_string())));
+    }
+    Ok(None)
+}
+
+/// accepted, event_seq, reject_code, reject_message
+type OutcomeRow = (i32, Option<i64>, Option<String>, Option<String>);
+
+fn stored_outcome(db: &mut Db, id: &uuid::Uuid) -> Result<Option<Outcome>, StoreError> {
+    let row: Option<OutcomeRow> = operations::table
+        .find(id.to_string())
+        .select((
+            operations::accepted,
+            operations::event_seq,
+            operations::reject_code,
+            operations::reject_message,
+        ))
+        .first(db)
+        .optional()?;
+    Ok(row.map(|(accepted, event_seq, code, text)| {
+        if accepted != 0 {
+            Outcome::Ack {
+                event_seq: event_seq.unwrap_or(0),
+            }
+        } else {
+            Outcome::Reject {
+                code: code.unwrap_or_default(),
+                message: text.unwrap_or_default(),
+            }
+        }
+    }))
+}

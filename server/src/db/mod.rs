@@ -1,0 +1,156 @@
+//! The database: an embedded SQLite file by default, PostgreSQL when the URL says so.
+//! One code path for both through diesel's `MultiConnection`; each backend has its own
+//! migrations, run at start.
+
+pub mod schema;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use thiserror::Error;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum Db {
+    Sqlite(diesel::SqliteConnection),
+    Postgres(diesel::PgConnection),
+}
+
+#[derive(Debug, Error)]
+pub enum DbError {
+    #[error("cannot open the database {url}: {source}")]
+    Connect {
+        url: String,
+        source: diesel::ConnectionError,
+    },
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Whether `url` names PostgreSQL; anything else is a SQLite file path.
+#[must_use]
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens a connection. SQLite runs in WAL mode with a busy timeout, so the CLI and a
+/// running server can share the file.
+///
+/// # Errors
+/// `DbError::Connect` when the database cannot be opened.
+pub fn connect(url: &str) -> Result<Db, DbError> {
+    if is_postgres(url) {
+        let conn = diesel::PgConnection::establish(url).map_err(|source| DbError::Connect {
+            url: url.to_owned(),
+            source,
+        })?;
+        Ok(Db::Postgres(conn))
+    } else {
+        let mut conn =
+            diesel::SqliteConnection::establish(url).map_err(|source| DbError::Connect {
+                url: url.to_owned(),
+                source,
+            })?;
+        conn.batch_execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+        )?;
+        Ok(Db::Sqlite(conn))
+    }
+}
+
+/// Runs the migrations not yet applied; returns how many ran.
+///
+/// # Errors
+/// `DbError::Migration` when a migration fails.
+pub fn migrate(db: &mut Db) -> Result<usize, DbError> {
+    let applied = match db {
+        Db::Sqlite(conn) => conn
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len()),
+        Db::Postgres(conn) => conn
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Opens and migrates.
+///
+/// # Errors
+/// As `connect` and `migrate`.
+pub fn open(url: &str) -> Result<Db, DbError> {
+    let mut db = connect(url)?;
+    migrate(&mut db)?;
+    Ok(db)
+}
+
+/// Milliseconds since the epoch, now.
+#[must_use]
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A multi-row insert. `MultiConnection` cannot express one generically (SQLite's
+/// batch insert differs), so this runs it on the inner connection of either backend,
+/// inside whatever transaction the caller has open.
+#[macro_export]
+macro_rules! insert_rows {
+    ($db:expr, $table:expr, $rows:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(conn) => diesel::insert_into($table).values($rows).execute(conn),
+            $crate::db::Db::Postgres(conn) => {
+                diesel::insert_into($table).values($rows).execute(conn)
+            }
+        }
+    };
+}
+
+/// Opens pooled connections through `connect`, so pooled SQLite connections get the
+/// same pragmas and a PostgreSQL URL is never mistaken for a file name.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    pub url: String,
+}
+
+impl diesel::r2d2::ManageConnection for Manager {
+    type Connection = Db;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Db, Self::Error> {
+        connect(&self.url).map_err(|e| match e {
+            DbError::Connect { source, .. } => diesel::r2d2::Error::ConnectionError(source),
+            DbError::Query(q) => diesel::r2d2::Error::QueryError(q),
+            DbError::Migration(m) => {
+                diesel::r2d2::Error::QueryError(diesel::result::Error::QueryBuilderError(m.into()))
+            }
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Db) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut Db) -> bool {
+        false
+    }
+}
+
+pub type Pool = diesel::r2d2::Pool<Manager>;
+
+/// A pool of `size` connections to `url`.
+///
+/// # Errors
+/// When no connection can be opened.
+pub fn pool(url: &str, size: u32) -> Result<Pool, DbError> {
+    diesel::r2d2::Pool::builder()
+        .max_size(size)
+        .build(Manager {
+            url: url.to_owned(),
+        })
+        .map_err(|e| DbError::Migration(format!("cannot open the connection pool: {e}")))
+}

@@ -1,0 +1,134 @@
+// The tables, as diesel sees them (kept in step with migrations/).
+
+diesel::table! {
+    elections (id) {
+        id -> Text,
+        config -> Text,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    municipalities (code) {
+        code -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    stations (id) {
+        id -> Text,
+        election_id -> Text,
+        municipality_code -> Text,
+        number -> Integer,
+        district -> Nullable<Text>,
+        subarea -> Nullable<Text>,
+        config -> Text,
+        day -> Text,
+        last_event_seq -> BigInt,
+        last_seen_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    activation_codes (code_hash) {
+        code_hash -> Text,
+        station_id -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        revoked -> Integer,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> Text,
+        station_id -> Text,
+        token_id -> Text,
+        revoked -> Integer,
+        last_processed_seq -> BigInt,
+        activated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    operations (id) {
+        id -> Text,
+        device_id -> Text,
+        device_seq -> BigInt,
+        station_id -> Text,
+        accepted -> Integer,
+        event_seq -> Nullable<BigInt>,
+        reject_code -> Nullable<Text>,
+        reject_message -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    events (election_id, seq) {
+        election_id -> Text,
+        seq -> BigInt,
+        station_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        recorded_at -> BigInt,
+        committed_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        municipality_code -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        expires_at -> BigInt,
+        revoked -> Integer,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> BigInt,
+        actor -> Text,
+        action -> Text,
+        subject -> Text,
+        payload -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        last_id -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    stations,
+    municipalities,
+    elections,
+    devices,
+    activation_codes
+);

@@ -1,0 +1,15 @@
+//! The Kiesdag server: persists every report durably before acknowledging it,
+//! streams changes to dashboards, and guards roles, municipalities and the embargo.
+
+pub mod api;
+pub mod auth;
+pub mod commit;
+pub mod db;
+pub mod embargo;
+pub mod hub;
+pub mod metrics;
+pub mod server;
+pub mod state;
+pub mod store;
+pub mod summary;
+pub mod ws;

@@ -1,0 +1,126 @@
+//! Counters for `/metrics` (Prometheus text format).
+
+use std::fmt::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Default)]
+struct Counters {
+    station_connections: AtomicU64,
+    dashboard_connections: AtomicU64,
+    operations_accepted: AtomicU64,
+    operations_rejected: AtomicU64,
+    batches: AtomicU64,
+    batch_operations: AtomicU64,
+    batch_micros: AtomicU64,
+    batch_max_micros: AtomicU64,
+    frames_refused: AtomicU64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Metrics(Arc<Counters>);
+
+impl Metrics {
+    pub fn operation_accepted(&self) {
+        self.0.operations_accepted.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn operation_rejected(&self) {
+        self.0.operations_rejected.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn frame_refused(&self) {
+        self.0.frames_refused.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn batch_committed(&self, size: usize, took: Duration) {
+        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        self.0.batches.fetch_add(1, Ordering::Relaxed);
+        self.0
+            .batch_operations
+            .fetch_add(size as u64, Ordering::Relaxed);
+        self.0.batch_micros.fetch_add(micros, Ordering::Relaxed);
+        self.0.batch_max_micros.fetch_max(micros, Ordering::Relaxed);
+    }
+    pub fn station_connected(&self, delta: i64) {
+        add(&self.0.station_connections, delta);
+    }
+    pub fn dashboard_connected(&self, delta: i64) {
+        add(&self.0.dashboard_connections, delta);
+    }
+
+    #[must_use]
+    pub fn render(&self) -> String {
+        let c = &self.0;
+        let mut out = String::new();
+        let mut line = |name: &str, kind: &str, help: &str, value: u64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        };
+        line(
+            "kiesdag_station_connections",
+            "gauge",
+            "Open station WebSocket connections.",
+            c.station_connections.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_dashboard_connections",
+            "gauge",
+            "Open dashboard WebSocket connections.",
+            c.dashboard_connections.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_operations_accepted_total",
+            "counter",
+            "Operations committed.",
+            c.operations_accepted.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_operations_rejected_total",
+            "counter",
+            "Operations refused.",
+            c.operations_rejected.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_frames_refused_total",
+            "counter",
+            "Frames refused as malformed, oversized or unauthorised.",
+            c.frames_refused.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_commit_batches_total",
+            "counter",
+            "Committed batches.",
+            c.batches.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_commit_batch_operations_total",
+            "counter",
+            "Operations in committed batches.",
+            c.batch_operations.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_commit_batch_seconds_total_micros",
+            "counter",
+            "Time spent committing batches, in microseconds.",
+            c.batch_micros.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_commit_batch_max_micros",
+            "gauge",
+            "Longest batch commit, in microseconds.",
+            c.batch_max_micros.load(Ordering::Relaxed),
+        );
+        out
+    }
+}
+
+fn add(counter: &AtomicU64, delta: i64) {
+    if delta >= 0 {
+        counter.fetch_add(delta.unsigned_abs(), Ordering::Relaxed);
+    } else {
+        let _ = counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {
+            Some(v.saturating_sub(delta.unsigned_abs()))
+        });
+    }
+}

@@ -1,0 +1,103 @@
+//! Starting the server: database, writer, hub, keys, and the HTTP app.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::{App, HttpServer, web};
+use diesel::prelude::*;
+use rand::RngCore;
+
+use crate::auth::{AttemptLimiter, TokenKeys};
+use crate::commit::{CommitConfig, Committer};
+use crate::db::{self, Db, schema::settings};
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::state::AppState;
+use crate::store::StoreError;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub database_url: String,
+    pub commit: CommitConfig,
+    pub pool_size: u32,
+    pub workers: usize,
+}
+
+/// The token-signing secret: from `KIESDAG_JWT_SECRET`, else made once and kept in the
+/// database, so every instance on one database signs alike and restarts keep sessions.
+///
+/// # Errors
+/// A database error.
+pub fn signing_secret(db: &mut Db) -> Result<Vec<u8>, StoreError> {
+    if let Ok(secret) = std::env::var("KIESDAG_JWT_SECRET")
+        && secret.len() >= 32
+    {
+        return Ok(secret.into_bytes());
+    }
+    let existing: Option<String> = settings::table
+        .find("jwt_secret")
+        .select(settings::value)
+        .first(db)
+        .optional()?;
+    if let Some(secret) = existing {
+        return Ok(secret.into_bytes());
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    // Two instances starting at once: whichever inserts first wins; read it back.
+    let _ = diesel::insert_into(settings::table)
+        .values((settings::name.eq("jwt_secret"), settings::value.eq(&secret)))
+        .execute(db);
+    let stored: String = settings::table
+        .find("jwt_secret")
+        .select(settings::value)
+        .first(db)?;
+    Ok(stored.into_bytes())
+}
+
+/// Builds the shared state: migrations, the writer thread, the pool, the keys.
+///
+/// # Errors
+/// When the database cannot be opened or migrated.
+pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Error>> {
+    let mut db = db::open(&config.database_url)?;
+    let secret = signing_secret(&mut db)?;
+    let hub = Hub::new(1_024);
+    let metrics = Metrics::default();
+    let (committer, _writer) = Committer::start(
+        &config.database_url,
+        config.commit,
+        hub.clone(),
+        metrics.clone(),
+    )?;
+    Ok(AppState {
+        pool: db::pool(&config.database_url, config.pool_size)?,
+        committer,
+        hub,
+        keys: Arc::new(TokenKeys::new(&secret)),
+        activation_limiter: Arc::new(AttemptLimiter::new(5, 60_000)),
+        metrics,
+        device_token_hours: 36,
+    })
+}
+
+/// Serves on `listener` until stopped.
+///
+/// # Errors
+/// When the server cannot start.
+pub async fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<()> {
+    let data = web::Data::new(state);
+    HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::JsonConfig::default().limit(256 * 1024))
+            .configure(crate::api::configure)
+    })
+    .workers(workers)
+    .backlog(4_096)
+    .max_connections(50_000)
+    .listen(listener)?
+    .run()
+    .await
+}

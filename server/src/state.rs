@@ -1,0 +1,52 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use crate::auth::{AttemptLimiter, TokenKeys};
+use crate::commit::Committer;
+use crate::db::Pool;
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub committer: Committer,
+    pub hub: Hub,
+    pub keys: Arc<TokenKeys>,
+    /// Activation attempts per device and per remote address.
+    pub activation_limiter: Arc<AttemptLimiter>,
+    pub metrics: Metrics,
+    /// How long a device token lasts (an election day and the night after).
+    pub device_token_hours: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("database unavailable: {0}")]
+    Pool(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("worker failed: {0}")]
+    Blocking(String),
+}
+
+impl AppState {
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    ///
+    /// # Errors
+    /// When no connection can be had, or `f` fails.
+    pub async fn with_db<T, F>(&self, f: F) -> Result<T, ServiceError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut crate::db::Db) -> Result<T, crate::store::StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(|e| ServiceError::Pool(e.to_string()))?;
+            f(&mut conn).map_err(ServiceError::from)
+        })
+        .await
+        .map_err(|e| ServiceError::Blocking(e.to_string()))?
+    }
+}

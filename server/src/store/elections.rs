@@ -1,0 +1,83 @@
+use diesel::prelude::*;
+use shared::domain::Election;
+
+use super::{StoreError, from_json, to_json};
+use crate::db::{Db, schema::elections};
+
+/// Creates the election, or replaces its configuration.
+///
+/// # Errors
+/// A database error.
+pub fn upsert(db: &mut Db, election: &Election) -> Result<(), StoreError> {
+    let config = to_json(election);
+    let updated = diesel::update(elections::table.find(&election.id))
+        .set(elections::config.eq(&config))
+        .execute(db)?;
+    if updated == 0 {
+        diesel::insert_into(elections::table)
+            .values((
+                elections::id.eq(&election.id),
+                elections::config.eq(&config),
+                elections::last_seq.eq(0),
+            ))
+            .execute(db)?;
+    }
+    Ok(())
+}
+
+/// # Errors
+/// `NotFound` when there is no such election.
+pub fn get(db: &mut Db, id: &str) -> Result<Election, StoreError> {
+    let config: String = elections::table
+        .find(id)
+        .select(elections::config)
+        .first(db)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("election {id}")))?;
+    from_json("election", &config)
+}
+
+/// # Errors
+/// A database error.
+pub fn all(db: &mut Db) -> Result<Vec<Election>, StoreError> {
+    let configs: Vec<String> = elections::table
+        .order(elections::id.asc())
+        .select(elections::config)
+        .load(db)?;
+    configs.iter().map(|c| from_json("election", c)).collect()
+}
+
+/// Takes `count` sequence numbers for the election's event log and returns the first.
+/// The update locks the election's row until the transaction ends, so numbers are
+/// gap-free and never given twice, also across server instances.
+///
+/// # Errors
+/// A database error.
+pub fn take_sequence_numbers(
+    db: &mut Db,
+    election_id: &str,
+    count: i64,
+) -> Result<i64, StoreError> {
+    let updated = diesel::update(elections::table.find(election_id))
+        .set(elections::last_seq.eq(elections::last_seq + count))
+        .execute(db)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound(format!("election {election_id}")));
+    }
+    let last: i64 = elections::table
+        .find(election_id)
+        .select(elections::last_seq)
+        .first(db)?;
+    Ok(last - count + 1)
+}
+
+/// # Errors
+/// A database error.
+pub fn last_seq(db: &mut Db, election_id: &str) -> Result<i64, StoreError> {
+    Ok(elections::table
+        .find(election_id)
+        .select(elections::last_seq)
+        .first(db)
+        .optional()?
+        .unwrap_or(0))
+}

@@ -1,0 +1,148 @@
+use diesel::prelude::*;
+use shared::domain::{Station, StationDay};
+
+use super::{StoreError, from_json, to_json};
+use crate::db::{
+    Db,
+    schema::{municipalities, stations},
+};
+
+/// A station with its materialised state.
+#[derive(Debug, Clone)]
+pub struct StationRecord {
+    pub election_id: String,
+    pub station: Station,
+    pub day: StationDay,
+    pub last_event_seq: i64,
+    pub last_seen_at: Option<i64>,
+}
+
+type Row = (String, String, String, i64, Option<i64>);
+
+fn record(row: Row) -> Result<StationRecord, StoreError> {
+    let (election_id, config, day, last_event_seq, last_seen_at) = row;
+    Ok(StationRecord {
+        election_id,
+        station: from_json("station", &config)?,
+        day: from_json("station day", &day)?,
+        last_event_seq,
+        last_seen_at,
+    })
+}
+
+/// # Errors
+/// A database error.
+pub fn upsert_municipality(db: &mut Db, code: &str, name: &str) -> Result<(), StoreError> {
+    let updated = diesel::update(municipalities::table.find(code))
+        .set(municipalities::name.eq(name))
+        .execute(db)?;
+    if updated == 0 {
+        diesel::insert_into(municipalities::table)
+            .values((municipalities::code.eq(code), municipalities::name.eq(name)))
+            .execute(db)?;
+    }
+    Ok(())
+}
+
+/// Creates the station or updates its configuration; its state is kept.
+///
+/// # Errors
+/// A database error.
+pub fn upsert(db: &mut Db, election_id: &str, station: &Station) -> Result<(), StoreError> {
+    let config = to_json(station);
+    let number = i32::try_from(station.number).unwrap_or(i32::MAX);
+    let updated = diesel::update(stations::table.find(&station.id))
+        .set((
+            stations::config.eq(&config),
+            stations::number.eq(number),
+            stations::district.eq(&station.district),
+            stations::subarea.eq(&station.subarea),
+        ))
+        .execute(db)?;
+    if updated == 0 {
+        diesel::insert_into(stations::table)
+            .values((
+                stations::id.eq(&station.id),
+                stations::election_id.eq(election_id),
+                stations::municipality_code.eq(&station.municipality_code),
+                stations::number.eq(number),
+                stations::district.eq(&station.district),
+                stations::subarea.eq(&station.subarea),
+                stations::config.eq(&config),
+                stations::day.eq(to_json(&StationDay::default())),
+                stations::last_event_seq.eq(0),
+            ))
+            .execute(db)?;
+    }
+    Ok(())
+}
+
+/// # Errors
+/// `NotFound` when there is no such station.
+pub fn get(db: &mut Db, id: &str) -> Result<StationRecord, StoreError> {
+    let row: Row = stations::table
+        .find(id)
+        .select((
+            stations::election_id,
+            stations::config,
+            stations::day,
+            stations::last_event_seq,
+            stations::last_seen_at,
+        ))
+        .first(db)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("station {id}")))?;
+    record(row)
+}
+
+/// Stations of a municipality (optionally one district), by number.
+///
+/// # Errors
+/// A database error.
+pub fn list(
+    db: &mut Db,
+    municipality: &str,
+    district: Option<&str>,
+) -> Result<Vec<StationRecord>, StoreError> {
+    let mut query = stations::table
+        .filter(stations::municipality_code.eq(municipality))
+        .order((stations::number.asc(), stations::id.asc()))
+        .select((
+            stations::election_id,
+            stations::config,
+            stations::day,
+            stations::last_event_seq,
+            stations::last_seen_at,
+        ))
+        .into_boxed();
+    if let Some(district) = district {
+        query = query.filter(stations::district.eq(district));
+    }
+    let rows: Vec<Row> = query.load(db)?;
+    rows.into_iter().map(record).collect()
+}
+
+/// # Errors
+/// A database error.
+pub fn count(db: &mut Db) -> Result<i64, StoreError> {
+    Ok(stations::table.count().get_result(db)?)
+}
+
+/// # Errors
+/// A database error.
+pub fn save_day(
+    db: &mut Db,
+    id: &str,
+    day: &StationDay,
+    last_event_seq: i64,
+    seen_at: i64,
+) -> Result<(), StoreError> {
+    diesel::update(stations::table.find(id))
+        .set((
+            stations::day.eq(to_json(day)),
+            stations::last_event_seq.eq(last_event_seq),
+            stations::last_seen_at.eq(seen_at),
+        ))
+        .execute(db)?;
+    Ok(())
+}

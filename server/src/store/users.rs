@@ -1,0 +1,61 @@
+use diesel::prelude::*;
+
+use super::StoreError;
+use crate::auth::Role;
+use crate::db::{Db, schema::users};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    /// None for an administrator of every municipality.
+    pub municipality_code: Option<String>,
+}
+
+/// # Errors
+/// A database error (a taken username is a unique-constraint error).
+pub fn create(db: &mut Db, user: &UserRecord, now: i64) -> Result<(), StoreError> {
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&user.id),
+            users::username.eq(&user.username),
+            users::password_hash.eq(&user.password_hash),
+            users::role.eq(user.role.as_str()),
+            users::municipality_code.eq(&user.municipality_code),
+            users::created_at.eq(now),
+        ))
+        .execute(db)?;
+    Ok(())
+}
+
+/// # Errors
+/// A database error, or a stored role that is not one of ours.
+pub fn by_username(db: &mut Db, username: &str) -> Result<Option<UserRecord>, StoreError> {
+    let row: Option<(String, String, String, String, Option<String>)> = users::table
+        .filter(users::username.eq(username))
+        .select((
+            users::id,
+            users::username,
+            users::password_hash,
+            users::role,
+            users::municipality_code,
+        ))
+        .first(db)
+        .optional()?;
+    row.map(|(id, username, password_hash, role, municipality_code)| {
+        let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
+            what: format!("role of {username}"),
+            reason: role.clone(),
+        })?;
+        Ok(UserRecord {
+            id,
+            username,
+            password_hash,
+            role,
+            municipality_code,
+        })
+    })
+    .transpose()
+}

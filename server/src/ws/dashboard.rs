@@ -1,0 +1,388 @@
+//! The dashboard endpoint. The first frame subscribes (with a staff token) to a
+//! municipality or one of its districts, optionally from a sequence number. The server
+//! answers with a compact snapshot and its sequence number, or with the changes since
+//! the given number, then with changes as they commit: in order, each once.
+//!
+//! Frames are throttled per viewer on the leading edge: a change goes out at once
+//! unless a frame went out less than `MIN_FRAME_INTERVAL` ago; then it waits and goes
+//! out with everything else that arrived meanwhile (at most ~10 frames a second).
+
+use std::time::Duration;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, Session};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use shared::domain::Election;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+
+use super::MAX_FRAME_BYTES;
+use crate::auth::{Principal, TokenKind};
+use crate::db::now_ms;
+use crate::embargo::may_see_result;
+use crate::hub::Change;
+use crate::state::AppState;
+use crate::store::{self, events::EventRecord};
+use crate::summary::StationSummary;
+
+pub const MIN_FRAME_INTERVAL: Duration = Duration::from_millis(100);
+/// A resume further back than this gets a snapshot instead.
+const MAX_RESUME_EVENTS: i64 = 10_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DashboardRequest {
+    Subscribe {
+        token: String,
+        municipality: String,
+        district: Option<String>,
+        since_seq: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChangeView {
+    pub seq: i64,
+    pub station_id: Option<String>,
+    pub kind: String,
+    pub recorded_at: i64,
+    pub committed_at: i64,
+    /// The operation as reported; withheld from viewers for results under embargo.
+    pub payload: Option<serde_json::Value>,
+    pub station: Option<StationSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DashboardMessage {
+    Snapshot {
+        election_id: String,
+        seq: i64,
+        stations: Vec<StationSummary>,
+    },
+    Changes {
+        changes: Vec<ChangeView>,
+    },
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+/// GET /ws/dashboard
+///
+/// # Errors
+/// When the request is not a WebSocket upgrade.
+pub async fn endpoint(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream = stream
+        .max_frame_size(MAX_FRAME_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_FRAME_BYTES);
+    actix_web::rt::spawn(run(state.get_ref().clone(), session, stream));
+    Ok(response)
+}
+
+struct Subscription {
+    principal: Principal,
+    municipality: String,
+    district: Option<String>,
+    election: Election,
+    last_sent: i64,
+}
+
+async fn send(session: &mut Session, message: &DashboardMessage) -> bool {
+    match serde_json::to_string(message) {
+        Ok(text) => session.text(text).await.is_ok(),
+        Err(_) => true,
+    }
+}
+
+async fn refuse(session: &mut Session, code: &str, message: &str) {
+    let _ = send(
+        session,
+        &DashboardMessage::Error {
+            code: code.into(),
+            message: message.into(),
+        },
+    )
+    .await;
+}
+
+async fn run(state: AppState, mut session: Session, mut stream: actix_ws::AggregatedMessageStream) {
+    state.metrics.dashboard_connected(1);
+    // Subscribe to the hub before reading the database, so nothing falls in between.
+    let mut hub = state.hub.subscribe();
+    let subscription = loop {
+        match stream.next().await {
+            Some(Ok(AggregatedMessage::Text(text))) => {
+                if let Some(subscription) = subscribe(&state, &mut session, &text).await {
+                    break Some(subscription);
+                }
+            }
+            Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                let _ = session.pong(&bytes).await;
+            }
+            Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => break None,
+            Some(Ok(_)) => {
+                refuse(&mut session, "malformed_frame", "send a subscribe message").await
+            }
+        }
+    };
+    if let Some(mut subscription) = subscription {
+        stream_changes(
+            &state,
+            &mut session,
+            &mut stream,
+            &mut hub,
+            &mut subscription,
+        )
+        .await;
+    }
+    let _ = session.close(None).await;
+    state.metrics.dashboard_connected(-1);
+}
+
+async fn subscribe(state: &AppState, session: &mut Session, text: &str) -> Option<Subscription> {
+    let Ok(DashboardRequest::Subscribe {
+        token,
+        municipality,
+        district,
+        since_seq,
+    }) = serde_json::from_str(text)
+    else {
+        refuse(
+            session,
+            "malformed_frame",
+            "expected {\"type\":\"subscribe\",...}",
+        )
+        .await;
+        return None;
+    };
+    let principal = match state.keys.verify(&token) {
+        Ok(claims) if claims.kind == TokenKind::Staff => match claims.role {
+            Some(role) => Principal::Staff {
+                user_id: claims.sub,
+                role,
+                municipality: claims.municipality,
+            },
+            None => Principal::Public,
+        },
+        Ok(_) => Principal::Public,
+        Err(e) => {
+            refuse(session, "invalid_token", &e.to_string()).await;
+            return None;
+        }
+    };
+    if !matches!(principal, Principal::Staff { .. }) || !principal.covers(&municipality) {
+        refuse(
+            session,
+            "forbidden",
+            "this token does not cover that municipality",
+        )
+        .await;
+        return None;
+    }
+    let m = municipality.clone();
+    let d = district.clone();
+    let loaded = state
+        .with_db(move |db| {
+            let stations = store::stations::list(db, &m, d.as_deref())?;
+            let Some(first) = stations.first() else {
+                return Ok(None);
+            };
+            let election = store::elections::get(db, &first.election_id)?;
+            let seq = store::elections::last_seq(db, &election.id)?;
+            let resume = match since_seq {
+                Some(since) if seq - since <= MAX_RESUME_EVENTS && since <= seq => Some(
+                    store::events::since(db, &election.id, since, MAX_RESUME_EVENTS)?,
+                ),
+                _ => None,
+            };
+            Ok(Some((stations, election, seq, resume)))
+        })
+        .await;
+    let (stations, election, seq, resume) = match loaded {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            refuse(
+                session,
+                "not_found",
+                "no stations for that municipality or district",
+            )
+            .await;
+            return None;
+        }
+        Err(e) => {
+            refuse(session, "unavailable", &e.to_string()).await;
+            return None;
+        }
+    };
+    let mut subscription = Subscription {
+        principal,
+        municipality,
+        district,
+        election,
+        last_sent: seq,
+    };
+    let first = match (resume, since_seq) {
+        (Some(events), Some(since)) => {
+            subscription.last_sent = since;
+            let summaries: std::collections::HashMap<String, StationSummary> = stations
+                .iter()
+                .map(|s| (s.station.id.clone(), StationSummary::from(s)))
+                .collect();
+            let changes = events
+                .into_iter()
+                .filter(|e| {
+                    e.station_id
+                        .as_ref()
+                        .is_some_and(|id| summaries.contains_key(id))
+                })
+                .map(|event| {
+                    let station = event
+                        .station_id
+                        .as_ref()
+                        .and_then(|id| summaries.get(id))
+                        .cloned();
+                    view(&subscription, &event, station)
+                })
+                .collect::<Vec<_>>();
+            subscription.last_sent = seq;
+            DashboardMessage::Changes { changes }
+        }
+        _ => DashboardMessage::Snapshot {
+            election_id: subscription.election.id.clone(),
+            seq,
+            stations: stations.iter().map(StationSummary::from).collect(),
+        },
+    };
+    if send(session, &first).await {
+        Some(subscription)
+    } else {
+        None
+    }
+}
+
+fn view(
+    subscription: &Subscription,
+    event: &EventRecord,
+    station: Option<StationSummary>,
+) -> ChangeView {
+    let voters = station.as_ref().and_then(|s| s.turnout).unwrap_or(0);
+    let withheld = event.kind == "provisional_result"
+        && !may_see_result(
+            &subscription.principal,
+            &subscription.election,
+            voters,
+            now_ms(),
+        );
+    ChangeView {
+        seq: event.seq,
+        station_id: event.station_id.clone(),
+        kind: event.kind.clone(),
+        recorded_at: event.recorded_at,
+        committed_at: event.committed_at,
+        payload: if withheld {
+            None
+        } else {
+            serde_json::from_str(&event.payload).ok()
+        },
+        station,
+    }
+}
+
+fn wanted(subscription: &Subscription, change: &Change) -> bool {
+    change.event.election_id == subscription.election.id
+        && change.event.seq > subscription.last_sent
+        && change.municipality_code == subscription.municipality
+        && match (&subscription.district, &change.station) {
+            (None, _) => true,
+            (Some(d), Some(s)) => s.district.as_deref() == Some(d.as_str()),
+            (Some(_), None) => false,
+        }
+}
+
+async fn stream_changes(
+    state: &AppState,
+    session: &mut Session,
+    stream: &mut actix_ws::AggregatedMessageStream,
+    hub: &mut tokio::sync::broadcast::Receiver<crate::hub::Batch>,
+    subscription: &mut Subscription,
+) {
+    let mut pending: Vec<ChangeView> = Vec::new();
+    let mut last_frame = Instant::now() - MIN_FRAME_INTERVAL;
+    loop {
+        let flush_at = last_frame + MIN_FRAME_INTERVAL;
+        tokio::select! {
+            batch = hub.recv() => match batch {
+                Ok(batch) => {
+                    for change in batch.iter() {
+                        if wanted(subscription, change) {
+                            pending.push(view(subscription, &change.event, change.station.clone()));
+                            subscription.last_sent = change.event.seq;
+                        }
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    // Fell behind the hub: catch up from the log.
+                    if !catch_up(state, subscription, &mut pending).await {
+                        refuse(session, "unavailable", "fell behind; reconnect").await;
+                        return;
+                    }
+                }
+                Err(RecvError::Closed) => return,
+            },
+            () = tokio::time::sleep_until(flush_at), if !pending.is_empty() => {}
+            message = stream.next() => match message {
+                Some(Ok(AggregatedMessage::Ping(bytes))) => { let _ = session.pong(&bytes).await; }
+                Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+        }
+        if !pending.is_empty() && Instant::now() >= last_frame + MIN_FRAME_INTERVAL {
+            let changes = std::mem::take(&mut pending);
+            if !send(session, &DashboardMessage::Changes { changes }).await {
+                return;
+            }
+            last_frame = Instant::now();
+        }
+    }
+}
+
+async fn catch_up(
+    state: &AppState,
+    subscription: &mut Subscription,
+    pending: &mut Vec<ChangeView>,
+) -> bool {
+    let election_id = subscription.election.id.clone();
+    let municipality = subscription.municipality.clone();
+    let district = subscription.district.clone();
+    let after = subscription.last_sent;
+    let loaded = state
+        .with_db(move |db| {
+            let events = store::events::since(db, &election_id, after, MAX_RESUME_EVENTS)?;
+            let stations = store::stations::list(db, &municipality, district.as_deref())?;
+            Ok((events, stations))
+        })
+        .await;
+    let Ok((events, stations)) = loaded else {
+        return false;
+    };
+    let summaries: std::collections::HashMap<String, StationSummary> = stations
+        .iter()
+        .map(|s| (s.station.id.clone(), StationSummary::from(s)))
+        .collect();
+    for event in events {
+        subscription.last_sent = subscription.last_sent.max(event.seq);
+        if let Some(station) = event.station_id.as_ref().and_then(|id| summaries.get(id)) {
+            pending.push(view(subscription, &event, Some(station.clone())));
+        }
+    }
+    true
+}

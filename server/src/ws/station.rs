@@ -1,0 +1,351 @@
+//! The station endpoint: activation, session (hello/resume), operations answered
+//! after commit, heartbeats. Every bad frame gets a typed error and changes nothing;
+//! nothing here panics.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, Session};
+use diesel::Connection;
+use futures_util::StreamExt;
+use shared::domain::Timestamp;
+use shared::protocol::{
+    ClientMessage, Operation, RejectCode, ServerMessage, decode_client, encode,
+};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use super::MAX_FRAME_BYTES;
+use crate::auth::{Claims, TokenError, TokenKind};
+use crate::commit::{Outcome, Submission, SubmitError};
+use crate::db::now_ms;
+use crate::state::AppState;
+use crate::store::{self, audit::AuditRecord, codes::CodeError};
+
+/// GET /ws/station
+///
+/// # Errors
+/// When the request is not a WebSocket upgrade.
+pub async fn endpoint(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream = stream
+        .max_frame_size(MAX_FRAME_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_FRAME_BYTES);
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    actix_web::rt::spawn(run(state.get_ref().clone(), session, stream, peer));
+    Ok(response)
+}
+
+/// An authenticated device.
+#[derive(Debug, Clone)]
+struct Device {
+    id: String,
+}
+
+async fn run(
+    state: AppState,
+    session: Session,
+    mut stream: actix_ws::AggregatedMessageStream,
+    peer: String,
+) {
+    state.metrics.station_connected(1);
+    // Answers go out in the order operations came in, each once its batch committed.
+    let (answers, answer_queue) = mpsc::unbounded_channel::<Answer>();
+    let writer = actix_web::rt::spawn(write_answers(session.clone(), answer_queue));
+    let mut session = session;
+    let mut device: Option<Device> = None;
+
+    while let Some(message) = stream.next().await {
+        let reply = match message {
+            Ok(AggregatedMessage::Text(text)) => {
+                handle_text(&state, &mut device, &text, &peer, &answers).await
+            }
+            Ok(AggregatedMessage::Binary(_)) => {
+                state.metrics.frame_refused();
+                Some(error(
+                    RejectCode::MalformedFrame,
+                    "binary frames are not part of the protocol",
+                ))
+            }
+            Ok(AggregatedMessage::Ping(bytes)) => {
+                let _ = session.pong(&bytes).await;
+                None
+            }
+            Ok(AggregatedMessage::Pong(_)) => None,
+            Ok(AggregatedMessage::Close(_)) => break,
+            Err(protocol_error) => {
+                // An oversized or broken frame: say why, then close; nothing was applied.
+                state.metrics.frame_refused();
+                let code = match protocol_error {
+                    actix_ws::ProtocolError::Overflow => RejectCode::FrameTooLarge,
+                    _ => RejectCode::MalformedFrame,
+                };
+                let _ = answers.send(Answer::Now(Box::new(error(
+                    code,
+                    &protocol_error.to_string(),
+                ))));
+                break;
+            }
+        };
+        if let Some(reply) = reply
+            && answers.send(Answer::Now(Box::new(reply))).is_err()
+        {
+            break;
+        }
+    }
+    drop(answers);
+    let _ = writer.await;
+    let _ = session.close(None).await;
+    state.metrics.station_connected(-1);
+}
+
+enum Answer {
+    Now(Box<ServerMessage>),
+    AfterCommit {
+        operation: Operation,
+        reply: oneshot::Receiver<Outcome>,
+    },
+}
+
+async fn write_answers(mut session: Session, mut queue: mpsc::UnboundedReceiver<Answer>) {
+    while let Some(answer) = queue.recv().await {
+        let message = match answer {
+            Answer::Now(message) => Some(*message),
+            Answer::AfterCommit { operation, reply } => match reply.await {
+                Ok(Outcome::Ack { event_seq }) => Some(ServerMessage::Ack {
+                    operation_id: operation.id,
+                    device_seq: operation.device_seq,
+                    event_seq: u64::try_from(event_seq).unwrap_or(0),
+                }),
+                Ok(Outcome::Reject { code, message }) => Some(ServerMessage::Reject {
+                    operation_id: operation.id,
+                    device_seq: operation.device_seq,
+                    code,
+                    message,
+                }),
+                // Not committed: no answer; the device re-sends it when it resumes.
+                Ok(Outcome::Failed(_)) | Err(_) => None,
+            },
+        };
+        if let Some(message) = message
+            && session.text(encode(&message)).await.is_err()
+        {
+            break;
+        }
+    }
+}
+
+fn error(code: RejectCode, message: &str) -> ServerMessage {
+    ServerMessage::Error {
+        code,
+        message: message.to_owned(),
+    }
+}
+
+async fn handle_text(
+    state: &AppState,
+    device: &mut Option<Device>,
+    text: &str,
+    peer: &str,
+    answers: &mpsc::UnboundedSender<Answer>,
+) -> Option<ServerMessage> {
+    let message = match decode_client(text) {
+        Ok(message) => message,
+        Err(e) => {
+            state.metrics.frame_refused();
+            return Some(error(e.reject_code(), &e.to_string()));
+        }
+    };
+    match message {
+        ClientMessage::Activate {
+            activation_code,
+            device_id,
+        } => Some(activate(state, &activation_code, device_id, peer).await),
+        ClientMessage::Hello {
+            device_token,
+            device_id,
+            ..
+        } => {
+            let (reply, authenticated) = hello(state, &device_token, device_id).await;
+            if authenticated.is_some() {
+                *device = authenticated;
+            }
+            Some(reply)
+        }
+        ClientMessage::Operation(operation) => {
+            let Some(device) = device.as_ref() else {
+                state.metrics.frame_refused();
+                return Some(error(
+                    RejectCode::NotAuthenticated,
+                    "send hello with a device token first",
+                ));
+            };
+            let (reply, receiver) = oneshot::channel();
+            let submission = Submission {
+                device_id: device.id.clone(),
+                operation: operation.clone(),
+                reply,
+            };
+            match state.committer.submit(submission) {
+                Ok(()) => {
+                    let _ = answers.send(Answer::AfterCommit {
+                        operation,
+                        reply: receiver,
+                    });
+                    None
+                }
+                Err(SubmitError::Overloaded) => Some(error(
+                    RejectCode::Overloaded,
+                    "server busy; the device will send it again",
+                )),
+                Err(SubmitError::Stopped) => {
+                    Some(error(RejectCode::Overloaded, "server is stopping"))
+                }
+            }
+        }
+        ClientMessage::Heartbeat { .. } => Some(ServerMessage::Heartbeat {
+            server_time: Timestamp(now_ms()),
+        }),
+    }
+}
+
+async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> ServerMessage {
+    let now = now_ms();
+    let device_key = format!("device:{device_id}");
+    let peer_key = format!("peer:{peer}");
+    if !state.activation_limiter.attempt(&device_key, now)
+        || !state.activation_limiter.attempt(&peer_key, now)
+    {
+        return error(
+            RejectCode::TooManyAttempts,
+            "too many activation attempts; wait a minute",
+        );
+    }
+    let token_id = Uuid::new_v4().to_string();
+    let code = code.to_owned();
+    let device = device_id.to_string();
+    let jti = token_id.clone();
+    let result = state
+        .with_db(move |db| {
+            db.transaction(|db| {
+                let station_id = match store::codes::redeem(db, &code, &device, &jti, now)? {
+                    Ok(station_id) => station_id,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let record = store::stations::get(db, &station_id)?;
+                let election = store::elections::get(db, &record.election_id)?;
+                store::audit::append(
+                    db,
+                    &[AuditRecord {
+                        at: now,
+                        actor: format!("device:{device}"),
+                        action: "device.activated".into(),
+                        subject: station_id.clone(),
+                        payload: "{}".into(),
+                    }],
+                )?;
+                Ok(Ok((record, election)))
+            })
+        })
+        .await;
+    match result {
+        Ok(Ok((record, election))) => {
+            let claims = Claims {
+                sub: device_id.to_string(),
+                kind: TokenKind::Device,
+                role: None,
+                municipality: Some(record.station.municipality_code.clone()),
+                station: Some(record.station.id.clone()),
+                election: Some(election.id.clone()),
+                jti: token_id,
+                iat: now / 1000,
+                exp: now / 1000 + state.device_token_hours * 3_600,
+            };
+            match state.keys.sign(&claims) {
+                Ok(device_token) => ServerMessage::Activated {
+                    device_token,
+                    election,
+                    station: record.station,
+                },
+                Err(_) => error(RejectCode::Overloaded, "could not issue a token"),
+            }
+        }
+        Ok(Err(reason)) => {
+            tracing::info!(%device_id, %reason, "activation refused");
+            let text = match reason {
+                CodeError::Unknown | CodeError::Used | CodeError::Revoked | CodeError::Expired => {
+                    "activation code not valid"
+                }
+            };
+            error(RejectCode::InvalidActivationCode, text)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "activation failed");
+            error(RejectCode::Overloaded, "activation failed; try again")
+        }
+    }
+}
+
+async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage, Option<Device>) {
+    let claims = match state.keys.verify(token) {
+        Ok(claims) if claims.kind == TokenKind::Device && claims.sub == device_id.to_string() => {
+            claims
+        }
+        Ok(_) | Err(TokenError::Invalid) => {
+            return (
+                error(RejectCode::InvalidToken, "device token not valid"),
+                None,
+            );
+        }
+        Err(TokenError::Expired) => {
+            return (
+                error(RejectCode::ExpiredToken, "device token expired"),
+                None,
+            );
+        }
+    };
+    let id = device_id.to_string();
+    let lookup = state
+        .with_db(move |db| {
+            let Some(device) = store::devices::get(db, &id)? else {
+                return Ok(None);
+            };
+            let record = store::stations::get(db, &device.station_id)?;
+            let election = store::elections::get(db, &record.election_id)?;
+            Ok(Some((device, record, election)))
+        })
+        .await;
+    match lookup {
+        Ok(Some((device, record, election)))
+            if !device.revoked
+                && device.token_id == claims.jti
+                && claims.station.as_deref() == Some(device.station_id.as_str()) =>
+        {
+            let welcome = ServerMessage::Welcome {
+                last_processed_seq: u64::try_from(device.last_processed_seq).unwrap_or(0),
+                server_time: Timestamp(now_ms()),
+                election,
+                station: record.station,
+                day: record.day,
+            };
+            (welcome, Some(Device { id: device.id }))
+        }
+        Ok(_) => (
+            error(
+                RejectCode::RevokedToken,
+                "this device's activation was revoked",
+            ),
+            None,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            (error(RejectCode::Overloaded, "try again"), None)
+        }
+    }
+}
