@@ -1,5 +1,6 @@
 //! The sync engine's promise, as a property: for random sequences of reports,
-//! storage that completes late, out of order, or never (the app killed mid-write), connection drops,
+//! storage that completes late, out of order, fails, or never completes (the app
+//! killed mid-write), refusals by the server, connection drops,
 //! app restarts (the model rebuilt from storage), and lost or duplicated acks, every
 //! operation that reached the device's storage reaches the server exactly once, and in
 //! the device's order.
@@ -29,6 +30,8 @@ enum Step {
     DuplicateAcks(bool),
     Restart,
     Wait(i64),
+    FailNextWrite,
+    RefuseArrivals(bool),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -46,6 +49,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<bool>().prop_map(Step::DuplicateAcks),
         1 => Just(Step::Restart),
         1 => (1i64..90).prop_map(|s| Step::Wait(s * 1_000)),
+        1 => Just(Step::FailNextWrite),
+        1 => any::<bool>().prop_map(Step::RefuseArrivals),
     ]
 }
 
@@ -104,6 +109,8 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
             // The app is killed: whatever was not yet written is gone.
             Step::Restart => shell.restart(),
             Step::Wait(ms) => shell.advance(*ms),
+            Step::FailNextWrite => shell.fail_writes += 1,
+            Step::RefuseArrivals(on) => server.refuse = on.then_some(("presence", "REFUSED")),
         }
         // Every turnout the chair sends must be higher than what the device shows.
         if let shared::app::view::Page::Day(day) = shell.page() {
@@ -113,6 +120,7 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
 
     // Heal: storage completes, the network comes back, time passes.
     shell.hold_storage = false;
+    shell.fail_writes = 0;
     shell.flush_all_storage();
     server.lose_next_ack = false;
     for _ in 0..40 {
@@ -139,8 +147,16 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
         .collect();
     stored.sort_unstable();
     stored.dedup();
+    let mut finished: Vec<u64> = server.applied.iter().map(|o| o.device_seq).collect();
+    finished.extend(&server.rejected_seqs);
+    finished.sort_unstable();
+    prop_assert_eq!(&finished, &stored, "applied or refused once each");
     let applied: Vec<u64> = server.applied.iter().map(|o| o.device_seq).collect();
-    prop_assert_eq!(&applied, &stored, "applied once each, in device order");
+    prop_assert!(
+        applied.windows(2).all(|w| w[0] < w[1]),
+        "applied in device order: {:?}",
+        applied
+    );
     let mut ids: Vec<_> = server.applied.iter().map(|o| o.id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -157,7 +173,7 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
     fn every_stored_operation_reaches_the_server_once_and_in_order(

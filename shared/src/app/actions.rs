@@ -7,7 +7,6 @@ use crux_core::{Command, render::render};
 use super::{
     Effect, Event, Internal, Model, Screen,
     effects::clock,
-    effects::storage,
     model::{Notice, PendingConfirmation},
     persist,
 };
@@ -137,6 +136,21 @@ fn begin(model: &mut Model, report: Report, confirmed: Vec<String>) -> Command<E
         });
         return render();
     }
+    if persist::paused(model) {
+        let text = match model.local.language {
+            Language::Dutch => {
+                "De opgeslagen gegevens waren niet leesbaar. Nieuwe meldingen wachten tot de server bereikt is; niets gaat verloren."
+            }
+            Language::English => {
+                "The stored data could not be read. New reports wait until the server is reached; nothing is lost."
+            }
+        };
+        model.notice = Some(Notice {
+            is_error: true,
+            text: text.into(),
+        });
+        return render();
+    }
     model.busy += 1;
     model.issues.clear();
     Command::all([
@@ -224,14 +238,9 @@ pub(super) fn submit(
         confirmed_warnings: confirmed,
     };
     after_recorded(model, &operation);
-    let bytes = storage::encode(&operation);
+    let write = persist::write_operation(model, &operation);
     model.outbox.insert_saving(operation);
-    Command::all([
-        storage::write(storage::outbox_key(seq), bytes, move |result| {
-            Event::Internal(Internal::OperationStored { seq, result })
-        }),
-        render(),
-    ])
+    Command::all([write, render()])
 }
 
 /// What the app does for the chair once a report is made: clear its draft, go on.

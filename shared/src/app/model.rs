@@ -81,16 +81,23 @@ pub struct RejectedOperation {
     pub reason: String,
 }
 
-/// Stored under `day`: the station's local state and the sync bookkeeping.
+/// Stored under `day`: the station's local state and the sync bookkeeping. Fields
+/// missing from a record written by an older version take their defaults.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
 pub struct LocalState {
     pub language: Language,
     /// The sequence number the next operation gets.
     pub next_seq: u64,
     /// The highest sequence number applied to `day`.
     pub applied_through: u64,
-    /// The station as the server has confirmed it.
+    /// The station as the server has confirmed it: every operation up to and
+    /// including `confirmed_through`, in device order.
     pub confirmed_day: StationDay,
+    pub confirmed_through: u64,
+    /// Acknowledged operations waiting for an earlier one to finish before they
+    /// count in `confirmed_day` (an ack lost on a dropped connection comes later).
+    pub parked: Vec<Operation>,
     /// The station including the chair's reports not yet confirmed.
     pub day: StationDay,
     pub turnout_log: Vec<TurnoutEntry>,
@@ -113,6 +120,8 @@ impl Default for LocalState {
             next_seq: 1,
             applied_through: 0,
             confirmed_day: StationDay::default(),
+            confirmed_through: 0,
+            parked: Vec::new(),
             day: StationDay::default(),
             turnout_log: Vec::new(),
             incidents: Vec::new(),
@@ -188,15 +197,33 @@ impl LocalState {
         }
     }
 
-    /// The server confirmed `op`: it becomes part of the confirmed state.
-    pub fn confirm(&mut self, op: &Operation) {
-        let _ = self.confirmed_day.apply(&op.report, op.recorded_at);
+    /// The server confirmed `op`. It counts in the confirmed state once every earlier
+    /// operation is finished; `lowest_unfinished` is the first one still open.
+    pub fn confirm(&mut self, op: &Operation, lowest_unfinished: Option<u64>) {
         self.confirmed_total += 1;
+        if op.device_seq > self.confirmed_through {
+            self.parked.push(op.clone());
+            self.parked.sort_by_key(|p| p.device_seq);
+        }
+        self.settle(lowest_unfinished);
     }
 
-    /// The server refused `op`: the local state is rebuilt from the confirmed state
-    /// and the operations still unconfirmed, and the refusal is kept to show.
-    pub fn reject(&mut self, op: &Operation, reason: String, unconfirmed: &[&Operation]) {
+    /// Moves parked confirmations into the confirmed state, in order, up to the first
+    /// operation still unfinished.
+    fn settle(&mut self, lowest_unfinished: Option<u64>) {
+        while let Some(first) = self.parked.first() {
+            if lowest_unfinished.is_some_and(|open| open < first.device_seq) {
+                break;
+            }
+            let op = self.parked.remove(0);
+            let _ = self.confirmed_day.apply(&op.report, op.recorded_at);
+            self.confirmed_through = op.device_seq;
+        }
+    }
+
+    /// The server refused `op`: the local state is rebuilt without it from the
+    /// confirmed state and the operations still unconfirmed, and the refusal is kept.
+    pub fn reject(&mut self, op: &Operation, reason: String, unfinished: &[&Operation]) {
         self.rejected_total += 1;
         self.rejected.push(RejectedOperation {
             seq: op.device_seq,
@@ -210,21 +237,43 @@ impl LocalState {
         for thread in &mut self.incidents {
             thread.messages.retain(|m| m.seq != Some(seq));
         }
-        let statuses: Vec<(String, IncidentStatus)> = self
-            .day
-            .incidents
+        // A refused operation is finished too: what waited for it may count now.
+        self.settle(unfinished.iter().map(|o| o.device_seq).min());
+        self.rebuild(unfinished);
+    }
+
+    /// The server's state at the start of a session, with everything up to
+    /// `last_processed` in it, becomes the confirmed state.
+    pub fn adopt_server_state(
+        &mut self,
+        day: StationDay,
+        last_processed: u64,
+        unfinished: &[&Operation],
+    ) {
+        self.confirmed_day = day;
+        self.confirmed_through = self.confirmed_through.max(last_processed);
+        self.parked.retain(|p| p.device_seq > last_processed);
+        self.next_seq = self.next_seq.max(last_processed.saturating_add(1));
+        self.rebuild(unfinished);
+    }
+
+    /// The local state: the confirmed state, then the confirmations waiting, then the
+    /// operations the server has not processed, in device order.
+    fn rebuild(&mut self, unfinished: &[&Operation]) {
+        let mut day = self.confirmed_day.clone();
+        let mut pending: Vec<&Operation> = self
+            .parked
             .iter()
-            .map(|i| (i.incident_id.clone(), i.status))
+            .chain(unfinished.iter().copied())
+            .filter(|o| {
+                o.device_seq > self.confirmed_through && o.device_seq <= self.applied_through
+            })
             .collect();
-        self.day = self.confirmed_day.clone();
-        for other in unconfirmed {
-            if other.device_seq <= self.applied_through {
-                let _ = self.day.apply(&other.report, other.recorded_at);
-            }
+        pending.sort_by_key(|o| o.device_seq);
+        for op in pending {
+            let _ = day.apply(&op.report, op.recorded_at);
         }
-        for (id, status) in statuses {
-            self.day.set_incident_status(&id, status);
-        }
+        self.day = day;
     }
 
     /// The control room changed an incident's status.
@@ -318,8 +367,8 @@ pub struct Persistence {
     pub deletes_waiting: Vec<u64>,
     /// Finished operations whose keys go once the `day` write in flight is stored.
     pub deletes_in_write: Vec<u64>,
-    /// Operations whose write failed, to be written again.
-    pub failed_writes: Vec<u64>,
+    /// Operation writes asked for and not answered yet, with when they were asked.
+    pub writes_in_flight: Vec<(u64, Timestamp)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -355,6 +404,11 @@ pub struct Model {
     pub timers: usize,
     /// Frames from the server that could not be decoded or did not fit.
     pub protocol_errors: u64,
+    /// The stored `day` record could not be read. It is not overwritten, and no new
+    /// report is made, until the server's welcome says where the sequence stands.
+    pub storage_unreadable: bool,
+    /// When the current connection attempt began (connect or handshake).
+    pub connecting_since: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

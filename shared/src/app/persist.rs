@@ -8,10 +8,14 @@ use super::{
     Effect, Event, Internal, Model, Screen,
     effects::storage::{self, DAY_KEY, DEVICE_KEY, Stored},
     model::{LocalState, Notice},
-    session,
+    session::{self, say},
+    sync::OperationState,
 };
 use crate::domain::StationPhase;
 use crate::protocol::Operation;
+
+/// A write not answered in this time is asked for again.
+pub const WRITE_TIMEOUT_MS: i64 = 30_000;
 
 /// The app started: read everything stored, and the clock.
 pub(super) fn start(model: &mut Model) -> Command<Effect, Event> {
@@ -31,26 +35,37 @@ pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Eve
     if model.restored {
         return Command::done();
     }
-    let mut problems = stored.errors;
+    let mut problems = stored.errors.clone();
     model.device = stored.device.as_deref().and_then(storage::decode);
     if stored.device.is_some() && model.device.is_none() {
         problems.push("device record unreadable".into());
     }
-    model.local = stored
-        .day
-        .as_deref()
-        .and_then(storage::decode)
-        .unwrap_or_default();
-    if stored.day.is_some() && model.local == LocalState::default() {
-        problems.push("day record unreadable".into());
+    match stored.day.as_deref().map(storage::decode::<LocalState>) {
+        Some(Some(local)) => model.local = local,
+        Some(None) => {
+            problems.push("day record unreadable".into());
+            model.storage_unreadable = true;
+        }
+        None if stored.errors.is_empty() => {}
+        // The read itself failed: the record may exist, so it must not be overwritten.
+        None => model.storage_unreadable = true,
     }
+    let mut commands = Vec::new();
     let mut needs_write = false;
     for bytes in &stored.outbox {
         let Some(op) = storage::decode::<Operation>(bytes) else {
             problems.push("an outbox entry is unreadable".into());
             continue;
         };
-        model.local.next_seq = model.local.next_seq.max(op.device_seq + 1);
+        model.local.next_seq = model.local.next_seq.max(op.device_seq.saturating_add(1));
+        let already_confirmed = op.device_seq <= model.local.confirmed_through
+            || model.local.parked.iter().any(|p| p.id == op.id)
+            || model.local.rejected.iter().any(|r| r.seq == op.device_seq);
+        if already_confirmed {
+            // A late write brought back a finished operation's key: remove it again.
+            commands.push(delete_key(op.device_seq));
+            continue;
+        }
         if op.device_seq > model.local.applied_through {
             model.local.apply(&op);
             needs_write = true;
@@ -72,7 +87,8 @@ pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Eve
             text: problems.join("; "),
         });
     }
-    let mut commands = vec![session::start_ticking(model), render()];
+    commands.push(session::start_ticking(model));
+    commands.push(render());
     if needs_write {
         commands.push(day(model));
     }
@@ -95,9 +111,14 @@ fn initial_screen(model: &Model) -> Screen {
 }
 
 /// Writes the `day` record, one write at a time: if one is in flight, the latest
-/// state is written when it completes.
+/// state is written when it completes. A record that could not be read is not
+/// overwritten until the server has told where the sequence stands.
 pub(super) fn day(model: &mut Model) -> Command<Effect, Event> {
     let p = &mut model.persistence;
+    if model.storage_unreadable {
+        p.day_dirty = true;
+        return Command::done();
+    }
     if p.day_write_in_flight {
         p.day_dirty = true;
         return Command::done();
@@ -116,14 +137,7 @@ pub(super) fn day_stored(model: &mut Model, result: Result<(), String>) -> Comma
     match result {
         Ok(()) => {
             let deletes: Vec<u64> = p.deletes_in_write.drain(..).collect();
-            let mut commands: Vec<_> = deletes
-                .into_iter()
-                .map(|seq| {
-                    storage::delete(storage::outbox_key(seq), |r| {
-                        Event::Internal(Internal::KeyDeleted(r))
-                    })
-                })
-                .collect();
+            let mut commands: Vec<_> = deletes.into_iter().map(delete_key).collect();
             if p.day_dirty {
                 commands.push(day(model));
             }
@@ -138,26 +152,57 @@ pub(super) fn day_stored(model: &mut Model, result: Result<(), String>) -> Comma
     }
 }
 
-/// An operation reached storage: it is pending now, and every stored operation that
-/// follows the applied ones without a gap is applied to the local state.
+fn delete_key(seq: u64) -> Command<Effect, Event> {
+    storage::delete(storage::outbox_key(seq), |r| {
+        Event::Internal(Internal::KeyDeleted(r))
+    })
+}
+
+/// Writes an operation to its key, remembering that the write is in flight.
+pub(super) fn write_operation(model: &mut Model, operation: &Operation) -> Command<Effect, Event> {
+    let seq = operation.device_seq;
+    let now = model.now.unwrap_or_default();
+    model
+        .persistence
+        .writes_in_flight
+        .retain(|(s, _)| *s != seq);
+    model.persistence.writes_in_flight.push((seq, now));
+    storage::write(
+        storage::outbox_key(seq),
+        storage::encode(operation),
+        move |result| Event::Internal(Internal::OperationStored { seq, result }),
+    )
+}
+
+/// An operation's write was answered. Once stored it is pending, and every stored
+/// operation that follows the applied ones without a gap is applied to the local state.
 pub(super) fn operation_stored(
     model: &mut Model,
     seq: u64,
     result: Result<(), String>,
 ) -> Command<Effect, Event> {
+    model
+        .persistence
+        .writes_in_flight
+        .retain(|(s, _)| *s != seq);
+    let state = model.outbox.get(seq).map(|e| e.state);
     if let Err(error) = result {
-        if !model.persistence.failed_writes.contains(&seq) {
-            model.persistence.failed_writes.push(seq);
-        }
+        // Written again on the next tick while still being saved.
         return storage_result(model, Err(error));
     }
-    model.persistence.failed_writes.retain(|s| *s != seq);
+    match state {
+        Some(OperationState::Saving) => {}
+        // Already stored by an earlier write.
+        Some(_) => return Command::done(),
+        // Finished meanwhile: this late write brought its key back; remove it.
+        None => return delete_key(seq),
+    }
     model.outbox.mark_stored(seq);
     let to_apply: Vec<Operation> = model
         .outbox
         .unfinished()
         .filter(|e| e.operation.device_seq > model.local.applied_through)
-        .take_while(|e| e.state != super::sync::OperationState::Saving)
+        .take_while(|e| e.state != OperationState::Saving)
         .map(|e| e.operation.clone())
         .collect();
     for op in &to_apply {
@@ -166,23 +211,25 @@ pub(super) fn operation_stored(
     Command::all([day(model), session::send_pending(model), render()])
 }
 
-/// Writes again the operations whose first write failed.
-pub(super) fn retry_failed_writes(model: &mut Model) -> Command<Effect, Event> {
-    let seqs = model.persistence.failed_writes.clone();
-    let mut commands: Vec<_> = seqs
-        .into_iter()
-        .filter_map(|seq| {
+/// Writes again the operations still being saved whose write failed or has not been
+/// answered for too long, and a `day` record that is due.
+pub(super) fn retry_writes(model: &mut Model) -> Command<Effect, Event> {
+    let now = model.now.unwrap_or_default();
+    let due: Vec<Operation> = model
+        .outbox
+        .unfinished()
+        .filter(|e| e.state == OperationState::Saving)
+        .filter(|e| {
             model
-                .outbox
-                .get(seq)
-                .map(|e| (seq, storage::encode(&e.operation)))
+                .persistence
+                .writes_in_flight
+                .iter()
+                .find(|(s, _)| *s == e.operation.device_seq)
+                .is_none_or(|(_, asked)| now.millis() - asked.millis() > WRITE_TIMEOUT_MS)
         })
-        .map(|(seq, bytes)| {
-            storage::write(storage::outbox_key(seq), bytes, move |result| {
-                Event::Internal(Internal::OperationStored { seq, result })
-            })
-        })
+        .map(|e| e.operation.clone())
         .collect();
+    let mut commands: Vec<_> = due.iter().map(|op| write_operation(model, op)).collect();
     if model.persistence.day_dirty && !model.persistence.day_write_in_flight {
         commands.push(day(model));
     }
@@ -211,14 +258,11 @@ pub(super) fn storage_result(
     match result {
         Ok(()) => Command::done(),
         Err(error) => {
-            let text = match model.local.language {
-                crate::validation::Language::Dutch => {
-                    format!("Opslaan op het apparaat mislukt: {error}")
-                }
-                crate::validation::Language::English => {
-                    format!("Saving on the device failed: {error}")
-                }
-            };
+            let text = say(
+                model,
+                "Opslaan op het apparaat mislukt: ",
+                "Saving on the device failed: ",
+            ) + &error;
             model.notice = Some(Notice {
                 is_error: true,
                 text,
@@ -226,4 +270,9 @@ pub(super) fn storage_result(
             render()
         }
     }
+}
+
+/// Whether new reports must wait (the stored state could not be read).
+pub(super) fn paused(model: &Model) -> bool {
+    model.storage_unreadable
 }

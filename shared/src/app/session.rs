@@ -30,6 +30,9 @@ pub const SEND_WINDOW: usize = 64;
 /// Operations in flight with no ack for this long: the session is stuck (a server
 /// that lost our operations or its acks); resume it, which sends them again.
 pub const ACK_TIMEOUT_MS: i64 = 30_000;
+/// A connection that is not up (opened and welcomed) in this time is given up and
+/// tried again.
+pub const CONNECT_TIMEOUT_MS: i64 = 20_000;
 
 pub(super) fn activate(
     model: &mut Model,
@@ -56,13 +59,13 @@ pub(super) fn activate(
 }
 
 pub(super) fn reconnect_now(model: &mut Model) -> Command<Effect, Event> {
-    if model.device.is_none() || model.connection != Connection::Offline {
+    if model.device.is_none() || model.connection == Connection::Online {
         return render();
     }
     if let Some(backoff) = model.backoff.as_mut() {
         backoff.reset();
     }
-    Command::all([connect(model), render()])
+    Command::all([close_current(model), connect(model), render()])
 }
 
 /// Asks the shell to open a new connection; events of older ones are ignored from now.
@@ -74,6 +77,8 @@ pub(super) fn connect(model: &mut Model) -> Command<Effect, Event> {
     };
     model.generation += 1;
     model.connection = Connection::Connecting;
+    // Measured from the next clock reading: `now` may be a tick old.
+    model.connecting_since = None;
     model.retry_at = None;
     let generation = model.generation;
     websocket::connect(url, move |event| {
@@ -152,7 +157,9 @@ fn hello(model: &Model, device: &DeviceRecord) -> ClientMessage {
         .outbox
         .unfinished()
         .next()
-        .map_or(model.local.next_seq - 1, |e| e.operation.device_seq - 1);
+        .map_or(model.local.next_seq.saturating_sub(1), |e| {
+            e.operation.device_seq.saturating_sub(1)
+        });
     ClientMessage::Hello {
         device_token: device.device_token.clone(),
         device_id: device.device_id,
@@ -162,6 +169,7 @@ fn hello(model: &Model, device: &DeviceRecord) -> ClientMessage {
 
 fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
     model.connection = Connection::Offline;
+    model.connecting_since = None;
     model.outbox.connection_lost();
     model.waiting_for_ack_since = None;
     if model.activating.take().is_some() {
@@ -238,15 +246,22 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
             day,
         } => {
             model.connection = Connection::Online;
+            model.connecting_since = None;
             if let Some(backoff) = model.backoff.as_mut() {
                 backoff.reset();
             }
-            model.local.next_seq = model.local.next_seq.max(last_processed_seq + 1);
-            if model.outbox.is_empty() {
-                // Nothing of ours in flight: the server's state is the truth.
-                model.local.confirmed_day = day.clone();
-                model.local.day = day;
-            }
+            // The server's state, with everything it processed of ours, is the
+            // confirmed state; our unprocessed operations go on top of it.
+            let unfinished: Vec<_> = model
+                .outbox
+                .unfinished()
+                .map(|e| e.operation.clone())
+                .collect();
+            let refs: Vec<_> = unfinished.iter().collect();
+            model
+                .local
+                .adopt_server_state(day, last_processed_seq, &refs);
+            model.storage_unreadable = false;
             let mut commands = vec![send_pending(model), persist::day(model), render()];
             if let Some(device) = model.device.as_mut()
                 && (device.election != election || device.station != station)
@@ -365,7 +380,14 @@ fn finished(
         return Command::done();
     }
     match rejection {
-        None => model.local.confirm(&op),
+        None => {
+            let lowest_unfinished = model
+                .outbox
+                .unfinished()
+                .next()
+                .map(|e| e.operation.device_seq);
+            model.local.confirm(&op, lowest_unfinished);
+        }
         Some(reason) => {
             let unfinished: Vec<_> = model
                 .outbox
@@ -431,20 +453,31 @@ pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect
         return Command::done();
     };
     model.now = Some(now);
-    let mut commands = vec![persist::retry_failed_writes(model), render()];
-    if model.connection == Connection::Online {
-        let silent_for = model
-            .last_heard
-            .map_or(0, |heard| now.millis() - heard.millis());
-        let ack_wait = model
-            .waiting_for_ack_since
-            .map_or(0, |since| now.millis() - since.millis());
-        if silent_for > SILENCE_LIMIT_MS || ack_wait > ACK_TIMEOUT_MS {
-            commands.push(close_current(model));
-            commands.push(connection_lost(model));
-        } else {
-            commands.push(send(&ClientMessage::Heartbeat { sent_at: now }));
+    let mut commands = vec![persist::retry_writes(model), render()];
+    match model.connection {
+        Connection::Online => {
+            let silent_for = model
+                .last_heard
+                .map_or(0, |heard| now.millis() - heard.millis());
+            let ack_wait = model
+                .waiting_for_ack_since
+                .map_or(0, |since| now.millis() - since.millis());
+            if silent_for > SILENCE_LIMIT_MS || ack_wait > ACK_TIMEOUT_MS {
+                commands.push(close_current(model));
+                commands.push(connection_lost(model));
+            } else {
+                commands.push(send(&ClientMessage::Heartbeat { sent_at: now }));
+            }
         }
+        Connection::Connecting | Connection::Handshaking => {
+            let since = *model.connecting_since.get_or_insert(now);
+            if now.millis() - since.millis() > CONNECT_TIMEOUT_MS {
+                // No answer from the network or the server: give up on this attempt.
+                commands.push(close_current(model));
+                commands.push(connection_lost(model));
+            }
+        }
+        Connection::Offline => {}
     }
     Command::all(commands)
 }

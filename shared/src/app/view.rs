@@ -9,7 +9,7 @@ use crate::domain::{
     IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, StaffRole, StationPhase,
     Timestamp, TurnoutMoment,
 };
-use crate::validation::{Issue, Language, Severity, message, projected_run_out};
+use crate::validation::{Issue, Language, Severity, message};
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct ViewModel {
@@ -552,17 +552,12 @@ fn members(list: &[crate::domain::StaffMember], t: &Texts) -> Vec<MemberView> {
 
 fn run_out(model: &Model, t: &Texts) -> Option<String> {
     let device = model.device.as_ref()?;
-    let day = &model.local.day;
-    let stock = day.ballot_stock.as_ref()?;
-    let (_, turnout) = day.latest_turnout?;
-    projected_run_out(
-        stock.remaining,
-        turnout,
-        day.opened_at?,
-        model.now?,
-        device.election.closes_at,
-    )
-    .map(|at| t.time(at))
+    let closes_at = device.station.closing_time(&device.election);
+    model
+        .local
+        .day
+        .ballots_run_out(closes_at)
+        .map(|at| t.time(at))
 }
 
 fn entry_state(model: &Model, seq: u64) -> OperationState {

@@ -66,14 +66,18 @@ pub struct IncidentState {
     pub status: IncidentStatus,
 }
 
-/// Materialised state of one station.
+/// Materialised state of one station. Fields missing from an older record take
+/// their defaults.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
 pub struct StationDay {
     pub phase: StationPhase,
     pub opened_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
     pub members_present: Vec<StaffMember>,
     pub ballot_stock: Option<BallotStockReport>,
+    /// When the ballot stock was last reported.
+    pub ballot_stock_at: Option<Timestamp>,
     /// The latest cumulative turnout count and when it was recorded.
     pub latest_turnout: Option<(Timestamp, u32)>,
     /// The set moments for which turnout was reported.
@@ -104,7 +108,10 @@ impl StationDay {
                 self.members_present.clone_from(&opening.members_present);
             }
             Report::Presence(presence) => self.apply_presence(presence),
-            Report::BallotStock(stock) => self.ballot_stock = Some(stock.clone()),
+            Report::BallotStock(stock) => {
+                self.ballot_stock = Some(stock.clone());
+                self.ballot_stock_at = Some(at);
+            }
             Report::ResupplyRequest(request) => {
                 self.resupply_requested = self.resupply_requested.saturating_add(request.quantity);
             }
@@ -184,6 +191,22 @@ impl StationDay {
         {
             incident.status = status;
         }
+    }
+
+    /// When the ballots run out at the station's turnout rate so far, if before
+    /// `closes_at` (see `validation::projected_run_out`).
+    #[must_use]
+    pub fn ballots_run_out(&self, closes_at: Timestamp) -> Option<Timestamp> {
+        let stock = self.ballot_stock.as_ref()?;
+        let (turnout_at, voters) = self.latest_turnout?;
+        crate::validation::projected_run_out(
+            stock.remaining,
+            self.ballot_stock_at?,
+            voters,
+            self.opened_at?,
+            turnout_at,
+            closes_at,
+        )
     }
 
     #[must_use]

@@ -31,23 +31,24 @@ pub(super) fn validate_resupply(request: &ResupplyRequest) -> Vec<Issue> {
     issues
 }
 
-/// When the remaining ballots run out at the station's current rate, if that is
-/// before closing. The rate is turnout since opening: `voters_since_open` voters in
-/// the time from `opened_at` to `now`. Ballots are issued one per voter.
+/// When the remaining ballots run out, if that is before closing. `remaining` ballots
+/// were left at `stock_at`; the rate is the turnout so far: `voters` admitted from
+/// `opened_at` to `turnout_at`. One ballot per voter.
 #[must_use]
 pub fn projected_run_out(
     remaining: u32,
-    voters_since_open: u32,
+    stock_at: Timestamp,
+    voters: u32,
     opened_at: Timestamp,
-    now: Timestamp,
+    turnout_at: Timestamp,
     closes_at: Timestamp,
 ) -> Option<Timestamp> {
-    let elapsed_ms = now.millis() - opened_at.millis();
-    if voters_since_open == 0 || elapsed_ms <= 0 || now >= closes_at {
+    let elapsed_ms = turnout_at.millis() - opened_at.millis();
+    if voters == 0 || elapsed_ms <= 0 {
         return None;
     }
-    let ms_per_voter = elapsed_ms as f64 / f64::from(voters_since_open);
-    let run_out = now.millis() + (f64::from(remaining) * ms_per_voter) as i64;
+    let ms_per_voter = elapsed_ms as f64 / f64::from(voters);
+    let run_out = stock_at.millis() + (f64::from(remaining) * ms_per_voter) as i64;
     (run_out < closes_at.millis()).then_some(Timestamp(run_out))
 }
 
@@ -90,16 +91,42 @@ mod tests {
     #[test]
     fn projects_run_out_before_closing() {
         let hour = 3_600_000;
+        let minute = 60_000;
         let open = Timestamp(0);
-        let now = Timestamp(2 * hour);
-        let close = Timestamp(13 * hour);
-        // 200 voters in 2 hours: 100 an hour; 300 left last 3 hours, until 05:00.
-        assert_eq!(
-            projected_run_out(300, 200, open, now, close),
-            Some(Timestamp(5 * hour))
+        let close = Timestamp(13 * hour + 30 * minute);
+        // 200 voters in the first 2 hours: 36 s a voter. 300 ballots left at 2:30
+        // last 3 hours, until 5:30, whenever the projection is looked at.
+        let at = projected_run_out(
+            300,
+            Timestamp(2 * hour + 30 * minute),
+            200,
+            open,
+            Timestamp(2 * hour),
+            close,
         );
+        assert_eq!(at, Some(Timestamp(5 * hour + 30 * minute)));
         // 1,200 left lasts 12 hours: past closing.
-        assert_eq!(projected_run_out(1_200, 200, open, now, close), None);
-        assert_eq!(projected_run_out(300, 0, open, now, close), None);
+        assert_eq!(
+            projected_run_out(
+                1_200,
+                Timestamp(2 * hour),
+                200,
+                open,
+                Timestamp(2 * hour),
+                close
+            ),
+            None
+        );
+        assert_eq!(
+            projected_run_out(
+                300,
+                Timestamp(2 * hour),
+                0,
+                open,
+                Timestamp(2 * hour),
+                close
+            ),
+            None
+        );
     }
 }

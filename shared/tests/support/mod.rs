@@ -31,6 +31,8 @@ pub struct Shell {
     pub storage_queue: Vec<Request<KeyValueOperation>>,
     /// Every outbox key ever written to the store, in write order.
     pub outbox_writes: Vec<String>,
+    /// The next this many writes fail (a full or broken disk).
+    pub fail_writes: usize,
     pub now_ms: i64,
     pub timers: Vec<(i64, Request<TimeRequest>)>,
     /// The connect request of the live connection, if any.
@@ -50,6 +52,7 @@ impl Shell {
             hold_storage: false,
             storage_queue: Vec::new(),
             outbox_writes: Vec::new(),
+            fail_writes: 0,
             now_ms: OPENS - 30 * 60_000,
             timers: Vec::new(),
             socket: None,
@@ -147,6 +150,16 @@ impl Shell {
     }
 
     fn resolve_storage(&mut self, mut request: Request<KeyValueOperation>) -> Vec<Effect> {
+        if matches!(request.operation, KeyValueOperation::Set { .. }) && self.fail_writes > 0 {
+            self.fail_writes -= 1;
+            let error = crux_kv::error::KeyValueError::Io {
+                message: "disk full".into(),
+            };
+            return self
+                .core
+                .resolve(&mut request, KeyValueResult::Err { error })
+                .unwrap();
+        }
         let response = match request.operation.clone() {
             KeyValueOperation::Get { key } => KeyValueResponse::Get {
                 value: self
@@ -211,6 +224,15 @@ impl Shell {
         self.run(effects);
     }
 
+    /// Completes, in order, the held storage requests that `wanted` picks.
+    pub fn flush_matching(&mut self, wanted: impl Fn(&KeyValueOperation) -> bool) {
+        while let Some(pos) = self.storage_queue.iter().position(|r| wanted(&r.operation)) {
+            let request = self.storage_queue.remove(pos);
+            let effects = self.resolve_storage(request);
+            self.run(effects);
+        }
+    }
+
     pub fn flush_all_storage(&mut self) {
         while !self.storage_queue.is_empty() {
             self.flush_storage(usize::MAX);
@@ -236,8 +258,18 @@ impl Shell {
         self.run(effects);
     }
 
+    /// The network is back: waits (moving the clock a second at a time, for at most
+    /// two minutes) until the core asks to connect, then opens the connection.
     pub fn open_socket(&mut self) {
-        self.socket_event(WebSocketEvent::Opened);
+        for _ in 0..120 {
+            if self.socket.is_some() {
+                break;
+            }
+            self.advance(1_000);
+        }
+        if self.socket.is_some() && !self.socket_open {
+            self.socket_event(WebSocketEvent::Opened);
+        }
     }
 
     pub fn drop_connection(&mut self) {
@@ -294,7 +326,7 @@ impl Shell {
 
     /// Connects (if the core asked to) and runs the session until quiet.
     pub fn sync_with(&mut self, server: &mut SimServer) {
-        if self.socket.is_some() && !self.socket_open {
+        if !self.socket_open && (self.socket.is_some() || self.core.view().station.is_some()) {
             self.open_socket();
         }
         self.exchange(server);

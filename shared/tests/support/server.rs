@@ -33,6 +33,8 @@ pub struct SimServer {
     /// Codes of reports to refuse: (report kind, code).
     pub refuse: Option<(&'static str, &'static str)>,
     pub rejected: Vec<Uuid>,
+    /// Device sequence numbers of the operations refused.
+    pub rejected_seqs: Vec<u64>,
     pub received_frames: usize,
 }
 
@@ -96,6 +98,7 @@ impl SimServer {
             duplicate_acks: false,
             refuse: None,
             rejected: Vec::new(),
+            rejected_seqs: Vec::new(),
             received_frames: 0,
         }
     }
@@ -185,6 +188,7 @@ impl SimServer {
             .is_some_and(|(kind, _)| kind == op.report.kind())
         {
             self.rejected.push(op.id);
+            self.rejected_seqs.push(op.device_seq);
         } else {
             let _ = self.day.apply(&op.report, op.recorded_at);
             self.event_seq += 1;
