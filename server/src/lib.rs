@@ -3,10 +3,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod cli_support;
 pub mod commit;
 pub mod db;
 pub mod embargo;
 pub mod hub;
+pub mod import;
 pub mod metrics;
 pub mod server;
 pub mod state;

@@ -1,1 +1,526 @@
-fn main() {}
+//! `kiesdag`: the server and its administration commands.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use diesel::Connection;
+use kiesdag::auth::{Role, hash_password};
+use kiesdag::cli_support::{self, ElectionSpec};
+use kiesdag::commit::CommitConfig;
+use kiesdag::db::{self, Db, now_ms};
+use kiesdag::import;
+use kiesdag::server::{self, ServerConfig};
+use kiesdag::store::{self, audit::AuditRecord, users::UserRecord};
+use shared::domain::Jurisdiction;
+
+#[derive(Parser)]
+#[command(
+    name = "kiesdag",
+    version,
+    about = "Kiesdag: election-day server for polling stations and the control room"
+)]
+struct Cli {
+    /// The SQLite file (default ./kiesdag.db), or a postgres:// URL. DATABASE_URL wins.
+    #[arg(long, global = true, default_value = "./kiesdag.db")]
+    db: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the station and dashboard endpoints and the API (the default).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
+    },
+    /// Apply the database migrations.
+    Migrate,
+    /// Elections.
+    Election {
+        #[command(subcommand)]
+        command: ElectionCommand,
+    },
+    /// Import polling stations.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Station activation codes.
+    Codes {
+        #[command(subcommand)]
+        command: CodesCommand,
+    },
+    /// Staff users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum JurisdictionArg {
+    Nl,
+    Be,
+}
+
+#[derive(Subcommand)]
+enum ElectionCommand {
+    /// Create an election, or update its configuration.
+    Init {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Election day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        #[arg(long, value_enum, default_value = "nl")]
+        jurisdiction: JurisdictionArg,
+        #[arg(long, default_value = "07:30")]
+        opens: String,
+        #[arg(long, default_value = "21:00")]
+        closes: String,
+        /// Turnout moments, local times separated by commas.
+        #[arg(long, default_value = "10:00,13:00,16:00,19:00")]
+        moments: String,
+        /// Candidate lists in ballot order, separated by semicolons.
+        #[arg(long, default_value = "")]
+        lists: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Stations from a CSV in the Dutch open-data standard (SODS v1.6/v1.7).
+    Stations {
+        file: String,
+        #[arg(long)]
+        election: String,
+        /// Import the good rows even when some rows cannot be taken.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CodesCommand {
+    /// Issue one code per station (of one station, or every station of a municipality).
+    Issue {
+        #[arg(long, conflicts_with = "municipality")]
+        station: Option<String>,
+        #[arg(long)]
+        municipality: Option<String>,
+        /// How long the codes stay valid.
+        #[arg(long, default_value_t = 72)]
+        hours: i64,
+        /// Also write a printable HTML sheet.
+        #[arg(long)]
+        sheet: Option<String>,
+    },
+    List,
+    /// Revoke a station's unused codes and its devices' activations, at once.
+    Revoke {
+        #[arg(long)]
+        station: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// CBS code of the user's municipality; only an administrator may have none.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain and name the first broken entry.
+    Verify,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("roles: {}", Role::ALL.map(Role::as_str).join(", ")))
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let url = std::env::var("DATABASE_URL").unwrap_or(cli.db);
+    let command = cli.command.unwrap_or(Command::Serve {
+        listen: "127.0.0.1:8080".into(),
+        workers: 2,
+    });
+    match run(&url, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kiesdag: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(url: &str) -> Result<Db, String> {
+    db::open(url).map_err(|e| e.to_string())
+}
+
+fn run(url: &str, command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve { listen, workers } => serve(url, &listen, workers),
+        Command::Migrate => {
+            let mut db = db::connect(url).map_err(|e| e.to_string())?;
+            let applied = db::migrate(&mut db).map_err(|e| e.to_string())?;
+            println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Command::Election { command } => election(url, command),
+        Command::Import {
+            command:
+                ImportCommand::Stations {
+                    file,
+                    election,
+                    skip_bad_rows,
+                },
+        } => import_stations(url, &file, &election, skip_bad_rows),
+        Command::Codes { command } => codes(url, command),
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    municipality,
+                },
+        } => create_user(url, &username, role, municipality),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let mut db = open(url)?;
+            match store::audit::verify(&mut db).map_err(|e| e.to_string())? {
+                Ok(count) => {
+                    println!("audit log intact: {count} entries");
+                    Ok(())
+                }
+                Err(broken) => Err(format!(
+                    "audit log broken at entry {}: {}",
+                    broken.id, broken.reason
+                )),
+            }
+        }
+    }
+}
+
+fn serve(url: &str, listen: &str, workers: usize) -> Result<(), String> {
+    let config = ServerConfig {
+        database_url: url.to_owned(),
+        commit: CommitConfig::default(),
+        pool_size: 8,
+        workers,
+    };
+    let state = server::state(&config).map_err(|e| e.to_string())?;
+    let listener =
+        TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    // Tests and scripts read this line to find the port.
+    println!("kiesdag listening on http://{address}");
+    tracing::info!(%address, database = %if db::is_postgres(url) { "postgresql" } else { url }, "serving");
+    actix_web::rt::System::new()
+        .block_on(server::serve(state, listener, workers))
+        .map_err(|e| e.to_string())
+}
+
+fn election(url: &str, command: ElectionCommand) -> Result<(), String> {
+    let mut db = open(url)?;
+    match command {
+        ElectionCommand::Init {
+            id,
+            name,
+            date,
+            jurisdiction,
+            opens,
+            closes,
+            moments,
+            lists,
+        } => {
+            let jurisdiction = match jurisdiction {
+                JurisdictionArg::Nl => Jurisdiction::Netherlands,
+                JurisdictionArg::Be => Jurisdiction::Flanders,
+            };
+            let spec = ElectionSpec {
+                id: &id,
+                name: &name,
+                date: &date,
+                jurisdiction,
+                opens: &opens,
+                closes: &closes,
+                moments: &moments,
+                lists: &lists,
+            };
+            let election = cli_support::election(&spec)?;
+            db.transaction(|db| {
+                store::elections::upsert(db, &election)?;
+                staff_audit(db, "election.init", &id, &store::to_json(&election))
+            })
+            .map_err(|e: store::StoreError| e.to_string())?;
+            println!("election {id} ready: {} to {}", opens, closes);
+            Ok(())
+        }
+        ElectionCommand::List => {
+            for e in store::elections::all(&mut db).map_err(|e| e.to_string())? {
+                println!(
+                    "{}\t{}\t{} lists\t{} turnout moments",
+                    e.id,
+                    e.name,
+                    e.lists.len(),
+                    e.turnout_moments.len()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn staff_audit(
+    db: &mut Db,
+    action: &str,
+    subject: &str,
+    payload: &str,
+) -> Result<(), store::StoreError> {
+    let actor = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
+    store::audit::append(
+        db,
+        &[AuditRecord {
+            at: now_ms(),
+            actor,
+            action: action.into(),
+            subject: subject.into(),
+            payload: payload.into(),
+        }],
+    )
+}
+
+fn import_stations(
+    url: &str,
+    file: &str,
+    election_id: &str,
+    skip_bad_rows: bool,
+) -> Result<(), String> {
+    let mut db = open(url)?;
+    let election = store::elections::get(&mut db, election_id).map_err(|e| e.to_string())?;
+    let input = std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let parsed = import::parse_sods(input, &election, cli_support::zone(election.jurisdiction))
+        .map_err(|e| e.to_string())?;
+    for problem in &parsed.problems {
+        eprintln!("{file}:{}: {}", problem.line, problem.reason);
+    }
+    if !parsed.problems.is_empty() && !skip_bad_rows {
+        return Err(format!(
+            "{} of {} rows cannot be taken (listed above); nothing was imported. Fix them, or run with --skip-bad-rows",
+            parsed.problems.len(),
+            parsed.rows
+        ));
+    }
+    let progress =
+        indicatif::ProgressBar::new(parsed.stations.len() as u64).with_message("stations");
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    db.transaction(|db| {
+        for (code, name) in &parsed.municipalities {
+            store::stations::upsert_municipality(db, code, name)?;
+        }
+        for station in &parsed.stations {
+            store::stations::upsert(db, election_id, station)?;
+            progress.inc(1);
+        }
+        staff_audit(
+            db,
+            "stations.import",
+            election_id,
+            &format!(
+                "{{\"file\":{:?},\"stations\":{},\"rows\":{}}}",
+                file,
+                parsed.stations.len(),
+                parsed.rows
+            ),
+        )
+    })
+    .map_err(|e: store::StoreError| e.to_string())?;
+    progress.finish_and_clear();
+    println!(
+        "imported {} stations of {} municipalities from {} rows ({} rows were further stops of mobile stations, {} rows skipped)",
+        parsed.stations.len(),
+        parsed.municipalities.len(),
+        parsed.rows,
+        parsed.extra_stops,
+        parsed.problems.len()
+    );
+    Ok(())
+}
+
+fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
+    let mut db = open(url)?;
+    match command {
+        CodesCommand::Issue {
+            station,
+            municipality,
+            hours,
+            sheet,
+        } => {
+            let stations = match (station, municipality) {
+                (Some(id), _) => {
+                    vec![store::stations::get(&mut db, &id).map_err(|e| e.to_string())?]
+                }
+                (None, Some(code)) => {
+                    store::stations::list(&mut db, &code, None).map_err(|e| e.to_string())?
+                }
+                (None, None) => return Err("name a --station or a --municipality".into()),
+            };
+            if stations.is_empty() {
+                return Err("no stations found".into());
+            }
+            let now = now_ms();
+            let issued = db
+                .transaction(|db| {
+                    let mut issued = Vec::new();
+                    for record in &stations {
+                        let code = store::codes::issue(
+                            db,
+                            &record.station.id,
+                            now,
+                            now + hours * 3_600_000,
+                        )?;
+                        issued.push((record.station.id.clone(), record.station.name.clone(), code));
+                    }
+                    let subjects: Vec<&str> = issued.iter().map(|(id, _, _)| id.as_str()).collect();
+                    staff_audit(
+                        db,
+                        "codes.issue",
+                        &subjects.join(","),
+                        &format!("{{\"hours\":{hours}}}"),
+                    )?;
+                    Ok(issued)
+                })
+                .map_err(|e: store::StoreError| e.to_string())?;
+            for (id, name, code) in &issued {
+                println!("{id}\t{code}\t{name}");
+            }
+            if let Some(path) = sheet {
+                std::fs::write(
+                    &path,
+                    cli_support::code_sheet("Activeringscodes stembureaus", &issued),
+                )
+                .map_err(|e| format!("cannot write {path}: {e}"))?;
+                eprintln!("sheet written to {path}");
+            }
+            Ok(())
+        }
+        CodesCommand::List => {
+            for c in store::codes::list(&mut db).map_err(|e| e.to_string())? {
+                let state = if c.revoked {
+                    "revoked"
+                } else if c.used_at.is_some() {
+                    "used"
+                } else if c.expires_at <= now_ms() {
+                    "expired"
+                } else {
+                    "valid"
+                };
+                println!("{}\t{state}", c.station_id);
+            }
+            Ok(())
+        }
+        CodesCommand::Revoke { station } => {
+            let (codes, devices) = db
+                .transaction(|db| {
+                    let codes = store::codes::revoke_for_station(db, &station)?;
+                    let devices = store::devices::revoke_station(db, &station)?;
+                    staff_audit(
+                        db,
+                        "codes.revoke",
+                        &station,
+                        &format!("{{\"devices\":{}}}", devices.len()),
+                    )?;
+                    Ok((codes, devices))
+                })
+                .map_err(|e: store::StoreError| e.to_string())?;
+            println!(
+                "revoked {codes} unused code(s) and {} device activation(s) of {station}",
+                devices.len()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn create_user(
+    url: &str,
+    username: &str,
+    role: Role,
+    municipality: Option<String>,
+) -> Result<(), String> {
+    if municipality.is_none() && role != Role::Administrator {
+        return Err("only an administrator may have no --municipality".into());
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| e.to_string())?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.chars().count() < 12 {
+        return Err("the password (from standard input) must be at least 12 characters".into());
+    }
+    let mut db = open(url)?;
+    let user = UserRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        username: username.to_owned(),
+        password_hash: hash_password(password)?,
+        role,
+        municipality_code: municipality,
+    };
+    db.transaction(|db| {
+        store::users::create(db, &user, now_ms())?;
+        staff_audit(
+            db,
+            "user.create",
+            username,
+            &format!("{{\"role\":\"{}\"}}", role.as_str()),
+        )
+    })
+    .map_err(|e: store::StoreError| match e {
+        store::StoreError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
+            format!("user {username} already exists")
+        }
+        other => other.to_string(),
+    })?;
+    println!("user {username} created ({})", role.as_str());
+    Ok(())
+}

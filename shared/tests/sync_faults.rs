@@ -10,8 +10,8 @@ use shared::Event;
 use shared::app::view::ConnectionState;
 use shared::domain::{StationDay, Timestamp, TurnoutMoment};
 use shared::protocol::{ServerMessage, encode};
-use support::server::{SimServer, election, station};
 use support::opened_station;
+use support::server::{SimServer, election, station};
 
 fn turnout(count: u32) -> Event {
     Event::ReportTurnout {

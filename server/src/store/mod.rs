@@ -31,6 +31,6 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }

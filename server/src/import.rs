@@ -1,0 +1,363 @@
+//! Importing polling stations from the Dutch open-data standard (Stembureaus Open
+//! Data Standaard, as published by waarismijnstemlokaal, v1.6 and v1.7 columns).
+//!
+//! Every row is checked first; rows that cannot be taken are named by line with the
+//! reason, and nothing is written unless every row can be taken or the caller says to
+//! skip the bad ones. Rows with the number of a station already seen in the same
+//! municipality are further stops of a mobile station.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use shared::domain::{Election, Station, Timestamp, VotingLocation};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("the file is not CSV: {0}")]
+    Csv(String),
+    #[error("missing column {0:?}")]
+    MissingColumn(&'static str),
+}
+
+/// A row that cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// Line in the file (the header is line 1).
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub stations: Vec<Station>,
+    /// CBS code to municipality name.
+    pub municipalities: BTreeMap<String, String>,
+    pub problems: Vec<RowProblem>,
+    pub rows: usize,
+    /// Rows that were further stops of a mobile station.
+    pub extra_stops: usize,
+}
+
+const REQUIRED: [&str; 4] = [
+    "Gemeente",
+    "CBS gemeentecode",
+    "Nummer stembureau",
+    "Naam stembureau",
+];
+
+fn column(headers: &csv::StringRecord, name: &'static str) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+}
+
+/// Reads stations for `election` (its date and time zone give the stations' own hours).
+///
+/// # Errors
+/// When the file is not CSV or lacks a required column; bad rows are in `problems`.
+pub fn parse_sods(input: impl Read, election: &Election, zone: Tz) -> Result<Parsed, ImportError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportError::Csv(e.to_string()))?
+        .clone();
+    for name in REQUIRED {
+        column(&headers, name).ok_or(ImportError::MissingColumn(name))?;
+    }
+    let get = |record: &csv::StringRecord, name: &'static str| -> String {
+        column(&headers, name)
+            .and_then(|i| record.get(i))
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    };
+    let mut parsed = Parsed::default();
+    let mut index: BTreeMap<(String, u32), usize> = BTreeMap::new();
+    // Each station's hours as given, merged over its stops; compared with the
+    // election's at the end.
+    let mut hours: Vec<(Option<Timestamp>, Option<Timestamp>)> = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        parsed.rows += 1;
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                parsed.problems.push(RowProblem {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        let municipality = get(&record, "Gemeente");
+        let code = get(&record, "CBS gemeentecode");
+        let number = get(&record, "Nummer stembureau");
+        let name = get(&record, "Naam stembureau");
+        let mut reasons = Vec::new();
+        if municipality.is_empty() {
+            reasons.push("no municipality".to_owned());
+        }
+        if !(code.len() == 6
+            && code.starts_with("GM")
+            && code[2..].chars().all(|c| c.is_ascii_digit()))
+        {
+            reasons.push(format!(
+                "CBS municipality code {code:?} is not GM followed by four digits"
+            ));
+        }
+        let number_value = number.parse::<u32>().ok().filter(|n| *n > 0);
+        if number_value.is_none() {
+            reasons.push(format!(
+                "station number {number:?} is not a positive whole number"
+            ));
+        }
+        if name.is_empty() {
+            reasons.push("no station name".to_owned());
+        }
+        let coordinate = |field: &'static str,
+                          range: std::ops::RangeInclusive<f64>|
+         -> Result<Option<f64>, String> {
+            let text = get(&record, field).replace(',', ".");
+            if text.is_empty() {
+                return Ok(None);
+            }
+            match text.parse::<f64>() {
+                Ok(v) if range.contains(&v) => Ok(Some(v)),
+                _ => Err(format!(
+                    "{field} {text:?} is not a coordinate in the Netherlands"
+                )),
+            }
+        };
+        let latitude = coordinate("Latitude", 50.5..=53.8)
+            .map_err(|e| reasons.push(e))
+            .ok()
+            .flatten();
+        let longitude = coordinate("Longitude", 3.2..=7.3)
+            .map_err(|e| reasons.push(e))
+            .ok()
+            .flatten();
+        let time = |field: &'static str| -> Result<Option<Timestamp>, String> {
+            let text = get(&record, field);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let naive = NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S")
+                .map_err(|_| format!("{field} {text:?} is not a date and time"))?;
+            let local = zone
+                .from_local_datetime(&naive)
+                .single()
+                .ok_or_else(|| format!("{field} {text:?} does not exist locally"))?;
+            Ok(Some(Timestamp(local.timestamp_millis())))
+        };
+        let opens = time("Openingstijd")
+            .map_err(|e| reasons.push(e))
+            .ok()
+            .flatten();
+        let closes = time("Sluitingstijd")
+            .map_err(|e| reasons.push(e))
+            .ok()
+            .flatten();
+        if let (Some(o), Some(c)) = (opens, closes)
+            && o >= c
+        {
+            reasons.push("closes before it opens".to_owned());
+        }
+        let (Some(number), true) = (number_value, reasons.is_empty()) else {
+            parsed.problems.push(RowProblem {
+                line,
+                reason: reasons.join("; "),
+            });
+            continue;
+        };
+        let house = [
+            get(&record, "Huisnummer"),
+            get(&record, "Huisletter"),
+            get(&record, "Huisnummertoevoeging"),
+        ]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+        let location = VotingLocation {
+            name: name.clone(),
+            address: format!("{} {}", get(&record, "Straatnaam"), house)
+                .trim()
+                .to_owned(),
+            postcode: get(&record, "Postcode").replace(' ', "").to_uppercase(),
+            city: get(&record, "Plaats"),
+            latitude,
+            longitude,
+        };
+        parsed
+            .municipalities
+            .entry(code.clone())
+            .or_insert(municipality);
+        match index.get(&(code.clone(), number)) {
+            Some(&at) => {
+                parsed.stations[at].extra_stops.push(location);
+                hours[at] = (min_some(hours[at].0, opens), max_some(hours[at].1, closes));
+                parsed.extra_stops += 1;
+            }
+            None => {
+                let district = Some(get(&record, "Wijknaam")).filter(|w| !w.is_empty());
+                index.insert((code.clone(), number), parsed.stations.len());
+                hours.push((opens, closes));
+                parsed.stations.push(Station {
+                    id: format!("{code}-{number}"),
+                    municipality_code: code,
+                    number,
+                    name,
+                    location,
+                    district,
+                    subarea: None,
+                    expected_voters: None,
+                    may_open_early: false,
+                    opens_at: None,
+                    closes_at: None,
+                    extra_stops: Vec::new(),
+                });
+            }
+        }
+    }
+    for (station, (opens, closes)) in parsed.stations.iter_mut().zip(hours) {
+        station.opens_at = opens.filter(|o| *o != election.opens_at);
+        station.closes_at = closes.filter(|c| *c != election.closes_at);
+        station.may_open_early = opens.is_some_and(|o| o < election.opens_at);
+    }
+    Ok(parsed)
+}
+
+fn min_some(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_some(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Flemish station names follow MUNICIPALITY-001-SUBAREA, with a subarea name of at
+/// most 25 characters. Returns (municipality, number, subarea).
+///
+/// # Errors
+/// A sentence saying what does not follow the rule.
+pub fn parse_flemish_name(name: &str) -> Result<(String, u32, String), String> {
+    let mut parts = name.splitn(3, '-');
+    let (Some(municipality), Some(number), Some(subarea)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(format!("{name:?} does not follow MUNICIPALITY-001-SUBAREA"));
+    };
+    if municipality.trim().is_empty() {
+        return Err(format!("{name:?} has no municipality"));
+    }
+    if number.len() != 3 || !number.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "{name:?}: the station number must be three digits, like 001"
+        ));
+    }
+    let subarea = subarea.trim();
+    if subarea.is_empty() {
+        return Err(format!("{name:?} has no subarea"));
+    }
+    if subarea.chars().count() > 25 {
+        return Err(format!(
+            "{name:?}: the subarea name is longer than 25 characters"
+        ));
+    }
+    let number = number.parse::<u32>().map_err(|e| e.to_string())?;
+    Ok((municipality.trim().to_owned(), number, subarea.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn election() -> Election {
+        Election {
+            id: "GR2026".into(),
+            name: "GR2026".into(),
+            jurisdiction: shared::domain::Jurisdiction::Netherlands,
+            opens_at: Timestamp(1_773_815_400_000),
+            closes_at: Timestamp(1_773_864_000_000),
+            utc_offset_minutes: 60,
+            turnout_moments: vec![],
+            lists: vec![],
+            opening_checklist: vec![],
+        }
+    }
+
+    const HEADER: &str = "Gemeente,CBS gemeentecode,Nummer stembureau,Naam stembureau,Straatnaam,Huisnummer,Huisletter,Huisnummertoevoeging,Postcode,Plaats,Latitude,Longitude,Openingstijd,Sluitingstijd\n";
+
+    #[test]
+    fn takes_good_rows_names_bad_ones_by_line_and_merges_mobile_stops() {
+        let csv = format!(
+            "{HEADER}\
+Oudewater,GM0589,1,Muziekhuis,Kapellestraat,39,,,3421 CT,Oudewater,52.02102242,4.87452115,2026-03-18T07:30:00,2026-03-18T21:00:00\n\
+Oudewater,GM0589,x,Kapot,Straat,1,,,3421CT,Oudewater,52.0,4.8,2026-03-18T07:30:00,2026-03-18T21:00:00\n\
+Nieuwkoop,GM0569,21,Mobiel,Vrouwenakker,1,,,2445AA,Vrouwenakker,52.2,4.8,2026-03-18T07:30:00,2026-03-18T13:00:00\n\
+Nieuwkoop,GM0569,21,Mobiel,Anjerstraat,2,,,2445AB,Nieuwkoop,52.2,4.8,2026-03-18T14:30:00,2026-03-18T21:00:00\n\
+Ergens,XX12,3,Ver weg,Straat,1,,,1000AA,Ergens,10.0,4.8,2026-03-18T07:30:00,2026-03-18T21:00:00\n"
+        );
+        let parsed = parse_sods(csv.as_bytes(), &election(), chrono_tz::Europe::Amsterdam).unwrap();
+        assert_eq!(parsed.rows, 5);
+        assert_eq!(parsed.stations.len(), 2);
+        assert_eq!(parsed.extra_stops, 1);
+        let lines: Vec<usize> = parsed.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 6]);
+        assert!(
+            parsed.problems[1]
+                .reason
+                .contains("GM followed by four digits")
+        );
+        assert!(parsed.problems[1].reason.contains("Latitude"));
+        let first = &parsed.stations[0];
+        assert_eq!(first.id, "GM0589-1");
+        assert_eq!(first.location.postcode, "3421CT");
+        assert_eq!(first.location.address, "Kapellestraat 39");
+        assert_eq!(
+            (first.opens_at, first.closes_at),
+            (None, None),
+            "the election's own hours"
+        );
+        let mobile = &parsed.stations[1];
+        assert_eq!(mobile.extra_stops.len(), 1);
+        assert_eq!(mobile.extra_stops[0].address, "Anjerstraat 2");
+        assert_eq!(mobile.opens_at, None, "opens with the election");
+        assert_eq!(mobile.closes_at, None, "the last stop closes at 21:00");
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let err = parse_sods(
+            "Gemeente,Naam stembureau\nA,B\n".as_bytes(),
+            &election(),
+            chrono_tz::Europe::Amsterdam,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            ImportError::MissingColumn("CBS gemeentecode")
+        ));
+    }
+
+    #[test]
+    fn flemish_names() {
+        assert_eq!(
+            parse_flemish_name("GENT-001-Binnenstad"),
+            Ok(("GENT".into(), 1, "Binnenstad".into()))
+        );
+        assert!(parse_flemish_name("GENT-1-Binnenstad").is_err());
+        assert!(parse_flemish_name("GENT-001-").is_err());
+        assert!(parse_flemish_name("GENT-001-Een deelgebied met een te lange naam").is_err());
+        assert!(parse_flemish_name("GENT-001-Deelgebied-met-streepjes").is_ok());
+    }
+}
