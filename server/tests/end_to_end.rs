@@ -1,0 +1,178 @@
+//! A real chair's core, over real WebSockets, against a real `kiesdag serve`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use kiesdag::auth::Role;
+use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag_sim::{Station, Storage};
+use shared::Event;
+use shared::app::view::ConnectionState;
+use shared::domain::{StaffRole, StationPhase, TurnoutMoment};
+use support::{
+    Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, staff_token, start_server,
+};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn turnout(count: u32) -> Event {
+    Event::ReportTurnout {
+        count,
+        moment: TurnoutMoment::AdHoc,
+        correction_reason: None,
+    }
+}
+
+fn settled(v: &shared::ViewModel) -> bool {
+    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
+}
+
+async fn activate_and_open(station: &mut Station, url: &str, code: &str) {
+    station.send(Event::Activate {
+        server_url: url.into(),
+        activation_code: code.into(),
+    });
+    station
+        .wait_for(WAIT, |v| {
+            v.station.is_some() && v.connection.state == ConnectionState::Online
+        })
+        .await
+        .unwrap();
+    for item in shared::domain::Election::default_checklist() {
+        station.send(Event::ToggleChecklistItem { item_id: item.id });
+    }
+    for name in ["Anna", "Bram", "Chris"] {
+        station.send(Event::AddMember {
+            name: name.into(),
+            role: StaffRole::Member,
+        });
+    }
+    station.send(Event::OpenStation);
+    station
+        .wait_for(WAIT, |v| v.phase == StationPhase::Open && settled(v))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_station_day_reaches_the_dashboard_once_in_order_through_drops_on_both_sides() {
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), 2);
+    let server = start_server(&database, dir);
+    let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (mut dashboard, first) = Dashboard::subscribe(&server, &token, None, None).await;
+    let DashboardMessage::Snapshot {
+        seq: snapshot_seq,
+        stations,
+        ..
+    } = first
+    else {
+        panic!("{first:?}")
+    };
+    assert_eq!(stations.len(), 2);
+    assert_eq!(snapshot_seq, 0);
+
+    // A wrong code is refused; the right one activates.
+    let mut station = Station::start(Storage::default());
+    station.send(Event::Activate {
+        server_url: server.ws("/ws/station"),
+        activation_code: "WRNG-CODE".into(),
+    });
+    station
+        .wait_for(WAIT, |v| v.notice.as_ref().is_some_and(|n| n.is_error))
+        .await
+        .unwrap();
+    assert!(station.view().station.is_none());
+    activate_and_open(&mut station, &server.ws("/ws/station"), &codes[0]).await;
+
+    station.send(turnout(120));
+    station.wait_for(WAIT, settled).await.unwrap();
+    let seen = dashboard.changes(2, Duration::from_secs(5)).await;
+    assert_eq!(
+        seen.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
+        ["opening", "turnout"]
+    );
+    assert_eq!(seen[1].station.as_ref().unwrap().turnout, Some(120));
+
+    // The station loses its network: reports queue on the device.
+    station.set_network(false);
+    station
+        .wait_for(WAIT, |v| v.connection.state != ConnectionState::Online)
+        .await
+        .unwrap();
+    for count in [200, 260, 300] {
+        station.send(turnout(count));
+    }
+    station
+        .wait_for(WAIT, |v| v.sync.pending == 3)
+        .await
+        .unwrap();
+
+    // The dashboard drops too; it will resume from the last number it saw.
+    let last_seen = seen.last().unwrap().seq;
+    drop(dashboard);
+    station.set_network(true);
+    station.send(Event::ReconnectNow);
+    station.wait_for(WAIT, settled).await.unwrap();
+    station.send(Event::ReportBallotStock {
+        received: 1_000,
+        remaining: 700,
+    });
+    station.wait_for(WAIT, settled).await.unwrap();
+
+    let (mut dashboard, resumed) =
+        Dashboard::subscribe(&server, &token, None, Some(last_seen)).await;
+    let DashboardMessage::Changes {
+        changes: mut missed,
+    } = resumed
+    else {
+        panic!("{resumed:?}")
+    };
+    missed.extend(
+        dashboard
+            .changes(4usize.saturating_sub(missed.len()), Duration::from_secs(2))
+            .await,
+    );
+    let seqs: Vec<i64> = missed.iter().map(|c| c.seq).collect();
+    assert_eq!(
+        seqs,
+        (last_seen + 1..=last_seen + 4).collect::<Vec<_>>(),
+        "every change once, in order, no gap"
+    );
+    let counts: Vec<Option<u32>> = missed
+        .iter()
+        .filter(|c| c.kind == "turnout")
+        .map(|c| {
+            c.payload
+                .as_ref()
+                .and_then(|p| p["report"]["turnout"]["count"].as_u64())
+                .map(|n| n as u32)
+        })
+        .collect();
+    assert_eq!(counts, [Some(200), Some(260), Some(300)]);
+
+    // Live again: a new report arrives once.
+    station.send(Event::MemberArrived {
+        name: "Dirk".into(),
+        role: StaffRole::Counter,
+    });
+    let live = dashboard.changes(1, Duration::from_secs(5)).await;
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].seq, last_seen + 5);
+    assert_eq!(live[0].kind, "presence");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_of_another_municipality_gets_nothing() {
+    let (database, dir) = fresh_database();
+    seed(&database, &election_open_now(), 1);
+    let server = start_server(&database, dir);
+    let token = staff_token(Role::Coordinator, Some("GM0505"));
+    let (_, first) = Dashboard::subscribe(&server, &token, None, None).await;
+    let DashboardMessage::Error { code, .. } = first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(code, "forbidden");
+}

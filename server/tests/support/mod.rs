@@ -1,0 +1,220 @@
+//! A real `kiesdag serve` process on a fresh database, and clients for it.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use diesel::Connection;
+use futures_util::{SinkExt, StreamExt};
+use kiesdag::auth::{Claims, Role, TokenKeys, TokenKind};
+use kiesdag::db;
+use kiesdag::store;
+use kiesdag::ws::dashboard::{ChangeView, DashboardMessage};
+use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
+pub const MUNICIPALITY: &str = "GM0599";
+
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub database: String,
+    pub dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    pub fn ws(&self, path: &str) -> String {
+        format!("{}{path}", self.base.replace("http://", "ws://"))
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh SQLite database in a temporary folder.
+pub fn fresh_database() -> (String, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("kiesdag-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    (dir.join("kiesdag.db").to_string_lossy().into_owned(), dir)
+}
+
+/// An election that is open now: opened an hour ago, closes in six hours.
+pub fn election_open_now() -> Election {
+    let now = db::now_ms();
+    Election {
+        id: "E2E".into(),
+        name: "Testverkiezing".into(),
+        jurisdiction: Jurisdiction::Netherlands,
+        opens_at: Timestamp(now - 3_600_000),
+        closes_at: Timestamp(now + 6 * 3_600_000),
+        utc_offset_minutes: 60,
+        turnout_moments: vec![],
+        lists: (1..=3)
+            .map(|number| CandidateList {
+                number,
+                name: format!("Lijst {number}"),
+            })
+            .collect(),
+        opening_checklist: Election::default_checklist(),
+    }
+}
+
+pub fn station(number: u32) -> Station {
+    Station {
+        id: format!("{MUNICIPALITY}-{number}"),
+        municipality_code: MUNICIPALITY.into(),
+        number,
+        name: format!("Stembureau {number}"),
+        location: VotingLocation {
+            name: "Wijkgebouw".into(),
+            address: format!("Straat {number}"),
+            postcode: "3011AA".into(),
+            city: "Rotterdam".into(),
+            latitude: Some(51.92),
+            longitude: Some(4.48),
+        },
+        district: Some(if number % 2 == 0 { "Noord" } else { "Zuid" }.into()),
+        subarea: None,
+        expected_voters: Some(2_000),
+        may_open_early: false,
+        opens_at: None,
+        closes_at: None,
+        extra_stops: vec![],
+    }
+}
+
+/// Creates the election and `stations` stations; returns one activation code each.
+pub fn seed(database: &str, election: &Election, stations: u32) -> Vec<String> {
+    let mut conn = db::open(database).unwrap();
+    conn.transaction(|conn| {
+        store::elections::upsert(conn, election)?;
+        store::stations::upsert_municipality(conn, MUNICIPALITY, "Rotterdam")?;
+        let mut codes = Vec::new();
+        for n in 1..=stations {
+            store::stations::upsert(conn, &election.id, &station(n))?;
+            codes.push(store::codes::issue(
+                conn,
+                &format!("{MUNICIPALITY}-{n}"),
+                db::now_ms(),
+                db::now_ms() + 3_600_000,
+            )?);
+        }
+        Ok::<_, store::StoreError>(codes)
+    })
+    .unwrap()
+}
+
+/// Starts `kiesdag serve` on a free port and waits until it listens.
+pub fn start_server(database: &str, dir: PathBuf) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiesdag"))
+        .args(["--db", database, "serve", "--listen", "127.0.0.1:0"])
+        .env("KIESDAG_JWT_SECRET", SECRET)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("kiesdag listening on ")
+        .expect("listening line")
+        .to_owned();
+    Server {
+        child,
+        base,
+        database: database.to_owned(),
+        dir,
+    }
+}
+
+pub fn staff_token(role: Role, municipality: Option<&str>) -> String {
+    let now = db::now_ms() / 1000;
+    TokenKeys::new(SECRET.as_bytes())
+        .sign(&Claims {
+            sub: format!("user-{}", role.as_str()),
+            kind: TokenKind::Staff,
+            role: Some(role),
+            municipality: municipality.map(Into::into),
+            station: None,
+            election: None,
+            jti: "t".into(),
+            iat: now,
+            exp: now + 600,
+        })
+        .unwrap()
+}
+
+/// A dashboard connection.
+pub struct Dashboard {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Dashboard {
+    pub async fn subscribe(
+        server: &Server,
+        token: &str,
+        district: Option<&str>,
+        since: Option<i64>,
+    ) -> (Self, DashboardMessage) {
+        let (mut socket, _) = tokio_tungstenite::connect_async(server.ws("/ws/dashboard"))
+            .await
+            .unwrap();
+        let request = serde_json::json!({
+            "type": "subscribe", "token": token, "municipality": MUNICIPALITY,
+            "district": district, "since_seq": since,
+        });
+        socket
+            .send(Message::text(request.to_string()))
+            .await
+            .unwrap();
+        let mut dashboard = Self { socket };
+        let first = dashboard
+            .next(Duration::from_secs(5))
+            .await
+            .expect("first message");
+        (dashboard, first)
+    }
+
+    pub async fn next(&mut self, within: Duration) -> Option<DashboardMessage> {
+        loop {
+            let frame = tokio::time::timeout(within, self.socket.next())
+                .await
+                .ok()??
+                .ok()?;
+            if let Message::Text(text) = frame {
+                return Some(serde_json::from_str(&text).unwrap());
+            }
+        }
+    }
+
+    /// Collects changes until `count` have arrived or nothing comes for `quiet`.
+    pub async fn changes(&mut self, count: usize, quiet: Duration) -> Vec<ChangeView> {
+        let mut all = Vec::new();
+        while all.len() < count {
+            match self.next(quiet).await {
+                Some(DashboardMessage::Changes { changes }) => all.extend(changes),
+                Some(other) => panic!("unexpected {other:?}"),
+                None => break,
+            }
+        }
+        all
+    }
+}

@@ -1,0 +1,11 @@
+//! A Rust shell for the chair's shared core: it runs a real `Core<ChairApp>` and
+//! performs its effects for real: key-value storage in memory (surviving a simulated
+//! app kill), the system clock and timers on tokio, and WebSockets with
+//! tokio-tungstenite (small read buffer). Used by `kiesdag demo`, the end-to-end tests
+//! and the load generator.
+
+mod shell;
+mod storage;
+
+pub use shell::{Station, WaitError};
+pub use storage::Storage;
