@@ -88,7 +88,7 @@ pub fn station(number: u32) -> Station {
             latitude: Some(51.92),
             longitude: Some(4.48),
         },
-        district: Some(if number % 2 == 0 { "Noord" } else { "Zuid" }.into()),
+        district: Some(if number.is_multiple_of(2) { "Noord" } else { "Zuid" }.into()),
         subarea: None,
         expected_voters: Some(2_000),
         may_open_early: false,
