@@ -330,6 +330,12 @@ fn decide(
     stations: &mut HashMap<String, StationRecord>,
     elections: &mut HashMap<String, Election>,
 ) -> Result<Option<Outcome>, StoreError> {
+    if device.revoked {
+        return Ok(Some(reject(
+            "DEVICE_REVOKED",
+            "This device's activation was revoked.",
+        )));
+    }
     if i64::try_from(op.device_seq).unwrap_or(i64::MAX) <= device.last_processed_seq {
         return Ok(Some(reject(
             "SEQUENCE_STALE",

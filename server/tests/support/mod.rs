@@ -88,7 +88,14 @@ pub fn station(number: u32) -> Station {
             latitude: Some(51.92),
             longitude: Some(4.48),
         },
-        district: Some(if number.is_multiple_of(2) { "Noord" } else { "Zuid" }.into()),
+        district: Some(
+            if number.is_multiple_of(2) {
+                "Noord"
+            } else {
+                "Zuid"
+            }
+            .into(),
+        ),
         subarea: None,
         expected_voters: Some(2_000),
         may_open_early: false,
@@ -217,4 +224,87 @@ impl Dashboard {
         }
         all
     }
+}
+
+/// A device speaking the raw protocol, for testing what the server does with bad input.
+pub struct RawDevice {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub device_id: uuid::Uuid,
+}
+
+impl RawDevice {
+    pub async fn connect(server: &Server) -> Self {
+        let (socket, _) = tokio_tungstenite::connect_async(server.ws("/ws/station"))
+            .await
+            .unwrap();
+        Self {
+            socket,
+            device_id: uuid::Uuid::new_v4(),
+        }
+    }
+
+    pub async fn send_text(&mut self, text: String) {
+        self.socket.send(Message::text(text)).await.unwrap();
+    }
+
+    pub async fn send(&mut self, message: &shared::protocol::ClientMessage) {
+        self.send_text(shared::protocol::encode(message)).await;
+    }
+
+    /// The next message, or None when the server closed or said nothing for 5 s.
+    pub async fn recv(&mut self) -> Option<shared::protocol::ServerMessage> {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), self.socket.next())
+                .await
+                .ok()??
+                .ok()?;
+            match frame {
+                Message::Text(text) => {
+                    return Some(shared::protocol::decode_server(&text).unwrap());
+                }
+                Message::Close(_) => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Activates with `code` and starts a session; returns the device token.
+    pub async fn activate(&mut self, code: &str) -> String {
+        use shared::protocol::{ClientMessage, ServerMessage};
+        self.send(&ClientMessage::Activate {
+            activation_code: code.into(),
+            device_id: self.device_id,
+        })
+        .await;
+        let Some(ServerMessage::Activated { device_token, .. }) = self.recv().await else {
+            panic!("not activated")
+        };
+        self.hello(&device_token).await;
+        device_token
+    }
+
+    pub async fn hello(&mut self, token: &str) -> shared::protocol::ServerMessage {
+        self.send(&shared::protocol::ClientMessage::Hello {
+            device_token: token.into(),
+            device_id: self.device_id,
+            last_acked_seq: 0,
+        })
+        .await;
+        self.recv().await.expect("an answer to hello")
+    }
+}
+
+/// Counts of what the server has stored, to show that bad input changed nothing.
+pub fn stored_counts(database: &str) -> (i64, i64) {
+    use diesel::prelude::*;
+    let mut conn = db::connect(database).unwrap();
+    let events: i64 = db::schema::events::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    let audit: i64 = db::schema::audit_log::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    (events, audit)
 }
