@@ -6,12 +6,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BINDINGS ?= bindings
 
-.PHONY: demo test setup fmt-check clippy rust-tests core-purity bindings bindings-check bench bench-core
+.PHONY: demo test setup fmt-check clippy rust-tests postgres-tests core-purity bindings bindings-check bench bench-core
 
 demo:
 	$(CARGO) run --release -p shared --example chair_day
 
-test: setup fmt-check clippy rust-tests core-purity bindings-check
+test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests
 	@echo "make test: all suites passed"
 
 # Everything the tests need beyond the Rust toolchain is installed here.
@@ -24,8 +24,14 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 
+# Every Rust test; the server's run on SQLite files.
 rust-tests:
 	@scripts/cargo-test.sh --workspace --all-features
+
+# The server's tests again, each on a fresh database of a real PostgreSQL that
+# scripts/postgres.sh starts.
+postgres-tests:
+	@admin=$$(scripts/postgres.sh) && KIESDAG_TEST_POSTGRES="$$admin" scripts/cargo-test.sh -p kiesdag --tests
 
 # The domain, validation and protocol depend on no web, database, runtime or FFI crate.
 core-purity:

@@ -9,7 +9,6 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use diesel::Connection;
 use diesel::prelude::*;
 use shared::domain::Election;
 use shared::protocol::Operation;
@@ -128,7 +127,7 @@ fn run(
             }
         }
         let size = batch.len();
-        let result = db.transaction(|db| process(db, &batch));
+        let result = db::write_transaction(&mut db, |db| process(db, &batch));
         match result {
             Ok((outcomes, changes)) => {
                 for (submission, outcome) in batch.into_iter().zip(outcomes) {

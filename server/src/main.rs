@@ -5,7 +5,6 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use diesel::Connection;
 use kiesdag::auth::{Role, hash_password};
 use kiesdag::cli_support::{self, ElectionSpec};
 use kiesdag::commit::CommitConfig;
@@ -278,7 +277,7 @@ fn election(url: &str, command: ElectionCommand) -> Result<(), String> {
                 lists: &lists,
             };
             let election = cli_support::election(&spec)?;
-            db.transaction(|db| {
+            db::write_transaction(&mut db, |db| {
                 store::elections::upsert(db, &election)?;
                 staff_audit(db, "election.init", &id, &store::to_json(&election))
             })
@@ -350,7 +349,7 @@ fn import_stations(
         indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    db.transaction(|db| {
+    db::write_transaction(&mut db, |db| {
         for (code, name) in &parsed.municipalities {
             store::stations::upsert_municipality(db, code, name)?;
         }
@@ -405,28 +404,23 @@ fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
                 return Err("no stations found".into());
             }
             let now = now_ms();
-            let issued = db
-                .transaction(|db| {
-                    let mut issued = Vec::new();
-                    for record in &stations {
-                        let code = store::codes::issue(
-                            db,
-                            &record.station.id,
-                            now,
-                            now + hours * 3_600_000,
-                        )?;
-                        issued.push((record.station.id.clone(), record.station.name.clone(), code));
-                    }
-                    let subjects: Vec<&str> = issued.iter().map(|(id, _, _)| id.as_str()).collect();
-                    staff_audit(
-                        db,
-                        "codes.issue",
-                        &subjects.join(","),
-                        &format!("{{\"hours\":{hours}}}"),
-                    )?;
-                    Ok(issued)
-                })
-                .map_err(|e: store::StoreError| e.to_string())?;
+            let issued = db::write_transaction(&mut db, |db| {
+                let mut issued = Vec::new();
+                for record in &stations {
+                    let code =
+                        store::codes::issue(db, &record.station.id, now, now + hours * 3_600_000)?;
+                    issued.push((record.station.id.clone(), record.station.name.clone(), code));
+                }
+                let subjects: Vec<&str> = issued.iter().map(|(id, _, _)| id.as_str()).collect();
+                staff_audit(
+                    db,
+                    "codes.issue",
+                    &subjects.join(","),
+                    &format!("{{\"hours\":{hours}}}"),
+                )?;
+                Ok(issued)
+            })
+            .map_err(|e: store::StoreError| e.to_string())?;
             for (id, name, code) in &issued {
                 println!("{id}\t{code}\t{name}");
             }
@@ -456,19 +450,18 @@ fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
             Ok(())
         }
         CodesCommand::Revoke { station } => {
-            let (codes, devices) = db
-                .transaction(|db| {
-                    let codes = store::codes::revoke_for_station(db, &station)?;
-                    let devices = store::devices::revoke_station(db, &station)?;
-                    staff_audit(
-                        db,
-                        "codes.revoke",
-                        &station,
-                        &format!("{{\"devices\":{}}}", devices.len()),
-                    )?;
-                    Ok((codes, devices))
-                })
-                .map_err(|e: store::StoreError| e.to_string())?;
+            let (codes, devices) = db::write_transaction(&mut db, |db| {
+                let codes = store::codes::revoke_for_station(db, &station)?;
+                let devices = store::devices::revoke_station(db, &station)?;
+                staff_audit(
+                    db,
+                    "codes.revoke",
+                    &station,
+                    &format!("{{\"devices\":{}}}", devices.len()),
+                )?;
+                Ok((codes, devices))
+            })
+            .map_err(|e: store::StoreError| e.to_string())?;
             println!(
                 "revoked {codes} unused code(s) and {} device activation(s) of {station}",
                 devices.len()
@@ -503,7 +496,7 @@ fn create_user(
         role,
         municipality_code: municipality,
     };
-    db.transaction(|db| {
+    db::write_transaction(&mut db, |db| {
         store::users::create(db, &user, now_ms())?;
         staff_audit(
             db,

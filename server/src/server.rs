@@ -77,6 +77,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         hub,
         keys: Arc::new(TokenKeys::new(&secret)),
         activation_limiter: Arc::new(AttemptLimiter::new(5, 60_000)),
+        failed_activation_limiter: Arc::new(AttemptLimiter::new(30, 60_000)),
         metrics,
         device_token_hours: 36,
     })

@@ -14,8 +14,11 @@ pub struct AppState {
     pub committer: Committer,
     pub hub: Hub,
     pub keys: Arc<TokenKeys>,
-    /// Activation attempts per device and per remote address.
+    /// Activation attempts per device (every attempt counts).
     pub activation_limiter: Arc<AttemptLimiter>,
+    /// Failed activation attempts per remote address: one office activating all its
+    /// tablets is fine; one address guessing codes is stopped.
+    pub failed_activation_limiter: Arc<AttemptLimiter>,
     pub metrics: Metrics,
     /// How long a device token lasts (an election day and the night after).
     pub device_token_hours: i64,

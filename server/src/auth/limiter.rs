@@ -20,6 +20,16 @@ impl AttemptLimiter {
         }
     }
 
+    /// Whether `key` may try now, without counting a try.
+    pub fn allowed(&self, key: &str, now: i64) -> bool {
+        let Ok(attempts) = self.attempts.lock() else {
+            return false;
+        };
+        attempts.get(key).is_none_or(|times| {
+            times.iter().filter(|t| now - **t < self.window_ms).count() < self.max
+        })
+    }
+
     /// Counts an attempt; false when the key has used up its attempts.
     pub fn attempt(&self, key: &str, now: i64) -> bool {
         let Ok(mut attempts) = self.attempts.lock() else {
@@ -49,5 +59,14 @@ mod tests {
         assert!(!limiter.attempt("a", 10));
         assert!(limiter.attempt("b", 10), "other keys are not affected");
         assert!(limiter.attempt("a", 60_001));
+    }
+
+    #[test]
+    fn allowed_only_looks() {
+        let limiter = AttemptLimiter::new(1, 60_000);
+        assert!(limiter.allowed("a", 0));
+        assert!(limiter.allowed("a", 0));
+        assert!(limiter.attempt("a", 0));
+        assert!(!limiter.allowed("a", 1));
     }
 }

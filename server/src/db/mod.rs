@@ -154,3 +154,25 @@ pub fn pool(url: &str, size: u32) -> Result<Pool, DbError> {
         })
         .map_err(|e| DbError::Migration(format!("cannot open the connection pool: {e}")))
 }
+
+/// A transaction that writes. Its first statement takes the write lock: in SQLite a
+/// transaction that reads first cannot upgrade to writing while another connection
+/// writes ("database is locked" at once, whatever the busy timeout), while one that
+/// starts by writing waits its turn. In PostgreSQL the same statement locks the audit
+/// chain's head, which every writing transaction appends to anyway.
+///
+/// # Errors
+/// Whatever `f` returns, or a database error; the transaction then rolls back.
+pub fn write_transaction<T, E, F>(db: &mut Db, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Db) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    db.transaction(|db| {
+        use schema::audit_head;
+        diesel::update(audit_head::table.find(1))
+            .set(audit_head::last_id.eq(audit_head::last_id))
+            .execute(db)?;
+        f(db)
+    })
+}

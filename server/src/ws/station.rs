@@ -4,7 +4,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, Session};
-use diesel::Connection;
 use futures_util::StreamExt;
 use shared::domain::Timestamp;
 use shared::protocol::{
@@ -219,8 +218,8 @@ async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> 
     let now = now_ms();
     let device_key = format!("device:{device_id}");
     let peer_key = format!("peer:{peer}");
-    if !state.activation_limiter.attempt(&device_key, now)
-        || !state.activation_limiter.attempt(&peer_key, now)
+    if !state.failed_activation_limiter.allowed(&peer_key, now)
+        || !state.activation_limiter.attempt(&device_key, now)
     {
         return error(
             RejectCode::TooManyAttempts,
@@ -233,7 +232,7 @@ async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> 
     let jti = token_id.clone();
     let result = state
         .with_db(move |db| {
-            db.transaction(|db| {
+            crate::db::write_transaction(db, |db| {
                 let station_id = match store::codes::redeem(db, &code, &device, &jti, now)? {
                     Ok(station_id) => station_id,
                     Err(e) => return Ok(Err(e)),
@@ -278,6 +277,7 @@ async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> 
         }
         Ok(Err(reason)) => {
             tracing::info!(%device_id, %reason, "activation refused");
+            state.failed_activation_limiter.attempt(&peer_key, now);
             let text = match reason {
                 CodeError::Unknown | CodeError::Used | CodeError::Revoked | CodeError::Expired => {
                     "activation code not valid"

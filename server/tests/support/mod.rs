@@ -31,6 +31,10 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !self.database.is_empty() {
+            drop_database(&self.database);
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -44,13 +48,64 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// The address it listens on, "127.0.0.1:PORT".
+    pub fn address(&self) -> String {
+        self.base.trim_start_matches("http://").to_owned()
+    }
+
+    /// Kills the process and starts a new one on the same database and port,
+    /// keeping the database (it is dropped when the returned server goes).
+    pub fn crash_and_restart(mut self) -> Self {
+        self.kill();
+        let address = self.address();
+        let database = std::mem::take(&mut self.database);
+        let dir = std::mem::take(&mut self.dir);
+        drop(self);
+        start_server_on(&database, dir, &address)
+    }
 }
 
-/// A fresh SQLite database in a temporary folder.
+/// A fresh database: a SQLite file in a temporary folder, or, when
+/// `KIESDAG_TEST_POSTGRES` holds an admin URL (`make test` sets it), a new
+/// PostgreSQL database.
 pub fn fresh_database() -> (String, PathBuf) {
     let dir = std::env::temp_dir().join(format!("kiesdag-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    (dir.join("kiesdag.db").to_string_lossy().into_owned(), dir)
+    match std::env::var("KIESDAG_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => {
+            use diesel::RunQueryDsl;
+            let name = format!("kiesdag_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = <diesel::PgConnection as Connection>::establish(&admin).unwrap();
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .unwrap();
+            (admin.replacen("/postgres", &format!("/{name}"), 1), dir)
+        }
+        _ => (dir.join("kiesdag.db").to_string_lossy().into_owned(), dir),
+    }
+}
+
+/// Drops a PostgreSQL test database (SQLite files go with their folder).
+pub fn drop_database(database: &str) {
+    use diesel::RunQueryDsl;
+    let (Ok(admin), true) = (
+        std::env::var("KIESDAG_TEST_POSTGRES"),
+        db::is_postgres(database),
+    ) else {
+        return;
+    };
+    let Some(name) = database
+        .split('/')
+        .nth(3)
+        .and_then(|rest| rest.split('?').next())
+    else {
+        return;
+    };
+    if let Ok(mut conn) = <diesel::PgConnection as Connection>::establish(&admin) {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn);
+    }
 }
 
 /// An election that is open now: opened an hour ago, closes in six hours.
@@ -128,8 +183,13 @@ pub fn seed(database: &str, election: &Election, stations: u32) -> Vec<String> {
 
 /// Starts `kiesdag serve` on a free port and waits until it listens.
 pub fn start_server(database: &str, dir: PathBuf) -> Server {
+    start_server_on(database, dir, "127.0.0.1:0")
+}
+
+/// Starts `kiesdag serve` listening on `address` (a restart on the same port).
+pub fn start_server_on(database: &str, dir: PathBuf, address: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiesdag"))
-        .args(["--db", database, "serve", "--listen", "127.0.0.1:0"])
+        .args(["--db", database, "serve", "--listen", address])
         .env("KIESDAG_JWT_SECRET", SECRET)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
