@@ -6,9 +6,18 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BINDINGS ?= bindings
 
-.PHONY: demo test setup fmt-check clippy rust-tests postgres-tests core-purity bindings bindings-check bench bench-core
+.PHONY: demo demo-core test setup fmt-check clippy rust-tests postgres-tests core-purity bindings bindings-check bench bench-core
 
+# The server on an embedded SQLite file (./kiesdag-demo.db), with one simulated device
+# per Rotterdam polling station driving the real chair's core through a compressed
+# election day. DEMO_MINUTES sets the day's length.
+DEMO_MINUTES ?= 10
 demo:
+	$(CARGO) build --release -p kiesdag
+	./target/release/kiesdag demo --minutes $(DEMO_MINUTES)
+
+# The chair's day through the core alone, printed screen by screen.
+demo-core:
 	$(CARGO) run --release -p shared --example chair_day
 
 test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests

@@ -15,3 +15,4 @@ pub mod state;
 pub mod store;
 pub mod summary;
 pub mod ws;
+pub mod demo;

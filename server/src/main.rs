@@ -64,6 +64,25 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// A real municipality's election day, compressed into minutes, with simulated
+    /// stations driving the real chair's core (uses ./kiesdag-demo.db unless --db).
+    Demo {
+        /// CBS code of the municipality (GM0599 is Rotterdam).
+        #[arg(long, default_value = "GM0599")]
+        municipality: String,
+        /// Length of the demo's election day.
+        #[arg(long, default_value_t = 10)]
+        minutes: u32,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(
+            long,
+            default_value = "data/nl_stembureaus_SODS1.7_GR2026_wims_snapshot_20260121.csv"
+        )]
+        stations: String,
+        #[arg(long, default_value = "data/nl_turnout_by_time_press_reports.csv")]
+        turnout: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -195,6 +214,27 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Election { command } => election(url, command),
+        Command::Demo {
+            municipality,
+            minutes,
+            listen,
+            stations,
+            turnout,
+        } => {
+            let database = if url == "./kiesdag.db" {
+                "./kiesdag-demo.db".to_owned()
+            } else {
+                url.to_owned()
+            };
+            kiesdag::demo::run(&kiesdag::demo::DemoConfig {
+                database,
+                listen,
+                municipality,
+                minutes,
+                stations_file: stations,
+                turnout_file: turnout,
+            })
+        }
         Command::Import {
             command:
                 ImportCommand::Stations {

@@ -1,0 +1,546 @@
+//! `kiesdag demo`: a real municipality's election day, compressed into minutes.
+//!
+//! Loads the municipality's real polling stations from the open-data file, groups
+//! them into districts by postcode area, gives them expected voters, lists and staff,
+//! starts the server, and runs one simulated device per station: the real chair's
+//! core over real WebSockets. Turnout follows the shape of real turnout by time of
+//! day (data/nl_turnout_by_time_press_reports.csv). There are late openings,
+//! incidents, a ballot resupply, a station that loses its network and catches up,
+//! and results after closing. The day is real time, only shorter: devices, server and
+//! embargo all see the same clock.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use kiesdag_sim::{Station as Device, Storage};
+use shared::Event;
+use shared::domain::{
+    CandidateList, Election, IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult,
+    StaffRole, Station, StationPhase, Timestamp, TurnoutMoment, Urgency, VotersCounts, VotesCounts,
+};
+
+use crate::auth::{Role, hash_password};
+use crate::db::{self, now_ms};
+use crate::import;
+use crate::server::{self, ServerConfig};
+use crate::store::{self, users::UserRecord};
+
+/// Rotterdam's 2022 council lists, for the ballot.
+const LISTS: [&str; 12] = [
+    "Leefbaar Rotterdam",
+    "VVD",
+    "GroenLinks",
+    "D66",
+    "DENK",
+    "PvdA",
+    "CDA",
+    "SP",
+    "Partij voor de Dieren",
+    "ChristenUnie",
+    "50PLUS",
+    "BIJ1",
+];
+/// Relative support per list, for the simulated count.
+const WEIGHTS: [u32; 12] = [27, 13, 11, 9, 9, 8, 5, 4, 4, 3, 3, 4];
+/// A municipal election's final turnout.
+const FINAL_TURNOUT: f64 = 0.48;
+pub const DEMO_PASSWORD: &str = "kiesdag-demo-2026";
+
+pub struct DemoConfig {
+    pub database: String,
+    pub listen: String,
+    pub municipality: String,
+    pub minutes: u32,
+    pub stations_file: String,
+    pub turnout_file: String,
+}
+
+/// The shape of turnout over the day: (minute of the day, share of the final
+/// turnout), from 07:30 (0) to 21:00 (1), from the press figures of single-day
+/// elections, averaged per time, made never to go down.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn turnout_curve(csv_text: &str) -> Result<Vec<(f64, f64)>, String> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut by_minute: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
+    for record in reader.deserialize::<BTreeMap<String, String>>() {
+        let record = record.map_err(|e| e.to_string())?;
+        let (Some(day), Some(time), Some(pct)) = (
+            record.get("day_of_voting"),
+            record.get("time_local"),
+            record.get("turnout_pct_cumulative"),
+        ) else {
+            continue;
+        };
+        let Some((h, m)) = time.split_once(':') else {
+            continue;
+        };
+        let (Ok(h), Ok(m), Ok(pct)) = (h.parse::<u32>(), m.parse::<u32>(), pct.parse::<f64>())
+        else {
+            continue;
+        };
+        if day != "1/1" {
+            continue;
+        }
+        let entry = by_minute.entry(h * 60 + m).or_insert((0.0, 0));
+        entry.0 += pct;
+        entry.1 += 1;
+    }
+    let mut points = vec![(450.0, 0.0)];
+    let mut highest: f64 = 0.0;
+    for (minute, (sum, n)) in by_minute {
+        if minute <= 450 {
+            continue;
+        }
+        highest = highest.max(sum / f64::from(n));
+        points.push((f64::from(minute), highest));
+    }
+    let last = points.last().map_or(1.0, |p| p.1).max(f64::EPSILON);
+    if points.last().is_some_and(|p| p.0 < 1260.0) {
+        points.push((1260.0, last));
+    }
+    Ok(points
+        .into_iter()
+        .map(|(minute, pct)| (minute, pct / last))
+        .collect())
+}
+
+/// The share of the final turnout at `minute` of the day.
+#[must_use]
+pub fn share_at(curve: &[(f64, f64)], minute: f64) -> f64 {
+    match curve.iter().position(|p| p.0 >= minute) {
+        None => 1.0,
+        Some(0) => 0.0,
+        Some(i) => {
+            let (a, b) = (curve[i - 1], curve[i]);
+            a.1 + (b.1 - a.1) * (minute - a.0) / (b.0 - a.0)
+        }
+    }
+}
+
+/// A small deterministic generator, so a demo run is the same every time.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// Runs the demo until stopped.
+///
+/// # Errors
+/// A sentence saying what could not be set up.
+#[allow(clippy::too_many_lines)]
+pub fn run(config: &DemoConfig) -> Result<(), String> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", config.database));
+    }
+    let mut conn = db::open(&config.database).map_err(|e| e.to_string())?;
+    let start = now_ms() + 20_000;
+    let day_ms = i64::from(config.minutes.max(2)) * 60_000;
+    // 07:30 to 21:00 (810 minutes) squeezed into the demo's minutes.
+    let at = |minute_of_day: f64| {
+        Timestamp(start + ((minute_of_day - 450.0) / 810.0 * day_ms as f64) as i64)
+    };
+    let election = Election {
+        id: "DEMO".into(),
+        name: "Gemeenteraadsverkiezing (demo, versneld)".into(),
+        jurisdiction: shared::domain::Jurisdiction::Netherlands,
+        opens_at: at(450.0),
+        closes_at: at(1260.0),
+        utc_offset_minutes: 60,
+        turnout_moments: [600.0, 780.0, 960.0, 1140.0].into_iter().map(at).collect(),
+        lists: LISTS
+            .iter()
+            .enumerate()
+            .map(|(n, name)| CandidateList {
+                number: n as u32 + 1,
+                name: (*name).into(),
+            })
+            .collect(),
+        opening_checklist: Election::default_checklist(),
+    };
+    let curve = turnout_curve(
+        &std::fs::read_to_string(&config.turnout_file)
+            .map_err(|e| format!("{}: {e}", config.turnout_file))?,
+    )?;
+    let file = std::fs::File::open(&config.stations_file)
+        .map_err(|e| format!("{}: {e}", config.stations_file))?;
+    let parsed = import::parse_sods(file, &election, chrono_tz::Europe::Amsterdam)
+        .map_err(|e| e.to_string())?;
+    let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
+    let stations: Vec<Station> = parsed
+        .stations
+        .into_iter()
+        .filter(|s| s.municipality_code == config.municipality)
+        .map(|mut s| {
+            s.district = Some(format!(
+                "Postcodegebied {}",
+                s.location.postcode.get(..3).unwrap_or("?")
+            ));
+            s.expected_voters = Some(800 + u32::try_from(dice.below(1_000)).unwrap_or(0));
+            // The demo's day has its own hours; the stations keep theirs in proportion.
+            s.opens_at = None;
+            s.closes_at = None;
+            s
+        })
+        .collect();
+    if stations.is_empty() {
+        return Err(format!(
+            "no stations of {} in {}",
+            config.municipality, config.stations_file
+        ));
+    }
+    let name = parsed
+        .municipalities
+        .get(&config.municipality)
+        .cloned()
+        .unwrap_or_default();
+    let codes = db::write_transaction(&mut conn, |db| {
+        store::elections::upsert(db, &election)?;
+        store::stations::upsert_municipality(db, &config.municipality, &name)?;
+        let mut codes = Vec::new();
+        for station in &stations {
+            store::stations::upsert(db, &election.id, station)?;
+            codes.push(store::codes::issue(
+                db,
+                &station.id,
+                now_ms(),
+                now_ms() + 86_400_000,
+            )?);
+        }
+        for (username, role, municipality) in [
+            ("beheerder", Role::Administrator, None),
+            (
+                "coordinator",
+                Role::Coordinator,
+                Some(config.municipality.clone()),
+            ),
+            ("manager", Role::Manager, Some(config.municipality.clone())),
+            ("kijker", Role::Viewer, Some(config.municipality.clone())),
+        ] {
+            let user = UserRecord {
+                id: uuid::Uuid::new_v4().to_string(),
+                username: username.into(),
+                password_hash: hash_password(DEMO_PASSWORD)
+                    .map_err(|e| store::StoreError::NotFound(e))?,
+                role,
+                municipality_code: municipality,
+            };
+            store::users::create(db, &user, now_ms())?;
+        }
+        Ok::<_, store::StoreError>(codes)
+    })
+    .map_err(|e| e.to_string())?;
+    drop(conn);
+
+    let server_config = ServerConfig {
+        database_url: config.database.clone(),
+        commit: crate::commit::CommitConfig::default(),
+        pool_size: 8,
+        workers: 2,
+    };
+    let state = server::state(&server_config).map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(&config.listen)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(server::serve(state, listener, 2))
+    });
+
+    println!(
+        "Kiesdag demo: {} polling stations of {name} ({}), a day of {} minutes",
+        stations.len(),
+        config.municipality,
+        config.minutes
+    );
+    println!("  server:     http://{address}   (health: /health, metrics: /metrics)");
+    println!("  dashboard:  ws://{address}/ws/dashboard");
+    println!("  sign in:    coordinator / manager / kijker / beheerder, password {DEMO_PASSWORD}");
+    println!(
+        "  polls open in 20 s and close {} minutes later; Ctrl-C stops the demo",
+        config.minutes
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let url = format!("ws://{address}/ws/station");
+    runtime.block_on(async move {
+        let mut tasks = Vec::new();
+        for (n, (station, code)) in stations.into_iter().zip(codes).enumerate() {
+            let url = url.clone();
+            let election = election.clone();
+            let curve = curve.clone();
+            tasks.push(tokio::spawn(async move {
+                simulate(n, station, code, url, election, curve, day_ms).await;
+            }));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+        println!("the demo day is over: every station has sent its result; the server keeps running (Ctrl-C stops it)");
+        std::future::pending::<()>().await;
+    });
+    Ok(())
+}
+
+async fn until(at: Timestamp) {
+    let wait = at.millis() - now_ms();
+    if wait > 0 {
+        tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(0))).await;
+    }
+}
+
+/// One station's day, as its chair would tap it.
+#[allow(clippy::too_many_lines)]
+async fn simulate(
+    n: usize,
+    station: Station,
+    code: String,
+    url: String,
+    election: Election,
+    curve: Vec<(f64, f64)>,
+    day_ms: i64,
+) {
+    let mut dice = Dice(0x2545_F491_4F6C_DD1D ^ (n as u64 + 1).wrapping_mul(0x9E37_79B9));
+    let expected = station.expected_voters.unwrap_or(1_000);
+    let final_count =
+        (f64::from(expected) * (FINAL_TURNOUT + (dice.below(200) as f64 - 100.0) / 1_000.0)) as u32;
+    let count_at = |t: i64| -> u32 {
+        let minute = 450.0 + (t - election.opens_at.millis()) as f64 / day_ms as f64 * 810.0;
+        (f64::from(final_count) * share_at(&curve, minute)) as u32
+    };
+    let mut device = Device::start(Storage::default());
+    device.send(Event::Activate {
+        server_url: url,
+        activation_code: code,
+    });
+    if device
+        .wait_for(Duration::from_secs(60), |v| v.station.is_some())
+        .await
+        .is_err()
+    {
+        tracing::warn!(station = %station.id, "could not activate");
+        return;
+    }
+    for item in &election.opening_checklist {
+        device.send(Event::ToggleChecklistItem {
+            item_id: item.id.clone(),
+        });
+    }
+    for (name, role) in [
+        ("Voorzitter", StaffRole::Chair),
+        ("Lid 1", StaffRole::Member),
+        ("Lid 2", StaffRole::Member),
+        ("Lid 3", StaffRole::Member),
+    ] {
+        device.send(Event::AddMember {
+            name: format!("{name} {}", station.number),
+            role,
+        });
+    }
+    // Most open on time; a few late, for the control room's "not open" alert.
+    let late = if dice.chance(3) {
+        day_ms / 20
+    } else {
+        i64::try_from(dice.below(4_000)).unwrap_or(0)
+    };
+    until(Timestamp(election.opens_at.millis() + late)).await;
+    device.send(Event::OpenStation);
+    let received = expected + expected / 20;
+    device.send(Event::ReportBallotStock {
+        received,
+        remaining: received,
+    });
+    let offline = n == 3;
+    let incident_at = dice.chance(6).then(|| {
+        election.opens_at.millis()
+            + i64::try_from(dice.below(u64::try_from(day_ms).unwrap_or(1))).unwrap_or(0)
+    });
+    let mut resupplied = false;
+    for (i, moment) in election.turnout_moments.iter().enumerate() {
+        if offline && i == 1 {
+            device.set_network(false);
+        }
+        if offline && i == 3 {
+            device.set_network(true);
+            device.send(Event::ReconnectNow);
+        }
+        if let Some(t) = incident_at
+            && t < moment.millis()
+        {
+            until(Timestamp(t)).await;
+            device.send(Event::ReportIncident {
+                category: IncidentCategory::Equipment,
+                severity: IncidentSeverity::Medium,
+                text: "De stemhokjesverlichting doet het niet".into(),
+            });
+        }
+        until(Timestamp(
+            moment.millis() + i64::try_from(dice.below(3_000)).unwrap_or(0),
+        ))
+        .await;
+        let count = count_at(now_ms());
+        device.send(Event::ReportTurnout {
+            count,
+            moment: TurnoutMoment::Scheduled(*moment),
+            correction_reason: None,
+        });
+        let remaining = received.saturating_sub(count);
+        device.send(Event::ReportBallotStock {
+            received,
+            remaining,
+        });
+        if !resupplied && n % 40 == 7 {
+            resupplied = true;
+            device.send(Event::RequestResupply {
+                quantity: 300,
+                urgency: Urgency::High,
+                note: "Het loopt harder dan verwacht".into(),
+            });
+        }
+    }
+    until(Timestamp(
+        election.closes_at.millis() + i64::try_from(dice.below(3_000)).unwrap_or(0),
+    ))
+    .await;
+    device.send(Event::ReportTurnout {
+        count: final_count,
+        moment: TurnoutMoment::AdHoc,
+        correction_reason: None,
+    });
+    device.send(Event::CloseStation {
+        voters_in_queue_at_close: u32::try_from(dice.below(4)).unwrap_or(0),
+    });
+    let _ = device
+        .wait_for(Duration::from_secs(120), |v| v.phase != StationPhase::Open)
+        .await;
+    tokio::time::sleep(Duration::from_millis(
+        500 + dice.below(u64::try_from(day_ms / 10).unwrap_or(1)),
+    ))
+    .await;
+    device.send(Event::EditResult(result(final_count, &mut dice)));
+    device.send(Event::SubmitResult);
+    // Warnings (more than 3 % blank, say) are confirmed after a look, as a chair would.
+    let view = device
+        .wait_for(Duration::from_secs(60), |v| {
+            v.confirmation.is_some() || v.phase == StationPhase::ResultSubmitted
+        })
+        .await;
+    if view.is_ok_and(|v| v.confirmation.is_some()) {
+        device.send(Event::ConfirmWarnings);
+    }
+    let _ = device
+        .wait_for(Duration::from_secs(600), |v| {
+            v.phase == StationPhase::ResultSubmitted
+                && v.sync.pending + v.sync.sent + v.sync.saving == 0
+        })
+        .await;
+    // Keep the device (and its connection) for the rest of the demo.
+    std::future::pending::<()>().await;
+}
+
+/// A result that satisfies the official arithmetic for `admitted` voters.
+fn result(admitted: u32, dice: &mut Dice) -> ProvisionalResult {
+    let proxies = admitted / 20;
+    let cards = u32::try_from(dice.below(5))
+        .unwrap_or(0)
+        .min(admitted - proxies);
+    let blank = admitted / 150;
+    let invalid = admitted / 300;
+    let cast = admitted;
+    let for_lists = cast - blank - invalid;
+    let total_weight: u32 = WEIGHTS.iter().sum();
+    let mut list_votes: Vec<ListVotes> = WEIGHTS
+        .iter()
+        .enumerate()
+        .map(|(n, w)| ListVotes {
+            list_number: n as u32 + 1,
+            votes: for_lists * w / total_weight,
+        })
+        .collect();
+    let assigned: u32 = list_votes.iter().map(|l| l.votes).sum();
+    list_votes[0].votes += for_lists - assigned;
+    ProvisionalResult {
+        voters: VotersCounts {
+            poll_cards: admitted - proxies - cards,
+            proxy_certificates: proxies,
+            voter_cards: cards,
+            admitted_voters: admitted,
+        },
+        votes: VotesCounts {
+            list_votes,
+            votes_for_candidates: for_lists,
+            blank_votes: blank,
+            invalid_votes: invalid,
+            votes_cast: cast,
+        },
+        more_ballots_counted: 0,
+        fewer_ballots_counted: 0,
+        explanation: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_real_curve_rises_from_opening_to_closing() {
+        let csv = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../data/nl_turnout_by_time_press_reports.csv"
+        ))
+        .unwrap();
+        let curve = turnout_curve(&csv).unwrap();
+        assert_eq!(share_at(&curve, 450.0), 0.0);
+        assert!((share_at(&curve, 1260.0) - 1.0).abs() < 1e-9);
+        let hourly: Vec<f64> = (8..=21)
+            .map(|h| share_at(&curve, f64::from(h * 60)))
+            .collect();
+        assert!(hourly.windows(2).all(|w| w[0] <= w[1]), "{hourly:?}");
+        // By 13:00 roughly a quarter of the day's voters have voted in the press figures.
+        assert!(
+            (0.15..0.4).contains(&share_at(&curve, 780.0)),
+            "{}",
+            share_at(&curve, 780.0)
+        );
+    }
+
+    #[test]
+    fn simulated_results_satisfy_the_arithmetic() {
+        let mut dice = Dice(7);
+        for admitted in [0, 1, 17, 480, 1_313] {
+            let r = result(admitted, &mut dice);
+            let v = &r.voters;
+            assert_eq!(
+                v.poll_cards + v.proxy_certificates + v.voter_cards,
+                v.admitted_voters
+            );
+            assert_eq!(
+                r.votes.list_votes.iter().map(|l| l.votes).sum::<u32>(),
+                r.votes.votes_for_candidates
+            );
+            assert_eq!(
+                r.votes.votes_for_candidates + r.votes.blank_votes + r.votes.invalid_votes,
+                r.votes.votes_cast
+            );
+        }
+    }
+}
