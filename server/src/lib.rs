@@ -16,3 +16,4 @@ pub mod store;
 pub mod summary;
 pub mod ws;
 pub mod demo;
+pub mod results;
