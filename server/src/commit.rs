@@ -88,6 +88,11 @@ impl Committer {
         metrics: Metrics,
     ) -> Result<(Self, JoinHandle<()>), db::DbError> {
         let db = db::connect(url)?;
+        if db::is_postgres(url) {
+            // Several instances may share the database: every instance, this one too,
+            // publishes from the notices (see `fanout`).
+            crate::fanout::start_listener(url.to_owned(), hub.clone());
+        }
         let (sender, receiver) = sync_channel(config.queue);
         let handle = std::thread::Builder::new()
             .name("group-commit".into())
@@ -138,7 +143,9 @@ fn run(
                     }
                     let _ = submission.reply.send(outcome);
                 }
-                hub.publish(changes);
+                if matches!(db, Db::Sqlite(_)) {
+                    hub.publish(changes);
+                }
             }
             Err(error) => {
                 tracing::error!(%error, size, "commit failed; operations will be re-sent");
@@ -245,6 +252,11 @@ fn process(db: &mut Db, batch: &[Submission]) -> Result<(Vec<Outcome>, Vec<Chang
         *seq += 1;
     }
     store::events::insert(db, &events)?;
+    let mut newest: HashMap<String, i64> = HashMap::new();
+    for event in &events {
+        newest.insert(event.election_id.clone(), event.seq);
+    }
+    crate::fanout::notify(db, &newest)?;
 
     let mut outcome_rows = Vec::with_capacity(new_rows.len());
     for (index, outcome) in &new_rows {

@@ -234,8 +234,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
             let user = UserRecord {
                 id: uuid::Uuid::new_v4().to_string(),
                 username: username.into(),
-                password_hash: hash_password(DEMO_PASSWORD)
-                    .map_err(|e| store::StoreError::NotFound(e))?,
+                password_hash: hash_password(DEMO_PASSWORD).map_err(store::StoreError::NotFound)?,
                 role,
                 municipality_code: municipality,
             };

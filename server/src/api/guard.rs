@@ -74,18 +74,24 @@ where
         Box::pin(async move {
             let principal = match principal(&req) {
                 Ok(principal) => principal,
+                // A public endpoint never refuses a stale or foreign token: a client
+                // that sends its expired access token to /api/refresh must get through.
+                Err(_) if access == Access::Public => Principal::Public,
                 Err(code) => {
                     let response = error(StatusCode::UNAUTHORIZED, code, "sign in again");
                     return Ok(req.into_response(response).map_into_right_body());
                 }
             };
             if !access.allows(&principal) {
-                let status = if principal == Principal::Public {
-                    StatusCode::UNAUTHORIZED
+                let response = if principal == Principal::Public {
+                    error(StatusCode::UNAUTHORIZED, "missing_token", "sign in first")
                 } else {
-                    StatusCode::FORBIDDEN
+                    error(
+                        StatusCode::FORBIDDEN,
+                        "forbidden",
+                        "your role may not do this",
+                    )
                 };
-                let response = error(status, "forbidden", "your role may not do this");
                 return Ok(req.into_response(response).map_into_right_body());
             }
             req.extensions_mut().insert(Caller(principal));

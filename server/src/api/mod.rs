@@ -3,15 +3,24 @@
 //! own declaration, so no route can exist without saying who may call it.
 
 mod guard;
+pub mod openapi;
 mod session;
 mod stations;
+#[cfg(test)]
+mod tests;
 
-use actix_web::{HttpResponse, Route, web};
+use actix_web::error::{InternalError, JsonPayloadError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, Route, web};
+use serde::{Deserialize, Serialize};
 
 use crate::auth::{Access, Role};
 pub use guard::Caller;
 
 pub const ALL_STAFF: &[Role] = &Role::ALL;
+
+/// The largest JSON request body accepted (the same limit as the app-wide one).
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
 
 pub struct Endpoint {
     pub method: &'static str,
@@ -67,6 +76,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             access: Access::Staff(ALL_STAFF),
             route: || web::get().to(stations::list),
         },
+        Endpoint {
+            method: "GET",
+            path: "/api/openapi.json",
+            access: Access::Public,
+            route: || web::get().to(openapi::serve),
+        },
     ]
 }
 
@@ -75,30 +90,103 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     for endpoint in endpoints() {
         cfg.service(
             web::resource(endpoint.path)
+                .app_data(json_config())
                 .wrap(guard::AccessGuard(endpoint.access))
                 .route((endpoint.route)()),
         );
     }
 }
 
+/// JSON bodies that cannot be read get a typed error body, like every other refusal.
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_JSON_BYTES)
+        .error_handler(json_error)
+}
+
+fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let (status, code) = match &err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+        }
+        JsonPayloadError::ContentType => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_content_type")
+        }
+        _ => (StatusCode::BAD_REQUEST, "invalid_json"),
+    };
+    let response = error(status, code, &err.to_string());
+    InternalError::from_response(err, response).into()
+}
+
+/// The server's health: `ok` with the number of stations, or `unavailable`.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok` or `unavailable`.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stations: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Whether the server can reach its database.
+#[utoipa::path(
+    get,
+    path = "/health",
+    operation_id = "health",
+    tag = "system",
+    responses(
+        (status = 200, description = "The database answers.", body = Health),
+        (status = 503, description = "The database does not answer.", body = Health),
+    )
+)]
 async fn health(state: web::Data<crate::state::AppState>) -> HttpResponse {
     match state.with_db(crate::store::stations::count).await {
-        Ok(stations) => {
-            HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "stations": stations }))
-        }
-        Err(e) => HttpResponse::ServiceUnavailable()
-            .json(serde_json::json!({ "status": "unavailable", "error": e.to_string() })),
+        Ok(stations) => HttpResponse::Ok().json(Health {
+            status: "ok".into(),
+            stations: Some(stations),
+            error: None,
+        }),
+        Err(e) => HttpResponse::ServiceUnavailable().json(Health {
+            status: "unavailable".into(),
+            stations: None,
+            error: Some(e.to_string()),
+        }),
     }
 }
 
+/// Prometheus metrics.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "system",
+    responses(
+        (status = 200, description = "Metrics in the Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4"),
+    )
+)]
 async fn metrics(state: web::Data<crate::state::AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())
 }
 
+/// Every error answer of the REST API: a stable code and a human message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable, machine-readable: `missing_token`, `invalid_token`, `expired_token`,
+    /// `forbidden`, `invalid_credentials`, `invalid_json`, `payload_too_large`,
+    /// `unavailable`, ...
+    pub code: String,
+    /// For people; may change.
+    pub message: String,
+}
+
 /// A JSON error body with a stable code.
 #[must_use]
-pub fn error(status: actix_web::http::StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({ "code": code, "message": message }))
+pub fn error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(ErrorBody {
+        code: code.to_owned(),
+        message: message.to_owned(),
+    })
 }

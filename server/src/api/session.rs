@@ -1,13 +1,15 @@
 //! Staff sign-in: a short-lived access token and a refresh token.
 
+use std::sync::LazyLock;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::error;
-use crate::auth::{Claims, Role, TokenKind, verify_password};
+use super::{ErrorBody, error};
+use crate::auth::{Claims, Role, TokenKind, hash_password, verify_password};
 use crate::db::{
     now_ms,
     schema::{refresh_tokens, users},
@@ -70,20 +72,34 @@ fn issue(
     Ok((access, refresh))
 }
 
+/// A hash to check the passwords of unknown users against, so that an unknown
+/// username takes as long to refuse as a wrong password.
+static UNKNOWN_USER_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password("kiesdag: no such user").unwrap_or_default());
+
+/// Signs a staff member in.
+#[utoipa::path(
+    post,
+    path = "/api/login",
+    operation_id = "login",
+    tag = "session",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in: an access token (15 minutes) and a refresh token (12 hours, usable once).", body = TokenResponse),
+        (status = 400, description = "The body is not a login request (`invalid_json`).", body = ErrorBody),
+        (status = 401, description = "Wrong username or password (`invalid_credentials`); the same answer whether or not the user exists.", body = ErrorBody),
+        (status = 413, description = "The body is too large (`payload_too_large`).", body = ErrorBody),
+        (status = 500, description = "The tokens could not be made (`token`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
 pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> HttpResponse {
     let LoginRequest { username, password } = body.into_inner();
-    let found = state
+    let found = match state
         .with_db(move |db| store::users::by_username(db, &username))
-        .await;
-    let user = match found {
-        Ok(Some(user)) if verify_password(&password, &user.password_hash) => user,
-        Ok(_) => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "wrong username or password",
-            );
-        }
+        .await
+    {
+        Ok(found) => found,
         Err(e) => {
             return error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -92,7 +108,29 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
             );
         }
     };
-    respond(&state, user).await
+    // Argon2 takes a while: off the worker thread, which also serves the WebSockets.
+    let checked = web::block(move || match found {
+        Some(user) if verify_password(&password, &user.password_hash) => Some(user),
+        Some(_) => None,
+        None => {
+            let _ = verify_password(&password, &UNKNOWN_USER_HASH);
+            None
+        }
+    })
+    .await;
+    match checked {
+        Ok(Some(user)) => respond(&state, user).await,
+        Ok(None) => error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "wrong username or password",
+        ),
+        Err(e) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        ),
+    }
 }
 
 async fn respond(state: &AppState, user: store::users::UserRecord) -> HttpResponse {
@@ -133,6 +171,21 @@ async fn respond(state: &AppState, user: store::users::UserRecord) -> HttpRespon
 }
 
 /// Exchanges a refresh token (once) for new tokens.
+#[utoipa::path(
+    post,
+    path = "/api/refresh",
+    operation_id = "refresh",
+    tag = "session",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens; the refresh token given is spent.", body = TokenResponse),
+        (status = 400, description = "The body is not a refresh request (`invalid_json`).", body = ErrorBody),
+        (status = 401, description = "The refresh token is unknown, expired or already used (`invalid_token`).", body = ErrorBody),
+        (status = 413, description = "The body is too large (`payload_too_large`).", body = ErrorBody),
+        (status = 500, description = "The tokens could not be made (`token`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
 pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> HttpResponse {
     let token_hash = hash(&body.refresh_token);
     let found = state

@@ -1,12 +1,24 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{Caller, error};
+use super::{Caller, ErrorBody, error};
 use crate::state::AppState;
 use crate::store;
 use crate::summary::StationSummary;
 
 /// The stations of a municipality, with their current state.
+#[utoipa::path(
+    get,
+    path = "/api/municipalities/{code}/stations",
+    operation_id = "list_stations",
+    tag = "stations",
+    params(("code" = String, Path, description = "The municipality's code, e.g. `GM0599`.")),
+    responses(
+        (status = 200, description = "The municipality's stations, by number.", body = Vec<StationSummary>),
+        (status = 403, description = "The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,

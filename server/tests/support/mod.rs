@@ -25,13 +25,15 @@ pub struct Server {
     pub base: String,
     pub database: String,
     pub dir: PathBuf,
+    /// The database goes when this server goes (not for a second instance on it).
+    pub owns_database: bool,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if !self.database.is_empty() {
+        if self.owns_database && !self.database.is_empty() {
             drop_database(&self.database);
             let _ = std::fs::remove_dir_all(&self.dir);
         }
@@ -209,6 +211,45 @@ pub fn start_server_on(database: &str, dir: PathBuf, address: &str) -> Server {
         base,
         database: database.to_owned(),
         dir,
+        owns_database: true,
+    }
+}
+
+/// A second instance on the same database, which it does not own.
+pub fn start_second_instance(database: &str) -> Server {
+    let mut server = start_server_on(database, std::env::temp_dir(), "127.0.0.1:0");
+    server.owns_database = false;
+    server
+}
+
+/// A TCP proxy standing in for a load balancer: new connections go to the current
+/// upstream, which can be switched.
+pub struct Proxy {
+    pub address: String,
+    upstream: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Proxy {
+    pub async fn start(upstream: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let upstream = std::sync::Arc::new(std::sync::Mutex::new(upstream));
+        let current = upstream.clone();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let target = current.lock().unwrap().clone();
+                tokio::spawn(async move {
+                    if let Ok(mut server) = TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+            }
+        });
+        Self { address, upstream }
+    }
+
+    pub fn switch_to(&self, upstream: String) {
+        *self.upstream.lock().unwrap() = upstream;
     }
 }
 

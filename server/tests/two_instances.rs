@@ -1,0 +1,112 @@
+//! Two `kiesdag serve` instances on one PostgreSQL: a station on one, a dashboard on
+//! the other, updates flow; when the station's instance is killed, the station
+//! reconnects (through the load balancer) to the other and nothing is lost or doubled.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use kiesdag::auth::Role;
+use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag_sim::{Station, Storage};
+use shared::Event;
+use shared::app::view::ConnectionState;
+use shared::domain::{StaffRole, StationPhase, TurnoutMoment};
+use support::{
+    Dashboard, MUNICIPALITY, Proxy, election_open_now, fresh_database, seed, staff_token,
+    start_second_instance, start_server,
+};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn settled(v: &shared::ViewModel) -> bool {
+    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_on_one_instance_reaches_a_dashboard_on_the_other_and_survives_losing_it() {
+    if std::env::var("KIESDAG_TEST_POSTGRES").is_err() {
+        // Several instances need PostgreSQL; `make test` runs this with it.
+        eprintln!("skipped here: set KIESDAG_TEST_POSTGRES (make test does)");
+        return;
+    }
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), 1);
+    let mut a = start_server(&database, dir);
+    let b = start_second_instance(&database);
+    let balancer = Proxy::start(a.address()).await;
+
+    let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (mut dashboard, first) = Dashboard::subscribe(&b, &token, None, None).await;
+    assert!(matches!(first, DashboardMessage::Snapshot { .. }));
+
+    let mut station = Station::start(Storage::default());
+    station.send(Event::Activate {
+        server_url: format!("ws://{}/ws/station", balancer.address),
+        activation_code: codes[0].clone(),
+    });
+    station
+        .wait_for(WAIT, |v| v.connection.state == ConnectionState::Online)
+        .await
+        .unwrap();
+    for item in shared::domain::Election::default_checklist() {
+        station.send(Event::ToggleChecklistItem { item_id: item.id });
+    }
+    for name in ["a", "b", "c"] {
+        station.send(Event::AddMember {
+            name: name.into(),
+            role: StaffRole::Member,
+        });
+    }
+    station.send(Event::OpenStation);
+    station.send(Event::ReportTurnout {
+        count: 100,
+        moment: TurnoutMoment::AdHoc,
+        correction_reason: None,
+    });
+    station
+        .wait_for(WAIT, |v| v.phase == StationPhase::Open && settled(v))
+        .await
+        .unwrap();
+    let seen = dashboard.changes(2, Duration::from_secs(5)).await;
+    assert_eq!(
+        seen.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
+        ["opening", "turnout"],
+        "committed on A, seen on B"
+    );
+
+    // A dies; the balancer sends new connections to B.
+    a.kill();
+    balancer.switch_to(b.address());
+    for count in [150, 200, 250] {
+        station.send(Event::ReportTurnout {
+            count,
+            moment: TurnoutMoment::AdHoc,
+            correction_reason: None,
+        });
+    }
+    station.send(Event::ReconnectNow);
+    station
+        .wait_for(WAIT, |v| {
+            v.connection.state == ConnectionState::Online && settled(v)
+        })
+        .await
+        .unwrap();
+    let more = dashboard.changes(3, Duration::from_secs(5)).await;
+    let seqs: Vec<i64> = seen.iter().chain(&more).map(|c| c.seq).collect();
+    assert_eq!(
+        seqs,
+        [1, 2, 3, 4, 5],
+        "every change once, in order, across the two instances"
+    );
+    let counts: Vec<u64> = more
+        .iter()
+        .map(|c| {
+            c.payload.as_ref().unwrap()["report"]["turnout"]["count"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(counts, [150, 200, 250]);
+}
