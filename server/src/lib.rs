@@ -1,6 +1,7 @@
 //! The Kiesdag server: persists every report durably before acknowledging it,
 //! streams changes to dashboards, and guards roles, municipalities and the embargo.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod cli_support;

@@ -78,6 +78,12 @@ pub fn endpoints() -> Vec<Endpoint> {
         },
         Endpoint {
             method: "GET",
+            path: "/api/municipalities/{code}/alerts",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(stations::alerts),
+        },
+        Endpoint {
+            method: "GET",
             path: "/api/openapi.json",
             access: Access::Public,
             route: || web::get().to(openapi::serve),

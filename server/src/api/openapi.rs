@@ -44,6 +44,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         super::session::login,
         super::session::refresh,
         super::stations::list,
+        super::stations::alerts,
     ),
     components(schemas(ErrorBody, DashboardMessage, ChangeView)),
     modifiers(&DeclaredAccess),

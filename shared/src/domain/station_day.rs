@@ -82,6 +82,8 @@ pub struct StationDay {
     pub latest_turnout: Option<(Timestamp, u32)>,
     /// The set moments for which turnout was reported.
     pub reported_moments: Vec<Timestamp>,
+    /// The last downward correction of turnout: when, and the chair's reason.
+    pub turnout_correction: Option<(Timestamp, String)>,
     pub incidents: Vec<IncidentState>,
     pub result: Option<ProvisionalResult>,
     pub resupply_requested: u32,
@@ -118,6 +120,13 @@ impl StationDay {
             Report::Turnout(turnout) => {
                 if self.phase == StationPhase::Setup {
                     return Err(TransitionError::NotOpen);
+                }
+                if let Some(reason) = &turnout.correction_reason
+                    && self
+                        .latest_turnout_count()
+                        .is_some_and(|previous| turnout.count < previous)
+                {
+                    self.turnout_correction = Some((at, reason.clone()));
                 }
                 self.latest_turnout = Some((at, turnout.count));
                 if let TurnoutMoment::Scheduled(moment) = turnout.moment

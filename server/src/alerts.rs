@@ -1,0 +1,351 @@
+//! Alerts for the control room, computed from each station's state and the clock:
+//! not open at opening time, too few members, ballots running out before closing,
+//! a turnout moment overdue, a silent device, turnout corrected downward, and a result
+//! sent with warnings the chair confirmed.
+
+use serde::{Deserialize, Serialize};
+use shared::domain::{Election, Report, StationPhase, Timestamp};
+use shared::validation::{self, Context, Language, message};
+
+use crate::store::stations::StationRecord;
+
+/// A turnout moment counts as overdue this long after it passed.
+pub const MOMENT_GRACE_MS: i64 = 10 * 60_000;
+/// A station that reported nothing for this long, while open, is silent.
+pub const SILENT_AFTER_MS: i64 = 45 * 60_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    NotOpen,
+    TooFewMembers,
+    BallotsRunningOut,
+    TurnoutOverdue,
+    DeviceSilent,
+    TurnoutDecrease,
+    ResultWithWarnings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Alert {
+    pub kind: AlertKind,
+    pub station_id: String,
+    /// Since when, where known (ms since the epoch).
+    pub since: Option<i64>,
+    /// What the control room should know, in Dutch (the dashboard translates by kind).
+    pub detail: String,
+}
+
+/// The alerts of one station at `now`.
+#[must_use]
+pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) -> Vec<Alert> {
+    let station = &record.station;
+    let day = &record.day;
+    let alert = |kind, since: Option<Timestamp>, detail: String| Alert {
+        kind,
+        station_id: station.id.clone(),
+        since: since.map(Timestamp::millis),
+        detail,
+    };
+    let opening = station.opening_time(election);
+    let closing = station.closing_time(election);
+    let mut alerts = Vec::new();
+    if day.phase == StationPhase::Setup && now >= opening {
+        alerts.push(alert(
+            AlertKind::NotOpen,
+            Some(opening),
+            format!(
+                "Niet open om {}",
+                opening.local_hh_mm(election.utc_offset_minutes)
+            ),
+        ));
+    }
+    if day.phase == StationPhase::Open {
+        let minimum = election.jurisdiction.rules().min_members_to_open as usize;
+        if day.members_present.len() < minimum {
+            alerts.push(alert(
+                AlertKind::TooFewMembers,
+                None,
+                format!(
+                    "{} van de minimaal {minimum} leden aanwezig",
+                    day.members_present.len()
+                ),
+            ));
+        }
+        if let Some(at) = day.ballots_run_out(closing) {
+            alerts.push(alert(
+                AlertKind::BallotsRunningOut,
+                day.ballot_stock_at,
+                format!(
+                    "Stembiljetten op rond {}",
+                    at.local_hh_mm(election.utc_offset_minutes)
+                ),
+            ));
+        }
+        let overdue = election.overdue_turnout_moments(
+            Timestamp(now.millis() - MOMENT_GRACE_MS),
+            &day.reported_moments,
+        );
+        if let Some(first) = overdue.first() {
+            alerts.push(alert(
+                AlertKind::TurnoutOverdue,
+                Some(*first),
+                format!(
+                    "Opkomst van {} niet doorgegeven",
+                    first.local_hh_mm(election.utc_offset_minutes)
+                ),
+            ));
+        }
+        let last = record.last_seen_at.or(day.opened_at.map(Timestamp::millis));
+        if let Some(last) = last
+            && now.millis() - last > SILENT_AFTER_MS
+        {
+            alerts.push(alert(
+                AlertKind::DeviceSilent,
+                Some(Timestamp(last)),
+                format!(
+                    "Niets gemeld sinds {}",
+                    Timestamp(last).local_hh_mm(election.utc_offset_minutes)
+                ),
+            ));
+        }
+    }
+    if let Some((at, reason)) = &day.turnout_correction {
+        alerts.push(alert(
+            AlertKind::TurnoutDecrease,
+            Some(*at),
+            format!("Opkomst naar beneden bijgesteld: {reason}"),
+        ));
+    }
+    if let Some(result) = &day.result {
+        let ctx = Context {
+            election,
+            station,
+            day,
+            now,
+        };
+        let outcome = validation::validate(&Report::ProvisionalResult(result.clone()), &ctx);
+        let warnings: Vec<&str> = outcome
+            .warnings()
+            .map(|w| message(w.rule, Language::Dutch))
+            .collect();
+        if !warnings.is_empty() {
+            alerts.push(alert(
+                AlertKind::ResultWithWarnings,
+                None,
+                warnings.join(" "),
+            ));
+        }
+    }
+    alerts
+}
+
+/// The alerts of many stations, most urgent kinds first.
+#[must_use]
+pub fn for_stations(records: &[StationRecord], election: &Election, now: Timestamp) -> Vec<Alert> {
+    let mut alerts: Vec<Alert> = records
+        .iter()
+        .flat_map(|r| for_station(r, election, now))
+        .collect();
+    alerts.sort_by_key(|a| (a.kind as u8, a.since.unwrap_or(i64::MAX)));
+    alerts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::domain::{
+        BallotStockReport, CandidateList, Jurisdiction, ListVotes, ProvisionalResult, StaffMember,
+        StaffRole, Station, StationDay, VotersCounts, VotesCounts, VotingLocation,
+    };
+
+    const OPENS: i64 = 1_773_815_400_000;
+    const MINUTE: i64 = 60_000;
+
+    fn election() -> Election {
+        Election {
+            id: "e".into(),
+            name: "e".into(),
+            jurisdiction: Jurisdiction::Netherlands,
+            opens_at: Timestamp(OPENS),
+            closes_at: Timestamp(OPENS + 810 * MINUTE),
+            utc_offset_minutes: 60,
+            turnout_moments: vec![Timestamp(OPENS + 150 * MINUTE)],
+            lists: vec![CandidateList {
+                number: 1,
+                name: "A".into(),
+            }],
+            opening_checklist: vec![],
+        }
+    }
+
+    fn record(day: StationDay, last_seen: Option<i64>) -> StationRecord {
+        StationRecord {
+            election_id: "e".into(),
+            station: Station {
+                id: "GM1-1".into(),
+                municipality_code: "GM1".into(),
+                number: 1,
+                name: "s".into(),
+                location: VotingLocation {
+                    name: String::new(),
+                    address: String::new(),
+                    postcode: String::new(),
+                    city: String::new(),
+                    latitude: None,
+                    longitude: None,
+                },
+                district: None,
+                subarea: None,
+                expected_voters: Some(1_000),
+                may_open_early: false,
+                opens_at: None,
+                closes_at: None,
+                extra_stops: vec![],
+            },
+            day,
+            last_event_seq: 0,
+            last_seen_at: last_seen,
+        }
+    }
+
+    fn open_day(members: usize) -> StationDay {
+        StationDay {
+            phase: StationPhase::Open,
+            opened_at: Some(Timestamp(OPENS)),
+            members_present: (0..members)
+                .map(|n| StaffMember {
+                    name: format!("m{n}"),
+                    role: StaffRole::Member,
+                })
+                .collect(),
+            ..StationDay::default()
+        }
+    }
+
+    fn kinds(record: &StationRecord, now: i64) -> Vec<AlertKind> {
+        for_station(record, &election(), Timestamp(now))
+            .into_iter()
+            .map(|a| a.kind)
+            .collect()
+    }
+
+    #[test]
+    fn not_open_from_opening_time() {
+        let setup = record(StationDay::default(), None);
+        assert!(kinds(&setup, OPENS - 1).is_empty());
+        assert_eq!(kinds(&setup, OPENS), [AlertKind::NotOpen]);
+        assert!(kinds(&record(open_day(3), Some(OPENS)), OPENS + MINUTE).is_empty());
+    }
+
+    #[test]
+    fn too_few_members_after_someone_left() {
+        assert_eq!(
+            kinds(&record(open_day(2), Some(OPENS)), OPENS + MINUTE),
+            [AlertKind::TooFewMembers]
+        );
+    }
+
+    #[test]
+    fn ballots_running_out_before_closing() {
+        let mut day = open_day(3);
+        // 200 voters in the first 2 hours; 300 ballots left at that time: out at 12:30.
+        day.latest_turnout = Some((Timestamp(OPENS + 120 * MINUTE), 200));
+        day.ballot_stock = Some(BallotStockReport {
+            received: 500,
+            remaining: 300,
+        });
+        day.ballot_stock_at = Some(Timestamp(OPENS + 120 * MINUTE));
+        let alerts = for_station(
+            &record(day.clone(), Some(OPENS + 120 * MINUTE)),
+            &election(),
+            Timestamp(OPENS + 121 * MINUTE),
+        );
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].kind, AlertKind::BallotsRunningOut);
+        assert!(alerts[0].detail.contains("12:30"), "{}", alerts[0].detail);
+        day.ballot_stock = Some(BallotStockReport {
+            received: 5_000,
+            remaining: 4_000,
+        });
+        assert!(
+            kinds(
+                &record(day, Some(OPENS + 120 * MINUTE)),
+                OPENS + 121 * MINUTE
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn overdue_moments_and_silent_devices() {
+        let moment = OPENS + 150 * MINUTE;
+        let fresh = record(open_day(3), Some(moment));
+        assert!(
+            kinds(&fresh, moment + 9 * MINUTE).is_empty(),
+            "within the grace period"
+        );
+        assert_eq!(
+            kinds(&fresh, moment + 11 * MINUTE),
+            [AlertKind::TurnoutOverdue]
+        );
+        let mut reported = open_day(3);
+        reported.reported_moments.push(Timestamp(moment));
+        assert!(
+            kinds(
+                &record(reported.clone(), Some(moment)),
+                moment + 11 * MINUTE
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            kinds(&record(reported, Some(moment)), moment + 46 * MINUTE),
+            [AlertKind::DeviceSilent]
+        );
+    }
+
+    #[test]
+    fn corrections_and_results_with_warnings() {
+        let mut day = open_day(3);
+        day.turnout_correction = Some((Timestamp(OPENS), "dubbel geteld".into()));
+        assert_eq!(
+            kinds(&record(day, Some(OPENS)), OPENS + MINUTE),
+            [AlertKind::TurnoutDecrease]
+        );
+
+        let mut closed = StationDay {
+            phase: StationPhase::ResultSubmitted,
+            ..StationDay::default()
+        };
+        // 10 of 100 votes blank: at least 3 %, a warning the chair confirmed.
+        closed.result = Some(ProvisionalResult {
+            voters: VotersCounts {
+                poll_cards: 100,
+                proxy_certificates: 0,
+                voter_cards: 0,
+                admitted_voters: 100,
+            },
+            votes: VotesCounts {
+                list_votes: vec![ListVotes {
+                    list_number: 1,
+                    votes: 90,
+                }],
+                votes_for_candidates: 90,
+                blank_votes: 10,
+                invalid_votes: 0,
+                votes_cast: 100,
+            },
+            ..ProvisionalResult::default()
+        });
+        let alerts = for_station(
+            &record(closed, Some(OPENS)),
+            &election(),
+            Timestamp(OPENS + 900 * MINUTE),
+        );
+        assert_eq!(
+            alerts.iter().map(|a| a.kind).collect::<Vec<_>>(),
+            [AlertKind::ResultWithWarnings]
+        );
+        assert!(alerts[0].detail.contains("blanco"));
+    }
+}
