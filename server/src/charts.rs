@@ -107,7 +107,7 @@ fn group_thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -130,7 +130,10 @@ where
     root.draw_text(
         "No data",
         &style,
-        (i32::try_from(w / 2).unwrap_or(0), i32::try_from(h / 2).unwrap_or(0)),
+        (
+            i32::try_from(w / 2).unwrap_or(0),
+            i32::try_from(h / 2).unwrap_or(0),
+        ),
     )
     .map_err(drawing)
 }
@@ -214,7 +217,9 @@ where
             .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
             .map_err(drawing)?
             .label(legend)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
         chart
             .draw_series(
                 points
@@ -364,9 +369,8 @@ fn png_with(
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), ChartError>,
 ) -> Result<Vec<u8>, ChartError> {
     ensure_font()?;
-    let file = TempFile(
-        std::env::temp_dir().join(format!("kiesdag-chart-{}.png", uuid::Uuid::new_v4())),
-    );
+    let file =
+        TempFile(std::env::temp_dir().join(format!("kiesdag-chart-{}.png", uuid::Uuid::new_v4())));
     {
         let root = BitMapBackend::new(&file.0, CHART_SIZE).into_drawing_area();
         draw(&root)?;
@@ -458,15 +462,16 @@ mod tests {
 
     fn assert_well_formed_svg(svg: &str) {
         let trimmed = svg.trim();
-        assert!(trimmed.starts_with("<svg"), "{}", &svg[..svg.len().min(200)]);
+        assert!(
+            trimmed.starts_with("<svg"),
+            "{}",
+            &svg[..svg.len().min(200)]
+        );
         assert!(trimmed.ends_with("</svg>"));
         assert_eq!(svg.matches("<svg").count(), 1);
         assert_eq!(svg.matches("</svg>").count(), 1);
         assert!(svg.contains(r#"width="960""#) && svg.contains(r#"height="540""#));
-        assert_eq!(
-            svg.matches("<text").count(),
-            svg.matches("</text>").count()
-        );
+        assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
     }
 
     /// Width and height from the IHDR chunk, after checking the signature.
@@ -552,7 +557,10 @@ mod tests {
         assert!(svg.contains("Uitslag") && svg.contains("No data"));
         let svg = results_svg("Uitslag", &[("Lijst".into(), 0)]).unwrap();
         assert_well_formed_svg(&svg);
-        assert_eq!(png_size(&turnout_png("Opkomst", &[], OPEN, close(), 60).unwrap()), CHART_SIZE);
+        assert_eq!(
+            png_size(&turnout_png("Opkomst", &[], OPEN, close(), 60).unwrap()),
+            CHART_SIZE
+        );
         assert_eq!(png_size(&results_png("Uitslag", &[]).unwrap()), CHART_SIZE);
     }
 

@@ -137,12 +137,13 @@ pub fn results_csv(rows: &[ResultRow], lists: &[CandidateList]) -> Result<String
     for row in rows {
         let mut votes: Vec<Option<u64>> = vec![None; lists.len()];
         for &(number, count) in &row.list_votes {
-            let index = lists.iter().position(|l| l.number == number).ok_or_else(|| {
-                ExportError::UnknownList {
+            let index = lists
+                .iter()
+                .position(|l| l.number == number)
+                .ok_or_else(|| ExportError::UnknownList {
                     unit: row.unit.clone(),
                     number,
-                }
-            })?;
+                })?;
             if votes[index].replace(count).is_some() {
                 return Err(ExportError::DuplicateList {
                     unit: row.unit.clone(),
@@ -239,13 +240,17 @@ mod tests {
         ];
         let text = station_turnout_csv(&rows, 60).unwrap();
         assert!(!text.contains(';'));
-        assert!(text.starts_with("station_id,number,name,district,expected_voters,turnout,turnout_percent,time\n"));
+        assert!(text.starts_with(
+            "station_id,number,name,district,expected_voters,turnout,turnout_percent,time\n"
+        ));
         let (header, records) = parse(&text);
         assert_eq!(header, STATION_TURNOUT_HEADER);
         assert_eq!(
             records,
             vec![
-                vec!["GM0599-1", "1", "Stadhuis", "Centrum", "1200", "300", "25.0", "10:00"],
+                vec![
+                    "GM0599-1", "1", "Stadhuis", "Centrum", "1200", "300", "25.0", "10:00"
+                ],
                 vec!["GM0599-2", "2", "Bibliotheek", "", "", "77", "", "20:59"],
                 vec!["GM0599-3", "3", "School", "Noord", "900", "", "", ""],
             ]
@@ -261,7 +266,10 @@ mod tests {
         assert_eq!(header, STATION_TURNOUT_HEADER);
         assert!(records.is_empty());
         let text = results_csv(&[], &[]).unwrap();
-        assert_eq!(text, "unit,stations,stations_in,admitted_voters,votes_cast,blank,invalid\n");
+        assert_eq!(
+            text,
+            "unit,stations,stations_in,admitted_voters,votes_cast,blank,invalid\n"
+        );
     }
 
     #[test]
@@ -308,8 +316,30 @@ mod tests {
         assert_eq!(
             records,
             vec![
-                vec!["Gemeente Rotterdam", "10", "9", "5000", "4990", "12", "8", "2500", "1500", "970"],
-                vec!["Stembureau 4", "1", "1", "400", "400", "0", "0", "400", "", ""],
+                vec![
+                    "Gemeente Rotterdam",
+                    "10",
+                    "9",
+                    "5000",
+                    "4990",
+                    "12",
+                    "8",
+                    "2500",
+                    "1500",
+                    "970"
+                ],
+                vec![
+                    "Stembureau 4",
+                    "1",
+                    "1",
+                    "400",
+                    "400",
+                    "0",
+                    "0",
+                    "400",
+                    "",
+                    ""
+                ],
             ]
         );
     }

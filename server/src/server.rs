@@ -79,6 +79,8 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         activation_limiter: Arc::new(AttemptLimiter::new(5, 60_000)),
         failed_activation_limiter: Arc::new(AttemptLimiter::new(30, 60_000)),
         metrics,
+        shares_database: db::is_postgres(&config.database_url),
+        sessions: crate::sessions::DeviceSessions::default(),
         device_token_hours: 36,
     })
 }
@@ -88,6 +90,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
 /// # Errors
 /// When the server cannot start.
 pub async fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<()> {
+    actix_web::rt::spawn(state.sessions.clone().forward_from(state.hub.clone()));
     let data = web::Data::new(state);
     HttpServer::new(move || {
         App::new()

@@ -2,6 +2,7 @@
 //! is required: the app registers routes only from this list and guards each with its
 //! own declaration, so no route can exist without saying who may call it.
 
+mod actions;
 mod guard;
 pub mod openapi;
 mod session;
@@ -18,6 +19,8 @@ use crate::auth::{Access, Role};
 pub use guard::Caller;
 
 pub const ALL_STAFF: &[Role] = &Role::ALL;
+/// Who may act in the control room.
+pub const CONTROL_ROOM: &[Role] = &[Role::Administrator, Role::Coordinator];
 
 /// The largest JSON request body accepted (the same limit as the app-wide one).
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
@@ -81,6 +84,24 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/api/municipalities/{code}/alerts",
             access: Access::Staff(ALL_STAFF),
             route: || web::get().to(stations::alerts),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/stations/{station}/incidents/{incident}/status",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::post().to(actions::incident_status),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/municipalities/{code}/messages",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::post().to(actions::message),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/stations/{station}/resupply",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::post().to(actions::resupply),
         },
         Endpoint {
             method: "GET",

@@ -45,6 +45,10 @@ pub async fn endpoint(
 #[derive(Debug, Clone)]
 struct Device {
     id: String,
+    station_id: String,
+    /// The control room's messages and statuses so far, sent again after the welcome
+    /// (the device ignores those it has).
+    messages: Vec<ServerMessage>,
 }
 
 async fn run(
@@ -56,14 +60,26 @@ async fn run(
     state.metrics.station_connected(1);
     // Answers go out in the order operations came in, each once its batch committed.
     let (answers, answer_queue) = mpsc::unbounded_channel::<Answer>();
-    let writer = actix_web::rt::spawn(write_answers(session.clone(), answer_queue));
+    // The control room's messages and incident statuses for this station.
+    let (pushes, push_queue) = mpsc::unbounded_channel::<ServerMessage>();
+    let writer = actix_web::rt::spawn(write_answers(session.clone(), answer_queue, push_queue));
+    let mut registered: Option<(String, u64)> = None;
     let mut session = session;
     let mut device: Option<Device> = None;
 
     while let Some(message) = stream.next().await {
         let reply = match message {
             Ok(AggregatedMessage::Text(text)) => {
-                handle_text(&state, &mut device, &text, &peer, &answers).await
+                let reply = handle_text(&state, &mut device, &text, &peer, &answers).await;
+                if registered.is_none()
+                    && let Some(d) = &device
+                {
+                    registered = Some((
+                        d.station_id.clone(),
+                        state.sessions.register(&d.station_id, pushes.clone()),
+                    ));
+                }
+                reply
             }
             Ok(AggregatedMessage::Binary(_)) => {
                 state.metrics.frame_refused();
@@ -98,7 +114,11 @@ async fn run(
             break;
         }
     }
+    if let Some((station, id)) = registered {
+        state.sessions.unregister(&station, id);
+    }
     drop(answers);
+    drop(pushes);
     let _ = writer.await;
     let _ = session.close(None).await;
     state.metrics.station_connected(-1);
@@ -112,8 +132,19 @@ enum Answer {
     },
 }
 
-async fn write_answers(mut session: Session, mut queue: mpsc::UnboundedReceiver<Answer>) {
-    while let Some(answer) = queue.recv().await {
+async fn write_answers(
+    mut session: Session,
+    mut queue: mpsc::UnboundedReceiver<Answer>,
+    mut pushes: mpsc::UnboundedReceiver<ServerMessage>,
+) {
+    loop {
+        let answer = tokio::select! {
+            answer = queue.recv() => match answer {
+                Some(answer) => answer,
+                None => return,
+            },
+            Some(push) = pushes.recv() => Answer::Now(Box::new(push)),
+        };
         let message = match answer {
             Answer::Now(message) => Some(*message),
             Answer::AfterCommit { operation, reply } => match reply.await {
@@ -172,10 +203,14 @@ async fn handle_text(
             ..
         } => {
             let (reply, authenticated) = hello(state, &device_token, device_id).await;
-            if authenticated.is_some() {
-                *device = authenticated;
+            let _ = answers.send(Answer::Now(Box::new(reply)));
+            if let Some(mut authenticated) = authenticated {
+                for message in std::mem::take(&mut authenticated.messages) {
+                    let _ = answers.send(Answer::Now(Box::new(message)));
+                }
+                *device = Some(authenticated);
             }
-            Some(reply)
+            None
         }
         ClientMessage::Operation(operation) => {
             let Some(device) = device.as_ref() else {
@@ -318,11 +353,13 @@ async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage
             };
             let record = store::stations::get(db, &device.station_id)?;
             let election = store::elections::get(db, &record.election_id)?;
-            Ok(Some((device, record, election)))
+            let messages =
+                crate::staff::device_messages(db, &record.election_id, &device.station_id)?;
+            Ok(Some((device, record, election, messages)))
         })
         .await;
     match lookup {
-        Ok(Some((device, record, election)))
+        Ok(Some((device, record, election, messages)))
             if !device.revoked
                 && device.token_id == claims.jti
                 && claims.station.as_deref() == Some(device.station_id.as_str()) =>
@@ -334,7 +371,12 @@ async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage
                 station: record.station,
                 day: record.day,
             };
-            (welcome, Some(Device { id: device.id }))
+            let device = Device {
+                id: device.id,
+                station_id: device.station_id,
+                messages,
+            };
+            (welcome, Some(device))
         }
         Ok(_) => (
             error(

@@ -1,0 +1,255 @@
+//! The control room's actions on stations: incident status and assignment, messages
+//! to one, some or all stations, and resupply dispatch.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use shared::domain::IncidentStatus;
+use shared::validation::MAX_TEXT_CHARS;
+
+use super::{Caller, ErrorBody, error};
+use crate::auth::Principal;
+use crate::staff::{self, ActionError, StaffAction};
+use crate::state::AppState;
+use crate::store;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct IncidentStatusRequest {
+    /// `acknowledged`, `in_progress` or `resolved`.
+    #[schema(value_type = String)]
+    pub status: IncidentStatus,
+    /// Who in the control room takes it.
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MessageRequest {
+    /// The stations to send to; none means every station of the municipality.
+    pub station_ids: Option<Vec<String>>,
+    /// Set when the message answers one of the station's incidents.
+    pub incident_id: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ResupplyRequest {
+    pub quantity: u32,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ActionResponse {
+    /// The event numbers the action got, one per station.
+    pub event_seqs: Vec<i64>,
+}
+
+fn actor(caller: &Caller) -> String {
+    match &caller.0 {
+        Principal::Staff { user_id, role, .. } => format!("user:{user_id}:{}", role.as_str()),
+        _ => "unknown".into(),
+    }
+}
+
+fn text_problem(text: &str) -> Option<&'static str> {
+    if text.trim().is_empty() {
+        Some("the text is empty")
+    } else if text.chars().count() > MAX_TEXT_CHARS {
+        Some("the text is too long")
+    } else {
+        None
+    }
+}
+
+/// Records the action on the stations after checking they are the caller's.
+async fn act(
+    state: &AppState,
+    caller: &Caller,
+    stations: Vec<String>,
+    action: StaffAction,
+) -> HttpResponse {
+    let principal = caller.0.clone();
+    let who = actor(caller);
+    let result = state
+        .with_db(move |db| {
+            for id in &stations {
+                let record = store::stations::get(db, id)?;
+                if !principal.covers(&record.station.municipality_code) {
+                    return Ok(Err(StatusCode::FORBIDDEN));
+                }
+            }
+            match staff::record(db, &who, &stations, &action) {
+                Ok(changes) => Ok(Ok(Ok(changes))),
+                Err(ActionError::Refused(reason)) => Ok(Ok(Err(reason))),
+                Err(ActionError::Store(e)) => Err(e),
+            }
+        })
+        .await;
+    match result {
+        Ok(Ok(Ok(changes))) => {
+            let event_seqs = changes.iter().map(|c| c.event.seq).collect();
+            if !state.shares_database {
+                state.hub.publish(changes);
+            }
+            HttpResponse::Ok().json(ActionResponse { event_seqs })
+        }
+        Ok(Ok(Err(reason))) => error(StatusCode::UNPROCESSABLE_ENTITY, "refused", &reason),
+        Ok(Err(status)) => error(status, "forbidden", "not your municipality"),
+        Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("{what} not found"),
+        ),
+        Err(e) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// Sets an incident's status (and who handles it); the station sees it at once.
+#[utoipa::path(
+    post,
+    path = "/api/stations/{station}/incidents/{incident}/status",
+    operation_id = "set_incident_status",
+    tag = "control room",
+    params(("station" = String, Path, description = "Station id, e.g. `GM0599-12`."), ("incident" = String, Path, description = "Incident id.")),
+    request_body = IncidentStatusRequest,
+    responses(
+        (status = 200, description = "Recorded.", body = ActionResponse),
+        (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
+        (status = 422, description = "The station has no such incident (`refused`).", body = ErrorBody),
+    )
+)]
+pub async fn incident_status(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<IncidentStatusRequest>,
+) -> HttpResponse {
+    let (station, incident_id) = path.into_inner();
+    let IncidentStatusRequest { status, assignee } = body.into_inner();
+    act(
+        &state,
+        &caller,
+        vec![station],
+        StaffAction::IncidentStatus {
+            incident_id,
+            status,
+            assignee,
+        },
+    )
+    .await
+}
+
+/// Sends a message to one, some or all stations of a municipality.
+#[utoipa::path(
+    post,
+    path = "/api/municipalities/{code}/messages",
+    operation_id = "send_message",
+    tag = "control room",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    request_body = MessageRequest,
+    responses(
+        (status = 200, description = "Sent.", body = ActionResponse),
+        (status = 400, description = "Empty or too long text (`invalid_text`).", body = ErrorBody),
+        (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
+    )
+)]
+pub async fn message(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    body: web::Json<MessageRequest>,
+) -> HttpResponse {
+    let code = code.into_inner();
+    let MessageRequest {
+        station_ids,
+        incident_id,
+        text,
+    } = body.into_inner();
+    if let Some(problem) = text_problem(&text) {
+        return error(StatusCode::BAD_REQUEST, "invalid_text", problem);
+    }
+    if !caller.0.covers(&code) {
+        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+    }
+    let stations = match station_ids {
+        Some(ids) if !ids.is_empty() => ids,
+        _ => {
+            let c = code.clone();
+            match state
+                .with_db(move |db| store::stations::list(db, &c, None))
+                .await
+            {
+                Ok(list) => list.into_iter().map(|r| r.station.id).collect(),
+                Err(e) => {
+                    return error(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        &e.to_string(),
+                    );
+                }
+            }
+        }
+    };
+    let from = match &caller.0 {
+        Principal::Staff { role, .. } => format!("Regiekamer ({})", role.as_str()),
+        _ => "Regiekamer".into(),
+    };
+    let action = StaffAction::Message {
+        message_id: uuid::Uuid::new_v4().to_string(),
+        incident_id,
+        from,
+        text,
+    };
+    act(&state, &caller, stations, action).await
+}
+
+/// Tells a station that ballots are on their way.
+#[utoipa::path(
+    post,
+    path = "/api/stations/{station}/resupply",
+    operation_id = "dispatch_resupply",
+    tag = "control room",
+    params(("station" = String, Path, description = "Station id.")),
+    request_body = ResupplyRequest,
+    responses(
+        (status = 200, description = "Recorded and sent to the station.", body = ActionResponse),
+        (status = 400, description = "No quantity, or a note too long (`invalid_quantity`, `invalid_text`).", body = ErrorBody),
+        (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
+    )
+)]
+pub async fn resupply(
+    state: web::Data<AppState>,
+    caller: Caller,
+    station: web::Path<String>,
+    body: web::Json<ResupplyRequest>,
+) -> HttpResponse {
+    let ResupplyRequest { quantity, note } = body.into_inner();
+    if quantity == 0 || quantity > shared::validation::MAX_COUNT {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_quantity",
+            "the quantity must be between 1 and 100000",
+        );
+    }
+    if note.chars().count() > MAX_TEXT_CHARS {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_text",
+            "the note is too long",
+        );
+    }
+    act(
+        &state,
+        &caller,
+        vec![station.into_inner()],
+        StaffAction::ResupplyDispatched { quantity, note },
+    )
+    .await
+}

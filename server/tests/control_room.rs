@@ -1,0 +1,179 @@
+//! The control room's actions reach the station at once, and a station that was
+//! offline gets them when it reconnects.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use kiesdag::auth::Role;
+use kiesdag_sim::{Station, Storage};
+use serde_json::json;
+use shared::Event;
+use shared::app::Screen;
+use shared::app::view::{ConnectionState, Page};
+use shared::domain::{IncidentCategory, IncidentSeverity, IncidentStatus, StaffRole, StationPhase};
+use support::{
+    MUNICIPALITY, election_open_now, fresh_database, http, seed, staff_token, start_server,
+};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+async fn opened(url: &str, code: &str) -> Station {
+    let mut station = Station::start(Storage::default());
+    station.send(Event::Activate {
+        server_url: url.into(),
+        activation_code: code.into(),
+    });
+    station
+        .wait_for(WAIT, |v| v.connection.state == ConnectionState::Online)
+        .await
+        .unwrap();
+    for item in shared::domain::Election::default_checklist() {
+        station.send(Event::ToggleChecklistItem { item_id: item.id });
+    }
+    for name in ["a", "b", "c"] {
+        station.send(Event::AddMember {
+            name: name.into(),
+            role: StaffRole::Member,
+        });
+    }
+    station.send(Event::OpenStation);
+    station
+        .wait_for(WAIT, |v| v.phase == StationPhase::Open)
+        .await
+        .unwrap();
+    station
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), 2);
+    let server = start_server(&database, dir);
+    let url = server.ws("/ws/station");
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let mut one = opened(&url, &codes[0]).await;
+    let mut two = opened(&url, &codes[1]).await;
+
+    one.send(Event::ReportIncident {
+        category: IncidentCategory::Accessibility,
+        severity: IncidentSeverity::High,
+        text: "Geen hellingbaan".into(),
+    });
+    one.send(Event::Navigate(Screen::Incidents));
+    let view = one
+        .wait_for(WAIT, |v| matches!(&v.page, Page::Incidents(p) if p.incidents.first().is_some_and(|i| i.state == shared::app::sync::OperationState::Confirmed)))
+        .await
+        .unwrap();
+    let Page::Incidents(page) = view.page else {
+        unreachable!()
+    };
+    let incident = page.incidents[0].incident_id.clone();
+
+    // The coordinator takes it and answers.
+    let (status, body) = http(
+        &server,
+        "POST",
+        &format!("/api/stations/{MUNICIPALITY}-1/incidents/{incident}/status"),
+        &coordinator,
+        &json!({"status": "in_progress", "assignee": "Fatima"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = http(&server, "POST", &format!("/api/municipalities/{MUNICIPALITY}/messages"), &coordinator, &json!({"station_ids": [format!("{MUNICIPALITY}-1")], "incident_id": incident, "text": "Gemeentewerken komt eraan"})).await;
+    assert_eq!(status, 200);
+    let view = one
+        .wait_for(WAIT, |v| matches!(&v.page, Page::Incidents(p) if p.incidents[0].status == IncidentStatus::InProgress && !p.incidents[0].messages.is_empty()))
+        .await
+        .unwrap();
+    let Page::Incidents(page) = view.page else {
+        unreachable!()
+    };
+    assert_eq!(
+        page.incidents[0].messages[0].text,
+        "Gemeentewerken komt eraan"
+    );
+
+    // A message to all stations, while station two is offline: it arrives when it is back.
+    two.set_network(false);
+    two.wait_for(WAIT, |v| v.connection.state != ConnectionState::Online)
+        .await
+        .unwrap();
+    let (status, body) = http(
+        &server,
+        "POST",
+        &format!("/api/municipalities/{MUNICIPALITY}/messages"),
+        &coordinator,
+        &json!({"text": "Denk aan de opkomst van 13:00"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["event_seqs"].as_array().unwrap().len(),
+        2,
+        "one event per station"
+    );
+    two.set_network(true);
+    two.send(Event::ReconnectNow);
+    two.send(Event::Navigate(Screen::Day));
+    two.wait_for(WAIT, |v| matches!(&v.page, Page::Day(d) if d.messages.iter().any(|m| m.text == "Denk aan de opkomst van 13:00")))
+        .await
+        .unwrap();
+
+    // Bad requests change nothing.
+    let (status, _) = http(
+        &server,
+        "POST",
+        &format!("/api/stations/{MUNICIPALITY}-1/incidents/nope/status"),
+        &coordinator,
+        &json!({"status": "resolved"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = http(
+        &server,
+        "POST",
+        &format!("/api/municipalities/{MUNICIPALITY}/messages"),
+        &coordinator,
+        &json!({"text": "   "}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let other = staff_token(Role::Coordinator, Some("GM0505"));
+    let (status, _) = http(
+        &server,
+        "POST",
+        &format!("/api/stations/{MUNICIPALITY}-1/resupply"),
+        &other,
+        &json!({"quantity": 200}),
+    )
+    .await;
+    assert_eq!(
+        status, 403,
+        "a coordinator of another municipality cannot act here"
+    );
+    let viewer = staff_token(Role::Viewer, Some(MUNICIPALITY));
+    let (status, _) = http(
+        &server,
+        "POST",
+        &format!("/api/stations/{MUNICIPALITY}-1/resupply"),
+        &viewer,
+        &json!({"quantity": 200}),
+    )
+    .await;
+    assert_eq!(status, 403, "a viewer cannot act");
+    let (status, _) = http(
+        &server,
+        "POST",
+        &format!("/api/stations/{MUNICIPALITY}-1/resupply"),
+        &coordinator,
+        &json!({"quantity": 200, "note": "Koerier 14:10"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    one.send(Event::Navigate(Screen::Day));
+    one.wait_for(WAIT, |v| matches!(&v.page, Page::Day(d) if d.messages.iter().any(|m| m.text.starts_with("200 stembiljetten zijn onderweg"))))
+        .await
+        .unwrap();
+}
