@@ -162,6 +162,52 @@ async fn a_station_day_reaches_the_dashboard_once_in_order_through_drops_on_both
     assert_eq!(live.len(), 1);
     assert_eq!(live[0].seq, last_seen + 5);
     assert_eq!(live[0].kind, "presence");
+
+    // Turnout for the manager: the latest count, over the day, as a chart and a CSV.
+    let manager = staff_token(Role::Manager, Some(MUNICIPALITY));
+    let path = format!("/api/municipalities/{MUNICIPALITY}/turnout");
+    let (status, body) =
+        support::http(&server, "GET", &path, &manager, &serde_json::Value::Null).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["municipality"]["voters"], 300);
+    assert_eq!(body["municipality"]["expected_voters"], 4_000);
+    assert_eq!(
+        body["municipality"]["over_time"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap(),
+        300
+    );
+    for chart in ["/chart", "/chart?format=png"] {
+        let (status, _) = support::http(
+            &server,
+            "GET",
+            &format!("{path}{chart}"),
+            &manager,
+            &serde_json::Value::Null,
+        )
+        .await;
+        assert_eq!(status, 200, "{chart}");
+    }
+    let (status, _) = support::http(
+        &server,
+        "GET",
+        &format!("{path}.csv"),
+        &manager,
+        &serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, public) = support::http(
+        &server,
+        "GET",
+        &format!("/api/public/municipalities/{MUNICIPALITY}/turnout"),
+        "",
+        &serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(public["municipality"]["voters"], 300);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,6 +5,7 @@
 mod actions;
 mod guard;
 pub mod openapi;
+mod reports;
 mod session;
 mod stations;
 #[cfg(test)]
@@ -102,6 +103,54 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/api/stations/{station}/resupply",
             access: Access::Staff(CONTROL_ROOM),
             route: || web::post().to(actions::resupply),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/turnout",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(reports::turnout),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/turnout/chart",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(reports::turnout_chart),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/turnout.csv",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(reports::turnout_csv),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/results",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(reports::results),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/results/chart",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(reports::results_chart),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/results.csv",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(reports::results_csv),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/public/municipalities/{code}/turnout",
+            access: Access::Public,
+            route: || web::get().to(reports::public_turnout),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/public/municipalities/{code}/results",
+            access: Access::Public,
+            route: || web::get().to(reports::public_results),
         },
         Endpoint {
             method: "GET",

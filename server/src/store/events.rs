@@ -77,3 +77,31 @@ pub fn since(
         )
         .collect())
 }
+
+/// The events of one kind, in order (for turnout over the day).
+///
+/// # Errors
+/// A database error.
+pub fn of_kind(db: &mut Db, election_id: &str, kind: &str) -> Result<Vec<EventRecord>, StoreError> {
+    let rows: Vec<EventRow> = events::table
+        .filter(events::election_id.eq(election_id))
+        .filter(events::kind.eq(kind))
+        .order(events::seq.asc())
+        .load(db)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(election_id, seq, station_id, kind, payload, recorded_at, committed_at)| {
+                EventRecord {
+                    election_id,
+                    seq,
+                    station_id,
+                    kind,
+                    payload,
+                    recorded_at,
+                    committed_at,
+                }
+            },
+        )
+        .collect())
+}

@@ -427,8 +427,9 @@ pub async fn http(
         body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await.unwrap();
+    let response = String::from_utf8_lossy(&bytes);
     let status = response
         .split(' ')
         .nth(1)

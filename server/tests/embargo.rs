@@ -1,0 +1,197 @@
+//! No provisional result reaches public or viewer scopes, by REST or WebSocket,
+//! before the election's closing time; after it, it does (DESIGN.md invariant 5).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use kiesdag::auth::Role;
+use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag_sim::{Station, Storage};
+use serde_json::{Value, json};
+use shared::Event;
+use shared::app::view::ConnectionState;
+use shared::domain::{
+    ListVotes, ProvisionalResult, StaffRole, StationPhase, Timestamp, VotersCounts, VotesCounts,
+};
+use support::{Dashboard, MUNICIPALITY, fresh_database, http, seed, staff_token, start_server};
+
+const WAIT: Duration = Duration::from_secs(15);
+const CLOSES_IN_MS: i64 = 6_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
+    let (database, dir) = fresh_database();
+    let mut election = support::election_open_now();
+    election.closes_at = Timestamp(kiesdag::db::now_ms() + CLOSES_IN_MS);
+    let codes = seed(&database, &election, 1);
+    let server = start_server(&database, dir);
+
+    let mut station = Station::start(Storage::default());
+    station.send(Event::Activate {
+        server_url: server.ws("/ws/station"),
+        activation_code: codes[0].clone(),
+    });
+    station
+        .wait_for(WAIT, |v| v.connection.state == ConnectionState::Online)
+        .await
+        .unwrap();
+    for item in shared::domain::Election::default_checklist() {
+        station.send(Event::ToggleChecklistItem { item_id: item.id });
+    }
+    for name in ["a", "b", "c"] {
+        station.send(Event::AddMember {
+            name: name.into(),
+            role: StaffRole::Member,
+        });
+    }
+    station.send(Event::OpenStation);
+    station
+        .wait_for(WAIT, |v| v.phase == StationPhase::Open)
+        .await
+        .unwrap();
+    station.send(Event::CloseStation {
+        voters_in_queue_at_close: 0,
+    });
+    station
+        .wait_for(WAIT, |v| v.confirmation.is_some())
+        .await
+        .unwrap();
+    station.send(Event::ConfirmWarnings);
+    station
+        .wait_for(WAIT, |v| v.phase == StationPhase::Closed)
+        .await
+        .unwrap();
+    station.send(Event::EditResult(ProvisionalResult {
+        voters: VotersCounts {
+            poll_cards: 600,
+            proxy_certificates: 0,
+            voter_cards: 0,
+            admitted_voters: 600,
+        },
+        votes: VotesCounts {
+            list_votes: vec![
+                ListVotes {
+                    list_number: 1,
+                    votes: 300,
+                },
+                ListVotes {
+                    list_number: 2,
+                    votes: 200,
+                },
+                ListVotes {
+                    list_number: 3,
+                    votes: 96,
+                },
+            ],
+            votes_for_candidates: 596,
+            blank_votes: 2,
+            invalid_votes: 2,
+            votes_cast: 600,
+        },
+        ..ProvisionalResult::default()
+    }));
+    station.send(Event::SubmitResult);
+    station
+        .wait_for(WAIT, |v| {
+            v.phase == StationPhase::ResultSubmitted
+                && v.sync.pending + v.sync.sent + v.sync.saving == 0
+        })
+        .await
+        .unwrap();
+    assert!(
+        kiesdag::db::now_ms() < election.closes_at.millis(),
+        "the test must reach here before closing"
+    );
+
+    let viewer = staff_token(Role::Viewer, Some(MUNICIPALITY));
+    let manager = staff_token(Role::Manager, Some(MUNICIPALITY));
+    let results = format!("/api/municipalities/{MUNICIPALITY}/results");
+    let public = format!("/api/public/municipalities/{MUNICIPALITY}/results");
+
+    // Before closing.
+    let (status, body) = http(&server, "GET", &results, &viewer, &Value::Null).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["municipality"]["stations_in"], 1,
+        "completeness is not under embargo"
+    );
+    assert_eq!(body["municipality"]["published"], false);
+    assert!(
+        body["municipality"]["totals"].is_null(),
+        "no figures for a viewer: {body}"
+    );
+    let (_, body) = http(&server, "GET", &public, "", &Value::Null).await;
+    assert!(
+        body["municipality"]["totals"].is_null(),
+        "no figures for the public: {body}"
+    );
+    assert!(!body.to_string().contains("\"list_votes\""));
+    let (status, _) = http(
+        &server,
+        "GET",
+        &format!("{results}.csv"),
+        &viewer,
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (_, body) = http(&server, "GET", &results, &manager, &Value::Null).await;
+    assert_eq!(
+        body["municipality"]["totals"]["votes_cast"], 600,
+        "managers work with results during the count"
+    );
+
+    let (_, first) = Dashboard::subscribe(&server, &viewer, None, Some(0)).await;
+    let DashboardMessage::Changes { changes } = first else {
+        panic!("{first:?}")
+    };
+    let result = changes
+        .iter()
+        .find(|c| c.kind == "provisional_result")
+        .expect("the result's change is there");
+    assert!(result.payload.is_none(), "its figures are not");
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (_, first) = Dashboard::subscribe(&server, &coordinator, None, Some(0)).await;
+    let DashboardMessage::Changes { changes } = first else {
+        panic!()
+    };
+    assert!(
+        changes
+            .iter()
+            .find(|c| c.kind == "provisional_result")
+            .unwrap()
+            .payload
+            .is_some()
+    );
+
+    // After closing.
+    let wait = election.closes_at.millis() - kiesdag::db::now_ms() + 300;
+    tokio::time::sleep(Duration::from_millis(u64::try_from(wait.max(0)).unwrap())).await;
+    let (_, body) = http(&server, "GET", &results, &viewer, &Value::Null).await;
+    assert_eq!(body["municipality"]["totals"]["votes_cast"], 600);
+    let (_, body) = http(&server, "GET", &public, "", &Value::Null).await;
+    assert_eq!(body["municipality"]["totals"]["list_votes"]["1"], 300);
+    let (status, csv) = http(
+        &server,
+        "GET",
+        &format!("{results}.csv"),
+        &viewer,
+        &json!(null),
+    )
+    .await;
+    assert_eq!(status, 200, "{csv}");
+    let (_, first) = Dashboard::subscribe(&server, &viewer, None, Some(0)).await;
+    let DashboardMessage::Changes { changes } = first else {
+        panic!()
+    };
+    assert!(
+        changes
+            .iter()
+            .find(|c| c.kind == "provisional_result")
+            .unwrap()
+            .payload
+            .is_some()
+    );
+}
