@@ -16,6 +16,9 @@ struct Counters {
     batch_micros: AtomicU64,
     batch_max_micros: AtomicU64,
     frames_refused: AtomicU64,
+    dashboard_frames: AtomicU64,
+    dashboard_lag_ms_total: AtomicU64,
+    dashboard_lag_ms_max: AtomicU64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -39,6 +42,16 @@ impl Metrics {
             .fetch_add(size as u64, Ordering::Relaxed);
         self.0.batch_micros.fetch_add(micros, Ordering::Relaxed);
         self.0.batch_max_micros.fetch_max(micros, Ordering::Relaxed);
+    }
+    /// A frame went to a dashboard `lag_ms` after the oldest change in it committed.
+    pub fn dashboard_frame(&self, lag_ms: u64) {
+        self.0.dashboard_frames.fetch_add(1, Ordering::Relaxed);
+        self.0
+            .dashboard_lag_ms_total
+            .fetch_add(lag_ms, Ordering::Relaxed);
+        self.0
+            .dashboard_lag_ms_max
+            .fetch_max(lag_ms, Ordering::Relaxed);
     }
     pub fn station_connected(&self, delta: i64) {
         add(&self.0.station_connections, delta);
@@ -110,6 +123,24 @@ impl Metrics {
             "gauge",
             "Longest batch commit, in microseconds.",
             c.batch_max_micros.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_dashboard_frames_total",
+            "counter",
+            "Frames of changes sent to dashboards.",
+            c.dashboard_frames.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_dashboard_lag_milliseconds_total",
+            "counter",
+            "Sum over frames of the time from the oldest change's commit to the frame.",
+            c.dashboard_lag_ms_total.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_dashboard_lag_milliseconds_max",
+            "gauge",
+            "Longest such time.",
+            c.dashboard_lag_ms_max.load(Ordering::Relaxed),
         );
         out
     }

@@ -347,6 +347,11 @@ async fn stream_changes(
         }
         if !pending.is_empty() && Instant::now() >= last_frame + MIN_FRAME_INTERVAL {
             let changes = std::mem::take(&mut pending);
+            if let Some(oldest) = changes.iter().map(|c| c.committed_at).min() {
+                state
+                    .metrics
+                    .dashboard_frame(u64::try_from(now_ms() - oldest).unwrap_or(0));
+            }
             if !send(session, &DashboardMessage::Changes { changes }).await {
                 return;
             }
