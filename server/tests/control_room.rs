@@ -7,44 +7,17 @@ mod support;
 use std::time::Duration;
 
 use kiesdag::auth::Role;
-use kiesdag_sim::{Station, Storage};
 use serde_json::json;
 use shared::Event;
 use shared::app::Screen;
 use shared::app::view::{ConnectionState, Page};
-use shared::domain::{IncidentCategory, IncidentSeverity, IncidentStatus, StaffRole, StationPhase};
+use shared::domain::{IncidentCategory, IncidentSeverity, IncidentStatus};
 use support::{
-    MUNICIPALITY, election_open_now, fresh_database, http, seed, staff_token, start_server,
+    MUNICIPALITY, election_open_now, fresh_database, http, open_station, seed, staff_token,
+    start_server,
 };
 
 const WAIT: Duration = Duration::from_secs(15);
-
-async fn opened(url: &str, code: &str) -> Station {
-    let mut station = Station::start(Storage::default());
-    station.send(Event::Activate {
-        server_url: url.into(),
-        activation_code: code.into(),
-    });
-    station
-        .wait_for(WAIT, |v| v.connection.state == ConnectionState::Online)
-        .await
-        .unwrap();
-    for item in shared::domain::Election::default_checklist() {
-        station.send(Event::ToggleChecklistItem { item_id: item.id });
-    }
-    for name in ["a", "b", "c"] {
-        station.send(Event::AddMember {
-            name: name.into(),
-            role: StaffRole::Member,
-        });
-    }
-    station.send(Event::OpenStation);
-    station
-        .wait_for(WAIT, |v| v.phase == StationPhase::Open)
-        .await
-        .unwrap();
-    station
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
@@ -53,8 +26,8 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
     let server = start_server(&database, dir);
     let url = server.ws("/ws/station");
     let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
-    let mut one = opened(&url, &codes[0]).await;
-    let mut two = opened(&url, &codes[1]).await;
+    let mut one = open_station(&url, &codes[0]).await;
+    let mut two = open_station(&url, &codes[1]).await;
 
     one.send(Event::ReportIncident {
         category: IncidentCategory::Accessibility,

@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use kiesdag::auth::Role;
 use kiesdag::ws::dashboard::DashboardMessage;
-use kiesdag_sim::{Station, Storage};
 use serde_json::{Value, json};
 use shared::Event;
-use shared::app::view::ConnectionState;
 use shared::domain::{
-    ListVotes, ProvisionalResult, StaffRole, StationPhase, Timestamp, VotersCounts, VotesCounts,
+    ListVotes, ProvisionalResult, StationPhase, Timestamp, VotersCounts, VotesCounts,
 };
-use support::{Dashboard, MUNICIPALITY, fresh_database, http, seed, staff_token, start_server};
+use support::{
+    Dashboard, MUNICIPALITY, fresh_database, http, open_station, seed, staff_token, start_server,
+};
 
 const WAIT: Duration = Duration::from_secs(15);
 const CLOSES_IN_MS: i64 = 6_000;
@@ -28,29 +28,7 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
     let codes = seed(&database, &election, 1);
     let server = start_server(&database, dir);
 
-    let mut station = Station::start(Storage::default());
-    station.send(Event::Activate {
-        server_url: server.ws("/ws/station"),
-        activation_code: codes[0].clone(),
-    });
-    station
-        .wait_for(WAIT, |v| v.connection.state == ConnectionState::Online)
-        .await
-        .unwrap();
-    for item in shared::domain::Election::default_checklist() {
-        station.send(Event::ToggleChecklistItem { item_id: item.id });
-    }
-    for name in ["a", "b", "c"] {
-        station.send(Event::AddMember {
-            name: name.into(),
-            role: StaffRole::Member,
-        });
-    }
-    station.send(Event::OpenStation);
-    station
-        .wait_for(WAIT, |v| v.phase == StationPhase::Open)
-        .await
-        .unwrap();
+    let mut station = open_station(&server.ws("/ws/station"), &codes[0]).await;
     station.send(Event::CloseStation {
         voters_in_queue_at_close: 0,
     });

@@ -9,13 +9,12 @@ use std::time::Duration;
 
 use kiesdag::auth::Role;
 use kiesdag::ws::dashboard::DashboardMessage;
-use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StaffRole, StationPhase, TurnoutMoment};
+use shared::domain::{StationPhase, TurnoutMoment};
 use support::{
-    Dashboard, MUNICIPALITY, Proxy, election_open_now, fresh_database, seed, staff_token,
-    start_second_instance, start_server,
+    Dashboard, MUNICIPALITY, Proxy, election_open_now, fresh_database, open_station, seed,
+    staff_token, start_second_instance, start_server,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -41,25 +40,8 @@ async fn a_report_on_one_instance_reaches_a_dashboard_on_the_other_and_survives_
     let (mut dashboard, first) = Dashboard::subscribe(&b, &token, None, None).await;
     assert!(matches!(first, DashboardMessage::Snapshot { .. }));
 
-    let mut station = Station::start(Storage::default());
-    station.send(Event::Activate {
-        server_url: format!("ws://{}/ws/station", balancer.address),
-        activation_code: codes[0].clone(),
-    });
-    station
-        .wait_for(WAIT, |v| v.connection.state == ConnectionState::Online)
-        .await
-        .unwrap();
-    for item in shared::domain::Election::default_checklist() {
-        station.send(Event::ToggleChecklistItem { item_id: item.id });
-    }
-    for name in ["a", "b", "c"] {
-        station.send(Event::AddMember {
-            name: name.into(),
-            role: StaffRole::Member,
-        });
-    }
-    station.send(Event::OpenStation);
+    let mut station =
+        open_station(&format!("ws://{}/ws/station", balancer.address), &codes[0]).await;
     station.send(Event::ReportTurnout {
         count: 100,
         moment: TurnoutMoment::AdHoc,

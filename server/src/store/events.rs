@@ -44,6 +44,20 @@ pub fn insert(db: &mut Db, records: &[EventRecord]) -> Result<(), StoreError> {
 /// election_id, seq, station_id, kind, payload, recorded_at, committed_at
 type EventRow = (String, i64, Option<String>, String, String, i64, i64);
 
+fn record(
+    (election_id, seq, station_id, kind, payload, recorded_at, committed_at): EventRow,
+) -> EventRecord {
+    EventRecord {
+        election_id,
+        seq,
+        station_id,
+        kind,
+        payload,
+        recorded_at,
+        committed_at,
+    }
+}
+
 /// Events after `after`, in order, at most `limit`.
 ///
 /// # Errors
@@ -60,22 +74,7 @@ pub fn since(
         .order(events::seq.asc())
         .limit(limit)
         .load(db)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(election_id, seq, station_id, kind, payload, recorded_at, committed_at)| {
-                EventRecord {
-                    election_id,
-                    seq,
-                    station_id,
-                    kind,
-                    payload,
-                    recorded_at,
-                    committed_at,
-                }
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(record).collect())
 }
 
 /// The events of one kind, in order (for turnout over the day).
@@ -88,20 +87,5 @@ pub fn of_kind(db: &mut Db, election_id: &str, kind: &str) -> Result<Vec<EventRe
         .filter(events::kind.eq(kind))
         .order(events::seq.asc())
         .load(db)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(election_id, seq, station_id, kind, payload, recorded_at, committed_at)| {
-                EventRecord {
-                    election_id,
-                    seq,
-                    station_id,
-                    kind,
-                    payload,
-                    recorded_at,
-                    committed_at,
-                }
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(record).collect())
 }

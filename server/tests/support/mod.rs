@@ -442,3 +442,35 @@ pub async fn http(
         .unwrap_or(serde_json::Value::Null);
     (status, json)
 }
+
+/// A new device activated with `code` at `url` and its station opened (checklist done,
+/// three members present).
+pub async fn open_station(url: &str, code: &str) -> kiesdag_sim::Station {
+    let mut station = kiesdag_sim::Station::start(kiesdag_sim::Storage::default());
+    station.send(shared::Event::Activate {
+        server_url: url.into(),
+        activation_code: code.into(),
+    });
+    let wait = Duration::from_secs(20);
+    station
+        .wait_for(wait, |v| {
+            v.connection.state == shared::app::view::ConnectionState::Online
+        })
+        .await
+        .expect("activated");
+    for item in shared::domain::Election::default_checklist() {
+        station.send(shared::Event::ToggleChecklistItem { item_id: item.id });
+    }
+    for name in ["Anna", "Bram", "Chris"] {
+        station.send(shared::Event::AddMember {
+            name: name.into(),
+            role: shared::domain::StaffRole::Member,
+        });
+    }
+    station.send(shared::Event::OpenStation);
+    station
+        .wait_for(wait, |v| v.phase == shared::domain::StationPhase::Open)
+        .await
+        .expect("opened");
+    station
+}
