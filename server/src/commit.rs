@@ -16,13 +16,12 @@ use shared::validation::{self, Context, Language, message};
 use tokio::sync::oneshot;
 
 use crate::db::{self, Db, schema::operations};
-use crate::hub::{Change, Hub};
+use crate::fanout::Fanout;
 use crate::metrics::Metrics;
 use crate::store::{
     self, StoreError, audit::AuditRecord, devices::DeviceRecord, events::EventRecord,
     stations::StationRecord,
 };
-use crate::summary::StationSummary;
 
 /// The answer to one operation, sent once its batch is committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,19 +83,17 @@ impl Committer {
     pub fn start(
         url: &str,
         config: CommitConfig,
-        hub: Hub,
+        fanout: Fanout,
         metrics: Metrics,
     ) -> Result<(Self, JoinHandle<()>), db::DbError> {
         let db = db::connect(url)?;
-        if db::is_postgres(url) {
-            // Several instances may share the database: every instance, this one too,
-            // publishes from the notices (see `fanout`).
-            crate::fanout::start_listener(url.to_owned(), hub.clone());
-        }
         let (sender, receiver) = sync_channel(config.queue);
         let handle = std::thread::Builder::new()
             .name("group-commit".into())
-            .spawn(move || run(db, &receiver, config, &hub, &metrics))
+            .spawn({
+                let url = url.to_owned();
+                move || run(db, &receiver, config, &url, &fanout, &metrics)
+            })
             .map_err(|e| db::DbError::Migration(format!("cannot start the writer: {e}")))?;
         Ok((Self { sender }, handle))
     }
@@ -117,7 +114,8 @@ fn run(
     mut db: Db,
     receiver: &Receiver<Submission>,
     config: CommitConfig,
-    hub: &Hub,
+    url: &str,
+    fanout: &Fanout,
     metrics: &Metrics,
 ) {
     while let Ok(first) = receiver.recv() {
@@ -132,9 +130,17 @@ fn run(
             }
         }
         let size = batch.len();
-        let result = db::write_transaction(&mut db, |db| process(db, &batch));
+        // A fault inside one batch fails that batch, not the writer.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            db::write_transaction(&mut db, |db| process(db, &batch))
+        }))
+        .unwrap_or_else(|_| {
+            Err(StoreError::NotFound(
+                "the batch failed inside the writer".into(),
+            ))
+        });
         match result {
-            Ok((outcomes, changes)) => {
+            Ok((outcomes, newest)) => {
                 for (submission, outcome) in batch.into_iter().zip(outcomes) {
                     match &outcome {
                         Outcome::Ack { .. } => metrics.operation_accepted(),
@@ -143,14 +149,20 @@ fn run(
                     }
                     let _ = submission.reply.send(outcome);
                 }
-                if matches!(db, Db::Sqlite(_)) {
-                    hub.publish(changes);
-                }
+                fanout.committed(&newest);
             }
             Err(error) => {
                 tracing::error!(%error, size, "commit failed; operations will be re-sent");
                 for submission in batch {
                     let _ = submission.reply.send(Outcome::Failed(error.to_string()));
+                }
+                // The connection may be gone (a restarted database): open a new one.
+                if diesel::connection::SimpleConnection::batch_execute(&mut db, "SELECT 1").is_err()
+                {
+                    match db::connect(url) {
+                        Ok(fresh) => db = fresh,
+                        Err(e) => tracing::error!(%e, "the writer cannot reconnect yet"),
+                    }
                 }
             }
         }
@@ -159,7 +171,10 @@ fn run(
 }
 
 /// What one transaction does: decide each operation in order, then write.
-fn process(db: &mut Db, batch: &[Submission]) -> Result<(Vec<Outcome>, Vec<Change>), StoreError> {
+fn process(
+    db: &mut Db,
+    batch: &[Submission],
+) -> Result<(Vec<Outcome>, HashMap<String, i64>), StoreError> {
     let now = db::now_ms();
     let mut devices: HashMap<String, Option<DeviceRecord>> = HashMap::new();
     let mut stations: HashMap<String, StationRecord> = HashMap::new();
@@ -198,6 +213,11 @@ fn process(db: &mut Db, batch: &[Submission]) -> Result<(Vec<Outcome>, Vec<Chang
             continue;
         };
         let outcome = decide(db, op, &device, &mut stations, &mut elections)?;
+        if let Some(Outcome::Failed(_)) = &outcome {
+            // Not decided: nothing about it is recorded; the device sends it again.
+            outcomes.push(outcome);
+            continue;
+        }
         device.last_processed_seq = device
             .last_processed_seq
             .max(i64::try_from(op.device_seq).unwrap_or(i64::MAX));
@@ -300,19 +320,6 @@ fn process(db: &mut Db, batch: &[Submission]) -> Result<(Vec<Outcome>, Vec<Chang
     }
     store::audit::append(db, &audit)?;
 
-    let changes = events
-        .into_iter()
-        .map(|event| {
-            let station = event.station_id.as_ref().and_then(|id| stations.get(id));
-            Change {
-                municipality_code: station
-                    .map(|s| s.station.municipality_code.clone())
-                    .unwrap_or_default(),
-                station: station.map(StationSummary::from),
-                event,
-            }
-        })
-        .collect();
     let outcomes = outcomes
         .into_iter()
         .enumerate()
@@ -322,7 +329,7 @@ fn process(db: &mut Db, batch: &[Submission]) -> Result<(Vec<Outcome>, Vec<Chang
             })
         })
         .collect();
-    Ok((outcomes, changes))
+    Ok((outcomes, newest))
 }
 
 fn reject(code: &str, text: &str) -> Outcome {
@@ -352,6 +359,14 @@ fn decide(
             "SEQUENCE_STALE",
             "An earlier operation of this device already has this number.",
         )));
+    }
+    if i64::try_from(op.device_seq).unwrap_or(i64::MAX) > device.last_processed_seq + 1 {
+        // An earlier operation of this device is missing (it was refused as overloaded,
+        // or its batch failed): this one must wait for it, to keep the device's order.
+        return Ok(Some(Outcome::Failed(format!(
+            "expected operation {} first",
+            device.last_processed_seq + 1
+        ))));
     }
     if op.station_id != device.station_id {
         return Ok(Some(reject(

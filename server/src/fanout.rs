@@ -1,4 +1,8 @@
-//! Several instances on one PostgreSQL: every committed batch sends one notice,
+//! Publishing committed changes to this instance's dashboards and devices, always in
+//! event order, by reading the log after a notice of what was committed.
+//!
+//! On SQLite (one instance) the notices come through a channel from the writer and the
+//! staff actions of this process. Several instances on one PostgreSQL: every committed batch sends one notice,
 //! carrying only the election and its newest event number; every instance (the one
 //! that committed included) listens, reads the events it has not published yet, in
 //! order, and publishes them to its own dashboards. Numbers are taken under the
@@ -34,6 +38,76 @@ pub fn notify(db: &mut Db, newest: &HashMap<String, i64>) -> Result<(), StoreErr
         }
     }
     Ok(())
+}
+
+/// How committed changes get published on this instance.
+#[derive(Debug, Clone)]
+pub enum Fanout {
+    /// PostgreSQL: notices travel through the database to every instance.
+    Postgres,
+    /// SQLite: notices from this process to its publisher thread.
+    Local(std::sync::mpsc::Sender<(String, i64)>),
+}
+
+impl Fanout {
+    /// Starts the publisher for `url` (a listener on PostgreSQL, a local thread on
+    /// SQLite).
+    #[must_use]
+    pub fn start(url: &str, hub: Hub) -> Self {
+        if db::is_postgres(url) {
+            start_listener(url.to_owned(), hub);
+            Self::Postgres
+        } else {
+            let (sender, receiver) = std::sync::mpsc::channel::<(String, i64)>();
+            let url = url.to_owned();
+            std::thread::Builder::new()
+                .name("publisher".into())
+                .spawn(move || publish_local(&url, &hub, &receiver))
+                .map(|_| ())
+                .unwrap_or_else(|e| tracing::error!(%e, "cannot start the publisher"));
+            Self::Local(sender)
+        }
+    }
+
+    /// Says that events up to `newest` are committed (after the commit; on PostgreSQL
+    /// the notice already went with the transaction).
+    pub fn committed(&self, newest: &HashMap<String, i64>) {
+        if let Self::Local(sender) = self {
+            for (election, seq) in newest {
+                let _ = sender.send((election.clone(), *seq));
+            }
+        }
+    }
+}
+
+fn publish_local(url: &str, hub: &Hub, notices: &std::sync::mpsc::Receiver<(String, i64)>) {
+    // What was committed before this process started is history: dashboards get it
+    // from snapshots and resumes.
+    let mut published: HashMap<String, i64> = HashMap::new();
+    let mut db = db::connect(url).ok();
+    if let Some(conn) = db.as_mut() {
+        for election in store::elections::all(conn).unwrap_or_default() {
+            let last = store::elections::last_seq(conn, &election.id).unwrap_or(0);
+            published.insert(election.id, last);
+        }
+    }
+    while let Ok((election, seq)) = notices.recv() {
+        let mut newest = HashMap::from([(election, seq)]);
+        while let Ok((election, seq)) = notices.try_recv() {
+            let entry = newest.entry(election).or_insert(seq);
+            *entry = (*entry).max(seq);
+        }
+        for (election, seq) in newest {
+            if db.is_none() {
+                db = db::connect(url).ok();
+            }
+            let Some(conn) = db.as_mut() else { continue };
+            if let Err(error) = catch_up(conn, hub, &mut published, &election, seq) {
+                tracing::error!(%error, "publishing failed; reconnecting");
+                db = None;
+            }
+        }
+    }
 }
 
 /// Starts the listener thread of this instance.

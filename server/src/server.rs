@@ -65,10 +65,11 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
     let secret = signing_secret(&mut db)?;
     let hub = Hub::new(1_024);
     let metrics = Metrics::default();
+    let fanout = crate::fanout::Fanout::start(&config.database_url, hub.clone());
     let (committer, _writer) = Committer::start(
         &config.database_url,
         config.commit,
-        hub.clone(),
+        fanout.clone(),
         metrics.clone(),
     )?;
     Ok(AppState {
@@ -79,7 +80,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         activation_limiter: Arc::new(AttemptLimiter::new(5, 60_000)),
         failed_activation_limiter: Arc::new(AttemptLimiter::new(30, 60_000)),
         metrics,
-        shares_database: db::is_postgres(&config.database_url),
+        fanout,
         sessions: crate::sessions::DeviceSessions::default(),
         device_token_hours: 36,
     })

@@ -131,6 +131,11 @@ pub fn record(
         let Some(election_id) = records.first().map(|r| r.election_id.clone()) else {
             return Ok(Vec::new());
         };
+        if records.iter().any(|r| r.election_id != election_id) {
+            return Err(ActionError::Refused(
+                "the stations belong to different elections; act per election".into(),
+            ));
+        }
         let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
         let first = store::elections::take_sequence_numbers(db, &election_id, count)?;
         let payload = store::to_json(action);

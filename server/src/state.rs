@@ -20,9 +20,8 @@ pub struct AppState {
     /// tablets is fine; one address guessing codes is stopped.
     pub failed_activation_limiter: Arc<AttemptLimiter>,
     pub metrics: Metrics,
-    /// The database is PostgreSQL, possibly shared with other instances: changes are
-    /// published from its notices, not directly.
-    pub shares_database: bool,
+    /// Publishes committed changes in event order (see `fanout`).
+    pub fanout: crate::fanout::Fanout,
     /// Devices connected to this instance, for pushes from the control room.
     pub sessions: crate::sessions::DeviceSessions,
     /// How long a device token lasts (an election day and the night after).

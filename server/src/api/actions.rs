@@ -88,9 +88,11 @@ async fn act(
     match result {
         Ok(Ok(Ok(changes))) => {
             let event_seqs = changes.iter().map(|c| c.event.seq).collect();
-            if !state.shares_database {
-                state.hub.publish(changes);
+            let mut newest = std::collections::HashMap::new();
+            for change in &changes {
+                newest.insert(change.event.election_id.clone(), change.event.seq);
             }
+            state.fanout.committed(&newest);
             HttpResponse::Ok().json(ActionResponse { event_seqs })
         }
         Ok(Ok(Err(reason))) => error(StatusCode::UNPROCESSABLE_ENTITY, "refused", &reason),

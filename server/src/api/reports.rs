@@ -230,19 +230,28 @@ fn results_report(
             .map(|(k, t)| unit_result(principal, election, k, t, at))
             .collect()
     };
+    let districts = units(results::by_district(stations));
+    let subareas = units(results::by_subarea(stations));
+    let mut municipality = unit_result(
+        principal,
+        election,
+        String::new(),
+        results::total(stations),
+        at,
+    );
+    // A unit withheld under the threshold must not follow from the total minus the
+    // published units: while any unit is withheld, so is the total.
+    if municipality.published && districts.iter().chain(&subareas).any(|u| !u.published) {
+        municipality.published = false;
+        municipality.totals = None;
+    }
     ResultsReport {
         election_id: election.id.clone(),
         closes_at: election.closes_at.millis(),
         publication_threshold: election.jurisdiction.rules().publication_threshold,
-        municipality: unit_result(
-            principal,
-            election,
-            String::new(),
-            results::total(stations),
-            at,
-        ),
-        districts: units(results::by_district(stations)),
-        subareas: units(results::by_subarea(stations)),
+        municipality,
+        districts,
+        subareas,
     }
 }
 

@@ -205,9 +205,18 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
             if revoked != 0 || expires_at <= now_ms() {
                 return Ok(None);
             }
-            diesel::update(refresh_tokens::table.find(&token_hash))
-                .set(refresh_tokens::revoked.eq(1))
-                .execute(db)?;
+            // Used once: of two refreshes at the same moment, only one changes the row.
+            let taken = diesel::update(
+                refresh_tokens::table
+                    .find(&token_hash)
+                    .filter(refresh_tokens::revoked.eq(0))
+                    .filter(refresh_tokens::expires_at.gt(now_ms())),
+            )
+            .set(refresh_tokens::revoked.eq(1))
+            .execute(db)?;
+            if taken != 1 {
+                return Ok(None);
+            }
             let username: String = users::table
                 .find(&user_id)
                 .select(users::username)

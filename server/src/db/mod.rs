@@ -176,3 +176,21 @@ where
         f(db)
     })
 }
+
+/// A read of several statements that sees one consistent state of the database
+/// (SQLite: one read transaction; PostgreSQL: REPEATABLE READ).
+///
+/// # Errors
+/// Whatever `f` returns, or a database error.
+pub fn read_snapshot<T, E, F>(db: &mut Db, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Db) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    db.transaction(|db| {
+        if matches!(db, Db::Postgres(_)) {
+            db.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
+        }
+        f(db)
+    })
+}

@@ -192,19 +192,21 @@ async fn subscribe(state: &AppState, session: &mut Session, text: &str) -> Optio
     let d = district.clone();
     let loaded = state
         .with_db(move |db| {
-            let stations = store::stations::list(db, &m, d.as_deref())?;
-            let Some(first) = stations.first() else {
-                return Ok(None);
-            };
-            let election = store::elections::get(db, &first.election_id)?;
-            let seq = store::elections::last_seq(db, &election.id)?;
-            let resume = match since_seq {
-                Some(since) if seq - since <= MAX_RESUME_EVENTS && since <= seq => Some(
-                    store::events::since(db, &election.id, since, MAX_RESUME_EVENTS)?,
-                ),
-                _ => None,
-            };
-            Ok(Some((stations, election, seq, resume)))
+            crate::db::read_snapshot(db, |db| {
+                let stations = store::stations::list(db, &m, d.as_deref())?;
+                let Some(first) = stations.first() else {
+                    return Ok(None);
+                };
+                let election = store::elections::get(db, &first.election_id)?;
+                let seq = store::elections::last_seq(db, &election.id)?;
+                let resume = match since_seq {
+                    Some(since) if seq - since <= MAX_RESUME_EVENTS && since <= seq => Some(
+                        store::events::since(db, &election.id, since, MAX_RESUME_EVENTS)?,
+                    ),
+                    _ => None,
+                };
+                Ok(Some((stations, election, seq, resume)))
+            })
         })
         .await;
     let (stations, election, seq, resume) = match loaded {
@@ -253,7 +255,13 @@ async fn subscribe(state: &AppState, session: &mut Session, text: &str) -> Optio
                     view(&subscription, &event, station)
                 })
                 .collect::<Vec<_>>();
-            subscription.last_sent = seq;
+            // Read in the same snapshot as `seq`: nothing after it is in here.
+            subscription.last_sent = changes
+                .iter()
+                .map(|c| c.seq)
+                .max()
+                .unwrap_or(since)
+                .max(seq);
             DashboardMessage::Changes { changes }
         }
         _ => DashboardMessage::Snapshot {
@@ -274,7 +282,14 @@ fn view(
     event: &EventRecord,
     station: Option<StationSummary>,
 ) -> ChangeView {
-    let voters = station.as_ref().and_then(|s| s.turnout).unwrap_or(0);
+    // The unit is the station: its own result's votes cast decide the threshold.
+    let voters = serde_json::from_str::<shared::protocol::Operation>(&event.payload)
+        .ok()
+        .and_then(|op| match op.report {
+            shared::domain::Report::ProvisionalResult(r) => Some(r.votes.votes_cast),
+            _ => None,
+        })
+        .unwrap_or(0);
     let withheld = event.kind == "provisional_result"
         && !may_see_result(
             &subscription.principal,
@@ -371,7 +386,17 @@ async fn catch_up(
     let after = subscription.last_sent;
     let loaded = state
         .with_db(move |db| {
-            let events = store::events::since(db, &election_id, after, MAX_RESUME_EVENTS)?;
+            // Everything missed, however much: page through the log.
+            let mut events = Vec::new();
+            let mut from = after;
+            loop {
+                let page = store::events::since(db, &election_id, from, MAX_RESUME_EVENTS)?;
+                let Some(last) = page.last().map(|e| e.seq) else {
+                    break;
+                };
+                from = last;
+                events.extend(page);
+            }
             let stations = store::stations::list(db, &municipality, district.as_deref())?;
             Ok((events, stations))
         })

@@ -126,6 +126,8 @@ async fn run(
 
 enum Answer {
     Now(Box<ServerMessage>),
+    /// Send this, then end the session: the device resumes and sends again in order.
+    Close(Box<ServerMessage>),
     AfterCommit {
         operation: Operation,
         reply: oneshot::Receiver<Outcome>,
@@ -147,6 +149,11 @@ async fn write_answers(
         };
         let message = match answer {
             Answer::Now(message) => Some(*message),
+            Answer::Close(message) => {
+                let _ = session.text(encode(&*message)).await;
+                let _ = session.close(None).await;
+                return;
+            }
             Answer::AfterCommit { operation, reply } => match reply.await {
                 Ok(Outcome::Ack { event_seq }) => Some(ServerMessage::Ack {
                     operation_id: operation.id,
@@ -159,8 +166,12 @@ async fn write_answers(
                     code,
                     message,
                 }),
-                // Not committed: no answer; the device re-sends it when it resumes.
-                Ok(Outcome::Failed(_)) | Err(_) => None,
+                // Not committed: end the session, so that the device resumes and sends
+                // it again before anything after it (its order is kept).
+                Ok(Outcome::Failed(_)) | Err(_) => {
+                    let _ = session.close(None).await;
+                    return;
+                }
             },
         };
         if let Some(message) = message
@@ -234,12 +245,21 @@ async fn handle_text(
                     });
                     None
                 }
-                Err(SubmitError::Overloaded) => Some(error(
-                    RejectCode::Overloaded,
-                    "server busy; the device will send it again",
-                )),
+                // Not queued: end the session, so that nothing after it is committed
+                // first; the device resumes (with backoff) and sends it again.
+                Err(SubmitError::Overloaded) => {
+                    let _ = answers.send(Answer::Close(Box::new(error(
+                        RejectCode::Overloaded,
+                        "server busy; the device will send it again",
+                    ))));
+                    None
+                }
                 Err(SubmitError::Stopped) => {
-                    Some(error(RejectCode::Overloaded, "server is stopping"))
+                    let _ = answers.send(Answer::Close(Box::new(error(
+                        RejectCode::Overloaded,
+                        "server is stopping",
+                    ))));
+                    None
                 }
             }
         }

@@ -41,6 +41,14 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// A handle on a server already running (for requests from another task); it
+    /// neither stops the server nor drops its database.
+    pub fn attach(base: &str) -> AttachedServer {
+        AttachedServer {
+            base: base.to_owned(),
+        }
+    }
+
     pub fn ws(&self, path: &str) -> String {
         format!("{}{path}", self.base.replace("http://", "ws://"))
     }
@@ -410,9 +418,30 @@ pub fn stored_counts(database: &str) -> (i64, i64) {
     (events, audit)
 }
 
+/// Where a running server answers.
+pub trait Address {
+    fn address(&self) -> String;
+}
+
+impl Address for Server {
+    fn address(&self) -> String {
+        Server::address(self)
+    }
+}
+
+pub struct AttachedServer {
+    base: String,
+}
+
+impl Address for AttachedServer {
+    fn address(&self) -> String {
+        self.base.trim_start_matches("http://").to_owned()
+    }
+}
+
 /// A JSON request over plain HTTP/1.1; returns the status and the JSON body.
 pub async fn http(
-    server: &Server,
+    server: &impl Address,
     method: &str,
     path: &str,
     token: &str,
