@@ -835,3 +835,29 @@ fn taps_before_the_stored_state_is_read_do_nothing() {
     assert!(!shell.view().loading);
     assert_eq!(shell.view().sync.saving + shell.view().sync.pending, 0);
 }
+
+#[test]
+fn in_flanders_a_result_above_the_assigned_voters_is_refused() {
+    let mut server = SimServer::new();
+    server.election.jurisdiction = shared::domain::Jurisdiction::Flanders;
+    server.station.expected_voters = Some(1_000);
+    let mut shell = closed(&mut server);
+    shell.send(Event::EditResult(result(&[600, 300, 95], 3, 3, 1_001)));
+    let Page::Result(page) = shell.page() else {
+        panic!()
+    };
+    assert!(
+        page.issues
+            .iter()
+            .any(|i| i.code == "RESULT_E08_ABOVE_ASSIGNED" && i.severity == IssueSeverity::Error)
+    );
+    shell.send(Event::SubmitResult);
+    shell.sync_with(&mut server);
+    assert!(issue_codes(&shell).contains(&"RESULT_E08_ABOVE_ASSIGNED".to_owned()));
+    assert_eq!(shell.view().phase, StationPhase::Closed, "nothing sent");
+    // Within the assigned voters it goes through.
+    shell.send(Event::EditResult(result(&[600, 300, 94], 3, 3, 1_000)));
+    shell.send(Event::SubmitResult);
+    shell.sync_with(&mut server);
+    assert_eq!(server.day.phase, StationPhase::ResultSubmitted);
+}
