@@ -20,6 +20,8 @@ demo:
 demo-core:
 	$(CARGO) run --release -p shared --example chair_day
 
+# CI builds once from a fresh clone: incremental caches would only cost disk there.
+test: export CARGO_INCREMENTAL = 0
 test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests
 	@echo "make test: all suites passed"
 
@@ -40,8 +42,10 @@ rust-tests:
 
 # The server's tests again, each on a fresh database of a real PostgreSQL that
 # scripts/postgres.sh starts.
+# Same workspace and features as rust-tests, so that nothing is compiled a second time.
+SERVER_TESTS := $(patsubst server/tests/%.rs,--test %,$(wildcard server/tests/*.rs))
 postgres-tests:
-	@admin=$$(scripts/postgres.sh) && KIESDAG_TEST_POSTGRES="$$admin" scripts/cargo-test.sh -p kiesdag --tests
+	@admin=$$(scripts/postgres.sh) && KIESDAG_TEST_POSTGRES="$$admin" scripts/cargo-test.sh --workspace --all-features $(SERVER_TESTS)
 
 # The domain, validation and protocol depend on no web, database, runtime or FFI crate.
 core-purity:
