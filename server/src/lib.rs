@@ -22,4 +22,5 @@ pub mod staff;
 pub mod state;
 pub mod store;
 pub mod summary;
+pub mod web;
 pub mod ws;

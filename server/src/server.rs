@@ -93,11 +93,13 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
 pub async fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<()> {
     actix_web::rt::spawn(state.sessions.clone().forward_from(state.hub.clone()));
     let data = web::Data::new(state);
+    let dashboard = crate::web::WebDir::from_env();
     HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(web::JsonConfig::default().limit(256 * 1024))
             .configure(crate::api::configure)
+            .configure(crate::web::configure(dashboard.clone()))
     })
     .workers(workers)
     .backlog(4_096)

@@ -10,6 +10,9 @@ mod session;
 mod stations;
 #[cfg(test)]
 mod tests;
+mod timeline;
+#[cfg(test)]
+mod timeline_tests;
 
 use actix_web::error::{InternalError, JsonPayloadError};
 use actix_web::http::StatusCode;
@@ -85,6 +88,18 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/api/municipalities/{code}/alerts",
             access: Access::Staff(ALL_STAFF),
             route: || web::get().to(stations::alerts),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/stations/{station}/timeline",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::get().to(timeline::station),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/incidents",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::get().to(timeline::incidents),
         },
         Endpoint {
             method: "POST",

@@ -45,6 +45,8 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         super::session::refresh,
         super::stations::list,
         super::stations::alerts,
+        super::timeline::station,
+        super::timeline::incidents,
         super::actions::incident_status,
         super::actions::message,
         super::actions::resupply,

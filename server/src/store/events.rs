@@ -89,3 +89,20 @@ pub fn of_kind(db: &mut Db, election_id: &str, kind: &str) -> Result<Vec<EventRe
         .load(db)?;
     Ok(rows.into_iter().map(record).collect())
 }
+
+/// One station's events, in order (for its timeline).
+///
+/// # Errors
+/// A database error.
+pub fn of_station(
+    db: &mut Db,
+    election_id: &str,
+    station_id: &str,
+) -> Result<Vec<EventRecord>, StoreError> {
+    let rows: Vec<EventRow> = events::table
+        .filter(events::election_id.eq(election_id))
+        .filter(events::station_id.eq(station_id))
+        .order(events::seq.asc())
+        .load(db)?;
+    Ok(rows.into_iter().map(record).collect())
+}

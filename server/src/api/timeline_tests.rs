@@ -1,0 +1,192 @@
+//! The station timeline and the incident queue's events: what they hold, and that
+//! they stay within the caller's municipality and the control room.
+
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use actix_web::{App, web};
+use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
+
+use super::timeline::StationTimeline;
+use crate::auth::{Claims, Role, TokenKind};
+use crate::commit::CommitConfig;
+use crate::db::now_ms;
+use crate::server::ServerConfig;
+use crate::staff::{self, StaffAction};
+use crate::state::AppState;
+use crate::store;
+use crate::ws::dashboard::ChangeView;
+
+const MUNICIPALITY: &str = "GM0599";
+const OTHER: &str = "GM0505";
+
+struct Fixture {
+    state: AppState,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn station(municipality: &str, number: u32) -> Station {
+    Station {
+        id: format!("{municipality}-{number}"),
+        municipality_code: municipality.into(),
+        number,
+        name: format!("Stembureau {number}"),
+        location: VotingLocation {
+            name: "Wijkgebouw".into(),
+            address: format!("Straat {number}"),
+            postcode: "3011AA".into(),
+            city: "Rotterdam".into(),
+            latitude: None,
+            longitude: None,
+        },
+        district: None,
+        subarea: None,
+        expected_voters: Some(2_000),
+        may_open_early: false,
+        opens_at: None,
+        closes_at: None,
+        extra_stops: vec![],
+    }
+}
+
+/// Two stations of ours and one of another municipality; a message to each.
+fn fixture() -> Fixture {
+    let dir = std::env::temp_dir().join(format!("kiesdag-timeline-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = ServerConfig {
+        database_url: dir.join("kiesdag.db").to_string_lossy().into_owned(),
+        commit: CommitConfig::default(),
+        pool_size: 2,
+        workers: 1,
+    };
+    let state = crate::server::state(&config).unwrap();
+    let now = now_ms();
+    let election = Election {
+        id: "E1".into(),
+        name: "Testverkiezing".into(),
+        jurisdiction: Jurisdiction::Netherlands,
+        opens_at: Timestamp(now - 3_600_000),
+        closes_at: Timestamp(now + 3_600_000),
+        utc_offset_minutes: 60,
+        turnout_moments: vec![],
+        lists: vec![CandidateList {
+            number: 1,
+            name: "Lijst 1".into(),
+        }],
+        opening_checklist: Election::default_checklist(),
+    };
+    let mut db = state.pool.get().unwrap();
+    store::elections::upsert(&mut db, &election).unwrap();
+    store::stations::upsert_municipality(&mut db, MUNICIPALITY, "Rotterdam").unwrap();
+    store::stations::upsert_municipality(&mut db, OTHER, "Capelle").unwrap();
+    for s in [
+        station(MUNICIPALITY, 1),
+        station(MUNICIPALITY, 2),
+        station(OTHER, 1),
+    ] {
+        store::stations::upsert(&mut db, &election.id, &s).unwrap();
+        let action = StaffAction::Message {
+            message_id: format!("m-{}", s.id),
+            incident_id: None,
+            from: "Regiekamer".into(),
+            text: format!("Bericht voor {}", s.id),
+        };
+        staff::record(&mut db, "test", std::slice::from_ref(&s.id), &action).unwrap();
+    }
+    drop(db);
+    Fixture { state, dir }
+}
+
+fn token(state: &AppState, role: Role, municipality: &str) -> String {
+    let now = now_ms() / 1000;
+    state
+        .keys
+        .sign(&Claims {
+            sub: "u".into(),
+            kind: TokenKind::Staff,
+            role: Some(role),
+            municipality: Some(municipality.into()),
+            station: None,
+            election: None,
+            jti: uuid::Uuid::new_v4().to_string(),
+            iat: now,
+            exp: now + 600,
+        })
+        .unwrap()
+}
+
+fn get(uri: &str, token: &str) -> TestRequest {
+    TestRequest::get()
+        .uri(uri)
+        .insert_header(("authorization", format!("Bearer {token}")))
+}
+
+#[actix_web::test]
+async fn a_station_timeline_holds_its_own_events_only() {
+    let fixture = fixture();
+    let state = &fixture.state;
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .configure(super::configure),
+    )
+    .await;
+    let coordinator = token(state, Role::Coordinator, MUNICIPALITY);
+    let uri = format!("/api/stations/{MUNICIPALITY}-2/timeline");
+    let response = test::call_service(&app, get(&uri, &coordinator).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let timeline: StationTimeline = test::read_body_json(response).await;
+    assert_eq!(timeline.station.station_id, format!("{MUNICIPALITY}-2"));
+    assert_eq!(timeline.events.len(), 1, "{:?}", timeline.events);
+    assert_eq!(timeline.events[0].kind, "message");
+    assert_eq!(
+        timeline.events[0].payload.as_ref().unwrap()["text"],
+        format!("Bericht voor {MUNICIPALITY}-2")
+    );
+
+    // Another municipality's station is closed to us; an unknown one is not found.
+    let other = format!("/api/stations/{OTHER}-1/timeline");
+    let response = test::call_service(&app, get(&other, &coordinator).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let unknown = format!("/api/stations/{MUNICIPALITY}-99/timeline");
+    let response = test::call_service(&app, get(&unknown, &coordinator).to_request()).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    // A viewer does not get the control room's detail.
+    let viewer = token(state, Role::Viewer, MUNICIPALITY);
+    let response = test::call_service(&app, get(&uri, &viewer).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn the_incident_events_are_the_municipality_s_own() {
+    let fixture = fixture();
+    let state = &fixture.state;
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .configure(super::configure),
+    )
+    .await;
+    let uri = format!("/api/municipalities/{MUNICIPALITY}/incidents");
+    let coordinator = token(state, Role::Coordinator, MUNICIPALITY);
+    let response = test::call_service(&app, get(&uri, &coordinator).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let events: Vec<ChangeView> = test::read_body_json(response).await;
+    let stations: Vec<_> = events
+        .iter()
+        .map(|e| e.station_id.clone().unwrap())
+        .collect();
+    assert_eq!(
+        stations,
+        [format!("{MUNICIPALITY}-1"), format!("{MUNICIPALITY}-2")]
+    );
+    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+    let theirs = token(state, Role::Coordinator, OTHER);
+    let response = test::call_service(&app, get(&uri, &theirs).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
