@@ -1,0 +1,66 @@
+package eu.kiesdag.chair.ui.screens
+
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.Card
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.unit.dp
+import eu.kiesdag.chair.R
+import eu.kiesdag.chair.ui.InfoRow
+import eu.kiesdag.chair.ui.ScreenColumn
+import eu.kiesdag.chair.ui.Section
+import eu.kiesdag.chair.ui.Title
+import eu.kiesdag.chair.ui.orNone
+import eu.kiesdag.shared.types.DayView
+import eu.kiesdag.shared.types.Event
+import eu.kiesdag.shared.types.MessageView
+
+/** Page.Day: what is due, the day's figures, and the control room's messages. */
+@Composable
+fun DayScreen(view: DayView, send: (Event) -> Unit) {
+    ScreenColumn {
+        Title(stringResource(R.string.day_title))
+        if (view.due.isNotEmpty()) Section(stringResource(R.string.day_due))
+        view.due.forEach { due ->
+            Card(onClick = { send(Event.Navigate(due.screen)) }, modifier = Modifier.fillMaxWidth().heightIn(min = 64.dp)) {
+                Column(Modifier.padding(12.dp)) {
+                    Text(due.label, style = MaterialTheme.typography.titleMedium, fontWeight = FontWeight.SemiBold)
+                    val at = if (due.overdue) "${due.at} — ${stringResource(R.string.day_overdue)}" else due.at
+                    if (at.isNotEmpty()) {
+                        Text(at, color = if (due.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
+                    }
+                }
+            }
+        }
+        val turnout = view.turnout?.let { count ->
+            view.expectedVoters?.let { stringResource(R.string.day_turnout_of, count.toInt(), it.toInt()) } ?: count.toString()
+        }
+        InfoRow(stringResource(R.string.day_turnout), orNone(turnout))
+        InfoRow(stringResource(R.string.day_ballots), orNone(view.ballotsRemaining))
+        view.ballotsRunOutAt?.let { Text(stringResource(R.string.day_run_out, it), color = MaterialTheme.colorScheme.error) }
+        InfoRow(stringResource(R.string.day_members), view.membersPresent.toString())
+        InfoRow(stringResource(R.string.day_incidents), view.openIncidents.toString())
+        Messages(view.messages)
+    }
+}
+
+@Composable
+fun Messages(messages: List<MessageView>) {
+    if (messages.isEmpty()) return
+    Section(stringResource(R.string.messages))
+    messages.forEach { message ->
+        Card(Modifier.fillMaxWidth()) {
+            Column(Modifier.padding(12.dp)) {
+                Text("${message.from} · ${message.at}", style = MaterialTheme.typography.labelLarge)
+                Text(message.text, style = MaterialTheme.typography.bodyLarge)
+            }
+        }
+    }
+}

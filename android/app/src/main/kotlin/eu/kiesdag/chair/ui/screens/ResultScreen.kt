@@ -1,0 +1,81 @@
+package eu.kiesdag.chair.ui.screens
+
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.res.stringResource
+import eu.kiesdag.chair.R
+import eu.kiesdag.chair.ui.BigButton
+import eu.kiesdag.chair.ui.Issues
+import eu.kiesdag.chair.ui.NumberInput
+import eu.kiesdag.chair.ui.ScreenColumn
+import eu.kiesdag.chair.ui.Section
+import eu.kiesdag.chair.ui.TextInput
+import eu.kiesdag.chair.ui.Title
+import eu.kiesdag.shared.types.Event
+import eu.kiesdag.shared.types.ListVotes
+import eu.kiesdag.shared.types.ProvisionalResult
+import eu.kiesdag.shared.types.ResultView
+
+/**
+ * Page.Result: the count, field by field as on the official form. Every change goes
+ * to the core (EditResult), which checks it with the shared rules as the chair types.
+ */
+@Composable
+fun ResultScreen(view: ResultView, send: (Event) -> Unit) {
+    val draft = view.draft
+    fun edit(change: (ProvisionalResult) -> ProvisionalResult) = send(Event.EditResult(change(draft)))
+    ScreenColumn {
+        Title(stringResource(R.string.result_title))
+        if (!view.maySubmit) {
+            Text(stringResource(R.string.result_close_first))
+            return@ScreenColumn
+        }
+        if (view.submitted) Text(stringResource(R.string.result_submitted))
+        Section(stringResource(R.string.result_voters))
+        NumberInput(stringResource(R.string.result_poll_cards), draft.voters.pollCards) { v ->
+            edit { it.copy(voters = it.voters.copy(pollCards = v ?: 0u)) }
+        }
+        NumberInput(stringResource(R.string.result_proxies), draft.voters.proxyCertificates) { v ->
+            edit { it.copy(voters = it.voters.copy(proxyCertificates = v ?: 0u)) }
+        }
+        NumberInput(stringResource(R.string.result_voter_cards), draft.voters.voterCards) { v ->
+            edit { it.copy(voters = it.voters.copy(voterCards = v ?: 0u)) }
+        }
+        NumberInput(stringResource(R.string.result_admitted), draft.voters.admittedVoters) { v ->
+            edit { it.copy(voters = it.voters.copy(admittedVoters = v ?: 0u)) }
+        }
+        Section(stringResource(R.string.result_votes))
+        view.lists.forEach { list ->
+            NumberInput(stringResource(R.string.result_list, list.number.toInt(), list.name), list.votes) { v ->
+                edit { result ->
+                    val others = result.votes.listVotes.filter { it.listNumber != list.number }
+                    val votes = (others + ListVotes(list.number, v ?: 0u)).sortedBy { it.listNumber }
+                    result.copy(votes = result.votes.copy(listVotes = votes))
+                }
+            }
+        }
+        NumberInput(stringResource(R.string.result_candidates), draft.votes.votesForCandidates) { v ->
+            edit { it.copy(votes = it.votes.copy(votesForCandidates = v ?: 0u)) }
+        }
+        NumberInput(stringResource(R.string.result_blank), draft.votes.blankVotes) { v ->
+            edit { it.copy(votes = it.votes.copy(blankVotes = v ?: 0u)) }
+        }
+        NumberInput(stringResource(R.string.result_invalid), draft.votes.invalidVotes) { v ->
+            edit { it.copy(votes = it.votes.copy(invalidVotes = v ?: 0u)) }
+        }
+        NumberInput(stringResource(R.string.result_cast), draft.votes.votesCast) { v ->
+            edit { it.copy(votes = it.votes.copy(votesCast = v ?: 0u)) }
+        }
+        NumberInput(stringResource(R.string.result_more), draft.moreBallotsCounted) { v ->
+            edit { it.copy(moreBallotsCounted = v ?: 0u) }
+        }
+        NumberInput(stringResource(R.string.result_fewer), draft.fewerBallotsCounted) { v ->
+            edit { it.copy(fewerBallotsCounted = v ?: 0u) }
+        }
+        TextInput(stringResource(R.string.result_explanation), draft.explanation, { text -> edit { it.copy(explanation = text) } }, singleLine = false)
+        Issues(view.issues)
+        BigButton(stringResource(R.string.result_submit), enabled = !view.hasErrors && !view.submitted) {
+            send(Event.SubmitResult)
+        }
+    }
+}
