@@ -1,0 +1,151 @@
+//! Seeds a fresh database for the web dashboard's end-to-end tests and screenshots:
+//! an election open now that closes `--closes-in` seconds from now (to the
+//! millisecond, which the CLI's HH:MM times cannot do), `--stations` stations of
+//! GM0599 spread over two districts with coordinates, one activation code each, and
+//! staff users `coordinator`, `manager` and `viewer`, all with the password read from
+//! standard input. Prints `{"codes": [...], "closes_at": ms}` on one line.
+//!
+//! Usage: `dashboard-fixture --db FILE [--stations N] [--closes-in SECONDS]`
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use diesel::Connection;
+use kiesdag::auth::{Role, hash_password};
+use kiesdag::db;
+use kiesdag::store::{self, users::UserRecord};
+use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
+
+const MUNICIPALITY: &str = "GM0599";
+
+struct Options {
+    database: String,
+    stations: u32,
+    closes_in_s: i64,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        database: String::new(),
+        stations: 6,
+        closes_in_s: 3_600,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--db" => options.database = value,
+            "--stations" => options.stations = value.parse().map_err(|e| format!("{e}"))?,
+            "--closes-in" => options.closes_in_s = value.parse().map_err(|e| format!("{e}"))?,
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    if options.database.is_empty() {
+        return Err("--db is required".into());
+    }
+    Ok(options)
+}
+
+fn station(number: u32) -> Station {
+    // A ring of stations around Rotterdam's centre, north and south of the river.
+    let angle = f64::from(number) * 2.399;
+    let radius = 0.01 + 0.004 * f64::from(number % 7);
+    let latitude = 51.915 + radius * angle.sin();
+    let longitude = 4.48 + 1.6 * radius * angle.cos();
+    Station {
+        id: format!("{MUNICIPALITY}-{number}"),
+        municipality_code: MUNICIPALITY.into(),
+        number,
+        name: format!("Stembureau {number}"),
+        location: VotingLocation {
+            name: "Wijkgebouw".into(),
+            address: format!("Straat {number}"),
+            postcode: "3011AA".into(),
+            city: "Rotterdam".into(),
+            latitude: Some(latitude),
+            longitude: Some(longitude),
+        },
+        district: Some(if latitude >= 51.915 { "Noord" } else { "Zuid" }.into()),
+        subarea: Some(format!("Wijk {}", number % 3 + 1)),
+        expected_voters: Some(1_500 + 100 * (number % 5)),
+        may_open_early: false,
+        opens_at: None,
+        closes_at: None,
+        extra_stops: vec![],
+    }
+}
+
+fn run() -> Result<String, Box<dyn std::error::Error>> {
+    let options = options()?;
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err("give the users' password on standard input".into());
+    }
+    let hash = hash_password(&password).map_err(|e| format!("{e}"))?;
+    let now = db::now_ms();
+    let closes_at = now + options.closes_in_s * 1_000;
+    let election = Election {
+        id: "E2E".into(),
+        name: "Gemeenteraadsverkiezing (test)".into(),
+        jurisdiction: Jurisdiction::Netherlands,
+        opens_at: Timestamp(now - 3_600_000),
+        closes_at: Timestamp(closes_at),
+        utc_offset_minutes: 60,
+        turnout_moments: vec![],
+        lists: ["Lijst Noord", "Groen Rotterdam", "Stadspartij"]
+            .iter()
+            .zip(1..)
+            .map(|(name, number)| CandidateList {
+                number,
+                name: (*name).into(),
+            })
+            .collect(),
+        opening_checklist: Election::default_checklist(),
+    };
+    let mut conn = db::open(&options.database)?;
+    let codes = conn.transaction(|conn| {
+        store::elections::upsert(conn, &election)?;
+        store::stations::upsert_municipality(conn, MUNICIPALITY, "Rotterdam")?;
+        let mut codes = Vec::new();
+        for n in 1..=options.stations {
+            store::stations::upsert(conn, &election.id, &station(n))?;
+            codes.push(store::codes::issue(
+                conn,
+                &format!("{MUNICIPALITY}-{n}"),
+                now,
+                now + 6 * 3_600_000,
+            )?);
+        }
+        for (username, role) in [
+            ("coordinator", Role::Coordinator),
+            ("manager", Role::Manager),
+            ("viewer", Role::Viewer),
+        ] {
+            let user = UserRecord {
+                id: format!("user-{username}"),
+                username: username.into(),
+                password_hash: hash.clone(),
+                role,
+                municipality_code: Some(MUNICIPALITY.into()),
+            };
+            store::users::create(conn, &user, now)?;
+        }
+        Ok::<_, store::StoreError>(codes)
+    })?;
+    Ok(serde_json::json!({ "codes": codes, "closes_at": closes_at }).to_string())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("dashboard-fixture: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
