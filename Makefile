@@ -68,3 +68,13 @@ bench: bench-core
 
 bench-core:
 	$(CARGO) bench -p shared --bench core
+
+# The JVM proof (tests/jvm): the Android app's plain-Kotlin Core, its effect handlers
+# and its OkHttp transport, with the generated Kotlin bindings, compiled by kotlinc-jvm
+# and run on the JVM against the host libshared.so and a real `kiesdag serve` on
+# SQLite. Installs its own tools (scripts/setup-jvm.sh: kotlin-compiler from npm into
+# .cache/, JNA and OkHttp from Debian).
+.PHONY: jvm-proof swift-check
+jvm-proof: bindings
+	$(CARGO) build --workspace --all-features --bin kiesdag
+	@BINDINGS=$(BINDINGS) tests/jvm/run.sh

@@ -10,7 +10,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.res.stringResource
 import eu.kiesdag.chair.R
 import eu.kiesdag.chair.ui.BigButton
-import eu.kiesdag.chair.ui.CheckRow
+import eu.kiesdag.chair.ui.Choice
 import eu.kiesdag.chair.ui.InfoRow
 import eu.kiesdag.chair.ui.NumberInput
 import eu.kiesdag.chair.ui.ScreenColumn
@@ -28,7 +28,7 @@ fun BallotStockScreen(view: BallotStockView, send: (Event) -> Unit) {
     var received by remember(view.received) { mutableStateOf(view.received) }
     var remaining by remember { mutableStateOf<UInt?>(null) }
     var quantity by remember { mutableStateOf<UInt?>(null) }
-    var urgent by remember { mutableStateOf(false) }
+    var urgency by remember { mutableStateOf(Urgency.NORMAL) }
     var note by remember { mutableStateOf("") }
     ScreenColumn {
         Title(stringResource(R.string.ballots_title))
@@ -45,13 +45,23 @@ fun BallotStockScreen(view: BallotStockView, send: (Event) -> Unit) {
         Section(stringResource(R.string.resupply_title))
         if (view.resupplyRequested > 0u) Text(stringResource(R.string.resupply_requested, view.resupplyRequested.toInt()))
         NumberInput(stringResource(R.string.resupply_quantity), quantity) { quantity = it }
-        CheckRow(stringResource(R.string.resupply_urgent), urgent) { urgent = !urgent }
+        Text(stringResource(R.string.resupply_urgency))
+        Choice(Urgency.entries, urgency, { urgencyLabel(it) }) { urgency = it }
         TextInput(stringResource(R.string.resupply_note), note, { note = it }, singleLine = false)
         BigButton(stringResource(R.string.resupply_submit), enabled = quantity != null) {
-            send(Event.RequestResupply(quantity!!, if (urgent) Urgency.HIGH else Urgency.NORMAL, note.trim()))
+            send(Event.RequestResupply(quantity!!, urgency, note.trim()))
             quantity = null
             note = ""
-            urgent = false
+            urgency = Urgency.NORMAL
         }
     }
 }
+
+@Composable
+private fun urgencyLabel(urgency: Urgency): String = stringResource(
+    when (urgency) {
+        Urgency.NORMAL -> R.string.urgency_normal
+        Urgency.HIGH -> R.string.urgency_high
+        Urgency.CRITICAL -> R.string.urgency_critical
+    },
+)

@@ -98,5 +98,6 @@ private fun severityLabel(severity: IncidentSeverity): String = stringResource(
         IncidentSeverity.LOW -> R.string.severity_low
         IncidentSeverity.MEDIUM -> R.string.severity_medium
         IncidentSeverity.HIGH -> R.string.severity_high
+        IncidentSeverity.CRITICAL -> R.string.severity_critical
     },
 )
