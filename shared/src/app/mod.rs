@@ -129,7 +129,10 @@ pub enum Internal {
     },
     DayStored(Result<(), String>),
     DeviceStored(Result<(), String>),
-    KeyDeleted(Result<(), String>),
+    KeyDeleted {
+        seq: u64,
+        result: Result<(), String>,
+    },
     Socket {
         generation: u64,
         event: WebSocketEvent,
@@ -208,9 +211,8 @@ fn internal_event(event: Internal, model: &mut Model) -> Command<Effect, Event> 
         } => actions::submit(model, report, confirmed, now),
         Internal::OperationStored { seq, result } => persist::operation_stored(model, seq, result),
         Internal::DayStored(result) => persist::day_stored(model, result),
-        Internal::DeviceStored(result) | Internal::KeyDeleted(result) => {
-            persist::storage_result(model, result)
-        }
+        Internal::DeviceStored(result) => persist::storage_result(model, result),
+        Internal::KeyDeleted { seq, result } => persist::key_deleted(model, seq, result),
         Internal::Socket { generation, event } => session::socket(model, generation, event),
         Internal::Retry { generation } => session::retry(model, generation),
     }

@@ -153,9 +153,26 @@ pub(super) fn day_stored(model: &mut Model, result: Result<(), String>) -> Comma
 }
 
 fn delete_key(seq: u64) -> Command<Effect, Event> {
-    storage::delete(storage::outbox_key(seq), |r| {
-        Event::Internal(Internal::KeyDeleted(r))
+    storage::delete(storage::outbox_key(seq), move |result| {
+        Event::Internal(Internal::KeyDeleted { seq, result })
     })
+}
+
+/// A finished operation's key could not be removed: it goes with the next `day`
+/// write again (on the next tick), so that no finished key stays behind.
+pub(super) fn key_deleted(
+    model: &mut Model,
+    seq: u64,
+    result: Result<(), String>,
+) -> Command<Effect, Event> {
+    if result.is_err() {
+        let p = &mut model.persistence;
+        if !p.deletes_waiting.contains(&seq) && !p.deletes_in_write.contains(&seq) {
+            p.deletes_waiting.push(seq);
+        }
+        p.day_dirty = true;
+    }
+    storage_result(model, result)
 }
 
 /// Writes an operation to its key, remembering that the write is in flight.

@@ -31,7 +31,7 @@ pub struct Shell {
     pub storage_queue: Vec<Request<KeyValueOperation>>,
     /// Every outbox key ever written to the store, in write order.
     pub outbox_writes: Vec<String>,
-    /// The next this many writes fail (a full or broken disk).
+    /// The next this many writes or deletes fail (a full or broken disk).
     pub fail_writes: usize,
     pub now_ms: i64,
     pub timers: Vec<(i64, Request<TimeRequest>)>,
@@ -150,7 +150,11 @@ impl Shell {
     }
 
     fn resolve_storage(&mut self, mut request: Request<KeyValueOperation>) -> Vec<Effect> {
-        if matches!(request.operation, KeyValueOperation::Set { .. }) && self.fail_writes > 0 {
+        if matches!(
+            request.operation,
+            KeyValueOperation::Set { .. } | KeyValueOperation::Delete { .. }
+        ) && self.fail_writes > 0
+        {
             self.fail_writes -= 1;
             let error = crux_kv::error::KeyValueError::Io {
                 message: "disk full".into(),
