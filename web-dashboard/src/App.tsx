@@ -1,0 +1,212 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { expire, loadSession, onSession, refresh, saveSession, type Session } from './api/client';
+import type { Role } from './api/types';
+import { I18n, translate, useI18n, type Key, type Lang } from './i18n';
+import { LiveContext, type Live } from './live/context';
+import { LiveConnection, type ConnectionStatus } from './live/socket';
+import type { LiveState } from './live/state';
+import { ControlRoom } from './pages/ControlRoom';
+import { Incidents } from './pages/Incidents';
+import { Login } from './pages/Login';
+import { Public } from './pages/Public';
+import { Results } from './pages/Results';
+import { StationDetail } from './pages/StationDetail';
+import { Turnout } from './pages/Turnout';
+import { navigate, usePath } from './router';
+import { Boundary, time } from './util';
+
+export const CONTROL_ROOM: Role[] = ['administrator', 'coordinator'];
+export const MANAGERS: Role[] = ['administrator', 'coordinator', 'manager'];
+export const ALL_STAFF: Role[] = ['administrator', 'coordinator', 'manager', 'viewer'];
+
+interface PageDef {
+  match: (path: string) => boolean;
+  roles: Role[];
+  nav?: { href: string; label: Key };
+}
+
+const PAGES: PageDef[] = [
+  { match: (p) => p === '/control', roles: ALL_STAFF, nav: { href: '/control', label: 'navControl' } },
+  { match: (p) => p === '/incidents', roles: CONTROL_ROOM, nav: { href: '/incidents', label: 'navIncidents' } },
+  { match: (p) => p === '/turnout', roles: MANAGERS, nav: { href: '/turnout', label: 'navTurnout' } },
+  { match: (p) => p === '/results', roles: ALL_STAFF, nav: { href: '/results', label: 'navResults' } },
+  { match: (p) => p.startsWith('/stations/'), roles: CONTROL_ROOM },
+];
+
+declare global {
+  interface Window {
+    __kiesdag?: { connection: LiveConnection | null; state: () => LiveState | null };
+  }
+}
+
+function useLang(): [Lang, (l: Lang) => void] {
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('kiesdag.lang') === 'en' ? 'en' : 'nl'));
+  useEffect(() => {
+    localStorage.setItem('kiesdag.lang', lang);
+    document.documentElement.lang = lang;
+  }, [lang]);
+  return [lang, setLang];
+}
+
+function useSession(): Session | null {
+  const [session, setSession] = useState(loadSession);
+  useEffect(() => onSession(setSession), []);
+  return session;
+}
+
+function useLiveConnection(session: Session | null): Live {
+  const [live, setLive] = useState<Live>({
+    state: null,
+    version: 0,
+    status: 'connecting',
+    lastChange: null,
+    connection: null,
+  });
+  const signedIn = session !== null;
+  const municipality = session?.municipality ?? '';
+  useEffect(() => {
+    if (!signedIn) return;
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/dashboard`;
+    let tokenTried = false;
+    const connection: LiveConnection = new LiveConnection({
+      url,
+      municipality,
+      token: async () => loadSession()?.accessToken ?? null,
+      onState: (state) =>
+        setLive((l) => ({ ...l, state, version: l.version + 1, lastChange: Date.now(), connection })),
+      onStatus: (status: ConnectionStatus) => setLive((l) => ({ ...l, status, connection })),
+      onExpired: () => {
+        // The access token may only have expired: refresh once, else sign in again.
+        if (tokenTried) return expire();
+        tokenTried = true;
+        void refresh().then((s) => (s ? connection.start() : expire()));
+      },
+      onError: () => {},
+    });
+    window.__kiesdag = { connection, state: () => connection.state };
+    setLive((l) => ({ ...l, connection }));
+    connection.start();
+    const reset = setInterval(() => (tokenTried = false), 60_000);
+    return () => {
+      clearInterval(reset);
+      connection.stop();
+    };
+  }, [signedIn, municipality]);
+  return live;
+}
+
+function StatusPill({ live }: { live: Live }) {
+  const { t } = useI18n();
+  return (
+    <p className={`pill pill-${live.status}`} role="status" aria-live="polite" data-connection={live.status}>
+      <span aria-hidden="true" className="dot" /> {t(`connection_${live.status}` as Key)}
+      {live.lastChange && <span className="muted"> · {t('lastUpdate', { time: time(live.lastChange) })}</span>}
+    </p>
+  );
+}
+
+export function App() {
+  const [lang, setLang] = useLang();
+  const session = useSession();
+  const path = usePath();
+  const live = useLiveConnection(session && !path.startsWith('/public') ? session : null);
+  const i18n = useMemo(
+    () => ({ lang, setLang, t: (k: Key, v?: Record<string, string | number>) => translate(lang, k, v) }),
+    [lang, setLang],
+  );
+  const t = i18n.t;
+  const main = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (session && (path === '/' || path === '/login')) navigate('/control');
+  }, [session, path]);
+
+  const switcher = (
+    <button type="button" className="lang" lang={lang === 'nl' ? 'en' : 'nl'} aria-label={t('languageLabel')} onClick={() => setLang(lang === 'nl' ? 'en' : 'nl')}>
+      {t('language')}
+    </button>
+  );
+
+  if (path.startsWith('/public')) {
+    const code = path.split('/')[2] || 'GM0599';
+    return (
+      <I18n.Provider value={i18n}>
+        <header className="top">
+          <span className="brand">{t('appName')}</span>
+          {switcher}
+        </header>
+        <main id="main">
+          <Boundary>
+            <Public code={code} />
+          </Boundary>
+        </main>
+      </I18n.Provider>
+    );
+  }
+
+  if (!session) {
+    return (
+      <I18n.Provider value={i18n}>
+        <header className="top">
+          <span className="brand">{t('appName')}</span>
+          {switcher}
+        </header>
+        <main id="main">
+          <Login />
+        </main>
+      </I18n.Provider>
+    );
+  }
+
+  const page = PAGES.find((p) => p.match(path));
+  const allowed = page ? page.roles.includes(session.role) : true;
+  let content;
+  if (!allowed) content = <p role="alert" className="error">{t('forbidden')}</p>;
+  else if (path === '/incidents') content = <Incidents />;
+  else if (path === '/turnout') content = <Turnout />;
+  else if (path === '/results') content = <Results />;
+  else if (path.startsWith('/stations/')) content = <StationDetail id={decodeURIComponent(path.slice('/stations/'.length))} />;
+  else content = <ControlRoom />;
+
+  return (
+    <I18n.Provider value={i18n}>
+      <LiveContext.Provider value={live}>
+        <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
+          {t('skip')}
+        </a>
+        <header className="top">
+          <span className="brand">{t('appName')}</span>
+          <nav aria-label={t('nav')}>
+            <ul>
+              {PAGES.filter((p) => p.nav && p.roles.includes(session.role)).map((p) => (
+                <li key={p.nav!.href}>
+                  <a
+                    href={p.nav!.href}
+                    aria-current={p.match(path) ? 'page' : undefined}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(p.nav!.href);
+                    }}
+                  >
+                    {t(p.nav!.label)}
+                  </a>
+                </li>
+              ))}
+              <li>
+                <a href={`/public/${session.municipality}`}>{t('navPublic')}</a>
+              </li>
+            </ul>
+          </nav>
+          <StatusPill live={live} />
+          {switcher}
+          <button type="button" onClick={() => saveSession(null)} className="logout">
+            {t('logout')} ({session.username})
+          </button>
+        </header>
+        <main id="main" ref={main} tabIndex={-1}>
+          <Boundary>{content}</Boundary>
+        </main>
+      </LiveContext.Provider>
+    </I18n.Provider>
+  );
+}

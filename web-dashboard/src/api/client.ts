@@ -1,0 +1,158 @@
+// REST calls with the session's bearer token: refreshed once on 401; when that fails
+// the session has expired and the app returns to login (drafts stay in storage).
+import type { ErrorBody, Role, TokenResponse } from './types';
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  role: Role;
+  municipality: string;
+  username: string;
+}
+
+const KEY = 'kiesdag.session';
+
+export function loadSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null): void {
+  if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(KEY);
+  listeners.forEach((l) => l(session));
+}
+
+type Listener = (s: Session | null) => void;
+const listeners = new Set<Listener>();
+export function onSession(l: Listener): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Signals that the session is gone; the app shows login and keeps the route. */
+export class SessionExpired extends ApiError {
+  constructor() {
+    super(401, 'expired', 'session expired');
+  }
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  let body: Partial<ErrorBody> = {};
+  try {
+    body = (await response.json()) as ErrorBody;
+  } catch {
+    // Not JSON: a proxy's page, say.
+  }
+  return new ApiError(response.status, body.code ?? 'http_' + response.status, body.message ?? response.statusText);
+}
+
+export async function login(username: string, password: string): Promise<Session> {
+  const response = await fetch('/api/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!response.ok) throw await errorOf(response);
+  const tokens = (await response.json()) as TokenResponse;
+  const session: Session = {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    role: tokens.role,
+    municipality: tokens.municipality ?? 'GM0599',
+    username,
+  };
+  saveSession(session);
+  return session;
+}
+
+let refreshing: Promise<Session | null> | null = null;
+
+/** New tokens for the session, once even when many calls ask at the same time. */
+export function refresh(): Promise<Session | null> {
+  const session = loadSession();
+  if (!session) return Promise.resolve(null);
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch('/api/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token: session.refreshToken }),
+      });
+      if (!response.ok) {
+        expire();
+        return null;
+      }
+      const tokens = (await response.json()) as TokenResponse;
+      const next = { ...session, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
+      saveSession(next);
+      return next;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+export function expire(): void {
+  sessionStorage.setItem('kiesdag.expired', '1');
+  saveSession(null);
+}
+
+/** A call with the session's token; JSON in and out unless `raw`. */
+export async function call(path: string, init: RequestInit = {}, retry = true): Promise<Response> {
+  const session = loadSession();
+  const headers = new Headers(init.headers);
+  if (session) headers.set('authorization', `Bearer ${session.accessToken}`);
+  if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  const response = await fetch(path, { ...init, headers });
+  if (response.status === 401 && session) {
+    if (retry && (await refresh())) return call(path, init, false);
+    expire();
+    throw new SessionExpired();
+  }
+  if (!response.ok) throw await errorOf(response);
+  return response;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return (await (await call(path)).json()) as T;
+}
+
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return (await (await call(path, { method: 'POST', body: JSON.stringify(body) })).json()) as T;
+}
+
+/** A public call: no token. */
+export async function getPublic<T>(path: string): Promise<T> {
+  const response = await fetch(path);
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json()) as T;
+}
+
+/** Downloads a staff-only file (CSV, chart) through the token. */
+export async function download(path: string, filename: string): Promise<void> {
+  const blob = await (await call(path)).blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

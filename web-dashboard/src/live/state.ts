@@ -1,0 +1,125 @@
+// The control room's live state: a snapshot, then changes applied in sequence order.
+// Pure and synchronous, so it is unit-tested and benchmarked without a browser.
+import type { ChangeView, StationSummary } from '../api/types';
+
+export type Status = 'not_open' | 'open' | 'problem' | 'closed' | 'result_in';
+export const STATUSES: Status[] = ['not_open', 'open', 'problem', 'closed', 'result_in'];
+
+export interface LiveState {
+  electionId: string;
+  /** The last sequence number applied: a resume asks for what follows it. */
+  seq: number;
+  stations: Map<string, StationSummary>;
+  counts: Record<Status, number>;
+  /** Bumped on every applied change, for cheap re-render checks. */
+  version: number;
+  /** The latest changes, newest first (a short feed). */
+  recent: ChangeView[];
+}
+
+const RECENT = 50;
+
+export function statusOf(s: StationSummary): Status {
+  switch (s.phase) {
+    case 'result_submitted':
+      return 'result_in';
+    case 'closed':
+      return 'closed';
+    case 'open':
+      return s.open_incidents > 0 || s.resupply_requested > 0 ? 'problem' : 'open';
+    default:
+      return 'not_open';
+  }
+}
+
+function emptyCounts(): Record<Status, number> {
+  return { not_open: 0, open: 0, problem: 0, closed: 0, result_in: 0 };
+}
+
+export function fromSnapshot(electionId: string, seq: number, stations: StationSummary[]): LiveState {
+  const map = new Map<string, StationSummary>();
+  const counts = emptyCounts();
+  for (const s of stations) {
+    map.set(s.station_id, s);
+    counts[statusOf(s)] += 1;
+  }
+  return { electionId, seq, stations: map, counts, version: 0, recent: [] };
+}
+
+/**
+ * Applies changes in order. Changes at or below the state's sequence number were
+ * already applied (a resume may repeat some) and are skipped: each applies once.
+ * Mutates and returns the same state, with a new version when anything changed.
+ */
+export function applyChanges(state: LiveState, changes: ChangeView[]): LiveState {
+  let applied = 0;
+  for (const change of changes) {
+    if (change.seq <= state.seq) continue;
+    state.seq = change.seq;
+    applied += 1;
+    const next = change.station;
+    if (next) {
+      const before = state.stations.get(next.station_id);
+      if (!before || before.last_event_seq <= next.last_event_seq) {
+        if (before) state.counts[statusOf(before)] -= 1;
+        state.counts[statusOf(next)] += 1;
+        state.stations.set(next.station_id, next);
+      }
+    }
+    state.recent.unshift(change);
+  }
+  if (state.recent.length > RECENT) state.recent.length = RECENT;
+  if (applied > 0) state.version += 1;
+  return state;
+}
+
+export type SortKey = 'number' | 'name' | 'status' | 'turnout' | 'ballots' | 'district';
+
+export interface ListQuery {
+  text: string;
+  status: Status | '';
+  sort: SortKey;
+  descending: boolean;
+}
+
+const ORDER: Record<Status, number> = { problem: 0, not_open: 1, open: 2, closed: 3, result_in: 4 };
+
+/** The stations matching a filter, sorted. */
+export function query(state: LiveState, q: ListQuery): StationSummary[] {
+  const text = q.text.trim().toLowerCase();
+  const rows: StationSummary[] = [];
+  for (const s of state.stations.values()) {
+    if (q.status && statusOf(s) !== q.status) continue;
+    if (
+      text &&
+      !s.name.toLowerCase().includes(text) &&
+      !String(s.number).includes(text) &&
+      !(s.district ?? '').toLowerCase().includes(text)
+    )
+      continue;
+    rows.push(s);
+  }
+  const key = (s: StationSummary): number | string => {
+    switch (q.sort) {
+      case 'name':
+        return s.name;
+      case 'status':
+        return ORDER[statusOf(s)];
+      case 'turnout':
+        return s.turnout ?? -1;
+      case 'ballots':
+        return s.ballots_remaining ?? Number.MAX_SAFE_INTEGER;
+      case 'district':
+        return s.district ?? '';
+      default:
+        return s.number;
+    }
+  };
+  rows.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    const c = x < y ? -1 : x > y ? 1 : a.number - b.number;
+    return q.descending ? -c : c;
+  });
+  return rows;
+}

@@ -1,0 +1,211 @@
+import { useEffect, useMemo, useState } from 'react';
+import { getJson, loadSession } from '../api/client';
+import type { Alert } from '../api/types';
+import { useI18n, type Key } from '../i18n';
+import { useLive } from '../live/context';
+import { query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
+import { navigate } from '../router';
+import { ErrorMessage, num, time } from '../util';
+import { StationMap } from './StationMap';
+
+const SORTS: SortKey[] = ['number', 'name', 'status', 'turnout', 'ballots', 'district'];
+const MAX_ROWS = 300;
+
+function useAlerts(version: number): { alerts: Alert[]; error: string | null } {
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  // At most one fetch a second however fast changes arrive.
+  const bucket = Math.floor(Date.now() / 1000);
+  useEffect(() => {
+    const session = loadSession();
+    if (!session) return;
+    let live = true;
+    getJson<Alert[]>(`/api/municipalities/${session.municipality}/alerts`).then(
+      (a) => {
+        if (live) {
+          setAlerts(a);
+          setError(null);
+        }
+      },
+      (e: unknown) => live && setError(String((e as Error).message ?? e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [tick, bucket, version > 0]);
+  return { alerts, error };
+}
+
+function go(id: string) {
+  navigate(`/stations/${id}`);
+}
+
+export function ControlRoom() {
+  const { t } = useI18n();
+  const live = useLive();
+  const state = live.state;
+  const [q, setQ] = useState<ListQuery>({ text: '', status: '', sort: 'status', descending: false });
+  const { alerts, error } = useAlerts(live.version);
+  const stations = useMemo(() => (state ? [...state.stations.values()] : []), [state, live.version]);
+  const rows = useMemo(() => (state ? query(state, q) : []), [state, q, live.version]);
+  const canOpen = ['administrator', 'coordinator'].includes(loadSession()?.role ?? '');
+
+  if (!state) return <p role="status">{t('loading')}</p>;
+  const sortHeader = (key: SortKey, label: Key) => (
+    <th scope="col" aria-sort={q.sort === key ? (q.descending ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" className="link" onClick={() => setQ({ ...q, sort: key, descending: q.sort === key ? !q.descending : false })}>
+        {t(label)}
+      </button>
+    </th>
+  );
+
+  return (
+    <>
+      <h1>{t('controlTitle')}</h1>
+      <section aria-labelledby="counts">
+        <h2 id="counts">{t('countsTitle')}</h2>
+        <ul className="counts">
+          {STATUSES.map((s: Status) => (
+            <li key={s} className={`count count-${s}`}>
+              <button type="button" aria-pressed={q.status === s} onClick={() => setQ({ ...q, status: q.status === s ? '' : s })}>
+                <span className="n" data-testid={`count-${s}`}>
+                  {state.counts[s]}
+                </span>{' '}
+                {t(`status_${s}`)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <div className="columns">
+        <section aria-labelledby="map" className="card">
+          <h2 id="map">{t('mapTitle')}</h2>
+          <StationMap stations={stations} version={live.version} />
+          <ul className="legend">
+            {STATUSES.map((s) => (
+              <li key={s}>
+                <span className={`swatch dot-${s}`} aria-hidden="true" /> {t(`status_${s}`)}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="alerts" className="card">
+          <h2 id="alerts">{t('alertsTitle')}</h2>
+          {error && <ErrorMessage error={error} />}
+          {alerts.length === 0 ? (
+            <p>{t('noAlerts')}</p>
+          ) : (
+            <ul className="alerts">
+              {alerts.slice(0, 100).map((a, i) => {
+                const s = state.stations.get(a.station_id);
+                const label = `${s ? `${s.number} ${s.name}` : a.station_id}: ${t(`alert_${a.kind}` as Key)}`;
+                return (
+                  <li key={`${a.station_id}-${a.kind}-${i}`} className={`alert alert-${a.kind}`}>
+                    {canOpen ? (
+                      <a href={`/stations/${a.station_id}`} onClick={(e) => { e.preventDefault(); go(a.station_id); }}>
+                        {label}
+                      </a>
+                    ) : (
+                      label
+                    )}
+                    {a.since ? <span className="muted"> · {time(a.since)}</span> : null}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          <h2>{t('recentTitle')}</h2>
+          <ol className="recent" data-testid="recent">
+            {state.recent.slice(0, 10).map((c) => (
+              <li key={c.seq}>
+                {time(c.committed_at)} · {c.station ? `${c.station.number} ${c.station.name}` : c.station_id} · {t(`kind_${c.kind}` as Key)}
+                {c.kind === 'turnout' && c.station?.turnout != null ? `: ${num(c.station.turnout)}` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+      <section aria-labelledby="list" className="card">
+        <h2 id="list">{t('listTitle')}</h2>
+        <div className="filters">
+          <label>
+            {t('filterText')}
+            <input type="search" value={q.text} onChange={(e) => setQ({ ...q, text: e.target.value })} />
+          </label>
+          <label>
+            {t('filterStatus')}
+            <select value={q.status} onChange={(e) => setQ({ ...q, status: e.target.value as Status | '' })}>
+              <option value="">{t('allStatuses')}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status_${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('sortBy')}
+            <select value={q.sort} onChange={(e) => setQ({ ...q, sort: e.target.value as SortKey })}>
+              {SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {t(`sort_${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <p className="muted" role="status">
+          {t('showing', { shown: Math.min(rows.length, MAX_ROWS), total: rows.length })}
+        </p>
+        <div className="scroll">
+          <table className="stations">
+            <thead>
+              <tr>
+                {sortHeader('number', 'colNumber')}
+                {sortHeader('name', 'colName')}
+                {sortHeader('district', 'colDistrict')}
+                {sortHeader('status', 'colStatus')}
+                {sortHeader('turnout', 'colTurnout')}
+                {sortHeader('ballots', 'colBallots')}
+                <th scope="col">{t('colMembers')}</th>
+                <th scope="col">{t('colIncidents')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.slice(0, MAX_ROWS).map((s) => {
+                const status = statusOf(s);
+                return (
+                  <tr key={s.station_id} data-station={s.station_id}>
+                    <td>{s.number}</td>
+                    <td>
+                      {canOpen ? (
+                        <a href={`/stations/${s.station_id}`} onClick={(e) => { e.preventDefault(); go(s.station_id); }}>
+                          {s.name}
+                        </a>
+                      ) : (
+                        s.name
+                      )}
+                    </td>
+                    <td>{s.district ?? '–'}</td>
+                    <td>
+                      <span className={`badge badge-${status}`}>{t(`status_${status}`)}</span>
+                    </td>
+                    <td data-testid="turnout">{num(s.turnout)}</td>
+                    <td>{num(s.ballots_remaining)}</td>
+                    <td>{s.members_present}</td>
+                    <td>{s.open_incidents}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,184 @@
+import { useState, type FormEvent } from 'react';
+import { getJson, loadSession, postJson } from '../api/client';
+import type { ChangeView } from '../api/types';
+import { useDraft } from '../drafts';
+import { useI18n } from '../i18n';
+import { foldIncidents, INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../incidents';
+import { useLive } from '../live/context';
+import { navigate } from '../router';
+import { ErrorMessage, time, useLoad } from '../util';
+
+const KINDS = new Set(['incident', 'incident_message', 'incident_status', 'message']);
+
+function IncidentCard({ incident, stationName, onDone }: { incident: Incident; stationName: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const [reply, setReply, clearReply] = useDraft(`reply.${incident.incidentId}`);
+  const [assignee, setAssignee] = useState(incident.assignee ?? loadSession()?.username ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const municipality = loadSession()?.municipality ?? '';
+
+  const setStatus = async (status: IncidentStatus) => {
+    setError(null);
+    try {
+      await postJson(`/api/stations/${encodeURIComponent(incident.stationId)}/incidents/${encodeURIComponent(incident.incidentId)}/status`, {
+        status,
+        assignee: assignee || null,
+      });
+      onDone();
+    } catch (e) {
+      setError(String((e as Error).message ?? e));
+    }
+  };
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await postJson(`/api/municipalities/${municipality}/messages`, {
+        station_ids: [incident.stationId],
+        incident_id: incident.incidentId,
+        text: reply,
+      });
+      clearReply();
+      onDone();
+    } catch (err) {
+      setError(String((err as Error).message ?? err));
+    }
+  };
+  const headingId = `incident-${incident.incidentId}`;
+  return (
+    <article className={`card incident incident-${incident.status}`} aria-labelledby={headingId} data-incident={incident.incidentId}>
+      <h3 id={headingId}>
+        <a href={`/stations/${incident.stationId}`} onClick={(e) => { e.preventDefault(); navigate(`/stations/${incident.stationId}`); }}>
+          {stationName}
+        </a>
+        : {incident.text}
+      </h3>
+      <p className="muted">
+        {time(incident.reportedAt)} · {incident.category} · {incident.severity} · <strong data-testid="incident-status">{t(`istatus_${incident.status}`)}</strong>
+        {incident.assignee ? ` · ${t('assignee')}: ${incident.assignee}` : ''}
+      </p>
+      <div className="row">
+        <label>
+          {t('assignee')}
+          <input value={assignee} onChange={(e) => setAssignee(e.target.value)} />
+        </label>
+        <div role="group" aria-label={t('setStatus')}>
+          {INCIDENT_STATUSES.filter((s) => s !== 'new').map((s) => (
+            <button key={s} type="button" disabled={incident.status === s} onClick={() => void setStatus(s)}>
+              {t(`istatus_${s}`)}
+            </button>
+          ))}
+        </div>
+      </div>
+      <h4>{t('thread')}</h4>
+      <ul className="thread">
+        {incident.messages.map((m) => (
+          <li key={m.seq} className={`msg msg-${m.from}`}>
+            {time(m.at)} · {m.from === 'station' ? stationName : m.author}: {m.text}
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={send}>
+        <label>
+          {t('reply')}
+          <textarea value={reply} onChange={(e) => setReply(e.target.value)} required />
+        </label>
+        <button type="submit">{t('send')}</button>
+      </form>
+      {error && <ErrorMessage error={error} />}
+    </article>
+  );
+}
+
+function Broadcast({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const live = useLive();
+  const [text, setText, clearText] = useDraft('broadcast');
+  const [toAll, setToAll] = useState(true);
+  const [selection, setSelection] = useState('');
+  const [result, setResult] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const municipality = loadSession()?.municipality ?? '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const numbers = new Set(selection.split(/[,\s]+/).filter(Boolean).map(Number));
+    const ids = toAll
+      ? null
+      : [...(live.state?.stations.values() ?? [])].filter((s) => numbers.has(s.number)).map((s) => s.station_id);
+    try {
+      await postJson(`/api/municipalities/${municipality}/messages`, { station_ids: ids, text });
+      clearText();
+      setResult(t('sent'));
+      onDone();
+    } catch (err) {
+      setError(String((err as Error).message ?? err));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="broadcast">
+      <h2 id="broadcast">{t('broadcastTitle')}</h2>
+      <form onSubmit={submit}>
+        <fieldset>
+          <legend>{t('recipients')}</legend>
+          <label className="inline">
+            <input type="radio" name="to" checked={toAll} onChange={() => setToAll(true)} /> {t('toAll')}
+          </label>
+          <label className="inline">
+            <input type="radio" name="to" checked={!toAll} onChange={() => setToAll(false)} /> {t('toSelection')}
+          </label>
+          {!toAll && (
+            <label>
+              {t('toSelection')}
+              <input value={selection} onChange={(e) => setSelection(e.target.value)} placeholder="1, 4, 12" />
+            </label>
+          )}
+        </fieldset>
+        <label>
+          {t('messageText')}
+          <textarea value={text} onChange={(e) => setText(e.target.value)} required />
+        </label>
+        <button type="submit">{t('send')}</button>
+      </form>
+      {result && <p role="status">{result}</p>}
+      {error && <ErrorMessage error={error} />}
+    </section>
+  );
+}
+
+export function Incidents() {
+  const { t } = useI18n();
+  const live = useLive();
+  const municipality = loadSession()?.municipality ?? '';
+  const latest = live.state?.recent.find((c) => KINDS.has(c.kind))?.seq ?? 0;
+  const { data, error, reload } = useLoad(() => getJson<ChangeView[]>(`/api/municipalities/${municipality}/incidents`), [municipality, latest]);
+  if (error && !data) return <ErrorMessage error={error} retry={reload} />;
+  if (!data) return <p role="status">{t('loading')}</p>;
+  const { incidents } = foldIncidents(data);
+  const name = (id: string) => {
+    const s = live.state?.stations.get(id);
+    return s ? `${s.number} ${s.name}` : id;
+  };
+  return (
+    <>
+      <h1>{t('incidentsTitle')}</h1>
+      {error && <ErrorMessage error={error} retry={reload} />}
+      <div className="columns">
+        <div>
+          {INCIDENT_STATUSES.map((status) => {
+            const list = incidents.filter((i) => i.status === status).reverse();
+            return (
+              <section key={status} aria-labelledby={`queue-${status}`}>
+                <h2 id={`queue-${status}`}>
+                  {t(`istatus_${status}`)} ({list.length})
+                </h2>
+                {list.length === 0 ? <p className="muted">{t('noIncidents')}</p> : list.map((i) => <IncidentCard key={i.incidentId} incident={i} stationName={name(i.stationId)} onDone={reload} />)}
+              </section>
+            );
+          })}
+        </div>
+        <Broadcast onDone={reload} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+// The public page: no sign-in. Turnout live (polled; the dashboard socket is for
+// staff), results only after closing and only units over the publication threshold,
+// as the server decides; this page shows only what it is sent.
+import { useEffect, useState } from 'react';
+import { getPublic } from '../api/client';
+import type { ResultsReport, TurnoutReport } from '../api/types';
+import { useI18n } from '../i18n';
+import { ErrorMessage, time, useLoad } from '../util';
+import { ListTable, UnitsTable } from './Results';
+import { TurnoutTable } from './Turnout';
+
+export function Public({ code }: { code: string }) {
+  const { t } = useI18n();
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), 3_000);
+    return () => clearInterval(timer);
+  }, []);
+  const turnout = useLoad(() => getPublic<TurnoutReport>(`/api/public/municipalities/${code}/turnout`), [code, tick]);
+  const results = useLoad(() => getPublic<ResultsReport>(`/api/public/municipalities/${code}/results`), [code, tick]);
+  const r = results.data;
+  const published = r ? [r.municipality, ...r.districts, ...r.subareas].filter((u) => u.published && u.totals) : [];
+  return (
+    <>
+      <h1>{t('publicTitle', { code })}</h1>
+      <p className="muted" role="status">
+        {t('updated', { time: time(Date.now()) })}
+      </p>
+      <section className="card" aria-labelledby="public-turnout">
+        <h2 id="public-turnout">{t('publicTurnout')}</h2>
+        {turnout.error && <ErrorMessage error={turnout.error} retry={turnout.reload} />}
+        {turnout.data ? <TurnoutTable report={turnout.data} /> : !turnout.error && <p>{t('loading')}</p>}
+      </section>
+      <section className="card" aria-labelledby="public-results" data-testid="public-results">
+        <h2 id="public-results">{t('publicResults')}</h2>
+        {results.error && <ErrorMessage error={results.error} retry={results.reload} />}
+        {r && <p>{t('completeness', { in: r.municipality.stations_in, total: r.municipality.stations })}</p>}
+        {published.length === 0 ? (
+          <p data-testid="no-results">{t('noResultsYet')}</p>
+        ) : (
+          <>
+            {r && r.municipality.published && <ListTable unit={r.municipality} />}
+            {r && <UnitsTable units={r.districts.filter((u) => u.published)} label={t('perDistrict')} />}
+            {r && <UnitsTable units={r.subareas.filter((u) => u.published)} label={t('perSubarea')} />}
+          </>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,152 @@
+import { useState, type FormEvent } from 'react';
+import { getJson, postJson } from '../api/client';
+import type { ChangeView, StationTimeline } from '../api/types';
+import { useDraft } from '../drafts';
+import { useI18n, type Key } from '../i18n';
+import { reportOf } from '../incidents';
+import { useLive } from '../live/context';
+import { statusOf } from '../live/state';
+import { navigate } from '../router';
+import { ErrorMessage, num, time, useLoad } from '../util';
+
+type Json = Record<string, unknown>;
+
+/** One line about an event, for the timeline. */
+export function describe(c: ChangeView): string {
+  const r = reportOf(c);
+  const p = (c.payload ?? {}) as Json;
+  switch (c.kind) {
+    case 'turnout':
+      return num(r.count as number);
+    case 'ballot_stock':
+      return `${num(r.received as number)} / ${num(r.remaining as number)}`;
+    case 'resupply_request':
+      return `${num(r.quantity as number)}`;
+    case 'incident':
+    case 'incident_message':
+      return String(r.text ?? '');
+    case 'message':
+      return `${String(p.from ?? '')}: ${String(p.text ?? '')}`;
+    case 'incident_status':
+      return `${String(p.status ?? '')}${p.assignee ? ` (${String(p.assignee)})` : ''}`;
+    case 'resupply_dispatched':
+      return `${num(p.quantity as number)} ${String(p.note ?? '')}`;
+    case 'presence': {
+      const arrived = (r.arrived as { name: string }[] | undefined)?.map((m) => m.name) ?? [];
+      return arrived.join(', ');
+    }
+    default:
+      return '';
+  }
+}
+
+export function StationDetail({ id }: { id: string }) {
+  const { t } = useI18n();
+  const live = useLive();
+  const summary = live.state?.stations.get(id);
+  // Reload whenever this station changes on the live stream.
+  const { data, error, reload } = useLoad(
+    () => getJson<StationTimeline>(`/api/stations/${encodeURIComponent(id)}/timeline`),
+    [id, summary?.last_event_seq],
+  );
+  const [text, setText, clearText] = useDraft(`message.${id}`);
+  const [quantity, setQuantity] = useState('200');
+  const [note, setNote, clearNote] = useDraft(`resupply.${id}`);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const act = async (e: FormEvent, path: string, body: unknown, after: () => void) => {
+    e.preventDefault();
+    setActionError(null);
+    try {
+      await postJson(path, body);
+      after();
+      setDone(t('sent'));
+      reload();
+    } catch (err) {
+      setActionError(String((err as Error).message ?? err));
+    }
+  };
+
+  if (error && !data) return <ErrorMessage error={error} retry={reload} />;
+  if (!data) return <p role="status">{t('loading')}</p>;
+  const s = summary ?? data.station;
+  const status = statusOf(s);
+  const messages = data.events.filter((e) => e.kind === 'message' || e.kind === 'incident_message');
+  return (
+    <>
+      <p>
+        <a href="/control" onClick={(e) => { e.preventDefault(); navigate('/control'); }}>
+          ← {t('back')}
+        </a>
+      </p>
+      <h1>
+        {t('stationTitle', { number: s.number, name: s.name })} <span className={`badge badge-${status}`}>{t(`status_${status}`)}</span>
+      </h1>
+      <p className="muted">
+        {data.location} · {s.district ?? ''} · {t('colTurnout')}: {num(s.turnout)} / {num(s.expected_voters)}
+      </p>
+      {error && <ErrorMessage error={error} retry={reload} />}
+      <div className="columns">
+        <section className="card" aria-labelledby="stock">
+          <h2 id="stock">{t('stockTitle')}</h2>
+          <dl>
+            <dt>{t('received')}</dt>
+            <dd>{num(data.ballots_received)}</dd>
+            <dt>{t('remaining')}</dt>
+            <dd>{num(s.ballots_remaining)}</dd>
+          </dl>
+          <h2>{t('staffTitle')}</h2>
+          <ul>
+            {data.members_present.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </section>
+        <section className="card" aria-labelledby="messages">
+          <h2 id="messages">{t('messagesTitle')}</h2>
+          {messages.length === 0 ? <p>{t('noMessages')}</p> : (
+            <ul>
+              {messages.map((m) => (
+                <li key={m.seq}>
+                  {time(m.committed_at)} · {describe(m)}
+                </li>
+              ))}
+            </ul>
+          )}
+          <form onSubmit={(e) => act(e, `/api/municipalities/${s.municipality_code}/messages`, { station_ids: [id], text }, clearText)}>
+            <label>
+              {t('sendMessage')}
+              <textarea name="message" value={text} onChange={(e) => setText(e.target.value)} required />
+            </label>
+            <button type="submit">{t('send')}</button>
+          </form>
+          <h2>{t('resupplyTitle')}</h2>
+          <form onSubmit={(e) => act(e, `/api/stations/${encodeURIComponent(id)}/resupply`, { quantity: Number(quantity), note }, clearNote)}>
+            <label>
+              {t('quantity')}
+              <input type="number" min={1} value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
+            </label>
+            <label>
+              {t('note')}
+              <input value={note} onChange={(e) => setNote(e.target.value)} />
+            </label>
+            <button type="submit">{t('dispatch')}</button>
+          </form>
+          {actionError && <ErrorMessage error={actionError} />}
+          {done && <p role="status">{done}</p>}
+        </section>
+      </div>
+      <section className="card" aria-labelledby="timeline">
+        <h2 id="timeline">{t('timelineTitle')}</h2>
+        <ol className="timeline">
+          {[...data.events].reverse().map((e) => (
+            <li key={e.seq}>
+              <time dateTime={new Date(e.recorded_at).toISOString()}>{time(e.recorded_at)}</time> · <strong>{t(`kind_${e.kind}` as Key)}</strong> {describe(e)}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}

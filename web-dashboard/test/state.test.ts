@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeView, StationSummary } from '../src/api/types';
+import { applyChanges, fromSnapshot, query, statusOf } from '../src/live/state';
+
+export function station(n: number, over: Partial<StationSummary> = {}): StationSummary {
+  return {
+    station_id: `GM0599-${n}`,
+    municipality_code: 'GM0599',
+    number: n,
+    name: `Stembureau ${n}`,
+    district: n % 2 ? 'Zuid' : 'Noord',
+    phase: 'setup',
+    members_present: 0,
+    open_incidents: 0,
+    resupply_requested: 0,
+    last_event_seq: 0,
+    ...over,
+  };
+}
+
+function change(seq: number, s: StationSummary, kind = 'turnout'): ChangeView {
+  return { seq, kind, station_id: s.station_id, recorded_at: seq, committed_at: seq, station: { ...s, last_event_seq: seq } };
+}
+
+describe('status', () => {
+  it('maps phase and trouble to the five colours', () => {
+    expect(statusOf(station(1))).toBe('not_open');
+    expect(statusOf(station(1, { phase: 'open' }))).toBe('open');
+    expect(statusOf(station(1, { phase: 'open', open_incidents: 1 }))).toBe('problem');
+    expect(statusOf(station(1, { phase: 'open', resupply_requested: 200 }))).toBe('problem');
+    expect(statusOf(station(1, { phase: 'closed' }))).toBe('closed');
+    expect(statusOf(station(1, { phase: 'result_submitted' }))).toBe('result_in');
+  });
+});
+
+describe('live state', () => {
+  it('counts the snapshot and keeps counts right through changes', () => {
+    const state = fromSnapshot('E', 10, [station(1), station(2), station(3, { phase: 'open' })]);
+    expect(state.counts).toMatchObject({ not_open: 2, open: 1 });
+    applyChanges(state, [change(11, station(1, { phase: 'open' })), change(12, station(3, { phase: 'open', open_incidents: 1 }), 'incident')]);
+    expect(state.counts).toMatchObject({ not_open: 1, open: 1, problem: 1 });
+    expect(state.seq).toBe(12);
+    expect(Object.values(state.counts).reduce((a, b) => a + b)).toBe(3);
+  });
+
+  it('applies each change once: a resume that repeats changes is harmless', () => {
+    const state = fromSnapshot('E', 10, [station(1, { phase: 'open' })]);
+    const a = change(11, station(1, { phase: 'open', turnout: 100 }));
+    const b = change(12, station(1, { phase: 'open', turnout: 150 }));
+    applyChanges(state, [a]);
+    const version = state.version;
+    applyChanges(state, [a, b]);
+    applyChanges(state, [a, b]);
+    expect(state.stations.get('GM0599-1')?.turnout).toBe(150);
+    expect(state.recent.map((c) => c.seq)).toEqual([12, 11]);
+    expect(state.version).toBe(version + 1);
+  });
+
+  it('ignores changes already in the snapshot', () => {
+    const state = fromSnapshot('E', 20, [station(1, { phase: 'open', turnout: 300, last_event_seq: 20 })]);
+    applyChanges(state, [change(15, station(1, { phase: 'open', turnout: 100 }))]);
+    expect(state.stations.get('GM0599-1')?.turnout).toBe(300);
+    expect(state.version).toBe(0);
+  });
+
+  it('adds a station it did not know', () => {
+    const state = fromSnapshot('E', 0, []);
+    applyChanges(state, [change(1, station(9, { phase: 'open' }))]);
+    expect(state.counts.open).toBe(1);
+  });
+});
+
+describe('list query', () => {
+  const state = fromSnapshot('E', 0, [
+    station(1, { phase: 'open', turnout: 50 }),
+    station(2, { phase: 'open', open_incidents: 2, turnout: 10 }),
+    station(3, { turnout: 70 }),
+    station(12, { phase: 'closed', name: 'De Doelen' }),
+  ]);
+
+  it('filters by status and text', () => {
+    expect(query(state, { text: '', status: 'problem', sort: 'number', descending: false }).map((s) => s.number)).toEqual([2]);
+    expect(query(state, { text: 'doelen', status: '', sort: 'number', descending: false }).map((s) => s.number)).toEqual([12]);
+    expect(query(state, { text: '12', status: '', sort: 'number', descending: false }).map((s) => s.number)).toEqual([12]);
+    expect(query(state, { text: 'noord', status: '', sort: 'number', descending: false }).map((s) => s.number)).toEqual([2, 12]);
+  });
+
+  it('sorts by status (trouble first), turnout and number', () => {
+    expect(query(state, { text: '', status: '', sort: 'status', descending: false }).map((s) => s.number)).toEqual([2, 3, 1, 12]);
+    expect(query(state, { text: '', status: '', sort: 'turnout', descending: true }).map((s) => s.number)).toEqual([3, 1, 2, 12]);
+    expect(query(state, { text: '', status: '', sort: 'number', descending: true }).map((s) => s.number)).toEqual([12, 3, 2, 1]);
+  });
+});
