@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BINDINGS ?= bindings
 
-.PHONY: demo demo-core test setup fmt-check clippy rust-tests postgres-tests core-purity bindings bindings-check bench bench-core
+.PHONY: demo demo-core test setup fmt-check clippy rust-tests postgres-tests core-purity bindings bindings-check bench bench-core bench-server
 
 # The server on an embedded SQLite file (./kiesdag-demo.db), with one simulated device
 # per Rotterdam polling station driving the real chair's core through a compressed
@@ -64,7 +64,16 @@ bindings:
 bindings-check: bindings
 	@scripts/check-bindings.sh $(BINDINGS)
 
-bench: bench-core
+bench: bench-core bench-server
+
+# The server under 10,000 stations (real chair's cores) and 5,000 dashboards from the
+# load generator (its own process), side by side with a bare actix-ws broadcast server
+# measured in the same run. Figures and method: docs/benchmarks.md. BENCH_ARGS passes
+# options (kiesdag-bench --help), e.g. BENCH_ARGS="--stations 2000 --dashboards 1000".
+BENCH_ARGS ?=
+bench-server:
+	$(CARGO) build --release -p kiesdag -p kiesdag-sim --bins
+	./target/release/kiesdag-bench $(BENCH_ARGS)
 
 bench-core:
 	$(CARGO) bench -p shared --bench core
@@ -78,3 +87,10 @@ bench-core:
 jvm-proof: bindings
 	$(CARGO) build --workspace --all-features --bin kiesdag
 	@BINDINGS=$(BINDINGS) tests/jvm/run.sh
+
+# The iOS and Android shells' sources against the generated Swift and Kotlin bindings
+# (neither can be compiled here): every method, type, case, label and field they use
+# exists, their switches are complete, every Page has its screen, every text key is
+# in Dutch and English.
+swift-check: bindings
+	@scripts/check-swift-shell.sh $(BINDINGS)
