@@ -143,7 +143,7 @@ struct NavigationBar: View {
                         .padding(.horizontal, 8)
                     }
                     .buttonStyle(.bordered)
-                    .tint(item.screen == view.screen ? .accentColor : .secondary)
+                    .tint(item.screen == view.screen ? Color.accentColor : Color.secondary)
                     .disabled(!item.enabled)
                 }
             }
