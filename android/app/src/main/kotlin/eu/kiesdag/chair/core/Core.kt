@@ -73,10 +73,6 @@ class Core(
         call { ffi.update(bytes) }?.let(::perform)
     }
 
-    /** Runs `block` on the core thread after everything sent before it. */
-    fun <T> onCoreThreadAndWait(timeoutMillis: Long = 10_000, block: () -> T): T =
-        thread.submit(block).get(timeoutMillis, TimeUnit.MILLISECONDS)
-
     override fun close() {
         onCoreThread {
             socket?.close()
