@@ -94,3 +94,21 @@ jvm-proof: bindings
 # in Dutch and English.
 swift-check: bindings
 	@scripts/check-swift-shell.sh $(BINDINGS)
+
+# The web dashboard (web-dashboard/): installed from the committed package-lock.json,
+# API types regenerated from docs/openapi.json, type-checked and built into dist/,
+# which `kiesdag serve` serves on its own port (KIESDAG_WEB_DIR to serve another folder).
+.PHONY: dashboard dashboard-tests dashboard-bench
+dashboard:
+	cd web-dashboard && npm ci --no-audit --no-fund && npm run gen-api && npm run build
+
+# Vitest unit tests, then end-to-end tests in Debian's Chromium (installed if missing)
+# against the real server with simulated stations, with axe-core on every page and the
+# screenshots in docs/screenshots/, then the control room's state benchmark.
+dashboard-tests: dashboard
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(CARGO) build -p kiesdag -p kiesdag-sim --bins
+	cd web-dashboard && npx vitest run && node e2e/run.mjs && npx vitest run --config bench/vitest.config.ts
+
+dashboard-bench:
+	cd web-dashboard && npx vitest run --config bench/vitest.config.ts

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { getJson, loadSession } from '../api/client';
 import type { Alert } from '../api/types';
 import { useI18n, type Key } from '../i18n';
+import { reportOf } from '../incidents';
 import { useLive } from '../live/context';
 import { query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
 import { navigate } from '../router';
@@ -124,7 +125,7 @@ export function ControlRoom() {
             {state.recent.slice(0, 10).map((c) => (
               <li key={c.seq}>
                 {time(c.committed_at)} · {c.station ? `${c.station.number} ${c.station.name}` : c.station_id} · {t(`kind_${c.kind}` as Key)}
-                {c.kind === 'turnout' && c.station?.turnout != null ? `: ${num(c.station.turnout)}` : ''}
+                {c.kind === 'turnout' && typeof reportOf(c).count === 'number' ? `: ${num(reportOf(c).count as number)}` : ''}
               </li>
             ))}
           </ol>

@@ -1,0 +1,278 @@
+// End-to-end tests: Debian's Chromium driven by playwright-core against the real
+// server with simulated stations. Takes screenshots of every page at phone and desktop
+// widths (docs/screenshots/) and runs axe-core on every page.
+//
+// Needs: a built dist/ (npm run build) and target/debug/{kiesdag,dashboard-fixture,station}.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { PASSWORD, ROOT, Server, Station } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CLOSES_IN_S = Number(process.env.E2E_CLOSES_IN ?? 60);
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+const results = [];
+async function test(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}: ${e.stack ?? e}`);
+  }
+}
+
+/** axe-core on the page as it is: no serious or critical violations. */
+async function axe(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target }));
+  });
+  const bad = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${what}: axe found ${JSON.stringify(bad)}`);
+  return found.length;
+}
+
+/** Screenshots at both widths, and axe at both. */
+async function capture(page, name) {
+  for (const [label, size] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: label === 'desktop' });
+    await axe(page, `${name} (${label})`);
+  }
+}
+
+async function signIn(page, base, username, path = '/control') {
+  await page.goto(base + path);
+  await page.getByLabel(/Gebruikersnaam|Username/).fill(username);
+  await page.getByLabel(/Wachtwoord|Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: /Aanmelden|Sign in/ }).click();
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const server = await Server.start({ stations: 8, closesInSeconds: CLOSES_IN_S });
+  const stations = [];
+  const profile = mkdtempSync(join(tmpdir(), 'kiesdag-chromium-'));
+  let browser;
+  try {
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      viewport: DESKTOP,
+    });
+    for (let i = 0; i < 5; i += 1) stations.push(await Station.activate(server, i));
+    // Stations 1-4 open; 5 stays unopened. Station 4 closes and reports a result now,
+    // before the election's closing time.
+    for (const s of stations.slice(0, 4)) await s.send({ cmd: 'open' });
+    await stations[0].send({ cmd: 'stock', received: 1500, remaining: 1400 });
+    await stations[3].send({ cmd: 'turnout', count: 620 });
+    await stations[3].send({ cmd: 'close' });
+    await stations[3].send({ cmd: 'result', votes: [300, 200, 120] });
+    const base = server.base;
+    const page = browser.pages()[0] ?? (await browser.newPage());
+
+    await test('public page shows no result before closing', async () => {
+      assert.ok(Date.now() < server.closesAt, 'too late: the election already closed');
+      await page.goto(`${base}/public/GM0599`);
+      await page.getByTestId('no-results').waitFor();
+      await page.getByText('1 van 8 stembureaus binnen').waitFor();
+      assert.equal(await page.getByTestId('list-1').count(), 0);
+      await capture(page, 'public-before-closing');
+    });
+
+    await test('login page, and a wrong password is refused', async () => {
+      await page.goto(`${base}/control`);
+      await page.getByLabel('Gebruikersnaam').fill('coordinator');
+      await page.getByLabel('Wachtwoord').fill('fout');
+      await page.getByRole('button', { name: 'Aanmelden' }).click();
+      await page.getByText('Onjuiste gebruikersnaam of wachtwoord.').waitFor();
+      await capture(page, 'login');
+    });
+
+    await test("a chair's report appears in the control room within a second", async () => {
+      await page.setViewportSize(DESKTOP);
+      await signIn(page, base, 'coordinator');
+      await page.locator('[data-connection="live"]').waitFor();
+      const cell = page.locator('tr[data-station="GM0599-1"] [data-testid="turnout"]');
+      await cell.waitFor();
+      const started = Date.now();
+      const sent = stations[0].send({ cmd: 'turnout', count: 321 });
+      await page.waitForFunction(() => document.querySelector('tr[data-station="GM0599-1"] [data-testid="turnout"]')?.textContent === '321', null, { timeout: 5_000, polling: 'raf' });
+      const elapsed = Date.now() - started;
+      await sent;
+      console.log(`     report to screen: ${elapsed} ms`);
+      assert.ok(elapsed < 1_000, `took ${elapsed} ms`);
+      assert.equal(await page.getByTestId('count-open').textContent(), '3');
+      assert.equal(await page.getByTestId('count-not_open').textContent(), '4');
+    });
+
+    await test('the control room filters, sorts and links alerts to the station', async () => {
+      await page.getByLabel('Zoek op naam, nummer of wijk').fill('Stembureau 5');
+      assert.equal(await page.locator('tbody tr').count(), 1);
+      await page.getByLabel('Zoek op naam, nummer of wijk').fill('');
+      await page.getByRole('button', { name: /Niet open/ }).first().click();
+      assert.equal(await page.locator('tbody tr').count(), 4);
+      await page.getByRole('button', { name: /Niet open/ }).first().click();
+      await capture(page, 'control-room');
+    });
+
+    let incidentId;
+    await test('an incident goes round trip: station reports, coordinator answers, station sees it', async () => {
+      ({ incident_id: incidentId } = await stations[1].send({ cmd: 'incident', text: 'Geen hellingbaan bij de ingang' }));
+      await page.getByRole('link', { name: 'Meldingen' }).click();
+      const card = page.locator(`[data-incident="${incidentId}"]`);
+      await card.waitFor({ timeout: 5_000 });
+      await card.getByRole('button', { name: 'In behandeling' }).click();
+      await card.getByTestId('incident-status').getByText('In behandeling').waitFor();
+      await card.getByLabel('Antwoord aan het stembureau').fill('Gemeentewerken komt eraan');
+      await card.getByRole('button', { name: 'Versturen' }).click();
+      await stations[1].send({ cmd: 'wait_text', text: 'Gemeentewerken komt eraan', timeout_ms: 10_000 });
+      await stations[1].send({ cmd: 'incident_message', incident_id: incidentId, text: 'Dank, we wachten' });
+      await card.getByText('Dank, we wachten').waitFor({ timeout: 5_000 });
+      await capture(page, 'incidents');
+    });
+
+    await test('station detail: timeline, stock, staff and a message to the station', async () => {
+      await page.goto(`${base}/stations/GM0599-1`);
+      await page.getByRole('heading', { name: /Stembureau 1: Stembureau 1/ }).waitFor();
+      await page.getByText('Anna').waitFor();
+      await page.getByText('1.500').first().waitFor();
+      await page.getByLabel('Bericht versturen').fill('Denk aan de opkomst van 13:00');
+      await page.getByRole('button', { name: 'Versturen' }).click();
+      await stations[0].send({ cmd: 'wait_text', text: 'Denk aan de opkomst van 13:00', timeout_ms: 10_000 });
+      await page.locator('.timeline').getByText('Denk aan de opkomst van 13:00').waitFor();
+      await capture(page, 'station-detail');
+    });
+
+    await test('a dropped dashboard connection shows, resumes, and misses nothing', async () => {
+      await page.goto(`${base}/control`);
+      await page.locator('[data-connection="live"]').waitFor();
+      await page.evaluate(() => window.__kiesdag.connection.drop(2_500));
+      await page.locator('[data-connection="reconnecting"]').waitFor({ timeout: 2_000 });
+      assert.match(await page.getByRole('status').first().textContent(), /Verbinding verbroken/);
+      for (const count of [400, 450, 500]) await stations[0].send({ cmd: 'turnout', count });
+      await stations[2].send({ cmd: 'incident', text: 'Printer kapot' });
+      await page.locator('[data-connection="live"]').waitFor({ timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector('tr[data-station="GM0599-1"] [data-testid="turnout"]')?.textContent === '500', null, { timeout: 5_000 });
+      const feed = await page.getByTestId('recent').textContent();
+      for (const count of ['400', '450', '500']) assert.ok(feed.includes(`Opkomst: ${count}`), `missing ${count} in ${feed}`);
+      assert.equal(await page.getByTestId('count-problem').textContent(), '2');
+      // Sequence numbers applied without a gap: every change of the election arrived once.
+      const seqs = await page.evaluate(() => window.__kiesdag.state().recent.map((c) => c.seq));
+      const sorted = [...seqs].sort((a, b) => b - a);
+      assert.deepEqual(seqs, sorted);
+      assert.equal(new Set(seqs).size, seqs.length);
+    });
+
+    await test('an expired session returns to login and keeps what was typed', async () => {
+      await page.goto(`${base}/stations/GM0599-2`);
+      const box = page.getByLabel('Bericht versturen');
+      await box.fill('Half getypt bericht');
+      await page.evaluate(() => {
+        const s = JSON.parse(sessionStorage.getItem('kiesdag.session'));
+        sessionStorage.setItem('kiesdag.session', JSON.stringify({ ...s, accessToken: 'verlopen', refreshToken: 'verlopen' }));
+      });
+      await page.getByRole('button', { name: 'Versturen' }).click();
+      await page.getByText('Uw sessie is verlopen').waitFor();
+      await signIn(page, base, 'coordinator', '/stations/GM0599-2');
+      assert.equal(await page.getByLabel('Bericht versturen').inputValue(), 'Half getypt bericht');
+    });
+
+    await test('a server error shows a message, not a blank page', async () => {
+      await page.route('**/api/municipalities/*/turnout', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"unavailable","message":"database does not answer"}' }));
+      await page.goto(`${base}/turnout`);
+      await page.getByRole('alert').getByText(/database does not answer/).waitFor();
+      await page.unroute('**/api/municipalities/*/turnout');
+      // A live change may reload the page's data before the button is pressed.
+      await page.getByRole('button', { name: 'Opnieuw proberen' }).click({ timeout: 2_000 }).catch(() => {});
+      await page.getByRole('heading', { name: 'Opkomst' }).waitFor();
+    });
+
+    await test('turnout page: table, the server chart and CSV export', async () => {
+      await page.getByRole('cell', { name: 'Gemeente' }).or(page.getByRole('rowheader', { name: 'Gemeente' })).waitFor();
+      await page.locator('img.chart').waitFor();
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Exporteer CSV' }).click();
+      const file = await download;
+      assert.match(file.suggestedFilename(), /opkomst-GM0599\.csv/);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Turnout' }).waitFor();
+      await page.getByRole('button', { name: 'Nederlands' }).click();
+      await capture(page, 'turnout');
+    });
+
+    await test('results page: per list, completeness and an unofficial seat projection', async () => {
+      await page.goto(`${base}/results`);
+      await page.getByTestId('completeness').getByText('1 van 8 stembureaus binnen').waitFor();
+      assert.equal(await page.getByTestId('list-1').textContent(), '300');
+      await page.getByText('Zetelprojectie (onofficieel)').waitFor();
+      await capture(page, 'results');
+    });
+
+    await test('a viewer cannot open coordinator pages', async () => {
+      // A new tab has its own session storage: a separate sign-in.
+      const other = await browser.newPage();
+      const asked = [];
+      other.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await signIn(other, base, 'viewer', '/control');
+      await other.locator('[data-connection="live"]').waitFor();
+      assert.equal(await other.getByRole('link', { name: 'Meldingen' }).count(), 0);
+      for (const path of ['/incidents', '/stations/GM0599-1']) {
+        await other.goto(base + path);
+        await other.getByText('Geen toegang').waitFor();
+        assert.equal(await other.locator('[data-incident]').count(), 0);
+      }
+      assert.ok(!asked.some((p) => p.endsWith('/incidents') && p.startsWith('/api/')), `asked ${asked}`);
+      const status = await other.evaluate(async () => {
+        const s = JSON.parse(sessionStorage.getItem('kiesdag.session'));
+        const r = await fetch('/api/municipalities/GM0599/incidents', { headers: { authorization: `Bearer ${s.accessToken}` } });
+        return r.status;
+      });
+      assert.equal(status, 403, 'the server refuses the viewer too');
+      await other.close();
+    });
+
+    await test('public page shows the result after closing', async () => {
+      const wait = server.closesAt - Date.now() + 500;
+      if (wait > 0) {
+        console.log(`     waiting ${Math.round(wait / 1000)} s for closing time`);
+        await page.waitForTimeout(wait);
+      }
+      await page.goto(`${base}/public/GM0599`);
+      await page.getByTestId('list-1').waitFor({ timeout: 10_000 });
+      assert.equal(await page.getByTestId('list-1').textContent(), '300');
+      assert.equal(await page.getByTestId('no-results').count(), 0);
+      await capture(page, 'public-after-closing');
+    });
+  } finally {
+    await browser?.close();
+    stations.forEach((s) => s.stop());
+    server.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  const failed = results.filter((r) => !r.ok);
+  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
