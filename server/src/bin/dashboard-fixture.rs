@@ -35,8 +35,12 @@ fn options() -> Result<Options, String> {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--db" => options.database = value,
-            "--stations" => options.stations = value.parse().map_err(|e| format!("{e}"))?,
-            "--closes-in" => options.closes_in_s = value.parse().map_err(|e| format!("{e}"))?,
+            "--stations" => {
+                options.stations = value.parse().map_err(|e| format!("--stations: {e}"))?
+            }
+            "--closes-in" => {
+                options.closes_in_s = value.parse().map_err(|e| format!("--closes-in: {e}"))?
+            }
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -83,7 +87,7 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
     if password.is_empty() {
         return Err("give the users' password on standard input".into());
     }
-    let hash = hash_password(&password).map_err(|e| format!("{e}"))?;
+    let hash = hash_password(&password).map_err(|e| e.to_string())?;
     let now = db::now_ms();
     let closes_at = now + options.closes_in_s * 1_000;
     let election = Election {
