@@ -234,6 +234,9 @@ async function main() {
       await signIn(other, base, 'viewer', '/control');
       await other.locator('[data-connection="live"]').waitFor();
       assert.equal(await other.getByRole('link', { name: 'Meldingen' }).count(), 0);
+      await other.locator('svg.map circle').first().waitFor();
+      assert.equal(await other.locator('svg.map a').count(), 0, 'no links to station pages on the map');
+      assert.equal(await other.locator('tbody a').count(), 0, 'no links to station pages in the list');
       for (const path of ['/incidents', '/stations/GM0599-1']) {
         await other.goto(base + path);
         await other.getByText('Geen toegang').waitFor();

@@ -86,7 +86,7 @@ export function ControlRoom() {
       <div className="columns">
         <section aria-labelledby="map" className="card">
           <h2 id="map">{t('mapTitle')}</h2>
-          <StationMap stations={stations} version={live.version} />
+          <StationMap stations={stations} version={live.version} linked={canOpen} />
           <ul className="legend">
             {STATUSES.map((s) => (
               <li key={s}>

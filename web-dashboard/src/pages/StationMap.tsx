@@ -23,10 +23,15 @@ function tileUrl(): string | null {
   return configured || null;
 }
 
-export const StationMap = memo(function StationMap({ stations, version }: { stations: StationSummary[]; version: number }) {
+export const StationMap = memo(function StationMap({ stations, version, linked }: { stations: StationSummary[]; version: number; linked: boolean }) {
   const { t } = useI18n();
   void version;
-  const placed = stations.filter((s) => s.latitude != null && s.longitude != null);
+  // Trouble is drawn last, on top of the rest.
+  const layer = { open: 0, closed: 1, result_in: 2, not_open: 3, problem: 4 };
+  const placed = stations
+    .filter((s) => s.latitude != null && s.longitude != null)
+    .sort((a, b) => layer[statusOf(a)] - layer[statusOf(b)]);
+  const radius = placed.length > 2000 ? 2.5 : placed.length > 200 ? 4.5 : 7;
   if (placed.length === 0) return <p>{t('mapNoCoords')}</p>;
   const points = placed.map((s) => mercator(s.latitude as number, s.longitude as number));
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -71,6 +76,13 @@ export const StationMap = memo(function StationMap({ stations, version }: { stat
       ))}
       {placed.map((s, i) => {
         const status = statusOf(s);
+        const dot = (
+          <circle cx={px(points[i][0])} cy={py(points[i][1])} r={radius} className={`dot-${status}`}>
+            <title>{`${s.number} ${s.name}: ${t(`status_${status}`)}`}</title>
+          </circle>
+        );
+        // Only the control room may open a station: others see the dots without links.
+        if (!linked) return <g key={s.station_id}>{dot}</g>;
         return (
           <a
             key={s.station_id}
@@ -81,9 +93,7 @@ export const StationMap = memo(function StationMap({ stations, version }: { stat
               navigate(`/stations/${s.station_id}`);
             }}
           >
-            <circle cx={px(points[i][0])} cy={py(points[i][1])} r={placed.length > 1000 ? 3 : 7} className={`dot-${status}`}>
-              <title>{`${s.number} ${s.name}: ${t(`status_${status}`)}`}</title>
-            </circle>
+            {dot}
           </a>
         );
       })}
