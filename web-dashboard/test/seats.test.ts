@@ -27,3 +27,11 @@ describe('seat projection', () => {
     expect(allocate([300, 600], 3, 'dhondt')).toEqual([1, 2]);
   });
 });
+
+describe('default projection method', () => {
+  it('is Imperiali where a publication threshold applies (Flanders), else D’Hondt', async () => {
+    const { defaultMethod } = await import('../src/pages/Results');
+    expect(defaultMethod(500)).toBe('imperiali');
+    expect(defaultMethod(0)).toBe('dhondt');
+  });
+});

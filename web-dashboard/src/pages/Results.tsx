@@ -42,10 +42,16 @@ export function ListTable({ unit }: { unit: UnitResult }) {
   );
 }
 
-function Seats({ unit }: { unit: UnitResult }) {
+/** Flanders publishes from 500 voters (the Netherlands has no threshold): its municipal
+ * councils use Imperiali, so that is where the projection starts. */
+export function defaultMethod(publicationThreshold: number): Method {
+  return publicationThreshold > 0 ? 'imperiali' : 'dhondt';
+}
+
+function Seats({ unit, threshold }: { unit: UnitResult; threshold: number }) {
   const { t } = useI18n();
   const [seats, setSeats] = useState(45);
-  const [method, setMethod] = useState<Method>('dhondt');
+  const [method, setMethod] = useState<Method>(() => defaultMethod(threshold));
   const rows = listVotes(unit);
   const won = allocate(
     rows.map(([, v]) => v),
@@ -151,7 +157,7 @@ export function Results() {
           <section className="card">
             <ListTable unit={m} />
           </section>
-          <Seats unit={m} />
+          <Seats unit={m} threshold={data.publication_threshold} />
         </div>
       ) : (
         <p>{t('notPublished')}</p>
