@@ -98,17 +98,24 @@ swift-check: bindings
 # The web dashboard (web-dashboard/): installed from the committed package-lock.json,
 # API types regenerated from docs/openapi.json, type-checked and built into dist/,
 # which `kiesdag serve` serves on its own port (KIESDAG_WEB_DIR to serve another folder).
-.PHONY: dashboard dashboard-tests dashboard-bench
+.PHONY: dashboard dashboard-tests dashboard-bench dashboard-deps
 dashboard:
 	cd web-dashboard && npm ci --no-audit --no-fund && npm run gen-api && npm run build
 
-# Vitest unit tests, then end-to-end tests in Debian's Chromium (installed if missing)
-# against the real server with simulated stations, with axe-core on every page and the
-# screenshots in docs/screenshots/, then the control room's state benchmark.
-dashboard-tests: dashboard
+# What the browser tests run against: Debian's Chromium (installed if missing), the
+# server, the test fixture and the scriptable station.
+dashboard-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(CARGO) build -p kiesdag -p kiesdag-sim --bins
-	cd web-dashboard && npx vitest run && node e2e/run.mjs && npx vitest run --config bench/vitest.config.ts
 
-dashboard-bench:
-	cd web-dashboard && npx vitest run --config bench/vitest.config.ts
+# Vitest unit tests, then end-to-end tests in Chromium against the real server with
+# simulated stations, with axe-core on every page and the screenshots in
+# docs/screenshots/, then the benchmark below.
+dashboard-tests: dashboard dashboard-deps
+	cd web-dashboard && npx vitest run && node e2e/run.mjs
+	cd web-dashboard && npx vitest run --config bench/vitest.config.ts && BENCH_SECONDS=15 node e2e/bench-browser.mjs
+
+# The control room under 10,000 stations and 200 updates a second: the state logic in
+# Node, then the real page in Chromium with its socket fed at that rate (figures only).
+dashboard-bench: dashboard dashboard-deps
+	cd web-dashboard && npx vitest run --config bench/vitest.config.ts && node e2e/bench-browser.mjs

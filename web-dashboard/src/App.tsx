@@ -36,6 +36,7 @@ const PAGES: PageDef[] = [
 declare global {
   interface Window {
     __kiesdag?: { connection: LiveConnection | null; state: () => LiveState | null };
+    __kiesdagTimings?: { version: number; committed: number; painted: number }[];
   }
 }
 

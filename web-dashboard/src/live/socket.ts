@@ -20,6 +20,8 @@ export interface LiveOptions {
 export class LiveConnection {
   state: LiveState | null = null;
   status: ConnectionStatus = 'connecting';
+  /** When the last frame arrived (performance.now()), for render timings. */
+  lastFrameAt = 0;
   private socket: WebSocket | null = null;
   private attempts = 0;
   private stopped = false;
@@ -73,6 +75,7 @@ export class LiveConnection {
       );
     };
     socket.onmessage = (event) => {
+      this.lastFrameAt = performance.now();
       let message: DashboardMessage;
       try {
         message = JSON.parse(String(event.data)) as DashboardMessage;

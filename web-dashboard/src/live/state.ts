@@ -115,11 +115,9 @@ export function query(state: LiveState, q: ListQuery): StationSummary[] {
         return s.number;
     }
   };
-  rows.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    const c = x < y ? -1 : x > y ? 1 : a.number - b.number;
-    return q.descending ? -c : c;
-  });
-  return rows;
+  // Each key computed once, not twice per comparison: this runs on every frame.
+  const keyed = rows.map((s) => ({ k: key(s), n: s.number, s }));
+  const sign = q.descending ? -1 : 1;
+  keyed.sort((a, b) => sign * (a.k < b.k ? -1 : a.k > b.k ? 1 : a.n - b.n));
+  return keyed.map((r) => r.s);
 }

@@ -2,7 +2,7 @@
 // VITE_TILE_URL or localStorage 'kiesdag.tiles', e.g. https://tile.example/{z}/{x}/{y}.png)
 // the tiles are drawn underneath; without one, or without network, a plain schematic
 // plot of the coordinates (Web Mercator) is all there is.
-import { memo } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { StationSummary } from '../api/types';
 import { useI18n } from '../i18n';
 import { statusOf } from '../live/state';
@@ -23,9 +23,101 @@ function tileUrl(): string | null {
   return configured || null;
 }
 
+/** Above this many stations the map is drawn on a canvas: thousands of SVG elements
+ * re-rendered ten times a second would not keep up. The list is the accessible view. */
+export const CANVAS_FROM = 600;
+
+const COLOURS: Record<string, string> = {
+  not_open: '#6b7280',
+  open: '#15803d',
+  problem: '#b91c1c',
+  closed: '#1d4ed8',
+  result_in: '#7e22ce',
+};
+
+interface Frame {
+  px: (x: number) => number;
+  py: (y: number) => number;
+}
+
+function frameFor(points: [number, number][]): Frame {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of points) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  const span = Math.max(maxX - minX, ((maxY - minY) * W) / H, 1e-6) * 1.1;
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  const scale = W / span;
+  return { px: (x) => (x - cx) * scale + W / 2, py: (y) => (y - cy) * scale + H / 2 };
+}
+
+function CanvasMap({ stations, version, linked, label }: { stations: StationSummary[]; version: number; linked: boolean; label: string }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const placed = useRef<{ id: string; x: number; y: number }[]>([]);
+  // What each station was last drawn as: a frame redraws only the stations whose
+  // status changed (a few dozen), not all of them.
+  const drawn = useRef(new Map<string, { x: number; y: number; status: string }>());
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    const located = stations.filter((s) => s.latitude != null && s.longitude != null);
+    const full = located.length !== drawn.current.size || located.some((s) => !drawn.current.has(s.station_id));
+    if (full) {
+      const ratio = window.devicePixelRatio || 1;
+      c.width = W * ratio;
+      c.height = H * ratio;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.fillStyle = '#eef2f7';
+      ctx.fillRect(0, 0, W, H);
+      const points = located.map((s) => mercator(s.latitude as number, s.longitude as number));
+      const { px, py } = frameFor(points);
+      drawn.current = new Map();
+      placed.current = located.map((s, i) => {
+        const at = { id: s.station_id, x: px(points[i][0]), y: py(points[i][1]) };
+        drawn.current.set(s.station_id, { x: at.x, y: at.y, status: '' });
+        return at;
+      });
+    }
+    // Trouble last, on top.
+    for (const status of ['open', 'closed', 'result_in', 'not_open', 'problem']) {
+      ctx.fillStyle = COLOURS[status];
+      for (const s of located) {
+        if (statusOf(s) !== status) continue;
+        const dot = drawn.current.get(s.station_id);
+        if (!dot || dot.status === status) continue;
+        dot.status = status;
+        // Squares: thousands of rects rasterise far faster than arcs without a GPU.
+        ctx.fillRect(dot.x - 2, dot.y - 2, 4, 4);
+      }
+    }
+  }, [stations, version]);
+  const open = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    if (!linked || !canvas.current) return;
+    const box = canvas.current.getBoundingClientRect();
+    const x = ((e.clientX - box.left) * W) / box.width;
+    const y = ((e.clientY - box.top) * H) / box.height;
+    let best: string | null = null;
+    let distance = 8 * 8;
+    for (const p of placed.current) {
+      const d = (p.x - x) ** 2 + (p.y - y) ** 2;
+      if (d < distance) {
+        distance = d;
+        best = p.id;
+      }
+    }
+    if (best) navigate(`/stations/${best}`);
+  };
+  return <canvas ref={canvas} className="map" role="img" aria-label={label} onClick={open} style={{ aspectRatio: `${W} / ${H}` }} />;
+}
+
 export const StationMap = memo(function StationMap({ stations, version, linked }: { stations: StationSummary[]; version: number; linked: boolean }) {
   const { t } = useI18n();
-  void version;
+  if (stations.length >= CANVAS_FROM) return <CanvasMap stations={stations} version={version} linked={linked} label={t('mapTitle')} />;
   // Trouble is drawn last, on top of the rest.
   const layer = { open: 0, closed: 1, result_in: 2, not_open: 3, problem: 4 };
   const placed = stations
