@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::{App, web};
-use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
+use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp};
 
 use super::timeline::StationTimeline;
 use crate::auth::{Claims, Role, TokenKind};
@@ -30,28 +30,21 @@ impl Drop for Fixture {
     }
 }
 
+/// Built from JSON so that fields added to `Station` later take their serde defaults.
 fn station(municipality: &str, number: u32) -> Station {
-    Station {
-        id: format!("{municipality}-{number}"),
-        municipality_code: municipality.into(),
-        number,
-        name: format!("Stembureau {number}"),
-        location: VotingLocation {
-            name: "Wijkgebouw".into(),
-            address: format!("Straat {number}"),
-            postcode: "3011AA".into(),
-            city: "Rotterdam".into(),
-            latitude: None,
-            longitude: None,
+    serde_json::from_value(serde_json::json!({
+        "id": format!("{municipality}-{number}"),
+        "municipality_code": municipality,
+        "number": number,
+        "name": format!("Stembureau {number}"),
+        "location": {
+            "name": "Wijkgebouw", "address": format!("Straat {number}"), "postcode": "3011AA",
+            "city": "Rotterdam", "latitude": null, "longitude": null,
         },
-        district: None,
-        subarea: None,
-        expected_voters: Some(2_000),
-        may_open_early: false,
-        opens_at: None,
-        closes_at: None,
-        extra_stops: vec![],
-    }
+        "district": null, "subarea": null, "expected_voters": 2_000, "may_open_early": false,
+        "opens_at": null, "closes_at": null, "extra_stops": [],
+    }))
+    .unwrap()
 }
 
 /// Two stations of ours and one of another municipality; a message to each.

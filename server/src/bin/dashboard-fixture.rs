@@ -14,7 +14,7 @@ use diesel::Connection;
 use kiesdag::auth::{Role, hash_password};
 use kiesdag::db;
 use kiesdag::store::{self, users::UserRecord};
-use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
+use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp};
 
 const MUNICIPALITY: &str = "GM0599";
 
@@ -50,33 +50,34 @@ fn options() -> Result<Options, String> {
     Ok(options)
 }
 
-fn station(number: u32) -> Station {
+/// Built from JSON so that fields added to `Station` later take their serde defaults.
+fn station(number: u32) -> Result<Station, serde_json::Error> {
     // A ring of stations around Rotterdam's centre, north and south of the river.
     let angle = f64::from(number) * 2.399;
     let radius = 0.01 + 0.004 * f64::from(number % 7);
     let latitude = 51.915 + radius * angle.sin();
     let longitude = 4.48 + 1.6 * radius * angle.cos();
-    Station {
-        id: format!("{MUNICIPALITY}-{number}"),
-        municipality_code: MUNICIPALITY.into(),
-        number,
-        name: format!("Stembureau {number}"),
-        location: VotingLocation {
-            name: "Wijkgebouw".into(),
-            address: format!("Straat {number}"),
-            postcode: "3011AA".into(),
-            city: "Rotterdam".into(),
-            latitude: Some(latitude),
-            longitude: Some(longitude),
+    serde_json::from_value(serde_json::json!({
+        "id": format!("{MUNICIPALITY}-{number}"),
+        "municipality_code": MUNICIPALITY,
+        "number": number,
+        "name": format!("Stembureau {number}"),
+        "location": {
+            "name": "Wijkgebouw",
+            "address": format!("Straat {number}"),
+            "postcode": "3011AA",
+            "city": "Rotterdam",
+            "latitude": latitude,
+            "longitude": longitude,
         },
-        district: Some(if latitude >= 51.915 { "Noord" } else { "Zuid" }.into()),
-        subarea: Some(format!("Wijk {}", number % 3 + 1)),
-        expected_voters: Some(1_500 + 100 * (number % 5)),
-        may_open_early: false,
-        opens_at: None,
-        closes_at: None,
-        extra_stops: vec![],
-    }
+        "district": if latitude >= 51.915 { "Noord" } else { "Zuid" },
+        "subarea": format!("Wijk {}", number % 3 + 1),
+        "expected_voters": 1_500 + 100 * (number % 5),
+        "may_open_early": false,
+        "opens_at": null,
+        "closes_at": null,
+        "extra_stops": [],
+    }))
 }
 
 fn run() -> Result<String, Box<dyn std::error::Error>> {
@@ -108,13 +109,16 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
             .collect(),
         opening_checklist: Election::default_checklist(),
     };
+    let stations = (1..=options.stations)
+        .map(station)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut conn = db::open(&options.database)?;
     let codes = conn.transaction(|conn| {
         store::elections::upsert(conn, &election)?;
         store::stations::upsert_municipality(conn, MUNICIPALITY, "Rotterdam")?;
         let mut codes = Vec::new();
-        for n in 1..=options.stations {
-            store::stations::upsert(conn, &election.id, &station(n))?;
+        for (n, station) in (1..).zip(&stations) {
+            store::stations::upsert(conn, &election.id, station)?;
             codes.push(store::codes::issue(
                 conn,
                 &format!("{MUNICIPALITY}-{n}"),
