@@ -83,6 +83,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         fanout,
         sessions: crate::sessions::DeviceSessions::default(),
         device_token_hours: 36,
+        db_slots: Arc::new(tokio::sync::Semaphore::new(config.pool_size as usize)),
     })
 }
 

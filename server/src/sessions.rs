@@ -11,7 +11,8 @@ use tokio::sync::mpsc;
 use crate::hub::Hub;
 use crate::staff::StaffAction;
 
-type Sender = mpsc::UnboundedSender<ServerMessage>;
+/// Boxed: a channel holds its slots inline, and a message can be large.
+type Sender = mpsc::UnboundedSender<Box<ServerMessage>>;
 /// Per station: the sessions connected here, each with its id.
 type Registry = HashMap<String, Vec<(u64, Sender)>>;
 
@@ -47,7 +48,7 @@ impl DeviceSessions {
         if let Ok(mut map) = self.by_station.lock()
             && let Some(list) = map.get_mut(station)
         {
-            list.retain(|(_, sender)| sender.send(message.clone()).is_ok());
+            list.retain(|(_, sender)| sender.send(Box::new(message.clone())).is_ok());
         }
     }
 

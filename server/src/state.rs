@@ -26,6 +26,10 @@ pub struct AppState {
     pub sessions: crate::sessions::DeviceSessions,
     /// How long a device token lasts (an election day and the night after).
     pub device_token_hours: i64,
+    /// One permit per pooled connection: a request waits here, not on a blocking
+    /// thread of its own, so that a crowd of requests does not start hundreds of
+    /// threads that each wait for one of the few connections.
+    pub db_slots: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +53,11 @@ impl AppState {
         F: FnOnce(&mut crate::db::Db) -> Result<T, crate::store::StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let _slot = self
+            .db_slots
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Pool(e.to_string()))?;
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(|e| ServiceError::Pool(e.to_string()))?;
             f(&mut conn).map_err(ServiceError::from)

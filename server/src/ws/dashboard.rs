@@ -3,11 +3,11 @@
 //! answers with a compact snapshot and its sequence number, or with the changes since
 //! the given number, then with changes as they commit: in order, each once.
 //!
-//! Frames are throttled per viewer on the leading edge: a change goes out at once
-//! unless a frame went out less than `MIN_FRAME_INTERVAL` ago; then it waits and goes
-//! out with everything else that arrived meanwhile (at most ~10 frames a second).
+//! Frames are paced per viewer (`pacer`): a change goes out at once while the viewer
+//! has frames to spare (a burst of 3); under a stream of changes a frame goes out at
+//! most 10 times a second, with everything that arrived meanwhile.
 
-use std::time::Duration;
+use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, Session};
@@ -15,9 +15,9 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use shared::domain::Election;
 use tokio::sync::broadcast::error::RecvError;
-use tokio::time::Instant;
 
 use super::MAX_FRAME_BYTES;
+use super::pacer::FramePacer;
 use crate::auth::{Principal, TokenKind};
 use crate::db::now_ms;
 use crate::embargo::may_see_result;
@@ -26,7 +26,10 @@ use crate::state::AppState;
 use crate::store::{self, events::EventRecord};
 use crate::summary::StationSummary;
 
-pub const MIN_FRAME_INTERVAL: Duration = Duration::from_millis(100);
+/// Frames a second a viewer gets at most under a stream of changes.
+pub const FRAMES_PER_SECOND: u32 = 10;
+/// Frames that may go out back to back after a quiet spell.
+pub const FRAME_BURST: u32 = 3;
 /// A resume further back than this gets a snapshot instead.
 const MAX_RESUME_EVENTS: i64 = 10_000;
 
@@ -121,7 +124,8 @@ async fn run(state: AppState, mut session: Session, mut stream: actix_ws::Aggreg
     let subscription = loop {
         match stream.next().await {
             Some(Ok(AggregatedMessage::Text(text))) => {
-                if let Some(subscription) = subscribe(&state, &mut session, &text).await {
+                // Boxed: the snapshot's future is large and short-lived.
+                if let Some(subscription) = Box::pin(subscribe(&state, &mut session, &text)).await {
                     break Some(subscription);
                 }
             }
@@ -331,9 +335,9 @@ async fn stream_changes(
     subscription: &mut Subscription,
 ) {
     let mut pending: Vec<ChangeView> = Vec::new();
-    let mut last_frame = Instant::now() - MIN_FRAME_INTERVAL;
+    let mut pacer = FramePacer::new(FRAMES_PER_SECOND, FRAME_BURST, Instant::now());
     loop {
-        let flush_at = last_frame + MIN_FRAME_INTERVAL;
+        let flush_at = pacer.next_frame_at(Instant::now());
         tokio::select! {
             batch = hub.recv() => match batch {
                 Ok(batch) => {
@@ -346,31 +350,32 @@ async fn stream_changes(
                 }
                 Err(RecvError::Lagged(_)) => {
                     // Fell behind the hub: catch up from the log.
-                    if !catch_up(state, subscription, &mut pending).await {
+                    if !Box::pin(catch_up(state, subscription, &mut pending)).await {
                         refuse(session, "unavailable", "fell behind; reconnect").await;
                         return;
                     }
                 }
                 Err(RecvError::Closed) => return,
             },
-            () = tokio::time::sleep_until(flush_at), if !pending.is_empty() => {}
+            () = tokio::time::sleep_until(tokio::time::Instant::from_std(flush_at)), if !pending.is_empty() => {}
             message = stream.next() => match message {
                 Some(Ok(AggregatedMessage::Ping(bytes))) => { let _ = session.pong(&bytes).await; }
                 Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => return,
                 Some(Ok(_)) => {}
             },
         }
-        if !pending.is_empty() && Instant::now() >= last_frame + MIN_FRAME_INTERVAL {
+        let now = Instant::now();
+        if !pending.is_empty() && pacer.next_frame_at(now) <= now {
             let changes = std::mem::take(&mut pending);
             if let Some(oldest) = changes.iter().map(|c| c.committed_at).min() {
                 state
                     .metrics
                     .dashboard_frame(u64::try_from(now_ms() - oldest).unwrap_or(0));
             }
+            pacer.sent(now);
             if !send(session, &DashboardMessage::Changes { changes }).await {
                 return;
             }
-            last_frame = Instant::now();
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The WebSocket endpoints: one for station devices, one for dashboards.
 
 pub mod dashboard;
+pub mod pacer;
 pub mod station;
 
 /// Frames above this are refused (the protocol's own limit).

@@ -6,9 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, Session};
 use futures_util::StreamExt;
 use shared::domain::Timestamp;
-use shared::protocol::{
-    ClientMessage, Operation, RejectCode, ServerMessage, decode_client, encode,
-};
+use shared::protocol::{ClientMessage, RejectCode, ServerMessage, decode_client, encode};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -59,9 +57,12 @@ async fn run(
 ) {
     state.metrics.station_connected(1);
     // Answers go out in the order operations came in, each once its batch committed.
-    let (answers, answer_queue) = mpsc::unbounded_channel::<Answer>();
-    // The control room's messages and incident statuses for this station.
-    let (pushes, push_queue) = mpsc::unbounded_channel::<ServerMessage>();
+    // The queue is bounded: a device that sends faster than it reads its answers is
+    // read no further until they have gone out.
+    let (answers, answer_queue) = mpsc::channel::<Answer>(ANSWER_QUEUE);
+    // The control room's messages and incident statuses for this station (boxed: a
+    // channel keeps its slots inline, and an idle connection should stay small).
+    let (pushes, push_queue) = mpsc::unbounded_channel::<Box<ServerMessage>>();
     let writer = actix_web::rt::spawn(write_answers(session.clone(), answer_queue, push_queue));
     let mut registered: Option<(String, u64)> = None;
     let mut session = session;
@@ -70,7 +71,10 @@ async fn run(
     while let Some(message) = stream.next().await {
         let reply = match message {
             Ok(AggregatedMessage::Text(text)) => {
-                let reply = handle_text(&state, &mut device, &text, &peer, &answers).await;
+                // Boxed: the handler's future is large and lives only while a frame
+                // is handled, so an idle connection does not carry it.
+                let reply =
+                    Box::pin(handle_text(&state, &mut device, &text, &peer, &answers)).await;
                 if registered.is_none()
                     && let Some(d) = &device
                 {
@@ -101,15 +105,17 @@ async fn run(
                     actix_ws::ProtocolError::Overflow => RejectCode::FrameTooLarge,
                     _ => RejectCode::MalformedFrame,
                 };
-                let _ = answers.send(Answer::Now(Box::new(error(
-                    code,
-                    &protocol_error.to_string(),
-                ))));
+                let _ = answers
+                    .send(Answer::Now(Box::new(error(
+                        code,
+                        &protocol_error.to_string(),
+                    ))))
+                    .await;
                 break;
             }
         };
         if let Some(reply) = reply
-            && answers.send(Answer::Now(Box::new(reply))).is_err()
+            && answers.send(Answer::Now(Box::new(reply))).await.is_err()
         {
             break;
         }
@@ -124,20 +130,24 @@ async fn run(
     state.metrics.station_connected(-1);
 }
 
+/// Answers a connection may have queued: two of the device's send windows (64).
+const ANSWER_QUEUE: usize = 128;
+
 enum Answer {
     Now(Box<ServerMessage>),
     /// Send this, then end the session: the device resumes and sends again in order.
     Close(Box<ServerMessage>),
     AfterCommit {
-        operation: Operation,
+        operation_id: uuid::Uuid,
+        device_seq: u64,
         reply: oneshot::Receiver<Outcome>,
     },
 }
 
 async fn write_answers(
     mut session: Session,
-    mut queue: mpsc::UnboundedReceiver<Answer>,
-    mut pushes: mpsc::UnboundedReceiver<ServerMessage>,
+    mut queue: mpsc::Receiver<Answer>,
+    mut pushes: mpsc::UnboundedReceiver<Box<ServerMessage>>,
 ) {
     loop {
         let answer = tokio::select! {
@@ -145,7 +155,7 @@ async fn write_answers(
                 Some(answer) => answer,
                 None => return,
             },
-            Some(push) = pushes.recv() => Answer::Now(Box::new(push)),
+            Some(push) = pushes.recv() => Answer::Now(push),
         };
         let message = match answer {
             Answer::Now(message) => Some(*message),
@@ -154,15 +164,19 @@ async fn write_answers(
                 let _ = session.close(None).await;
                 return;
             }
-            Answer::AfterCommit { operation, reply } => match reply.await {
+            Answer::AfterCommit {
+                operation_id,
+                device_seq,
+                reply,
+            } => match reply.await {
                 Ok(Outcome::Ack { event_seq }) => Some(ServerMessage::Ack {
-                    operation_id: operation.id,
-                    device_seq: operation.device_seq,
+                    operation_id,
+                    device_seq,
                     event_seq: u64::try_from(event_seq).unwrap_or(0),
                 }),
                 Ok(Outcome::Reject { code, message }) => Some(ServerMessage::Reject {
-                    operation_id: operation.id,
-                    device_seq: operation.device_seq,
+                    operation_id,
+                    device_seq,
                     code,
                     message,
                 }),
@@ -194,7 +208,7 @@ async fn handle_text(
     device: &mut Option<Device>,
     text: &str,
     peer: &str,
-    answers: &mpsc::UnboundedSender<Answer>,
+    answers: &mpsc::Sender<Answer>,
 ) -> Option<ServerMessage> {
     let message = match decode_client(text) {
         Ok(message) => message,
@@ -214,10 +228,10 @@ async fn handle_text(
             ..
         } => {
             let (reply, authenticated) = hello(state, &device_token, device_id).await;
-            let _ = answers.send(Answer::Now(Box::new(reply)));
+            let _ = answers.send(Answer::Now(Box::new(reply))).await;
             if let Some(mut authenticated) = authenticated {
                 for message in std::mem::take(&mut authenticated.messages) {
-                    let _ = answers.send(Answer::Now(Box::new(message)));
+                    let _ = answers.send(Answer::Now(Box::new(message))).await;
                 }
                 *device = Some(authenticated);
             }
@@ -232,33 +246,41 @@ async fn handle_text(
                 ));
             };
             let (reply, receiver) = oneshot::channel();
+            let (operation_id, device_seq) = (operation.id, operation.device_seq);
             let submission = Submission {
                 device_id: device.id.clone(),
-                operation: operation.clone(),
+                operation,
                 reply,
             };
             match state.committer.submit(submission) {
                 Ok(()) => {
-                    let _ = answers.send(Answer::AfterCommit {
-                        operation,
-                        reply: receiver,
-                    });
+                    let _ = answers
+                        .send(Answer::AfterCommit {
+                            operation_id,
+                            device_seq,
+                            reply: receiver,
+                        })
+                        .await;
                     None
                 }
                 // Not queued: end the session, so that nothing after it is committed
                 // first; the device resumes (with backoff) and sends it again.
                 Err(SubmitError::Overloaded) => {
-                    let _ = answers.send(Answer::Close(Box::new(error(
-                        RejectCode::Overloaded,
-                        "server busy; the device will send it again",
-                    ))));
+                    let _ = answers
+                        .send(Answer::Close(Box::new(error(
+                            RejectCode::Overloaded,
+                            "server busy; the device will send it again",
+                        ))))
+                        .await;
                     None
                 }
                 Err(SubmitError::Stopped) => {
-                    let _ = answers.send(Answer::Close(Box::new(error(
-                        RejectCode::Overloaded,
-                        "server is stopping",
-                    ))));
+                    let _ = answers
+                        .send(Answer::Close(Box::new(error(
+                            RejectCode::Overloaded,
+                            "server is stopping",
+                        ))))
+                        .await;
                     None
                 }
             }
