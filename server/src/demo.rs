@@ -16,8 +16,8 @@ use std::time::Duration;
 use kiesdag_sim::{Station as Device, Storage};
 use shared::Event;
 use shared::domain::{
-    CandidateList, Election, IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult,
-    StaffRole, Station, StationPhase, Timestamp, TurnoutMoment, Urgency, VotersCounts, VotesCounts,
+    CandidateList, Election, IncidentCategory, IncidentSeverity, StaffRole, Station, StationPhase,
+    Timestamp, TurnoutMoment, Urgency,
 };
 
 use crate::auth::{Role, hash_password};
@@ -434,7 +434,11 @@ async fn simulate(
         500 + dice.below(u64::try_from(day_ms / 10).unwrap_or(1)),
     ))
     .await;
-    device.send(Event::EditResult(result(final_count, &mut dice)));
+    device.send(Event::EditResult(kiesdag_sim::consistent_result(
+        final_count,
+        &WEIGHTS,
+        u32::try_from(dice.below(5)).unwrap_or(0),
+    )));
     device.send(Event::SubmitResult);
     // Warnings (more than 3 % blank, say) are confirmed after a look, as a chair would.
     let view = device
@@ -453,47 +457,6 @@ async fn simulate(
         .await;
     // Keep the device (and its connection) for the rest of the demo.
     std::future::pending::<()>().await;
-}
-
-/// A result that satisfies the official arithmetic for `admitted` voters.
-fn result(admitted: u32, dice: &mut Dice) -> ProvisionalResult {
-    let proxies = admitted / 20;
-    let cards = u32::try_from(dice.below(5))
-        .unwrap_or(0)
-        .min(admitted - proxies);
-    let blank = admitted / 150;
-    let invalid = admitted / 300;
-    let cast = admitted;
-    let for_lists = cast - blank - invalid;
-    let total_weight: u32 = WEIGHTS.iter().sum();
-    let mut list_votes: Vec<ListVotes> = WEIGHTS
-        .iter()
-        .enumerate()
-        .map(|(n, w)| ListVotes {
-            list_number: n as u32 + 1,
-            votes: for_lists * w / total_weight,
-        })
-        .collect();
-    let assigned: u32 = list_votes.iter().map(|l| l.votes).sum();
-    list_votes[0].votes += for_lists - assigned;
-    ProvisionalResult {
-        voters: VotersCounts {
-            poll_cards: admitted - proxies - cards,
-            proxy_certificates: proxies,
-            voter_cards: cards,
-            admitted_voters: admitted,
-        },
-        votes: VotesCounts {
-            list_votes,
-            votes_for_candidates: for_lists,
-            blank_votes: blank,
-            invalid_votes: invalid,
-            votes_cast: cast,
-        },
-        more_ballots_counted: 0,
-        fewer_ballots_counted: 0,
-        explanation: String::new(),
-    }
 }
 
 #[cfg(test)]
@@ -520,26 +483,5 @@ mod tests {
             "{}",
             share_at(&curve, 780.0)
         );
-    }
-
-    #[test]
-    fn simulated_results_satisfy_the_arithmetic() {
-        let mut dice = Dice(7);
-        for admitted in [0, 1, 17, 480, 1_313] {
-            let r = result(admitted, &mut dice);
-            let v = &r.voters;
-            assert_eq!(
-                v.poll_cards + v.proxy_certificates + v.voter_cards,
-                v.admitted_voters
-            );
-            assert_eq!(
-                r.votes.list_votes.iter().map(|l| l.votes).sum::<u32>(),
-                r.votes.votes_for_candidates
-            );
-            assert_eq!(
-                r.votes.votes_for_candidates + r.votes.blank_votes + r.votes.invalid_votes,
-                r.votes.votes_cast
-            );
-        }
     }
 }

@@ -1,6 +1,7 @@
 use std::collections::VecDeque;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crux_core::Core;
@@ -27,12 +28,25 @@ enum Input {
 }
 
 /// A station's device: the real core, driven by this shell on a tokio task.
+///
+/// The view model is computed when someone looks (`view`, `wait_for`), not at every
+/// render: a load generator runs thousands of cores and watches few of them.
 pub struct Station {
     input: mpsc::UnboundedSender<Input>,
-    view: watch::Receiver<ViewModel>,
-    network: Arc<AtomicBool>,
+    core: Arc<Core<ChairApp>>,
+    renders: watch::Receiver<u64>,
+    network: watch::Sender<bool>,
+    acks: Arc<AtomicU64>,
     task: JoinHandle<()>,
     pub storage: Storage,
+}
+
+/// How the shell reaches the network.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ShellOptions {
+    /// The local address connections start from (a load generator spreads its
+    /// thousands of connections over several 127.0.x.y addresses); any when `None`.
+    pub source_address: Option<IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,20 +61,35 @@ impl Station {
     /// Starts the app on a device with `storage` (empty for a new device).
     #[must_use]
     pub fn start(storage: Storage) -> Self {
+        Self::start_with(storage, ShellOptions::default())
+    }
+
+    /// Starts the app with the given network options.
+    #[must_use]
+    pub fn start_with(storage: Storage, options: ShellOptions) -> Self {
         let (input, queue) = mpsc::unbounded_channel();
-        let (view_tx, view) = watch::channel(ViewModel::default());
-        let network = Arc::new(AtomicBool::new(true));
+        let (render_tx, renders) = watch::channel(0);
+        let (network, _) = watch::channel(true);
+        let core = Arc::new(Core::new());
+        let acks = Arc::new(AtomicU64::new(0));
         let task = tokio::spawn(run(
-            storage.clone(),
+            Shell {
+                core: core.clone(),
+                storage: storage.clone(),
+                input: input.clone(),
+                renders: render_tx,
+                network: network.clone(),
+                acks: acks.clone(),
+                options,
+            },
             queue,
-            input.clone(),
-            view_tx,
-            network.clone(),
         ));
         let station = Self {
             input,
-            view,
+            core,
+            renders,
             network,
+            acks,
             task,
             storage,
         };
@@ -74,7 +103,7 @@ impl Station {
 
     #[must_use]
     pub fn view(&self) -> ViewModel {
-        self.view.borrow().clone()
+        self.core.view()
     }
 
     /// Waits until the view satisfies `done`.
@@ -88,10 +117,12 @@ impl Station {
     ) -> Result<ViewModel, WaitError> {
         let wait = async {
             loop {
-                if done(&self.view.borrow_and_update()) {
-                    return Ok(self.view.borrow().clone());
+                self.renders.borrow_and_update();
+                let view = self.core.view();
+                if done(&view) {
+                    return Ok(view);
                 }
-                if self.view.changed().await.is_err() {
+                if self.renders.changed().await.is_err() {
                     return Err(WaitError::Stopped);
                 }
             }
@@ -101,9 +132,16 @@ impl Station {
             .map_err(|_| WaitError::Timeout(within))?
     }
 
+    /// How many acknowledgements the server has sent this device: a cheap count for
+    /// load tests, which do not compute thousands of view models to follow progress.
+    #[must_use]
+    pub fn acks_received(&self) -> u64 {
+        self.acks.load(Ordering::Relaxed)
+    }
+
     /// The network goes away (every connection fails) or comes back.
     pub fn set_network(&self, up: bool) {
-        self.network.store(up, Ordering::SeqCst);
+        self.network.send_replace(up);
     }
 
     /// The app is killed: its memory, timers and connection are gone; storage stays.
@@ -115,14 +153,26 @@ impl Station {
 }
 
 #[allow(clippy::too_many_lines)]
-async fn run(
+struct Shell {
+    core: Arc<Core<ChairApp>>,
     storage: Storage,
-    mut queue: mpsc::UnboundedReceiver<Input>,
     input: mpsc::UnboundedSender<Input>,
-    view: watch::Sender<ViewModel>,
-    network: Arc<AtomicBool>,
-) {
-    let core: Core<ChairApp> = Core::new();
+    renders: watch::Sender<u64>,
+    network: watch::Sender<bool>,
+    acks: Arc<AtomicU64>,
+    options: ShellOptions,
+}
+
+async fn run(shell: Shell, mut queue: mpsc::UnboundedReceiver<Input>) {
+    let Shell {
+        core,
+        storage,
+        input,
+        renders,
+        network,
+        acks,
+        options,
+    } = shell;
     let mut socket_request = None;
     let mut socket_writer: Option<mpsc::UnboundedSender<Message>> = None;
     let mut socket_task: Option<JoinHandle<()>> = None;
@@ -153,7 +203,7 @@ async fn run(
         while let Some(effect) = effects.pop_front() {
             match effect {
                 Effect::Render(_) => {
-                    let _ = view.send(core.view());
+                    renders.send_modify(|n| *n += 1);
                 }
                 Effect::KeyValue(mut request) => {
                     let result = storage.perform(request.operation.clone());
@@ -202,11 +252,15 @@ async fn run(
                         let (writer, outgoing) = mpsc::unbounded_channel();
                         socket_writer = Some(writer);
                         socket_task = Some(tokio::spawn(connect(
-                            url,
-                            connection,
+                            Link {
+                                url,
+                                connection,
+                                input: input.clone(),
+                                network: network.subscribe(),
+                                acks: acks.clone(),
+                                source_address: options.source_address,
+                            },
                             outgoing,
-                            input.clone(),
-                            network.clone(),
                         )));
                     }
                     WebSocketOperation::Send { text } => {
@@ -227,18 +281,76 @@ async fn run(
     }
 }
 
-/// One connection: opens, forwards frames both ways, and reports how it ended.
-async fn connect(
+struct Link {
     url: String,
     connection: u64,
-    mut outgoing: mpsc::UnboundedReceiver<Message>,
     input: mpsc::UnboundedSender<Input>,
-    network: Arc<AtomicBool>,
-) {
+    network: watch::Receiver<bool>,
+    acks: Arc<AtomicU64>,
+    source_address: Option<IpAddr>,
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a WebSocket, from `source` when given.
+async fn open_socket(
+    url: &str,
+    source: Option<IpAddr>,
+    config: WebSocketConfig,
+) -> Result<Socket, String> {
+    let Some(source) = source else {
+        return tokio_tungstenite::connect_async_with_config(url, Some(config), true)
+            .await
+            .map(|(stream, _)| stream)
+            .map_err(|e| e.to_string());
+    };
+    let authority = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let server: SocketAddr = tokio::net::lookup_host(authority)
+        .await
+        .map_err(|e| e.to_string())?
+        .next()
+        .ok_or_else(|| format!("no address for {authority}"))?;
+    let socket = if server.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()
+    } else {
+        tokio::net::TcpSocket::new_v6()
+    }
+    .map_err(|e| e.to_string())?;
+    socket
+        .bind(SocketAddr::new(source, 0))
+        .map_err(|e| format!("bind {source}: {e}"))?;
+    let stream = socket.connect(server).await.map_err(|e| e.to_string())?;
+    let _ = stream.set_nodelay(true);
+    tokio_tungstenite::client_async_with_config(
+        url,
+        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+        Some(config),
+    )
+    .await
+    .map(|(stream, _)| stream)
+    .map_err(|e| e.to_string())
+}
+
+/// One connection: opens, forwards frames both ways, and reports how it ended.
+async fn connect(link: Link, mut outgoing: mpsc::UnboundedReceiver<Message>) {
+    let Link {
+        url,
+        connection,
+        input,
+        mut network,
+        acks,
+        source_address,
+    } = link;
     let report = |event| {
         let _ = input.send(Input::Socket { connection, event });
     };
-    if !network.load(Ordering::SeqCst) {
+    if !*network.borrow_and_update() {
         report(WebSocketEvent::Failed {
             message: "no network".into(),
         });
@@ -247,28 +359,24 @@ async fn connect(
     let config = WebSocketConfig::default()
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0);
-    let stream = match tokio_tungstenite::connect_async_with_config(
-        url.as_str(),
-        Some(config),
-        true,
-    )
-    .await
-    {
-        Ok((stream, _)) => stream,
-        Err(e) => {
-            report(WebSocketEvent::Failed {
-                message: e.to_string(),
-            });
+    let stream = match open_socket(&url, source_address, config).await {
+        Ok(stream) => stream,
+        Err(message) => {
+            report(WebSocketEvent::Failed { message });
             return;
         }
     };
     report(WebSocketEvent::Opened);
     let (mut sink, mut source) = stream.split();
-    let mut network_check = tokio::time::interval(Duration::from_millis(50));
     loop {
         tokio::select! {
             frame = source.next() => match frame {
-                Some(Ok(Message::Text(text))) => report(WebSocketEvent::Text { text: text.to_string() }),
+                Some(Ok(Message::Text(text))) => {
+                    if text.contains("\"type\":\"ack\"") {
+                        acks.fetch_add(1, Ordering::Relaxed);
+                    }
+                    report(WebSocketEvent::Text { text: text.to_string() });
+                }
                 Some(Ok(Message::Close(frame))) => {
                     let (code, reason) = frame.map_or((1005, String::new()), |f| (u16::from(f.code), f.reason.to_string()));
                     report(WebSocketEvent::Closed { code, reason });
@@ -296,8 +404,8 @@ async fn connect(
                     return;
                 }
             },
-            _ = network_check.tick() => {
-                if !network.load(Ordering::SeqCst) {
+            changed = network.changed() => {
+                if changed.is_err() || !*network.borrow_and_update() {
                     report(WebSocketEvent::Failed { message: "network lost".into() });
                     return;
                 }
