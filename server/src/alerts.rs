@@ -202,6 +202,7 @@ mod tests {
                 opens_at: None,
                 closes_at: None,
                 extra_stops: vec![],
+                planned_staff: vec![],
             },
             day,
             last_event_seq: 0,

@@ -120,15 +120,43 @@ enum ElectionCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// Stations from a CSV in the Dutch open-data standard (SODS v1.6/v1.7).
+    /// Stations from a CSV: the Dutch open-data standard (SODS v1.6/v1.7), or a Flemish
+    /// list (NIS-code, Gemeente, Stembureau named MUNICIPALITY-001-SUBAREA, Kiezers).
     Stations {
         file: String,
         #[arg(long)]
         election: String,
+        #[arg(long, value_enum, default_value = "sods")]
+        format: StationFormat,
         /// Import the good rows even when some rows cannot be taken.
         #[arg(long)]
         skip_bad_rows: bool,
     },
+    /// Each station's district, from a CSV with columns station and district.
+    Districts {
+        file: String,
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Each station's planned staff, from a CSV with columns station, name and role
+    /// (chair, member, secretary, counter, substitute); replaces what was planned.
+    Staff {
+        file: String,
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum StationFormat {
+    /// The Dutch open-data standard for polling stations.
+    Sods,
+    /// A Flemish station list.
+    Flemish,
 }
 
 #[derive(Subcommand)]
@@ -240,9 +268,26 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                 ImportCommand::Stations {
                     file,
                     election,
+                    format,
                     skip_bad_rows,
                 },
-        } => import_stations(url, &file, &election, skip_bad_rows),
+        } => import_stations(url, &file, &election, format, skip_bad_rows),
+        Command::Import {
+            command:
+                ImportCommand::Districts {
+                    file,
+                    election,
+                    skip_bad_rows,
+                },
+        } => import_roster(url, &file, &election, Roster::Districts, skip_bad_rows),
+        Command::Import {
+            command:
+                ImportCommand::Staff {
+                    file,
+                    election,
+                    skip_bad_rows,
+                },
+        } => import_roster(url, &file, &election, Roster::Staff, skip_bad_rows),
         Command::Codes { command } => codes(url, command),
         Command::User {
             command:
@@ -366,13 +411,21 @@ fn import_stations(
     url: &str,
     file: &str,
     election_id: &str,
+    format: StationFormat,
     skip_bad_rows: bool,
 ) -> Result<(), String> {
     let mut db = open(url)?;
     let election = store::elections::get(&mut db, election_id).map_err(|e| e.to_string())?;
-    let input = std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let parsed = import::parse_sods(input, &election, cli_support::zone(election.jurisdiction))
-        .map_err(|e| e.to_string())?;
+    let input = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let parsed = match format {
+        StationFormat::Sods => import::parse_sods(
+            input.as_bytes(),
+            &election,
+            cli_support::zone(election.jurisdiction),
+        ),
+        StationFormat::Flemish => import::parse_flemish(&input),
+    }
+    .map_err(|e| e.to_string())?;
     for problem in &parsed.problems {
         eprintln!("{file}:{}: {}", problem.line, problem.reason);
     }
@@ -418,6 +471,99 @@ fn import_stations(
         parsed.rows,
         parsed.extra_stops,
         parsed.problems.len()
+    );
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Roster {
+    Districts,
+    Staff,
+}
+
+/// Districts or planned staff for an election's stations: every row checked first,
+/// then all written in one transaction (or nothing).
+fn import_roster(
+    url: &str,
+    file: &str,
+    election_id: &str,
+    roster: Roster,
+    skip_bad_rows: bool,
+) -> Result<(), String> {
+    let mut db = open(url)?;
+    store::elections::get(&mut db, election_id).map_err(|e| e.to_string())?;
+    let input = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let mut stations: std::collections::BTreeMap<String, shared::domain::Station> =
+        store::stations::of_election(&mut db, election_id)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|r| (r.station.id.clone(), r.station))
+            .collect();
+    let known = stations.keys().cloned().collect();
+    let (changed, rows, problems, what) = match roster {
+        Roster::Districts => {
+            let (rows, problems) =
+                import::parse_districts(&input, &known).map_err(|e| e.to_string())?;
+            let n = rows.len();
+            let mut changed = std::collections::BTreeSet::new();
+            for row in rows {
+                if let Some(station) = stations.get_mut(&row.station_id) {
+                    station.district = Some(row.value);
+                    changed.insert(row.station_id);
+                }
+            }
+            (changed, n, problems, "districts")
+        }
+        Roster::Staff => {
+            let (rows, problems) =
+                import::parse_staff(&input, &known).map_err(|e| e.to_string())?;
+            let n = rows.len();
+            let mut changed = std::collections::BTreeSet::new();
+            for row in rows {
+                if let Some(station) = stations.get_mut(&row.station_id) {
+                    // The file replaces what was planned before, station by station.
+                    if changed.insert(row.station_id.clone()) {
+                        station.planned_staff.clear();
+                    }
+                    station.planned_staff.push(row.value);
+                }
+            }
+            (changed, n, problems, "staff")
+        }
+    };
+    for problem in &problems {
+        eprintln!("{file}:{}: {}", problem.line, problem.reason);
+    }
+    if !problems.is_empty() && !skip_bad_rows {
+        return Err(format!(
+            "{} of {} rows cannot be taken (listed above); nothing was imported. Fix them, or run with --skip-bad-rows",
+            problems.len(),
+            problems.len() + rows
+        ));
+    }
+    db::write_transaction(&mut db, |db| {
+        for id in &changed {
+            if let Some(station) = stations.get(id) {
+                store::stations::upsert(db, election_id, station)?;
+            }
+        }
+        staff_audit(
+            db,
+            &format!("{what}.import"),
+            election_id,
+            &format!(
+                "{{\"file\":{:?},\"stations\":{},\"rows\":{}}}",
+                file,
+                changed.len(),
+                rows
+            ),
+        )
+    })
+    .map_err(|e: store::StoreError| e.to_string())?;
+    println!(
+        "imported {what} for {} stations from {rows} rows ({} rows skipped)",
+        changed.len(),
+        problems.len()
     );
     Ok(())
 }

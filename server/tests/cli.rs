@@ -222,3 +222,133 @@ fn imports_every_real_station_and_refuses_a_file_with_bad_rows_whole() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A Flemish municipality's stations (numbers and subareas from the names), then
+/// their districts and planned staff; a file with a bad row changes nothing.
+#[test]
+fn imports_a_flemish_list_then_districts_and_staff() {
+    let (db, dir) = fresh();
+    let init = kiesdag(
+        &db,
+        &[
+            "election",
+            "init",
+            "--id",
+            "GR2024",
+            "--name",
+            "Gemeenteraad 2024",
+            "--date",
+            "2024-10-13",
+            "--jurisdiction",
+            "be",
+            "--opens",
+            "08:00",
+            "--closes",
+            "14:00",
+            "--lists",
+            "A;B",
+        ],
+        None,
+    );
+    assert!(init.status.success(), "{}", text(&init));
+    let stations = dir.join("stations.csv");
+    std::fs::write(
+        &stations,
+        "NIS-code;Gemeente;Stembureau;Locatie;Adres;Postcode;Kiezers\n\
+         44021;Gent;GENT-001-Binnenstad;Stadhuis;Botermarkt 1;9000;812\n\
+         44021;Gent;GENT-002-Binnenstad;School;Kouter 2;9000;640\n\
+         46021;Sint-Niklaas;SINT-NIKLAAS-004-Tereken;School;Kasteelstraat 2;9100;1204\n",
+    )
+    .unwrap();
+    let imported = kiesdag(
+        &db,
+        &[
+            "import",
+            "stations",
+            stations.to_str().unwrap(),
+            "--election",
+            "GR2024",
+            "--format",
+            "flemish",
+        ],
+        None,
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(
+        text(&imported).contains("imported 3 stations of 2 municipalities"),
+        "{}",
+        text(&imported)
+    );
+
+    let districts = dir.join("districts.csv");
+    std::fs::write(
+        &districts,
+        "station,district\n44021-001,Centrum\n44021-002,Centrum\n46021-004,Tereken\n",
+    )
+    .unwrap();
+    let staff = dir.join("staff.csv");
+    // One bad row (an unknown station): named by line, and nothing is written.
+    std::fs::write(
+        &staff,
+        "station;name;role\n44021-001;An Peeters;voorzitter\n44021-001;Jan Claes;bijzitter\n44021-009;Els;lid\n",
+    )
+    .unwrap();
+    let refused = kiesdag(
+        &db,
+        &[
+            "import",
+            "staff",
+            staff.to_str().unwrap(),
+            "--election",
+            "GR2024",
+        ],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("staff.csv:4: no station \"44021-009\""),
+        "{}",
+        text(&refused)
+    );
+    for (kind, file) in [("districts", &districts), ("staff", &staff)] {
+        let mut args = vec![
+            "import",
+            kind,
+            file.to_str().unwrap(),
+            "--election",
+            "GR2024",
+        ];
+        if kind == "staff" {
+            args.push("--skip-bad-rows");
+        }
+        let out = kiesdag(&db, &args, None);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+
+    let mut conn = kiesdag::db::open(&db).unwrap();
+    let stored = kiesdag::store::stations::of_election(&mut conn, "GR2024").unwrap();
+    let gent = &stored
+        .iter()
+        .find(|r| r.station.id == "44021-001")
+        .unwrap()
+        .station;
+    assert_eq!(gent.subarea.as_deref(), Some("Binnenstad"));
+    assert_eq!(gent.expected_voters, Some(812));
+    assert_eq!(gent.district.as_deref(), Some("Centrum"));
+    assert_eq!(
+        gent.planned_staff
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["An Peeters", "Jan Claes"]
+    );
+    let tereken = &stored
+        .iter()
+        .find(|r| r.station.id == "46021-004")
+        .unwrap()
+        .station;
+    assert_eq!(tereken.number, 4);
+    assert_eq!(tereken.district.as_deref(), Some("Tereken"));
+    assert!(tereken.planned_staff.is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -132,6 +132,7 @@ async fn send_official_results(file: &str) {
                     opens_at: None,
                     closes_at: None,
                     extra_stops: vec![],
+                    planned_staff: vec![],
                 };
                 store::stations::upsert(conn, &election.id, &station)?;
                 codes.push(store::codes::issue(

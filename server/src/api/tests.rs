@@ -313,6 +313,7 @@ fn station(municipality: &str, number: u32) -> Station {
         opens_at: None,
         closes_at: None,
         extra_stops: vec![],
+        planned_staff: vec![],
     }
 }
 

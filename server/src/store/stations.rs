@@ -122,6 +122,25 @@ pub fn list(
     rows.into_iter().map(record).collect()
 }
 
+/// Every station of an election.
+///
+/// # Errors
+/// A database error.
+pub fn of_election(db: &mut Db, election_id: &str) -> Result<Vec<StationRecord>, StoreError> {
+    let rows: Vec<Row> = stations::table
+        .filter(stations::election_id.eq(election_id))
+        .order((stations::municipality_code.asc(), stations::number.asc()))
+        .select((
+            stations::election_id,
+            stations::config,
+            stations::day,
+            stations::last_event_seq,
+            stations::last_seen_at,
+        ))
+        .load(db)?;
+    rows.into_iter().map(record).collect()
+}
+
 /// # Errors
 /// A database error.
 pub fn count(db: &mut Db) -> Result<i64, StoreError> {

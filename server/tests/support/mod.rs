@@ -167,6 +167,7 @@ pub fn station(number: u32) -> Station {
         opens_at: None,
         closes_at: None,
         extra_stops: vec![],
+        planned_staff: vec![],
     }
 }
 

@@ -3,7 +3,7 @@
 use facet::Facet;
 use serde::{Deserialize, Serialize};
 
-use super::{Election, Timestamp};
+use super::{Election, StaffMember, Timestamp};
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Station {
@@ -27,6 +27,10 @@ pub struct Station {
     pub closes_at: Option<Timestamp>,
     /// Further stops of a mobile station, after `location`.
     pub extra_stops: Vec<VotingLocation>,
+    /// The staff the municipality planned for this station (imported), offered to
+    /// the chair when registering who is present; empty when not known.
+    #[serde(default)]
+    pub planned_staff: Vec<StaffMember>,
 }
 
 impl Station {

@@ -124,6 +124,7 @@ pub(crate) mod fixtures {
             opens_at: None,
             closes_at: None,
             extra_stops: Vec::new(),
+            planned_staff: vec![],
             may_open_early: false,
         }
     }

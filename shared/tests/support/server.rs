@@ -80,6 +80,7 @@ pub fn station() -> Station {
         opens_at: None,
         closes_at: None,
         extra_stops: Vec::new(),
+        planned_staff: vec![],
         may_open_early: false,
     }
 }

@@ -1,45 +1,14 @@
-//! Importing polling stations from the Dutch open-data standard (Stembureaus Open
-//! Data Standaard, as published by waarismijnstemlokaal, v1.6 and v1.7 columns).
-//!
-//! Every row is checked first; rows that cannot be taken are named by line with the
-//! reason, and nothing is written unless every row can be taken or the caller says to
-//! skip the bad ones. Rows with the number of a station already seen in the same
+//! Polling stations from the Dutch open-data standard (Stembureaus Open Data
+//! Standaard, as published by waarismijnstemlokaal, v1.6 and v1.7 columns). Rows with the number of a station already seen in the same
 //! municipality are further stops of a mobile station.
 
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use super::{ImportError, Parsed, RowProblem, column};
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use shared::domain::{Election, Station, Timestamp, VotingLocation};
-use thiserror::Error;
-
-#[derive(Debug, Error)]
-pub enum ImportError {
-    #[error("the file is not CSV: {0}")]
-    Csv(String),
-    #[error("missing column {0:?}")]
-    MissingColumn(&'static str),
-}
-
-/// A row that cannot be taken.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// Line in the file (the header is line 1).
-    pub line: usize,
-    pub reason: String,
-}
-
-#[derive(Debug, Default)]
-pub struct Parsed {
-    pub stations: Vec<Station>,
-    /// CBS code to municipality name.
-    pub municipalities: BTreeMap<String, String>,
-    pub problems: Vec<RowProblem>,
-    pub rows: usize,
-    /// Rows that were further stops of a mobile station.
-    pub extra_stops: usize,
-}
 
 const REQUIRED: [&str; 4] = [
     "Gemeente",
@@ -47,12 +16,6 @@ const REQUIRED: [&str; 4] = [
     "Nummer stembureau",
     "Naam stembureau",
 ];
-
-fn column(headers: &csv::StringRecord, name: &'static str) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-}
 
 /// Reads stations for `election` (its date and time zone give the stations' own hours).
 ///
@@ -218,6 +181,7 @@ pub fn parse_sods(input: impl Read, election: &Election, zone: Tz) -> Result<Par
                     opens_at: None,
                     closes_at: None,
                     extra_stops: Vec::new(),
+                    planned_staff: vec![],
                 });
             }
         }
@@ -242,39 +206,6 @@ fn max_some(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
-}
-
-/// Flemish station names follow MUNICIPALITY-001-SUBAREA, with a subarea name of at
-/// most 25 characters. Returns (municipality, number, subarea).
-///
-/// # Errors
-/// A sentence saying what does not follow the rule.
-pub fn parse_flemish_name(name: &str) -> Result<(String, u32, String), String> {
-    let mut parts = name.splitn(3, '-');
-    let (Some(municipality), Some(number), Some(subarea)) =
-        (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(format!("{name:?} does not follow MUNICIPALITY-001-SUBAREA"));
-    };
-    if municipality.trim().is_empty() {
-        return Err(format!("{name:?} has no municipality"));
-    }
-    if number.len() != 3 || !number.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "{name:?}: the station number must be three digits, like 001"
-        ));
-    }
-    let subarea = subarea.trim();
-    if subarea.is_empty() {
-        return Err(format!("{name:?} has no subarea"));
-    }
-    if subarea.chars().count() > 25 {
-        return Err(format!(
-            "{name:?}: the subarea name is longer than 25 characters"
-        ));
-    }
-    let number = number.parse::<u32>().map_err(|e| e.to_string())?;
-    Ok((municipality.trim().to_owned(), number, subarea.to_owned()))
 }
 
 #[cfg(test)]
@@ -347,17 +278,5 @@ Ergens,XX12,3,Ver weg,Straat,1,,,1000AA,Ergens,10.0,4.8,2026-03-18T07:30:00,2026
             err,
             ImportError::MissingColumn("CBS gemeentecode")
         ));
-    }
-
-    #[test]
-    fn flemish_names() {
-        assert_eq!(
-            parse_flemish_name("GENT-001-Binnenstad"),
-            Ok(("GENT".into(), 1, "Binnenstad".into()))
-        );
-        assert!(parse_flemish_name("GENT-1-Binnenstad").is_err());
-        assert!(parse_flemish_name("GENT-001-").is_err());
-        assert!(parse_flemish_name("GENT-001-Een deelgebied met een te lange naam").is_err());
-        assert!(parse_flemish_name("GENT-001-Deelgebied-met-streepjes").is_ok());
     }
 }
