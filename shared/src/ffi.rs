@@ -17,12 +17,12 @@ use crate::ChairApp;
 pub enum CoreError {
     /// The bytes could not be read as an event, or an effect's output did not fit the
     /// request it answers, or the request is unknown or finished.
-    #[error("invalid input: {message}")]
-    InvalidInput { message: String },
+    #[error("invalid input: {detail}")]
+    InvalidInput { detail: String },
     /// The core failed inside; the shell should report it and restart the app (the
     /// state is restored from storage).
-    #[error("internal error: {message}")]
-    Internal { message: String },
+    #[error("internal error: {detail}")]
+    Internal { detail: String },
 }
 
 #[derive(uniffi::Object)]
@@ -43,7 +43,7 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, CoreError>) -> Result<T, CoreError> 
             .map(|s| (*s).to_owned())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown fault".to_owned());
-        Err(CoreError::Internal { message })
+        Err(CoreError::Internal { detail: message })
     })
 }
 
@@ -67,7 +67,7 @@ impl CoreFfi {
             self.core
                 .update(&event, &mut requests)
                 .map_err(|e| CoreError::InvalidInput {
-                    message: e.to_string(),
+                    detail: e.to_string(),
                 })?;
             Ok(requests)
         })
@@ -83,7 +83,7 @@ impl CoreFfi {
             self.core
                 .resolve(EffectId(id), &output, &mut requests)
                 .map_err(|e| CoreError::InvalidInput {
-                    message: e.to_string(),
+                    detail: e.to_string(),
                 })?;
             Ok(requests)
         })
@@ -97,7 +97,7 @@ impl CoreFfi {
         guarded(|| {
             let mut view = Vec::new();
             self.core.view(&mut view).map_err(|e| CoreError::Internal {
-                message: e.to_string(),
+                detail: e.to_string(),
             })?;
             Ok(view)
         })
