@@ -12,7 +12,7 @@ BINDINGS ?= bindings
 # per Rotterdam polling station driving the real chair's core through a compressed
 # election day. DEMO_MINUTES sets the day's length.
 DEMO_MINUTES ?= 10
-demo:
+demo: dashboard
 	$(CARGO) build --release -p kiesdag
 	./target/release/kiesdag demo --minutes $(DEMO_MINUTES)
 
@@ -22,7 +22,7 @@ demo-core:
 
 # CI builds once from a fresh clone: incremental caches would only cost disk there.
 test: export CARGO_INCREMENTAL = 0
-test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check
+test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check dashboard-tests
 	@echo "make test: all suites passed"
 
 # Everything the tests need beyond the Rust toolchain is installed here.
@@ -106,7 +106,7 @@ dashboard:
 # server, the test fixture and the scriptable station.
 dashboard-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
-	$(CARGO) build -p kiesdag -p kiesdag-sim --bins
+	$(CARGO) build --workspace --all-features --bins
 
 # Vitest unit tests, then end-to-end tests in Chromium against the real server with
 # simulated stations, with axe-core on every page and the screenshots in

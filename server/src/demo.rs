@@ -256,7 +256,12 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(server::serve(state, listener, 2))
+        actix_web::rt::System::new().block_on(server::serve(
+            state,
+            listener,
+            2,
+            crate::web::WebDir::from_env(),
+        ))
     });
 
     println!(
@@ -266,7 +271,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         config.minutes
     );
     println!("  server:     http://{address}   (health: /health, metrics: /metrics)");
-    println!("  dashboard:  ws://{address}/ws/dashboard");
+    println!("  dashboard:  http://{address}/   (live feed: ws://{address}/ws/dashboard)");
     println!("  sign in:    coordinator / manager / kijker / beheerder, password {DEMO_PASSWORD}");
     println!(
         "  polls open in 20 s and close {} minutes later; Ctrl-C stops the demo",

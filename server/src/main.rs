@@ -36,6 +36,9 @@ enum Command {
         listen: String,
         #[arg(long, default_value_t = 2)]
         workers: usize,
+        /// The built web dashboard, served on the same port.
+        #[arg(long, env = "KIESDAG_WEB_DIR", default_value = kiesdag::web::DEFAULT_DIR)]
+        web_dir: std::path::PathBuf,
     },
     /// Apply the database migrations.
     Migrate,
@@ -218,6 +221,7 @@ fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::Serve {
         listen: "127.0.0.1:8080".into(),
         workers: 2,
+        web_dir: kiesdag::web::WebDir::from_env().0,
     });
     match run(&url, command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -234,7 +238,11 @@ fn open(url: &str) -> Result<Db, String> {
 
 fn run(url: &str, command: Command) -> Result<(), String> {
     match command {
-        Command::Serve { listen, workers } => serve(url, &listen, workers),
+        Command::Serve {
+            listen,
+            workers,
+            web_dir,
+        } => serve(url, &listen, workers, kiesdag::web::WebDir(web_dir)),
         Command::Migrate => {
             let mut db = db::connect(url).map_err(|e| e.to_string())?;
             let applied = db::migrate(&mut db).map_err(|e| e.to_string())?;
@@ -315,7 +323,12 @@ fn run(url: &str, command: Command) -> Result<(), String> {
     }
 }
 
-fn serve(url: &str, listen: &str, workers: usize) -> Result<(), String> {
+fn serve(
+    url: &str,
+    listen: &str,
+    workers: usize,
+    dashboard: kiesdag::web::WebDir,
+) -> Result<(), String> {
     let config = ServerConfig {
         database_url: url.to_owned(),
         commit: CommitConfig::default(),
@@ -330,7 +343,7 @@ fn serve(url: &str, listen: &str, workers: usize) -> Result<(), String> {
     println!("kiesdag listening on http://{address}");
     tracing::info!(%address, database = %if db::is_postgres(url) { "postgresql" } else { url }, "serving");
     actix_web::rt::System::new()
-        .block_on(server::serve(state, listener, workers))
+        .block_on(server::serve(state, listener, workers, dashboard))
         .map_err(|e| e.to_string())
 }
 

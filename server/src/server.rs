@@ -91,10 +91,14 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
 ///
 /// # Errors
 /// When the server cannot start.
-pub async fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    workers: usize,
+    dashboard: crate::web::WebDir,
+) -> std::io::Result<()> {
     actix_web::rt::spawn(state.sessions.clone().forward_from(state.hub.clone()));
     let data = web::Data::new(state);
-    let dashboard = crate::web::WebDir::from_env();
     HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
