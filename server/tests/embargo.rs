@@ -173,3 +173,102 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
             .is_some()
     );
 }
+
+/// Closes a station (before closing time, confirmed) and submits `result`.
+async fn close_and_submit(station: &mut kiesdag_sim::Station, result: ProvisionalResult) {
+    station.send(Event::CloseStation {
+        voters_in_queue_at_close: 0,
+    });
+    station
+        .wait_for(WAIT, |v| v.confirmation.is_some())
+        .await
+        .unwrap();
+    station.send(Event::ConfirmWarnings);
+    station
+        .wait_for(WAIT, |v| v.phase == StationPhase::Closed)
+        .await
+        .unwrap();
+    station.send(Event::EditResult(result));
+    station.send(Event::SubmitResult);
+    let view = station
+        .wait_for(WAIT, |v| {
+            v.confirmation.is_some() || v.phase == StationPhase::ResultSubmitted
+        })
+        .await
+        .unwrap();
+    if view.confirmation.is_some() {
+        station.send(Event::ConfirmWarnings);
+    }
+    station
+        .wait_for(WAIT, |v| {
+            v.phase == StationPhase::ResultSubmitted
+                && v.sync.pending + v.sync.sent + v.sync.saving == 0
+        })
+        .await
+        .unwrap();
+}
+
+/// In Flanders a unit's figures are published only where at least 500 voted, also
+/// after closing; while one unit is withheld, so is the municipality's total.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flemish_units_under_500_voters_stay_withheld_after_closing() {
+    let (database, dir) = fresh_database();
+    let mut election = support::election_open_now();
+    election.jurisdiction = shared::domain::Jurisdiction::Flanders;
+    election.closes_at = Timestamp(kiesdag::db::now_ms() + CLOSES_IN_MS);
+    let codes = seed(&database, &election, 2);
+    {
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        for (n, subarea) in [(1, "Binnenstad"), (2, "Tereken")] {
+            let mut station = support::station(n);
+            station.subarea = Some(subarea.into());
+            kiesdag::store::stations::upsert(&mut conn, &election.id, &station).unwrap();
+        }
+    }
+    let server = start_server(&database, dir);
+    let mut big = open_station(&server.ws("/ws/station"), &codes[0]).await;
+    let mut small = open_station(&server.ws("/ws/station"), &codes[1]).await;
+    close_and_submit(&mut big, kiesdag_sim::consistent_result(600, &[3, 2, 1], 0)).await;
+    close_and_submit(
+        &mut small,
+        kiesdag_sim::consistent_result(300, &[3, 2, 1], 0),
+    )
+    .await;
+
+    let wait = election.closes_at.millis() - kiesdag::db::now_ms() + 300;
+    tokio::time::sleep(Duration::from_millis(u64::try_from(wait.max(0)).unwrap())).await;
+    let public = format!("/api/public/municipalities/{MUNICIPALITY}/results");
+    let viewer = staff_token(Role::Viewer, Some(MUNICIPALITY));
+    let results = format!("/api/municipalities/{MUNICIPALITY}/results");
+    // The public page and a viewer alike.
+    for (path, token) in [(public.as_str(), ""), (results.as_str(), viewer.as_str())] {
+        let (status, body) = http(&server, "GET", path, token, &Value::Null).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["publication_threshold"], 500);
+        let subarea = |name: &str| {
+            body["subareas"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["unit"] == name)
+                .cloned()
+                .unwrap()
+        };
+        let binnenstad = subarea("Binnenstad");
+        assert_eq!(binnenstad["published"], true, "{body}");
+        assert_eq!(binnenstad["totals"]["votes_cast"], 600);
+        let tereken = subarea("Tereken");
+        assert_eq!(tereken["published"], false, "{body}");
+        assert!(tereken["totals"].is_null());
+        assert_eq!(tereken["stations_in"], 1, "completeness is still shown");
+        assert_eq!(body["municipality"]["published"], false);
+        assert!(
+            body["municipality"]["totals"].is_null(),
+            "the total would give Tereken's figures by subtraction: {body}"
+        );
+    }
+    // The count's own staff see every figure.
+    let manager = staff_token(Role::Manager, Some(MUNICIPALITY));
+    let (_, body) = http(&server, "GET", &results, &manager, &Value::Null).await;
+    assert_eq!(body["municipality"]["totals"]["votes_cast"], 900);
+}
