@@ -38,7 +38,7 @@ pub struct StationTurnoutRow {
 }
 
 /// Results for one unit (station, district or the municipality).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResultRow {
     pub unit: String,
     pub stations: u32,
@@ -73,6 +73,18 @@ pub const RESULT_HEADER: [&str; 7] = [
     "invalid",
 ];
 
+/// Text from users (station, district and list names) as a spreadsheet cell: text
+/// that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
+/// carriage return) gets a leading apostrophe, so that opening the export runs nothing.
+#[must_use]
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -85,7 +97,7 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
 /// The column header of a list: "1. VVD".
 #[must_use]
 pub fn list_column(list: &CandidateList) -> String {
-    format!("{}. {}", list.number, list.name)
+    format!("{}. {}", list.number, text_cell(&list.name))
 }
 
 /// Turnout per station: one row per station, in the given order. `turnout_percent`
@@ -107,10 +119,10 @@ pub fn station_turnout_csv(
             _ => String::new(),
         };
         writer.write_record([
-            row.station_id.clone(),
+            text_cell(&row.station_id),
             row.number.to_string(),
-            row.name.clone(),
-            row.district.clone().unwrap_or_default(),
+            text_cell(&row.name),
+            text_cell(row.district.as_deref().unwrap_or_default()),
             opt(row.expected_voters),
             opt(row.turnout),
             percent,
@@ -152,7 +164,7 @@ pub fn results_csv(rows: &[ResultRow], lists: &[CandidateList]) -> Result<String
             }
         }
         let record: Vec<String> = [
-            row.unit.clone(),
+            text_cell(&row.unit),
             row.stations.to_string(),
             row.stations_in.to_string(),
             row.admitted_voters.to_string(),
@@ -342,6 +354,25 @@ mod tests {
                 ],
             ]
         );
+    }
+
+    #[test]
+    fn names_a_spreadsheet_would_run_as_formulas_are_kept_as_text() {
+        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text_cell("+31 stembureau"), "'+31 stembureau");
+        assert_eq!(text_cell("-1"), "'-1");
+        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text_cell("Stadhuis"), "Stadhuis");
+        assert_eq!(text_cell("Wijk 3 = Noord"), "Wijk 3 = Noord");
+        let csv = results_csv(
+            &[ResultRow {
+                unit: "=cmd|' /C calc'!A0".into(),
+                ..ResultRow::default()
+            }],
+            &[],
+        )
+        .unwrap();
+        assert!(csv.lines().nth(1).unwrap().starts_with("'=cmd"), "{csv}");
     }
 
     #[test]
