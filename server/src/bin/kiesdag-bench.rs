@@ -76,6 +76,21 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU seconds (user and system) a process has used so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            // The command name may hold spaces; the fields after it are fixed.
+            let rest = stat.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let user: f64 = fields.get(11)?.parse().ok()?;
+            let system: f64 = fields.get(12)?.parse().ok()?;
+            Some((user + system) / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn http_get(address: &str, path: &str) -> String {
     let Ok(mut stream) = TcpStream::connect(address) else {
         return String::new();
@@ -262,7 +277,10 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         .expect("start kiesdag-load");
     let mut to_load = load.stdin.take().expect("stdin");
     let from_load = BufReader::new(load.stdout.take().expect("stdout"));
-    let mut figures = json!({"target": target, "server_idle_rss_kib": idle_kib});
+    let mut figures =
+        json!({"target": target, "server_idle_rss_kib": idle_kib, "cpu": {}, "server_metrics": {}});
+    let load_pid = load.id();
+    let mut cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
     for line in from_load.lines() {
         let Ok(line) = line else { break };
         let Ok(value) = serde_json::from_str::<Value>(&line) else {
@@ -270,6 +288,30 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         };
         let phase = value["phase"].as_str().unwrap_or_default().to_owned();
         eprintln!("kiesdag-bench: {target}: {line}");
+        // CPU each process used during the phase that just ended (2 cores in all).
+        let cpu_now = (cpu_seconds(pid), cpu_seconds(load_pid));
+        figures["cpu"][&phase] = json!({
+            "server_seconds": cpu_now.0 - cpu_before.0,
+            "load_seconds": cpu_now.1 - cpu_before.1,
+        });
+        cpu_before = cpu_now;
+        if target == "kiesdag" {
+            // The server's own account so far: commit batches and dashboard lag.
+            let metrics = http_get(&server.address, "/metrics");
+            let mut seen = serde_json::Map::new();
+            for name in [
+                "kiesdag_commit_batches_total",
+                "kiesdag_commit_batch_operations_total",
+                "kiesdag_commit_batch_seconds_total_micros",
+                "kiesdag_commit_batch_max_micros",
+                "kiesdag_dashboard_frames_total",
+                "kiesdag_dashboard_lag_milliseconds_total",
+                "kiesdag_dashboard_lag_milliseconds_max",
+            ] {
+                seen.insert(name.into(), json!(metric(&metrics, name)));
+            }
+            figures["server_metrics"][&phase] = Value::Object(seen);
+        }
         if phase == "held" {
             // Idle means idle: the threads that served the connections' setup end after
             // 10 s without work (tokio's blocking pool), so read the memory after that.
@@ -291,6 +333,7 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
             figures["kib_per_connection"] =
                 json!((held_kib.saturating_sub(idle_kib)) as f64 / connections.max(1.0));
             let _ = writeln!(to_load, "go");
+            cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
         }
         if phase == "done" {
             break;
@@ -327,7 +370,7 @@ fn main() {
         "Server benchmark: {} stations, {} dashboards held, {} dashboards for latency, {} municipalities",
         args.stations, args.dashboards, args.latency_dashboards, args.municipalities
     );
-    let rows: [(&str, &str, usize); 17] = [
+    let rows: [(&str, &str, usize); 21] = [
         ("connections held (stations)", "/held/stations", 0),
         ("connections held (dashboards)", "/held/dashboards", 0),
         (
@@ -348,6 +391,16 @@ fn main() {
             "/throughput/per_second",
             0,
         ),
+        (
+            "throughput: server CPU (s)",
+            "/cpu/throughput/server_seconds",
+            1,
+        ),
+        (
+            "throughput: load generator CPU (s)",
+            "/cpu/throughput/load_seconds",
+            1,
+        ),
         ("steady: reports (at rate/s)", "/steady/reports", 0),
         (
             "steady: dashboard receipts / expected",
@@ -361,6 +414,12 @@ fn main() {
         ("burst: p50 send to dashboard (ms)", "/burst/p50_ms", 1),
         ("burst: p99 send to dashboard (ms)", "/burst/p99_ms", 1),
         ("burst: max (ms)", "/burst/max_ms", 1),
+        ("burst: server CPU (s)", "/cpu/burst/server_seconds", 1),
+        (
+            "burst: load generator CPU (s)",
+            "/cpu/burst/load_seconds",
+            1,
+        ),
     ];
     print!("{:<44}", "");
     for r in &results {
