@@ -71,6 +71,53 @@ fn activation_with_a_wrong_code_is_refused_and_a_right_code_binds_the_station() 
     );
 }
 
+/// The staff the municipality planned is offered on the opening screen; a planned
+/// member once added is no longer offered.
+#[test]
+fn planned_staff_is_offered_when_registering_members() {
+    let mut server = SimServer::new();
+    server.station.planned_staff = vec![
+        shared::domain::StaffMember {
+            name: "An Peeters".into(),
+            role: StaffRole::Chair,
+        },
+        shared::domain::StaffMember {
+            name: "Jan Claes".into(),
+            role: StaffRole::Member,
+        },
+    ];
+    let mut shell = activated(&mut server);
+    let Page::Opening(opening) = shell.page() else {
+        panic!("not on the opening screen")
+    };
+    assert_eq!(
+        opening
+            .planned
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["An Peeters", "Jan Claes"]
+    );
+    assert_eq!(opening.planned[0].role_label, "Voorzitter");
+    let chosen = opening.planned[0].clone();
+    shell.send(Event::AddMember {
+        name: chosen.name,
+        role: chosen.role,
+    });
+    let Page::Opening(opening) = shell.page() else {
+        panic!()
+    };
+    assert_eq!(opening.members.len(), 1);
+    assert_eq!(
+        opening
+            .planned
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Jan Claes"]
+    );
+}
+
 #[test]
 fn opening_is_refused_with_too_few_members_then_allowed() {
     let mut server = SimServer::new();

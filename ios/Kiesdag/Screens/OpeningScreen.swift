@@ -26,6 +26,12 @@ struct OpeningScreen: View {
                 SecondaryButton(title: "member_remove") { send(.removeMember(name: member.name)) }
             }
         }
+        // The staff the municipality planned: one tap adds each.
+        ForEach(view.planned, id: \.name) { planned in
+            SecondaryButton(title: "+ \(planned.name) — \(planned.roleLabel)") {
+                send(.addMember(name: planned.name, role: planned.role))
+            }
+        }
         Group {
             BigTextField(title: "member_name", text: $name)
             Choice(options: allRoles, selected: $role, label: roleKey)

@@ -154,6 +154,9 @@ pub struct OpeningView {
     pub checklist_done: u32,
     pub checklist_total: u32,
     pub members: Vec<MemberView>,
+    /// The staff the municipality planned for this station and not yet added: one tap
+    /// adds each (`Event::AddMember` with its name and role).
+    pub planned: Vec<MemberView>,
     pub min_members: u32,
     pub opens_at: String,
     /// Everything is in place to open (the time is checked when the chair taps).
@@ -609,6 +612,16 @@ fn page(model: &Model, t: &Texts) -> Page {
                 can_open: enough && checklist_done == total && day.phase == StationPhase::Setup,
                 checklist,
                 members: members(&model.local.members_draft, t),
+                planned: members(
+                    &device
+                        .station
+                        .planned_staff
+                        .iter()
+                        .filter(|p| !model.local.members_draft.iter().any(|m| m.name == p.name))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                    t,
+                ),
                 min_members,
                 opens_at: t.time(election.opens_at),
                 already_open: day.phase != StationPhase::Setup,

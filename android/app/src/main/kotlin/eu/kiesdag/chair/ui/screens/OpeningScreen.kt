@@ -46,6 +46,10 @@ fun OpeningScreen(view: OpeningView, send: (Event) -> Unit) {
                 SecondaryButton(stringResource(R.string.member_remove)) { send(Event.RemoveMember(member.name)) }
             }
         }
+        // The staff the municipality planned: one tap adds each.
+        view.planned.forEach { planned ->
+            SecondaryButton("+ ${planned.name} — ${planned.roleLabel}") { send(Event.AddMember(planned.name, planned.role)) }
+        }
         TextInput(stringResource(R.string.member_name), name, { name = it })
         Choice(StaffRole.entries, role, { roleLabel(it) }) { role = it }
         SecondaryButton(stringResource(R.string.member_add), enabled = name.isNotBlank()) {
