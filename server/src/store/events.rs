@@ -7,7 +7,7 @@ use super::StoreError;
 use crate::db::{Db, schema::events};
 
 /// One committed event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventRecord {
     pub election_id: String,
     pub seq: i64,

@@ -119,8 +119,6 @@ async fn refuse(session: &mut Session, code: &str, message: &str) {
 
 async fn run(state: AppState, mut session: Session, mut stream: actix_ws::AggregatedMessageStream) {
     state.metrics.dashboard_connected(1);
-    // Subscribe to the hub before reading the database, so nothing falls in between.
-    let mut hub = state.hub.subscribe();
     let subscription = loop {
         match stream.next().await {
             Some(Ok(AggregatedMessage::Text(text))) => {
@@ -138,7 +136,7 @@ async fn run(state: AppState, mut session: Session, mut stream: actix_ws::Aggreg
             }
         }
     };
-    if let Some(mut subscription) = subscription {
+    if let Some((mut subscription, mut hub)) = subscription {
         stream_changes(
             &state,
             &mut session,
@@ -152,7 +150,14 @@ async fn run(state: AppState, mut session: Session, mut stream: actix_ws::Aggreg
     state.metrics.dashboard_connected(-1);
 }
 
-async fn subscribe(state: &AppState, session: &mut Session, text: &str) -> Option<Subscription> {
+async fn subscribe(
+    state: &AppState,
+    session: &mut Session,
+    text: &str,
+) -> Option<(
+    Subscription,
+    tokio::sync::broadcast::Receiver<crate::hub::Batch>,
+)> {
     let Ok(DashboardRequest::Subscribe {
         token,
         municipality,
@@ -192,6 +197,8 @@ async fn subscribe(state: &AppState, session: &mut Session, text: &str) -> Optio
         .await;
         return None;
     }
+    // Subscribe to the hub before reading the database, so nothing falls in between.
+    let hub = state.hub.subscribe_municipality(&municipality);
     let m = municipality.clone();
     let d = district.clone();
     let loaded = state
@@ -275,7 +282,7 @@ async fn subscribe(state: &AppState, session: &mut Session, text: &str) -> Optio
         },
     };
     if send(session, &first).await {
-        Some(subscription)
+        Some((subscription, hub))
     } else {
         None
     }
