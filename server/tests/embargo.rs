@@ -29,55 +29,39 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
     let server = start_server(&database, dir);
 
     let mut station = open_station(&server.ws("/ws/station"), &codes[0]).await;
-    station.send(Event::CloseStation {
-        voters_in_queue_at_close: 0,
-    });
-    station
-        .wait_for(WAIT, |v| v.confirmation.is_some())
-        .await
-        .unwrap();
-    station.send(Event::ConfirmWarnings);
-    station
-        .wait_for(WAIT, |v| v.phase == StationPhase::Closed)
-        .await
-        .unwrap();
-    station.send(Event::EditResult(ProvisionalResult {
-        voters: VotersCounts {
-            poll_cards: 600,
-            proxy_certificates: 0,
-            voter_cards: 0,
-            admitted_voters: 600,
+    close_and_submit(
+        &mut station,
+        ProvisionalResult {
+            voters: VotersCounts {
+                poll_cards: 600,
+                proxy_certificates: 0,
+                voter_cards: 0,
+                admitted_voters: 600,
+            },
+            votes: VotesCounts {
+                list_votes: vec![
+                    ListVotes {
+                        list_number: 1,
+                        votes: 300,
+                    },
+                    ListVotes {
+                        list_number: 2,
+                        votes: 200,
+                    },
+                    ListVotes {
+                        list_number: 3,
+                        votes: 96,
+                    },
+                ],
+                votes_for_candidates: 596,
+                blank_votes: 2,
+                invalid_votes: 2,
+                votes_cast: 600,
+            },
+            ..ProvisionalResult::default()
         },
-        votes: VotesCounts {
-            list_votes: vec![
-                ListVotes {
-                    list_number: 1,
-                    votes: 300,
-                },
-                ListVotes {
-                    list_number: 2,
-                    votes: 200,
-                },
-                ListVotes {
-                    list_number: 3,
-                    votes: 96,
-                },
-            ],
-            votes_for_candidates: 596,
-            blank_votes: 2,
-            invalid_votes: 2,
-            votes_cast: 600,
-        },
-        ..ProvisionalResult::default()
-    }));
-    station.send(Event::SubmitResult);
-    station
-        .wait_for(WAIT, |v| {
-            v.phase == StationPhase::ResultSubmitted
-                && v.sync.pending + v.sync.sent + v.sync.saving == 0
-        })
-        .await
-        .unwrap();
+    )
+    .await;
     assert!(
         kiesdag::db::now_ms() < election.closes_at.millis(),
         "the test must reach here before closing"

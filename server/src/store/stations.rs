@@ -19,6 +19,21 @@ pub struct StationRecord {
 
 type Row = (String, String, String, i64, Option<i64>);
 
+/// The columns a `Row` is read from.
+const ROW: (
+    stations::election_id,
+    stations::config,
+    stations::day,
+    stations::last_event_seq,
+    stations::last_seen_at,
+) = (
+    stations::election_id,
+    stations::config,
+    stations::day,
+    stations::last_event_seq,
+    stations::last_seen_at,
+);
+
 fn record(row: Row) -> Result<StationRecord, StoreError> {
     let (election_id, config, day, last_event_seq, last_seen_at) = row;
     Ok(StationRecord {
@@ -82,13 +97,7 @@ pub fn upsert(db: &mut Db, election_id: &str, station: &Station) -> Result<(), S
 pub fn get(db: &mut Db, id: &str) -> Result<StationRecord, StoreError> {
     let row: Row = stations::table
         .find(id)
-        .select((
-            stations::election_id,
-            stations::config,
-            stations::day,
-            stations::last_event_seq,
-            stations::last_seen_at,
-        ))
+        .select(ROW)
         .first(db)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("station {id}")))?;
@@ -107,13 +116,7 @@ pub fn list(
     let mut query = stations::table
         .filter(stations::municipality_code.eq(municipality))
         .order((stations::number.asc(), stations::id.asc()))
-        .select((
-            stations::election_id,
-            stations::config,
-            stations::day,
-            stations::last_event_seq,
-            stations::last_seen_at,
-        ))
+        .select(ROW)
         .into_boxed();
     if let Some(district) = district {
         query = query.filter(stations::district.eq(district));
@@ -130,13 +133,7 @@ pub fn of_election(db: &mut Db, election_id: &str) -> Result<Vec<StationRecord>,
     let rows: Vec<Row> = stations::table
         .filter(stations::election_id.eq(election_id))
         .order((stations::municipality_code.asc(), stations::number.asc()))
-        .select((
-            stations::election_id,
-            stations::config,
-            stations::day,
-            stations::last_event_seq,
-            stations::last_seen_at,
-        ))
+        .select(ROW)
         .load(db)?;
     rows.into_iter().map(record).collect()
 }
