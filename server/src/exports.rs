@@ -97,7 +97,8 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
 /// The column header of a list: "1. VVD".
 #[must_use]
 pub fn list_column(list: &CandidateList) -> String {
-    format!("{}. {}", list.number, text_cell(&list.name))
+    // Starts with the list's number, so it never reads as a formula.
+    format!("{}. {}", list.number, list.name)
 }
 
 /// Turnout per station: one row per station, in the given order. `turnout_percent`

@@ -78,10 +78,15 @@ impl Hub {
     #[must_use]
     pub fn subscribe_municipality(&self, code: &str) -> broadcast::Receiver<Batch> {
         match self.municipalities.lock() {
-            Ok(mut municipalities) => municipalities
-                .entry(code.to_owned())
-                .or_insert_with(|| broadcast::channel(self.capacity).0)
-                .subscribe(),
+            Ok(mut municipalities) => {
+                // Streams nobody watches any more go (a subscription to a code with no
+                // stations leaves one behind).
+                municipalities.retain(|_, sender| sender.receiver_count() > 0);
+                municipalities
+                    .entry(code.to_owned())
+                    .or_insert_with(|| broadcast::channel(self.capacity).0)
+                    .subscribe()
+            }
             // A poisoned map: the whole stream still holds every change (the
             // subscriber filters by municipality anyway).
             Err(_) => self.sender.subscribe(),

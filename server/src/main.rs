@@ -449,6 +449,25 @@ fn import_stations(
             parsed.rows
         ));
     }
+    // Importing the stations again (a corrected file) keeps what was assigned to them
+    // since: their planned staff, and their district where the file gives none.
+    let existing: std::collections::BTreeMap<String, shared::domain::Station> =
+        store::stations::of_election(&mut db, election_id)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|r| (r.station.id.clone(), r.station))
+            .collect();
+    let mut parsed = parsed;
+    for station in &mut parsed.stations {
+        if let Some(before) = existing.get(&station.id) {
+            if station.planned_staff.is_empty() {
+                station.planned_staff.clone_from(&before.planned_staff);
+            }
+            if station.district.is_none() {
+                station.district.clone_from(&before.district);
+            }
+        }
+    }
     let progress =
         indicatif::ProgressBar::new(parsed.stations.len() as u64).with_message("stations");
     progress.set_style(

@@ -53,12 +53,16 @@ impl AppState {
         F: FnOnce(&mut crate::db::Db) -> Result<T, crate::store::StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let _slot = self
+        // The permit goes with the blocking work, so that it is held as long as the
+        // connection is in use, even if the caller stops waiting.
+        let slot = self
             .db_slots
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| ServiceError::Pool(e.to_string()))?;
         actix_web::web::block(move || {
+            let _slot = slot;
             let mut conn = pool.get().map_err(|e| ServiceError::Pool(e.to_string()))?;
             f(&mut conn).map_err(ServiceError::from)
         })

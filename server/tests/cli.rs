@@ -325,6 +325,22 @@ fn imports_a_flemish_list_then_districts_and_staff() {
         assert!(out.status.success(), "{}", text(&out));
     }
 
+    // A corrected station file, imported again, keeps what was assigned since.
+    let again = kiesdag(
+        &db,
+        &[
+            "import",
+            "stations",
+            stations.to_str().unwrap(),
+            "--election",
+            "GR2024",
+            "--format",
+            "flemish",
+        ],
+        None,
+    );
+    assert!(again.status.success(), "{}", text(&again));
+
     let mut conn = kiesdag::db::open(&db).unwrap();
     let stored = kiesdag::store::stations::of_election(&mut conn, "GR2024").unwrap();
     let gent = &stored

@@ -94,7 +94,10 @@ pub fn parse_flemish(input: &str) -> Result<Parsed, ImportError> {
             reasons.push(e);
             None
         });
+        // Only a row that can be taken claims its number: a bad row and its
+        // corrected copy further down are not duplicates.
         if let Ok((_, number, _)) = &named
+            && reasons.is_empty()
             && !seen.insert((nis.clone(), *number))
         {
             reasons.push(format!("station {number:03} of {nis} appears twice"));
@@ -264,6 +267,19 @@ mod tests {
         assert!(parsed.problems[4].reason.contains("positive whole number"));
         assert!(parsed.problems[5].reason.contains("appears twice"));
         assert_eq!(parsed.stations.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_row_does_not_make_its_corrected_copy_a_duplicate() {
+        let csv = format!(
+            "{HEADER}44021;Gent;GENT-005-Centrum;;;;nul;;\n\
+             44021;Gent;GENT-005-Centrum;;;;700;;\n"
+        );
+        let parsed = parse_flemish(&csv).unwrap();
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        assert_eq!(parsed.problems[0].line, 2);
+        assert_eq!(parsed.stations.len(), 1);
+        assert_eq!(parsed.stations[0].expected_voters, Some(700));
     }
 
     #[test]

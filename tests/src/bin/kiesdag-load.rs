@@ -339,8 +339,18 @@ async fn dashboard(
                     let _ = sink.send(Message::Pong(data)).await;
                 }
                 Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e.to_string()),
-                None => return Err("closed by the server".into()),
+                Some(Err(e)) => {
+                    if subscribed {
+                        ready.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    return Err(e.to_string());
+                }
+                None => {
+                    if subscribed {
+                        ready.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    return Err("closed by the server".into());
+                }
             },
             _ = stop.changed() => {
                 let _ = sink.close().await;
@@ -494,7 +504,14 @@ async fn run(plan: Plan) -> Result<(), String> {
         dashboard_tasks.push(task);
         if n % 100 == 99 {
             // Let snapshots go out rather than queueing thousands at once.
+            let give_up = Instant::now() + Duration::from_secs(120);
             while ready.load(Ordering::SeqCst) + 200 < n {
+                if Instant::now() > give_up {
+                    return Err(format!(
+                        "only {} of {n} dashboards subscribed",
+                        ready.load(Ordering::SeqCst)
+                    ));
+                }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }
