@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use shared::domain::{Station, VotingLocation};
 
-use super::{ImportError, Parsed, RowProblem, column, reader};
+use super::{ImportError, Parsed, RowProblem, cell, checked_headers, reader};
 
 const REQUIRED: [&str; 4] = ["NIS-code", "Gemeente", "Stembureau", "Kiezers"];
 
@@ -22,20 +22,8 @@ const REQUIRED: [&str; 4] = ["NIS-code", "Gemeente", "Stembureau", "Kiezers"];
 /// When the file is not CSV or lacks a required column; bad rows are in `problems`.
 pub fn parse_flemish(input: &str) -> Result<Parsed, ImportError> {
     let mut reader = reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::Csv(e.to_string()))?
-        .clone();
-    for name in REQUIRED {
-        column(&headers, name).ok_or(ImportError::MissingColumn(name))?;
-    }
-    let get = |record: &csv::StringRecord, name: &'static str| -> String {
-        column(&headers, name)
-            .and_then(|i| record.get(i))
-            .unwrap_or("")
-            .trim()
-            .to_owned()
-    };
+    let headers = checked_headers(&mut reader, &REQUIRED)?;
+    let get = |record: &csv::StringRecord, name: &'static str| cell(&headers, record, name);
     let mut parsed = Parsed::default();
     let mut seen = BTreeSet::new();
     for (n, record) in reader.records().enumerate() {

@@ -52,6 +52,30 @@ pub(crate) fn column(headers: &csv::StringRecord, name: &'static str) -> Option<
         .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
 }
 
+/// The file's header row, once every `required` column is in it.
+fn checked_headers<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    required: &[&'static str],
+) -> Result<csv::StringRecord, ImportError> {
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportError::Csv(e.to_string()))?
+        .clone();
+    for name in required {
+        column(&headers, name).ok_or(ImportError::MissingColumn(name))?;
+    }
+    Ok(headers)
+}
+
+/// The trimmed text of `record` under column `name`; empty when either is missing.
+fn cell(headers: &csv::StringRecord, record: &csv::StringRecord, name: &'static str) -> String {
+    column(headers, name)
+        .and_then(|i| record.get(i))
+        .unwrap_or("")
+        .trim()
+        .to_owned()
+}
+
 /// A CSV reader for `input` that takes `;` as the separator when the header line uses
 /// it (as Belgian spreadsheets write CSV), `,` otherwise.
 fn reader(input: &str) -> csv::Reader<&[u8]> {

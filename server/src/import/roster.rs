@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use shared::domain::{StaffMember, StaffRole};
 
-use super::{ImportError, RowProblem, column, reader};
+use super::{ImportError, RowProblem, cell, checked_headers, reader};
 
 /// One row's value for one station.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,13 +28,7 @@ fn parse<T>(
     value: impl Fn(&dyn Fn(&'static str) -> String) -> Result<T, String>,
 ) -> Result<Rows<T>, ImportError> {
     let mut reader = reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::Csv(e.to_string()))?
-        .clone();
-    for name in required {
-        column(&headers, name).ok_or(ImportError::MissingColumn(name))?;
-    }
+    let headers = checked_headers(&mut reader, required)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (n, record) in reader.records().enumerate() {
@@ -49,13 +43,7 @@ fn parse<T>(
                 continue;
             }
         };
-        let get = |name: &'static str| -> String {
-            column(&headers, name)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_owned()
-        };
+        let get = |name: &'static str| cell(&headers, &record, name);
         let station_id = get("station");
         let mut reasons = Vec::new();
         if !known.contains(&station_id) {

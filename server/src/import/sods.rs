@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use super::{ImportError, Parsed, RowProblem, column};
+use super::{ImportError, Parsed, RowProblem, cell, checked_headers};
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use shared::domain::{Election, Station, Timestamp, VotingLocation};
@@ -23,20 +23,8 @@ const REQUIRED: [&str; 4] = [
 /// When the file is not CSV or lacks a required column; bad rows are in `problems`.
 pub fn parse_sods(input: impl Read, election: &Election, zone: Tz) -> Result<Parsed, ImportError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::Csv(e.to_string()))?
-        .clone();
-    for name in REQUIRED {
-        column(&headers, name).ok_or(ImportError::MissingColumn(name))?;
-    }
-    let get = |record: &csv::StringRecord, name: &'static str| -> String {
-        column(&headers, name)
-            .and_then(|i| record.get(i))
-            .unwrap_or("")
-            .trim()
-            .to_owned()
-    };
+    let headers = checked_headers(&mut reader, &REQUIRED)?;
+    let get = |record: &csv::StringRecord, name: &'static str| cell(&headers, record, name);
     let mut parsed = Parsed::default();
     let mut index: BTreeMap<(String, u32), usize> = BTreeMap::new();
     // Each station's hours as given, merged over its stops; compared with the
