@@ -1,10 +1,25 @@
 // The dashboard WebSocket: subscribe, snapshot, changes; on a drop, reconnect with
 // backoff and resume from the last applied sequence number, so nothing is missed and
 // nothing applies twice. The connection state is published for the header.
+//
+// Never silently stale: the server sends a heartbeat every 10 s, so any frame is proof
+// of life. A connection that has had no frame for STALE_AFTER_MS is shown as stale and
+// replaced by a new one that resumes, as after a drop: a socket can stay open while
+// nothing reaches it (a dead proxy, a sleeping laptop, a half-closed network).
 import type { DashboardMessage } from '../api/types';
 import { applyChanges, fromSnapshot, type LiveState } from './state';
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
+export type ConnectionStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'offline';
+
+/** No frame for this long (2.5 heartbeats) and the connection is given up. */
+export const STALE_AFTER_MS = 25_000;
+
+/** The server's proof of life; nothing for the state. */
+interface Heartbeat {
+  type: 'heartbeat';
+  server_time: number;
+}
+type Frame = DashboardMessage | Heartbeat;
 
 export interface LiveOptions {
   url: string;
@@ -20,12 +35,13 @@ export interface LiveOptions {
 export class LiveConnection {
   state: LiveState | null = null;
   status: ConnectionStatus = 'connecting';
-  /** When the last frame arrived (performance.now()), for render timings. */
+  /** When the last snapshot or changes arrived (performance.now()), for render timings. */
   lastFrameAt = 0;
   private socket: WebSocket | null = null;
   private attempts = 0;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
   private holdUntil = 0;
 
   constructor(private options: LiveOptions) {}
@@ -38,6 +54,7 @@ export class LiveConnection {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.disarm();
     this.socket?.close();
     this.socket = null;
   }
@@ -53,6 +70,31 @@ export class LiveConnection {
     this.options.onStatus(status);
   }
 
+  /** (Re)starts the wait for the next frame on `socket`. */
+  private arm(socket: WebSocket): void {
+    this.disarm();
+    this.watchdog = setTimeout(() => this.stale(socket), STALE_AFTER_MS);
+  }
+
+  private disarm(): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /** Nothing arrived for too long: give the socket up and resume on a new one. */
+  private stale(socket: WebSocket): void {
+    if (this.socket !== socket || this.stopped) return;
+    this.socket = null;
+    this.watchdog = null;
+    // Its close may never complete on a dead network: stop listening to it at once.
+    socket.onmessage = null;
+    socket.onclose = null;
+    socket.close();
+    this.setStatus('stale');
+    this.attempts += 1;
+    this.timer = setTimeout(() => void this.connect(), 0);
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const token = await this.options.token();
@@ -64,6 +106,7 @@ export class LiveConnection {
     this.socket = socket;
     let refused = false;
     socket.onopen = () => {
+      this.arm(socket);
       socket.send(
         JSON.stringify({
           type: 'subscribe',
@@ -75,19 +118,26 @@ export class LiveConnection {
       );
     };
     socket.onmessage = (event) => {
-      this.lastFrameAt = performance.now();
-      let message: DashboardMessage;
+      if (this.socket !== socket) return;
+      const arrived = performance.now();
+      // Any frame, a heartbeat too, shows the connection is alive.
+      this.arm(socket);
+      let message: Frame;
       try {
-        message = JSON.parse(String(event.data)) as DashboardMessage;
+        message = JSON.parse(String(event.data)) as Frame;
       } catch {
         return;
       }
-      if (message.type === 'snapshot') {
+      if (message.type === 'heartbeat') {
+        if (this.state && this.status !== 'live') this.setStatus('live');
+      } else if (message.type === 'snapshot') {
+        this.lastFrameAt = arrived;
         this.state = fromSnapshot(message.election_id, message.seq, message.stations);
         this.attempts = 0;
         this.setStatus('live');
         this.options.onState(this.state);
       } else if (message.type === 'changes') {
+        this.lastFrameAt = arrived;
         if (this.state) {
           applyChanges(this.state, message.changes);
           this.options.onState(this.state);
@@ -107,6 +157,7 @@ export class LiveConnection {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.disarm();
       if (this.stopped) return;
       this.setStatus(this.attempts > 5 ? 'offline' : 'reconnecting');
       const backoff = refused ? 2_000 : Math.min(5_000, 250 * 2 ** this.attempts);
