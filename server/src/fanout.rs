@@ -198,13 +198,13 @@ fn catch_up(
                 }
                 None => None,
             };
-            changes.push(Change {
-                municipality_code: station
+            changes.push(Change::new(
+                event,
+                station
                     .map(|s| s.station.municipality_code.clone())
                     .unwrap_or_default(),
-                station: station.map(StationSummary::from),
-                event,
-            });
+                station.map(StationSummary::from),
+            ));
         }
         hub.publish(changes);
         after = last;

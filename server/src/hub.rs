@@ -5,7 +5,7 @@
 //! every batch, 49 times in 50 for nothing).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -19,6 +19,37 @@ pub struct Change {
     pub event: EventRecord,
     pub municipality_code: String,
     pub station: Option<StationSummary>,
+    /// The change as dashboard frames carry it, rendered by the first dashboard that
+    /// sends it and shared by all the others watching (a batch is shared, not copied).
+    #[serde(skip)]
+    pub rendered: OnceLock<Rendered>,
+}
+
+impl Change {
+    #[must_use]
+    pub fn new(
+        event: EventRecord,
+        municipality_code: String,
+        station: Option<StationSummary>,
+    ) -> Self {
+        Self {
+            event,
+            municipality_code,
+            station,
+            rendered: OnceLock::new(),
+        }
+    }
+}
+
+/// A change rendered as JSON, once in full and, for what an embargo may withhold,
+/// once without its payload.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub full: String,
+    pub withheld: Option<String>,
+    /// Votes cast in a provisional result (the unit's size for the publication
+    /// threshold); 0 for other changes.
+    pub votes_cast: u32,
 }
 
 pub type Batch = Arc<Vec<Change>>;
@@ -104,14 +135,14 @@ mod tests {
     use super::*;
 
     fn change(seq: i64, municipality: &str) -> Change {
-        Change {
-            event: EventRecord {
+        Change::new(
+            EventRecord {
                 seq,
                 ..EventRecord::default()
             },
-            municipality_code: municipality.into(),
-            station: None,
-        }
+            municipality.into(),
+            None,
+        )
     }
 
     fn seqs(batch: &Batch) -> Vec<i64> {

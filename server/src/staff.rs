@@ -175,10 +175,12 @@ pub fn record(
         Ok(events
             .into_iter()
             .zip(&records)
-            .map(|(event, record)| Change {
-                event,
-                municipality_code: record.station.municipality_code.clone(),
-                station: Some(StationSummary::from(record)),
+            .map(|(event, record)| {
+                Change::new(
+                    event,
+                    record.station.municipality_code.clone(),
+                    Some(StationSummary::from(record)),
+                )
             })
             .collect())
     })

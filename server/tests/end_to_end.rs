@@ -222,3 +222,26 @@ async fn a_coordinator_of_another_municipality_gets_nothing() {
     };
     assert_eq!(code, "forbidden");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_dashboard_hears_a_heartbeat_so_a_dead_connection_shows() {
+    let (database, dir) = fresh_database();
+    seed(&database, &election_open_now(), 1);
+    let server = start_server(&database, dir);
+    let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (mut dashboard, first) = Dashboard::subscribe(&server, &token, None, None).await;
+    assert!(
+        matches!(first, DashboardMessage::Snapshot { .. }),
+        "{first:?}"
+    );
+    let interval = kiesdag::ws::dashboard::HEARTBEAT_INTERVAL;
+    let before = kiesdag::db::now_ms();
+    let frame = dashboard
+        .next_frame(interval + Duration::from_secs(3))
+        .await
+        .expect("a frame within the heartbeat interval");
+    let DashboardMessage::Heartbeat { server_time } = frame else {
+        panic!("expected a heartbeat, got {frame:?}")
+    };
+    assert!(server_time >= before, "the server's clock at sending");
+}

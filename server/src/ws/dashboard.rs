@@ -21,7 +21,7 @@ use super::pacer::FramePacer;
 use crate::auth::{Principal, TokenKind};
 use crate::db::now_ms;
 use crate::embargo::may_see_result;
-use crate::hub::Change;
+use crate::hub::{Change, Rendered};
 use crate::state::AppState;
 use crate::store::{self, events::EventRecord};
 use crate::summary::StationSummary;
@@ -32,6 +32,8 @@ pub const FRAMES_PER_SECOND: u32 = 10;
 pub const FRAME_BURST: u32 = 3;
 /// A resume further back than this gets a snapshot instead.
 const MAX_RESUME_EVENTS: i64 = 10_000;
+/// A quiet viewer hears from the server this often.
+pub const HEARTBEAT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -70,6 +72,10 @@ pub enum DashboardMessage {
     Error {
         code: String,
         message: String,
+    },
+    /// Sent when nothing else went out for `HEARTBEAT_INTERVAL`.
+    Heartbeat {
+        server_time: i64,
     },
 }
 
@@ -263,63 +269,128 @@ async fn subscribe(
                         .as_ref()
                         .and_then(|id| summaries.get(id))
                         .cloned();
-                    view(&subscription, &event, station)
+                    (event.seq, event.committed_at, render(&event, station))
                 })
                 .collect::<Vec<_>>();
             // Read in the same snapshot as `seq`: nothing after it is in here.
             subscription.last_sent = changes
                 .iter()
-                .map(|c| c.seq)
+                .map(|(seq, _, _)| *seq)
                 .max()
                 .unwrap_or(since)
                 .max(seq);
-            DashboardMessage::Changes { changes }
+            let mut pending = Pending::new();
+            for (_, committed_at, rendered) in &changes {
+                pending.push(visible(&subscription, rendered), *committed_at);
+            }
+            pending.take()
         }
-        _ => DashboardMessage::Snapshot {
+        _ => serde_json::to_string(&DashboardMessage::Snapshot {
             election_id: subscription.election.id.clone(),
             seq,
             stations: stations.iter().map(StationSummary::from).collect(),
-        },
+        })
+        .unwrap_or_default(),
     };
-    if send(session, &first).await {
+    if session.text(first).await.is_ok() {
         Some((subscription, hub))
     } else {
         None
     }
 }
 
-fn view(
-    subscription: &Subscription,
-    event: &EventRecord,
-    station: Option<StationSummary>,
-) -> ChangeView {
+/// Renders a change once for every dashboard: in full, and (for a provisional
+/// result) without its payload, for those the embargo keeps it from.
+fn render(event: &EventRecord, station: Option<StationSummary>) -> Rendered {
     // The unit is the station: its own result's votes cast decide the threshold.
-    let voters = serde_json::from_str::<shared::protocol::Operation>(&event.payload)
-        .ok()
-        .and_then(|op| match op.report {
-            shared::domain::Report::ProvisionalResult(r) => Some(r.votes.votes_cast),
-            _ => None,
-        })
-        .unwrap_or(0);
-    let withheld = event.kind == "provisional_result"
-        && !may_see_result(
-            &subscription.principal,
-            &subscription.election,
-            voters,
-            now_ms(),
-        );
-    ChangeView {
+    let votes_cast = if event.kind == "provisional_result" {
+        serde_json::from_str::<shared::protocol::Operation>(&event.payload)
+            .ok()
+            .and_then(|op| match op.report {
+                shared::domain::Report::ProvisionalResult(r) => Some(r.votes.votes_cast),
+                _ => None,
+            })
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let mut view = ChangeView {
         seq: event.seq,
         station_id: event.station_id.clone(),
         kind: event.kind.clone(),
         recorded_at: event.recorded_at,
         committed_at: event.committed_at,
-        payload: if withheld {
-            None
-        } else {
-            serde_json::from_str(&event.payload).ok()
-        },
+        payload: serde_json::from_str(&event.payload).ok(),
         station,
+    };
+    let full = serde_json::to_string(&view).unwrap_or_default();
+    let withheld = (event.kind == "provisional_result").then(|| {
+        view.payload = None;
+        serde_json::to_string(&view).unwrap_or_default()
+    });
+    Rendered {
+        full,
+        withheld,
+        votes_cast,
+    }
+}
+
+/// The rendering this subscriber may receive.
+fn visible<'a>(subscription: &Subscription, rendered: &'a Rendered) -> &'a str {
+    match &rendered.withheld {
+        Some(withheld)
+            if !may_see_result(
+                &subscription.principal,
+                &subscription.election,
+                rendered.votes_cast,
+                now_ms(),
+            ) =>
+        {
+            withheld
+        }
+        _ => &rendered.full,
+    }
+}
+
+/// The changes waiting for the viewer's next frame, already as the frame's JSON.
+struct Pending {
+    frame: String,
+    count: usize,
+    oldest_committed_at: Option<i64>,
+}
+
+const CHANGES_FRAME_START: &str = r#"{"type":"changes","changes":["#;
+
+impl Pending {
+    fn new() -> Self {
+        Self {
+            frame: String::from(CHANGES_FRAME_START),
+            count: 0,
+            oldest_committed_at: None,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn push(&mut self, change: &str, committed_at: i64) {
+        if self.count > 0 {
+            self.frame.push(',');
+        }
+        self.frame.push_str(change);
+        self.count += 1;
+        self.oldest_committed_at = Some(
+            self.oldest_committed_at
+                .map_or(committed_at, |oldest| oldest.min(committed_at)),
+        );
+    }
+
+    /// The frame (`DashboardMessage::Changes`), leaving this empty.
+    fn take(&mut self) -> String {
+        let mut frame = std::mem::replace(self, Self::new()).frame;
+        frame.push_str("]}");
+        frame
     }
 }
 
@@ -341,8 +412,13 @@ async fn stream_changes(
     hub: &mut tokio::sync::broadcast::Receiver<crate::hub::Batch>,
     subscription: &mut Subscription,
 ) {
-    let mut pending: Vec<ChangeView> = Vec::new();
+    let mut pending = Pending::new();
     let mut pacer = FramePacer::new(FRAMES_PER_SECOND, FRAME_BURST, Instant::now());
+    let mut heartbeat = tokio::time::interval_at(
+        tokio::time::Instant::now() + HEARTBEAT_INTERVAL,
+        HEARTBEAT_INTERVAL,
+    );
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let flush_at = pacer.next_frame_at(Instant::now());
         tokio::select! {
@@ -350,7 +426,10 @@ async fn stream_changes(
                 Ok(batch) => {
                     for change in batch.iter() {
                         if wanted(subscription, change) {
-                            pending.push(view(subscription, &change.event, change.station.clone()));
+                            let rendered = change
+                                .rendered
+                                .get_or_init(|| render(&change.event, change.station.clone()));
+                            pending.push(visible(subscription, rendered), change.event.committed_at);
                             subscription.last_sent = change.event.seq;
                         }
                     }
@@ -365,6 +444,15 @@ async fn stream_changes(
                 Err(RecvError::Closed) => return,
             },
             () = tokio::time::sleep_until(tokio::time::Instant::from_std(flush_at)), if !pending.is_empty() => {}
+            _ = heartbeat.tick() => {
+                // Proof of life for a quiet viewer: a client that hears nothing for a
+                // while knows its connection is gone, even if no close ever came.
+                if pending.is_empty()
+                    && !send(session, &DashboardMessage::Heartbeat { server_time: now_ms() }).await
+                {
+                    return;
+                }
+            }
             message = stream.next() => match message {
                 Some(Ok(AggregatedMessage::Ping(bytes))) => { let _ = session.pong(&bytes).await; }
                 Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => return,
@@ -373,14 +461,14 @@ async fn stream_changes(
         }
         let now = Instant::now();
         if !pending.is_empty() && pacer.next_frame_at(now) <= now {
-            let changes = std::mem::take(&mut pending);
-            if let Some(oldest) = changes.iter().map(|c| c.committed_at).min() {
+            if let Some(oldest) = pending.oldest_committed_at {
                 state
                     .metrics
                     .dashboard_frame(u64::try_from(now_ms() - oldest).unwrap_or(0));
             }
             pacer.sent(now);
-            if !send(session, &DashboardMessage::Changes { changes }).await {
+            heartbeat.reset();
+            if session.text(pending.take()).await.is_err() {
                 return;
             }
         }
@@ -390,7 +478,7 @@ async fn stream_changes(
 async fn catch_up(
     state: &AppState,
     subscription: &mut Subscription,
-    pending: &mut Vec<ChangeView>,
+    pending: &mut Pending,
 ) -> bool {
     let election_id = subscription.election.id.clone();
     let municipality = subscription.municipality.clone();
@@ -423,7 +511,8 @@ async fn catch_up(
     for event in events {
         subscription.last_sent = subscription.last_sent.max(event.seq);
         if let Some(station) = event.station_id.as_ref().and_then(|id| summaries.get(id)) {
-            pending.push(view(subscription, &event, Some(station.clone())));
+            let rendered = render(&event, Some(station.clone()));
+            pending.push(visible(subscription, &rendered), event.committed_at);
         }
     }
     true

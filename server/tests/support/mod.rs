@@ -310,7 +310,20 @@ impl Dashboard {
         (dashboard, first)
     }
 
+    /// The next message other than a heartbeat.
     pub async fn next(&mut self, within: Duration) -> Option<DashboardMessage> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_frame(left).await? {
+                DashboardMessage::Heartbeat { .. } => {}
+                message => return Some(message),
+            }
+        }
+    }
+
+    /// The next message, heartbeats included.
+    pub async fn next_frame(&mut self, within: Duration) -> Option<DashboardMessage> {
         loop {
             let frame = tokio::time::timeout(within, self.socket.next())
                 .await
