@@ -17,6 +17,12 @@
 //! Latency is measured from the moment a report is handed to a station (the chair's
 //! tap) to the moment a dashboard subscribed to the station's municipality has
 //! received the change carrying it; one sample per dashboard and report.
+//!
+//! With `"mode": "feed"` it only feeds a server for someone else to watch (the
+//! dashboard benchmark in a browser): the stations connect and open, the `held` line
+//! is printed, and at the word on standard input the stations send `steady_rate`
+//! turnout reports a second for `steady_seconds`; then the `steady` and `done` lines.
+//! The fields of the other phases may be left out of such a plan.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -37,19 +43,40 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 #[derive(Debug, Deserialize)]
 struct Plan {
+    #[serde(default)]
+    mode: Mode,
     target: Target,
     station_url: String,
+    #[serde(default)]
     dashboard_url: String,
+    #[serde(default)]
     token: String,
     stations: Vec<PlannedStation>,
+    #[serde(default)]
     municipalities: Vec<String>,
+    #[serde(default)]
     hold_dashboards: usize,
+    #[serde(default)]
     latency_dashboards: usize,
+    #[serde(default)]
     throughput_ops_per_station: u32,
     steady_rate: u32,
     steady_seconds: u32,
+    #[serde(default)]
     burst_seconds: u32,
+    #[serde(default)]
     list_weights: Vec<u32>,
+}
+
+/// Which phases run.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+enum Mode {
+    /// Every phase of the server benchmark.
+    #[default]
+    Benchmark,
+    /// Stations open, then only the steady rate, for dashboards of another process.
+    Feed,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -424,6 +451,46 @@ fn latency_line(phase: &str, tracker: &Tracker, dashboards_per_report: f64) -> V
     })
 }
 
+/// Reports at `plan.steady_rate` a second for `plan.steady_seconds`, each from a random
+/// station, then the `steady` line: reports sent, and their latency to the dashboards.
+async fn steady(
+    plan: &Plan,
+    devices: &[Device],
+    tracker: &Tracker,
+    station_viewers: &[f64],
+    counts: &mut [u32],
+    dice: &mut Xorshift,
+) {
+    tracker.start();
+    let total = if devices.is_empty() {
+        0
+    } else {
+        plan.steady_rate * plan.steady_seconds
+    };
+    let interval = Duration::from_secs_f64(1.0 / f64::from(plan.steady_rate.max(1)));
+    let started = tokio::time::Instant::now();
+    let mut viewers = 0.0;
+    for i in 0..total {
+        tokio::time::sleep_until(started + interval * i).await;
+        let n = usize::try_from(dice.below(devices.len() as u64)).unwrap_or(0);
+        counts[n] += 1 + u32::try_from(dice.below(5)).unwrap_or(0);
+        viewers += station_viewers.get(n).copied().unwrap_or(0.0);
+        turnout(
+            &devices[n],
+            tracker,
+            u32::try_from(n).unwrap_or(0),
+            counts[n],
+        );
+    }
+    let sending = started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut line = latency_line("steady", tracker, viewers / f64::from(total.max(1)));
+    line["rate_per_second"] = json!(plan.steady_rate);
+    line["dashboards"] = json!(plan.latency_dashboards);
+    line["sending_seconds"] = json!(sending);
+    emit(&line);
+}
+
 #[allow(clippy::too_many_lines)]
 async fn run(plan: Plan) -> Result<(), String> {
     let tracker = Arc::new(Tracker {
@@ -533,6 +600,25 @@ async fn run(plan: Plan) -> Result<(), String> {
     let mut line = String::new();
     let _ = tokio::task::spawn_blocking(move || std::io::stdin().lock().read_line(&mut line)).await;
 
+    if plan.mode == Mode::Feed {
+        let before: u64 = devices.iter().map(Device::acks).sum();
+        let mut counts = vec![0u32; devices.len()];
+        let mut dice = Xorshift(0x9E37_79B9_7F4A_7C15);
+        let no_viewers = vec![0.0; devices.len()];
+        steady(
+            &plan,
+            &devices,
+            &tracker,
+            &no_viewers,
+            &mut counts,
+            &mut dice,
+        )
+        .await;
+        let acked: u64 = devices.iter().map(Device::acks).sum();
+        emit(&json!({"phase": "done", "acknowledged": acked - before}));
+        return Ok(());
+    }
+
     // 3. Down to the dashboards of the latency phases.
     for stop in stops.iter().skip(plan.latency_dashboards) {
         let _ = stop.send(true);
@@ -579,28 +665,15 @@ async fn run(plan: Plan) -> Result<(), String> {
 
     // 5. Steady day: reports at a fixed rate, latency to every dashboard.
     let mut dice = Xorshift(0x9E37_79B9_7F4A_7C15);
-    tracker.start();
-    let total = plan.steady_rate * plan.steady_seconds;
-    let interval = Duration::from_secs_f64(1.0 / f64::from(plan.steady_rate.max(1)));
-    let started = tokio::time::Instant::now();
-    let mut viewers = 0.0;
-    for i in 0..total {
-        tokio::time::sleep_until(started + interval * i).await;
-        let n = usize::try_from(dice.below(devices.len() as u64)).unwrap_or(0);
-        counts[n] += 1 + u32::try_from(dice.below(5)).unwrap_or(0);
-        viewers += station_viewers[n];
-        turnout(
-            &devices[n],
-            &tracker,
-            u32::try_from(n).unwrap_or(0),
-            counts[n],
-        );
-    }
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let mut line = latency_line("steady", &tracker, viewers / f64::from(total.max(1)));
-    line["rate_per_second"] = json!(plan.steady_rate);
-    line["dashboards"] = json!(plan.latency_dashboards);
-    emit(&line);
+    steady(
+        &plan,
+        &devices,
+        &tracker,
+        &station_viewers,
+        &mut counts,
+        &mut dice,
+    )
+    .await;
 
     // 6. Closing: every station closes (confirming that it is before closing time).
     let before: u64 = devices.iter().map(Device::acks).sum();
