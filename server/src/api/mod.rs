@@ -3,6 +3,9 @@
 //! own declaration, so no route can exist without saying who may call it.
 
 mod actions;
+mod coordinators;
+#[cfg(test)]
+mod coordinators_tests;
 mod guard;
 pub mod openapi;
 mod reports;
@@ -100,6 +103,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/api/municipalities/{code}/incidents",
             access: Access::Staff(CONTROL_ROOM),
             route: || web::get().to(timeline::incidents),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/coordinators",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::get().to(coordinators::list),
         },
         Endpoint {
             method: "POST",

@@ -47,6 +47,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         super::stations::alerts,
         super::timeline::station,
         super::timeline::incidents,
+        super::coordinators::list,
         super::actions::incident_status,
         super::actions::message,
         super::actions::resupply,

@@ -59,3 +59,38 @@ pub fn by_username(db: &mut Db, username: &str) -> Result<Option<UserRecord>, St
     })
     .transpose()
 }
+
+/// A staff user as others may see them: no password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffUser {
+    pub username: String,
+    pub role: Role,
+}
+
+/// The users of `municipality` with one of `roles`, by username. Users of every
+/// municipality (administrators without one) are not of any one.
+///
+/// # Errors
+/// A database error, or a stored role that is not one of ours.
+pub fn of_municipality(
+    db: &mut Db,
+    municipality: &str,
+    roles: &[Role],
+) -> Result<Vec<StaffUser>, StoreError> {
+    let names: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::municipality_code.eq(municipality))
+        .filter(users::role.eq_any(names))
+        .order(users::username.asc())
+        .select((users::username, users::role))
+        .load(db)?;
+    rows.into_iter()
+        .map(|(username, role)| {
+            let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
+                what: format!("role of {username}"),
+                reason: role.clone(),
+            })?;
+            Ok(StaffUser { username, role })
+        })
+        .collect()
+}

@@ -42,6 +42,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/municipalities/{code}/coordinators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The municipality's coordinators and administrators, by username. Administrators
+         *     of every municipality (without one of their own) are not listed.
+         * @description Roles: administrator, coordinator.
+         */
+        get: operations["list_coordinators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/municipalities/{code}/incidents": {
         parameters: {
             query?: never;
@@ -467,6 +488,13 @@ export interface components {
             station?: null | components["schemas"]["StationSummary"];
             station_id?: string | null;
         };
+        /** @description A member of the control room staff. */
+        Coordinator: {
+            /** @description `coordinator` or `administrator`. */
+            role: components["schemas"]["Role"];
+            /** @description The sign-in name; what an incident's assignee is set to. */
+            username: string;
+        };
         DashboardMessage: {
             election_id: string;
             /** Format: int64 */
@@ -777,6 +805,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Alert"][];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database does not answer (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_coordinators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code, e.g. `GM0599`. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The municipality's staff who can take an incident, by username. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coordinator"][];
                 };
             };
             /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
