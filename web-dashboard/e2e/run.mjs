@@ -141,6 +141,18 @@ async function main() {
       await card.waitFor({ timeout: 5_000 });
       await card.getByRole('button', { name: 'In behandeling' }).click();
       await card.getByTestId('incident-status').getByText('In behandeling').waitFor();
+      const assigned = (name) => card.getByTestId('incident-assignee').filter({ hasText: new RegExp(`^${name}$`) });
+      await assigned('coordinator').waitFor();
+      // Assigned to a colleague from the municipality's control room staff.
+      const select = card.getByLabel('Toegewezen aan');
+      await select.locator('option', { hasText: 'coordinator2' }).waitFor({ state: 'attached' });
+      const offered = await select.locator('option').allTextContents();
+      assert.deepEqual(offered, ['(niemand)', 'coordinator', 'coordinator2'], 'the coordinators only');
+      await select.selectOption('coordinator2');
+      await card.getByRole('button', { name: 'Toewijzen' }).click();
+      await assigned('coordinator2').waitFor();
+      assert.equal(await select.inputValue(), 'coordinator2');
+      await card.getByTestId('incident-status').getByText('In behandeling').waitFor();
       await card.getByLabel('Antwoord aan het stembureau').fill('Gemeentewerken komt eraan');
       await card.getByRole('button', { name: 'Versturen' }).click();
       await stations[1].send({ cmd: 'wait_text', text: 'Gemeentewerken komt eraan', timeout_ms: 10_000 });

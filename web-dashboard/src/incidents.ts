@@ -1,5 +1,5 @@
 // The incident queue, folded from the server's incident and message events.
-import type { ChangeView } from './api/types';
+import type { ChangeView, Coordinator } from './api/types';
 
 export type IncidentStatus = 'new' | 'acknowledged' | 'in_progress' | 'resolved';
 export const INCIDENT_STATUSES: IncidentStatus[] = ['new', 'acknowledged', 'in_progress', 'resolved'];
@@ -91,4 +91,16 @@ export function foldIncidents(events: ChangeView[]): {
     }
   }
   return { incidents: [...byId.values()], messages };
+}
+
+/**
+ * Whom an incident can be assigned to: the municipality's coordinators and
+ * administrators, oneself, and whoever has it now (kept even when no longer listed).
+ */
+export function assigneeOptions(coordinators: Coordinator[], current: string | null, me: string | null): { username: string; administrator: boolean }[] {
+  const options = coordinators.map((c) => ({ username: c.username, administrator: c.role === 'administrator' }));
+  for (const extra of [current, me]) {
+    if (extra && !options.some((o) => o.username === extra)) options.push({ username: extra, administrator: false });
+  }
+  return options;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeView } from '../src/api/types';
-import { foldIncidents } from '../src/incidents';
+import { assigneeOptions, foldIncidents } from '../src/incidents';
 
 const e = (seq: number, kind: string, payload: unknown, station = 'GM0599-1'): ChangeView => ({
   seq,
@@ -38,5 +38,24 @@ describe('incident queue', () => {
       e(2, 'incident', { report: { incident: { incident_id: 'i2', category: 'other', severity: 'low', text: 't' } } }),
     ]);
     expect(incidents.map((i) => [i.incidentId, i.status])).toEqual([['i2', 'new']]);
+  });
+});
+
+describe('assignment', () => {
+  const staff = [
+    { username: 'ahmed', role: 'coordinator' as const },
+    { username: 'beheer', role: 'administrator' as const },
+  ];
+
+  it('offers the control room staff, administrators marked', () => {
+    expect(assigneeOptions(staff, null, 'ahmed')).toEqual([
+      { username: 'ahmed', administrator: false },
+      { username: 'beheer', administrator: true },
+    ]);
+  });
+
+  it('keeps showing an assignee who is not on the list, and offers oneself', () => {
+    const names = assigneeOptions(staff, 'Fatima', 'landelijk').map((o) => o.username);
+    expect(names).toEqual(['ahmed', 'beheer', 'Fatima', 'landelijk']);
   });
 });

@@ -2,8 +2,8 @@
 //! an election open now that closes `--closes-in` seconds from now (to the
 //! millisecond, which the CLI's HH:MM times cannot do), `--stations` stations of
 //! GM0599 spread over two districts with coordinates, one activation code each, and
-//! staff users `coordinator`, `manager` and `viewer`, all with the password read from
-//! standard input. Prints `{"codes": [...], "closes_at": ms}` on one line.
+//! staff users `coordinator`, `coordinator2` (someone to assign an incident to),
+//! `manager` and `viewer`, all with the password read from standard input. Prints `{"codes": [...], "closes_at": ms}` on one line.
 //!
 //! Usage: `dashboard-fixture --db FILE [--stations N] [--closes-in SECONDS]`
 
@@ -128,6 +128,7 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
         }
         for (username, role) in [
             ("coordinator", Role::Coordinator),
+            ("coordinator2", Role::Coordinator),
             ("manager", Role::Manager),
             ("viewer", Role::Viewer),
         ] {

@@ -16,3 +16,4 @@ export type UnitResult = S['UnitResult'];
 export type ResultTotals = S['ResultTotals'];
 export type StationTimeline = S['StationTimeline'];
 export type ErrorBody = S['ErrorBody'];
+export type Coordinator = S['Coordinator'];

@@ -1,21 +1,25 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { getJson, loadSession, postJson } from '../api/client';
-import type { ChangeView } from '../api/types';
+import type { ChangeView, Coordinator } from '../api/types';
 import { useDraft } from '../drafts';
 import { useI18n } from '../i18n';
-import { foldIncidents, INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../incidents';
+import { assigneeOptions, foldIncidents, INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../incidents';
 import { useLive } from '../live/context';
 import { navigate } from '../router';
 import { ErrorMessage, time, useLoad } from '../util';
 
 const KINDS = new Set(['incident', 'incident_message', 'incident_status', 'message']);
 
-function IncidentCard({ incident, stationName, onDone }: { incident: Incident; stationName: string; onDone: () => void }) {
+function IncidentCard({ incident, stationName, coordinators, onDone }: { incident: Incident; stationName: string; coordinators: Coordinator[]; onDone: () => void }) {
   const { t } = useI18n();
   const [reply, setReply, clearReply] = useDraft(`reply.${incident.incidentId}`);
-  const [assignee, setAssignee] = useState(incident.assignee ?? loadSession()?.username ?? '');
+  const me = loadSession()?.username ?? null;
+  const [assignee, setAssignee] = useState(incident.assignee ?? me ?? '');
+  // Someone else may assign it meanwhile: show who has it now.
+  useEffect(() => setAssignee(incident.assignee ?? me ?? ''), [incident.assignee, me]);
   const [error, setError] = useState<string | null>(null);
   const municipality = loadSession()?.municipality ?? '';
+  const options = assigneeOptions(coordinators, incident.assignee, me);
 
   const setStatus = async (status: IncidentStatus) => {
     setError(null);
@@ -55,13 +59,27 @@ function IncidentCard({ incident, stationName, onDone }: { incident: Incident; s
       </h3>
       <p className="muted">
         {time(incident.reportedAt)} · {incident.category} · {incident.severity} · <strong data-testid="incident-status">{t(`istatus_${incident.status}`)}</strong>
-        {incident.assignee ? ` · ${t('assignee')}: ${incident.assignee}` : ''}
+        {incident.assignee && (
+          <>
+            {' '}· {t('assignee')}: <span data-testid="incident-assignee">{incident.assignee}</span>
+          </>
+        )}
       </p>
       <div className="row">
         <label>
           {t('assignee')}
-          <input value={assignee} onChange={(e) => setAssignee(e.target.value)} />
+          <select value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+            <option value="">{t('unassigned')}</option>
+            {options.map((o) => (
+              <option key={o.username} value={o.username}>
+                {o.administrator ? `${o.username} (${t('administrator')})` : o.username}
+              </option>
+            ))}
+          </select>
         </label>
+        <button type="button" disabled={assignee === (incident.assignee ?? '')} onClick={() => void setStatus(incident.status === 'new' ? 'acknowledged' : incident.status)}>
+          {t('assign')}
+        </button>
         <div role="group" aria-label={t('setStatus')}>
           {INCIDENT_STATUSES.filter((s) => s !== 'new').map((s) => (
             <button key={s} type="button" disabled={incident.status === s} onClick={() => void setStatus(s)}>
@@ -152,6 +170,8 @@ export function Incidents() {
   const municipality = loadSession()?.municipality ?? '';
   const latest = live.state?.recent.find((c) => KINDS.has(c.kind))?.seq ?? 0;
   const { data, error, reload } = useLoad(() => getJson<ChangeView[]>(`/api/municipalities/${municipality}/incidents`), [municipality, latest]);
+  // Without the list (an error), the select still offers oneself and the current assignee.
+  const coordinators = useLoad(() => getJson<Coordinator[]>(`/api/municipalities/${municipality}/coordinators`), [municipality]);
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
   const { incidents } = foldIncidents(data);
@@ -172,7 +192,11 @@ export function Incidents() {
                 <h2 id={`queue-${status}`}>
                   {t(`istatus_${status}`)} ({list.length})
                 </h2>
-                {list.length === 0 ? <p className="muted">{t('noIncidents')}</p> : list.map((i) => <IncidentCard key={i.incidentId} incident={i} stationName={name(i.stationId)} onDone={reload} />)}
+                {list.length === 0 ? (
+                  <p className="muted">{t('noIncidents')}</p>
+                ) : (
+                  list.map((i) => <IncidentCard key={i.incidentId} incident={i} stationName={name(i.stationId)} coordinators={coordinators.data ?? []} onDone={reload} />)
+                )}
               </section>
             );
           })}
