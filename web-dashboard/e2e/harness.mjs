@@ -8,8 +8,11 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-// The debug binaries cargo built: KIESDAG_BIN_DIR, else CARGO_TARGET_DIR's or the repository's.
-const BIN = process.env.KIESDAG_BIN_DIR ?? join(resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target'), 'debug');
+// The binaries cargo built: KIESDAG_BIN_DIR, else CARGO_TARGET_DIR's or the repository's,
+// of the KIESDAG_PROFILE (debug unless told; the dashboard benchmark runs release).
+export const BIN =
+  process.env.KIESDAG_BIN_DIR ??
+  join(resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target'), process.env.KIESDAG_PROFILE ?? 'debug');
 export const PASSWORD = 'e2e-wachtwoord-lang-genoeg';
 const SECRET = 'e2e-secret-0123456789abcdef0123456789abcdef';
 

@@ -37,6 +37,8 @@ export class LiveConnection {
   status: ConnectionStatus = 'connecting';
   /** When the last snapshot or changes arrived (performance.now()), for render timings. */
   lastFrameAt = 0;
+  /** When the last subscribe went out (performance.now()), for the benchmark. */
+  subscribedAt = 0;
   private socket: WebSocket | null = null;
   private attempts = 0;
   private stopped = false;
@@ -107,6 +109,7 @@ export class LiveConnection {
     let refused = false;
     socket.onopen = () => {
       this.arm(socket);
+      this.subscribedAt = performance.now();
       socket.send(
         JSON.stringify({
           type: 'subscribe',
