@@ -511,6 +511,11 @@ export interface components {
             message: string;
             /** @enum {string} */
             type: "error";
+        } | {
+            /** Format: int64 */
+            server_time: number;
+            /** @enum {string} */
+            type: "heartbeat";
         };
         /** @description Every error answer of the REST API: a stable code and a human message. */
         ErrorBody: {

@@ -14,13 +14,6 @@ export type ConnectionStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' 
 /** No frame for this long (2.5 heartbeats) and the connection is given up. */
 export const STALE_AFTER_MS = 25_000;
 
-/** The server's proof of life; nothing for the state. */
-interface Heartbeat {
-  type: 'heartbeat';
-  server_time: number;
-}
-type Frame = DashboardMessage | Heartbeat;
-
 export interface LiveOptions {
   url: string;
   municipality: string;
@@ -125,13 +118,14 @@ export class LiveConnection {
       const arrived = performance.now();
       // Any frame, a heartbeat too, shows the connection is alive.
       this.arm(socket);
-      let message: Frame;
+      let message: DashboardMessage;
       try {
-        message = JSON.parse(String(event.data)) as Frame;
+        message = JSON.parse(String(event.data)) as DashboardMessage;
       } catch {
         return;
       }
       if (message.type === 'heartbeat') {
+        // The server's proof of life: nothing for the state.
         if (this.state && this.status !== 'live') this.setStatus('live');
       } else if (message.type === 'snapshot') {
         this.lastFrameAt = arrived;
