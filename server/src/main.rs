@@ -14,6 +14,13 @@ use kiesdag::server::{self, ServerConfig};
 use kiesdag::store::{self, audit::AuditRecord, users::UserRecord};
 use shared::domain::Jurisdiction;
 
+/// jemalloc, returning freed memory to the system within a second from a background
+/// thread (configured when it is built: `.cargo/config.toml`). With the system
+/// allocator, the garbage of busy moments (activations, a burst of results) stayed
+/// resident in an idle server (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kiesdag",

@@ -245,3 +245,23 @@ async fn a_quiet_dashboard_hears_a_heartbeat_so_a_dead_connection_shows() {
     };
     assert!(server_time >= before, "the server's clock at sending");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_longer_than_a_fragment_arrives_whole() {
+    let (database, dir) = fresh_database();
+    seed(&database, &election_open_now(), 40);
+    let server = start_server(&database, dir);
+    let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (_, first) = Dashboard::subscribe(&server, &token, None, None).await;
+    let DashboardMessage::Snapshot { stations, .. } = &first else {
+        panic!("{first:?}")
+    };
+    assert!(
+        serde_json::to_string(&first).unwrap().len() > 4 * kiesdag::ws::FRAGMENT_BYTES,
+        "the snapshot must span several fragments for this test to mean anything"
+    );
+    assert_eq!(stations.len(), 40);
+    let mut numbers: Vec<u32> = stations.iter().map(|s| s.number).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=40).collect::<Vec<_>>());
+}

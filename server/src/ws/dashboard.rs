@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use shared::domain::Election;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::MAX_FRAME_BYTES;
 use super::pacer::FramePacer;
+use super::{MAX_FRAME_BYTES, send_text};
 use crate::auth::{Principal, TokenKind};
 use crate::db::now_ms;
 use crate::embargo::may_see_result;
@@ -107,7 +107,7 @@ struct Subscription {
 
 async fn send(session: &mut Session, message: &DashboardMessage) -> bool {
     match serde_json::to_string(message) {
-        Ok(text) => session.text(text).await.is_ok(),
+        Ok(text) => send_text(session, text).await.is_ok(),
         Err(_) => true,
     }
 }
@@ -292,7 +292,7 @@ async fn subscribe(
         })
         .unwrap_or_default(),
     };
-    if session.text(first).await.is_ok() {
+    if send_text(session, first).await.is_ok() {
         Some((subscription, hub))
     } else {
         None
@@ -468,7 +468,7 @@ async fn stream_changes(
             }
             pacer.sent(now);
             heartbeat.reset();
-            if session.text(pending.take()).await.is_err() {
+            if send_text(session, pending.take()).await.is_err() {
                 return;
             }
         }

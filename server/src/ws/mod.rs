@@ -4,5 +4,47 @@ pub mod dashboard;
 pub mod pacer;
 pub mod station;
 
+use actix_web::web::Bytes;
+use actix_ws::{Closed, Item, Session};
+
 /// Frames above this are refused (the protocol's own limit).
 pub const MAX_FRAME_BYTES: usize = shared::protocol::MAX_FRAME_BYTES;
+
+/// Messages longer than this go out as a sequence of fragments this long.
+///
+/// actix-http copies what a connection sends into the connection's write buffer and
+/// keeps that buffer's size (up to 128 KiB) for the connection's life: one 76 KB
+/// snapshot left every dashboard holding 136 KiB while idle (docs/benchmarks.md).
+/// Sent in fragments, with the connection's writer running between them, a message
+/// never grows the buffer past its first 8 KiB. Clients see one message: WebSocket
+/// fragments are reassembled by every client library and browser.
+pub const FRAGMENT_BYTES: usize = 2 * 1024;
+
+/// Sends one text message, in fragments when it is long.
+///
+/// # Errors
+/// `Closed` when the connection is gone.
+pub async fn send_text(session: &mut Session, text: String) -> Result<(), Closed> {
+    if text.len() <= FRAGMENT_BYTES {
+        return session.text(text).await;
+    }
+    let bytes = Bytes::from(text);
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + FRAGMENT_BYTES).min(bytes.len());
+        // A fragment may end inside a character: only the whole message must be UTF-8.
+        let piece = bytes.slice(start..end);
+        let item = if start == 0 {
+            Item::FirstText(piece)
+        } else if end == bytes.len() {
+            Item::Last(piece)
+        } else {
+            Item::Continue(piece)
+        };
+        session.continuation(item).await?;
+        // Let the connection's writer take this fragment before the next one queues.
+        tokio::task::yield_now().await;
+        start = end;
+    }
+    Ok(())
+}

@@ -10,7 +10,7 @@ use shared::protocol::{ClientMessage, RejectCode, ServerMessage, decode_client, 
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::MAX_FRAME_BYTES;
+use super::{MAX_FRAME_BYTES, send_text};
 use crate::auth::{Claims, TokenError, TokenKind};
 use crate::commit::{Outcome, Submission, SubmitError};
 use crate::db::now_ms;
@@ -160,7 +160,7 @@ async fn write_answers(
         let message = match answer {
             Answer::Now(message) => Some(*message),
             Answer::Close(message) => {
-                let _ = session.text(encode(&*message)).await;
+                let _ = send_text(&mut session, encode(&*message)).await;
                 let _ = session.close(None).await;
                 return;
             }
@@ -189,7 +189,7 @@ async fn write_answers(
             },
         };
         if let Some(message) = message
-            && session.text(encode(&message)).await.is_err()
+            && send_text(&mut session, encode(&message)).await.is_err()
         {
             break;
         }
