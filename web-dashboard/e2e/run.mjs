@@ -195,6 +195,10 @@ async function main() {
 
     await test('an expired session returns to login and keeps what was typed', async () => {
       await page.goto(`${base}/stations/GM0599-2`);
+      // Settled first: the page reloads the timeline once the snapshot is in, and that
+      // request, not the click below, would otherwise be the one to find the session over.
+      await page.locator('[data-connection="live"]').waitFor();
+      await page.waitForLoadState('networkidle');
       const box = page.getByLabel('Bericht versturen');
       await box.fill('Half getypt bericht');
       await page.evaluate(() => {
