@@ -305,9 +305,9 @@ fn process(
     for device in devices.values().flatten() {
         store::devices::set_last_processed(db, &device.id, device.last_processed_seq)?;
     }
-    let touched: Vec<&String> = accepted.iter().map(|(_, _, s)| s).collect();
+    let touched: std::collections::HashSet<&String> = accepted.iter().map(|(_, _, s)| s).collect();
     for station in stations.values_mut() {
-        if touched.contains(&&station.station.id) {
+        if touched.contains(&station.station.id) {
             station.last_seen_at = Some(now);
             store::stations::save_day(
                 db,

@@ -16,6 +16,7 @@ struct Counters {
     batch_micros: AtomicU64,
     batch_max_micros: AtomicU64,
     frames_refused: AtomicU64,
+    operations_overloaded: AtomicU64,
     dashboard_frames: AtomicU64,
     dashboard_lag_ms_total: AtomicU64,
     dashboard_lag_ms_max: AtomicU64,
@@ -33,6 +34,10 @@ impl Metrics {
     }
     pub fn frame_refused(&self) {
         self.0.frames_refused.fetch_add(1, Ordering::Relaxed);
+    }
+    /// An operation found the writer's queue full: its device was asked to send it again.
+    pub fn operation_overloaded(&self) {
+        self.0.operations_overloaded.fetch_add(1, Ordering::Relaxed);
     }
     pub fn batch_committed(&self, size: usize, took: Duration) {
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
@@ -99,6 +104,12 @@ impl Metrics {
             "counter",
             "Frames refused as malformed, oversized or unauthorised.",
             c.frames_refused.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_operations_overloaded_total",
+            "counter",
+            "Operations that found the writer's queue full; their devices send them again.",
+            c.operations_overloaded.load(Ordering::Relaxed),
         );
         line(
             "kiesdag_commit_batches_total",

@@ -304,6 +304,7 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
                 "kiesdag_commit_batch_operations_total",
                 "kiesdag_commit_batch_seconds_total_micros",
                 "kiesdag_commit_batch_max_micros",
+                "kiesdag_operations_overloaded_total",
                 "kiesdag_dashboard_frames_total",
                 "kiesdag_dashboard_lag_milliseconds_total",
                 "kiesdag_dashboard_lag_milliseconds_max",

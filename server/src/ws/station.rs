@@ -266,6 +266,7 @@ async fn handle_text(
                 // Not queued: end the session, so that nothing after it is committed
                 // first; the device resumes (with backoff) and sends it again.
                 Err(SubmitError::Overloaded) => {
+                    state.metrics.operation_overloaded();
                     let _ = answers
                         .send(Answer::Close(Box::new(error(
                             RejectCode::Overloaded,
