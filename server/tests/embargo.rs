@@ -199,30 +199,69 @@ async fn flemish_units_under_500_voters_stay_withheld_after_closing() {
     let (database, dir) = fresh_database();
     let mut election = support::election_open_now();
     election.jurisdiction = shared::domain::Jurisdiction::Flanders;
-    election.closes_at = Timestamp(kiesdag::db::now_ms() + CLOSES_IN_MS);
-    let codes = seed(&database, &election, 2);
+    // Four stations report before closing: more time than the other test.
+    election.closes_at = Timestamp(kiesdag::db::now_ms() + 2 * CLOSES_IN_MS);
+    let codes = seed(&database, &election, 4);
+    // Station n, its subarea and its votes cast.
+    let plan = [
+        (1, "Binnenstad", 600),
+        (2, "Tereken", 300),
+        (3, "Centrum", 700),
+        (4, "Binnenstad", 300),
+    ];
     {
         let mut conn = kiesdag::db::open(&database).unwrap();
-        for (n, subarea) in [(1, "Binnenstad"), (2, "Tereken")] {
+        for (n, subarea, _) in plan {
             let mut station = support::station(n);
             station.subarea = Some(subarea.into());
             kiesdag::store::stations::upsert(&mut conn, &election.id, &station).unwrap();
         }
     }
     let server = start_server(&database, dir);
-    let mut big = open_station(&server.ws("/ws/station"), &codes[0]).await;
-    let mut small = open_station(&server.ws("/ws/station"), &codes[1]).await;
-    close_and_submit(&mut big, kiesdag_sim::consistent_result(600, &[3, 2, 1], 0)).await;
-    close_and_submit(
-        &mut small,
-        kiesdag_sim::consistent_result(300, &[3, 2, 1], 0),
-    )
-    .await;
+    // Watching live while the results come in: the coordinator's dashboard and a
+    // viewer's share one rendering of each change, and must not share its figures.
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let viewer = staff_token(Role::Viewer, Some(MUNICIPALITY));
+    let (mut coordinator_live, _) = Dashboard::subscribe(&server, &coordinator, None, None).await;
+    let (mut viewer_live, _) = Dashboard::subscribe(&server, &viewer, None, None).await;
+    for ((_, _, votes), code) in plan.iter().zip(&codes) {
+        let mut station = open_station(&server.ws("/ws/station"), code).await;
+        close_and_submit(
+            &mut station,
+            kiesdag_sim::consistent_result(*votes, &[3, 2, 1], 0),
+        )
+        .await;
+    }
+    let results_seen = |changes: Vec<kiesdag::ws::dashboard::ChangeView>| {
+        changes
+            .into_iter()
+            .filter(|c| c.kind == "provisional_result")
+            .collect::<Vec<_>>()
+    };
+    let seen = results_seen(
+        coordinator_live
+            .changes(usize::MAX, Duration::from_secs(1))
+            .await,
+    );
+    assert_eq!(seen.len(), 4);
+    assert!(
+        seen.iter().all(|c| c.payload.is_some()),
+        "the count's staff see figures"
+    );
+    let seen = results_seen(
+        viewer_live
+            .changes(usize::MAX, Duration::from_secs(1))
+            .await,
+    );
+    assert_eq!(seen.len(), 4);
+    assert!(
+        seen.iter().all(|c| c.payload.is_none()),
+        "before closing a viewer sees no figures"
+    );
 
     let wait = election.closes_at.millis() - kiesdag::db::now_ms() + 300;
     tokio::time::sleep(Duration::from_millis(u64::try_from(wait.max(0)).unwrap())).await;
     let public = format!("/api/public/municipalities/{MUNICIPALITY}/results");
-    let viewer = staff_token(Role::Viewer, Some(MUNICIPALITY));
     let results = format!("/api/municipalities/{MUNICIPALITY}/results");
     // The public page and a viewer alike.
     for (path, token) in [(public.as_str(), ""), (results.as_str(), viewer.as_str())] {
@@ -238,21 +277,40 @@ async fn flemish_units_under_500_voters_stay_withheld_after_closing() {
                 .cloned()
                 .unwrap()
         };
-        let binnenstad = subarea("Binnenstad");
-        assert_eq!(binnenstad["published"], true, "{body}");
-        assert_eq!(binnenstad["totals"]["votes_cast"], 600);
+        let centrum = subarea("Centrum");
+        assert_eq!(centrum["published"], true, "{body}");
+        assert_eq!(centrum["totals"]["votes_cast"], 700);
         let tereken = subarea("Tereken");
         assert_eq!(tereken["published"], false, "{body}");
         assert!(tereken["totals"].is_null());
         assert_eq!(tereken["stations_in"], 1, "completeness is still shown");
+        let binnenstad = subarea("Binnenstad");
+        assert_eq!(
+            binnenstad["published"], false,
+            "900 voted, but its total minus station 1 (published) would give station 4: {body}"
+        );
+        assert!(binnenstad["totals"].is_null());
         assert_eq!(body["municipality"]["published"], false);
         assert!(
             body["municipality"]["totals"].is_null(),
             "the total would give Tereken's figures by subtraction: {body}"
         );
     }
+    // After closing, a viewer's dashboard gets the figures of stations where at least
+    // 500 voted, and no others.
+    let (_, first) = Dashboard::subscribe(&server, &viewer, None, Some(0)).await;
+    let DashboardMessage::Changes { changes } = first else {
+        panic!("{first:?}")
+    };
+    let mut figures: Vec<(String, bool)> = results_seen(changes)
+        .into_iter()
+        .map(|c| (c.station_id.unwrap_or_default(), c.payload.is_some()))
+        .collect();
+    figures.sort();
+    let shown: Vec<bool> = figures.iter().map(|(_, shown)| *shown).collect();
+    assert_eq!(shown, [true, false, true, false], "{figures:?}");
     // The count's own staff see every figure.
     let manager = staff_token(Role::Manager, Some(MUNICIPALITY));
     let (_, body) = http(&server, "GET", &results, &manager, &Value::Null).await;
-    assert_eq!(body["municipality"]["totals"]["votes_cast"], 900);
+    assert_eq!(body["municipality"]["totals"]["votes_cast"], 1_900);
 }

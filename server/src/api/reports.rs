@@ -1,7 +1,7 @@
 //! Turnout and results for the control room, managers and the public, with the
 //! embargo applied per caller and per unit (DESIGN.md invariant 5).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -223,15 +223,44 @@ fn results_report(
     election: &Election,
     at: Timestamp,
 ) -> ResultsReport {
-    let units = |groups: BTreeMap<String, ResultTotals>| -> Vec<UnitResult> {
-        groups
-            .into_iter()
-            .filter(|(k, _)| !k.is_empty())
-            .map(|(k, t)| unit_result(principal, election, k, t, at))
+    // A station's own result reaches this principal only when its unit (the station)
+    // may be seen (the dashboard's rule). Where one is withheld, a district or subarea
+    // total containing it is withheld too: else the total minus the published stations
+    // would give the withheld station's figures.
+    let withheld_in = |key: &dyn Fn(&StationRecord) -> Option<String>| -> BTreeSet<String> {
+        stations
+            .iter()
+            .filter(|record| {
+                record.day.result.as_ref().is_some_and(|result| {
+                    !may_see_result(principal, election, result.votes.votes_cast, at.millis())
+                })
+            })
+            .filter_map(key)
             .collect()
     };
-    let districts = units(results::by_district(stations));
-    let subareas = units(results::by_subarea(stations));
+    let units =
+        |groups: BTreeMap<String, ResultTotals>, withheld: BTreeSet<String>| -> Vec<UnitResult> {
+            groups
+                .into_iter()
+                .filter(|(k, _)| !k.is_empty())
+                .map(|(k, t)| {
+                    let mut unit = unit_result(principal, election, k, t, at);
+                    if unit.published && withheld.contains(&unit.unit) {
+                        unit.published = false;
+                        unit.totals = None;
+                    }
+                    unit
+                })
+                .collect()
+        };
+    let districts = units(
+        results::by_district(stations),
+        withheld_in(&|r| r.station.district.clone()),
+    );
+    let subareas = units(
+        results::by_subarea(stations),
+        withheld_in(&|r| r.station.subarea.clone()),
+    );
     let mut municipality = unit_result(
         principal,
         election,
@@ -241,7 +270,10 @@ fn results_report(
     );
     // A unit withheld under the threshold must not follow from the total minus the
     // published units: while any unit is withheld, so is the total.
-    if municipality.published && districts.iter().chain(&subareas).any(|u| !u.published) {
+    let any_station_withheld = !withheld_in(&|_| Some(String::new())).is_empty();
+    if municipality.published
+        && (any_station_withheld || districts.iter().chain(&subareas).any(|u| !u.published))
+    {
         municipality.published = false;
         municipality.totals = None;
     }
