@@ -107,8 +107,8 @@ pub async fn serve(
             .configure(crate::web::configure(dashboard.clone()))
     })
     .workers(workers)
-    // Flush what a connection sends once this much waits, so that a slow reader
-    // does not grow its connection's write buffer (see `ws::FRAGMENT_BYTES`).
+    // Flush what a connection sends once this much waits, which keeps its write buffer
+    // near its first 8 KiB (see `ws::FRAGMENT_BYTES`).
     .h1_write_buffer_size(4 * 1024)
     .backlog(4_096)
     .max_connections(50_000)

@@ -247,20 +247,54 @@ async fn a_quiet_dashboard_hears_a_heartbeat_so_a_dead_connection_shows() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_snapshot_longer_than_a_fragment_arrives_whole() {
+async fn a_snapshot_longer_than_a_fragment_arrives_whole_in_fragments() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{Message, protocol::WebSocketConfig};
+
     let (database, dir) = fresh_database();
-    seed(&database, &election_open_now(), 40);
+    let election = election_open_now();
+    seed(&database, &election, 40);
+    {
+        // Names with two-byte characters, so that fragments end inside characters.
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        for n in 1..=40 {
+            let mut station = support::station(n);
+            station.name = format!("Stembureau {n} ëëëëëëëëëëëëëëëëëëëëëëëëëëëëëëëëëëëë");
+            kiesdag::store::stations::upsert(&mut conn, &election.id, &station).unwrap();
+        }
+    }
     let server = start_server(&database, dir);
     let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
-    let (_, first) = Dashboard::subscribe(&server, &token, None, None).await;
+    // A client that refuses any frame longer than one fragment (plus its header).
+    let config = WebSocketConfig::default().max_frame_size(Some(kiesdag::ws::FRAGMENT_BYTES + 14));
+    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
+        server.ws("/ws/dashboard"),
+        Some(config),
+        false,
+    )
+    .await
+    .unwrap();
+    let subscribe = serde_json::json!({
+        "type": "subscribe", "token": token, "municipality": MUNICIPALITY,
+    });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .unwrap();
+    let text = match tokio::time::timeout(Duration::from_secs(5), socket.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) => text,
+        other => panic!("expected the snapshot, got {other:?}"),
+    };
+    assert!(
+        text.len() > 4 * kiesdag::ws::FRAGMENT_BYTES,
+        "the snapshot must span several fragments for this test to mean anything"
+    );
+    let first: DashboardMessage = serde_json::from_str(&text).unwrap();
     let DashboardMessage::Snapshot { stations, .. } = &first else {
         panic!("{first:?}")
     };
-    assert!(
-        serde_json::to_string(&first).unwrap().len() > 4 * kiesdag::ws::FRAGMENT_BYTES,
-        "the snapshot must span several fragments for this test to mean anything"
-    );
     assert_eq!(stations.len(), 40);
+    assert!(stations.iter().all(|s| s.name.ends_with('ë')));
     let mut numbers: Vec<u32> = stations.iter().map(|s| s.number).collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=40).collect::<Vec<_>>());

@@ -16,8 +16,9 @@ pub const MAX_FRAME_BYTES: usize = shared::protocol::MAX_FRAME_BYTES;
 /// keeps that buffer's size (up to 128 KiB) for the connection's life: one 76 KB
 /// snapshot left every dashboard holding 136 KiB while idle (docs/benchmarks.md).
 /// Sent in fragments, with the connection's writer running between them, a message
-/// never grows the buffer past its first 8 KiB. Clients see one message: WebSocket
-/// fragments are reassembled by every client library and browser.
+/// to a reader that keeps up does not grow the buffer past its first 8 KiB (a stalled
+/// reader can still let up to actix-ws's 32 queued messages gather there). Clients see
+/// one message: WebSocket fragments are reassembled by every client library and browser.
 pub const FRAGMENT_BYTES: usize = 2 * 1024;
 
 /// Sends one text message, in fragments when it is long.
