@@ -2,43 +2,23 @@
 //! administrators, no one else's, and only for the control room.
 
 use actix_web::http::StatusCode;
-use actix_web::test::{self, TestRequest};
+use actix_web::test;
 use actix_web::{App, web};
 
 use super::coordinators::Coordinator;
-use crate::auth::{Claims, Role, TokenKind};
-use crate::commit::CommitConfig;
+use super::test_support::{Fixture, get, staff_token};
+use crate::auth::Role;
 use crate::db::now_ms;
-use crate::server::ServerConfig;
-use crate::state::AppState;
 use crate::store::{self, users::UserRecord};
 
 const MUNICIPALITY: &str = "GM0599";
 const OTHER: &str = "GM0505";
 
-struct Fixture {
-    state: AppState,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// Staff of every role in our municipality, a coordinator of another, and an
 /// administrator of every municipality.
 fn fixture() -> Fixture {
-    let dir = std::env::temp_dir().join(format!("kiesdag-coordinators-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = ServerConfig {
-        database_url: dir.join("kiesdag.db").to_string_lossy().into_owned(),
-        commit: CommitConfig::default(),
-        pool_size: 2,
-        workers: 1,
-    };
-    let state = crate::server::state(&config).unwrap();
+    let fixture = Fixture::new("coordinators", 2);
+    let state = &fixture.state;
     let mut db = state.pool.get().unwrap();
     store::stations::upsert_municipality(&mut db, MUNICIPALITY, "Rotterdam").unwrap();
     store::stations::upsert_municipality(&mut db, OTHER, "Capelle").unwrap();
@@ -61,31 +41,7 @@ fn fixture() -> Fixture {
         store::users::create(&mut db, &user, now_ms()).unwrap();
     }
     drop(db);
-    Fixture { state, dir }
-}
-
-fn token(state: &AppState, role: Role, municipality: Option<&str>) -> String {
-    let now = now_ms() / 1000;
-    state
-        .keys
-        .sign(&Claims {
-            sub: "u".into(),
-            kind: TokenKind::Staff,
-            role: Some(role),
-            municipality: municipality.map(Into::into),
-            station: None,
-            election: None,
-            jti: uuid::Uuid::new_v4().to_string(),
-            iat: now,
-            exp: now + 600,
-        })
-        .unwrap()
-}
-
-fn get(uri: &str, token: &str) -> TestRequest {
-    TestRequest::get()
-        .uri(uri)
-        .insert_header(("authorization", format!("Bearer {token}")))
+    fixture
 }
 
 fn coordinator(username: &str, role: Role) -> Coordinator {
@@ -114,14 +70,14 @@ async fn a_coordinator_can_assign_to_the_municipality_s_control_room_staff_only(
 
     // Our coordinators and administrator, by name; no manager, viewer, other
     // municipality's coordinator or administrator of every municipality.
-    let ours_token = token(state, Role::Coordinator, Some(MUNICIPALITY));
+    let ours_token = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
     let response = test::call_service(&app, get(&uri, &ours_token).to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let listed: Vec<Coordinator> = test::read_body_json(response).await;
     assert_eq!(listed, ours);
 
     // An administrator of every municipality sees the same list.
-    let national = token(state, Role::Administrator, None);
+    let national = staff_token(state, Role::Administrator, None);
     let response = test::call_service(&app, get(&uri, &national).to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let listed: Vec<Coordinator> = test::read_body_json(response).await;
@@ -130,9 +86,9 @@ async fn a_coordinator_can_assign_to_the_municipality_s_control_room_staff_only(
     // Another municipality's coordinator does not learn our names, nor do our
     // manager and viewer.
     for refused in [
-        token(state, Role::Coordinator, Some(OTHER)),
-        token(state, Role::Manager, Some(MUNICIPALITY)),
-        token(state, Role::Viewer, Some(MUNICIPALITY)),
+        staff_token(state, Role::Coordinator, Some(OTHER)),
+        staff_token(state, Role::Manager, Some(MUNICIPALITY)),
+        staff_token(state, Role::Viewer, Some(MUNICIPALITY)),
     ] {
         let response = test::call_service(&app, get(&uri, &refused).to_request()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);

@@ -12,6 +12,8 @@ mod reports;
 mod session;
 mod stations;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 mod timeline;
 #[cfg(test)]

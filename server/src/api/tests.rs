@@ -3,7 +3,6 @@
 //! input (invariant 8).
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
@@ -12,14 +11,13 @@ use diesel::prelude::*;
 use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
 
 use super::session::TokenResponse;
+use super::test_support::{Fixture, claims, in_an_hour, staff_token};
 use super::{ALL_STAFF, ErrorBody, MAX_JSON_BYTES, endpoints};
-use crate::auth::{Access, Claims, Role, TokenKeys, TokenKind, hash_password};
-use crate::commit::CommitConfig;
+use crate::auth::{Access, Role, TokenKeys, TokenKind, hash_password};
 use crate::db::{
     now_ms,
     schema::{refresh_tokens, users},
 };
-use crate::server::ServerConfig;
 use crate::state::AppState;
 use crate::store;
 use crate::summary::StationSummary;
@@ -30,29 +28,8 @@ const WEBSOCKETS: [&str; 2] = ["/ws/station", "/ws/dashboard"];
 /// `{"alg":"none","typ":"JWT"}`, base64url without padding.
 const ALG_NONE_HEADER: &str = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
 
-/// A fresh database in its own folder, removed afterwards.
-struct Fixture {
-    state: AppState,
-    dir: PathBuf,
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 fn fixture() -> Fixture {
-    let dir = std::env::temp_dir().join(format!("kiesdag-api-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = ServerConfig {
-        database_url: dir.join("kiesdag.db").to_string_lossy().into_owned(),
-        commit: CommitConfig::default(),
-        pool_size: 4,
-        workers: 1,
-    };
-    let state = crate::server::state(&config).unwrap();
-    Fixture { state, dir }
+    Fixture::new("api", 4)
 }
 
 /// The app as `server::serve` assembles it.
@@ -75,30 +52,6 @@ macro_rules! send {
         let status = response.status();
         (status, test::read_body(response).await)
     }};
-}
-
-fn claims(kind: TokenKind, role: Option<Role>, municipality: Option<&str>, exp: i64) -> Claims {
-    let now = now_ms() / 1000;
-    Claims {
-        sub: uuid::Uuid::new_v4().to_string(),
-        kind,
-        role,
-        municipality: municipality.map(str::to_owned),
-        station: None,
-        election: None,
-        jti: uuid::Uuid::new_v4().to_string(),
-        iat: now,
-        exp,
-    }
-}
-
-fn in_an_hour() -> i64 {
-    now_ms() / 1000 + 3_600
-}
-
-fn staff_token(state: &AppState, role: Role, municipality: Option<&str>) -> String {
-    let claims = claims(TokenKind::Staff, Some(role), municipality, in_an_hour());
-    state.keys.sign(&claims).unwrap()
 }
 
 /// Every kind of caller.

@@ -2,33 +2,20 @@
 //! they stay within the caller's municipality and the control room.
 
 use actix_web::http::StatusCode;
-use actix_web::test::{self, TestRequest};
+use actix_web::test;
 use actix_web::{App, web};
 use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp};
 
+use super::test_support::{Fixture, get, staff_token};
 use super::timeline::StationTimeline;
-use crate::auth::{Claims, Role, TokenKind};
-use crate::commit::CommitConfig;
+use crate::auth::Role;
 use crate::db::now_ms;
-use crate::server::ServerConfig;
 use crate::staff::{self, StaffAction};
-use crate::state::AppState;
 use crate::store;
 use crate::ws::dashboard::ChangeView;
 
 const MUNICIPALITY: &str = "GM0599";
 const OTHER: &str = "GM0505";
-
-struct Fixture {
-    state: AppState,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 /// Built from JSON so that fields added to `Station` later take their serde defaults.
 fn station(municipality: &str, number: u32) -> Station {
@@ -49,15 +36,8 @@ fn station(municipality: &str, number: u32) -> Station {
 
 /// Two stations of ours and one of another municipality; a message to each.
 fn fixture() -> Fixture {
-    let dir = std::env::temp_dir().join(format!("kiesdag-timeline-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = ServerConfig {
-        database_url: dir.join("kiesdag.db").to_string_lossy().into_owned(),
-        commit: CommitConfig::default(),
-        pool_size: 2,
-        workers: 1,
-    };
-    let state = crate::server::state(&config).unwrap();
+    let fixture = Fixture::new("timeline", 2);
+    let state = &fixture.state;
     let now = now_ms();
     let election = Election {
         id: "E1".into(),
@@ -92,31 +72,7 @@ fn fixture() -> Fixture {
         staff::record(&mut db, "test", std::slice::from_ref(&s.id), &action).unwrap();
     }
     drop(db);
-    Fixture { state, dir }
-}
-
-fn token(state: &AppState, role: Role, municipality: &str) -> String {
-    let now = now_ms() / 1000;
-    state
-        .keys
-        .sign(&Claims {
-            sub: "u".into(),
-            kind: TokenKind::Staff,
-            role: Some(role),
-            municipality: Some(municipality.into()),
-            station: None,
-            election: None,
-            jti: uuid::Uuid::new_v4().to_string(),
-            iat: now,
-            exp: now + 600,
-        })
-        .unwrap()
-}
-
-fn get(uri: &str, token: &str) -> TestRequest {
-    TestRequest::get()
-        .uri(uri)
-        .insert_header(("authorization", format!("Bearer {token}")))
+    fixture
 }
 
 #[actix_web::test]
@@ -129,7 +85,7 @@ async fn a_station_timeline_holds_its_own_events_only() {
             .configure(super::configure),
     )
     .await;
-    let coordinator = token(state, Role::Coordinator, MUNICIPALITY);
+    let coordinator = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
     let uri = format!("/api/stations/{MUNICIPALITY}-2/timeline");
     let response = test::call_service(&app, get(&uri, &coordinator).to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -150,7 +106,7 @@ async fn a_station_timeline_holds_its_own_events_only() {
     let response = test::call_service(&app, get(&unknown, &coordinator).to_request()).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     // A viewer does not get the control room's detail.
-    let viewer = token(state, Role::Viewer, MUNICIPALITY);
+    let viewer = staff_token(state, Role::Viewer, Some(MUNICIPALITY));
     let response = test::call_service(&app, get(&uri, &viewer).to_request()).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
@@ -166,7 +122,7 @@ async fn the_incident_events_are_the_municipality_s_own() {
     )
     .await;
     let uri = format!("/api/municipalities/{MUNICIPALITY}/incidents");
-    let coordinator = token(state, Role::Coordinator, MUNICIPALITY);
+    let coordinator = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
     let response = test::call_service(&app, get(&uri, &coordinator).to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let events: Vec<ChangeView> = test::read_body_json(response).await;
@@ -179,7 +135,7 @@ async fn the_incident_events_are_the_municipality_s_own() {
         [format!("{MUNICIPALITY}-1"), format!("{MUNICIPALITY}-2")]
     );
     assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
-    let theirs = token(state, Role::Coordinator, OTHER);
+    let theirs = staff_token(state, Role::Coordinator, Some(OTHER));
     let response = test::call_service(&app, get(&uri, &theirs).to_request()).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
