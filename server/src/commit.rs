@@ -130,15 +130,13 @@ fn run(
             }
         }
         let size = batch.len();
-        // A fault inside one batch fails that batch, not the writer.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            db::write_transaction(&mut db, |db| process(db, &batch))
-        }))
-        .unwrap_or_else(|_| {
-            Err(StoreError::NotFound(
-                "the batch failed inside the writer".into(),
-            ))
-        });
+        let result = match commit_batch(&mut db, url, &batch, false) {
+            // One operation made the batch panic: commit the others each alone, so
+            // that only the culprit is refused (INTERNAL_ERROR, for good: sending it
+            // again would fail its batch again).
+            Err(StoreError::Panicked) => Ok(commit_alone(&mut db, url, &batch)),
+            other => other,
+        };
         match result {
             Ok((outcomes, newest)) => {
                 for (submission, outcome) in batch.into_iter().zip(outcomes) {
@@ -170,11 +168,71 @@ fn run(
     }
 }
 
-/// What one transaction does: decide each operation in order, then write.
-fn process(
+type Committed = (Vec<Outcome>, HashMap<String, i64>);
+
+/// Commits `batch` in one transaction. A fault inside it fails that batch, not the
+/// writer. A panic unwinds past diesel's transaction without rolling it back: the
+/// connection would keep the transaction open, every later "commit" would only
+/// release a savepoint inside it (acknowledged, never durable), readers would see
+/// stale state and the WAL would never be checkpointed. So after a panic, or whenever
+/// a transaction is left open, the writer drops the connection (which rolls the
+/// transaction back) and opens a new one.
+fn commit_batch(
     db: &mut Db,
+    url: &str,
     batch: &[Submission],
-) -> Result<(Vec<Outcome>, HashMap<String, i64>), StoreError> {
+    poisoned: bool,
+) -> Result<Committed, StoreError> {
+    guarded(db, url, |db| process(db, batch, poisoned))
+}
+
+/// `f` in a write transaction that a panic cannot leave open (see `commit_batch`).
+fn guarded<T>(
+    db: &mut Db,
+    url: &str,
+    f: impl FnOnce(&mut Db) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        db::write_transaction(db, f)
+    }))
+    .unwrap_or(Err(StoreError::Panicked));
+    if matches!(result, Err(StoreError::Panicked)) || !db::is_idle(db) {
+        match db::connect(url) {
+            Ok(fresh) => *db = fresh,
+            Err(e) => tracing::error!(%e, "the writer cannot reconnect yet"),
+        }
+    }
+    result
+}
+
+/// Commits each operation of a batch that panicked on its own; one that panics alone
+/// is refused with `INTERNAL_ERROR`.
+fn commit_alone(db: &mut Db, url: &str, batch: &[Submission]) -> Committed {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut newest: HashMap<String, i64> = HashMap::new();
+    for submission in batch {
+        let one = std::slice::from_ref(submission);
+        let result = match commit_batch(db, url, one, false) {
+            Err(StoreError::Panicked) => commit_batch(db, url, one, true),
+            other => other,
+        };
+        match result {
+            Ok((mut answer, committed)) => {
+                outcomes.push(answer.pop().unwrap_or(Outcome::Failed(String::new())));
+                for (election, seq) in committed {
+                    let entry = newest.entry(election).or_insert(seq);
+                    *entry = (*entry).max(seq);
+                }
+            }
+            Err(error) => outcomes.push(Outcome::Failed(error.to_string())),
+        }
+    }
+    (outcomes, newest)
+}
+
+/// What one transaction does: decide each operation in order, then write. `poisoned`:
+/// this batch (of one) panicked before; its operation is refused, not decided again.
+fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committed, StoreError> {
     let now = db::now_ms();
     let mut devices: HashMap<String, Option<DeviceRecord>> = HashMap::new();
     let mut stations: HashMap<String, StationRecord> = HashMap::new();
@@ -182,19 +240,20 @@ fn process(
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(batch.len());
     // Accepted operations, in order: (index in batch, election, station id).
     let mut accepted: Vec<(usize, String, String)> = Vec::new();
-    let mut decided: HashMap<uuid::Uuid, usize> = HashMap::new();
+    // Operation ids are the device's own: deduplicated per device, never across.
+    let mut decided: HashMap<(&str, uuid::Uuid), usize> = HashMap::new();
     let mut new_rows = Vec::new();
 
     for (index, submission) in batch.iter().enumerate() {
         let op = &submission.operation;
-        if let Some(&earlier) = decided.get(&op.id) {
+        if let Some(&earlier) = decided.get(&(submission.device_id.as_str(), op.id)) {
             // The same operation twice in one batch: the same answer, applied once.
             outcomes.push(outcomes[earlier].clone());
             continue;
         }
-        if let Some(stored) = stored_outcome(db, &op.id)? {
+        if let Some(stored) = stored_outcome(db, &submission.device_id, &op.id)? {
             outcomes.push(Some(stored));
-            decided.insert(op.id, index);
+            decided.insert((submission.device_id.as_str(), op.id), index);
             continue;
         }
         let device = match devices.get(&submission.device_id) {
@@ -212,7 +271,7 @@ fn process(
             )));
             continue;
         };
-        let outcome = decide(db, op, &device, &mut stations, &mut elections)?;
+        let outcome = decide(db, op, &device, &mut stations, &mut elections, poisoned)?;
         if let Some(Outcome::Failed(_)) = &outcome {
             // Not decided: nothing about it is recorded; the device sends it again.
             outcomes.push(outcome);
@@ -227,7 +286,7 @@ fn process(
             accepted.push((index, station.election_id.clone(), op.station_id.clone()));
         }
         new_rows.push((index, outcome.clone()));
-        decided.insert(op.id, index);
+        decided.insert((submission.device_id.as_str(), op.id), index);
         outcomes.push(outcome);
     }
 
@@ -347,6 +406,7 @@ fn decide(
     device: &DeviceRecord,
     stations: &mut HashMap<String, StationRecord>,
     elections: &mut HashMap<String, Election>,
+    poisoned: bool,
 ) -> Result<Option<Outcome>, StoreError> {
     if device.revoked {
         return Ok(Some(reject(
@@ -388,6 +448,12 @@ fn decide(
     let Some(election) = elections.get(&station.election_id) else {
         return Ok(Some(reject("ELECTION_UNKNOWN", "Unknown election.")));
     };
+    if poisoned {
+        return Ok(Some(reject(
+            "INTERNAL_ERROR",
+            "The server could not process this report; it was not stored.",
+        )));
+    }
     let ctx = Context {
         election,
         station: &station.station,
@@ -410,9 +476,13 @@ fn decide(
 /// accepted, event_seq, reject_code, reject_message
 type OutcomeRow = (i32, Option<i64>, Option<String>, Option<String>);
 
-fn stored_outcome(db: &mut Db, id: &uuid::Uuid) -> Result<Option<Outcome>, StoreError> {
+fn stored_outcome(
+    db: &mut Db,
+    device_id: &str,
+    id: &uuid::Uuid,
+) -> Result<Option<Outcome>, StoreError> {
     let row: Option<OutcomeRow> = operations::table
-        .find(id.to_string())
+        .find((device_id, id.to_string()))
         .select((
             operations::accepted,
             operations::event_seq,
@@ -433,4 +503,46 @@ fn stored_outcome(db: &mut Db, id: &uuid::Uuid) -> Result<Option<Outcome>, Store
             }
         }
     }))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::db::schema::settings;
+
+    fn setting(db: &mut Db, name: &str) -> Result<(), StoreError> {
+        diesel::insert_into(settings::table)
+            .values((settings::name.eq(name), settings::value.eq("x")))
+            .execute(db)?;
+        Ok(())
+    }
+
+    #[test]
+    fn after_a_panic_the_writer_commits_for_real_again() {
+        let dir = std::env::temp_dir().join(format!("kiesdag-commit-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = dir.join("t.db").to_string_lossy().into_owned();
+        let mut db = db::open(&url).unwrap();
+        let panicked = guarded(&mut db, &url, |db| {
+            setting(db, "lost")?;
+            let figures: Vec<i64> = Vec::new();
+            // An arithmetic or indexing slip on hostile input.
+            let _ = figures[figures.len()];
+            Ok(())
+        });
+        assert!(matches!(panicked, Err(StoreError::Panicked)));
+        assert!(db::is_idle(&mut db), "no transaction left open");
+        guarded(&mut db, &url, |db| setting(db, "kept")).unwrap();
+        // Another connection sees what was acknowledged, and nothing of the batch that
+        // failed: the commit was real, not a savepoint inside a transaction left open.
+        let mut other = db::connect(&url).unwrap();
+        let names: Vec<String> = settings::table
+            .select(settings::name)
+            .filter(settings::name.eq_any(["lost", "kept"]))
+            .load(&mut other)
+            .unwrap();
+        assert_eq!(names, ["kept"]);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -25,6 +25,28 @@ struct Counters {
 #[derive(Debug, Clone, Default)]
 pub struct Metrics(Arc<Counters>);
 
+/// Panics anywhere in this process (a handler, a connection, the writer), counted by
+/// the hook `install_panic_hook` sets. Process-wide, as panics are.
+static PANICS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts every panic for `/metrics` and logs it, then lets the default hook print it.
+/// A panic is contained where it happens (a request, a connection, a batch); this
+/// makes it visible to the operator.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICS.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(panic = %info, "panic contained");
+        previous(info);
+    }));
+}
+
+/// Panics counted so far.
+#[must_use]
+pub fn panics() -> u64 {
+    PANICS.load(Ordering::Relaxed)
+}
+
 impl Metrics {
     pub fn operation_accepted(&self) {
         self.0.operations_accepted.fetch_add(1, Ordering::Relaxed);
@@ -146,6 +168,12 @@ impl Metrics {
             "counter",
             "Sum over frames of the time from the oldest change's commit to the frame.",
             c.dashboard_lag_ms_total.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_panics_total",
+            "counter",
+            "Panics contained (a request, connection or batch failed alone); should be 0.",
+            panics(),
         );
         line(
             "kiesdag_dashboard_lag_milliseconds_max",

@@ -3,8 +3,10 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::{App, HttpServer, web};
 use diesel::prelude::*;
+use futures_util::FutureExt;
 use rand::RngCore;
 
 use crate::auth::{AttemptLimiter, TokenKeys};
@@ -82,9 +84,30 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         metrics,
         fanout,
         sessions: crate::sessions::DeviceSessions::default(),
+        revocations: crate::revocations::Revocations::default(),
         device_token_hours: 36,
         db_slots: Arc::new(tokio::sync::Semaphore::new(config.pool_size as usize)),
     })
+}
+
+/// A panic in a handler fails that request alone, as a 500; the worker and every other
+/// request go on (a database connection it held is not pooled again).
+pub fn contain_panics<S, B>(
+    req: ServiceRequest,
+    service: &S,
+) -> impl std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>> + use<S, B>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+{
+    let call = std::panic::AssertUnwindSafe(service.call(req)).catch_unwind();
+    async move {
+        call.await.unwrap_or_else(|_| {
+            Err(actix_web::error::ErrorInternalServerError(
+                "internal error; the request was not completed",
+            ))
+        })
+    }
 }
 
 /// Serves on `listener` until stopped.
@@ -97,10 +120,18 @@ pub async fn serve(
     workers: usize,
     dashboard: crate::web::WebDir,
 ) -> std::io::Result<()> {
-    actix_web::rt::spawn(state.sessions.clone().forward_from(state.hub.clone()));
+    crate::metrics::install_panic_hook();
+    actix_web::rt::spawn(
+        state
+            .sessions
+            .clone()
+            .forward_from(state.hub.clone(), state.clone()),
+    );
+    actix_web::rt::spawn(crate::revocations::watch_revocations(state.clone()));
     let data = web::Data::new(state);
     HttpServer::new(move || {
         App::new()
+            .wrap_fn(contain_panics)
             .app_data(data.clone())
             .app_data(web::JsonConfig::default().limit(256 * 1024))
             .configure(crate::api::configure)
@@ -115,4 +146,39 @@ pub async fn serve(
     .listen(listener)?
     .run()
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, test, web};
+
+    #[actix_web::test]
+    async fn a_panicking_handler_fails_its_request_alone() {
+        let app = test::init_service(
+            App::new()
+                .wrap_fn(super::contain_panics)
+                .route(
+                    "/boom",
+                    web::get().to(|| async {
+                        let figures: Vec<u32> = Vec::new();
+                        // A slip of the kind that reaches production: an index out of range.
+                        figures[usize::from(figures.is_empty())].to_string()
+                    }),
+                )
+                .route("/fine", web::get().to(|| async { "fine" })),
+        )
+        .await;
+        let boom =
+            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        let status = match boom {
+            Ok(response) => response.status(),
+            Err(error) => error.as_response_error().status_code(),
+        };
+        assert_eq!(status, 500);
+        for _ in 0..3 {
+            let fine =
+                test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+            assert_eq!(fine.status(), 200, "the worker goes on serving");
+        }
+    }
 }

@@ -24,6 +24,8 @@ pub struct AppState {
     pub fanout: crate::fanout::Fanout,
     /// Devices connected to this instance, for pushes from the control room.
     pub sessions: crate::sessions::DeviceSessions,
+    /// Disabled staff users and ended sessions, read from the database every second.
+    pub revocations: crate::revocations::Revocations,
     /// How long a device token lasts (an election day and the night after).
     pub device_token_hours: i64,
     /// One permit per pooled connection: a request waits here, not on a blocking
@@ -40,6 +42,10 @@ pub enum ServiceError {
     Store(#[from] crate::store::StoreError),
     #[error("worker failed: {0}")]
     Blocking(String),
+    /// The work panicked: this request fails alone; its connection is dropped, not
+    /// pooled again (`db::Manager::has_broken`).
+    #[error("internal error; the request was not completed")]
+    Panicked,
 }
 
 impl AppState {
@@ -64,7 +70,13 @@ impl AppState {
         actix_web::web::block(move || {
             let _slot = slot;
             let mut conn = pool.get().map_err(|e| ServiceError::Pool(e.to_string()))?;
-            f(&mut conn).map_err(ServiceError::from)
+            // A panic in `f` fails this request only. The pooled connection is dropped
+            // during the unwind (`has_broken` sees the panic), so an open transaction
+            // never reaches another request.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                f(&mut conn).map_err(ServiceError::from)
+            }))
+            .unwrap_or(Err(ServiceError::Panicked))
         })
         .await
         .map_err(|e| ServiceError::Blocking(e.to_string()))?

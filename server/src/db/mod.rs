@@ -135,12 +135,25 @@ impl diesel::r2d2::ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut Db) -> bool {
-        false
+    /// A connection given back while its thread panics, or with a transaction still
+    /// open or broken (a panic unwound past diesel's `transaction`, which then neither
+    /// commits nor rolls back), is dropped, never handed to the next request: an open
+    /// SQLite transaction would serve stale reads, hold the write lock and stop WAL
+    /// checkpoints for everyone after it.
+    fn has_broken(&self, conn: &mut Db) -> bool {
+        std::thread::panicking() || !is_idle(conn)
     }
 }
 
 pub type Pool = diesel::r2d2::Pool<Manager>;
+
+/// Whether the connection has no transaction open and none broken.
+#[must_use]
+pub fn is_idle(conn: &mut Db) -> bool {
+    use diesel::connection::TransactionManager;
+    let status = <Db as Connection>::TransactionManager::transaction_manager_status_mut(conn);
+    matches!(status.transaction_depth(), Ok(None))
+}
 
 /// A pool of `size` connections to `url`.
 ///
@@ -193,4 +206,46 @@ where
         }
         f(db)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> (std::path::PathBuf, String) {
+        let dir = std::env::temp_dir().join(format!("kiesdag-db-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let url = dir.join("t.db").to_string_lossy().into_owned();
+        (dir, url)
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn a_connection_left_in_a_transaction_by_a_panic_is_not_pooled_again() {
+        let (dir, url) = file();
+        open(&url).unwrap();
+        let pool = pool(&url, 1).unwrap();
+        let unwound = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let mut conn = pool.get().unwrap();
+                    conn.transaction(|conn| {
+                        conn.batch_execute("SELECT 1")?;
+                        // A panic unwinds past diesel's transaction: no rollback.
+                        if conn.batch_execute("SELECT 1").is_ok() {
+                            panic!("a fault inside the transaction");
+                        }
+                        Ok::<_, diesel::result::Error>(())
+                    })
+                })
+                .join()
+        });
+        assert!(unwound.is_err());
+        let mut next = pool.get().unwrap();
+        assert!(
+            is_idle(&mut next),
+            "the next request gets a clean connection"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -19,6 +19,9 @@ pub enum StoreError {
     Corrupt { what: String, reason: String },
     #[error("{0} not found")]
     NotFound(String),
+    /// The work panicked; it was rolled back and its connection dropped.
+    #[error("internal error; nothing was stored")]
+    Panicked,
 }
 
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
