@@ -49,11 +49,12 @@ diesel::table! {
         revoked -> Integer,
         last_processed_seq -> BigInt,
         activated_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
     }
 }
 
 diesel::table! {
-    operations (id) {
+    operations (device_id, id) {
         id -> Text,
         device_id -> Text,
         device_seq -> BigInt,
@@ -85,6 +86,8 @@ diesel::table! {
         role -> Text,
         municipality_code -> Nullable<Text>,
         created_at -> BigInt,
+        disabled -> Integer,
+        tokens_valid_after -> BigInt,
     }
 }
 
@@ -94,6 +97,7 @@ diesel::table! {
         user_id -> Text,
         expires_at -> BigInt,
         revoked -> Integer,
+        family -> Text,
     }
 }
 

@@ -1,0 +1,17 @@
+-- PostgreSQL
+-- Operation ids are deduplicated per device, never across devices: one device can
+-- no longer make another's report vanish by sending its id first.
+ALTER TABLE operations DROP CONSTRAINT operations_pkey;
+ALTER TABLE operations ADD PRIMARY KEY (device_id, id);
+
+-- A staff user can be disabled; tokens issued before `tokens_valid_after` (seconds)
+-- are refused.
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN tokens_valid_after BIGINT NOT NULL DEFAULT 0;
+
+-- Refresh tokens of one sign-in form a family: a reused token revokes the family.
+ALTER TABLE refresh_tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family);
+
+-- When a device was revoked, so that running servers close its sessions.
+ALTER TABLE devices ADD COLUMN revoked_at BIGINT;
