@@ -16,6 +16,7 @@ pub mod hub;
 pub mod import;
 pub mod metrics;
 pub mod results;
+pub mod revocations;
 pub mod server;
 pub mod sessions;
 pub mod staff;

@@ -204,6 +204,17 @@ enum UserCommand {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Disable a staff user: sign-in refused, and every session ended within a second
+    /// (REST and open dashboards), on every running instance.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled staff user again (they sign in anew).
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -312,6 +323,12 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                     municipality,
                 },
         } => create_user(url, &username, role, municipality),
+        Command::User {
+            command: UserCommand::Disable { username },
+        } => set_user_disabled(url, &username, true),
+        Command::User {
+            command: UserCommand::Enable { username },
+        } => set_user_disabled(url, &username, false),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -694,6 +711,35 @@ fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn set_user_disabled(url: &str, username: &str, disabled: bool) -> Result<(), String> {
+    let mut db = open(url)?;
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    let found = db::write_transaction(&mut db, |db| {
+        let found = store::users::set_disabled(db, username, disabled, db::now_ms())?;
+        if found {
+            staff_audit(db, action, username, "{}")?;
+        }
+        Ok(found)
+    })
+    .map_err(|e: store::StoreError| e.to_string())?;
+    if !found {
+        return Err(format!("no user {username}"));
+    }
+    println!(
+        "{username} {}",
+        if disabled {
+            "disabled; their sessions end within a second"
+        } else {
+            "enabled; they may sign in again"
+        }
+    );
+    Ok(())
 }
 
 fn create_user(

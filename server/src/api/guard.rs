@@ -120,6 +120,9 @@ fn principal(req: &ServiceRequest) -> Result<Principal, &'static str> {
         crate::auth::TokenError::Expired => "expired_token",
         crate::auth::TokenError::Invalid => "invalid_token",
     })?;
+    if let Some(refusal) = state.revocations.refusal(&claims.sub, claims.iat) {
+        return Err(refusal.code());
+    }
     match (claims.kind, claims.role) {
         (TokenKind::Staff, Some(role)) => Ok(Principal::Staff {
             user_id: claims.sub,

@@ -119,7 +119,12 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
     })
     .await;
     match checked {
-        Ok(Some(user)) => respond(&state, user).await,
+        Ok(Some(user)) if state.revocations.refusal(&user.id, i64::MAX).is_some() => error(
+            StatusCode::FORBIDDEN,
+            "account_disabled",
+            "this account is disabled",
+        ),
+        Ok(Some(user)) => respond(&state, user, uuid::Uuid::new_v4().to_string()).await,
         Ok(None) => error(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -133,7 +138,9 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
     }
 }
 
-async fn respond(state: &AppState, user: store::users::UserRecord) -> HttpResponse {
+/// New tokens for `user`; the refresh token joins `family` (one per sign-in), so that
+/// a reused refresh token can end the whole chain.
+async fn respond(state: &AppState, user: store::users::UserRecord, family: String) -> HttpResponse {
     let (access, refresh) = match issue(state, &user.id, user.role, user.municipality_code.clone())
     {
         Ok(tokens) => tokens,
@@ -149,6 +156,7 @@ async fn respond(state: &AppState, user: store::users::UserRecord) -> HttpRespon
                     refresh_tokens::user_id.eq(user_id),
                     refresh_tokens::expires_at.eq(now_ms() + REFRESH_MS),
                     refresh_tokens::revoked.eq(0),
+                    refresh_tokens::family.eq(family),
                 ))
                 .execute(db)?;
             Ok(())
@@ -190,19 +198,33 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
     let token_hash = hash(&body.refresh_token);
     let found = state
         .with_db(move |db| {
-            let row: Option<(String, i64, i32)> = refresh_tokens::table
+            let row: Option<(String, i64, i32, String)> = refresh_tokens::table
                 .find(&token_hash)
                 .select((
                     refresh_tokens::user_id,
                     refresh_tokens::expires_at,
                     refresh_tokens::revoked,
+                    refresh_tokens::family,
                 ))
                 .first(db)
                 .optional()?;
-            let Some((user_id, expires_at, revoked)) = row else {
+            let Some((user_id, expires_at, revoked, family)) = row else {
                 return Ok(None);
             };
-            if revoked != 0 || expires_at <= now_ms() {
+            if revoked != 0 {
+                // Used before: someone holds a copy. End the whole sign-in, so that
+                // neither the thief's nor the owner's newer tokens refresh again.
+                if !family.is_empty() {
+                    diesel::update(
+                        refresh_tokens::table.filter(refresh_tokens::family.eq(&family)),
+                    )
+                    .set(refresh_tokens::revoked.eq(1))
+                    .execute(db)?;
+                }
+                tracing::warn!(%user_id, "refresh token reused; its sign-in is ended");
+                return Ok(None);
+            }
+            if expires_at <= now_ms() || store::users::is_disabled(db, &user_id)? {
                 return Ok(None);
             }
             // Used once: of two refreshes at the same moment, only one changes the row.
@@ -221,11 +243,11 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
                 .find(&user_id)
                 .select(users::username)
                 .first(db)?;
-            store::users::by_username(db, &username)
+            Ok(store::users::by_username(db, &username)?.map(|user| (user, family)))
         })
         .await;
     match found {
-        Ok(Some(user)) => respond(&state, user).await,
+        Ok(Some((user, family))) => respond(&state, user, family).await,
         Ok(None) => error(StatusCode::UNAUTHORIZED, "invalid_token", "sign in again"),
         Err(e) => error(
             StatusCode::SERVICE_UNAVAILABLE,

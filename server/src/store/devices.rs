@@ -52,7 +52,10 @@ pub fn set_last_processed(db: &mut Db, id: &str, seq: i64) -> Result<(), StoreEr
 /// A database error.
 pub fn revoke(db: &mut Db, id: &str) -> Result<bool, StoreError> {
     Ok(diesel::update(devices::table.find(id))
-        .set(devices::revoked.eq(1))
+        .set((
+            devices::revoked.eq(1),
+            devices::revoked_at.eq(crate::db::now_ms()),
+        ))
         .execute(db)?
         > 0)
 }
@@ -67,7 +70,34 @@ pub fn revoke_station(db: &mut Db, station_id: &str) -> Result<Vec<String>, Stor
         .select(devices::id)
         .load(db)?;
     diesel::update(devices::table.filter(devices::station_id.eq(station_id)))
-        .set(devices::revoked.eq(1))
+        .set((
+            devices::revoked.eq(1),
+            devices::revoked_at.eq(crate::db::now_ms()),
+        ))
         .execute(db)?;
     Ok(ids)
+}
+
+/// The devices revoked at or after `since_ms`.
+///
+/// # Errors
+/// A database error.
+pub fn revoked_since(db: &mut Db, since_ms: i64) -> Result<Vec<String>, StoreError> {
+    Ok(devices::table
+        .filter(devices::revoked.ne(0))
+        .filter(devices::revoked_at.ge(since_ms))
+        .select(devices::id)
+        .load(db)?)
+}
+
+/// The revoked devices of the given stations.
+///
+/// # Errors
+/// A database error.
+pub fn revoked_of(db: &mut Db, stations: &[String]) -> Result<Vec<String>, StoreError> {
+    Ok(devices::table
+        .filter(devices::revoked.ne(0))
+        .filter(devices::station_id.eq_any(stations))
+        .select(devices::id)
+        .load(db)?)
 }

@@ -2,7 +2,10 @@ use diesel::prelude::*;
 
 use super::StoreError;
 use crate::auth::Role;
-use crate::db::{Db, schema::users};
+use crate::db::{
+    Db,
+    schema::{refresh_tokens, users},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
@@ -93,4 +96,66 @@ pub fn of_municipality(
             Ok(StaffUser { username, role })
         })
         .collect()
+}
+
+/// Whether the user is disabled (an unknown user counts as disabled).
+///
+/// # Errors
+/// A database error.
+pub fn is_disabled(db: &mut Db, user_id: &str) -> Result<bool, StoreError> {
+    let disabled: Option<i32> = users::table
+        .find(user_id)
+        .select(users::disabled)
+        .first(db)
+        .optional()?;
+    Ok(disabled.is_none_or(|d| d != 0))
+}
+
+/// Disables or enables a user by username; false when there is no such user.
+/// Disabling also ends every session at once: refresh tokens are revoked, and access
+/// tokens issued until now are refused (`tokens_valid_after`, in seconds).
+///
+/// # Errors
+/// A database error.
+pub fn set_disabled(
+    db: &mut Db,
+    username: &str,
+    disabled: bool,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let Some(user) = by_username(db, username)? else {
+        return Ok(false);
+    };
+    if disabled {
+        diesel::update(users::table.find(&user.id))
+            .set((
+                users::disabled.eq(1),
+                users::tokens_valid_after.eq(now_ms / 1000 + 1),
+            ))
+            .execute(db)?;
+        diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(&user.id)))
+            .set(refresh_tokens::revoked.eq(1))
+            .execute(db)?;
+    } else {
+        diesel::update(users::table.find(&user.id))
+            .set(users::disabled.eq(0))
+            .execute(db)?;
+    }
+    Ok(true)
+}
+
+/// Per user with a revocation: (user id, disabled, tokens issued before this second
+/// are refused). Small: only users ever disabled.
+///
+/// # Errors
+/// A database error.
+pub fn revocations(db: &mut Db) -> Result<Vec<(String, bool, i64)>, StoreError> {
+    let rows: Vec<(String, i32, i64)> = users::table
+        .filter(users::disabled.ne(0).or(users::tokens_valid_after.gt(0)))
+        .select((users::id, users::disabled, users::tokens_valid_after))
+        .load(db)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, disabled, after)| (id, disabled != 0, after))
+        .collect())
 }

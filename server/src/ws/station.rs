@@ -14,6 +14,7 @@ use super::{MAX_FRAME_BYTES, send_text};
 use crate::auth::{Claims, TokenError, TokenKind};
 use crate::commit::{Outcome, Submission, SubmitError};
 use crate::db::now_ms;
+use crate::sessions::Push;
 use crate::state::AppState;
 use crate::store::{self, audit::AuditRecord, codes::CodeError};
 
@@ -62,13 +63,18 @@ async fn run(
     let (answers, answer_queue) = mpsc::channel::<Answer>(ANSWER_QUEUE);
     // The control room's messages and incident statuses for this station (boxed: a
     // channel keeps its slots inline, and an idle connection should stay small).
-    let (pushes, push_queue) = mpsc::unbounded_channel::<Box<ServerMessage>>();
+    let (pushes, push_queue) = mpsc::unbounded_channel::<Push>();
     let writer = actix_web::rt::spawn(write_answers(session.clone(), answer_queue, push_queue));
     let mut registered: Option<(String, u64)> = None;
     let mut session = session;
     let mut device: Option<Device> = None;
 
     while let Some(message) = stream.next().await {
+        if writer.is_finished() {
+            // The session was ended from this side (revoked, or an answer could not
+            // be committed): read nothing more.
+            break;
+        }
         let reply = match message {
             Ok(AggregatedMessage::Text(text)) => {
                 // Boxed: the handler's future is large and lives only while a frame
@@ -80,7 +86,9 @@ async fn run(
                 {
                     registered = Some((
                         d.station_id.clone(),
-                        state.sessions.register(&d.station_id, pushes.clone()),
+                        state
+                            .sessions
+                            .register(&d.station_id, &d.id, pushes.clone()),
                     ));
                 }
                 reply
@@ -147,7 +155,7 @@ enum Answer {
 async fn write_answers(
     mut session: Session,
     mut queue: mpsc::Receiver<Answer>,
-    mut pushes: mpsc::UnboundedReceiver<Box<ServerMessage>>,
+    mut pushes: mpsc::UnboundedReceiver<Push>,
 ) {
     loop {
         let answer = tokio::select! {
@@ -155,7 +163,15 @@ async fn write_answers(
                 Some(answer) => answer,
                 None => return,
             },
-            Some(push) = pushes.recv() => Answer::Now(push),
+            Some(push) = pushes.recv() => match push {
+                Push::Message(message) => Answer::Now(message),
+                // Revoked: say so, then end the session; nothing more goes out (the
+                // reader stops once this writer is gone).
+                Push::Revoked => Answer::Close(Box::new(error(
+                    RejectCode::RevokedToken,
+                    "this device's activation was revoked",
+                ))),
+            },
         };
         let message = match answer {
             Answer::Now(message) => Some(*message),
@@ -296,9 +312,17 @@ async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> 
     let now = now_ms();
     let device_key = format!("device:{device_id}");
     let peer_key = format!("peer:{peer}");
-    if !state.failed_activation_limiter.allowed(&peer_key, now)
-        || !state.activation_limiter.attempt(&device_key, now)
-    {
+    // Every attempt takes one of the address's 30 failures a minute before the code is
+    // checked, and gets it back if the code was good: attempts racing on many sockets
+    // cannot all pass a check made before any of them failed.
+    if !state.failed_activation_limiter.attempt(&peer_key, now) {
+        return error(
+            RejectCode::TooManyAttempts,
+            "too many activation attempts; wait a minute",
+        );
+    }
+    if !state.activation_limiter.attempt(&device_key, now) {
+        state.failed_activation_limiter.refund(&peer_key);
         return error(
             RejectCode::TooManyAttempts,
             "too many activation attempts; wait a minute",
@@ -333,6 +357,7 @@ async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> 
         .await;
     match result {
         Ok(Ok((record, election))) => {
+            state.failed_activation_limiter.refund(&peer_key);
             let claims = Claims {
                 sub: device_id.to_string(),
                 kind: TokenKind::Device,
@@ -355,16 +380,19 @@ async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> 
         }
         Ok(Err(reason)) => {
             tracing::info!(%device_id, %reason, "activation refused");
-            state.failed_activation_limiter.attempt(&peer_key, now);
             let text = match reason {
                 CodeError::Unknown | CodeError::Used | CodeError::Revoked | CodeError::Expired => {
                     "activation code not valid"
+                }
+                CodeError::DeviceBoundElsewhere => {
+                    "this device is already activated for another station; ask the control room"
                 }
             };
             error(RejectCode::InvalidActivationCode, text)
         }
         Err(e) => {
             tracing::error!(error = %e, "activation failed");
+            state.failed_activation_limiter.refund(&peer_key);
             error(RejectCode::Overloaded, "activation failed; try again")
         }
     }
