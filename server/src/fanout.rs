@@ -19,7 +19,6 @@ use diesel::sql_types::Text;
 use crate::db::{self, Db};
 use crate::hub::{Change, Hub};
 use crate::store::{self, StoreError};
-use crate::summary::StationSummary;
 
 pub const CHANNEL: &str = "kiesdag_events";
 const POLL: Duration = Duration::from_millis(2);
@@ -198,13 +197,7 @@ fn catch_up(
                 }
                 None => None,
             };
-            changes.push(Change::new(
-                event,
-                station
-                    .map(|s| s.station.municipality_code.clone())
-                    .unwrap_or_default(),
-                station.map(StationSummary::from),
-            ));
+            changes.push(Change::of(event, station));
         }
         hub.publish(changes);
         after = last;

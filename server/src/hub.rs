@@ -11,6 +11,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::store::events::EventRecord;
+use crate::store::stations::StationRecord;
 use crate::summary::StationSummary;
 
 /// One committed event with the station's state after it.
@@ -19,6 +20,11 @@ pub struct Change {
     pub event: EventRecord,
     pub municipality_code: String,
     pub station: Option<StationSummary>,
+    /// Votes cast in the station's current provisional result (0 without one): the
+    /// unit's size for the publication threshold, decided on the station's state now,
+    /// never on a superseded result's figures.
+    #[serde(skip)]
+    pub result_votes_cast: u32,
     /// The change as dashboard frames carry it, rendered by the first dashboard that
     /// sends it and shared by all the others watching (a batch is shared, not copied).
     #[serde(skip)]
@@ -36,9 +42,31 @@ impl Change {
             event,
             municipality_code,
             station,
+            result_votes_cast: 0,
             rendered: OnceLock::new(),
         }
     }
+
+    /// The change with its station's state after it (the summary dashboards get, and
+    /// the current result's size for the embargo).
+    #[must_use]
+    pub fn of(event: EventRecord, station: Option<&StationRecord>) -> Self {
+        let mut change = Self::new(
+            event,
+            station
+                .map(|s| s.station.municipality_code.clone())
+                .unwrap_or_default(),
+            station.map(StationSummary::from),
+        );
+        change.result_votes_cast = station.map_or(0, result_votes_cast);
+        change
+    }
+}
+
+/// Votes cast in the station's current provisional result; 0 without one.
+#[must_use]
+pub fn result_votes_cast(record: &StationRecord) -> u32 {
+    record.day.result.as_ref().map_or(0, |r| r.votes.votes_cast)
 }
 
 /// A change rendered as JSON, once in full and, for what an embargo may withhold,
@@ -47,8 +75,8 @@ impl Change {
 pub struct Rendered {
     pub full: String,
     pub withheld: Option<String>,
-    /// Votes cast in a provisional result (the unit's size for the publication
-    /// threshold); 0 for other changes.
+    /// Votes cast in the station's current provisional result (the unit's size for
+    /// the publication threshold); 0 for other changes.
     pub votes_cast: u32,
 }
 

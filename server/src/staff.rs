@@ -9,7 +9,6 @@ use shared::protocol::{ServerMessage, StationMessage};
 use crate::db::{self, Db};
 use crate::hub::Change;
 use crate::store::{self, StoreError, audit::AuditRecord, events::EventRecord};
-use crate::summary::StationSummary;
 
 /// What a staff member did, as stored in the event's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -175,13 +174,7 @@ pub fn record(
         Ok(events
             .into_iter()
             .zip(&records)
-            .map(|(event, record)| {
-                Change::new(
-                    event,
-                    record.station.municipality_code.clone(),
-                    Some(StationSummary::from(record)),
-                )
-            })
+            .map(|(event, record)| Change::of(event, Some(record)))
             .collect())
     })
 }

@@ -24,8 +24,14 @@ pub struct IncidentStatusRequest {
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MessageRequest {
-    /// The stations to send to; none means every station of the municipality.
+    /// The stations to send to: ids of the municipality's stations, at most
+    /// `MAX_RECIPIENTS`, each counted once. Empty (or absent) only with `all_stations`.
+    #[serde(default)]
     pub station_ids: Option<Vec<String>>,
+    /// Every station of the municipality. Must be said explicitly: an empty or
+    /// missing selection never means "all".
+    #[serde(default)]
+    pub all_stations: bool,
     /// Set when the message answers one of the station's incidents.
     pub incident_id: Option<String>,
     pub text: String,
@@ -43,6 +49,12 @@ pub struct ActionResponse {
     /// The event numbers the action got, one per station.
     pub event_seqs: Vec<i64>,
 }
+
+/// The most stations one message names (a municipality has at most a few hundred;
+/// `all_stations` reaches every one of them).
+pub const MAX_RECIPIENTS: usize = 1_000;
+/// The longest incident id or assignee name the control room may send.
+const MAX_ID_CHARS: usize = 100;
 
 fn actor(caller: &Caller) -> String {
     match &caller.0 {
@@ -122,7 +134,7 @@ async fn act(
         (status = 200, description = "Recorded.", body = ActionResponse),
         (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
         (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
-        (status = 422, description = "The station has no such incident (`refused`).", body = ErrorBody),
+        (status = 422, description = "The station has no such incident (`refused`), or the assignee is not a coordinator or administrator of the municipality (`unknown_assignee`).", body = ErrorBody),
     )
 )]
 pub async fn incident_status(
@@ -133,6 +145,47 @@ pub async fn incident_status(
 ) -> HttpResponse {
     let (station, incident_id) = path.into_inner();
     let IncidentStatusRequest { status, assignee } = body.into_inner();
+    if let Some(name) = assignee.clone() {
+        let id = station.clone();
+        let known = state
+            .with_db(move |db| {
+                let record = store::stations::get(db, &id)?;
+                let user = if name.chars().count() > MAX_ID_CHARS {
+                    None
+                } else {
+                    store::users::by_username(db, &name)?
+                };
+                Ok(user.is_some_and(|user| {
+                    may_take_incidents(&user, &record.station.municipality_code)
+                        && !store::users::is_disabled(db, &user.id).unwrap_or(true)
+                }))
+            })
+            .await;
+        match known {
+            Ok(true) => {}
+            Ok(false) => {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_assignee",
+                    "the assignee must be one of the municipality's coordinators",
+                );
+            }
+            Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    &format!("{what} not found"),
+                );
+            }
+            Err(e) => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    &e.to_string(),
+                );
+            }
+        }
+    }
     act(
         &state,
         &caller,
@@ -156,9 +209,9 @@ pub async fn incident_status(
     request_body = MessageRequest,
     responses(
         (status = 200, description = "Sent.", body = ActionResponse),
-        (status = 400, description = "Empty or too long text (`invalid_text`).", body = ErrorBody),
+        (status = 400, description = "Empty or too long text (`invalid_text`); no stations named and not `all_stations` (`no_recipients`); both (`ambiguous_recipients`); more than 1,000 stations (`too_many_recipients`); an incident id over 100 characters (`invalid_incident`).", body = ErrorBody),
         (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
-        (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
+        (status = 422, description = "A named station is not one of the municipality's (`unknown_stations`, naming them); nothing was sent.", body = ErrorBody),
     )
 )]
 pub async fn message(
@@ -170,6 +223,7 @@ pub async fn message(
     let code = code.into_inner();
     let MessageRequest {
         station_ids,
+        all_stations,
         incident_id,
         text,
     } = body.into_inner();
@@ -179,23 +233,54 @@ pub async fn message(
     if !caller.0.covers(&code) {
         return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
     }
-    let stations = match station_ids {
-        Some(ids) if !ids.is_empty() => ids,
-        _ => {
-            let c = code.clone();
-            match state
-                .with_db(move |db| store::stations::list(db, &c, None))
-                .await
-            {
-                Ok(list) => list.into_iter().map(|r| r.station.id).collect(),
-                Err(e) => {
-                    return error(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "unavailable",
-                        &e.to_string(),
-                    );
-                }
+    if incident_id
+        .as_ref()
+        .is_some_and(|id| id.chars().count() > MAX_ID_CHARS)
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_incident",
+            "the incident id is too long",
+        );
+    }
+    let selection = match recipients(station_ids.unwrap_or_default(), all_stations) {
+        Ok(selection) => selection,
+        Err((code, problem)) => return error(StatusCode::BAD_REQUEST, code, &problem),
+    };
+    let c = code.clone();
+    let municipality_stations: Vec<String> = match state
+        .with_db(move |db| store::stations::list(db, &c, None))
+        .await
+    {
+        Ok(list) => list.into_iter().map(|r| r.station.id).collect(),
+        Err(e) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                &e.to_string(),
+            );
+        }
+    };
+    let stations = match selection {
+        None => municipality_stations,
+        Some(ids) => {
+            let known: std::collections::HashSet<&String> = municipality_stations.iter().collect();
+            let unknown: Vec<&str> = ids
+                .iter()
+                .filter(|id| !known.contains(id))
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_stations",
+                    &format!(
+                        "not stations of {code}: {}; nothing was sent",
+                        unknown.join(", ")
+                    ),
+                );
             }
+            ids
         }
     };
     let from = match &caller.0 {
@@ -209,6 +294,54 @@ pub async fn message(
         text,
     };
     act(&state, &caller, stations, action).await
+}
+
+/// Who a message goes to: `None` for every station (said explicitly), or the named
+/// stations, each once, in the order given. Refused with a code and the reason.
+fn recipients(
+    ids: Vec<String>,
+    all_stations: bool,
+) -> Result<Option<Vec<String>>, (&'static str, String)> {
+    match (all_stations, ids.is_empty()) {
+        (true, true) => return Ok(None),
+        (true, false) => {
+            return Err((
+                "ambiguous_recipients",
+                "name stations or choose all stations, not both".into(),
+            ));
+        }
+        (false, true) => {
+            return Err((
+                "no_recipients",
+                "choose the stations, or all stations explicitly".into(),
+            ));
+        }
+        (false, false) => {}
+    }
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<String> = ids
+        .into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect();
+    if unique.len() > MAX_RECIPIENTS {
+        return Err((
+            "too_many_recipients",
+            format!("at most {MAX_RECIPIENTS} stations; choose all stations instead"),
+        ));
+    }
+    Ok(Some(unique))
+}
+
+/// Whether `user` may be assigned an incident of `municipality`: a coordinator or
+/// administrator of it, or an administrator of every municipality.
+fn may_take_incidents(user: &store::users::UserRecord, municipality: &str) -> bool {
+    super::CONTROL_ROOM.contains(&user.role)
+        && user
+            .municipality_code
+            .as_deref()
+            .map_or(user.role == crate::auth::Role::Administrator, |m| {
+                m == municipality
+            })
 }
 
 /// Tells a station that ballots are on their way.

@@ -257,7 +257,11 @@ async fn health(state: web::Data<crate::state::AppState>) -> HttpResponse {
     }
 }
 
-/// Prometheus metrics.
+/// Prometheus metrics: counters and gauges of the whole server, no personal data.
+/// Answered to a scraper on this machine (a loopback address), or anywhere with
+/// `Authorization: Bearer <KIESDAG_METRICS_TOKEN>` when that variable is set (at least
+/// 16 characters); refused to everyone else, since load and failure figures help an
+/// attacker time an attack.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -265,9 +269,24 @@ async fn health(state: web::Data<crate::state::AppState>) -> HttpResponse {
     tag = "system",
     responses(
         (status = 200, description = "Metrics in the Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4"),
+        (status = 403, description = "Not from this machine and without the metrics token (`forbidden`).", body = ErrorBody),
     )
 )]
-async fn metrics(state: web::Data<crate::state::AppState>) -> HttpResponse {
+async fn metrics(req: HttpRequest, state: web::Data<crate::state::AppState>) -> HttpResponse {
+    let local = req.peer_addr().is_some_and(|a| a.ip().is_loopback());
+    let token = std::env::var("KIESDAG_METRICS_TOKEN").ok();
+    let presented = req
+        .headers()
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "));
+    if !may_read_metrics(local, token.as_deref(), presented) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "metrics are served to this machine, or with the metrics token",
+        );
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())
@@ -282,6 +301,12 @@ pub struct ErrorBody {
     pub code: String,
     /// For people; may change.
     pub message: String,
+}
+
+/// Whether a request may read `/metrics`: from this machine, or with the configured
+/// token (of at least 16 characters).
+fn may_read_metrics(local: bool, token: Option<&str>, presented: Option<&str>) -> bool {
+    local || matches!((token, presented), (Some(t), Some(p)) if t.len() >= 16 && t == p)
 }
 
 /// A JSON error body with a stable code.

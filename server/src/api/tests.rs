@@ -130,9 +130,12 @@ fn concrete(path: &str) -> String {
 
 fn request(state: &AppState, method: &str, path: &str, who: Who) -> TestRequest {
     let method = Method::from_bytes(method.as_bytes()).unwrap();
+    // From this machine, as a scraper of /metrics would be; the other roles' access
+    // does not depend on the address.
     let mut req = TestRequest::default()
         .method(method.clone())
-        .uri(&concrete(path));
+        .uri(&concrete(path))
+        .peer_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 40_000)));
     if method == Method::POST || method == Method::PUT || method == Method::PATCH {
         // Empty but well-formed: enough to get past the guard, never enough to act.
         req = req.set_json(serde_json::json!({}));
@@ -494,12 +497,44 @@ async fn a_refresh_token_works_once() {
     );
     assert_eq!(error_body(&body).code, "invalid_token");
 
+    // The spent token came back: someone holds a copy of it. Its whole sign-in ends,
+    // so the token it was exchanged for refreshes no more either.
     let (status, _) = send!(app, refresh(&second.refresh_token));
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a reused token revokes its descendants"
+    );
+
+    // Another sign-in is not affected, and its chain works token after token.
+    let (_, body) = send!(app, login(USERNAME, PASSWORD));
+    let other: TokenResponse = serde_json::from_slice(&body).unwrap();
+    let (status, body) = send!(app, refresh(&other.refresh_token));
+    assert_eq!(status, StatusCode::OK);
+    let next: TokenResponse = serde_json::from_slice(&body).unwrap();
+    let (status, _) = send!(app, refresh(&next.refresh_token));
     assert_eq!(status, StatusCode::OK, "the new refresh token works");
-    let (status, _) = send!(app, refresh(&second.refresh_token));
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let (status, body) = send!(app, refresh("made-up"));
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_body(&body).code, "invalid_token");
+}
+
+#[test]
+fn metrics_are_for_this_machine_or_the_token() {
+    use super::may_read_metrics;
+    assert!(may_read_metrics(true, None, None));
+    assert!(!may_read_metrics(false, None, None));
+    assert!(!may_read_metrics(false, None, Some("anything")));
+    let token = "0123456789abcdef";
+    assert!(may_read_metrics(false, Some(token), Some(token)));
+    assert!(!may_read_metrics(
+        false,
+        Some(token),
+        Some("0123456789abcdeX")
+    ));
+    assert!(
+        !may_read_metrics(false, Some("short"), Some("short")),
+        "a token too short to be a secret is not one"
+    );
 }

@@ -48,6 +48,18 @@ impl AttemptLimiter {
     }
 }
 
+impl AttemptLimiter {
+    /// Gives back the latest attempt of `key` (one that turned out not to count, such
+    /// as a reservation for a check that succeeded).
+    pub fn refund(&self, key: &str) {
+        if let Ok(mut attempts) = self.attempts.lock()
+            && let Some(times) = attempts.get_mut(key)
+        {
+            times.pop();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +71,33 @@ mod tests {
         assert!(!limiter.attempt("a", 10));
         assert!(limiter.attempt("b", 10), "other keys are not affected");
         assert!(limiter.attempt("a", 60_001));
+    }
+
+    #[test]
+    fn a_refund_gives_the_attempt_back() {
+        let limiter = AttemptLimiter::new(1, 60_000);
+        assert!(limiter.attempt("a", 0));
+        assert!(!limiter.attempt("a", 1));
+        limiter.refund("a");
+        assert!(limiter.attempt("a", 2));
+    }
+
+    #[test]
+    fn concurrent_attempts_never_exceed_the_limit() {
+        let limiter = std::sync::Arc::new(AttemptLimiter::new(30, 60_000));
+        let granted = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..100 {
+                        if limiter.attempt("peer", 0) {
+                            granted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(granted.into_inner(), 30);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub enum CodeError {
     Used,
     #[error("activation code was revoked")]
     Revoked,
+    /// The device id is bound to another station: a device id is bound once, and an
+    /// activation never rebinds or revokes another station's device.
+    #[error("this device is already activated for another station")]
+    DeviceBoundElsewhere,
 }
 
 /// A new random code, "ABCD-EFGH".
@@ -125,8 +129,9 @@ pub fn revoke_for_station(db: &mut Db, station_id: &str) -> Result<usize, StoreE
 }
 
 /// The device redeems a code: the code is used up and the device is bound to the
-/// station with a new token id. A device activated before keeps its processed sequence
-/// number, so its queued operations still count in order.
+/// station with a new token id. A device activated before for the same station keeps
+/// its processed sequence number, so its queued operations still count in order; a
+/// device bound to another station is refused and the code stays unused.
 ///
 /// # Errors
 /// `Ok(Err(CodeError))` when the code cannot be used; `Err` on a database error.
@@ -158,6 +163,14 @@ pub fn redeem(
     }
     if expires_at <= now {
         return Ok(Err(CodeError::Expired));
+    }
+    let bound_to: Option<String> = devices::table
+        .find(device_id)
+        .select(devices::station_id)
+        .first(db)
+        .optional()?;
+    if bound_to.is_some_and(|bound| bound != station_id) {
+        return Ok(Err(CodeError::DeviceBoundElsewhere));
     }
     diesel::update(activation_codes::table.find(hash(code)))
         .set(activation_codes::used_at.eq(now))

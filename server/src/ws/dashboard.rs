@@ -32,6 +32,8 @@ pub const FRAMES_PER_SECOND: u32 = 10;
 pub const FRAME_BURST: u32 = 3;
 /// A resume further back than this gets a snapshot instead.
 const MAX_RESUME_EVENTS: i64 = 10_000;
+/// Refused subscribes (bad frame, bad token, unknown unit) before the socket is closed.
+pub const MAX_REFUSALS: u32 = 3;
 /// A quiet viewer hears from the server this often.
 pub const HEARTBEAT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -99,6 +101,8 @@ pub async fn endpoint(
 
 struct Subscription {
     principal: Principal,
+    /// The token's issue time (seconds), to check against revocations while open.
+    issued_at: i64,
     municipality: String,
     district: Option<String>,
     election: Election,
@@ -125,20 +129,33 @@ async fn refuse(session: &mut Session, code: &str, message: &str) {
 
 async fn run(state: AppState, mut session: Session, mut stream: actix_ws::AggregatedMessageStream) {
     state.metrics.dashboard_connected(1);
+    let mut refusals = 0;
     let subscription = loop {
+        if refusals >= MAX_REFUSALS {
+            // A client that keeps failing is not a dashboard finding its feet.
+            refuse(
+                &mut session,
+                "too_many_errors",
+                "too many refused requests; closing",
+            )
+            .await;
+            break None;
+        }
         match stream.next().await {
             Some(Ok(AggregatedMessage::Text(text))) => {
                 // Boxed: the snapshot's future is large and short-lived.
                 if let Some(subscription) = Box::pin(subscribe(&state, &mut session, &text)).await {
                     break Some(subscription);
                 }
+                refusals += 1;
             }
             Some(Ok(AggregatedMessage::Ping(bytes))) => {
                 let _ = session.pong(&bytes).await;
             }
             Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => break None,
             Some(Ok(_)) => {
-                refuse(&mut session, "malformed_frame", "send a subscribe message").await
+                refuse(&mut session, "malformed_frame", "send a subscribe message").await;
+                refusals += 1;
             }
         }
     };
@@ -179,20 +196,29 @@ async fn subscribe(
         .await;
         return None;
     };
-    let principal = match state.keys.verify(&token) {
-        Ok(claims) if claims.kind == TokenKind::Staff => match claims.role {
-            Some(role) => Principal::Staff {
-                user_id: claims.sub,
-                role,
-                municipality: claims.municipality,
-            },
-            None => Principal::Public,
-        },
-        Ok(_) => Principal::Public,
+    if since_seq.is_some_and(|since| since < 0) {
+        refuse(session, "invalid_since_seq", "since_seq must be 0 or more").await;
+        return None;
+    }
+    let claims = match state.keys.verify(&token) {
+        Ok(claims) => claims,
         Err(e) => {
             refuse(session, "invalid_token", &e.to_string()).await;
             return None;
         }
+    };
+    if let Some(refusal) = state.revocations.refusal(&claims.sub, claims.iat) {
+        refuse(session, refusal.code(), "sign in again").await;
+        return None;
+    }
+    let issued_at = claims.iat;
+    let principal = match (claims.kind, claims.role) {
+        (TokenKind::Staff, Some(role)) => Principal::Staff {
+            user_id: claims.sub,
+            role,
+            municipality: claims.municipality,
+        },
+        _ => Principal::Public,
     };
     if !matches!(principal, Principal::Staff { .. }) || !principal.covers(&municipality) {
         refuse(
@@ -217,9 +243,19 @@ async fn subscribe(
                 let election = store::elections::get(db, &first.election_id)?;
                 let seq = store::elections::last_seq(db, &election.id)?;
                 let resume = match since_seq {
-                    Some(since) if seq - since <= MAX_RESUME_EVENTS && since <= seq => Some(
-                        store::events::since(db, &election.id, since, MAX_RESUME_EVENTS)?,
-                    ),
+                    Some(since)
+                        if since <= seq
+                            && seq
+                                .checked_sub(since)
+                                .is_some_and(|gap| gap <= MAX_RESUME_EVENTS) =>
+                    {
+                        Some(store::events::since(
+                            db,
+                            &election.id,
+                            since,
+                            MAX_RESUME_EVENTS,
+                        )?)
+                    }
                     _ => None,
                 };
                 Ok(Some((stations, election, seq, resume)))
@@ -244,6 +280,7 @@ async fn subscribe(
     };
     let mut subscription = Subscription {
         principal,
+        issued_at,
         municipality,
         district,
         election,
@@ -252,24 +289,13 @@ async fn subscribe(
     let first = match (resume, since_seq) {
         (Some(events), Some(since)) => {
             subscription.last_sent = since;
-            let summaries: std::collections::HashMap<String, StationSummary> = stations
-                .iter()
-                .map(|s| (s.station.id.clone(), StationSummary::from(s)))
-                .collect();
+            let summaries = current_states(&stations);
             let changes = events
                 .into_iter()
-                .filter(|e| {
-                    e.station_id
-                        .as_ref()
-                        .is_some_and(|id| summaries.contains_key(id))
-                })
-                .map(|event| {
-                    let station = event
-                        .station_id
-                        .as_ref()
-                        .and_then(|id| summaries.get(id))
-                        .cloned();
-                    (event.seq, event.committed_at, render(&event, station))
+                .filter_map(|event| {
+                    let (summary, votes) = summaries.get(event.station_id.as_ref()?)?;
+                    let rendered = render(&event, Some(summary.clone()), *votes);
+                    Some((event.seq, event.committed_at, rendered))
                 })
                 .collect::<Vec<_>>();
             // Read in the same snapshot as `seq`: nothing after it is in here.
@@ -300,17 +326,17 @@ async fn subscribe(
 }
 
 /// Renders a change once for every dashboard: in full, and (for a provisional
-/// result) without its payload, for those the embargo keeps it from.
-fn render(event: &EventRecord, station: Option<StationSummary>) -> Rendered {
-    // The unit is the station: its own result's votes cast decide the threshold.
+/// result) without its payload, for those the embargo keeps it from. The unit is the
+/// station, and its size for the threshold is the votes cast in its *current* result
+/// (`result_votes_cast`), not in the event's own: a replayed result that was later
+/// corrected under the threshold stays withheld.
+fn render(
+    event: &EventRecord,
+    station: Option<StationSummary>,
+    result_votes_cast: u32,
+) -> Rendered {
     let votes_cast = if event.kind == "provisional_result" {
-        serde_json::from_str::<shared::protocol::Operation>(&event.payload)
-            .ok()
-            .and_then(|op| match op.report {
-                shared::domain::Report::ProvisionalResult(r) => Some(r.votes.votes_cast),
-                _ => None,
-            })
-            .unwrap_or(0)
+        result_votes_cast
     } else {
         0
     };
@@ -333,6 +359,19 @@ fn render(event: &EventRecord, station: Option<StationSummary>) -> Rendered {
         withheld,
         votes_cast,
     }
+}
+
+/// Each station's summary and its current result's votes cast, by station id.
+fn current_states(
+    stations: &[store::stations::StationRecord],
+) -> std::collections::HashMap<String, (StationSummary, u32)> {
+    stations
+        .iter()
+        .map(|s| {
+            let state = (StationSummary::from(s), crate::hub::result_votes_cast(s));
+            (s.station.id.clone(), state)
+        })
+        .collect()
 }
 
 /// The rendering this subscriber may receive.
@@ -414,6 +453,7 @@ async fn stream_changes(
 ) {
     let mut pending = Pending::new();
     let mut pacer = FramePacer::new(FRAMES_PER_SECOND, FRAME_BURST, Instant::now());
+    let mut revocations = state.revocations.subscribe();
     let mut heartbeat = tokio::time::interval_at(
         tokio::time::Instant::now() + HEARTBEAT_INTERVAL,
         HEARTBEAT_INTERVAL,
@@ -426,9 +466,9 @@ async fn stream_changes(
                 Ok(batch) => {
                     for change in batch.iter() {
                         if wanted(subscription, change) {
-                            let rendered = change
-                                .rendered
-                                .get_or_init(|| render(&change.event, change.station.clone()));
+                            let rendered = change.rendered.get_or_init(|| {
+                                render(&change.event, change.station.clone(), change.result_votes_cast)
+                            });
                             pending.push(visible(subscription, rendered), change.event.committed_at);
                             subscription.last_sent = change.event.seq;
                         }
@@ -450,6 +490,15 @@ async fn stream_changes(
                 if pending.is_empty()
                     && !send(session, &DashboardMessage::Heartbeat { server_time: now_ms() }).await
                 {
+                    return;
+                }
+            }
+            Ok(()) = revocations.changed() => {
+                // A disabled user's open dashboards close at once.
+                if let Principal::Staff { user_id, .. } = &subscription.principal
+                    && let Some(refusal) = state.revocations.refusal(user_id, subscription.issued_at)
+                {
+                    refuse(session, refusal.code(), "sign in again").await;
                     return;
                 }
             }
@@ -504,14 +553,11 @@ async fn catch_up(
     let Ok((events, stations)) = loaded else {
         return false;
     };
-    let summaries: std::collections::HashMap<String, StationSummary> = stations
-        .iter()
-        .map(|s| (s.station.id.clone(), StationSummary::from(s)))
-        .collect();
+    let summaries = current_states(&stations);
     for event in events {
         subscription.last_sent = subscription.last_sent.max(event.seq);
-        if let Some(station) = event.station_id.as_ref().and_then(|id| summaries.get(id)) {
-            let rendered = render(&event, Some(station.clone()));
+        if let Some((station, votes)) = event.station_id.as_ref().and_then(|id| summaries.get(id)) {
+            let rendered = render(&event, Some(station.clone()), *votes);
             pending.push(visible(subscription, &rendered), event.committed_at);
         }
     }
