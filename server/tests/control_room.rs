@@ -23,6 +23,7 @@ const WAIT: Duration = Duration::from_secs(15);
 async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
     let (database, dir) = fresh_database();
     let codes = seed(&database, &election_open_now(), 2);
+    support::create_user(&database, "Fatima", Role::Coordinator, Some(MUNICIPALITY));
     let server = start_server(&database, dir);
     let url = server.ws("/ws/station");
     let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
@@ -78,7 +79,7 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
         "POST",
         &format!("/api/municipalities/{MUNICIPALITY}/messages"),
         &coordinator,
-        &json!({"text": "Denk aan de opkomst van 13:00"}),
+        &json!({"all_stations": true, "text": "Denk aan de opkomst van 13:00"}),
     )
     .await;
     assert_eq!(status, 200);
@@ -109,7 +110,7 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
         "POST",
         &format!("/api/municipalities/{MUNICIPALITY}/messages"),
         &coordinator,
-        &json!({"text": "   "}),
+        &json!({"all_stations": true, "text": "   "}),
     )
     .await;
     assert_eq!(status, 400);

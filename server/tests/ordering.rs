@@ -128,7 +128,7 @@ async fn dashboards_get_every_event_once_while_reports_and_actions_commit_togeth
                 "POST",
                 &format!("/api/municipalities/{MUNICIPALITY}/messages"),
                 &token,
-                &json!({"text": format!("bericht {n}")}),
+                &json!({"all_stations": true, "text": format!("bericht {n}")}),
             )
             .await;
             assert_eq!(status, 200);

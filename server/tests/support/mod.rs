@@ -517,3 +517,44 @@ pub async fn open_station(url: &str, code: &str) -> kiesdag_sim::Station {
         .expect("opened");
     station
 }
+
+/// A staff user in the database (password "a long password"); returns its id.
+pub fn create_user(
+    database: &str,
+    username: &str,
+    role: Role,
+    municipality: Option<&str>,
+) -> String {
+    let mut conn = db::open(database).unwrap();
+    let id = uuid::Uuid::new_v4().to_string();
+    store::users::create(
+        &mut conn,
+        &store::users::UserRecord {
+            id: id.clone(),
+            username: username.into(),
+            password_hash: kiesdag::auth::hash_password("a long password").unwrap(),
+            role,
+            municipality_code: municipality.map(Into::into),
+        },
+        db::now_ms(),
+    )
+    .unwrap();
+    id
+}
+
+/// Runs the `kiesdag` CLI on `database`; returns its exit status and output.
+pub fn cli(database: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kiesdag"))
+        .arg("--db")
+        .arg(database)
+        .args(args)
+        .env("KIESDAG_JWT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}

@@ -112,22 +112,41 @@ function Broadcast({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const live = useLive();
   const [text, setText, clearText] = useDraft('broadcast');
-  const [toAll, setToAll] = useState(true);
+  // "All stations" is a choice of its own, confirmed before sending; never the
+  // fallback of an empty or mistyped selection.
+  const [toAll, setToAll] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [selection, setSelection] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const municipality = loadSession()?.municipality ?? '';
+  const stations = [...(live.state?.stations.values() ?? [])];
+  const numbers = [...new Set(selection.split(/[,\s]+/).filter(Boolean))];
+  const known = new Set(stations.map((s) => String(s.number)));
+  const unknown = numbers.filter((n) => !known.has(n));
+  const ids = stations.filter((s) => numbers.includes(String(s.number))).map((s) => s.station_id);
+  const count = toAll ? stations.length : ids.length;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    const numbers = new Set(selection.split(/[,\s]+/).filter(Boolean).map(Number));
-    const ids = toAll
-      ? null
-      : [...(live.state?.stations.values() ?? [])].filter((s) => numbers.has(s.number)).map((s) => s.station_id);
+    setResult(null);
+    if (!toAll && unknown.length > 0) {
+      setError(`${t('unknownNumbers')} ${unknown.join(', ')}`);
+      return;
+    }
+    if (!toAll && ids.length === 0) {
+      setError(t('noRecipients'));
+      return;
+    }
+    if (toAll && !confirming) {
+      setConfirming(true);
+      return;
+    }
     try {
-      await postJson(`/api/municipalities/${municipality}/messages`, { station_ids: ids, text });
+      await postJson(`/api/municipalities/${municipality}/messages`, toAll ? { all_stations: true, text } : { station_ids: ids, text });
       clearText();
-      setResult(t('sent'));
+      setConfirming(false);
+      setResult(`${t('sent')} ${t('willReach')} ${count}`);
       onDone();
     } catch (err) {
       setError(String((err as Error).message ?? err));
@@ -140,10 +159,10 @@ function Broadcast({ onDone }: { onDone: () => void }) {
         <fieldset>
           <legend>{t('recipients')}</legend>
           <label className="inline">
-            <input type="radio" name="to" checked={toAll} onChange={() => setToAll(true)} /> {t('toAll')}
+            <input type="radio" name="to" checked={toAll} onChange={() => { setToAll(true); setConfirming(false); }} /> {t('toAll')}
           </label>
           <label className="inline">
-            <input type="radio" name="to" checked={!toAll} onChange={() => setToAll(false)} /> {t('toSelection')}
+            <input type="radio" name="to" checked={!toAll} onChange={() => { setToAll(false); setConfirming(false); }} /> {t('toSelection')}
           </label>
           {!toAll && (
             <label>
@@ -156,7 +175,11 @@ function Broadcast({ onDone }: { onDone: () => void }) {
           {t('messageText')}
           <textarea value={text} onChange={(e) => setText(e.target.value)} required />
         </label>
-        <button type="submit">{t('send')}</button>
+        <p data-testid="broadcast-count">
+          {t('willReach')} {count}
+        </p>
+        {confirming && <p role="alert">{t('confirmAll')}</p>}
+        <button type="submit">{confirming ? t('sendToAll') : t('send')}</button>
       </form>
       {result && <p role="status">{result}</p>}
       {error && <ErrorMessage error={error} />}

@@ -1,0 +1,594 @@
+//! What a device, a staff member or a clock sends cannot break the server: each
+//! finding of the attack on the running server (issue "Nothing a device, a staff
+//! member or a clock can send breaks the server or the app"), against a real
+//! `kiesdag serve`, and the server healthy for everyone afterwards.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use kiesdag::auth::Role;
+use kiesdag::ws::dashboard::DashboardMessage;
+use serde_json::{Value, json};
+use shared::domain::{
+    BallotStockReport, Report, StaffMember, StaffRole, Timestamp, TurnoutMoment, TurnoutReport,
+};
+use shared::protocol::{ClientMessage, Operation, RejectCode, ServerMessage, operation_id};
+use support::{
+    Dashboard, MUNICIPALITY, RawDevice, Server, cli, create_user, election_open_now,
+    fresh_database, http, seed, staff_token, start_server, stored_counts,
+};
+use tokio_tungstenite::tungstenite::Message;
+
+fn server_with(stations: u32) -> (Server, Vec<String>) {
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), stations);
+    (start_server(&database, dir), codes)
+}
+
+fn now() -> Timestamp {
+    Timestamp(kiesdag::db::now_ms())
+}
+
+fn operation_at(
+    device: &RawDevice,
+    seq: u64,
+    station: &str,
+    recorded_at: Timestamp,
+    report: Report,
+) -> ClientMessage {
+    ClientMessage::Operation(Operation {
+        id: operation_id(&device.device_id, seq, now()),
+        device_seq: seq,
+        station_id: station.into(),
+        recorded_at,
+        report,
+        confirmed_warnings: vec![],
+    })
+}
+
+fn opening() -> Report {
+    Report::Opening(shared::domain::OpeningReport {
+        checklist_done: shared::domain::Election::default_checklist()
+            .into_iter()
+            .map(|i| i.id)
+            .collect(),
+        members_present: ["a", "b", "c"]
+            .iter()
+            .map(|n| StaffMember {
+                name: (*n).into(),
+                role: StaffRole::Member,
+            })
+            .collect(),
+    })
+}
+
+fn turnout(count: u32) -> Report {
+    Report::Turnout(TurnoutReport {
+        moment: TurnoutMoment::AdHoc,
+        count,
+        correction_reason: None,
+    })
+}
+
+/// The server still serves everyone: a station's report is acknowledged and shown by
+/// REST, the alerts and the turnout export answer, and nothing panicked.
+async fn healthy(server: &Server, device: &mut RawDevice, seq: u64, count: u32) {
+    device
+        .send(&operation_at(
+            device,
+            seq,
+            "GM0599-1",
+            now(),
+            turnout(count),
+        ))
+        .await;
+    let reply = next_answer(device).await;
+    assert!(
+        matches!(reply, ServerMessage::Ack { .. }),
+        "a good report after bad ones: {reply:?}"
+    );
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (status, body) = http(
+        server,
+        "GET",
+        &format!("/api/municipalities/{MUNICIPALITY}/stations"),
+        &coordinator,
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let shown = body
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["station_id"] == "GM0599-1"))
+        .map(|s| s["turnout"].clone());
+    assert_eq!(
+        shown,
+        Some(json!(count)),
+        "REST shows the newest state: {body}"
+    );
+    for path in ["alerts", "turnout.csv", "turnout", "results"] {
+        let (status, _) = http(
+            server,
+            "GET",
+            &format!("/api/municipalities/{MUNICIPALITY}/{path}"),
+            &coordinator,
+            &Value::Null,
+        )
+        .await;
+        assert_eq!(status, 200, "GET {path}");
+    }
+    let metrics = metrics(server).await;
+    assert!(
+        metrics.contains("\nkiesdag_panics_total 0\n"),
+        "no panic anywhere: {metrics}"
+    );
+}
+
+async fn next_answer(device: &mut RawDevice) -> ServerMessage {
+    loop {
+        match device.recv().await.expect("an answer") {
+            message @ (ServerMessage::Ack { .. }
+            | ServerMessage::Reject { .. }
+            | ServerMessage::Error { .. }) => return message,
+            _ => {}
+        }
+    }
+}
+
+async fn metrics(server: &Server) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.address())
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await.unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_figures_and_clocks_are_refused_and_the_server_stays_healthy() {
+    let (server, codes) = server_with(1);
+    let mut device = RawDevice::connect(&server).await;
+    device.activate(&codes[0]).await;
+    device
+        .send(&operation_at(&device, 1, "GM0599-1", now(), opening()))
+        .await;
+    assert!(matches!(
+        next_answer(&mut device).await,
+        ServerMessage::Ack { .. }
+    ));
+    device
+        .send(&operation_at(&device, 2, "GM0599-1", now(), turnout(10)))
+        .await;
+    assert!(matches!(
+        next_answer(&mut device).await,
+        ServerMessage::Ack { .. }
+    ));
+
+    let mut seq = 3;
+    let hostile = [
+        (
+            now(),
+            Report::BallotStock(BallotStockReport {
+                received: u32::MAX,
+                remaining: u32::MAX,
+            }),
+        ),
+        (Timestamp(i64::MAX), turnout(20)),
+        (Timestamp(i64::MIN), turnout(20)),
+        (Timestamp(0), turnout(20)),
+        (Timestamp(now().millis() + 3 * 3_600_000), turnout(20)),
+        (
+            Timestamp(i64::MAX),
+            Report::BallotStock(BallotStockReport {
+                received: 100,
+                remaining: 1,
+            }),
+        ),
+    ];
+    for (recorded_at, report) in hostile {
+        device
+            .send(&operation_at(
+                &device,
+                seq,
+                "GM0599-1",
+                recorded_at,
+                report.clone(),
+            ))
+            .await;
+        let reply = next_answer(&mut device).await;
+        assert!(
+            matches!(reply, ServerMessage::Reject { .. }),
+            "{report:?} at {recorded_at:?} must be refused: {reply:?}"
+        );
+        seq += 1;
+    }
+    healthy(&server, &mut device, seq, 40).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dashboard_resume_from_an_impossible_number_is_refused() {
+    let (server, _) = server_with(1);
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    for since in [i64::MIN, -1] {
+        let (_, first) = Dashboard::subscribe(&server, &coordinator, None, Some(since)).await;
+        assert!(
+            matches!(&first, DashboardMessage::Error { code, .. } if code == "invalid_since_seq"),
+            "{first:?}"
+        );
+    }
+    // i64::MAX is in the future of this log: a snapshot, as after a restored backup.
+    let (_, first) = Dashboard::subscribe(&server, &coordinator, None, Some(i64::MAX)).await;
+    assert!(
+        matches!(first, DashboardMessage::Snapshot { .. }),
+        "{first:?}"
+    );
+    let metrics = metrics(&server).await;
+    assert!(metrics.contains("\nkiesdag_panics_total 0\n"), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dashboard_that_keeps_failing_is_closed() {
+    let (server, _) = server_with(1);
+    let (mut socket, _) = tokio_tungstenite::connect_async(server.ws("/ws/dashboard"))
+        .await
+        .unwrap();
+    let mut refusals = 0;
+    let mut closed = false;
+    for _ in 0..10 {
+        if socket
+            .send(Message::text(
+                r#"{"type":"subscribe","token":"forged","municipality":"GM0599"}"#,
+            ))
+            .await
+            .is_err()
+        {
+            closed = true;
+            break;
+        }
+        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await {
+            Ok(Some(Ok(Message::Text(_)))) => refusals += 1,
+            _ => {
+                closed = true;
+                break;
+            }
+        }
+    }
+    assert!(closed, "the socket is closed after a few refusals");
+    assert!(refusals <= 4, "{refusals} refusals before closing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_device_is_cut_off_at_once() {
+    let (server, codes) = server_with(1);
+    let mut device = RawDevice::connect(&server).await;
+    device.activate(&codes[0]).await;
+    let (ok, output) = cli(
+        &server.database,
+        &["codes", "revoke", "--station", "GM0599-1"],
+    );
+    assert!(ok, "{output}");
+    // The control room writes to the station right away.
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (status, body) = http(
+        &server,
+        "POST",
+        &format!("/api/municipalities/{MUNICIPALITY}/messages"),
+        &coordinator,
+        &json!({"station_ids": ["GM0599-1"], "text": "Niet voor een ingetrokken apparaat"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // The device hears that it was revoked, and nothing else, then the session ends.
+    let mut heard = Vec::new();
+    while let Some(message) = device.recv().await {
+        heard.push(message);
+    }
+    assert!(
+        heard
+            .iter()
+            .all(|m| !matches!(m, ServerMessage::Message(_))),
+        "nothing more reaches a revoked device: {heard:?}"
+    );
+    assert!(
+        heard.iter().any(|m| matches!(
+            m,
+            ServerMessage::Error {
+                code: RejectCode::RevokedToken,
+                ..
+            }
+        )),
+        "the device is told: {heard:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_activation_never_takes_over_another_stations_device() {
+    let (server, codes) = server_with(2);
+    let mut device = RawDevice::connect(&server).await;
+    let token = device.activate(&codes[0]).await;
+    // The same device id with station two's code.
+    let mut thief = RawDevice::connect(&server).await;
+    thief.device_id = device.device_id;
+    thief
+        .send(&ClientMessage::Activate {
+            activation_code: codes[1].clone(),
+            device_id: thief.device_id,
+        })
+        .await;
+    let reply = thief.recv().await;
+    assert!(
+        matches!(
+            reply,
+            Some(ServerMessage::Error {
+                code: RejectCode::InvalidActivationCode,
+                ..
+            })
+        ),
+        "{reply:?}"
+    );
+    // Station one's device still works, and station two's code is still unused.
+    let mut again = RawDevice::connect(&server).await;
+    again.device_id = device.device_id;
+    assert!(matches!(
+        again.hello(&token).await,
+        ServerMessage::Welcome { .. }
+    ));
+    let mut two = RawDevice::connect(&server).await;
+    two.activate(&codes[1]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_codes_racing_on_many_sockets_stay_within_the_address_limit() {
+    let (server, _) = server_with(1);
+    let mut tasks = Vec::new();
+    for n in 0..120 {
+        let url = server.ws("/ws/station");
+        tasks.push(tokio::spawn(async move {
+            let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+            let activate = ClientMessage::Activate {
+                activation_code: format!("WRNG-{n:04}"),
+                device_id: uuid::Uuid::new_v4(),
+            };
+            socket
+                .send(Message::text(shared::protocol::encode(&activate)))
+                .await
+                .unwrap();
+            loop {
+                match socket.next().await {
+                    Some(Ok(Message::Text(text))) => {
+                        return shared::protocol::decode_server(&text).unwrap();
+                    }
+                    Some(Ok(_)) => {}
+                    other => panic!("{other:?}"),
+                }
+            }
+        }));
+    }
+    let mut checked = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            ServerMessage::Error {
+                code: RejectCode::InvalidActivationCode,
+                ..
+            } => checked += 1,
+            ServerMessage::Error {
+                code: RejectCode::TooManyAttempts,
+                ..
+            } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        checked <= 30,
+        "{checked} codes were checked; the limit is 30"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_room_inputs_are_checked_and_bounded() {
+    let (server, _) = server_with(2);
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let before = stored_counts(&server.database);
+    let messages = format!("/api/municipalities/{MUNICIPALITY}/messages");
+    let refused = [
+        (
+            "/api/stations/GM0599-1/incidents/x/status".to_owned(),
+            json!({"status": "acknowledged", "assignee": "x".repeat(200 * 1024)}),
+            422,
+            "unknown_assignee",
+        ),
+        (
+            "/api/stations/GM0599-1/incidents/x/status".to_owned(),
+            json!({"status": "acknowledged", "assignee": "nobody"}),
+            422,
+            "unknown_assignee",
+        ),
+        (
+            messages.clone(),
+            json!({"station_ids": [], "text": "hallo"}),
+            400,
+            "no_recipients",
+        ),
+        (
+            messages.clone(),
+            json!({"text": "hallo"}),
+            400,
+            "no_recipients",
+        ),
+        (
+            messages.clone(),
+            json!({"station_ids": ["GM0599-1"], "all_stations": true, "text": "hallo"}),
+            400,
+            "ambiguous_recipients",
+        ),
+        (
+            messages.clone(),
+            json!({"station_ids": ["GM0599-1", "GM0599-99", "GM0505-1"], "text": "hallo"}),
+            422,
+            "unknown_stations",
+        ),
+        (
+            messages.clone(),
+            json!({"station_ids": (0..1_001).map(|n| format!("GM0599-{n}")).collect::<Vec<_>>(), "text": "hallo"}),
+            400,
+            "too_many_recipients",
+        ),
+    ];
+    for (path, body, status, code) in refused {
+        let (got, answer) = http(&server, "POST", &path, &coordinator, &body).await;
+        assert_eq!(
+            (got, answer["code"].as_str()),
+            (status, Some(code)),
+            "{answer}"
+        );
+        if code == "unknown_stations" {
+            let text = answer["message"].as_str().unwrap_or_default();
+            assert!(
+                text.contains("GM0599-99")
+                    && text.contains("GM0505-1")
+                    && !text.contains("GM0599-1,"),
+                "the unknown stations are named: {text}"
+            );
+        }
+    }
+    assert_eq!(
+        stored_counts(&server.database),
+        before,
+        "nothing was stored"
+    );
+
+    // One station named 5,000 times gets the message once.
+    let (status, answer) = http(
+        &server,
+        "POST",
+        &messages,
+        &coordinator,
+        &json!({"station_ids": vec!["GM0599-1"; 5_000], "text": "hallo"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["event_seqs"].as_array().map(Vec::len), Some(1));
+    // All stations, when said so.
+    let (status, answer) = http(
+        &server,
+        "POST",
+        &messages,
+        &coordinator,
+        &json!({"all_stations": true, "text": "aan allen"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["event_seqs"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_disabled_on_the_command_line_is_shut_out_at_once() {
+    let (database, dir) = fresh_database();
+    seed(&database, &election_open_now(), 1);
+    create_user(&database, "erik", Role::Coordinator, Some(MUNICIPALITY));
+    let server = start_server(&database, dir);
+    let login = json!({"username": "erik", "password": "a long password"});
+    let (status, tokens) = http(&server, "POST", "/api/login", "", &login).await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+    let (mut live, first) = Dashboard::subscribe(&server, &access, None, None).await;
+    assert!(matches!(first, DashboardMessage::Snapshot { .. }));
+
+    let (ok, output) = cli(&database, &["user", "disable", "--username", "erik"]);
+    assert!(ok, "{output}");
+    // The open dashboard is told and closed within a few seconds.
+    let told = live.next(Duration::from_secs(5)).await;
+    assert!(
+        matches!(&told, Some(DashboardMessage::Error { code, .. }) if code == "account_disabled"),
+        "{told:?}"
+    );
+    let stations = format!("/api/municipalities/{MUNICIPALITY}/stations");
+    let (status, body) = http(&server, "GET", &stations, &access, &Value::Null).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("account_disabled"))
+    );
+    let (status, _) = http(&server, "POST", "/api/login", "", &login).await;
+    assert_eq!(status, 403, "a disabled user cannot sign in");
+    let (status, _) = http(
+        &server,
+        "POST",
+        "/api/refresh",
+        "",
+        &json!({"refresh_token": refresh}),
+    )
+    .await;
+    assert_eq!(status, 401, "nor refresh");
+
+    let (ok, output) = cli(&database, &["user", "enable", "--username", "erik"]);
+    assert!(ok, "{output}");
+    let mut signed_in = false;
+    for _ in 0..30 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let (status, _) = http(&server, "POST", "/api/login", "", &login).await;
+        if status == 200 {
+            signed_in = true;
+            break;
+        }
+    }
+    assert!(signed_in, "enabled again, erik signs in");
+    let (status, _) = http(&server, "GET", &stations, &access, &Value::Null).await;
+    assert_eq!(status, 401, "tokens from before the disabling stay refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_device_cannot_make_anothers_report_vanish() {
+    let (server, codes) = server_with(2);
+    let mut one = RawDevice::connect(&server).await;
+    one.activate(&codes[0]).await;
+    let mut two = RawDevice::connect(&server).await;
+    two.activate(&codes[1]).await;
+    // Device one sends first, with the id device two will use.
+    let taken = operation_id(&two.device_id, 1, now());
+    let with_id = |station: &str| {
+        ClientMessage::Operation(Operation {
+            id: taken,
+            device_seq: 1,
+            station_id: station.into(),
+            recorded_at: now(),
+            report: opening(),
+            confirmed_warnings: vec![],
+        })
+    };
+    one.send(&with_id("GM0599-1")).await;
+    assert!(matches!(
+        next_answer(&mut one).await,
+        ServerMessage::Ack { .. }
+    ));
+    two.send(&with_id("GM0599-2")).await;
+    assert!(matches!(
+        next_answer(&mut two).await,
+        ServerMessage::Ack { .. }
+    ));
+    // Station two's opening was applied, not taken for a repeat of station one's.
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (_, body) = http(
+        &server,
+        "GET",
+        &format!("/api/municipalities/{MUNICIPALITY}/stations"),
+        &coordinator,
+        &Value::Null,
+    )
+    .await;
+    let phases: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["phase"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(phases, ["open", "open"], "{body}");
+}
