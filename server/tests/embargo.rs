@@ -314,3 +314,68 @@ async fn flemish_units_under_500_voters_stay_withheld_after_closing() {
     let (_, body) = http(&server, "GET", &results, &manager, &Value::Null).await;
     assert_eq!(body["municipality"]["totals"]["votes_cast"], 1_900);
 }
+
+/// A result corrected under the threshold stays withheld in every replay: the embargo
+/// is decided on the station's current result, not on the figures of the event
+/// replayed (1,444 votes first, then corrected to 444: neither is shown).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_corrected_under_the_threshold_is_withheld_in_replays() {
+    let (database, dir) = fresh_database();
+    let mut election = support::election_open_now();
+    election.jurisdiction = shared::domain::Jurisdiction::Flanders;
+    election.closes_at = Timestamp(kiesdag::db::now_ms() + CLOSES_IN_MS);
+    let codes = seed(&database, &election, 1);
+    let server = start_server(&database, dir);
+    let mut station = open_station(&server.ws("/ws/station"), &codes[0]).await;
+    close_and_submit(
+        &mut station,
+        kiesdag_sim::consistent_result(1_444, &[3, 2, 1], 0),
+    )
+    .await;
+    station.send(Event::EditResult(kiesdag_sim::consistent_result(
+        444,
+        &[3, 2, 1],
+        0,
+    )));
+    station.send(Event::SubmitResult);
+    let view = station
+        .wait_for(WAIT, |v| {
+            v.confirmation.is_some() || v.sync.pending + v.sync.sent + v.sync.saving == 0
+        })
+        .await
+        .unwrap();
+    if view.confirmation.is_some() {
+        station.send(Event::ConfirmWarnings);
+    }
+    station
+        .wait_for(WAIT, |v| {
+            v.sync.pending + v.sync.sent + v.sync.saving == 0 && v.confirmation.is_none()
+        })
+        .await
+        .unwrap();
+
+    let wait = election.closes_at.millis() - kiesdag::db::now_ms() + 300;
+    tokio::time::sleep(Duration::from_millis(u64::try_from(wait.max(0)).unwrap())).await;
+    let results = |first: DashboardMessage| {
+        let DashboardMessage::Changes { changes } = first else {
+            panic!("{first:?}")
+        };
+        changes
+            .into_iter()
+            .filter(|c| c.kind == "provisional_result")
+            .collect::<Vec<_>>()
+    };
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (_, first) = Dashboard::subscribe(&server, &coordinator, None, Some(0)).await;
+    let seen = results(first);
+    assert_eq!(seen.len(), 2, "the result and its correction");
+    assert!(seen.iter().all(|c| c.payload.is_some()));
+    let viewer = staff_token(Role::Viewer, Some(MUNICIPALITY));
+    let (_, first) = Dashboard::subscribe(&server, &viewer, None, Some(0)).await;
+    let seen = results(first);
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter().all(|c| c.payload.is_none()),
+        "444 voted there now: no figures, not even the superseded ones: {seen:?}"
+    );
+}
