@@ -34,6 +34,10 @@ pub(super) fn validate_resupply(request: &ResupplyRequest) -> Vec<Issue> {
 /// When the remaining ballots run out, if that is before closing. `remaining` ballots
 /// were left at `stock_at`; the rate is the turnout so far: `voters` admitted from
 /// `opened_at` to `turnout_at`. One ballot per voter.
+///
+/// Every figure and instant may come from a device, so nothing here may overflow: the
+/// arithmetic is exact in `i128` (a `u32` times an `i64` fits with room to spare), and
+/// a run-out at or after `closes_at` (or beyond the range of a `Timestamp`) is `None`.
 #[must_use]
 pub fn projected_run_out(
     remaining: u32,
@@ -43,13 +47,17 @@ pub fn projected_run_out(
     turnout_at: Timestamp,
     closes_at: Timestamp,
 ) -> Option<Timestamp> {
-    let elapsed_ms = turnout_at.millis() - opened_at.millis();
+    let elapsed_ms = i128::from(turnout_at.millis()) - i128::from(opened_at.millis());
     if voters == 0 || elapsed_ms <= 0 {
         return None;
     }
-    let ms_per_voter = elapsed_ms as f64 / f64::from(voters);
-    let run_out = stock_at.millis() + (f64::from(remaining) * ms_per_voter) as i64;
-    (run_out < closes_at.millis()).then_some(Timestamp(run_out))
+    // remaining × (elapsed / voters), rounded down, without losing precision.
+    let lasts_ms = i128::from(remaining) * elapsed_ms / i128::from(voters);
+    let run_out = i128::from(stock_at.millis()) + lasts_ms;
+    if run_out >= i128::from(closes_at.millis()) {
+        return None;
+    }
+    i64::try_from(run_out).ok().map(Timestamp)
 }
 
 #[cfg(test)]
@@ -127,6 +135,39 @@ mod tests {
                 close
             ),
             None
+        );
+    }
+
+    /// Extreme figures and instants from a device: each of these overflowed (and
+    /// panicked in a debug build) before.
+    #[test]
+    fn extreme_inputs_do_not_overflow() {
+        let (min, max) = (Timestamp(i64::MIN), Timestamp(i64::MAX));
+        let zero = Timestamp(0);
+        // turnout_at − opened_at overflows i64.
+        assert_eq!(projected_run_out(1, zero, 1, min, max, max), None);
+        // A huge rate times u32::MAX remaining, past the end of the range.
+        assert_eq!(
+            projected_run_out(u32::MAX, max, 1, min, max, max),
+            None,
+            "past closing"
+        );
+        // stock_at + duration overflows i64 in the old code; closing is at the end.
+        assert_eq!(
+            projected_run_out(u32::MAX, Timestamp(i64::MAX - 1), 1, zero, max, max),
+            None
+        );
+        // Backwards turnout: no rate.
+        assert_eq!(projected_run_out(1, zero, 1, max, min, max), None);
+        // Very early stock and closing: still exact.
+        assert_eq!(
+            projected_run_out(u32::MAX, min, u32::MAX, zero, Timestamp(1), zero),
+            Some(Timestamp(i64::MIN + 1))
+        );
+        assert_eq!(
+            projected_run_out(2, min, 1, zero, max, zero),
+            None,
+            "min + 2 × i64::MAX is past closing"
         );
     }
 }
