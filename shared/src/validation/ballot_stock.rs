@@ -1,6 +1,6 @@
 //! Ballot stock and resupply, and the projection of when the stock runs out.
 
-use super::{Issue, Rule, out_of_range, text_issues};
+use super::{Context, Issue, MAX_COUNT, Rule, out_of_range, text_issues};
 use crate::domain::{BallotStockReport, ResupplyRequest, Timestamp};
 
 pub(super) fn validate_stock(report: &BallotStockReport) -> Vec<Issue> {
@@ -20,10 +20,20 @@ pub(super) fn validate_stock(report: &BallotStockReport) -> Vec<Issue> {
     issues
 }
 
-pub(super) fn validate_resupply(request: &ResupplyRequest) -> Vec<Issue> {
+pub(super) fn validate_resupply(request: &ResupplyRequest, ctx: &Context<'_>) -> Vec<Issue> {
     let mut issues: Vec<Issue> = out_of_range(request.quantity, "quantity")
         .into_iter()
         .collect();
+    // The day's total requested is a figure like any other: it stays within MAX_COUNT
+    // rather than saturating silently.
+    let total = ctx
+        .day
+        .resupply_requested
+        .checked_add(request.quantity)
+        .filter(|total| *total <= MAX_COUNT);
+    if issues.is_empty() && total.is_none() {
+        issues.push(Issue::new(Rule::CountOutOfRange, ["quantity"]));
+    }
     if request.quantity == 0 {
         issues.push(Issue::new(Rule::ResupplyQuantityZero, ["quantity"]));
     }
@@ -63,7 +73,8 @@ pub fn projected_run_out(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Urgency;
+    use crate::domain::{Jurisdiction, StationDay, Urgency};
+    use crate::validation::fixtures;
 
     #[test]
     fn stock_boundaries() {
@@ -82,17 +93,45 @@ mod tests {
         assert_eq!(codes(100_001, 0), ["INPUT_E01_OUT_OF_RANGE"]);
     }
 
-    #[test]
-    fn resupply_needs_a_quantity() {
-        let req = |quantity| ResupplyRequest {
+    fn resupply_codes(quantity: u32, requested_before: u32) -> Vec<&'static str> {
+        let election = fixtures::election(Jurisdiction::Netherlands, 2);
+        let station = fixtures::station(1_000);
+        let day = StationDay {
+            resupply_requested: requested_before,
+            ..StationDay::default()
+        };
+        let ctx = Context {
+            election: &election,
+            station: &station,
+            day: &day,
+            now: Timestamp(0),
+        };
+        let request = ResupplyRequest {
             quantity,
             urgency: Urgency::High,
             note: String::new(),
         };
-        assert!(validate_resupply(&req(1)).is_empty());
+        validate_resupply(&request, &ctx)
+            .iter()
+            .map(Issue::code)
+            .collect()
+    }
+
+    #[test]
+    fn resupply_needs_a_quantity() {
+        assert!(resupply_codes(1, 0).is_empty());
+        assert_eq!(resupply_codes(0, 0), ["STOCK_E02_RESUPPLY_ZERO"]);
+    }
+
+    /// The day's total of ballots requested never wraps or saturates silently.
+    #[test]
+    fn resupply_total_stays_in_range() {
+        assert!(resupply_codes(1, MAX_COUNT - 1).is_empty());
+        assert_eq!(resupply_codes(1, MAX_COUNT), ["INPUT_E01_OUT_OF_RANGE"]);
+        assert_eq!(resupply_codes(1, u32::MAX), ["INPUT_E01_OUT_OF_RANGE"]);
         assert_eq!(
-            validate_resupply(&req(0))[0].code(),
-            "STOCK_E02_RESUPPLY_ZERO"
+            resupply_codes(u32::MAX, u32::MAX),
+            ["INPUT_E01_OUT_OF_RANGE"]
         );
     }
 
