@@ -152,6 +152,10 @@ const fn texts(rule: Rule) -> (&'static str, &'static str) {
             "Deze melding heeft het grootste aantal berichten bereikt. Bel de regiekamer.",
             "This incident has reached the largest number of messages. Call the control room.",
         ),
+        Rule::RecordedAtImplausible => (
+            "De tijd van deze melding klopt niet: de klok van het apparaat staat verkeerd of de melding valt buiten de verkiezingsdag.",
+            "The time of this report is not plausible: the device's clock is wrong or the report falls outside the election day.",
+        ),
     }
 }
 

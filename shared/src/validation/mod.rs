@@ -4,6 +4,7 @@
 //! explicit confirmation (their codes listed in the operation's `confirmed_warnings`).
 
 mod ballot_stock;
+mod clock;
 mod closing;
 mod incident;
 mod issue;
@@ -15,6 +16,9 @@ mod rule;
 mod turnout;
 
 pub use ballot_stock::projected_run_out;
+pub use clock::{
+    RECORDED_AT_MARGIN_MS, RECORDED_AT_MAX_AHEAD_MS, RECORDED_AT_MAX_BEHIND_MS, check_recorded_at,
+};
 pub use issue::{Issue, Outcome, Severity};
 pub use messages::{Language, message};
 pub use rule::Rule;

@@ -85,10 +85,15 @@ pub enum Rule {
     TooManyIncidents,
     /// The incident already has `MAX_MESSAGES_PER_INCIDENT` messages from the station.
     TooManyMessages,
+
+    // The device's clock.
+    /// `recorded_at` is too far from the server's clock or outside the election day
+    /// (see `check_recorded_at`).
+    RecordedAtImplausible,
 }
 
 impl Rule {
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 35] = [
         Self::ResultAdmittedVotersSum,
         Self::ResultListTotalsSum,
         Self::ResultVotesCastSum,
@@ -123,6 +128,7 @@ impl Rule {
         Self::TooManyMembers,
         Self::TooManyIncidents,
         Self::TooManyMessages,
+        Self::RecordedAtImplausible,
     ];
 
     #[must_use]
@@ -162,6 +168,7 @@ impl Rule {
             Self::TooManyMembers => "PRESENCE_E01_TOO_MANY_MEMBERS",
             Self::TooManyIncidents => "INCIDENT_E01_TOO_MANY_INCIDENTS",
             Self::TooManyMessages => "INCIDENT_E02_TOO_MANY_MESSAGES",
+            Self::RecordedAtImplausible => "CLOCK_E01_IMPLAUSIBLE_TIME",
         }
     }
 
