@@ -179,8 +179,11 @@ pub(super) fn submit(
     let Some(device_id) = model.device_id else {
         return render();
     };
-    let now = now.or(model.now).unwrap_or_default();
-    model.now = Some(now);
+    let device_now = now.or(model.now).unwrap_or_default();
+    model.now = Some(device_now);
+    // Validated and stamped by the server's clock when the device's is off by more
+    // than CLOCK_TOLERANCE_MS, so that the server does not refuse the report.
+    let now = model.corrected(device_now);
     let seq = model.local.next_seq;
     let id = operation_id(&device_id, seq, now);
     if let Report::Incident(incident) = &mut report
@@ -264,7 +267,7 @@ pub(super) fn live_result_issues(model: &Model) -> Vec<Issue> {
         election: &device.election,
         station: &device.station,
         day: &model.local.day,
-        now: model.now.unwrap_or_default(),
+        now: model.election_now().unwrap_or_default(),
     };
     validation::validate(
         &Report::ProvisionalResult(model.local.result_draft.clone()),

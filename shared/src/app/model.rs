@@ -409,6 +409,11 @@ pub struct Model {
     pub storage_unreadable: bool,
     /// When the current connection attempt began (connect or handshake).
     pub connecting_since: Option<Timestamp>,
+    /// The server's clock minus the device's, measured when the server's `Welcome` or
+    /// `Heartbeat` arrived (the last measurement counts). Kept in memory only: after a
+    /// restart it is measured again at the next welcome, so that a clock the chair has
+    /// set right in between is not corrected twice.
+    pub clock_offset_ms: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -417,7 +422,33 @@ pub struct Activation {
     pub code: String,
 }
 
+/// A device clock off from the server's by more than this (2 minutes): reports are
+/// stamped with the server-corrected time, and the chair is asked to set the clock.
+pub const CLOCK_TOLERANCE_MS: i64 = 2 * 60_000;
+
 impl Model {
+    /// What to add to the device's clock to get the server's: the measured offset when
+    /// it is more than `CLOCK_TOLERANCE_MS`, else nothing.
+    #[must_use]
+    pub fn clock_correction_ms(&self) -> i64 {
+        self.clock_offset_ms
+            .filter(|offset| offset.unsigned_abs() > CLOCK_TOLERANCE_MS.unsigned_abs())
+            .unwrap_or(0)
+    }
+
+    /// `device_time` by the server's clock (see `clock_correction_ms`); saturating.
+    #[must_use]
+    pub fn corrected(&self, device_time: Timestamp) -> Timestamp {
+        device_time.plus_millis(self.clock_correction_ms())
+    }
+
+    /// The time of day for the election's rules and what the chair sees: the device's
+    /// clock, corrected. `now` stays the device's own, for timers and timeouts.
+    #[must_use]
+    pub fn election_now(&self) -> Option<Timestamp> {
+        self.now.map(|now| self.corrected(now))
+    }
+
     /// The station as it will be once everything made so far is applied, including
     /// operations still being saved: what a new report is validated against.
     #[must_use]
