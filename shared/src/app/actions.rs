@@ -230,8 +230,23 @@ pub(super) fn submit(
         return render();
     }
 
+    let Some(next_seq) = seq.checked_add(1) else {
+        // The server said it processed sequence numbers up to the last one there is:
+        // no report can be numbered after it.
+        let text = match language {
+            Language::Dutch => "Dit apparaat kan geen meldingen meer nummeren. Bel de regiekamer.",
+            Language::English => {
+                "This device cannot number any more reports. Call the control room."
+            }
+        };
+        model.notice = Some(Notice {
+            is_error: true,
+            text: text.to_owned(),
+        });
+        return render();
+    };
     let station_id = device.station.id.clone();
-    model.local.next_seq += 1;
+    model.local.next_seq = next_seq;
     let operation = Operation {
         id,
         device_seq: seq,
