@@ -13,7 +13,7 @@ use shared::domain::{
 };
 use shared::protocol::{ServerMessage, StationMessage, encode};
 use support::server::{CODE, SimServer};
-use support::{CLOSES, OPENING_STAFF, OPENS, Shell};
+use support::{CLOSES, OPENING_STAFF, OPENS, Shell, opened_station};
 
 fn started() -> Shell {
     let mut shell = Shell::new();
@@ -907,4 +907,34 @@ fn in_flanders_a_result_above_the_assigned_voters_is_refused() {
     shell.send(Event::SubmitResult);
     shell.sync_with(&mut server);
     assert_eq!(server.day.phase, StationPhase::ResultSubmitted);
+}
+
+/// A server that says it processed the last sequence number there is: the next report
+/// cannot be numbered, and the chair is told, instead of the counter overflowing.
+#[test]
+fn a_welcome_at_the_last_sequence_number_refuses_new_reports_without_a_panic() {
+    let mut server = SimServer::new();
+    let mut shell = opened_station(&mut server);
+    shell.receive(encode(&ServerMessage::Welcome {
+        last_processed_seq: u64::MAX,
+        server_time: Timestamp(shell.now_ms),
+        election: server.election.clone(),
+        station: server.station.clone(),
+        day: server.day.clone(),
+    }));
+    let frames = server.received_frames;
+    shell.send(Event::ReportTurnout {
+        count: 10,
+        moment: TurnoutMoment::AdHoc,
+        correction_reason: None,
+    });
+    shell.exchange(&mut server);
+    let view = shell.view();
+    assert!(
+        view.notice.as_ref().is_some_and(|n| n.is_error),
+        "{:?}",
+        view.notice
+    );
+    assert_eq!(view.sync.pending + view.sync.saving + view.sync.sent, 0);
+    assert_eq!(server.received_frames, frames, "nothing sent");
 }

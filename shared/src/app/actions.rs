@@ -179,8 +179,11 @@ pub(super) fn submit(
     let Some(device_id) = model.device_id else {
         return render();
     };
-    let now = now.or(model.now).unwrap_or_default();
-    model.now = Some(now);
+    let device_now = now.or(model.now).unwrap_or_default();
+    model.now = Some(device_now);
+    // Validated and stamped by the server's clock when the device's is off by more
+    // than CLOCK_TOLERANCE_MS, so that the server does not refuse the report.
+    let now = model.corrected(device_now);
     let seq = model.local.next_seq;
     let id = operation_id(&device_id, seq, now);
     if let Report::Incident(incident) = &mut report
@@ -227,8 +230,23 @@ pub(super) fn submit(
         return render();
     }
 
+    let Some(next_seq) = seq.checked_add(1) else {
+        // The server said it processed sequence numbers up to the last one there is:
+        // no report can be numbered after it.
+        let text = match language {
+            Language::Dutch => "Dit apparaat kan geen meldingen meer nummeren. Bel de regiekamer.",
+            Language::English => {
+                "This device cannot number any more reports. Call the control room."
+            }
+        };
+        model.notice = Some(Notice {
+            is_error: true,
+            text: text.to_owned(),
+        });
+        return render();
+    };
     let station_id = device.station.id.clone();
-    model.local.next_seq += 1;
+    model.local.next_seq = next_seq;
     let operation = Operation {
         id,
         device_seq: seq,
@@ -264,7 +282,7 @@ pub(super) fn live_result_issues(model: &Model) -> Vec<Issue> {
         election: &device.election,
         station: &device.station,
         day: &model.local.day,
-        now: model.now.unwrap_or_default(),
+        now: model.election_now().unwrap_or_default(),
     };
     validation::validate(
         &Report::ProvisionalResult(model.local.result_draft.clone()),

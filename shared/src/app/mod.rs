@@ -117,6 +117,12 @@ pub enum Event {
 pub enum Internal {
     Restored(Stored),
     Clock(Option<Timestamp>),
+    /// The server's clock said `server_time`; `now` is the device's clock read just
+    /// after.
+    ServerClock {
+        server_time: Timestamp,
+        now: Option<Timestamp>,
+    },
     Tick,
     Submit {
         report: crate::domain::Report,
@@ -203,6 +209,9 @@ fn internal_event(event: Internal, model: &mut Model) -> Command<Effect, Event> 
     match event {
         Internal::Restored(stored) => persist::restored(model, stored),
         Internal::Clock(now) => session::clock(model, now),
+        Internal::ServerClock { server_time, now } => {
+            session::server_clock(model, server_time, now)
+        }
         Internal::Tick => session::tick(model),
         Internal::Submit {
             report,

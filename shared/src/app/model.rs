@@ -136,7 +136,9 @@ impl Default for LocalState {
     }
 }
 
-/// How many turnout reports and messages the device keeps showing.
+/// How many turnout reports and messages (general ones, and per incident thread) the
+/// device keeps showing; older ones drop off, so that the stored `day` record, which
+/// is rewritten on every change, stays small.
 pub const LOG_LIMIT: usize = 100;
 
 impl LocalState {
@@ -183,14 +185,17 @@ impl LocalState {
                     .iter_mut()
                     .find(|t| t.incident_id == m.incident_id)
                 {
-                    thread.messages.push(ThreadMessage {
-                        from_station: true,
-                        from: String::new(),
-                        text: m.text.clone(),
-                        at: op.recorded_at,
-                        seq: Some(op.device_seq),
-                        message_id: None,
-                    });
+                    push_bounded(
+                        &mut thread.messages,
+                        ThreadMessage {
+                            from_station: true,
+                            from: String::new(),
+                            text: m.text.clone(),
+                            at: op.recorded_at,
+                            seq: Some(op.device_seq),
+                            message_id: None,
+                        },
+                    );
                 }
             }
             _ => {}
@@ -308,14 +313,17 @@ impl LocalState {
             .as_deref()
             .and_then(|i| self.incidents.iter_mut().find(|t| t.incident_id == i))
         {
-            Some(thread) => thread.messages.push(ThreadMessage {
-                from_station: false,
-                from: message.from,
-                text: message.text,
-                at: message.sent_at,
-                seq: None,
-                message_id: id,
-            }),
+            Some(thread) => push_bounded(
+                &mut thread.messages,
+                ThreadMessage {
+                    from_station: false,
+                    from: message.from,
+                    text: message.text,
+                    at: message.sent_at,
+                    seq: None,
+                    message_id: id,
+                },
+            ),
             None => push_bounded(&mut self.messages, message),
         }
         true
@@ -323,8 +331,8 @@ impl LocalState {
 }
 
 fn push_bounded<T>(list: &mut Vec<T>, item: T) {
-    if list.len() == LOG_LIMIT {
-        list.remove(0);
+    if list.len() >= LOG_LIMIT {
+        list.drain(..=list.len() - LOG_LIMIT);
     }
     list.push(item);
 }
@@ -409,6 +417,11 @@ pub struct Model {
     pub storage_unreadable: bool,
     /// When the current connection attempt began (connect or handshake).
     pub connecting_since: Option<Timestamp>,
+    /// The server's clock minus the device's, measured when the server's `Welcome` or
+    /// `Heartbeat` arrived (the last measurement counts). Kept in memory only: after a
+    /// restart it is measured again at the next welcome, so that a clock the chair has
+    /// set right in between is not corrected twice.
+    pub clock_offset_ms: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -417,7 +430,33 @@ pub struct Activation {
     pub code: String,
 }
 
+/// A device clock off from the server's by more than this (2 minutes): reports are
+/// stamped with the server-corrected time, and the chair is asked to set the clock.
+pub const CLOCK_TOLERANCE_MS: i64 = 2 * 60_000;
+
 impl Model {
+    /// What to add to the device's clock to get the server's: the measured offset when
+    /// it is more than `CLOCK_TOLERANCE_MS`, else nothing.
+    #[must_use]
+    pub fn clock_correction_ms(&self) -> i64 {
+        self.clock_offset_ms
+            .filter(|offset| offset.unsigned_abs() > CLOCK_TOLERANCE_MS.unsigned_abs())
+            .unwrap_or(0)
+    }
+
+    /// `device_time` by the server's clock (see `clock_correction_ms`); saturating.
+    #[must_use]
+    pub fn corrected(&self, device_time: Timestamp) -> Timestamp {
+        device_time.plus_millis(self.clock_correction_ms())
+    }
+
+    /// The time of day for the election's rules and what the chair sees: the device's
+    /// clock, corrected. `now` stays the device's own, for timers and timeouts.
+    #[must_use]
+    pub fn election_now(&self) -> Option<Timestamp> {
+        self.now.map(|now| self.corrected(now))
+    }
+
     /// The station as it will be once everything made so far is applied, including
     /// operations still being saved: what a new report is validated against.
     #[must_use]
@@ -446,5 +485,57 @@ impl Model {
             .unfinished()
             .rev()
             .chain(self.outbox.history().rev())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(n: usize, incident_id: Option<&str>) -> StationMessage {
+        StationMessage {
+            message_id: format!("m{n}"),
+            incident_id: incident_id.map(Into::into),
+            from: "regiekamer".into(),
+            text: format!("bericht {n}"),
+            sent_at: Timestamp(0),
+        }
+    }
+
+    /// Control-room messages about one incident grew its thread without end, and the
+    /// whole local state is stored again on every change.
+    #[test]
+    fn incident_threads_keep_the_latest_messages() {
+        let mut local = LocalState {
+            incidents: vec![IncidentThread {
+                incident_id: "i".into(),
+                seq: 1,
+                category: IncidentCategory::Other,
+                severity: IncidentSeverity::Low,
+                text: "x".into(),
+                reported_at: Timestamp(0),
+                status: IncidentStatus::New,
+                messages: Vec::new(),
+            }],
+            ..LocalState::default()
+        };
+        for n in 0..LOG_LIMIT + 50 {
+            assert!(local.receive_message(message(n, Some("i"))));
+        }
+        let thread = &local.incidents[0].messages;
+        assert_eq!(thread.len(), LOG_LIMIT);
+        assert_eq!(thread[0].text, "bericht 50");
+        for n in 0..LOG_LIMIT + 1 {
+            assert!(local.receive_message(message(1_000 + n, None)));
+        }
+        assert_eq!(local.messages.len(), LOG_LIMIT);
+    }
+
+    #[test]
+    fn a_list_over_the_limit_is_cut_back() {
+        let mut list: Vec<usize> = (0..LOG_LIMIT + 10).collect();
+        push_bounded(&mut list, 0);
+        assert_eq!(list.len(), LOG_LIMIT);
+        assert_eq!(list[0], 11);
     }
 }

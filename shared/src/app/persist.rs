@@ -242,7 +242,7 @@ pub(super) fn retry_writes(model: &mut Model) -> Command<Effect, Event> {
                 .writes_in_flight
                 .iter()
                 .find(|(s, _)| *s == e.operation.device_seq)
-                .is_none_or(|(_, asked)| now.millis() - asked.millis() > WRITE_TIMEOUT_MS)
+                .is_none_or(|(_, asked)| now.millis_since(*asked) > WRITE_TIMEOUT_MS)
         })
         .map(|e| e.operation.clone())
         .collect();

@@ -194,7 +194,7 @@ fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
         .next_delay();
     model.retry_at = model
         .now
-        .map(|now| Timestamp(now.millis() + i64::try_from(delay.as_millis()).unwrap_or(0)));
+        .map(|now| now.plus_millis(i64::try_from(delay.as_millis()).unwrap_or(0)));
     let generation = model.generation;
     Command::all([
         clock::wake_after(
@@ -240,7 +240,7 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
         }
         ServerMessage::Welcome {
             last_processed_seq,
-            server_time: _,
+            server_time,
             election,
             station,
             day,
@@ -262,7 +262,12 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
                 .local
                 .adopt_server_state(day, last_processed_seq, &refs);
             model.storage_unreadable = false;
-            let mut commands = vec![send_pending(model), persist::day(model), render()];
+            let mut commands = vec![
+                send_pending(model),
+                persist::day(model),
+                render(),
+                measure_clock(server_time),
+            ];
             if let Some(device) = model.device.as_mut()
                 && (device.election != election || device.station != station)
             {
@@ -316,7 +321,7 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
             }
             Command::all([persist::device(model), render()])
         }
-        ServerMessage::Heartbeat { .. } => Command::done(),
+        ServerMessage::Heartbeat { server_time } => measure_clock(server_time),
         ServerMessage::Error { code, message } => session_error(model, code, message),
     }
 }
@@ -456,12 +461,10 @@ pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect
     let mut commands = vec![persist::retry_writes(model), render()];
     match model.connection {
         Connection::Online => {
-            let silent_for = model
-                .last_heard
-                .map_or(0, |heard| now.millis() - heard.millis());
+            let silent_for = model.last_heard.map_or(0, |heard| now.millis_since(heard));
             let ack_wait = model
                 .waiting_for_ack_since
-                .map_or(0, |since| now.millis() - since.millis());
+                .map_or(0, |since| now.millis_since(since));
             if silent_for > SILENCE_LIMIT_MS || ack_wait > ACK_TIMEOUT_MS {
                 commands.push(close_current(model));
                 commands.push(connection_lost(model));
@@ -471,7 +474,7 @@ pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect
         }
         Connection::Connecting | Connection::Handshaking => {
             let since = *model.connecting_since.get_or_insert(now);
-            if now.millis() - since.millis() > CONNECT_TIMEOUT_MS {
+            if now.millis_since(since) > CONNECT_TIMEOUT_MS {
                 // No answer from the network or the server: give up on this attempt.
                 commands.push(close_current(model));
                 commands.push(connection_lost(model));
@@ -480,6 +483,25 @@ pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect
         Connection::Offline => {}
     }
     Command::all(commands)
+}
+
+/// Reads the device's clock to compare it with the server's `server_time`.
+fn measure_clock(server_time: Timestamp) -> Command<Effect, Event> {
+    clock::now(move |now| Event::Internal(Internal::ServerClock { server_time, now }))
+}
+
+/// The offset of the device's clock from the server's, measured; from now on new
+/// reports are stamped with the corrected time if it is off (`Model::corrected`).
+pub(super) fn server_clock(
+    model: &mut Model,
+    server_time: Timestamp,
+    now: Option<Timestamp>,
+) -> Command<Effect, Event> {
+    let Some(now) = now else {
+        return Command::done();
+    };
+    model.clock_offset_ms = Some(server_time.millis_since(now));
+    render()
 }
 
 fn timer_id(model: &mut Model) -> usize {

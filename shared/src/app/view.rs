@@ -26,6 +26,10 @@ pub struct ViewModel {
     pub connection: ConnectionView,
     pub sync: SyncSummary,
     pub notice: Option<NoticeView>,
+    /// The device's clock is off from the server's by more than 2 minutes: show this
+    /// text as a standing warning until the clock is set right (it is not dismissed).
+    /// Meanwhile reports carry the server-corrected time.
+    pub clock_warning: Option<String>,
     /// Warnings the chair must confirm before the report is sent.
     pub confirmation: Option<ConfirmationView>,
     /// Issues of the last refused submission on this screen.
@@ -397,13 +401,17 @@ pub fn view(model: &Model) -> ViewModel {
             election_name: d.election.name.clone(),
         }),
         phase: day.phase,
-        clock: model.now.map(|now| t.time(now)).unwrap_or_default(),
+        clock: model
+            .election_now()
+            .map(|now| t.time(now))
+            .unwrap_or_default(),
         connection: connection(model, &t),
         sync: sync_summary(model, &t),
         notice: model.notice.as_ref().map(|n| NoticeView {
             is_error: n.is_error,
             text: n.text.clone(),
         }),
+        clock_warning: clock_warning(model, &t),
         confirmation: model
             .pending_confirmation
             .as_ref()
@@ -434,7 +442,7 @@ fn connection(model: &Model, t: &Texts) -> ConnectionView {
     };
     let retry_in_seconds = match (model.retry_at, model.now) {
         (Some(at), Some(now)) if at > now => {
-            u32::try_from((at.millis() - now.millis() + 999) / 1000).ok()
+            u32::try_from(at.millis_since(now).saturating_add(999) / 1000).ok()
         }
         _ => None,
     };
@@ -443,6 +451,31 @@ fn connection(model: &Model, t: &Texts) -> ConnectionView {
         label,
         retry_in_seconds,
     }
+}
+
+/// The chair's warning when the device's clock is off (`Model::clock_correction_ms`).
+fn clock_warning(model: &Model, t: &Texts) -> Option<String> {
+    let correction = model.clock_correction_ms();
+    if correction == 0 {
+        return None;
+    }
+    // The device is ahead when the server's time is behind it.
+    let ahead = correction < 0;
+    let minutes = correction.unsigned_abs().saturating_add(30_000) / 60_000;
+    Some(match (t.language, ahead) {
+        (Language::Dutch, true) => format!(
+            "De klok van dit apparaat loopt {minutes} minuten voor. Zet de klok goed; tot dan krijgen meldingen de tijd van de server."
+        ),
+        (Language::Dutch, false) => format!(
+            "De klok van dit apparaat loopt {minutes} minuten achter. Zet de klok goed; tot dan krijgen meldingen de tijd van de server."
+        ),
+        (Language::English, true) => format!(
+            "This device's clock is {minutes} minutes ahead. Please set it right; until then reports carry the server's time."
+        ),
+        (Language::English, false) => format!(
+            "This device's clock is {minutes} minutes behind. Please set it right; until then reports carry the server's time."
+        ),
+    })
 }
 
 fn count(model: &Model, state: OperationState) -> u32 {
@@ -535,7 +568,7 @@ fn navigation(model: &Model, t: &Texts) -> Vec<NavigationItem> {
 }
 
 fn overdue_moments(model: &Model) -> Vec<Timestamp> {
-    match (&model.device, model.now) {
+    match (&model.device, model.election_now()) {
         (Some(device), Some(now)) if model.local.day.phase == StationPhase::Open => device
             .election
             .overdue_turnout_moments(now, &model.local.day.reported_moments),
@@ -630,7 +663,7 @@ fn page(model: &Model, t: &Texts) -> Page {
         Screen::Day => Page::Day(day_view(model, t)),
         Screen::Turnout => {
             let overdue = overdue_moments(model);
-            let now = model.now.unwrap_or_default();
+            let now = model.election_now().unwrap_or_default();
             let suggested = overdue
                 .first()
                 .copied()
@@ -809,7 +842,9 @@ fn day_view(model: &Model, t: &Texts) -> DayView {
                     "Complete the opening checklist and open",
                 ),
                 at: t.time(election.opens_at),
-                overdue: model.now.is_some_and(|now| now > election.opens_at),
+                overdue: model
+                    .election_now()
+                    .is_some_and(|now| now > election.opens_at),
                 screen: Screen::Opening,
             }),
             StationPhase::Open => {
@@ -822,7 +857,7 @@ fn day_view(model: &Model, t: &Texts) -> DayView {
                     });
                 }
                 if let Some(next) = model
-                    .now
+                    .election_now()
                     .and_then(|now| election.next_turnout_moment(now, &day.reported_moments))
                 {
                     due.push(DueView {

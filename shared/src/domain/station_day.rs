@@ -64,10 +64,23 @@ impl TransitionError {
 pub struct IncidentState {
     pub incident_id: String,
     pub status: IncidentStatus,
+    /// Messages the station sent about it (not their texts: those are events), so
+    /// that validation can bound them (`MAX_MESSAGES_PER_INCIDENT`).
+    #[serde(default)]
+    pub messages: u32,
 }
 
 /// Materialised state of one station. Fields missing from an older record take
 /// their defaults.
+///
+/// It is rewritten on every operation, so it keeps no history: only the latest of
+/// each fact, and lists whose length `validation::validate` bounds before `apply` runs
+/// (it must run first): `members_present` at most `MAX_MEMBERS_PRESENT` with names of
+/// at most `MAX_NAME_CHARS`; `incidents` at most `MAX_INCIDENTS` (ids at most
+/// `MAX_ID_CHARS`); `reported_moments` at most the election's turnout moments (an
+/// unknown moment is refused, a repeated one not added again); the result's list
+/// totals at most the election's lists; texts at most `MAX_TEXT_CHARS`. The texts of
+/// messages and the turnout history live in the event log, not here.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct StationDay {
@@ -144,14 +157,20 @@ impl StationDay {
                 self.incidents.push(IncidentState {
                     incident_id: incident.incident_id.clone(),
                     status: IncidentStatus::New,
+                    messages: 0,
                 });
             }
             Report::IncidentMessage(message) => {
-                if self.incident(&message.incident_id).is_none() {
+                let Some(incident) = self
+                    .incidents
+                    .iter_mut()
+                    .find(|i| i.incident_id == message.incident_id)
+                else {
                     return Err(TransitionError::UnknownIncident(
                         message.incident_id.clone(),
                     ));
-                }
+                };
+                incident.messages = incident.messages.saturating_add(1);
             }
             Report::Closing(_) => {
                 match self.phase {
@@ -365,5 +384,45 @@ mod tests {
             day.apply(&incident, Timestamp(3)),
             Err(TransitionError::DuplicateIncident("x".into()))
         );
+    }
+
+    #[test]
+    fn incident_messages_are_counted_not_kept() {
+        let mut day = StationDay::default();
+        let incident = Report::Incident(IncidentReport {
+            incident_id: "x".into(),
+            category: IncidentCategory::Equipment,
+            severity: IncidentSeverity::Low,
+            text: "printer".into(),
+        });
+        day.apply(&incident, Timestamp(1)).unwrap();
+        let message = Report::IncidentMessage(IncidentMessage {
+            incident_id: "x".into(),
+            text: "still broken".into(),
+        });
+        for _ in 0..3 {
+            day.apply(&message, Timestamp(2)).unwrap();
+        }
+        assert_eq!(day.incident("x").map(|i| i.messages), Some(3));
+        day.incidents[0].messages = u32::MAX;
+        day.apply(&message, Timestamp(3)).unwrap();
+        assert_eq!(day.incident("x").map(|i| i.messages), Some(u32::MAX));
+        // A record written before the count existed still reads.
+        let old: StationDay =
+            serde_json::from_str(r#"{"incidents":[{"incident_id":"x","status":"new"}]}"#).unwrap();
+        assert_eq!(old.incident("x").map(|i| i.messages), Some(0));
+    }
+
+    #[test]
+    fn resupply_requests_saturate() {
+        let mut day = StationDay::default();
+        let request = Report::ResupplyRequest(crate::domain::ResupplyRequest {
+            quantity: u32::MAX,
+            urgency: crate::domain::Urgency::High,
+            note: String::new(),
+        });
+        day.apply(&request, Timestamp(i64::MIN)).unwrap();
+        day.apply(&request, Timestamp(i64::MAX)).unwrap();
+        assert_eq!(day.resupply_requested, u32::MAX);
     }
 }

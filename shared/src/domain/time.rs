@@ -25,21 +25,41 @@ impl Timestamp {
         self.0
     }
 
+    /// `minutes` later (earlier when negative), saturating at the ends of the range:
+    /// instants arrive from devices and may be anything an `i64` holds.
     #[must_use]
     pub const fn plus_minutes(self, minutes: i64) -> Self {
-        Self(self.0 + minutes * MS_PER_MINUTE)
+        Self(self.0.saturating_add(minutes.saturating_mul(MS_PER_MINUTE)))
     }
 
-    /// Minutes elapsed from `earlier` to `self` (negative when `self` is before it).
+    /// `ms` milliseconds later (earlier when negative), saturating at the ends of the
+    /// range.
+    #[must_use]
+    pub const fn plus_millis(self, ms: i64) -> Self {
+        Self(self.0.saturating_add(ms))
+    }
+
+    /// Milliseconds from `earlier` to `self` (negative when `self` is before it),
+    /// saturating at the ends of the `i64` range.
+    #[must_use]
+    pub const fn millis_since(self, earlier: Self) -> i64 {
+        self.0.saturating_sub(earlier.0)
+    }
+
+    /// Minutes elapsed from `earlier` to `self` (negative when `self` is before it),
+    /// rounded down; saturating like `millis_since`.
     #[must_use]
     pub const fn minutes_since(self, earlier: Self) -> i64 {
-        (self.0 - earlier.0).div_euclid(MS_PER_MINUTE)
+        self.millis_since(earlier).div_euclid(MS_PER_MINUTE)
     }
 
     /// "HH:MM" local wall-clock time, given the day's offset from UTC in minutes.
+    /// Exact for every instant: the offset is added to the time of day, not to the
+    /// instant, so that nothing can overflow.
     #[must_use]
     pub fn local_hh_mm(self, utc_offset_minutes: i32) -> String {
-        let local = self.0 + i64::from(utc_offset_minutes) * MS_PER_MINUTE;
+        let offset = i64::from(utc_offset_minutes) * MS_PER_MINUTE;
+        let local = self.0.rem_euclid(MS_PER_DAY) + offset.rem_euclid(MS_PER_DAY);
         let minute_of_day = local.rem_euclid(MS_PER_DAY) / MS_PER_MINUTE;
         format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
     }
@@ -62,5 +82,28 @@ mod tests {
         let a = Timestamp(0);
         assert_eq!(Timestamp(119_999).minutes_since(a), 1);
         assert_eq!(Timestamp(-1).minutes_since(a), -1);
+    }
+
+    /// Instants from a device may be anything an `i64` holds; none of the helpers may
+    /// overflow (each of these panicked in a debug build before).
+    #[test]
+    fn extreme_instants_do_not_overflow() {
+        let (min, max) = (Timestamp(i64::MIN), Timestamp(i64::MAX));
+        assert_eq!(max.plus_minutes(1), max);
+        assert_eq!(min.plus_minutes(-1), min);
+        assert_eq!(Timestamp(0).plus_minutes(i64::MAX), max);
+        assert_eq!(max.plus_millis(1), max);
+        assert_eq!(min.plus_millis(i64::MIN), min);
+        assert_eq!(max.millis_since(min), i64::MAX);
+        assert_eq!(min.millis_since(max), i64::MIN);
+        assert_eq!(max.minutes_since(min), i64::MAX / 60_000);
+        assert!(min.minutes_since(max) < 0);
+        // i64::MAX ms falls at 07:12 UTC of its day, i64::MIN ms at 16:47.
+        assert_eq!(max.local_hh_mm(0), "07:12");
+        assert_eq!(max.local_hh_mm(60), "08:12");
+        assert_eq!(min.local_hh_mm(0), "16:47");
+        assert_eq!(min.local_hh_mm(-60), "15:47");
+        assert_eq!(max.local_hh_mm(i32::MAX).len(), 5);
+        assert_eq!(min.local_hh_mm(i32::MIN).len(), 5);
     }
 }

@@ -1,6 +1,6 @@
 //! Ballot stock and resupply, and the projection of when the stock runs out.
 
-use super::{Issue, Rule, out_of_range, text_issues};
+use super::{Context, Issue, MAX_COUNT, Rule, out_of_range, text_issues};
 use crate::domain::{BallotStockReport, ResupplyRequest, Timestamp};
 
 pub(super) fn validate_stock(report: &BallotStockReport) -> Vec<Issue> {
@@ -20,10 +20,20 @@ pub(super) fn validate_stock(report: &BallotStockReport) -> Vec<Issue> {
     issues
 }
 
-pub(super) fn validate_resupply(request: &ResupplyRequest) -> Vec<Issue> {
+pub(super) fn validate_resupply(request: &ResupplyRequest, ctx: &Context<'_>) -> Vec<Issue> {
     let mut issues: Vec<Issue> = out_of_range(request.quantity, "quantity")
         .into_iter()
         .collect();
+    // The day's total requested is a figure like any other: it stays within MAX_COUNT
+    // rather than saturating silently.
+    let total = ctx
+        .day
+        .resupply_requested
+        .checked_add(request.quantity)
+        .filter(|total| *total <= MAX_COUNT);
+    if issues.is_empty() && total.is_none() {
+        issues.push(Issue::new(Rule::CountOutOfRange, ["quantity"]));
+    }
     if request.quantity == 0 {
         issues.push(Issue::new(Rule::ResupplyQuantityZero, ["quantity"]));
     }
@@ -34,6 +44,10 @@ pub(super) fn validate_resupply(request: &ResupplyRequest) -> Vec<Issue> {
 /// When the remaining ballots run out, if that is before closing. `remaining` ballots
 /// were left at `stock_at`; the rate is the turnout so far: `voters` admitted from
 /// `opened_at` to `turnout_at`. One ballot per voter.
+///
+/// Every figure and instant may come from a device, so nothing here may overflow: the
+/// arithmetic is exact in `i128` (a `u32` times an `i64` fits with room to spare), and
+/// a run-out at or after `closes_at` (or beyond the range of a `Timestamp`) is `None`.
 #[must_use]
 pub fn projected_run_out(
     remaining: u32,
@@ -43,19 +57,24 @@ pub fn projected_run_out(
     turnout_at: Timestamp,
     closes_at: Timestamp,
 ) -> Option<Timestamp> {
-    let elapsed_ms = turnout_at.millis() - opened_at.millis();
+    let elapsed_ms = i128::from(turnout_at.millis()) - i128::from(opened_at.millis());
     if voters == 0 || elapsed_ms <= 0 {
         return None;
     }
-    let ms_per_voter = elapsed_ms as f64 / f64::from(voters);
-    let run_out = stock_at.millis() + (f64::from(remaining) * ms_per_voter) as i64;
-    (run_out < closes_at.millis()).then_some(Timestamp(run_out))
+    // remaining × (elapsed / voters), rounded down, without losing precision.
+    let lasts_ms = i128::from(remaining) * elapsed_ms / i128::from(voters);
+    let run_out = i128::from(stock_at.millis()) + lasts_ms;
+    if run_out >= i128::from(closes_at.millis()) {
+        return None;
+    }
+    i64::try_from(run_out).ok().map(Timestamp)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Urgency;
+    use crate::domain::{Jurisdiction, StationDay, Urgency};
+    use crate::validation::fixtures;
 
     #[test]
     fn stock_boundaries() {
@@ -74,17 +93,45 @@ mod tests {
         assert_eq!(codes(100_001, 0), ["INPUT_E01_OUT_OF_RANGE"]);
     }
 
-    #[test]
-    fn resupply_needs_a_quantity() {
-        let req = |quantity| ResupplyRequest {
+    fn resupply_codes(quantity: u32, requested_before: u32) -> Vec<&'static str> {
+        let election = fixtures::election(Jurisdiction::Netherlands, 2);
+        let station = fixtures::station(1_000);
+        let day = StationDay {
+            resupply_requested: requested_before,
+            ..StationDay::default()
+        };
+        let ctx = Context {
+            election: &election,
+            station: &station,
+            day: &day,
+            now: Timestamp(0),
+        };
+        let request = ResupplyRequest {
             quantity,
             urgency: Urgency::High,
             note: String::new(),
         };
-        assert!(validate_resupply(&req(1)).is_empty());
+        validate_resupply(&request, &ctx)
+            .iter()
+            .map(Issue::code)
+            .collect()
+    }
+
+    #[test]
+    fn resupply_needs_a_quantity() {
+        assert!(resupply_codes(1, 0).is_empty());
+        assert_eq!(resupply_codes(0, 0), ["STOCK_E02_RESUPPLY_ZERO"]);
+    }
+
+    /// The day's total of ballots requested never wraps or saturates silently.
+    #[test]
+    fn resupply_total_stays_in_range() {
+        assert!(resupply_codes(1, MAX_COUNT - 1).is_empty());
+        assert_eq!(resupply_codes(1, MAX_COUNT), ["INPUT_E01_OUT_OF_RANGE"]);
+        assert_eq!(resupply_codes(1, u32::MAX), ["INPUT_E01_OUT_OF_RANGE"]);
         assert_eq!(
-            validate_resupply(&req(0))[0].code(),
-            "STOCK_E02_RESUPPLY_ZERO"
+            resupply_codes(u32::MAX, u32::MAX),
+            ["INPUT_E01_OUT_OF_RANGE"]
         );
     }
 
@@ -127,6 +174,39 @@ mod tests {
                 close
             ),
             None
+        );
+    }
+
+    /// Extreme figures and instants from a device: each of these overflowed (and
+    /// panicked in a debug build) before.
+    #[test]
+    fn extreme_inputs_do_not_overflow() {
+        let (min, max) = (Timestamp(i64::MIN), Timestamp(i64::MAX));
+        let zero = Timestamp(0);
+        // turnout_at − opened_at overflows i64.
+        assert_eq!(projected_run_out(1, zero, 1, min, max, max), None);
+        // A huge rate times u32::MAX remaining, past the end of the range.
+        assert_eq!(
+            projected_run_out(u32::MAX, max, 1, min, max, max),
+            None,
+            "past closing"
+        );
+        // stock_at + duration overflows i64 in the old code; closing is at the end.
+        assert_eq!(
+            projected_run_out(u32::MAX, Timestamp(i64::MAX - 1), 1, zero, max, max),
+            None
+        );
+        // Backwards turnout: no rate.
+        assert_eq!(projected_run_out(1, zero, 1, max, min, max), None);
+        // Very early stock and closing: still exact.
+        assert_eq!(
+            projected_run_out(u32::MAX, min, u32::MAX, zero, Timestamp(1), zero),
+            Some(Timestamp(i64::MIN + 1))
+        );
+        assert_eq!(
+            projected_run_out(2, min, 1, zero, max, zero),
+            None,
+            "min + 2 × i64::MAX is past closing"
         );
     }
 }

@@ -131,6 +131,31 @@ const fn texts(rule: Rule) -> (&'static str, &'static str) {
         ),
         Rule::TextMissing => ("Vul dit veld in.", "Fill in this field."),
         Rule::TextTooLong => ("Deze tekst is te lang.", "This text is too long."),
+        Rule::NameTooLong => (
+            "Deze naam is te lang (hoogstens 100 tekens).",
+            "This name is too long (100 characters at most).",
+        ),
+        Rule::TooManyItems => (
+            "Deze lijst heeft meer regels dan toegestaan.",
+            "This list has more entries than allowed.",
+        ),
+        Rule::IdTooLong => ("Deze code is te lang.", "This identifier is too long."),
+        Rule::TooManyMembers => (
+            "Er kunnen niet meer dan 40 leden tegelijk aanwezig zijn.",
+            "No more than 40 members can be present at once.",
+        ),
+        Rule::TooManyIncidents => (
+            "Dit stembureau heeft het grootste aantal meldingen voor vandaag bereikt. Bel de regiekamer.",
+            "This station has reached the largest number of incidents for the day. Call the control room.",
+        ),
+        Rule::TooManyMessages => (
+            "Deze melding heeft het grootste aantal berichten bereikt. Bel de regiekamer.",
+            "This incident has reached the largest number of messages. Call the control room.",
+        ),
+        Rule::RecordedAtImplausible => (
+            "De tijd van deze melding klopt niet: de klok van het apparaat staat verkeerd of de melding valt buiten de verkiezingsdag.",
+            "The time of this report is not plausible: the device's clock is wrong or the report falls outside the election day.",
+        ),
     }
 }
 
@@ -144,6 +169,18 @@ mod tests {
             let (nl, en) = texts(rule);
             assert!(!nl.is_empty() && !en.is_empty(), "{rule:?}");
             assert_ne!(nl, en, "{rule:?} is not translated");
+        }
+    }
+
+    /// The texts that name a limit name the one in force.
+    #[test]
+    fn limits_in_texts_match_the_constants() {
+        use crate::validation::{MAX_MEMBERS_PRESENT, MAX_NAME_CHARS};
+        for language in [Language::Dutch, Language::English] {
+            assert!(message(Rule::NameTooLong, language).contains(&MAX_NAME_CHARS.to_string()));
+            assert!(
+                message(Rule::TooManyMembers, language).contains(&MAX_MEMBERS_PRESENT.to_string())
+            );
         }
     }
 }

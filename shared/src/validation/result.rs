@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{Context, Issue, Rule, out_of_range, text_issues};
+use super::{Context, Issue, Rule, out_of_range, text_issues, too_many};
 use crate::domain::ProvisionalResult;
 
 const A: &str = "voters.poll_cards";
@@ -20,6 +20,14 @@ const LISTS: &str = "votes.list_votes";
 const EXPLANATION: &str = "explanation";
 
 pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Issue> {
+    // One total per list on the ballot at most, checked before any work per entry.
+    if let Some(issue) = too_many(
+        result.votes.list_votes.len(),
+        ctx.election.lists.len(),
+        LISTS,
+    ) {
+        return vec![issue];
+    }
     let mut issues = range_issues(result);
     if !issues.is_empty() {
         // The arithmetic is meaningless on figures out of range.
@@ -44,16 +52,17 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
         u64::from(result.fewer_ballots_counted),
     );
 
-    // Errors.
-    if a + b + c != d {
+    // Errors. Every figure is at most MAX_COUNT here and the sums are in u64, so none
+    // of them can overflow; they are checked all the same, so that a later change of
+    // the bounds cannot turn one into a panic or a wrap: an overflowing sum is unequal.
+    if sum([a, b, c]) != Some(d) {
         issues.push(Issue::new(Rule::ResultAdmittedVotersSum, [A, B, C, D]));
     }
-    let list_sum: u64 = w.list_votes.iter().map(|l| u64::from(l.votes)).sum();
-    if list_sum != e {
+    if sum(w.list_votes.iter().map(|l| u64::from(l.votes))) != Some(e) {
         issues.push(Issue::new(Rule::ResultListTotalsSum, [LISTS, E]));
     }
     issues.extend(unknown_lists(result, ctx));
-    if e + f + g != h {
+    if sum([e, f, g]) != Some(h) {
         issues.push(Issue::new(Rule::ResultVotesCastSum, [E, F, G, H]));
     }
     if h > d && (i != h - d || j != 0) {
@@ -86,7 +95,7 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
     if h == 0 {
         issues.push(Issue::new(Rule::ResultNoVotesCast, [H]));
     } else {
-        let three_percent = (h * 3).div_ceil(100);
+        let three_percent = h.saturating_mul(3).div_ceil(100);
         if f >= three_percent {
             issues.push(Issue::new(Rule::ResultManyBlankVotes, [F]));
         }
@@ -95,7 +104,8 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
         }
     }
     let difference = d.abs_diff(h);
-    if difference > 0 && (difference * 100 >= h * 2 || difference >= 15) {
+    if difference > 0 && (difference.saturating_mul(100) >= h.saturating_mul(2) || difference >= 15)
+    {
         issues.push(Issue::new(Rule::ResultLargeDifference, [D, H]));
     }
     if (a, b, c, d) == (e, f, g, h) && d > 0 {
@@ -109,6 +119,13 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
     }
     issues.extend(text_issues(&result.explanation, EXPLANATION, false));
     issues
+}
+
+/// The sum, or `None` when it overflows.
+fn sum(values: impl IntoIterator<Item = u64>) -> Option<u64> {
+    values
+        .into_iter()
+        .try_fold(0u64, |total, value| total.checked_add(value))
 }
 
 fn range_issues(result: &ProvisionalResult) -> Vec<Issue> {
@@ -446,6 +463,55 @@ mod tests {
         r.voters.admitted_voters = 510;
         r.votes.votes_cast = 510;
         assert_eq!(nl(&r), ["RESULT_W06_VOTERS_EQUAL_VOTES"]);
+    }
+
+    /// Extreme figures are refused as out of range, with no arithmetic on them.
+    #[test]
+    fn extreme_figures_are_out_of_range_not_a_panic() {
+        let mut r = consistent((900, 50, 50), &[400, 300, 200, 90], 5, 5);
+        r.voters = VotersCounts {
+            poll_cards: u32::MAX,
+            proxy_certificates: u32::MAX,
+            voter_cards: u32::MAX,
+            admitted_voters: u32::MAX,
+        };
+        r.votes.list_votes[0].votes = u32::MAX;
+        r.votes.votes_cast = u32::MAX;
+        r.more_ballots_counted = u32::MAX;
+        let found = nl(&r);
+        assert_eq!(found.len(), 7);
+        assert!(found.iter().all(|c| *c == "INPUT_E01_OUT_OF_RANGE"));
+    }
+
+    #[test]
+    fn sums_that_overflow_are_unequal() {
+        assert_eq!(sum([u64::MAX, 1]), None);
+        assert_eq!(sum([u64::MAX, 0]), Some(u64::MAX));
+        assert_eq!(
+            sum(std::iter::repeat_n(u64::from(u32::MAX), 3)),
+            Some(3 * u64::from(u32::MAX))
+        );
+    }
+
+    #[test]
+    fn at_most_one_total_per_list_on_the_ballot() {
+        // The election has 4 lists.
+        let r = consistent((900, 50, 50), &[400, 300, 200, 90], 5, 5);
+        assert_eq!(nl(&r), Vec::<&str>::new());
+        let mut five = r.clone();
+        five.votes.list_votes.push(ListVotes {
+            list_number: 1,
+            votes: 0,
+        });
+        assert_eq!(nl(&five), ["INPUT_E05_TOO_MANY_ITEMS"]);
+        let mut many = r;
+        many.votes.list_votes = (0..100_000)
+            .map(|n| ListVotes {
+                list_number: n,
+                votes: u32::MAX,
+            })
+            .collect();
+        assert_eq!(nl(&many), ["INPUT_E05_TOO_MANY_ITEMS"]);
     }
 
     proptest! {

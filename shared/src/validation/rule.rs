@@ -70,10 +70,30 @@ pub enum Rule {
     TextMissing,
     /// A text is longer than allowed.
     TextTooLong,
+    /// A person's name is longer than `MAX_NAME_CHARS`.
+    NameTooLong,
+    /// A list in a report has more entries than allowed (shift-change lists, list
+    /// totals, checklist items).
+    TooManyItems,
+    /// An id (an incident's) is longer than `MAX_ID_CHARS`.
+    IdTooLong,
+
+    // Limits of the station's state.
+    /// More than `MAX_MEMBERS_PRESENT` members would be present.
+    TooManyMembers,
+    /// The station already has `MAX_INCIDENTS` incidents.
+    TooManyIncidents,
+    /// The incident already has `MAX_MESSAGES_PER_INCIDENT` messages from the station.
+    TooManyMessages,
+
+    // The device's clock.
+    /// `recorded_at` is too far from the server's clock or outside the election day
+    /// (see `check_recorded_at`).
+    RecordedAtImplausible,
 }
 
 impl Rule {
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 35] = [
         Self::ResultAdmittedVotersSum,
         Self::ResultListTotalsSum,
         Self::ResultVotesCastSum,
@@ -102,6 +122,13 @@ impl Rule {
         Self::CountOutOfRange,
         Self::TextMissing,
         Self::TextTooLong,
+        Self::NameTooLong,
+        Self::TooManyItems,
+        Self::IdTooLong,
+        Self::TooManyMembers,
+        Self::TooManyIncidents,
+        Self::TooManyMessages,
+        Self::RecordedAtImplausible,
     ];
 
     #[must_use]
@@ -135,6 +162,13 @@ impl Rule {
             Self::CountOutOfRange => "INPUT_E01_OUT_OF_RANGE",
             Self::TextMissing => "INPUT_E02_TEXT_MISSING",
             Self::TextTooLong => "INPUT_E03_TEXT_TOO_LONG",
+            Self::NameTooLong => "INPUT_E04_NAME_TOO_LONG",
+            Self::TooManyItems => "INPUT_E05_TOO_MANY_ITEMS",
+            Self::IdTooLong => "INPUT_E06_ID_TOO_LONG",
+            Self::TooManyMembers => "PRESENCE_E01_TOO_MANY_MEMBERS",
+            Self::TooManyIncidents => "INCIDENT_E01_TOO_MANY_INCIDENTS",
+            Self::TooManyMessages => "INCIDENT_E02_TOO_MANY_MESSAGES",
+            Self::RecordedAtImplausible => "CLOCK_E01_IMPLAUSIBLE_TIME",
         }
     }
 

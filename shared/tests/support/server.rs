@@ -10,6 +10,7 @@ use shared::domain::{
 use shared::protocol::{
     ClientMessage, Operation, RejectCode, ServerMessage, decode_client, encode,
 };
+use shared::validation::{Language, check_recorded_at, message};
 use uuid::Uuid;
 
 use super::{CLOSES, OPENS};
@@ -33,9 +34,14 @@ pub struct SimServer {
     /// Codes of reports to refuse: (report kind, code).
     pub refuse: Option<(&'static str, &'static str)>,
     pub rejected: Vec<Uuid>,
+    /// The code and message each refused operation got.
+    pub rejections: Vec<(Uuid, String, String)>,
     /// Device sequence numbers of the operations refused.
     pub rejected_seqs: Vec<u64>,
     pub received_frames: usize,
+    /// How far the device's clock is ahead of this server's (negative: behind). The
+    /// shell's clock is the device's; the server's is that minus this.
+    pub device_clock_ahead_ms: i64,
 }
 
 pub fn election() -> Election {
@@ -99,14 +105,17 @@ impl SimServer {
             duplicate_acks: false,
             refuse: None,
             rejected: Vec::new(),
+            rejections: Vec::new(),
             rejected_seqs: Vec::new(),
             received_frames: 0,
+            device_clock_ahead_ms: 0,
         }
     }
 
     /// Handles one frame from a device and returns the frames it answers.
-    pub fn handle(&mut self, frame: &str, now_ms: i64) -> Vec<String> {
+    pub fn handle(&mut self, frame: &str, device_now_ms: i64) -> Vec<String> {
         self.received_frames += 1;
+        let now_ms = device_now_ms - self.device_clock_ahead_ms;
         let message = match decode_client(frame) {
             Ok(m) => m,
             Err(e) => {
@@ -148,21 +157,21 @@ impl SimServer {
                     day: self.day.clone(),
                 })]
             }
-            ClientMessage::Operation(op) => self.operation(op),
+            ClientMessage::Operation(op) => self.operation(op, now_ms),
             ClientMessage::Heartbeat { .. } => vec![encode(&ServerMessage::Heartbeat {
                 server_time: Timestamp(now_ms),
             })],
         }
     }
 
-    fn operation(&mut self, op: Operation) -> Vec<String> {
+    fn operation(&mut self, op: Operation, now_ms: i64) -> Vec<String> {
         let ack = |s: &Self, op: &Operation| {
-            if s.rejected.contains(&op.id) {
+            if let Some((_, code, message)) = s.rejections.iter().find(|r| r.0 == op.id) {
                 encode(&ServerMessage::Reject {
                     operation_id: op.id,
                     device_seq: op.device_seq,
-                    code: s.refuse.map_or("REFUSED", |r| r.1).into(),
-                    message: "refused".into(),
+                    code: code.clone(),
+                    message: message.clone(),
                 })
             } else {
                 encode(&ServerMessage::Ack {
@@ -184,10 +193,19 @@ impl SimServer {
         );
         self.seen.insert(op.id);
         self.last_seq = op.device_seq;
-        if self
-            .refuse
-            .is_some_and(|(kind, _)| kind == op.report.kind())
-        {
+        // As the real server does, before validating: the device's clock.
+        let refusal = match check_recorded_at(op.recorded_at, Timestamp(now_ms), &self.election) {
+            Some(issue) => Some((
+                issue.code().to_owned(),
+                message(issue.rule, Language::English).to_owned(),
+            )),
+            None => self
+                .refuse
+                .filter(|(kind, _)| *kind == op.report.kind())
+                .map(|(_, code)| (code.to_owned(), "refused".to_owned())),
+        };
+        if let Some((code, message)) = refusal {
+            self.rejections.push((op.id, code, message));
             self.rejected.push(op.id);
             self.rejected_seqs.push(op.device_seq);
         } else {
