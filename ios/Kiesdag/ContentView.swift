@@ -19,6 +19,10 @@ struct ContentView: View {
                     if let notice = view.notice {
                         Banner(text: notice.text, isError: notice.isError) { core.send(.dismissNotice) }
                     }
+                    // The device's clock is off: shown until it is set right, not dismissable.
+                    if let warning = view.clockWarning {
+                        Banner(text: warning, isError: true, dismiss: nil)
+                    }
                     if !view.issues.isEmpty { IssuesList(issues: view.issues).padding(.horizontal) }
                     NavigationBar(view: view, send: core.send)
                     PageView(page: view.page, station: view.station, send: core.send)
@@ -108,13 +112,15 @@ struct StatusBar: View {
 struct Banner: View {
     let text: String
     let isError: Bool
-    let dismiss: () -> Void
+    let dismiss: (() -> Void)?
 
     var body: some View {
         HStack {
             Text(text).foregroundColor(isError ? .red : .primary)
             Spacer()
-            Button("dismiss", action: dismiss).frame(minHeight: 48)
+            if let dismiss {
+                Button("dismiss", action: dismiss).frame(minHeight: 48)
+            }
         }
         .padding(.horizontal)
         .background(isError ? Color.red.opacity(0.08) : Color.blue.opacity(0.08))

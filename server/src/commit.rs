@@ -271,7 +271,15 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
             )));
             continue;
         };
-        let outcome = decide(db, op, &device, &mut stations, &mut elections, poisoned)?;
+        let outcome = decide(
+            db,
+            op,
+            &device,
+            &mut stations,
+            &mut elections,
+            now,
+            poisoned,
+        )?;
         if let Some(Outcome::Failed(_)) = &outcome {
             // Not decided: nothing about it is recorded; the device sends it again.
             outcomes.push(outcome);
@@ -406,6 +414,7 @@ fn decide(
     device: &DeviceRecord,
     stations: &mut HashMap<String, StationRecord>,
     elections: &mut HashMap<String, Election>,
+    now: i64,
     poisoned: bool,
 ) -> Result<Option<Outcome>, StoreError> {
     if device.revoked {
@@ -448,6 +457,16 @@ fn decide(
     let Some(election) = elections.get(&station.election_id) else {
         return Ok(Some(reject("ELECTION_UNKNOWN", "Unknown election.")));
     };
+    // The device's clock is not trusted: a report stamped far from the server's clock
+    // or outside the election's day is refused before anything looks at its time.
+    if let Some(issue) =
+        validation::check_recorded_at(op.recorded_at, shared::domain::Timestamp(now), election)
+    {
+        return Ok(Some(reject(
+            issue.code(),
+            message(issue.rule, Language::English),
+        )));
+    }
     if poisoned {
         return Ok(Some(reject(
             "INTERNAL_ERROR",

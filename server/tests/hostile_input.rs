@@ -173,7 +173,25 @@ async fn extreme_figures_and_clocks_are_refused_and_the_server_stays_healthy() {
     ));
 
     let mut seq = 3;
+    // Five names of 2,000 characters each way, well inside one frame.
+    let long_names: Vec<String> = (0..5)
+        .map(|n| format!("{n}{}", "x".repeat(2_000)))
+        .collect();
     let hostile = [
+        // 150 such shift changes grew the station's state to 9 MB.
+        (
+            now(),
+            Report::Presence(shared::domain::PresenceReport::ShiftChange {
+                leaving: long_names.clone(),
+                arriving: long_names
+                    .iter()
+                    .map(|name| StaffMember {
+                        name: name.clone(),
+                        role: StaffRole::Member,
+                    })
+                    .collect(),
+            }),
+        ),
         (
             now(),
             Report::BallotStock(BallotStockReport {

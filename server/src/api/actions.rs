@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::IncidentStatus;
-use shared::validation::MAX_TEXT_CHARS;
+use shared::validation::{MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 
 use super::{Caller, ErrorBody, error};
 use crate::auth::Principal;
@@ -53,8 +53,6 @@ pub struct ActionResponse {
 /// The most stations one message names (a municipality has at most a few hundred;
 /// `all_stations` reaches every one of them).
 pub const MAX_RECIPIENTS: usize = 1_000;
-/// The longest incident id or assignee name the control room may send.
-const MAX_ID_CHARS: usize = 100;
 
 fn actor(caller: &Caller) -> String {
     match &caller.0 {
@@ -150,7 +148,7 @@ pub async fn incident_status(
         let known = state
             .with_db(move |db| {
                 let record = store::stations::get(db, &id)?;
-                let user = if name.chars().count() > MAX_ID_CHARS {
+                let user = if name.chars().count() > MAX_NAME_CHARS {
                     None
                 } else {
                     store::users::by_username(db, &name)?
@@ -209,7 +207,7 @@ pub async fn incident_status(
     request_body = MessageRequest,
     responses(
         (status = 200, description = "Sent.", body = ActionResponse),
-        (status = 400, description = "Empty or too long text (`invalid_text`); no stations named and not `all_stations` (`no_recipients`); both (`ambiguous_recipients`); more than 1,000 stations (`too_many_recipients`); an incident id over 100 characters (`invalid_incident`).", body = ErrorBody),
+        (status = 400, description = "Empty or too long text (`invalid_text`); no stations named and not `all_stations` (`no_recipients`); both (`ambiguous_recipients`); more than 1,000 stations (`too_many_recipients`); an incident id over 64 characters (`invalid_incident`).", body = ErrorBody),
         (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
         (status = 422, description = "A named station is not one of the municipality's (`unknown_stations`, naming them); nothing was sent.", body = ErrorBody),
     )

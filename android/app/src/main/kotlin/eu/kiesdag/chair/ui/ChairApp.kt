@@ -89,6 +89,8 @@ fun ChairApp(view: ViewModel?, error: ShellError?, send: (Event) -> Unit, clearE
             if (view.busy) LinearProgressIndicator(Modifier.fillMaxWidth())
             error?.let { Banner(stringResource(R.string.core_error, it.message), true, clearError) }
             view.notice?.let { Banner(it.text, it.isError) { send(Event.DismissNotice) } }
+            // The device's clock is off: shown until it is set right, not dismissable.
+            view.clockWarning?.let { Banner(it, true, null) }
             if (view.issues.isNotEmpty()) Column(Modifier.padding(horizontal = 16.dp)) { Issues(view.issues) }
             Navigation(view, send)
             Box(Modifier.weight(1f)) {
@@ -154,7 +156,7 @@ private fun StatusBar(view: ViewModel, send: (Event) -> Unit) {
 }
 
 @Composable
-private fun Banner(text: String, isError: Boolean, onDismiss: () -> Unit) {
+private fun Banner(text: String, isError: Boolean, onDismiss: (() -> Unit)?) {
     Surface(color = if (isError) Color(0xFFFDECEA) else Color(0xFFE3F2FD)) {
         Row(
             modifier = Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 4.dp),
@@ -166,8 +168,10 @@ private fun Banner(text: String, isError: Boolean, onDismiss: () -> Unit) {
                 color = if (isError) MaterialTheme.colorScheme.error else Color.Unspecified,
                 style = MaterialTheme.typography.bodyLarge,
             )
-            TextButton(onClick = onDismiss, modifier = Modifier.heightIn(min = 56.dp)) {
-                Text(stringResource(R.string.dismiss))
+            if (onDismiss != null) {
+                TextButton(onClick = onDismiss, modifier = Modifier.heightIn(min = 56.dp)) {
+                    Text(stringResource(R.string.dismiss))
+                }
             }
         }
     }
