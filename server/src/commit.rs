@@ -139,6 +139,7 @@ fn run(
         };
         match result {
             Ok((outcomes, newest)) => {
+                metrics.commit_succeeded();
                 for (submission, outcome) in batch.into_iter().zip(outcomes) {
                     match &outcome {
                         Outcome::Ack { .. } => metrics.operation_accepted(),
@@ -151,6 +152,7 @@ fn run(
             }
             Err(error) => {
                 tracing::error!(%error, size, "commit failed; operations will be re-sent");
+                metrics.commit_failed(&error.to_string(), db::now_ms());
                 for submission in batch {
                     let _ = submission.reply.send(Outcome::Failed(error.to_string()));
                 }

@@ -20,6 +20,10 @@ struct Counters {
     dashboard_frames: AtomicU64,
     dashboard_lag_ms_total: AtomicU64,
     dashboard_lag_ms_max: AtomicU64,
+    commit_failures: AtomicU64,
+    /// Since when (ms) every commit has failed; 0 while commits succeed.
+    storage_failing_since: std::sync::atomic::AtomicI64,
+    last_commit_error: std::sync::Mutex<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -80,6 +84,43 @@ impl Metrics {
             .dashboard_lag_ms_max
             .fetch_max(lag_ms, Ordering::Relaxed);
     }
+    /// A batch could not be committed (the database refused: full disk, gone, ...).
+    pub fn commit_failed(&self, reason: &str, now_ms: i64) {
+        self.0.commit_failures.fetch_add(1, Ordering::Relaxed);
+        let _ = self.0.storage_failing_since.compare_exchange(
+            0,
+            now_ms.max(1),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+        let mut last = self
+            .0
+            .last_commit_error
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        reason.clone_into(&mut last);
+    }
+
+    /// A batch was committed: storing works.
+    pub fn commit_succeeded(&self) {
+        self.0.storage_failing_since.store(0, Ordering::Relaxed);
+    }
+
+    /// When commits started failing and the last reason, while every commit since
+    /// has failed.
+    #[must_use]
+    pub fn storage_failure(&self) -> Option<(i64, String)> {
+        let since = self.0.storage_failing_since.load(Ordering::Relaxed);
+        (since != 0).then(|| {
+            let last = self
+                .0
+                .last_commit_error
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            (since, last.clone())
+        })
+    }
+
     pub fn station_connected(&self, delta: i64) {
         add(&self.0.station_connections, delta);
     }
@@ -170,6 +211,18 @@ impl Metrics {
             c.dashboard_lag_ms_total.load(Ordering::Relaxed),
         );
         line(
+            "kiesdag_commit_failures_total",
+            "counter",
+            "Batches the database would not commit (their devices send them again).",
+            c.commit_failures.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_storage_failing",
+            "gauge",
+            "1 while every commit fails since the last success, else 0.",
+            u64::from(c.storage_failing_since.load(Ordering::Relaxed) != 0),
+        );
+        line(
             "kiesdag_panics_total",
             "counter",
             "Panics contained (a request, connection or batch failed alone); should be 0.",
@@ -192,5 +245,32 @@ fn add(counter: &AtomicU64, delta: i64) {
         let _ = counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {
             Some(v.saturating_sub(delta.unsigned_abs()))
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_store_shows_until_a_commit_succeeds() {
+        let metrics = Metrics::default();
+        assert_eq!(metrics.storage_failure(), None);
+        metrics.commit_failed("database or disk is full", 1_000);
+        metrics.commit_failed("database or disk is full (again)", 2_000);
+        assert_eq!(
+            metrics.storage_failure(),
+            Some((1_000, "database or disk is full (again)".into())),
+            "since the first failure, with the latest reason"
+        );
+        let text = metrics.render();
+        assert!(
+            text.contains("\nkiesdag_commit_failures_total 2\n"),
+            "{text}"
+        );
+        assert!(text.contains("\nkiesdag_storage_failing 1\n"), "{text}");
+        metrics.commit_succeeded();
+        assert_eq!(metrics.storage_failure(), None);
+        assert!(metrics.render().contains("\nkiesdag_storage_failing 0\n"));
     }
 }

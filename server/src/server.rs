@@ -138,6 +138,10 @@ pub async fn serve(
             .configure(crate::web::configure(dashboard.clone()))
     })
     .workers(workers)
+    // On SIGTERM or SIGINT: stop accepting at once, and give open connections (station
+    // and dashboard sockets never end by themselves) 5 s before they are closed;
+    // every acknowledged report is already committed.
+    .shutdown_timeout(5)
     // Flush what a connection sends once this much waits, which keeps its write buffer
     // near its first 8 KiB (see `ws::FRAGMENT_BYTES`).
     .h1_write_buffer_size(4 * 1024)

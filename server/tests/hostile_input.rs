@@ -610,3 +610,29 @@ async fn one_device_cannot_make_anothers_report_vanish() {
         .collect();
     assert_eq!(phases, ["open", "open"], "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_stops_soon_after_sigterm_with_stations_connected() {
+    let (mut server, codes) = server_with(1);
+    let mut device = RawDevice::connect(&server).await;
+    device.activate(&codes[0]).await;
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (_live, _) = Dashboard::subscribe(&server, &coordinator, None, None).await;
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let started = std::time::Instant::now();
+    let mut exited = None;
+    while started.elapsed() < Duration::from_secs(12) {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            exited = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = exited.expect("kiesdag serve still running 12 s after SIGTERM");
+    assert!(status.success(), "{status:?}");
+}

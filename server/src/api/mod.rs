@@ -223,7 +223,7 @@ fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
 /// The server's health: `ok` with the number of stations, or `unavailable`.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Health {
-    /// `ok` or `unavailable`.
+    /// `ok`, `unavailable` (no database) or `not_ready` (commits fail).
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stations: Option<i64>,
@@ -231,18 +231,28 @@ pub struct Health {
     pub error: Option<String>,
 }
 
-/// Whether the server can reach its database.
+/// Whether the server can store reports: its database answers, and its writer's last
+/// commit succeeded (a full disk or a lost database shows here, not only in the logs).
 #[utoipa::path(
     get,
     path = "/health",
     operation_id = "health",
     tag = "system",
     responses(
-        (status = 200, description = "The database answers.", body = Health),
-        (status = 503, description = "The database does not answer.", body = Health),
+        (status = 200, description = "The database answers and commits succeed.", body = Health),
+        (status = 503, description = "The database does not answer (`unavailable`), or commits fail (`not_ready`, with the reason).", body = Health),
     )
 )]
 async fn health(state: web::Data<crate::state::AppState>) -> HttpResponse {
+    if let Some((since, reason)) = state.metrics.storage_failure() {
+        return HttpResponse::ServiceUnavailable().json(Health {
+            status: "not_ready".into(),
+            stations: None,
+            error: Some(format!(
+                "reports cannot be stored since {since} (ms since the epoch): {reason}"
+            )),
+        });
+    }
     match state.with_db(crate::store::stations::count).await {
         Ok(stations) => HttpResponse::Ok().json(Health {
             status: "ok".into(),
