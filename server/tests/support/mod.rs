@@ -558,3 +558,144 @@ pub fn cli(database: &str, args: &[&str]) -> (bool, String) {
     );
     (output.status.success(), text)
 }
+
+/// How a `FaultyLink` treats the bytes between stations and the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Bytes pass, after the link's delay.
+    Pass,
+    /// A partition: connections stay open but every byte is lost, both ways.
+    Blackhole,
+}
+
+/// A TCP proxy that injects network faults in user space (this kernel has no netem):
+/// delay per chunk, partitions (a blackhole that heals), and cutting every open
+/// connection. Stations connect to `address`; new connections reach `upstream`.
+pub struct FaultyLink {
+    pub address: String,
+    mode: std::sync::Arc<std::sync::Mutex<(Link, Duration)>>,
+    cut: tokio::sync::watch::Sender<u64>,
+}
+
+impl FaultyLink {
+    pub async fn start(upstream: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let mode = std::sync::Arc::new(std::sync::Mutex::new((Link::Pass, Duration::ZERO)));
+        let (cut, _) = tokio::sync::watch::channel(0u64);
+        let shared_mode = mode.clone();
+        let cuts = cut.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = TcpStream::connect(&upstream).await else {
+                    continue;
+                };
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                for (from, to) in [
+                    (
+                        Box::new(client_read) as Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+                        Box::new(server_write) as Box<dyn tokio::io::AsyncWrite + Unpin + Send>,
+                    ),
+                    (Box::new(server_read), Box::new(client_write)),
+                ] {
+                    let mode = shared_mode.clone();
+                    let mut cut = cuts.subscribe();
+                    tokio::spawn(async move {
+                        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                        let (mut from, mut to) = (from, to);
+                        let mut buffer = vec![0u8; 16 * 1024];
+                        loop {
+                            let read = tokio::select! {
+                                read = from.read(&mut buffer) => read,
+                                _ = cut.changed() => return,
+                            };
+                            let n = match read {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            let (link, delay) = *mode.lock().unwrap();
+                            if link == Link::Blackhole {
+                                continue;
+                            }
+                            if !delay.is_zero() {
+                                tokio::time::sleep(delay).await;
+                            }
+                            if to.write_all(&buffer[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        Self { address, mode, cut }
+    }
+
+    pub fn set(&self, link: Link, delay: Duration) {
+        *self.mode.lock().unwrap() = (link, delay);
+    }
+
+    /// Closes every connection open now (as a proxy restart or a NAT timeout would).
+    pub fn cut_all(&self) {
+        self.cut.send_modify(|n| *n += 1);
+    }
+}
+
+/// The invariants every fault run ends with, read from the database: each station's
+/// turnout reports `1..=reports` present exactly once and in device order, event
+/// numbers gap-free, and the audit chain intact. Returns the number of events.
+pub fn assert_exactly_once_in_order(database: &str, stations: u32, reports: u32) -> usize {
+    use diesel::prelude::*;
+    use kiesdag::db::schema::events;
+    let mut conn = db::connect(database).unwrap();
+    let rows: Vec<(i64, Option<String>, String, String)> = events::table
+        .select((
+            events::seq,
+            events::station_id,
+            events::kind,
+            events::payload,
+        ))
+        .order(events::seq.asc())
+        .load(&mut conn)
+        .unwrap();
+    for n in 1..=stations {
+        let id = format!("{MUNICIPALITY}-{n}");
+        let counts: Vec<u64> = rows
+            .iter()
+            .filter(|(_, station, kind, _)| {
+                station.as_deref() == Some(id.as_str()) && kind == "turnout"
+            })
+            .map(|(_, _, _, payload)| {
+                serde_json::from_str::<serde_json::Value>(payload).unwrap()["report"]["turnout"]
+                        ["count"]
+                        .as_u64()
+                        .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            counts,
+            (1..=u64::from(reports)).collect::<Vec<_>>(),
+            "{id}: every report exactly once, in device order"
+        );
+    }
+    let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(
+        seqs,
+        (1..=i64::try_from(seqs.len()).unwrap()).collect::<Vec<_>>(),
+        "gap-free event numbers"
+    );
+    let verified = kiesdag::store::audit::verify(&mut conn).unwrap();
+    assert!(verified.is_ok(), "the audit chain verifies: {verified:?}");
+    rows.len()
+}
+
+/// Each station's turnout as the database has it, by station id.
+pub fn turnout_in_database(database: &str) -> std::collections::BTreeMap<String, Option<u32>> {
+    let mut conn = db::connect(database).unwrap();
+    kiesdag::store::stations::list(&mut conn, MUNICIPALITY, None)
+        .unwrap()
+        .iter()
+        .map(|s| (s.station.id.clone(), s.day.latest_turnout_count()))
+        .collect()
+}

@@ -1,0 +1,230 @@
+//! Faults of the real system while stations report: a network that delays, a
+//! partition that heals, every connection cut, and the disk filling up under the
+//! database. Each run ends with the invariants checked: every report present exactly
+//! once, in device order; event numbers gap-free; the audit chain intact; a dashboard
+//! that watched throughout converged to the database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use kiesdag::auth::Role;
+use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag_sim::Station;
+use serde_json::Value;
+use shared::Event;
+use shared::domain::TurnoutMoment;
+use support::{
+    Dashboard, FaultyLink, Link, MUNICIPALITY, Server, assert_exactly_once_in_order,
+    election_open_now, fresh_database, http, open_station, seed, staff_token, start_server,
+    turnout_in_database,
+};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn settled(v: &shared::ViewModel) -> bool {
+    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
+}
+
+fn report(station: &Station, count: u32) {
+    station.send(Event::ReportTurnout {
+        count,
+        moment: TurnoutMoment::AdHoc,
+        correction_reason: None,
+    });
+}
+
+async fn all_settled(stations: &mut [Station]) {
+    for station in stations.iter_mut() {
+        station.send(Event::ReconnectNow);
+    }
+    for station in stations.iter_mut() {
+        let view = station.wait_for(WAIT, settled).await.unwrap();
+        assert_eq!(view.sync.rejected, 0, "nothing refused");
+    }
+}
+
+/// What a dashboard shows after applying its snapshot and every change it got.
+async fn dashboard_view(
+    dashboard: &mut Dashboard,
+    snapshot: DashboardMessage,
+) -> BTreeMap<String, Option<u32>> {
+    let DashboardMessage::Snapshot { stations, .. } = snapshot else {
+        panic!("{snapshot:?}")
+    };
+    let mut shown: BTreeMap<String, Option<u32>> = stations
+        .into_iter()
+        .map(|s| (s.station_id, s.turnout))
+        .collect();
+    for change in dashboard.changes(usize::MAX, Duration::from_secs(2)).await {
+        if let Some(station) = change.station {
+            shown.insert(station.station_id, station.turnout);
+        }
+    }
+    shown
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_network_a_healed_partition_and_cut_connections_lose_nothing() {
+    const STATIONS: u32 = 8;
+    const REPORTS: u32 = 24;
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), STATIONS);
+    let server = start_server(&database, dir);
+    let link = FaultyLink::start(server.address()).await;
+    let url = format!("ws://{}/ws/station", link.address);
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (mut dashboard, snapshot) = Dashboard::subscribe(&server, &coordinator, None, None).await;
+
+    link.set(Link::Pass, Duration::from_millis(20));
+    let mut stations = Vec::new();
+    for code in &codes {
+        stations.push(open_station(&url, code).await);
+    }
+    for count in 1..=REPORTS {
+        for station in &stations {
+            report(station, count);
+        }
+        match count {
+            // A partition: connections hang, nothing passes either way.
+            6 => link.set(Link::Blackhole, Duration::ZERO),
+            // It heals, slowly.
+            12 => link.set(Link::Pass, Duration::from_millis(50)),
+            // Every connection is cut (a proxy restart) while reports are in flight.
+            18 => link.cut_all(),
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+    link.set(Link::Pass, Duration::ZERO);
+    all_settled(&mut stations).await;
+
+    assert_exactly_once_in_order(&database, STATIONS, REPORTS);
+    let shown = dashboard_view(&mut dashboard, snapshot).await;
+    assert_eq!(
+        shown,
+        turnout_in_database(&database),
+        "the dashboard converged"
+    );
+}
+
+/// A tmpfs of a few megabytes under the SQLite file, filled to the last byte while
+/// stations report: commits fail, `/health` and `/metrics` say so, nothing
+/// acknowledged is lost, and once there is room again everything arrives once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
+    const STATIONS: u32 = 4;
+    const REPORTS: u32 = 12;
+    let mount = std::env::temp_dir().join(format!("kiesdag-full-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&mount).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=24m", "tmpfs"])
+        .arg(&mount)
+        .status()
+        .unwrap();
+    assert!(
+        mounted.success(),
+        "this test mounts a small tmpfs and needs root (as CI and `make test` run)"
+    );
+    let unmount = Unmount(mount.clone());
+    let database = mount.join("kiesdag.db").to_string_lossy().into_owned();
+    let codes = seed(&database, &election_open_now(), STATIONS);
+    let server = start_server(&database, mount.clone());
+    let url = server.ws("/ws/station");
+    let mut stations = Vec::new();
+    for code in &codes {
+        stations.push(open_station(&url, code).await);
+    }
+    for count in 1..=REPORTS / 2 {
+        for station in &stations {
+            report(station, count);
+        }
+    }
+    for station in &mut stations {
+        station.wait_for(WAIT, settled).await.unwrap();
+    }
+
+    // Fill the disk to the last byte.
+    let filler = mount.join("filler");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        while file.write_all(&chunk).is_ok() {}
+        let _ = file.sync_all();
+    }
+    let confirmed_before: u64 = stations.iter().map(|s| s.view().sync.confirmed).sum();
+    for count in REPORTS / 2 + 1..=REPORTS {
+        for station in &stations {
+            report(station, count);
+        }
+    }
+    // The operator is told: /health is not ready, /metrics counts failed commits.
+    let mut told = None;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (status, body) = http(&server, "GET", "/health", "", &Value::Null).await;
+        if status == 503 {
+            told = Some(body);
+            break;
+        }
+    }
+    let told = told.expect("/health says the server cannot store");
+    assert_eq!(told["status"], "not_ready", "{told}");
+    assert!(
+        told["error"].as_str().unwrap_or_default().contains("full"),
+        "the reason is given: {told}"
+    );
+    let metrics = metrics_text(&server).await;
+    assert!(
+        !metrics.contains("\nkiesdag_commit_failures_total 0\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nkiesdag_storage_failing 1\n"),
+        "{metrics}"
+    );
+    let confirmed_during: u64 = stations.iter().map(|s| s.view().sync.confirmed).sum();
+    assert!(
+        confirmed_during >= confirmed_before,
+        "nothing confirmed is taken back"
+    );
+
+    // Room again: everything arrives, once.
+    std::fs::remove_file(&filler).unwrap();
+    all_settled(&mut stations).await;
+    let (status, body) = http(&server, "GET", "/health", "", &Value::Null).await;
+    assert_eq!(status, 200, "healthy again after a commit: {body}");
+    assert_exactly_once_in_order(&database, STATIONS, REPORTS);
+    drop(stations);
+    drop(server);
+    drop(unmount);
+}
+
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn metrics_text(server: &Server) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.address())
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await.unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
