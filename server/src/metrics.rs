@@ -24,6 +24,18 @@ struct Counters {
     /// Since when (ms) every commit has failed; 0 while commits succeed.
     storage_failing_since: std::sync::atomic::AtomicI64,
     last_commit_error: std::sync::Mutex<String>,
+    /// Whether commits fail now, for dashboards to show at once.
+    storage_watch: StorageWatch,
+}
+
+/// Whether every commit fails since the last success; dashboards subscribe to it.
+#[derive(Debug)]
+struct StorageWatch(tokio::sync::watch::Sender<bool>);
+
+impl Default for StorageWatch {
+    fn default() -> Self {
+        Self(tokio::sync::watch::channel(false).0)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -99,11 +111,26 @@ impl Metrics {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         reason.clone_into(&mut last);
+        drop(last);
+        self.0
+            .storage_watch
+            .0
+            .send_if_modified(|failing| !std::mem::replace(failing, true));
     }
 
     /// A batch was committed: storing works.
     pub fn commit_succeeded(&self) {
         self.0.storage_failing_since.store(0, Ordering::Relaxed);
+        self.0
+            .storage_watch
+            .0
+            .send_if_modified(|failing| std::mem::replace(failing, false));
+    }
+
+    /// Changes when storing starts or stops failing.
+    #[must_use]
+    pub fn storage_changes(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.0.storage_watch.0.subscribe()
     }
 
     /// When commits started failing and the last reason, while every commit since

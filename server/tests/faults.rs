@@ -133,6 +133,8 @@ async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
     let codes = seed(&database, &election_open_now(), STATIONS);
     let server = start_server(&database, mount.clone());
     let url = server.ws("/ws/station");
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (mut control_room, _) = Dashboard::subscribe(&server, &coordinator, None, None).await;
     let mut stations = Vec::new();
     for code in &codes {
         stations.push(open_station(&url, code).await);
@@ -186,6 +188,8 @@ async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
         metrics.contains("\nkiesdag_storage_failing 1\n"),
         "{metrics}"
     );
+    // The control room shows the alarm.
+    storage_said(&mut control_room, false).await;
     let confirmed_during: u64 = stations.iter().map(|s| s.view().sync.confirmed).sum();
     assert!(
         confirmed_during >= confirmed_before,
@@ -197,10 +201,29 @@ async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
     all_settled(&mut stations).await;
     let (status, body) = http(&server, "GET", "/health", "", &Value::Null).await;
     assert_eq!(status, 200, "healthy again after a commit: {body}");
+    storage_said(&mut control_room, true).await;
     assert_exactly_once_in_order(&database, STATIONS, REPORTS);
     drop(stations);
     drop(server);
     drop(unmount);
+}
+
+/// Waits for the dashboard to be told whether the server stores.
+async fn storage_said(dashboard: &mut Dashboard, storing: bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while tokio::time::Instant::now() < deadline {
+        if let Some(DashboardMessage::Storage {
+            storing: said,
+            reason,
+            ..
+        }) = dashboard.next(Duration::from_secs(20)).await
+            && said == storing
+        {
+            assert_eq!(reason.is_some(), !storing);
+            return;
+        }
+    }
+    panic!("the dashboard was not told storing={storing}");
 }
 
 struct Unmount(std::path::PathBuf);

@@ -62,6 +62,7 @@ function useLiveConnection(session: Session | null): Live {
     status: 'connecting',
     lastChange: null,
     connection: null,
+    storage: null,
   });
   const signedIn = session !== null;
   const municipality = session?.municipality ?? '';
@@ -83,6 +84,7 @@ function useLiveConnection(session: Session | null): Live {
         void refresh().then((s) => (s ? connection.start() : expire()));
       },
       onError: () => {},
+      onStorage: (storage) => setLive((l) => ({ ...l, storage: storage.storing ? null : storage })),
     });
     window.__kiesdag = { connection, state: () => connection.state };
     setLive((l) => ({ ...l, connection }));
@@ -94,6 +96,18 @@ function useLiveConnection(session: Session | null): Live {
     };
   }, [signedIn, municipality]);
   return live;
+}
+
+/** The server cannot store reports: said loudly, with since when and why. */
+function StorageAlarm({ live }: { live: Live }) {
+  const { t } = useI18n();
+  if (!live.storage) return null;
+  const since = live.storage.failingSince ? time(live.storage.failingSince) : '';
+  return (
+    <p className="storage-alarm" role="alert" data-testid="storage-alarm">
+      {t('storageAlarm', { time: since })} {live.storage.reason ? `(${live.storage.reason})` : ''}
+    </p>
+  );
 }
 
 function StatusPill({ live }: { live: Live }) {
@@ -199,6 +213,7 @@ export function App() {
             </ul>
           </nav>
           <StatusPill live={live} />
+          <StorageAlarm live={live} />
           {switcher}
           <button type="button" onClick={() => saveSession(null)} className="logout">
             {t('logout')} ({session.username})

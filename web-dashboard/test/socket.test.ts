@@ -168,3 +168,51 @@ describe('a quiet connection', () => {
     expect(connection.status).toBe('live');
   });
 });
+
+describe('what the server says about itself', () => {
+  it('passes a storage alarm on, and its end', async () => {
+    const said: { storing: boolean; reason: string | null }[] = [];
+    connection.stop();
+    connection = new LiveConnection({
+      url: 'ws://test/ws/dashboard',
+      municipality: 'GM0599',
+      token: async () => 'token',
+      onState: () => {},
+      onStatus: () => {},
+      onExpired: () => {},
+      onError: () => {},
+      onStorage: (s) => said.push({ storing: s.storing, reason: s.reason }),
+    });
+    connection.start();
+    const socket = await opened();
+    socket.receive(snapshot(7));
+    socket.receive({ type: 'storage', storing: false, failing_since: 1_000, reason: 'database or disk is full' });
+    socket.receive({ type: 'storage', storing: true, failing_since: null, reason: null });
+    expect(said).toEqual([
+      { storing: false, reason: 'database or disk is full' },
+      { storing: true, reason: null },
+    ]);
+  });
+
+  it('ends the session when the user is disabled, instead of retrying the token', async () => {
+    let expired = 0;
+    connection.stop();
+    connection = new LiveConnection({
+      url: 'ws://test/ws/dashboard',
+      municipality: 'GM0599',
+      token: async () => 'token',
+      onState: () => {},
+      onStatus: () => {},
+      onExpired: () => (expired += 1),
+      onError: () => {},
+    });
+    const before = FakeSocket.all.length;
+    connection.start();
+    const socket = await opened();
+    socket.receive({ type: 'error', code: 'account_disabled', message: 'sign in again' });
+    socket.onclose?.();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(expired).toBe(1);
+    expect(FakeSocket.all.length - before).toBe(1);
+  });
+});

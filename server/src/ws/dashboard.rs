@@ -79,6 +79,16 @@ pub enum DashboardMessage {
     Heartbeat {
         server_time: i64,
     },
+    /// Whether the server can store reports: sent when it starts or stops failing
+    /// (and at once to a dashboard subscribing while it fails), so the control room
+    /// shows a storage alarm instead of stations that merely seem quiet.
+    Storage {
+        storing: bool,
+        /// Since when commits fail (ms since the epoch), while they do.
+        failing_since: Option<i64>,
+        /// The database's last refusal, while commits fail.
+        reason: Option<String>,
+    },
 }
 
 /// GET /ws/dashboard
@@ -361,6 +371,22 @@ fn render(
     }
 }
 
+/// The server's storage state, as a dashboard message.
+fn storage_message(state: &AppState) -> DashboardMessage {
+    match state.metrics.storage_failure() {
+        Some((since, reason)) => DashboardMessage::Storage {
+            storing: false,
+            failing_since: Some(since),
+            reason: Some(reason),
+        },
+        None => DashboardMessage::Storage {
+            storing: true,
+            failing_since: None,
+            reason: None,
+        },
+    }
+}
+
 /// Each station's summary and its current result's votes cast, by station id.
 fn current_states(
     stations: &[store::stations::StationRecord],
@@ -454,6 +480,10 @@ async fn stream_changes(
     let mut pending = Pending::new();
     let mut pacer = FramePacer::new(FRAMES_PER_SECOND, FRAME_BURST, Instant::now());
     let mut revocations = state.revocations.subscribe();
+    let mut storage = state.metrics.storage_changes();
+    if state.metrics.storage_failure().is_some() && !send(session, &storage_message(state)).await {
+        return;
+    }
     let mut heartbeat = tokio::time::interval_at(
         tokio::time::Instant::now() + HEARTBEAT_INTERVAL,
         HEARTBEAT_INTERVAL,
@@ -490,6 +520,11 @@ async fn stream_changes(
                 if pending.is_empty()
                     && !send(session, &DashboardMessage::Heartbeat { server_time: now_ms() }).await
                 {
+                    return;
+                }
+            }
+            Ok(()) = storage.changed() => {
+                if !send(session, &storage_message(state)).await {
                     return;
                 }
             }

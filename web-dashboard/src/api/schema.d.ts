@@ -382,7 +382,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the server can reach its database. */
+        /**
+         * Whether the server can store reports: its database answers, and its writer's last
+         *     commit succeeded (a full disk or a lost database shows here, not only in the logs).
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -399,7 +402,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics. */
+        /**
+         * Prometheus metrics: counters and gauges of the whole server, no personal data.
+         *     Answered to a scraper on this machine (a loopback address), or anywhere with
+         *     `Authorization: Bearer <KIESDAG_METRICS_TOKEN>` when that variable is set (at least
+         *     16 characters); refused to everyone else, since load and failure figures help an
+         *     attacker time an attack.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -516,6 +525,17 @@ export interface components {
             server_time: number;
             /** @enum {string} */
             type: "heartbeat";
+        } | {
+            /**
+             * Format: int64
+             * @description Since when commits fail (ms since the epoch), while they do.
+             */
+            failing_since?: number | null;
+            /** @description The database's last refusal, while commits fail. */
+            reason?: string | null;
+            storing: boolean;
+            /** @enum {string} */
+            type: "storage";
         };
         /** @description Every error answer of the REST API: a stable code and a human message. */
         ErrorBody: {
@@ -533,7 +553,7 @@ export interface components {
             error?: string | null;
             /** Format: int64 */
             stations?: number | null;
-            /** @description `ok` or `unavailable`. */
+            /** @description `ok`, `unavailable` (no database) or `not_ready` (commits fail). */
             status: string;
         };
         IncidentStatusRequest: {
@@ -547,9 +567,17 @@ export interface components {
             username: string;
         };
         MessageRequest: {
+            /**
+             * @description Every station of the municipality. Must be said explicitly: an empty or
+             *     missing selection never means "all".
+             */
+            all_stations?: boolean;
             /** @description Set when the message answers one of the station's incidents. */
             incident_id?: string | null;
-            /** @description The stations to send to; none means every station of the municipality. */
+            /**
+             * @description The stations to send to: ids of the municipality's stations, at most
+             *     `MAX_RECIPIENTS`, each counted once. Empty (or absent) only with `all_stations`.
+             */
             station_ids?: string[] | null;
             text: string;
         };
@@ -966,7 +994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActionResponse"];
                 };
             };
-            /** @description Empty or too long text (`invalid_text`). */
+            /** @description Empty or too long text (`invalid_text`); no stations named and not `all_stations` (`no_recipients`); both (`ambiguous_recipients`); more than 1,000 stations (`too_many_recipients`); an incident id over 64 characters (`invalid_incident`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -993,8 +1021,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such station (`not_found`). */
-            404: {
+            /** @description A named station is not one of the municipality's (`unknown_stations`, naming them); nothing was sent. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1531,7 +1559,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The station has no such incident (`refused`). */
+            /** @description The station has no such incident (`refused`), or the assignee is not a coordinator or administrator of the municipality (`unknown_assignee`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1673,7 +1701,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The database answers. */
+            /** @description The database answers and commits succeed. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1682,7 +1710,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description The database does not answer. */
+            /** @description The database does not answer (`unavailable`), or commits fail (`not_ready`, with the reason). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1709,6 +1737,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain; version=0.0.4": string;
+                };
+            };
+            /** @description Not from this machine and without the metrics token (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { ConnectionStatus, LiveConnection } from './socket';
+import type { ConnectionStatus, LiveConnection, StorageState } from './socket';
 import type { LiveState } from './state';
 
 export interface Live {
@@ -8,6 +8,8 @@ export interface Live {
   status: ConnectionStatus;
   lastChange: number | null;
   connection: LiveConnection | null;
+  /** The server's storage alarm; null while it stores (or has said nothing). */
+  storage: StorageState | null;
 }
 
 export const LiveContext = createContext<Live>({
@@ -16,6 +18,7 @@ export const LiveContext = createContext<Live>({
   status: 'connecting',
   lastChange: null,
   connection: null,
+  storage: null,
 });
 
 export const useLive = () => useContext(LiveContext);

@@ -9,6 +9,9 @@
 import type { DashboardMessage } from '../api/types';
 import { applyChanges, fromSnapshot, type LiveState } from './state';
 
+/** Refusals after which this token will never be let in again: sign in anew. */
+const SESSION_OVER = new Set(['invalid_token', 'forbidden', 'account_disabled', 'revoked_token']);
+
 export type ConnectionStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'offline';
 
 /** No frame for this long (2.5 heartbeats) and the connection is given up. */
@@ -23,6 +26,15 @@ export interface LiveOptions {
   /** The token was refused: the session is over. */
   onExpired: () => void;
   onError: (message: string) => void;
+  /** Whether the server can store reports (a storage alarm when it cannot). */
+  onStorage?: (storage: StorageState) => void;
+}
+
+/** The server's word on storing: an alarm while its commits fail. */
+export interface StorageState {
+  storing: boolean;
+  failingSince: number | null;
+  reason: string | null;
 }
 
 export class LiveConnection {
@@ -141,9 +153,15 @@ export class LiveConnection {
         }
         this.attempts = 0;
         if (this.status !== 'live') this.setStatus('live');
+      } else if (message.type === 'storage') {
+        this.options.onStorage?.({
+          storing: message.storing,
+          failingSince: message.failing_since ?? null,
+          reason: message.reason ?? null,
+        });
       } else if (message.type === 'error') {
         refused = true;
-        if (message.code === 'invalid_token' || message.code === 'forbidden') {
+        if (SESSION_OVER.has(message.code)) {
           this.stopped = true;
           this.options.onExpired();
         } else {
