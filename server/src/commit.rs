@@ -118,7 +118,25 @@ fn run(
     fanout: &Fanout,
     metrics: &Metrics,
 ) {
-    while let Ok(first) = receiver.recv() {
+    loop {
+        let first = if metrics.storage_failure().is_some() {
+            // Commits fail: try storing on our own every half second, so that health
+            // and the control room's alarm clear as soon as the database takes writes
+            // again, not only when the next report comes in.
+            match receiver.recv_timeout(PROBE_INTERVAL) {
+                Ok(first) => first,
+                Err(RecvTimeoutError::Timeout) => {
+                    probe(&mut db, url, metrics);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match receiver.recv() {
+                Ok(first) => first,
+                Err(_) => return,
+            }
+        };
         let started = Instant::now();
         let mut batch = vec![first];
         let deadline = started + config.max_wait;
@@ -171,6 +189,24 @@ fn run(
 }
 
 type Committed = (Vec<Outcome>, HashMap<String, i64>);
+
+/// How often a failing writer tries an empty write of its own.
+const PROBE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// An empty write transaction (it takes the write lock, as every commit does) on a
+/// fresh connection if need be; when it commits, storing works again.
+fn probe(db: &mut Db, url: &str, metrics: &Metrics) {
+    if diesel::connection::SimpleConnection::batch_execute(db, "SELECT 1").is_err() {
+        match db::connect(url) {
+            Ok(fresh) => *db = fresh,
+            Err(_) => return,
+        }
+    }
+    if guarded(db, url, |_| Ok(())).is_ok() {
+        tracing::info!("the database takes writes again");
+        metrics.commit_succeeded();
+    }
+}
 
 /// Commits `batch` in one transaction. A fault inside it fails that batch, not the
 /// writer. A panic unwinds past diesel's transaction without rolling it back: the
