@@ -129,11 +129,12 @@ async fn healthy(server: &Server, device: &mut RawDevice, seq: u64, count: u32) 
 
 async fn next_answer(device: &mut RawDevice) -> ServerMessage {
     loop {
-        match device.recv().await.expect("an answer") {
-            message @ (ServerMessage::Ack { .. }
-            | ServerMessage::Reject { .. }
-            | ServerMessage::Error { .. }) => return message,
-            _ => {}
+        let message = device.recv().await.expect("an answer");
+        if matches!(
+            message,
+            ServerMessage::Ack { .. } | ServerMessage::Reject { .. } | ServerMessage::Error { .. }
+        ) {
+            return message;
         }
     }
 }
