@@ -81,15 +81,32 @@ struct PageView: View {
     }
 }
 
-/// Connection and what is still to be received; tap to connect now when offline.
+/// Connection and what is still to be received. The core's label says what is wrong (no
+/// network, a server that does not answer, cannot store, or is busy) and that reports are
+/// kept; tap to try a connection now when offline or when the server does not answer (a
+/// busy server is left to the core's slower pace).
 struct StatusBar: View {
     let view: ViewModel
     let send: (Event) -> Void
 
+    private var color: Color {
+        switch view.connection.state {
+        case .online: return .green
+        case .connecting, .serverBusy: return .orange
+        case .offline, .serverNotAnswering, .serverCannotStore: return .red
+        }
+    }
+
+    private var canReconnect: Bool {
+        switch view.connection.state {
+        case .offline, .serverNotAnswering, .serverCannotStore: return true
+        case .online, .connecting, .serverBusy: return false
+        }
+    }
+
     var body: some View {
-        let color: Color = view.connection.state == .online ? .green : view.connection.state == .connecting ? .orange : .red
         Button {
-            if view.connection.state == .offline { send(.reconnectNow) }
+            if canReconnect { send(.reconnectNow) }
         } label: {
             HStack {
                 VStack(alignment: .leading) {

@@ -6,7 +6,7 @@ mod actions;
 pub mod effects;
 pub mod model;
 mod persist;
-mod session;
+pub mod session;
 pub mod sync;
 pub mod view;
 
@@ -146,6 +146,10 @@ pub enum Internal {
     Retry {
         generation: u64,
     },
+    /// The watchdog's period passed on connection `generation`.
+    Watchdog {
+        generation: u64,
+    },
 }
 
 #[effect(facet_typegen)]
@@ -224,5 +228,6 @@ fn internal_event(event: Internal, model: &mut Model) -> Command<Effect, Event> 
         Internal::KeyDeleted { seq, result } => persist::key_deleted(model, seq, result),
         Internal::Socket { generation, event } => session::socket(model, generation, event),
         Internal::Retry { generation } => session::retry(model, generation),
+        Internal::Watchdog { generation } => session::watchdog(model, generation),
     }
 }

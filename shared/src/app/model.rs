@@ -350,6 +350,36 @@ pub enum Connection {
     Online,
 }
 
+/// What the server showed is wrong with it, beyond the connection itself; shown in
+/// the connection status until the server shows otherwise. Reports are kept on the
+/// device meanwhile and sent again; nothing was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerTrouble {
+    /// No frame at all for `session::NOT_ANSWERING_MS` while operations were in
+    /// flight or a heartbeat was unanswered (a paused, hung or cut-off server).
+    /// Cleared by any frame from the server, or by the connection failing (then it
+    /// is simply offline).
+    NotAnswering,
+    /// The server said `StorageUnavailable`. Cleared when it acknowledges or refuses
+    /// an operation, or welcomes a session with nothing left to send.
+    CannotStore,
+    /// The server said `Overloaded` or `TooManyAttempts`. Cleared as `CannotStore`.
+    Busy,
+}
+
+/// The check that the server answers while an answer is due: an operation in flight
+/// or a heartbeat unanswered (`session::watchdog`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Watchdog {
+    /// The connection generation its timer was set for; None when none is set.
+    pub armed: Option<u64>,
+    /// A frame arrived since the timer was set.
+    pub heard: bool,
+    /// How long the server has been silent while an answer was due, in whole
+    /// watchdog periods.
+    pub silent_ms: u64,
+}
+
 /// A report the chair must confirm (it has warnings) before it is sent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingConfirmation {
@@ -397,6 +427,11 @@ pub struct Model {
     pub last_heard: Option<Timestamp>,
     /// Since when operations are in flight without any ack; None when none are.
     pub waiting_for_ack_since: Option<Timestamp>,
+    /// A heartbeat was sent on this connection and no frame has arrived since.
+    pub heartbeat_outstanding: bool,
+    pub watchdog: Watchdog,
+    /// What is wrong with the server, when it showed so (see `ServerTrouble`).
+    pub trouble: Option<ServerTrouble>,
     pub activating: Option<Activation>,
     /// Taps received and being processed (waiting for the clock or storage).
     pub busy: u32,

@@ -13,9 +13,9 @@ use super::{
         clock,
         websocket::{self, WebSocketEvent},
     },
-    model::{Activation, Connection, DeviceRecord, Notice},
+    model::{Activation, Connection, DeviceRecord, Notice, ServerTrouble},
     persist,
-    sync::{AckOutcome, Backoff},
+    sync::{AckOutcome, Backoff, OperationState, Pace},
 };
 use crate::domain::Timestamp;
 use crate::protocol::{self, ClientMessage, RejectCode, ServerMessage};
@@ -23,13 +23,27 @@ use crate::validation::Language;
 
 /// How often the core wakes to check the clock, send a heartbeat and retry writes.
 pub const TICK: Duration = Duration::from_secs(20);
-/// A connection that has heard nothing from the server for this long is dead.
+/// A connection that has heard nothing from the server for this long is dead. A
+/// backstop: the watchdog (below) notices an unanswered heartbeat much sooner.
 pub const SILENCE_LIMIT_MS: i64 = 60_000;
 /// Operations sent and not yet acknowledged, at most.
 pub const SEND_WINDOW: usize = 64;
-/// Operations in flight with no ack for this long: the session is stuck (a server
-/// that lost our operations or its acks); resume it, which sends them again.
+/// Operations in flight with no ack for this long, although the server answers other
+/// frames (heartbeats): the session is stuck (a server that lost our operations or
+/// its acks); resume it, which sends them again.
 pub const ACK_TIMEOUT_MS: i64 = 30_000;
+/// While an answer is due (operations in flight, or a heartbeat unanswered), the
+/// watchdog looks this often whether any frame arrived from the server. It runs only
+/// then, so an idle device does not wake for it.
+pub const WATCHDOG: Duration = Duration::from_secs(1);
+/// No frame at all from the server for this long (give or take one watchdog period)
+/// while an answer is due: the chair is told the server is not answering and that
+/// the reports are kept on the device (`ConnectionState::ServerNotAnswering`).
+pub const NOT_ANSWERING_MS: u64 = 5_000;
+/// No frame at all for this long while an answer is due: the session is given up
+/// and a new connection tried at the outage pace (a paused or hung server, or a
+/// connection the network silently dropped); the operations are sent again on it.
+pub const NO_ANSWER_RECONNECT_MS: u64 = 10_000;
 /// A connection that is not up (opened and welcomed) in this time is given up and
 /// tried again.
 pub const CONNECT_TIMEOUT_MS: i64 = 20_000;
@@ -59,11 +73,13 @@ pub(super) fn activate(
 }
 
 pub(super) fn reconnect_now(model: &mut Model) -> Command<Effect, Event> {
-    if model.device.is_none() || model.connection == Connection::Online {
+    let silent = model.trouble == Some(ServerTrouble::NotAnswering);
+    if model.device.is_none() || (model.connection == Connection::Online && !silent) {
         return render();
     }
     if let Some(backoff) = model.backoff.as_mut() {
-        backoff.reset();
+        // The chair's tap is one attempt now; a busy server keeps its slower pace.
+        backoff.reset_outage();
     }
     Command::all([close_current(model), connect(model), render()])
 }
@@ -94,6 +110,8 @@ fn close_current(model: &mut Model) -> Command<Effect, Event> {
     model.connection = Connection::Offline;
     model.outbox.connection_lost();
     model.waiting_for_ack_since = None;
+    model.heartbeat_outstanding = false;
+    model.watchdog.armed = None;
     websocket::close()
 }
 
@@ -113,7 +131,11 @@ pub(super) fn socket(
         WebSocketEvent::Opened => opened(model),
         WebSocketEvent::Text { text } => {
             model.last_heard = model.now;
+            let was_silent = heard(model);
             match protocol::decode_server(&text) {
+                Ok(message) if was_silent => {
+                    Command::all([server_message(model, message), render()])
+                }
                 Ok(message) => server_message(model, message),
                 Err(error) => {
                     // A frame we cannot read changes nothing; the session goes on.
@@ -130,7 +152,39 @@ pub(super) fn socket(
                 }
             }
         }
-        WebSocketEvent::Closed { .. } | WebSocketEvent::Failed { .. } => connection_lost(model),
+        WebSocketEvent::Closed { .. } | WebSocketEvent::Failed { .. } => {
+            // The newest thing known is that the connection is gone: say that, not
+            // what the server was doing before (a busy server keeps its slow pace in
+            // the backoff).
+            model.trouble = None;
+            connection_lost(model)
+        }
+    }
+}
+
+/// A frame arrived: the server answers. Returns whether it had been shown as not
+/// answering.
+fn heard(model: &mut Model) -> bool {
+    model.watchdog.heard = true;
+    model.heartbeat_outstanding = false;
+    if model.trouble == Some(ServerTrouble::NotAnswering) {
+        model.trouble = None;
+        return true;
+    }
+    false
+}
+
+/// The server stored (or refused) something of ours, or had nothing of ours to store:
+/// it is neither failing to store nor busy.
+fn server_stores(model: &mut Model) {
+    if matches!(
+        model.trouble,
+        Some(ServerTrouble::CannotStore | ServerTrouble::Busy)
+    ) {
+        model.trouble = None;
+    }
+    if let Some(backoff) = model.backoff.as_mut() {
+        backoff.reset();
     }
 }
 
@@ -172,6 +226,8 @@ fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
     model.connecting_since = None;
     model.outbox.connection_lost();
     model.waiting_for_ack_since = None;
+    model.heartbeat_outstanding = false;
+    model.watchdog.armed = None;
     if model.activating.take().is_some() {
         model.busy = model.busy.saturating_sub(1);
         model.notice = Some(Notice {
@@ -188,10 +244,15 @@ fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
         return render();
     }
     let seed = model.device_id.map_or(1, |id| id.as_u64_pair().0);
+    let pace = if model.trouble == Some(ServerTrouble::Busy) {
+        Pace::Busy
+    } else {
+        Pace::Outage
+    };
     let delay = model
         .backoff
         .get_or_insert_with(|| Backoff::new(seed))
-        .next_delay();
+        .next_delay(pace);
     model.retry_at = model
         .now
         .map(|now| now.plus_millis(i64::try_from(delay.as_millis()).unwrap_or(0)));
@@ -248,7 +309,11 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
             model.connection = Connection::Online;
             model.connecting_since = None;
             if let Some(backoff) = model.backoff.as_mut() {
-                backoff.reset();
+                backoff.reset_outage();
+            }
+            if model.outbox.is_empty() {
+                // Nothing of ours waits to be stored: no reason to say it cannot be.
+                server_stores(model);
             }
             // The server's state, with everything it processed of ours, is the
             // confirmed state; our unprocessed operations go on top of it.
@@ -327,6 +392,19 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
 }
 
 fn session_error(model: &mut Model, code: RejectCode, message: String) -> Command<Effect, Event> {
+    if model.activating.is_none()
+        && let Some(trouble) = match code {
+            RejectCode::Overloaded | RejectCode::TooManyAttempts => Some(ServerTrouble::Busy),
+            RejectCode::StorageUnavailable => Some(ServerTrouble::CannotStore),
+            _ => None,
+        }
+    {
+        // Nothing was refused: the session ends, the operations stay in the outbox and
+        // go again on the next one (soon, or later for a busy server). The connection
+        // status says why; no notice blames the chair's network.
+        model.trouble = Some(trouble);
+        return Command::all([close_current(model), connection_lost(model)]);
+    }
     let text = match code {
         RejectCode::InvalidActivationCode => say(
             model,
@@ -337,6 +415,16 @@ fn session_error(model: &mut Model, code: RejectCode, message: String) -> Comman
             model,
             "Te veel pogingen. Wacht even en probeer het opnieuw.",
             "Too many attempts. Wait a moment and try again.",
+        ),
+        RejectCode::Overloaded => say(
+            model,
+            "De server is nu te druk. Wacht even en probeer het opnieuw.",
+            "The server is busy right now. Wait a moment and try again.",
+        ),
+        RejectCode::StorageUnavailable => say(
+            model,
+            "De server kan nu niets opslaan. Wacht even en probeer het opnieuw.",
+            "The server cannot store anything right now. Wait a moment and try again.",
         ),
         RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => say(
             model,
@@ -350,7 +438,10 @@ fn session_error(model: &mut Model, code: RejectCode, message: String) -> Comman
         text,
     });
     match code {
-        RejectCode::InvalidActivationCode | RejectCode::TooManyAttempts => {
+        RejectCode::InvalidActivationCode
+        | RejectCode::TooManyAttempts
+        | RejectCode::Overloaded
+        | RejectCode::StorageUnavailable => {
             model.busy = model
                 .busy
                 .saturating_sub(u32::from(model.activating.is_some()));
@@ -384,6 +475,7 @@ fn finished(
     if outcome == AckOutcome::Unknown {
         return Command::done();
     }
+    server_stores(model);
     match rejection {
         None => {
             let lowest_unfinished = model
@@ -425,16 +517,78 @@ pub(super) fn send_pending(model: &mut Model) -> Command<Effect, Event> {
         return Command::done();
     }
     let operations = model.outbox.take_sendable(SEND_WINDOW);
-    if model.outbox.count(super::sync::OperationState::Sent) > 0
-        && model.waiting_for_ack_since.is_none()
-    {
+    if model.outbox.count(OperationState::Sent) > 0 && model.waiting_for_ack_since.is_none() {
         model.waiting_for_ack_since = model.now;
     }
+    let watch = if operations.is_empty() {
+        Command::done()
+    } else {
+        watch(model)
+    };
     Command::all(
         operations
             .into_iter()
-            .map(|op| send(&ClientMessage::Operation(op))),
+            .map(|op| send(&ClientMessage::Operation(op)))
+            .chain([watch]),
     )
+}
+
+/// An answer is due now: start the watchdog unless it runs already.
+fn watch(model: &mut Model) -> Command<Effect, Event> {
+    if model.watchdog.armed == Some(model.generation) {
+        return Command::done();
+    }
+    model.watchdog.heard = false;
+    model.watchdog.silent_ms = 0;
+    arm_watchdog(model)
+}
+
+fn arm_watchdog(model: &mut Model) -> Command<Effect, Event> {
+    let generation = model.generation;
+    model.watchdog.armed = Some(generation);
+    clock::wake_after(
+        timer_id(model),
+        WATCHDOG,
+        Event::Internal(Internal::Watchdog { generation }),
+    )
+}
+
+/// Whether the server owes us an answer on the session.
+fn answer_due(model: &Model) -> bool {
+    model.connection == Connection::Online
+        && (model.heartbeat_outstanding || model.outbox.count(OperationState::Sent) > 0)
+}
+
+/// The watchdog's period passed: while an answer is due and no frame came, say after
+/// `NOT_ANSWERING_MS` that the server is not answering, and after
+/// `NO_ANSWER_RECONNECT_MS` give the session up and connect again. It stops once
+/// nothing is due.
+pub(super) fn watchdog(model: &mut Model, generation: u64) -> Command<Effect, Event> {
+    if generation != model.generation || model.watchdog.armed != Some(generation) {
+        return Command::done();
+    }
+    model.watchdog.armed = None;
+    let period = u64::try_from(WATCHDOG.as_millis()).unwrap_or(u64::MAX);
+    if std::mem::take(&mut model.watchdog.heard) {
+        model.watchdog.silent_ms = 0;
+    } else {
+        model.watchdog.silent_ms = model.watchdog.silent_ms.saturating_add(period);
+    }
+    if !answer_due(model) {
+        model.watchdog.silent_ms = 0;
+        return Command::done();
+    }
+    let silent_ms = model.watchdog.silent_ms;
+    if silent_ms >= NO_ANSWER_RECONNECT_MS {
+        model.trouble = Some(ServerTrouble::NotAnswering);
+        return Command::all([close_current(model), connection_lost(model)]);
+    }
+    let mut commands = vec![arm_watchdog(model)];
+    if silent_ms >= NOT_ANSWERING_MS && model.trouble != Some(ServerTrouble::NotAnswering) {
+        model.trouble = Some(ServerTrouble::NotAnswering);
+        commands.push(render());
+    }
+    Command::all(commands)
 }
 
 pub(super) fn start_ticking(model: &mut Model) -> Command<Effect, Event> {
@@ -466,10 +620,14 @@ pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect
                 .waiting_for_ack_since
                 .map_or(0, |since| now.millis_since(since));
             if silent_for > SILENCE_LIMIT_MS || ack_wait > ACK_TIMEOUT_MS {
+                // Whatever else it answers, the server does not answer our reports.
+                model.trouble = Some(ServerTrouble::NotAnswering);
                 commands.push(close_current(model));
                 commands.push(connection_lost(model));
             } else {
                 commands.push(send(&ClientMessage::Heartbeat { sent_at: now }));
+                model.heartbeat_outstanding = true;
+                commands.push(watch(model));
             }
         }
         Connection::Connecting | Connection::Handshaking => {

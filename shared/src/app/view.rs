@@ -4,7 +4,11 @@
 use facet::Facet;
 use serde::{Deserialize, Serialize};
 
-use super::{Model, Screen, model::Connection, sync::OperationState};
+use super::{
+    Model, Screen,
+    model::{Connection, ServerTrouble},
+    sync::OperationState,
+};
 use crate::domain::{
     IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, StaffRole, StationPhase,
     Timestamp, TurnoutMoment,
@@ -67,13 +71,28 @@ pub struct StationHeader {
     pub election_name: String,
 }
 
+/// What the shell shows about the connection, with `ConnectionView::label`. Every
+/// state but `Online` means reports are kept on the device and sent later.
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(C)]
 pub enum ConnectionState {
+    /// No connection (the network, or the server is down); a retry is scheduled.
     #[default]
     Offline,
     Connecting,
+    /// Connected, and the server answers.
     Online,
+    /// No frame from the server for about 5 s while an answer was due (a paused or
+    /// hung server, or a connection cut somewhere on the way); the core connects again
+    /// after about 10 s. Shown until the server answers.
+    ServerNotAnswering,
+    /// The server said it cannot store reports now (a full disk, its database gone).
+    /// Nothing was refused: the reports are kept and sent again, soon. Shown until
+    /// the server stores one (or has nothing of ours to store).
+    ServerCannotStore,
+    /// The server said it is overloaded: the reports are kept and sent again, at a
+    /// slower pace. Shown until the server stores one.
+    ServerBusy,
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
@@ -426,13 +445,36 @@ pub fn view(model: &Model) -> ViewModel {
 }
 
 fn connection(model: &Model, t: &Texts) -> ConnectionView {
-    let (state, label) = match model.connection {
-        Connection::Online => (ConnectionState::Online, t.pick("Verbonden", "Connected")),
-        Connection::Connecting | Connection::Handshaking => (
+    let (state, label) = match (model.trouble, &model.connection) {
+        (Some(ServerTrouble::NotAnswering), _) => (
+            ConnectionState::ServerNotAnswering,
+            t.pick(
+                "De server antwoordt niet — uw meldingen zijn bewaard",
+                "The server is not answering — your reports are saved on this device",
+            ),
+        ),
+        (Some(ServerTrouble::CannotStore), _) => (
+            ConnectionState::ServerCannotStore,
+            t.pick(
+                "De server kan uw meldingen nu niet opslaan; ze blijven bewaard op dit apparaat en worden verzonden zodra het weer kan",
+                "The server cannot store your reports right now; they are kept on this device and sent as soon as it can",
+            ),
+        ),
+        (Some(ServerTrouble::Busy), _) => (
+            ConnectionState::ServerBusy,
+            t.pick(
+                "De server is druk — uw meldingen zijn bewaard en worden later verzonden",
+                "The server is busy — your reports are saved on this device and sent later",
+            ),
+        ),
+        (None, Connection::Online) => {
+            (ConnectionState::Online, t.pick("Verbonden", "Connected"))
+        }
+        (None, Connection::Connecting | Connection::Handshaking) => (
             ConnectionState::Connecting,
             t.pick("Verbinden…", "Connecting…"),
         ),
-        Connection::Offline => (
+        (None, Connection::Offline) => (
             ConnectionState::Offline,
             t.pick(
                 "Geen verbinding — meldingen worden bewaard",

@@ -122,6 +122,27 @@ mod tests {
     }
 
     #[test]
+    fn storage_unavailable_is_spelled_for_the_server() {
+        let frame = r#"{"v":1,"type":"error","code":"storage_unavailable","message":"disk full"}"#;
+        assert_eq!(
+            decode_server(frame),
+            Ok(ServerMessage::Error {
+                code: RejectCode::StorageUnavailable,
+                message: "disk full".into(),
+            })
+        );
+        let error = ServerMessage::Error {
+            code: RejectCode::StorageUnavailable,
+            message: "disk full".into(),
+        };
+        assert!(
+            encode(&error).contains(r#""code":"storage_unavailable""#),
+            "{}",
+            encode(&error)
+        );
+    }
+
+    #[test]
     fn bad_frames_decode_to_typed_errors() {
         type Case = (&'static str, fn(&DecodeError) -> bool);
         let cases: &[Case] = &[

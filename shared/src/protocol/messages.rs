@@ -71,7 +71,9 @@ pub enum ServerMessage {
     Heartbeat {
         server_time: Timestamp,
     },
-    /// The session itself failed (bad token, bad frame). The device shows `message`.
+    /// The session itself failed (bad token, bad frame, an overloaded server, storage
+    /// unavailable). The device shows its own text for `code` (the server's
+    /// `message` for codes it does not know).
     Error {
         code: RejectCode,
         message: String,
@@ -103,5 +105,11 @@ pub enum RejectCode {
     TooManyAttempts,
     WrongStation,
     NotAuthenticated,
+    /// The server is too busy to take this now (a full commit queue, a failed
+    /// lookup). The device waits longer before each next attempt.
     Overloaded,
+    /// The server cannot commit right now (a full disk, a database gone). Sent as
+    /// `Error`, after which the server ends the session; nothing was refused: the
+    /// device keeps its operations and sends them again on a new session.
+    StorageUnavailable,
 }

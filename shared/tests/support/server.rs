@@ -1,6 +1,6 @@
 //! A simulated server speaking the real protocol: it activates with a code, resumes
 //! sessions, applies each device's operations once and in sequence order, and can be
-//! told to lose or repeat its acks.
+//! told to lose or repeat its acks, or to fail to commit.
 
 use std::collections::HashSet;
 
@@ -42,6 +42,10 @@ pub struct SimServer {
     /// How far the device's clock is ahead of this server's (negative: behind). The
     /// shell's clock is the device's; the server's is that minus this.
     pub device_clock_ahead_ms: i64,
+    /// When set, a new operation is not committed: it is answered with this `Error`
+    /// (as the real server does when its storage fails or its queue is full, before
+    /// it ends the session).
+    pub cannot_commit: Option<RejectCode>,
 }
 
 pub fn election() -> Election {
@@ -109,6 +113,7 @@ impl SimServer {
             rejected_seqs: Vec::new(),
             received_frames: 0,
             device_clock_ahead_ms: 0,
+            cannot_commit: None,
         }
     }
 
@@ -183,6 +188,12 @@ impl SimServer {
         };
         if self.seen.contains(&op.id) {
             return vec![ack(self, &op)];
+        }
+        if let Some(code) = self.cannot_commit {
+            return vec![encode(&ServerMessage::Error {
+                code,
+                message: "not committed".into(),
+            })];
         }
         let last = self.last_seq;
         assert!(

@@ -4,5 +4,5 @@
 pub mod backoff;
 pub mod outbox;
 
-pub use backoff::Backoff;
+pub use backoff::{Backoff, Pace};
 pub use outbox::{AckOutcome, Entry, OperationState, Outbox};

@@ -128,20 +128,32 @@ fun ChairApp(view: ViewModel?, error: ShellError?, send: (Event) -> Unit, clearE
     }
 }
 
-/** Connection and what is still to be received; tap to connect now when offline. */
+/**
+ * Connection and what is still to be received. The core's label says what is wrong (no
+ * network, a server that does not answer, cannot store, or is busy) and that reports are
+ * kept; tap to try a connection now when offline or when the server does not answer (a
+ * busy server is left to the core's slower pace).
+ */
 @Composable
 private fun StatusBar(view: ViewModel, send: (Event) -> Unit) {
     val color = when (view.connection.state) {
         ConnectionState.ONLINE -> Color(0xFF1B5E20)
         ConnectionState.CONNECTING -> Color(0xFF8A5A00)
+        ConnectionState.SERVERBUSY -> Color(0xFF8A5A00)
         ConnectionState.OFFLINE -> Color(0xFFB00020)
+        ConnectionState.SERVERNOTANSWERING -> Color(0xFFB00020)
+        ConnectionState.SERVERCANNOTSTORE -> Color(0xFFB00020)
+    }
+    val canReconnect = when (view.connection.state) {
+        ConnectionState.OFFLINE, ConnectionState.SERVERNOTANSWERING, ConnectionState.SERVERCANNOTSTORE -> true
+        ConnectionState.ONLINE, ConnectionState.CONNECTING, ConnectionState.SERVERBUSY -> false
     }
     Surface(color = color.copy(alpha = 0.12f)) {
         Row(
             modifier = Modifier
                 .fillMaxWidth()
                 .heightIn(min = 56.dp)
-                .clickable(enabled = view.connection.state == ConnectionState.OFFLINE) { send(Event.ReconnectNow) }
+                .clickable(enabled = canReconnect) { send(Event.ReconnectNow) }
                 .padding(horizontal = 16.dp, vertical = 8.dp),
             horizontalArrangement = Arrangement.SpaceBetween,
             verticalAlignment = Alignment.CenterVertically,
