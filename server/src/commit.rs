@@ -33,8 +33,12 @@ pub enum Outcome {
         code: String,
         message: String,
     },
-    /// Not committed (the database failed); the device will send it again.
+    /// Not decided yet (an earlier operation of its device is missing); the device
+    /// will send both again, in order.
     Failed(String),
+    /// Not committed: the database would not store it (full disk, gone). The device
+    /// is told so and sends it again later.
+    Unavailable(String),
 }
 
 pub struct Submission {
@@ -162,7 +166,7 @@ fn run(
                     match &outcome {
                         Outcome::Ack { .. } => metrics.operation_accepted(),
                         Outcome::Reject { .. } => metrics.operation_rejected(),
-                        Outcome::Failed(_) => {}
+                        Outcome::Failed(_) | Outcome::Unavailable(_) => {}
                     }
                     let _ = submission.reply.send(outcome);
                 }
@@ -172,7 +176,9 @@ fn run(
                 tracing::error!(%error, size, "commit failed; operations will be re-sent");
                 metrics.commit_failed(&error.to_string(), db::now_ms());
                 for submission in batch {
-                    let _ = submission.reply.send(Outcome::Failed(error.to_string()));
+                    let _ = submission
+                        .reply
+                        .send(Outcome::Unavailable(error.to_string()));
                 }
                 // The connection may be gone (a restarted database): open a new one.
                 if diesel::connection::SimpleConnection::batch_execute(&mut db, "SELECT 1").is_err()
@@ -262,7 +268,7 @@ fn commit_alone(db: &mut Db, url: &str, batch: &[Submission]) -> Committed {
                     *entry = (*entry).max(seq);
                 }
             }
-            Err(error) => outcomes.push(Outcome::Failed(error.to_string())),
+            Err(error) => outcomes.push(Outcome::Unavailable(error.to_string())),
         }
     }
     (outcomes, newest)

@@ -186,8 +186,20 @@ async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
     );
     // (Whether storing fails at this very moment can flip: SQLite still fits a commit
     // into WAL pages it already has now and then. The alarm below is what counts.)
-    // The control room shows the alarm.
+    // The control room shows the alarm, and the chairs read that the server cannot
+    // store (not that their network is down).
     storage_said(&mut control_room, false).await;
+    let view = stations[0]
+        .wait_for(WAIT, |v| {
+            v.connection.state == shared::app::view::ConnectionState::ServerCannotStore
+        })
+        .await
+        .unwrap();
+    assert!(
+        view.connection.label.contains("niet opslaan"),
+        "{:?}",
+        view.connection
+    );
     let confirmed_during: u64 = stations.iter().map(|s| s.view().sync.confirmed).sum();
     assert!(
         confirmed_during >= confirmed_before,

@@ -198,6 +198,21 @@ async fn write_answers(
                 }),
                 // Not committed: end the session, so that the device resumes and sends
                 // it again before anything after it (its order is kept).
+                // The database would not store it: say so (the chair reads that the
+                // server cannot store now, not that their network is down), then end
+                // the session; the device keeps the report and sends it again.
+                Ok(Outcome::Unavailable(_)) => {
+                    let _ = send_text(
+                        &mut session,
+                        encode(&error(
+                            RejectCode::StorageUnavailable,
+                            "the server cannot store reports right now; the device keeps them",
+                        )),
+                    )
+                    .await;
+                    let _ = session.close(None).await;
+                    return;
+                }
                 Ok(Outcome::Failed(_)) | Err(_) => {
                     let _ = session.close(None).await;
                     return;
@@ -458,7 +473,13 @@ async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage
         ),
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed");
-            (error(RejectCode::Overloaded, "try again"), None)
+            (
+                error(
+                    RejectCode::StorageUnavailable,
+                    "the server cannot reach its database; the device keeps its reports",
+                ),
+                None,
+            )
         }
     }
 }
