@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets with libFuzzer on the stable toolchain and runs them.
+#
+#   fuzz/run.sh build                  build every target
+#   fuzz/run.sh run SECONDS [TARGET..] run each target (default: all) for SECONDS,
+#                                      failing on the first crash
+#
+# The build is what `cargo fuzz build -s none` does, without cargo-fuzz and without
+# nightly: libfuzzer-sys links libFuzzer (built from its C++ source by the cc crate),
+# and the flags below add the coverage instrumentation it needs (SanitizerCoverage,
+# stable `-C passes`/`-C llvm-args`). There is no AddressSanitizer on stable, and the
+# core has no unsafe code to need it; debug assertions and overflow checks stay on, so
+# an arithmetic overflow is a crash. `--target` keeps build scripts and proc macros
+# uninstrumented.
+#
+# Corpora grow in fuzz/corpus/TARGET (gitignored, kept between runs); the seeds in
+# fuzz/seeds/TARGET (committed) are read too. A crash is written to
+# fuzz/artifacts/TARGET/ and the run stops: reproduce it with
+#   fuzz/run.sh repro TARGET fuzz/artifacts/TARGET/crash-...
+# and minimise it with
+#   fuzz/run.sh minimize TARGET fuzz/artifacts/TARGET/crash-...
+#
+# Environment: FUZZ_JOBS (parallel fuzzing processes per target, default 1),
+# FUZZ_OPTS (more libFuzzer flags), CARGO_TARGET_DIR.
+set -euo pipefail
+
+FUZZ_DIR=$(cd "$(dirname "$0")" && pwd)
+cd "$FUZZ_DIR"
+TARGETS=(protocol_decode validate core_update)
+TRIPLE=$(rustc -vV | sed -n 's/^host: //p')
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$FUZZ_DIR/target}
+BIN_DIR="$CARGO_TARGET_DIR/$TRIPLE/release"
+
+build() {
+    RUSTFLAGS="-Cpasses=sancov-module \
+        -Cllvm-args=-sanitizer-coverage-level=4 \
+        -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+        -Cllvm-args=-sanitizer-coverage-pc-table \
+        -Cllvm-args=-sanitizer-coverage-trace-compares \
+        --cfg fuzzing -Cdebug-assertions -Coverflow-checks" \
+        cargo build --locked --release --target "$TRIPLE" --bins
+}
+
+options() {
+    local target=$1
+    local opts=(-rss_limit_mb=4096 -max_len=65536 -timeout=20 -print_final_stats=1)
+    [[ -f "dicts/$target.dict" ]] && opts+=("-dict=dicts/$target.dict")
+    echo "${opts[@]}"
+}
+
+run() {
+    local seconds=$1
+    shift
+    local targets=("$@")
+    ((${#targets[@]})) || targets=("${TARGETS[@]}")
+    for target in "${targets[@]}"; do
+        mkdir -p "corpus/$target" "artifacts/$target" "seeds/$target"
+        echo "fuzz: $target for ${seconds}s"
+        local jobs=()
+        if [[ -n "${FUZZ_JOBS:-}" && "${FUZZ_JOBS}" != 1 ]]; then
+            jobs=(-fork="$FUZZ_JOBS")
+        fi
+        # shellcheck disable=SC2046,SC2086
+        "$BIN_DIR/$target" $(options "$target") ${FUZZ_OPTS:-} "${jobs[@]}" \
+            -max_total_time="$seconds" -artifact_prefix="artifacts/$target/" \
+            "corpus/$target" "seeds/$target" 2>&1 | grep -v -E '^#[0-9]+.*(NEW|REDUCE|pulse)' || {
+            echo "fuzz: $target FAILED; the input is in fuzz/artifacts/$target/"
+            return 1
+        }
+    done
+}
+
+case "${1:-}" in
+build) build ;;
+run)
+    shift
+    run "$@"
+    ;;
+repro)
+    "$BIN_DIR/$2" "$3"
+    ;;
+minimize)
+    "$BIN_DIR/$2" -minimize_crash=1 -max_total_time="${4:-60}" \
+        -exact_artifact_path="$3.min" "$3"
+    echo "fuzz: minimised input in $3.min"
+    ;;
+*)
+    sed -n '2,24p' "$0"
+    exit 2
+    ;;
+esac
