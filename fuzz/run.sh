@@ -4,6 +4,9 @@
 #   fuzz/run.sh build                  build every target
 #   fuzz/run.sh run SECONDS [TARGET..] run each target (default: all) for SECONDS,
 #                                      failing on the first crash
+#   fuzz/run.sh long SECONDS [TARGET..] the same on FUZZ_JOBS processes (default 2),
+#                                      going on past crashes; then lists each crash
+#                                      with its panic, and fails if there was any
 #
 # The build is what `cargo fuzz build -s none` does, without cargo-fuzz and without
 # nightly: libfuzzer-sys links libFuzzer (built from its C++ source by the cc crate),
@@ -20,7 +23,7 @@
 # and minimise it with
 #   fuzz/run.sh minimize TARGET fuzz/artifacts/TARGET/crash-...
 #
-# Environment: FUZZ_JOBS (parallel fuzzing processes per target, default 1),
+# Environment: FUZZ_JOBS (fuzzing processes per target: 1 for run, 2 for long),
 # FUZZ_OPTS (more libFuzzer flags), CARGO_TARGET_DIR.
 set -euo pipefail
 
@@ -70,14 +73,55 @@ run() {
     done
 }
 
+# Every crash of TARGET in fuzz/artifacts/, each with where it panicked.
+report() {
+    local target=$1 found=0 file
+    for file in "artifacts/$target"/crash-* "artifacts/$target"/timeout-* "artifacts/$target"/oom-*; do
+        [[ -e "$file" && "$file" != *.min ]] || continue
+        found=1
+        echo "fuzz: $target: $file"
+        FUZZ_STRICT=1 "$BIN_DIR/$target" "$file" 2>&1 | grep -m1 -A1 'panicked at' | sed 's/^/    /' || true
+    done
+    return "$found"
+}
+
+long() {
+    local seconds=$1
+    shift
+    local targets=("$@") crashed=()
+    ((${#targets[@]})) || targets=("${TARGETS[@]}")
+    for target in "${targets[@]}"; do
+        mkdir -p "corpus/$target" "artifacts/$target" "seeds/$target"
+        echo "fuzz: $target for ${seconds}s on ${FUZZ_JOBS:-2} processes"
+        # shellcheck disable=SC2046,SC2086
+        "$BIN_DIR/$target" $(options "$target") ${FUZZ_OPTS:-} -fork="${FUZZ_JOBS:-2}" \
+            -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+            -max_total_time="$seconds" -artifact_prefix="artifacts/$target/" \
+            "corpus/$target" "seeds/$target" >"artifacts/$target.log" 2>&1 || true
+        tail -n 3 "artifacts/$target.log"
+        report "$target" || crashed+=("$target")
+    done
+    if ((${#crashed[@]})); then
+        echo "fuzz: crashes in ${crashed[*]} (fuzz/artifacts/); reproduce with fuzz/run.sh repro TARGET FILE"
+        return 1
+    fi
+}
+
 case "${1:-}" in
 build) build ;;
 run)
     shift
     run "$@"
     ;;
+long)
+    shift
+    long "$@"
+    ;;
+report)
+    report "$2" && echo "fuzz: no crashes of $2"
+    ;;
 repro)
-    "$BIN_DIR/$2" "$3"
+    FUZZ_DEBUG=1 "$BIN_DIR/$2" "$3"
     ;;
 minimize)
     "$BIN_DIR/$2" -minimize_crash=1 -max_total_time="${4:-60}" \
@@ -85,7 +129,7 @@ minimize)
     echo "fuzz: minimised input in $3.min"
     ;;
 *)
-    sed -n '2,24p' "$0"
+    sed -n '2,27p' "$0"
     exit 2
     ;;
 esac
