@@ -7,7 +7,8 @@
 //! failing, stored records overwritten with garbage, and frames from the server that
 //! are arbitrary: garbage text, or well-formed messages with arbitrary contents.
 //!
-//! A panic anywhere (the core, its effects, the view model) is a crash.
+//! A panic anywhere (the core, its effects, the view model) is a crash. With
+//! FUZZ_DEBUG set, the steps are printed (for `run.sh repro`).
 #![no_main]
 
 #[allow(dead_code, unused_imports)]
@@ -50,9 +51,10 @@ fn run(u: &mut Unstructured<'_>) -> Option<()> {
         1 => Shell::activated(&mut server),
         _ => opened_station(&mut server),
     };
+    let debug = std::env::var_os("FUZZ_DEBUG").is_some();
     let steps = u.int_in_range(1..=48u8).ok()?;
     for _ in 0..steps {
-        step(u, &mut shell, &mut server)?;
+        step(u, &mut shell, &mut server, debug)?;
         let _ = shell.view();
     }
     // Whatever happened, a restart with a working network and disk settles the sync.
@@ -66,10 +68,22 @@ fn run(u: &mut Unstructured<'_>) -> Option<()> {
     Some(())
 }
 
-fn step(u: &mut Unstructured<'_>, shell: &mut Shell, server: &mut SimServer) -> Option<()> {
-    match u.int_in_range(0..=15u8).ok()? {
+fn step(
+    u: &mut Unstructured<'_>,
+    shell: &mut Shell,
+    server: &mut SimServer,
+    debug: bool,
+) -> Option<()> {
+    let kind = u.int_in_range(0..=15u8).ok()?;
+    if debug {
+        eprintln!("step {kind} at {} ms", shell.now_ms);
+    }
+    match kind {
         0..=4 => {
             let event: Event = build(u)?;
+            if debug {
+                eprintln!("  event {event:?}");
+            }
             shell.send(event);
         }
         5 => shell.advance(i64::from(u.int_in_range(1..=600u16).ok()?) * 100),
@@ -109,6 +123,9 @@ fn step(u: &mut Unstructured<'_>, shell: &mut Shell, server: &mut SimServer) -> 
         }
         _ => {
             let message = server_message(u, shell, server)?;
+            if debug {
+                eprintln!("  frame {message:?}");
+            }
             shell.receive(encode(&message));
         }
     }
