@@ -22,7 +22,7 @@ demo-core:
 
 # CI builds once from a fresh clone: incremental caches would only cost disk there.
 test: export CARGO_INCREMENTAL = 0
-test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check dashboard-tests
+test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check dashboard-tests fuzz-short
 	@echo "make test: all suites passed"
 
 # Everything the tests need beyond the Rust toolchain is installed here.
