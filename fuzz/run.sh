@@ -46,7 +46,14 @@ build() {
 
 options() {
     local target=$1
-    local opts=(-rss_limit_mb=4096 -max_len=65536 -timeout=20 -print_final_stats=1)
+    local opts=(-rss_limit_mb=4096 -timeout=20 -print_final_stats=1)
+    if [[ "$target" == protocol_decode ]]; then
+        opts+=(-max_len=65536)
+    else
+        # Structured targets read their input as a sequence of choices: long inputs from
+        # the start (libFuzzer otherwise grows them from 4 bytes, slowly at these rates).
+        opts+=(-max_len=4096 -len_control=0)
+    fi
     [[ -f "dicts/$target.dict" ]] && opts+=("-dict=dicts/$target.dict")
     echo "${opts[@]}"
 }

@@ -54,6 +54,10 @@ fn run(u: &mut Unstructured<'_>) -> Option<()> {
     let debug = std::env::var_os("FUZZ_DEBUG").is_some();
     let steps = u.int_in_range(1..=48u8).ok()?;
     for _ in 0..steps {
+        // Data that has run out reads as zeros: stop rather than repeat the first step.
+        if u.is_empty() {
+            break;
+        }
         step(u, &mut shell, &mut server, debug)?;
         let _ = shell.view();
     }

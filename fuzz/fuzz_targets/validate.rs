@@ -36,6 +36,10 @@ fn run(u: &mut Unstructured<'_>) -> Option<()> {
     }
     let reports = u.int_in_range(1..=12u8).ok()?;
     for _ in 0..reports {
+        // Data that has run out reads as zeros: stop rather than repeat the same report.
+        if u.is_empty() {
+            break;
+        }
         let report: Report = build(u)?;
         let now: Timestamp = build(u)?;
         let confirm_all: bool = u.arbitrary().ok()?;
