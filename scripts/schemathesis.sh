@@ -112,11 +112,12 @@ for role in $ROLES; do
         args+=(-H "Authorization: Bearer $(token_for "$role")")
     fi
     echo "api-fuzz: === as $role ==="
-    if ! "$VENV/bin/schemathesis" --config-file "$CONFIG" run docs/openapi.json --url "$BASE" \
+    # From $OUT, where schemathesis keeps its state (`st replay ID` works there).
+    if ! (cd "$OUT" && "$VENV/bin/schemathesis" --config-file "$CONFIG" run "$ROOT/docs/openapi.json" --url "$BASE" \
         --checks "$CHECKS" --max-examples "$EXAMPLES" --seed "$SEED" \
         --continue-on-failure \
         --report junit --report-dir "$OUT/$role" \
-        --no-color "${args[@]}" 2>&1 | tee "$OUT/$role.log"; then
+        --no-color "${args[@]}") 2>&1 | tee "$OUT/$role.log"; then
         failed+=("$role")
     fi
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "api-fuzz: the server died"; failed+=("server died"); break; }
