@@ -22,7 +22,8 @@ demo-core:
 
 # CI builds once from a fresh clone: incremental caches would only cost disk there.
 test: export CARGO_INCREMENTAL = 0
-test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check dashboard-tests
+test: export API_FUZZ_EXAMPLES = 15
+test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check dashboard-tests fuzz-short api-fuzz
 	@echo "make test: all suites passed"
 
 # Everything the tests need beyond the Rust toolchain is installed here.
@@ -126,3 +127,39 @@ dashboard-tests: dashboard dashboard-deps
 dashboard-bench: dashboard dashboard-chromium
 	$(CARGO) build --release -p kiesdag -p kiesdag-sim --bins
 	cd web-dashboard && npx vitest run --config bench/vitest.config.ts && KIESDAG_PROFILE=release node e2e/bench-browser.mjs
+
+# Fuzzing (fuzz/, outside the workspace): libFuzzer on the stable toolchain through
+# libfuzzer-sys, with coverage instrumentation, debug assertions and overflow checks
+# (fuzz/run.sh says how). Targets: protocol_decode (the wire protocol's decoders on
+# arbitrary frames), validate (every report's validation and StationDay::apply, as the
+# server's writer runs them, on arbitrary elections, stations, days and reports),
+# core_update (the chair's core under arbitrary events, clock, connection, storage and
+# server frames). Nothing to install beyond the Rust toolchain and a C++ compiler.
+# Corpora grow in fuzz/corpus/ (gitignored); a crash goes to fuzz/artifacts/TARGET/,
+# ends the run, and is reproduced with `fuzz/run.sh repro TARGET FILE`.
+.PHONY: fuzz-build fuzz-short fuzz-long api-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_HOURS ?= 2
+FUZZ_JOBS ?= 2
+
+fuzz-build:
+	fuzz/run.sh build
+
+# Each target for FUZZ_SECONDS (30 s); fails on a crash.
+fuzz-short: fuzz-build
+	FUZZ_JOBS=1 fuzz/run.sh run $(FUZZ_SECONDS)
+
+# Each target for FUZZ_HOURS hours (2), in turn, on FUZZ_JOBS processes, going on past
+# crashes; afterwards every crash is listed with its panic and the target fails, e.g.
+#   make fuzz-long FUZZ_HOURS=8 FUZZ_JOBS=2
+# To fuzz one target: fuzz/run.sh long SECONDS TARGET.
+fuzz-long: fuzz-build
+	FUZZ_JOBS=$(FUZZ_JOBS) fuzz/run.sh long $$(( $(FUZZ_HOURS) * 3600 ))
+
+# The REST API of a real `kiesdag serve` (SQLite, seeded election, one user per role)
+# fuzzed by schemathesis from docs/openapi.json, as every role and with no token:
+# no answer may be a 5xx and the server's log must hold no panic. Installs schemathesis
+# into .cache/schemathesis (once). API_FUZZ_EXAMPLES (30) bounds the examples per
+# operation; the logs and a JUnit report per role go to API_FUZZ_OUT (a temporary folder).
+api-fuzz:
+	@scripts/schemathesis.sh
