@@ -49,6 +49,8 @@ pub const DEMO_PASSWORD: &str = "kiesdag-demo-2026";
 
 pub struct DemoConfig {
     pub database: String,
+    /// Whether `database` may be a PostgreSQL URL (of a new, empty database).
+    pub allow_postgres: bool,
     pub listen: String,
     pub municipality: String,
     pub minutes: u32,
@@ -138,16 +140,58 @@ impl Dice {
     }
 }
 
+/// The setting that marks a database as a demo's, and so as one a demo may recreate.
+pub const DEMO_MARK: &str = "demo_database";
+
+/// Makes room for the demo without touching anything it did not make: a SQLite file
+/// is removed only when a demo marked it; PostgreSQL only when allowed, and only if
+/// the database is new (no Kiesdag tables).
+fn prepare_database(config: &DemoConfig) -> Result<(), String> {
+    let database = &config.database;
+    if db::is_postgres(database) {
+        if !config.allow_postgres {
+            return Err(format!(
+                "refusing to run the demo on PostgreSQL ({database}): it writes a simulated \
+                 election day into the database. Pass --postgres to use a new, empty database."
+            ));
+        }
+        let mut conn = db::connect(database).map_err(|e| e.to_string())?;
+        if store::has_tables(&mut conn).map_err(|e| e.to_string())? {
+            return Err(format!(
+                "refusing to run the demo in {database}: it already holds Kiesdag tables. \
+                 Give the demo a new, empty database."
+            ));
+        }
+        return Ok(());
+    }
+    if !std::path::Path::new(database).exists() {
+        return Ok(());
+    }
+    let marked = db::connect(database)
+        .ok()
+        .and_then(|mut conn| store::is_marked_demo(&mut conn).ok())
+        .unwrap_or(false);
+    if !marked {
+        return Err(format!(
+            "refusing to use {database}: it exists and is not a demo database, and the demo \
+             would overwrite it. Give the demo another file with --db, or remove it yourself."
+        ));
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{database}{suffix}"));
+    }
+    Ok(())
+}
+
 /// Runs the demo until stopped.
 ///
 /// # Errors
 /// A sentence saying what could not be set up.
 #[allow(clippy::too_many_lines)]
 pub fn run(config: &DemoConfig) -> Result<(), String> {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", config.database));
-    }
+    prepare_database(config)?;
     let mut conn = db::open(&config.database).map_err(|e| e.to_string())?;
+    store::settings_mark_demo(&mut conn).map_err(|e| e.to_string())?;
     let start = now_ms() + 20_000;
     let day_ms = i64::from(config.minutes.max(2)) * 60_000;
     // 07:30 to 21:00 (810 minutes) squeezed into the demo's minutes.
@@ -285,6 +329,43 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let url = format!("ws://{address}/ws/station");
     runtime.block_on(async move {
+        let day = play_day(stations, codes, url, election, curve, day_ms);
+        tokio::select! {
+            () = day => {}
+            () = stop_requested() => println!("stopping the demo"),
+        }
+    });
+    // The stations' cores stop with the runtime; every report the server acknowledged
+    // is committed, so the database is consistent whenever the demo stops.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    Ok(())
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM.
+async fn stop_requested() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+/// Every station's day, then the server keeps running until stopped.
+async fn play_day(
+    stations: Vec<Station>,
+    codes: Vec<String>,
+    url: String,
+    election: Election,
+    curve: Vec<(f64, f64)>,
+    day_ms: i64,
+) {
+    {
         let mut tasks = Vec::new();
         for (n, (station, code)) in stations.into_iter().zip(codes).enumerate() {
             let url = url.clone();
@@ -298,10 +379,11 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         for task in tasks {
             let _ = task.await;
         }
-        println!("the demo day is over: every station has sent its result; the server keeps running (Ctrl-C stops it)");
+        println!(
+            "the demo day is over: every station has sent its result; the server keeps running (Ctrl-C stops it)"
+        );
         std::future::pending::<()>().await;
-    });
-    Ok(())
+    }
 }
 
 async fn until(at: Timestamp) {

@@ -28,9 +28,11 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
     about = "Kiesdag: election-day server for polling stations and the control room"
 )]
 struct Cli {
-    /// The SQLite file (default ./kiesdag.db), or a postgres:// URL. DATABASE_URL wins.
-    #[arg(long, global = true, default_value = "./kiesdag.db")]
-    db: String,
+    /// The SQLite file (default ./kiesdag.db), or a postgres:// URL. When DATABASE_URL
+    /// is set too, DATABASE_URL wins (and a warning says so), except for `demo`, which
+    /// never uses DATABASE_URL.
+    #[arg(long, global = true)]
+    db: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -75,7 +77,10 @@ enum Command {
         command: AuditCommand,
     },
     /// A real municipality's election day, compressed into minutes, with simulated
-    /// stations driving the real chair's core (uses ./kiesdag-demo.db unless --db).
+    /// stations driving the real chair's core. Uses ./kiesdag-demo.db unless --db; never
+    /// DATABASE_URL. It only ever recreates a database that a demo made (marked as
+    /// such): any other existing file is refused, and so is PostgreSQL unless
+    /// --postgres is given (then the database must be new and empty).
     Demo {
         /// CBS code of the municipality (GM0599 is Rotterdam).
         #[arg(long, default_value = "GM0599")]
@@ -92,6 +97,9 @@ enum Command {
         stations: String,
         #[arg(long, default_value = "data/nl_turnout_by_time_press_reports.csv")]
         turnout: String,
+        /// Allow --db to be a postgres:// URL (of a new, empty database).
+        #[arg(long)]
+        postgres: bool,
     },
 }
 
@@ -235,7 +243,22 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let url = std::env::var("DATABASE_URL").unwrap_or(cli.db);
+    let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+    if let (Some(_), Some(db), false) = (
+        &from_env,
+        &cli.db,
+        matches!(cli.command, Some(Command::Demo { .. })),
+    ) {
+        eprintln!("warning: both DATABASE_URL and --db {db} are set; DATABASE_URL wins");
+    }
+    // The demo never takes DATABASE_URL: that is likely the election's own database.
+    let url = if matches!(cli.command, Some(Command::Demo { .. })) {
+        cli.db.unwrap_or_else(|| "./kiesdag-demo.db".to_owned())
+    } else {
+        from_env
+            .or(cli.db)
+            .unwrap_or_else(|| "./kiesdag.db".to_owned())
+    };
     let command = cli.command.unwrap_or(Command::Serve {
         listen: "127.0.0.1:8080".into(),
         workers: 2,
@@ -274,14 +297,14 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             listen,
             stations,
             turnout,
+            postgres,
         } => {
-            let database = if url == "./kiesdag.db" {
-                "./kiesdag-demo.db".to_owned()
-            } else {
-                url.to_owned()
-            };
+            if std::env::var_os("DATABASE_URL").is_some() {
+                eprintln!("note: the demo ignores DATABASE_URL; it uses --db or ./kiesdag-demo.db");
+            }
             kiesdag::demo::run(&kiesdag::demo::DemoConfig {
-                database,
+                database: url.to_owned(),
+                allow_postgres: postgres,
                 listen,
                 municipality,
                 minutes,

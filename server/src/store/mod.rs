@@ -11,6 +11,8 @@ pub mod users;
 
 use thiserror::Error;
 
+use crate::db::Db;
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
@@ -36,4 +38,64 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Marks the database as a demo's (`kiesdag demo` may recreate only such a one).
+///
+/// # Errors
+/// A database error.
+pub fn settings_mark_demo(db: &mut Db) -> Result<(), StoreError> {
+    use crate::db::schema::settings;
+    use diesel::prelude::*;
+    diesel::delete(settings::table.find(crate::demo::DEMO_MARK)).execute(db)?;
+    diesel::insert_into(settings::table)
+        .values((
+            settings::name.eq(crate::demo::DEMO_MARK),
+            settings::value.eq("1"),
+        ))
+        .execute(db)?;
+    Ok(())
+}
+
+/// Whether the database was made by `kiesdag demo`.
+///
+/// # Errors
+/// A database error (a file that is no database, a database with no settings table).
+pub fn is_marked_demo(db: &mut Db) -> Result<bool, StoreError> {
+    use crate::db::schema::settings;
+    use diesel::prelude::*;
+    let found: Option<String> = settings::table
+        .find(crate::demo::DEMO_MARK)
+        .select(settings::value)
+        .first(db)
+        .optional()?;
+    if found.is_some() {
+        return Ok(true);
+    }
+    // Demos before the mark made only their own election, "DEMO".
+    let elections = elections::all(db)?;
+    Ok(!elections.is_empty() && elections.iter().all(|e| e.id == "DEMO"))
+}
+
+/// Whether the database already holds Kiesdag's tables (its migrations ran).
+///
+/// # Errors
+/// A database error.
+pub fn has_tables(db: &mut Db) -> Result<bool, StoreError> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let query = match db {
+        Db::Postgres(_) => {
+            "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = '__diesel_schema_migrations'"
+        }
+        Db::Sqlite(_) => {
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '__diesel_schema_migrations'"
+        }
+    };
+    let found: Found = diesel::sql_query(query).get_result(db)?;
+    Ok(found.n > 0)
 }

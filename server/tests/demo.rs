@@ -1,0 +1,207 @@
+//! `kiesdag demo` as a process: it never deletes or writes a database it did not make,
+//! ignores DATABASE_URL, refuses PostgreSQL unless asked, and stops on Ctrl-C and
+//! SIGTERM within seconds, leaving its database consistent.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A municipality with five stations, so a demo starts quickly.
+const SMALL: &str = "GM0431";
+
+fn data(file: &str) -> String {
+    format!("{}/../data/{file}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn folder() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiesdag-demo-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn kiesdag(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kiesdag"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("KIESDAG_WEB_DIR", dir);
+    command
+}
+
+fn demo_args(command: &mut Command) -> &mut Command {
+    command.args([
+        "demo",
+        "--municipality",
+        SMALL,
+        "--minutes",
+        "2",
+        "--listen",
+        "127.0.0.1:0",
+        "--stations",
+        &data("nl_stembureaus_SODS1.7_GR2026_wims_snapshot_20260121.csv"),
+        "--turnout",
+        &data("nl_turnout_by_time_press_reports.csv"),
+    ])
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().unwrap()
+}
+
+/// Starts a demo and waits until it serves.
+fn start_demo(dir: &Path, db: &Path) -> Child {
+    let mut child = demo_args(kiesdag(dir).arg("--db").arg(db))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "the demo did not start");
+        match lines.next() {
+            Some(Ok(line)) if line.contains("server:") => break,
+            Some(_) => {}
+            None => panic!("the demo ended before serving"),
+        }
+    }
+    // Keep reading its output, so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
+fn stops_within(child: &mut Child, signal: &str, limit: Duration) {
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{signal}: {status:?}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("the demo still ran {limit:?} after {signal}");
+}
+
+#[test]
+fn the_demo_never_touches_a_database_it_did_not_make() {
+    let dir = folder();
+    // A real database: an election initialised by the CLI.
+    let real = dir.join("election.db");
+    let made = run(kiesdag(&dir).arg("--db").arg(&real).args([
+        "election",
+        "init",
+        "--id",
+        "GR2026",
+        "--name",
+        "Gemeenteraad",
+        "--date",
+        "2026-03-18",
+        "--lists",
+        "A;B",
+    ]));
+    assert!(made.status.success(), "{made:?}");
+    let before = std::fs::read(&real).unwrap();
+    let refused = run(demo_args(kiesdag(&dir).arg("--db").arg(&real)));
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not a demo database"),
+        "{refused:?}"
+    );
+    assert_eq!(std::fs::read(&real).unwrap(), before, "untouched");
+
+    // Any other file.
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "verkiezingsdag").unwrap();
+    let refused = run(demo_args(kiesdag(&dir).arg("--db").arg(&notes)));
+    assert!(!refused.status.success());
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "verkiezingsdag");
+
+    // PostgreSQL only when asked for, and refused before any connection is made.
+    let refused = run(demo_args(
+        kiesdag(&dir).args(["--db", "postgresql:///kiesdag?host=/nonexistent"]),
+    ));
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--postgres"),
+        "{refused:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_demo_ignores_database_url_and_stops_on_ctrl_c_and_sigterm() {
+    let dir = folder();
+    let real = dir.join("election.db");
+    let made = run(kiesdag(&dir).arg("--db").arg(&real).args([
+        "election",
+        "init",
+        "--id",
+        "GR2026",
+        "--name",
+        "Gemeenteraad",
+        "--date",
+        "2026-03-18",
+        "--lists",
+        "A;B",
+    ]));
+    assert!(made.status.success(), "{made:?}");
+    let before = std::fs::read(&real).unwrap();
+    let demo_db = dir.join("demo.db");
+
+    // DATABASE_URL names the real database: the demo uses its own file all the same.
+    let mut child = {
+        let mut command = kiesdag(&dir);
+        command.env("DATABASE_URL", &real).arg("--db").arg(&demo_db);
+        let mut child = demo_args(&mut command)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        assert!(lines.any(|l| l.is_ok_and(|l| l.contains("server:"))));
+        std::thread::spawn(move || for _ in lines {});
+        child
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    stops_within(&mut child, "-INT", Duration::from_secs(10));
+    assert_eq!(
+        std::fs::read(&real).unwrap(),
+        before,
+        "DATABASE_URL's file untouched"
+    );
+    let verified = run(kiesdag(&dir)
+        .arg("--db")
+        .arg(&demo_db)
+        .args(["audit", "verify"]));
+    assert!(
+        verified.status.success(),
+        "consistent after Ctrl-C: {verified:?}"
+    );
+
+    // Its own (marked) database may be recreated; SIGTERM stops it too.
+    let mut child = start_demo(&dir, &demo_db);
+    std::thread::sleep(Duration::from_secs(2));
+    stops_within(&mut child, "-TERM", Duration::from_secs(10));
+    let verified = run(kiesdag(&dir)
+        .arg("--db")
+        .arg(&demo_db)
+        .args(["audit", "verify"]));
+    assert!(
+        verified.status.success(),
+        "consistent after SIGTERM: {verified:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
