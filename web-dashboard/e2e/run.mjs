@@ -161,6 +161,31 @@ async function main() {
       await capture(page, 'incidents');
     });
 
+    await test('a message goes only to the stations chosen; to all only after a confirmation', async () => {
+      await page.goto(`${base}/incidents`);
+      const form = page.locator('section[aria-labelledby="broadcast"]');
+      await form.getByRole('radio', { name: /Selectie/ }).check();
+      await form.getByRole('textbox', { name: /Selectie/ }).fill('2, 99');
+      await form.getByLabel('Bericht').fill('Alleen voor bureau 2');
+      await form.getByRole('button', { name: 'Versturen' }).click();
+      // A typo names the number and sends nothing (the API would refuse it too).
+      await form.getByText('Geen stembureau met nummer: 99').waitFor();
+      await form.getByRole('textbox', { name: /Selectie/ }).fill('2');
+      await form.getByText('Aantal ontvangers: 1').waitFor();
+      await form.getByRole('button', { name: 'Versturen' }).click();
+      await form.getByText(/Verstuurd/).waitFor();
+      await stations[1].send({ cmd: 'wait_text', text: 'Alleen voor bureau 2', timeout_ms: 10_000 });
+      // All stations: the count first, then a second, explicit click.
+      await form.getByRole('radio', { name: 'Alle stembureaus' }).check();
+      await form.getByText('Aantal ontvangers: 8').waitFor();
+      await form.getByLabel('Bericht').fill('Aan alle bureaus: koffie staat klaar');
+      await form.getByRole('button', { name: 'Versturen' }).click();
+      await form.getByRole('alert').getByText(/gaat naar alle stembureaus/).waitFor();
+      await form.getByRole('button', { name: 'Ja, verstuur naar alle stembureaus' }).click();
+      await form.getByText(/Verstuurd/).waitFor();
+      await stations[0].send({ cmd: 'wait_text', text: 'Aan alle bureaus: koffie staat klaar', timeout_ms: 10_000 });
+    });
+
     await test('station detail: timeline, stock, staff and a message to the station', async () => {
       await page.goto(`${base}/stations/GM0599-1`);
       await page.getByRole('heading', { name: /Stembureau 1: Stembureau 1/ }).waitFor();
