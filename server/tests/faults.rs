@@ -261,3 +261,67 @@ async fn metrics_text(server: &Server) -> String {
     stream.read_to_end(&mut bytes).await.unwrap();
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// A server that hangs (SIGSTOP) while stations report: within seconds each chair
+/// reads that the server does not answer and that the reports are kept, not
+/// "Verbonden"; once it runs again (SIGCONT) everything is confirmed, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_server_is_shown_as_not_answering_and_nothing_is_lost() {
+    const STATIONS: u32 = 3;
+    const REPORTS: u32 = 6;
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), STATIONS);
+    let server = start_server(&database, dir);
+    let url = server.ws("/ws/station");
+    let mut stations = Vec::new();
+    for code in &codes {
+        stations.push(open_station(&url, code).await);
+    }
+    let pid = server.child.id().to_string();
+    let signal = |which: &str| {
+        assert!(
+            std::process::Command::new("kill")
+                .args([which, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    signal("-STOP");
+    for count in 1..=REPORTS {
+        for station in &stations {
+            report(station, count);
+        }
+    }
+    for station in &mut stations {
+        let view = station
+            .wait_for(Duration::from_secs(15), |v| {
+                v.connection.state == shared::app::view::ConnectionState::ServerNotAnswering
+            })
+            .await;
+        signal_if_failed(&view, &pid);
+        let view = view.unwrap();
+        assert!(
+            view.connection.label.contains("antwoordt niet")
+                && view.connection.label.contains("bewaard"),
+            "{:?}",
+            view.connection
+        );
+    }
+    signal("-CONT");
+    for station in &mut stations {
+        let view = station.wait_for(WAIT, settled).await.unwrap();
+        assert_eq!(view.sync.rejected, 0);
+    }
+    assert_exactly_once_in_order(&database, STATIONS, REPORTS);
+}
+
+/// Lets a stopped server run again before a failed wait panics, so that it can be
+/// killed and its database removed.
+fn signal_if_failed<T, E>(result: &Result<T, E>, pid: &str) {
+    if result.is_err() {
+        let _ = std::process::Command::new("kill")
+            .args(["-CONT", pid])
+            .status();
+    }
+}
