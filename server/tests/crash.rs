@@ -111,51 +111,10 @@ async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
         assert_eq!(view.sync.rejected, 0);
     }
 
-    let mut conn = db::connect(&server.database).unwrap();
-    let rows: Vec<(Option<String>, String, String)> = events::table
-        .select((events::station_id, events::kind, events::payload))
-        .order(events::seq.asc())
-        .load(&mut conn)
-        .unwrap();
+    let events = support::assert_exactly_once_in_order(&server.database, STATIONS, REPORTS);
     assert_eq!(
-        rows.len(),
+        events,
         (STATIONS * (REPORTS + 1)) as usize,
         "each operation applied exactly once"
-    );
-    for n in 1..=STATIONS {
-        let id = format!("GM0599-{n}");
-        let counts: Vec<u64> = rows
-            .iter()
-            .filter(|(station, kind, _)| {
-                station.as_deref() == Some(id.as_str()) && kind == "turnout"
-            })
-            .map(|(_, _, payload)| {
-                serde_json::from_str::<serde_json::Value>(payload).unwrap()["report"]["turnout"]
-                        ["count"]
-                        .as_u64()
-                        .unwrap()
-            })
-            .collect();
-        assert_eq!(
-            counts,
-            (1..=u64::from(REPORTS)).collect::<Vec<_>>(),
-            "{id}: every report once, in device order"
-        );
-    }
-    let seqs: Vec<i64> = events::table
-        .select(events::seq)
-        .order(events::seq.asc())
-        .load(&mut conn)
-        .unwrap();
-    assert_eq!(
-        seqs,
-        (1..=i64::try_from(seqs.len()).unwrap()).collect::<Vec<_>>(),
-        "gap-free event numbers"
-    );
-    assert_eq!(
-        kiesdag::store::audit::verify(&mut conn)
-            .unwrap()
-            .map_err(|b| b.id),
-        Ok(u64::try_from(rows.len()).unwrap() + 20)
     );
 }

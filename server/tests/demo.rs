@@ -51,8 +51,12 @@ fn run(command: &mut Command) -> Output {
 }
 
 /// Starts a demo and waits until it serves.
-fn start_demo(dir: &Path, db: &Path) -> Child {
-    let mut child = demo_args(kiesdag(dir).arg("--db").arg(db))
+fn start_demo(dir: &Path, db: &Path, database_url: Option<&Path>) -> Child {
+    let mut command = kiesdag(dir);
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    let mut child = demo_args(command.arg("--db").arg(db))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -161,20 +165,7 @@ fn the_demo_ignores_database_url_and_stops_on_ctrl_c_and_sigterm() {
     let demo_db = dir.join("demo.db");
 
     // DATABASE_URL names the real database: the demo uses its own file all the same.
-    let mut child = {
-        let mut command = kiesdag(&dir);
-        command.env("DATABASE_URL", &real).arg("--db").arg(&demo_db);
-        let mut child = demo_args(&mut command)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        assert!(lines.any(|l| l.is_ok_and(|l| l.contains("server:"))));
-        std::thread::spawn(move || for _ in lines {});
-        child
-    };
+    let mut child = start_demo(&dir, &demo_db, Some(&real));
     std::thread::sleep(Duration::from_secs(2));
     stops_within(&mut child, "-INT", Duration::from_secs(10));
     assert_eq!(
@@ -192,7 +183,7 @@ fn the_demo_ignores_database_url_and_stops_on_ctrl_c_and_sigterm() {
     );
 
     // Its own (marked) database may be recreated; SIGTERM stops it too.
-    let mut child = start_demo(&dir, &demo_db);
+    let mut child = start_demo(&dir, &demo_db, None);
     std::thread::sleep(Duration::from_secs(2));
     stops_within(&mut child, "-TERM", Duration::from_secs(10));
     let verified = run(kiesdag(&dir)

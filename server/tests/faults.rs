@@ -17,9 +17,8 @@ use serde_json::Value;
 use shared::Event;
 use shared::domain::TurnoutMoment;
 use support::{
-    Dashboard, FaultyLink, Link, MUNICIPALITY, Server, assert_exactly_once_in_order,
-    election_open_now, fresh_database, http, open_station, seed, staff_token, start_server,
-    turnout_in_database,
+    Dashboard, FaultyLink, Link, MUNICIPALITY, assert_exactly_once_in_order, election_open_now,
+    fresh_database, http, open_station, seed, staff_token, start_server, turnout_in_database,
 };
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -179,7 +178,7 @@ async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
         told["error"].as_str().unwrap_or_default().contains("full"),
         "the reason is given: {told}"
     );
-    let metrics = metrics_text(&server).await;
+    let metrics = support::metrics(&server).await;
     assert!(
         !metrics.contains("\nkiesdag_commit_failures_total 0\n"),
         "{metrics}"
@@ -246,20 +245,6 @@ impl Drop for Unmount {
             .status();
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-async fn metrics_text(server: &Server) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(server.address())
-        .await
-        .unwrap();
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .await
-        .unwrap();
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).await.unwrap();
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// A server that hangs (SIGSTOP) while stations report: within seconds each chair

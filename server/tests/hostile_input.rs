@@ -18,7 +18,7 @@ use shared::domain::{
 use shared::protocol::{ClientMessage, Operation, RejectCode, ServerMessage, operation_id};
 use support::{
     Dashboard, MUNICIPALITY, RawDevice, Server, cli, create_user, election_open_now,
-    fresh_database, http, seed, staff_token, start_server, stored_counts,
+    fresh_database, http, metrics, seed, staff_token, start_server, stored_counts,
 };
 use tokio_tungstenite::tungstenite::Message;
 
@@ -137,20 +137,6 @@ async fn next_answer(device: &mut RawDevice) -> ServerMessage {
             return message;
         }
     }
-}
-
-async fn metrics(server: &Server) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(server.address())
-        .await
-        .unwrap();
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .await
-        .unwrap();
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).await.unwrap();
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

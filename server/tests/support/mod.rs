@@ -699,3 +699,16 @@ pub fn turnout_in_database(database: &str) -> std::collections::BTreeMap<String,
         .map(|s| (s.station.id.clone(), s.day.latest_turnout_count()))
         .collect()
 }
+
+/// The server's `/metrics` text (asked from this machine, as a scraper would).
+pub async fn metrics(server: &Server) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(server.address()).await.unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await.unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
