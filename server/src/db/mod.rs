@@ -162,6 +162,10 @@ pub fn is_idle(conn: &mut Db) -> bool {
 pub fn pool(url: &str, size: u32) -> Result<Pool, DbError> {
     diesel::r2d2::Pool::builder()
         .max_size(size)
+        // A request waits at most this long for a connection (r2d2's default is 30 s):
+        // with the database down, requests fail within seconds, and the database's
+        // return is noticed as soon.
+        .connection_timeout(std::time::Duration::from_secs(5))
         .build(Manager {
             url: url.to_owned(),
         })

@@ -471,12 +471,22 @@ async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage
             ),
             None,
         ),
+        // No connection free in time: the server is busy (the device backs off long).
+        Err(
+            e @ (crate::state::ServiceError::Pool(_) | crate::state::ServiceError::Blocking(_)),
+        ) => {
+            tracing::warn!(error = %e, "session lookup waited too long");
+            (
+                error(RejectCode::Overloaded, "server busy; try again"),
+                None,
+            )
+        }
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed");
             (
                 error(
                     RejectCode::StorageUnavailable,
-                    "the server cannot reach its database; the device keeps its reports",
+                    "the server cannot read its database; the device keeps its reports",
                 ),
                 None,
             )
