@@ -341,6 +341,8 @@ impl Dashboard {
         while all.len() < count {
             match self.next(quiet).await {
                 Some(DashboardMessage::Changes { changes }) => all.extend(changes),
+                // The server's word on storing is no change of any station.
+                Some(DashboardMessage::Storage { .. }) => {}
                 Some(other) => panic!("unexpected {other:?}"),
                 None => break,
             }
