@@ -1,0 +1,2 @@
+-- PostgreSQL
+DROP INDEX events_by_station;

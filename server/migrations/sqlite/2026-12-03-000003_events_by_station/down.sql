@@ -1,0 +1,2 @@
+-- SQLite
+DROP INDEX events_by_station;
