@@ -695,14 +695,14 @@ async fn order(orders: &mut mpsc::UnboundedReceiver<String>, word: &str) -> Resu
 
 /// Milliseconds from `from_us` to each time in `at_us`, sorted: p50, p99 and max.
 fn spread(from_us: u64, at_us: &[u64]) -> Value {
-    let mut ms: Vec<u64> = at_us.iter().map(|at| at.saturating_sub(from_us)).collect();
-    ms.sort_unstable();
+    let mut us: Vec<u64> = at_us.iter().map(|at| at.saturating_sub(from_us)).collect();
+    us.sort_unstable();
     json!({
-        "count": ms.len(),
-        "p50_ms": percentile(&ms, 50.0),
-        "p90_ms": percentile(&ms, 90.0),
-        "p99_ms": percentile(&ms, 99.0),
-        "max_ms": percentile(&ms, 100.0),
+        "count": us.len(),
+        "p50_ms": percentile(&us, 50.0),
+        "p90_ms": percentile(&us, 90.0),
+        "p99_ms": percentile(&us, 99.0),
+        "max_ms": percentile(&us, 100.0),
     })
 }
 
