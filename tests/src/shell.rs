@@ -139,6 +139,13 @@ impl Station {
         self.acks.load(Ordering::Relaxed)
     }
 
+    /// How many times the core has asked to render so far: a cheap way for a load
+    /// generator to look at the view of thousands of cores only when it changed.
+    #[must_use]
+    pub fn renders(&self) -> u64 {
+        *self.renders.borrow()
+    }
+
     /// The network goes away (every connection fails) or comes back.
     pub fn set_network(&self, up: bool) {
         self.network.send_replace(up);

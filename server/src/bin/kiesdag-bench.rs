@@ -53,6 +53,26 @@ struct Args {
     /// Where the figures are written as JSON as well.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Add the reconnect storm right after the held phase (Kiesdag only): every
+    /// station sends `--storm-reports` reports, the server is killed (SIGKILL) at once
+    /// and started again on the same database and port after `--outage-seconds`;
+    /// measured from the moment it listens again until every station has every report
+    /// confirmed and every dashboard has subscribed again. The later phases then run
+    /// against the restarted server.
+    #[arg(long)]
+    storm: bool,
+    /// Only the held phase and the reconnect storm (implies --only kiesdag).
+    #[arg(long)]
+    storm_only: bool,
+    /// Reports each station sends just before the server is killed.
+    #[arg(long, default_value_t = 2)]
+    storm_reports: u32,
+    /// How long the server stays down in the storm.
+    #[arg(long, default_value_t = 5.0)]
+    outage_seconds: f64,
+    /// Give up waiting for the last station or dashboard after this long.
+    #[arg(long, default_value_t = 120)]
+    storm_timeout: u64,
 }
 
 const SECRET: &str = "kiesdag-bench-secret-kiesdag-bench-secret";
@@ -64,16 +84,131 @@ fn binary(name: &str) -> PathBuf {
 }
 
 fn rss_kib(pid: u32) -> u64 {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A figure in KiB from `/proc/PID/status` (`VmRSS:`, or `VmHWM:` for the peak).
+fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(0)
+}
+
+fn epoch_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(0))
+}
+
+fn kiesdag_command(db_path: &Path, listen: &str) -> Command {
+    let mut command = Command::new(binary("kiesdag"));
+    command
+        .args(["serve", "--listen", listen, "--db"])
+        .arg(db_path)
+        .env("KIESDAG_JWT_SECRET", SECRET)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// After the storm: is every report each station sent in the events table exactly
+/// once, in the device's order (turnout counts 1 up to `reports`)? Are the event
+/// numbers gap-free and the audit chain intact? And did every dashboard receive its
+/// municipality's last change (`lowest_seq`: the lowest last number per municipality
+/// among its dashboards)?
+fn check_storm(db_path: &Path, stations: &[Value], reports: u32, lowest_seq: &Value) -> Value {
+    use diesel::prelude::*;
+    use kiesdag::db::schema::events;
+    use std::collections::HashMap;
+    let mut conn = db::connect(db_path.to_str().expect("path")).expect("database");
+    let rows: Vec<(i64, Option<String>, String, String)> = events::table
+        .select((
+            events::seq,
+            events::station_id,
+            events::kind,
+            events::payload,
+        ))
+        .order(events::seq.asc())
+        .load(&mut conn)
+        .expect("read the events");
+    let mut turnout: HashMap<&str, Vec<u64>> = HashMap::new();
+    let mut last_seq: HashMap<&str, i64> = HashMap::new();
+    for (seq, station, kind, payload) in &rows {
+        let Some(station) = station.as_deref() else {
+            continue;
+        };
+        if let Some((municipality, _)) = station.split_once('-') {
+            let last = last_seq.entry(municipality).or_insert(0);
+            *last = (*last).max(*seq);
+        }
+        if kind == "turnout" {
+            let count = serde_json::from_str::<Value>(payload)
+                .ok()
+                .and_then(|p| p.pointer("/report/turnout/count").and_then(Value::as_u64))
+                .unwrap_or(0);
+            turnout.entry(station).or_default().push(count);
+        }
+    }
+    let expected: Vec<u64> = (1..=u64::from(reports)).collect();
+    let (mut exact, mut missing, mut doubled, mut out_of_order, mut found) = (0, 0, 0, 0, 0);
+    for station in stations {
+        let id = station["id"].as_str().unwrap_or_default();
+        let counts = turnout.get(id).cloned().unwrap_or_default();
+        found += counts.len();
+        if counts == expected {
+            exact += 1;
+            continue;
+        }
+        let mut sorted = counts.clone();
+        sorted.sort_unstable();
+        let mut unique = sorted.clone();
+        unique.dedup();
+        doubled += sorted.len() - unique.len();
+        missing += expected.iter().filter(|c| !unique.contains(c)).count();
+        if unique == expected && counts != sorted {
+            out_of_order += 1;
+        }
+    }
+    let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let gap_free = seqs.iter().zip(1..).all(|(seq, n)| *seq == n);
+    let audit = match kiesdag::store::audit::verify(&mut conn) {
+        Ok(Ok(count)) => json!({"intact": true, "entries": count}),
+        Ok(Err(broken)) => {
+            json!({"intact": false, "broken_at": broken.id, "reason": broken.reason})
+        }
+        Err(e) => json!({"intact": false, "error": e.to_string()}),
+    };
+    let mut caught_up = 0;
+    let mut behind = Vec::new();
+    for (municipality, last) in &last_seq {
+        let lowest = lowest_seq[*municipality].as_i64().unwrap_or(-1);
+        if lowest >= *last {
+            caught_up += 1;
+        } else {
+            behind.push(json!({"municipality": municipality, "last": last, "dashboard": lowest}));
+        }
+    }
+    json!({
+        "stations": stations.len(),
+        "reports_expected": stations.len() * expected.len(),
+        "reports_found": found,
+        "stations_exactly_once_in_order": exact,
+        "missing": missing,
+        "doubled": doubled,
+        "stations_out_of_order": out_of_order,
+        "events": rows.len(),
+        "events_gap_free": gap_free,
+        "audit": audit,
+        "municipalities_dashboards_caught_up": caught_up,
+        "municipalities": last_seq.len(),
+        "municipalities_behind": behind,
+    })
 }
 
 /// CPU seconds (user and system) a process has used so far.
@@ -226,17 +361,11 @@ fn admin_token() -> String {
 
 /// Runs the load against one server; the generator's phase lines plus the memory.
 fn measure(target: &str, args: &Args, dir: &Path) -> Value {
-    let (server, stations) = if target == "kiesdag" {
-        let db_path = dir.join("bench.db");
+    let db_path = dir.join("bench.db");
+    let (mut server, stations) = if target == "kiesdag" {
         eprintln!("kiesdag-bench: seeding {} stations", args.stations);
         let stations = seed(&db_path, args);
-        let mut command = Command::new(binary("kiesdag"));
-        command
-            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-            .arg(&db_path)
-            .env("KIESDAG_JWT_SECRET", SECRET)
-            .env("RUST_LOG", "warn");
-        (start(command), stations)
+        (start(kiesdag_command(&db_path, "127.0.0.1:0")), stations)
     } else {
         let stations = (0..args.stations)
             .map(|n| {
@@ -249,7 +378,7 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         (start(command), stations)
     };
     std::thread::sleep(Duration::from_secs(1));
-    let pid = server.child.id();
+    let mut pid = server.child.id();
     let idle_kib = rss_kib(pid);
     let plan = json!({
         "target": target,
@@ -265,6 +394,11 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         "steady_seconds": args.steady_seconds,
         "burst_seconds": args.burst_seconds,
         "list_weights": WEIGHTS,
+        "storm": (target == "kiesdag" && (args.storm || args.storm_only)).then(|| json!({
+            "reports_per_station": args.storm_reports,
+            "timeout_seconds": args.storm_timeout,
+            "only": args.storm_only,
+        })),
     });
     let plan_path = dir.join(format!("plan-{target}.json"));
     std::fs::write(&plan_path, plan.to_string()).expect("write the plan");
@@ -288,6 +422,29 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         };
         let phase = value["phase"].as_str().unwrap_or_default().to_owned();
         eprintln!("kiesdag-bench: {target}: {line}");
+        if phase == "storm_armed" {
+            // Every station has reports on the way: the server goes down at once.
+            let rss_before = rss_kib(pid);
+            server.child.kill().expect("kill the server");
+            let killed_us = epoch_us();
+            let _ = server.child.wait();
+            figures["storm_server_rss_before_kill_kib"] = json!(rss_before);
+            let _ = writeln!(to_load, "killed {killed_us}");
+            eprintln!(
+                "kiesdag-bench: server killed; starting it again in {} s",
+                args.outage_seconds
+            );
+            std::thread::sleep(Duration::from_secs_f64(args.outage_seconds));
+            let starting = std::time::Instant::now();
+            server = start(kiesdag_command(&db_path, &server.address));
+            let restarted_us = epoch_us();
+            let _ = writeln!(to_load, "restarted {restarted_us}");
+            pid = server.child.id();
+            figures["storm_server_start_seconds"] = json!(starting.elapsed().as_secs_f64());
+            // The storm's CPU is counted from here: the new server's from its start.
+            cpu_before = (0.0, cpu_seconds(load_pid));
+            continue;
+        }
         // CPU each process used during the phase that just ended (2 cores in all).
         let cpu_now = (cpu_seconds(pid), cpu_seconds(load_pid));
         figures["cpu"][&phase] = json!({
@@ -336,6 +493,20 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
             let _ = writeln!(to_load, "go");
             cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
         }
+        if phase == "storm" {
+            figures["storm_server_peak_rss_kib"] = json!(status_kib(pid, "VmHWM:"));
+            figures["storm_server_rss_after_kib"] = json!(rss_kib(pid));
+            eprintln!("kiesdag-bench: checking the database");
+            figures["storm_check"] = check_storm(
+                &db_path,
+                plan["stations"].as_array().map_or(&[], Vec::as_slice),
+                args.storm_reports,
+                &value["dashboard_lowest_seq"],
+            );
+            eprintln!("kiesdag-bench: {}", figures["storm_check"]);
+            let _ = writeln!(to_load, "go");
+            cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
+        }
         if phase == "done" {
             break;
         }
@@ -356,12 +527,142 @@ fn cell(v: &Value, path: &str, digits: usize) -> String {
     }
 }
 
+/// The reconnect storm's figures, in the table's style.
+fn print_storm(results: &[Value], args: &Args) {
+    println!();
+    println!(
+        "Reconnect storm: {} reports a station, then SIGKILL; restarted after {} s on the same database and port",
+        args.storm_reports, args.outage_seconds
+    );
+    let rows: [(&str, &str, usize); 30] = [
+        ("stations held", "/storm/stations", 0),
+        ("dashboards held", "/storm/dashboards", 0),
+        (
+            "reports acknowledged before the kill",
+            "/storm/acknowledged_before_kill",
+            0,
+        ),
+        ("outage, kill to listening (s)", "/storm/outage_seconds", 2),
+        (
+            "server start to listening (s)",
+            "/storm_server_start_seconds",
+            2,
+        ),
+        ("stations resynced", "/storm/stations_resynced", 0),
+        ("station resync p50 (ms)", "/storm/station_resync/p50_ms", 0),
+        ("station resync p99 (ms)", "/storm/station_resync/p99_ms", 0),
+        (
+            "station resync max: last station (ms)",
+            "/storm/station_resync/max_ms",
+            0,
+        ),
+        (
+            "dashboards resubscribed",
+            "/storm/dashboards_resubscribed",
+            0,
+        ),
+        (
+            "dashboard resubscribe p50 (ms)",
+            "/storm/dashboard_resubscribe/p50_ms",
+            0,
+        ),
+        (
+            "dashboard resubscribe p99 (ms)",
+            "/storm/dashboard_resubscribe/p99_ms",
+            0,
+        ),
+        (
+            "dashboard resubscribe max (ms)",
+            "/storm/dashboard_resubscribe/max_ms",
+            0,
+        ),
+        ("every one back (s)", "/storm/all_seconds", 2),
+        (
+            "server RSS before the kill (KiB)",
+            "/storm_server_rss_before_kill_kib",
+            0,
+        ),
+        (
+            "server peak RSS in the storm (KiB)",
+            "/storm_server_peak_rss_kib",
+            0,
+        ),
+        (
+            "server RSS after the storm (KiB)",
+            "/storm_server_rss_after_kib",
+            0,
+        ),
+        ("storm: server CPU (s)", "/cpu/storm/server_seconds", 1),
+        (
+            "storm: load generator CPU (s)",
+            "/cpu/storm/load_seconds",
+            1,
+        ),
+        (
+            "operations refused as overloaded",
+            "/server_metrics/storm/kiesdag_operations_overloaded_total",
+            0,
+        ),
+        (
+            "reports expected in the database",
+            "/storm_check/reports_expected",
+            0,
+        ),
+        ("reports found", "/storm_check/reports_found", 0),
+        (
+            "stations: each report once, in order",
+            "/storm_check/stations_exactly_once_in_order",
+            0,
+        ),
+        ("reports missing", "/storm_check/missing", 0),
+        ("reports doubled", "/storm_check/doubled", 0),
+        (
+            "stations out of order",
+            "/storm_check/stations_out_of_order",
+            0,
+        ),
+        ("event numbers gap-free", "/storm_check/events_gap_free", 0),
+        ("audit chain intact", "/storm_check/audit/intact", 0),
+        (
+            "municipalities whose dashboards caught up",
+            "/storm_check/municipalities_dashboards_caught_up",
+            0,
+        ),
+        (
+            "changes a dashboard got twice",
+            "/storm/dashboard_doubles",
+            0,
+        ),
+    ];
+    for (label, path, digits) in rows {
+        print!("{label:<44}");
+        for r in results.iter().filter(|r| r.get("storm").is_some()) {
+            print!("{:>16}", cell(r, path, digits));
+        }
+        println!();
+    }
+    for r in results.iter().filter(|r| r.get("storm").is_some()) {
+        println!(
+            "{}: devices' own refusals {}, operations unfinished {}, their states {}, dashboard resumes {} and snapshots {} in all; load generator finished cleanly: {}",
+            r["target"].as_str().unwrap_or("?"),
+            cell(r, "/storm/rejected_on_devices", 0),
+            cell(r, "/storm/unfinished_operations", 0),
+            r.pointer("/storm/unfinished_states")
+                .unwrap_or(&Value::Null),
+            cell(r, "/storm/dashboard_resumes_total", 0),
+            cell(r, "/storm/dashboard_snapshots_total", 0),
+            r["load_ok"],
+        );
+    }
+}
+
 fn main() {
     let args = Args::parse();
     let dir = std::env::temp_dir().join(format!("kiesdag-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let targets: Vec<&str> = match args.only.as_deref() {
         Some(one) => vec![one],
+        None if args.storm_only => vec!["kiesdag"],
         None => vec!["kiesdag", "baseline"],
     };
     let results: Vec<Value> = targets.iter().map(|t| measure(t, &args, &dir)).collect();
@@ -428,19 +729,26 @@ fn main() {
     }
     println!();
     for (label, path, digits) in rows {
+        if results.iter().all(|r| r.pointer(path).is_none()) {
+            // A phase that did not run (--storm-only).
+            continue;
+        }
         print!("{label:<44}");
         for r in &results {
             print!("{:>16}", cell(r, path, digits));
         }
         println!();
     }
-    for r in &results {
+    for r in results.iter().filter(|r| r.get("steady").is_some()) {
         let expected = cell(r, "/steady/expected_samples", 0);
         println!(
             "{}: steady expected receipts {expected}; load generator finished cleanly: {}",
             r["target"].as_str().unwrap_or("?"),
             r["load_ok"]
         );
+    }
+    if results.iter().any(|r| r.get("storm").is_some()) {
+        print_storm(&results, &args);
     }
     if let Some(path) = &args.json {
         let _ = std::fs::write(

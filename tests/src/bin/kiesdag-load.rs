@@ -18,6 +18,12 @@
 //! tap) to the moment a dashboard subscribed to the station's municipality has
 //! received the change carrying it; one sample per dashboard and report.
 //!
+//! With a `storm` in the plan (Kiesdag only), the reconnect storm runs right after the
+//! `held` phase, with every station and dashboard connected (see `storm`): the
+//! benchmark kills the server and starts it again; stations (their cores' own
+//! backoff) and dashboards (a jittered wait, then a resume from their last sequence
+//! number) connect again by themselves.
+//!
 //! With `"mode": "feed"` it only feeds a server for someone else to watch (the
 //! dashboard benchmark in a browser): the stations connect and open, the `held` line
 //! is printed, and at the word on standard input the stations send `steady_rate`
@@ -27,7 +33,7 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,6 +42,7 @@ use kiesdag_sim::{ShellOptions, Station, Storage, consistent_result};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::Event;
+use shared::app::view::ConnectionState;
 use shared::domain::{Election, StaffRole, TurnoutMoment};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Message;
@@ -71,6 +78,22 @@ struct Plan {
     burst_seconds: u32,
     #[serde(default)]
     list_weights: Vec<u32>,
+    /// The reconnect storm, right after the `held` phase (Kiesdag only).
+    #[serde(default)]
+    storm: Option<StormPlan>,
+}
+
+/// The reconnect storm: every station sends `reports_per_station` reports, the
+/// benchmark kills the server at once and starts it again after an outage, and every
+/// station and dashboard connects again by itself.
+#[derive(Debug, Deserialize, Clone)]
+struct StormPlan {
+    reports_per_station: u32,
+    /// Give up waiting for the last station or dashboard after this long.
+    timeout_seconds: u64,
+    /// Only the held phase and the storm.
+    #[serde(default)]
+    only: bool,
 }
 
 /// Which phases run.
@@ -333,8 +356,68 @@ async fn core_station(url: String, planned: &PlannedStation, n: usize) -> Result
     Ok(station)
 }
 
+/// What one dashboard has seen, shared with the phases that watch the storm.
+#[derive(Default)]
+struct DashboardSlot {
+    /// Subscriptions answered (a snapshot or a resume), since the start.
+    subscriptions: AtomicU64,
+    /// When the last one was answered (µs since the epoch).
+    subscribed_at_us: AtomicU64,
+    /// Subscriptions answered with the changes since the dashboard's last number.
+    resumes: AtomicU64,
+    /// Subscriptions answered with a snapshot (the first, or a resume too far back).
+    snapshots: AtomicU64,
+    /// The last sequence number received (-1 before any).
+    last_seq: AtomicI64,
+    /// Changes received with a number not above the last one: a change received twice.
+    doubles: AtomicU64,
+}
+
+impl DashboardSlot {
+    fn new() -> Self {
+        Self {
+            last_seq: AtomicI64::new(-1),
+            ..Self::default()
+        }
+    }
+}
+
+/// The sequence numbers in a dashboard frame: a snapshot's, or its changes' in order.
+/// A plain scan: no key but the change's and the snapshot's own is `"seq"` (the
+/// stations carry `last_event_seq`), and a full parse of every frame would cost the
+/// load generator CPU that the server then does not get.
+fn frame_seqs(text: &str) -> impl Iterator<Item = i64> + '_ {
+    text.match_indices("\"seq\":").filter_map(|(at, key)| {
+        let rest = &text[at + key.len()..];
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        rest[..digits].parse().ok()
+    })
+}
+
+fn epoch_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(0))
+}
+
+/// How a dashboard's connection ended.
+enum Ended {
+    /// Told to stop.
+    Stopped,
+    /// Lost (closed, failed, never opened): connect again after a while.
+    Lost,
+    /// The server refused the subscription.
+    Refused(String),
+}
+
 /// A dashboard: subscribes to a municipality, waits for its snapshot, then hands
-/// every frame to the tracker until told to stop.
+/// every frame to the tracker until told to stop. When the connection is lost it
+/// connects again after a jittered wait (as the control room's browser does: from
+/// 0.1 s up to a ceiling doubling from 0.25 s to 1.5 s) and resumes from the last
+/// sequence number it received.
+#[allow(clippy::too_many_arguments)]
 async fn dashboard(
     url: String,
     token: String,
@@ -343,27 +426,109 @@ async fn dashboard(
     tracker: Arc<Tracker>,
     ready: Arc<AtomicUsize>,
     mut stop: tokio::sync::watch::Receiver<bool>,
+    slot: Arc<DashboardSlot>,
 ) -> Result<(), String> {
-    let socket = open(&url, n).await?;
-    let (mut sink, mut source) = socket.split();
-    let subscribe = json!({"type": "subscribe", "token": token, "municipality": municipality});
-    sink.send(Message::text(subscribe.to_string()))
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut subscribed = false;
+    let mut dice = Xorshift(0x2545_F491_4F6C_DD1D ^ (n as u64 + 1).wrapping_mul(0x9E37_79B9));
+    let mut attempt = 0u32;
+    let mut refusals = 0u32;
     loop {
+        let subscriptions = slot.subscriptions.load(Ordering::Relaxed);
+        let ended = dashboard_session(
+            &url,
+            &token,
+            &municipality,
+            n,
+            &tracker,
+            &ready,
+            &mut stop,
+            &slot,
+        )
+        .await;
+        if slot.subscriptions.load(Ordering::Relaxed) > subscriptions {
+            // It was subscribed: start again from the shortest wait.
+            attempt = 0;
+            refusals = 0;
+        }
+        match ended {
+            Ended::Stopped => return Ok(()),
+            Ended::Refused(e) => {
+                refusals += 1;
+                if refusals >= 5 {
+                    return Err(e);
+                }
+            }
+            Ended::Lost => {}
+        }
+        let ceiling = 250u64.saturating_mul(1 << attempt.min(6)).min(1_500);
+        attempt = attempt.saturating_add(1);
+        let wait = Duration::from_millis(100 + dice.below(ceiling - 100 + 1));
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return Ok(()),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dashboard_session(
+    url: &str,
+    token: &str,
+    municipality: &str,
+    n: usize,
+    tracker: &Tracker,
+    ready: &AtomicUsize,
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+    slot: &DashboardSlot,
+) -> Ended {
+    let socket = tokio::select! {
+        socket = open(url, n) => match socket {
+            Ok(socket) => socket,
+            Err(_) => return Ended::Lost,
+        },
+        _ = stop.changed() => return Ended::Stopped,
+    };
+    let (mut sink, mut source) = socket.split();
+    let last = slot.last_seq.load(Ordering::Relaxed);
+    let mut subscribe = json!({"type": "subscribe", "token": token, "municipality": municipality});
+    if last >= 0 {
+        subscribe["since_seq"] = json!(last);
+    }
+    if sink
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .is_err()
+    {
+        return Ended::Lost;
+    }
+    let mut subscribed = false;
+    let ended = loop {
         tokio::select! {
             frame = source.next() => match frame {
                 Some(Ok(Message::Text(text))) => {
                     let at = Instant::now();
                     if !subscribed {
-                        if text.contains("\"type\":\"snapshot\"") {
+                        let snapshot = text.contains("\"type\":\"snapshot\"");
+                        if snapshot || text.contains("\"type\":\"changes\"") {
                             subscribed = true;
+                            if snapshot {
+                                slot.snapshots.fetch_add(1, Ordering::Relaxed);
+                                if let Some(seq) = frame_seqs(&text).next() {
+                                    slot.last_seq.fetch_max(seq, Ordering::Relaxed);
+                                }
+                            } else {
+                                slot.resumes.fetch_add(1, Ordering::Relaxed);
+                                note_changes(slot, &text);
+                            }
+                            slot.subscribed_at_us.store(epoch_us(), Ordering::Relaxed);
+                            slot.subscriptions.fetch_add(1, Ordering::SeqCst);
                             ready.fetch_add(1, Ordering::SeqCst);
                         } else if text.contains("\"type\":\"error\"") {
-                            return Err(text.to_string());
+                            break Ended::Refused(text.to_string());
                         }
                         continue;
+                    }
+                    if text.starts_with("{\"type\":\"changes\"") {
+                        note_changes(slot, &text);
                     }
                     tracker.received(&text, at);
                 }
@@ -371,28 +536,33 @@ async fn dashboard(
                     let _ = sink.send(Message::Pong(data)).await;
                 }
                 Some(Ok(_)) => {}
-                Some(Err(e)) => {
-                    if subscribed {
-                        ready.fetch_sub(1, Ordering::SeqCst);
-                    }
-                    return Err(e.to_string());
-                }
-                None => {
-                    if subscribed {
-                        ready.fetch_sub(1, Ordering::SeqCst);
-                    }
-                    return Err("closed by the server".into());
-                }
+                Some(Err(_)) => break Ended::Lost,
+                None => break Ended::Lost,
             },
             _ = stop.changed() => {
                 let _ = sink.close().await;
-                if subscribed {
-                    ready.fetch_sub(1, Ordering::SeqCst);
-                }
-                return Ok(());
+                break Ended::Stopped;
             }
         }
+    };
+    if subscribed {
+        ready.fetch_sub(1, Ordering::SeqCst);
     }
+    ended
+}
+
+/// Follows a dashboard's sequence numbers through a changes frame: each change must
+/// come after the last one received.
+fn note_changes(slot: &DashboardSlot, text: &str) {
+    let mut last = slot.last_seq.load(Ordering::Relaxed);
+    for seq in frame_seqs(text) {
+        if seq <= last {
+            slot.doubles.fetch_add(1, Ordering::Relaxed);
+        } else {
+            last = seq;
+        }
+    }
+    slot.last_seq.store(last, Ordering::Relaxed);
 }
 
 fn emit(line: &Value) {
@@ -496,6 +666,214 @@ async fn steady(
     emit(&line);
 }
 
+/// Lines from the benchmark on standard input, one at a time.
+fn orders() -> mpsc::UnboundedReceiver<String> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for the benchmark's line starting with `word`; the number after it.
+async fn order(orders: &mut mpsc::UnboundedReceiver<String>, word: &str) -> Result<u64, String> {
+    loop {
+        let line = orders
+            .recv()
+            .await
+            .ok_or_else(|| format!("standard input ended before '{word}'"))?;
+        if let Some(rest) = line.strip_prefix(word) {
+            return Ok(rest.trim().parse().unwrap_or(0));
+        }
+    }
+}
+
+/// Milliseconds from `from_us` to each time in `at_us`, sorted: p50, p99 and max.
+fn spread(from_us: u64, at_us: &[u64]) -> Value {
+    let mut us: Vec<u64> = at_us.iter().map(|at| at.saturating_sub(from_us)).collect();
+    us.sort_unstable();
+    json!({
+        "count": us.len(),
+        "p50_ms": percentile(&us, 50.0),
+        "p90_ms": percentile(&us, 90.0),
+        "p99_ms": percentile(&us, 99.0),
+        "max_ms": percentile(&us, 100.0),
+    })
+}
+
+/// The reconnect storm (see `StormPlan`). Every station sends its reports; the
+/// benchmark is told (`storm_armed`) and kills the server at once (`killed` on standard
+/// input), then starts it again on the same database and port after the outage
+/// (`restarted`, with the moment it listened, µs since the epoch). From then on a
+/// station is resynced when its core has every report acknowledged and its view
+/// says online with nothing waiting (saving, pending or sent); a dashboard when it
+/// has subscribed again. The `storm` line has the spread of both from the restart;
+/// then the benchmark checks the database and says `go`.
+#[allow(clippy::too_many_lines)]
+async fn storm(
+    storm: &StormPlan,
+    devices: &[Device],
+    slots: &[Arc<DashboardSlot>],
+    municipalities: &[String],
+    counts: &mut [u32],
+    orders: &mut mpsc::UnboundedReceiver<String>,
+) -> Result<(), String> {
+    let stations: Vec<&Station> = devices
+        .iter()
+        .filter_map(|d| match d {
+            Device::Core(station) => Some(station),
+            Device::Wire(_) => None,
+        })
+        .collect();
+    if counts.iter().any(|c| *c > 0) {
+        // The benchmark expects each station's turnout counts 1 up to the reports.
+        return Err("the storm must come before any other report".into());
+    }
+    let before: Vec<u64> = stations.iter().map(|s| s.acks_received()).collect();
+    for (n, station) in stations.iter().enumerate() {
+        for _ in 0..storm.reports_per_station {
+            counts[n] += 1;
+            station.send(Event::ReportTurnout {
+                count: counts[n],
+                moment: TurnoutMoment::AdHoc,
+                correction_reason: None,
+            });
+        }
+    }
+    let target: Vec<u64> = before
+        .iter()
+        .map(|b| b + u64::from(storm.reports_per_station))
+        .collect();
+    emit(&json!({
+        "phase": "storm_armed",
+        "stations": stations.len(),
+        "reports_per_station": storm.reports_per_station,
+    }));
+    let killed_us = order(orders, "killed").await?;
+    let acked_before_kill: u64 = stations
+        .iter()
+        .zip(&before)
+        .map(|(s, b)| s.acks_received().saturating_sub(*b))
+        .sum();
+    let subscriptions_at_kill: Vec<u64> = slots
+        .iter()
+        .map(|d| d.subscriptions.load(Ordering::SeqCst))
+        .collect();
+    progress("server killed; waiting for its restart");
+    let restarted_us = order(orders, "restarted").await?;
+    progress("server restarted; waiting for every station and dashboard");
+
+    // A station is looked at only once all its acks are in and its core rendered
+    // since the last look: thousands of view models at every poll would take the
+    // CPU the server needs.
+    let mut station_done: Vec<Option<u64>> = vec![None; stations.len()];
+    let mut seen_renders: Vec<u64> = vec![u64::MAX; stations.len()];
+    let mut stations_left = stations.len();
+    let mut dashboard_done: Vec<Option<u64>> = vec![None; slots.len()];
+    let mut dashboards_left = slots.len();
+    let deadline = Instant::now() + Duration::from_secs(storm.timeout_seconds);
+    while (stations_left > 0 || dashboards_left > 0) && Instant::now() < deadline {
+        for (n, station) in stations.iter().enumerate() {
+            if station_done[n].is_some() || station.acks_received() < target[n] {
+                continue;
+            }
+            let renders = station.renders();
+            if renders == seen_renders[n] {
+                continue;
+            }
+            seen_renders[n] = renders;
+            let view = station.view();
+            if view.connection.state == ConnectionState::Online
+                && view.sync.saving == 0
+                && view.sync.pending == 0
+                && view.sync.sent == 0
+            {
+                station_done[n] = Some(epoch_us());
+                stations_left -= 1;
+            }
+        }
+        for (n, slot) in slots.iter().enumerate() {
+            if dashboard_done[n].is_none()
+                && slot.subscriptions.load(Ordering::SeqCst) > subscriptions_at_kill[n]
+            {
+                dashboard_done[n] = Some(slot.subscribed_at_us.load(Ordering::SeqCst));
+                dashboards_left -= 1;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Let the dashboards receive the last changes (paced at 10 frames a second).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    // Every station's view once more, for what did not resync and for refusals.
+    let mut rejected = 0u64;
+    let mut unfinished = 0u64;
+    let mut states: HashMap<String, usize> = HashMap::new();
+    for (n, station) in stations.iter().enumerate() {
+        let view = station.view();
+        rejected += view.sync.rejected;
+        if station_done[n].is_none() {
+            unfinished += u64::from(view.sync.saving + view.sync.pending + view.sync.sent);
+            *states
+                .entry(format!("{:?}", view.connection.state))
+                .or_default() += 1;
+        }
+    }
+    let done_at: Vec<u64> = station_done.iter().flatten().copied().collect();
+    let resubscribed_at: Vec<u64> = dashboard_done.iter().flatten().copied().collect();
+    let last = done_at
+        .iter()
+        .chain(&resubscribed_at)
+        .max()
+        .copied()
+        .unwrap_or(restarted_us);
+    // The last number each dashboard received, lowest per municipality: the benchmark
+    // compares it with the database's last event of the municipality's stations.
+    let mut lowest_seq: HashMap<String, i64> = HashMap::new();
+    let mut doubles = 0u64;
+    let mut resumes = 0u64;
+    let mut snapshots = 0u64;
+    for slot in slots {
+        doubles += slot.doubles.load(Ordering::SeqCst);
+        resumes += slot.resumes.load(Ordering::SeqCst);
+        snapshots += slot.snapshots.load(Ordering::SeqCst);
+    }
+    for (slot, municipality) in slots.iter().zip(municipalities) {
+        let seq = slot.last_seq.load(Ordering::SeqCst);
+        lowest_seq
+            .entry(municipality.clone())
+            .and_modify(|lowest| *lowest = (*lowest).min(seq))
+            .or_insert(seq);
+    }
+    emit(&json!({
+        "phase": "storm",
+        "stations": stations.len(),
+        "dashboards": slots.len(),
+        "reports_per_station": storm.reports_per_station,
+        "dashboard_lowest_seq": lowest_seq,
+        "acknowledged_before_kill": acked_before_kill,
+        "outage_seconds": restarted_us.saturating_sub(killed_us) as f64 / 1e6,
+        "stations_resynced": done_at.len(),
+        "station_resync": spread(restarted_us, &done_at),
+        "dashboards_resubscribed": resubscribed_at.len(),
+        "dashboard_resubscribe": spread(restarted_us, &resubscribed_at),
+        "all_seconds": last.saturating_sub(restarted_us) as f64 / 1e6,
+        "rejected_on_devices": rejected,
+        "unfinished_operations": unfinished,
+        "unfinished_states": states,
+        "dashboard_doubles": doubles,
+        "dashboard_resumes_total": resumes,
+        "dashboard_snapshots_total": snapshots,
+    }));
+    order(orders, "go").await?;
+    Ok(())
+}
+
 #[allow(clippy::too_many_lines)]
 async fn run(plan: Plan) -> Result<(), String> {
     let tracker = Arc::new(Tracker {
@@ -559,11 +937,14 @@ async fn run(plan: Plan) -> Result<(), String> {
     let mut stops = Vec::new();
     let mut dashboard_tasks = Vec::new();
     let mut subscribed_to: Vec<String> = Vec::new();
+    let mut slots: Vec<Arc<DashboardSlot>> = Vec::new();
     for n in 0..plan.hold_dashboards {
         let municipality = plan.municipalities[n % plan.municipalities.len().max(1)].clone();
         subscribed_to.push(municipality.clone());
         let (stop, stopped) = tokio::sync::watch::channel(false);
         stops.push(stop);
+        let slot = Arc::new(DashboardSlot::new());
+        slots.push(slot.clone());
         let task = tokio::spawn(dashboard(
             plan.dashboard_url.clone(),
             plan.token.clone(),
@@ -572,6 +953,7 @@ async fn run(plan: Plan) -> Result<(), String> {
             tracker.clone(),
             ready.clone(),
             stopped,
+            slot,
         ));
         dashboard_tasks.push(task);
         if n % 100 == 99 {
@@ -602,12 +984,33 @@ async fn run(plan: Plan) -> Result<(), String> {
         "stations_seconds": stations_seconds,
     }));
     // The benchmark reads the server's memory now; go on at its word.
-    let mut line = String::new();
-    let _ = tokio::task::spawn_blocking(move || std::io::stdin().lock().read_line(&mut line)).await;
+    let mut orders = orders();
+    order(&mut orders, "go").await?;
+    let mut counts = vec![0u32; devices.len()];
+
+    if let Some(plan_storm) = &plan.storm
+        && plan.target == Target::Kiesdag
+    {
+        storm(
+            plan_storm,
+            &devices,
+            &slots,
+            &subscribed_to,
+            &mut counts,
+            &mut orders,
+        )
+        .await?;
+        if plan_storm.only {
+            for stop in &stops {
+                let _ = stop.send(true);
+            }
+            emit(&json!({"phase": "done"}));
+            return Ok(());
+        }
+    }
 
     if plan.mode == Mode::Feed {
         let before: u64 = devices.iter().map(Device::acks).sum();
-        let mut counts = vec![0u32; devices.len()];
         let mut dice = Xorshift(0x9E37_79B9_7F4A_7C15);
         let no_viewers = vec![0.0; devices.len()];
         steady(
@@ -646,7 +1049,6 @@ async fn run(plan: Plan) -> Result<(), String> {
     let mean_viewers = station_viewers.iter().sum::<f64>() / station_viewers.len().max(1) as f64;
 
     // 4. Throughput: every station sends its reports back to back.
-    let mut counts = vec![0u32; devices.len()];
     let before: u64 = devices.iter().map(Device::acks).sum();
     let per_station = plan.throughput_ops_per_station;
     let started = Instant::now();
