@@ -73,8 +73,9 @@ pub fn result_votes_cast(record: &StationRecord) -> u32 {
 /// once without its payload.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    pub full: String,
-    pub withheld: Option<String>,
+    /// Shared, not copied, by every viewer's pending frame that holds it.
+    pub full: Arc<str>,
+    pub withheld: Option<Arc<str>>,
     /// Votes cast in the station's current provisional result (the unit's size for
     /// the publication threshold); 0 for other changes.
     pub votes_cast: u32,

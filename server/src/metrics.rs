@@ -20,6 +20,8 @@ struct Counters {
     dashboard_frames: AtomicU64,
     dashboard_lag_ms_total: AtomicU64,
     dashboard_lag_ms_max: AtomicU64,
+    dashboard_pending_max: AtomicU64,
+    dashboard_skips: AtomicU64,
     commit_failures: AtomicU64,
     /// Since when (ms) every commit has failed; 0 while commits succeed.
     storage_failing_since: std::sync::atomic::AtomicI64,
@@ -95,6 +97,16 @@ impl Metrics {
         self.0
             .dashboard_lag_ms_max
             .fetch_max(lag_ms, Ordering::Relaxed);
+    }
+    /// A dashboard's frame carried `changes` (coalesced: at most one per station).
+    pub fn dashboard_pending(&self, changes: usize) {
+        self.0
+            .dashboard_pending_max
+            .fetch_max(changes as u64, Ordering::Relaxed);
+    }
+    /// A dashboard fell behind the hub and was skipped forward to the latest state.
+    pub fn dashboard_skipped_forward(&self) {
+        self.0.dashboard_skips.fetch_add(1, Ordering::Relaxed);
     }
     /// A batch could not be committed (the database refused: full disk, gone, ...).
     pub fn commit_failed(&self, reason: &str, now_ms: i64) {
@@ -236,6 +248,18 @@ impl Metrics {
             "counter",
             "Sum over frames of the time from the oldest change's commit to the frame.",
             c.dashboard_lag_ms_total.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_dashboard_pending_changes_max",
+            "gauge",
+            "Most changes one dashboard frame carried (at most one per station it sees).",
+            c.dashboard_pending_max.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_dashboard_skips_total",
+            "counter",
+            "Times a dashboard fell behind and was skipped forward to the latest state.",
+            c.dashboard_skips.load(Ordering::Relaxed),
         );
         line(
             "kiesdag_commit_failures_total",

@@ -12,7 +12,7 @@ mod reports;
 mod session;
 mod stations;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 mod timeline;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use actix_web::test::TestRequest;
+use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
 
 use crate::auth::{Claims, Role, TokenKind};
 use crate::commit::CommitConfig;
@@ -69,4 +70,49 @@ pub fn get(uri: &str, token: &str) -> TestRequest {
     TestRequest::get()
         .uri(uri)
         .insert_header(("authorization", format!("Bearer {token}")))
+}
+
+/// An election open now (an hour ago until six hours from now).
+pub fn election() -> Election {
+    let now = now_ms();
+    Election {
+        id: "E1".into(),
+        name: "Testverkiezing".into(),
+        jurisdiction: Jurisdiction::Netherlands,
+        opens_at: Timestamp(now - 3_600_000),
+        closes_at: Timestamp(now + 6 * 3_600_000),
+        utc_offset_minutes: 60,
+        turnout_moments: vec![],
+        lists: vec![CandidateList {
+            number: 1,
+            name: "Lijst 1".into(),
+        }],
+        opening_checklist: Election::default_checklist(),
+    }
+}
+
+/// Station `number` of `municipality`, with 2,000 expected voters.
+pub fn station(municipality: &str, number: u32) -> Station {
+    Station {
+        id: format!("{municipality}-{number}"),
+        municipality_code: municipality.into(),
+        number,
+        name: format!("Stembureau {number}"),
+        location: VotingLocation {
+            name: "Wijkgebouw".into(),
+            address: format!("Straat {number}"),
+            postcode: "3011AA".into(),
+            city: "Rotterdam".into(),
+            latitude: None,
+            longitude: None,
+        },
+        district: None,
+        subarea: None,
+        expected_voters: Some(2_000),
+        may_open_early: false,
+        opens_at: None,
+        closes_at: None,
+        extra_stops: vec![],
+        planned_staff: vec![],
+    }
 }

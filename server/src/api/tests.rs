@@ -8,10 +8,9 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
 use actix_web::{App, web};
 use diesel::prelude::*;
-use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
 
 use super::session::TokenResponse;
-use super::test_support::{Fixture, claims, in_an_hour, staff_token};
+use super::test_support::{Fixture, claims, election, in_an_hour, staff_token, station};
 use super::{ALL_STAFF, ErrorBody, MAX_JSON_BYTES, endpoints};
 use crate::auth::{Access, Role, TokenKeys, TokenKind, hash_password};
 use crate::db::{
@@ -228,49 +227,6 @@ async fn every_endpoint_answers_every_caller_as_declared() {
         }
     }
     assert!(checked >= (endpoints().len() - WEBSOCKETS.len()) * everyone().len());
-}
-
-fn election() -> Election {
-    let now = now_ms();
-    Election {
-        id: "E1".into(),
-        name: "Testverkiezing".into(),
-        jurisdiction: Jurisdiction::Netherlands,
-        opens_at: Timestamp(now - 3_600_000),
-        closes_at: Timestamp(now + 6 * 3_600_000),
-        utc_offset_minutes: 60,
-        turnout_moments: vec![],
-        lists: vec![CandidateList {
-            number: 1,
-            name: "Lijst 1".into(),
-        }],
-        opening_checklist: Election::default_checklist(),
-    }
-}
-
-fn station(municipality: &str, number: u32) -> Station {
-    Station {
-        id: format!("{municipality}-{number}"),
-        municipality_code: municipality.into(),
-        number,
-        name: format!("Stembureau {number}"),
-        location: VotingLocation {
-            name: "Wijkgebouw".into(),
-            address: format!("Straat {number}"),
-            postcode: "3011AA".into(),
-            city: "Rotterdam".into(),
-            latitude: None,
-            longitude: None,
-        },
-        district: None,
-        subarea: None,
-        expected_voters: Some(2_000),
-        may_open_early: false,
-        opens_at: None,
-        closes_at: None,
-        extra_stops: vec![],
-        planned_staff: vec![],
-    }
 }
 
 fn seed_station(state: &AppState) {

@@ -1,12 +1,18 @@
 //! The dashboard endpoint. The first frame subscribes (with a staff token) to a
 //! municipality or one of its districts, optionally from a sequence number. The server
 //! answers with a compact snapshot and its sequence number, or with the changes since
-//! the given number, then with changes as they commit: in order, each once.
+//! the given number (each one after a short gap, each station's latest after a long
+//! one), then with changes as they commit: in order, never one twice.
 //!
 //! Frames are paced per viewer (`pacer`): a change goes out at once while the viewer
 //! has frames to spare (a burst of 3); under a stream of changes a frame goes out at
-//! most 10 times a second, with everything that arrived meanwhile.
+//! most 10 times a second, with each station's latest change since the last frame
+//! (`Pending`). A viewer costs what it sees, never what it missed: a long resume, a
+//! viewer whose socket takes frames slowly and one that fell behind the hub all get the
+//! latest state of each station, never the history in between.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -30,8 +36,9 @@ use crate::summary::StationSummary;
 pub const FRAMES_PER_SECOND: u32 = 10;
 /// Frames that may go out back to back after a quiet spell.
 pub const FRAME_BURST: u32 = 3;
-/// A resume further back than this gets a snapshot instead.
-const MAX_RESUME_EVENTS: i64 = 10_000;
+/// A resume at most this many events back (of the whole election) gets every change
+/// it missed in its municipality; one further back gets each station's latest change.
+const MAX_REPLAY_EVENTS: i64 = 1_000;
 /// Refused subscribes (bad frame, bad token, unknown unit) before the socket is closed.
 pub const MAX_REFUSALS: u32 = 3;
 /// A quiet viewer hears from the server this often.
@@ -253,19 +260,17 @@ async fn subscribe(
                 let election = store::elections::get(db, &first.election_id)?;
                 let seq = store::elections::last_seq(db, &election.id)?;
                 let resume = match since_seq {
-                    Some(since)
-                        if since <= seq
-                            && seq
-                                .checked_sub(since)
-                                .is_some_and(|gap| gap <= MAX_RESUME_EVENTS) =>
-                    {
-                        Some(store::events::since(
-                            db,
-                            &election.id,
-                            since,
-                            MAX_RESUME_EVENTS,
-                        )?)
-                    }
+                    // A short gap: everything the viewer missed, so its feed of
+                    // recent changes has no hole (one read of at most that many).
+                    Some(since) if since <= seq && seq - since <= MAX_REPLAY_EVENTS => Some((
+                        store::events::since(db, &election.id, since, MAX_REPLAY_EVENTS)?,
+                        Replay::History,
+                    )),
+                    // A long one: each station's latest change, never the history.
+                    Some(since) if since <= seq => Some((
+                        latest_changes(db, &election.id, &stations, since)?,
+                        Replay::Latest,
+                    )),
                     _ => None,
                 };
                 Ok(Some((stations, election, seq, resume)))
@@ -296,32 +301,15 @@ async fn subscribe(
         election,
         last_sent: seq,
     };
-    let first = match (resume, since_seq) {
-        (Some(events), Some(since)) => {
-            subscription.last_sent = since;
-            let summaries = current_states(&stations);
-            let changes = events
-                .into_iter()
-                .filter_map(|event| {
-                    let (summary, votes) = summaries.get(event.station_id.as_ref()?)?;
-                    let rendered = render(&event, Some(summary.clone()), *votes);
-                    Some((event.seq, event.committed_at, rendered))
-                })
-                .collect::<Vec<_>>();
+    let first = match resume {
+        Some((events, replay)) => {
             // Read in the same snapshot as `seq`: nothing after it is in here.
-            subscription.last_sent = changes
-                .iter()
-                .map(|(seq, _, _)| *seq)
-                .max()
-                .unwrap_or(since)
-                .max(seq);
+            subscription.last_sent = seq;
             let mut pending = Pending::new();
-            for (_, committed_at, rendered) in &changes {
-                pending.push(visible(&subscription, rendered), *committed_at);
-            }
+            pending.push_events(&subscription, events, &current_states(&stations), replay);
             pending.take()
         }
-        _ => serde_json::to_string(&DashboardMessage::Snapshot {
+        None => serde_json::to_string(&DashboardMessage::Snapshot {
             election_id: subscription.election.id.clone(),
             seq,
             stations: stations.iter().map(StationSummary::from).collect(),
@@ -359,10 +347,10 @@ fn render(
         payload: serde_json::from_str(&event.payload).ok(),
         station,
     };
-    let full = serde_json::to_string(&view).unwrap_or_default();
+    let full = Arc::from(serde_json::to_string(&view).unwrap_or_default());
     let withheld = (event.kind == "provisional_result").then(|| {
         view.payload = None;
-        serde_json::to_string(&view).unwrap_or_default()
+        Arc::from(serde_json::to_string(&view).unwrap_or_default())
     });
     Rendered {
         full,
@@ -390,7 +378,7 @@ fn storage_message(state: &AppState) -> DashboardMessage {
 /// Each station's summary and its current result's votes cast, by station id.
 fn current_states(
     stations: &[store::stations::StationRecord],
-) -> std::collections::HashMap<String, (StationSummary, u32)> {
+) -> HashMap<String, (StationSummary, u32)> {
     stations
         .iter()
         .map(|s| {
@@ -401,7 +389,7 @@ fn current_states(
 }
 
 /// The rendering this subscriber may receive.
-fn visible<'a>(subscription: &Subscription, rendered: &'a Rendered) -> &'a str {
+fn visible(subscription: &Subscription, rendered: &Rendered) -> Arc<str> {
     match &rendered.withheld {
         Some(withheld)
             if !may_see_result(
@@ -411,16 +399,57 @@ fn visible<'a>(subscription: &Subscription, rendered: &'a Rendered) -> &'a str {
                 now_ms(),
             ) =>
         {
-            withheld
+            Arc::clone(withheld)
         }
-        _ => &rendered.full,
+        _ => Arc::clone(&rendered.full),
     }
 }
 
-/// The changes waiting for the viewer's next frame, already as the frame's JSON.
+/// Each station's latest event after `after`: what a viewer that resumes or falls
+/// behind needs, read with one lookup per station in its view however long the gap
+/// (the stations' `last_event_seq`, read in the same snapshot).
+fn latest_changes(
+    db: &mut crate::db::Db,
+    election_id: &str,
+    stations: &[store::stations::StationRecord],
+    after: i64,
+) -> Result<Vec<EventRecord>, store::StoreError> {
+    let seqs: Vec<i64> = stations
+        .iter()
+        .map(|s| s.last_event_seq)
+        .filter(|seq| *seq > after)
+        .collect();
+    store::events::numbered(db, election_id, &seqs)
+}
+
+/// What a pending change describes: a viewer needs only the latest of each.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Subject {
+    Station(String),
+    /// A change without a station (none today), kept per kind.
+    Other(String),
+    /// One change of a short resume's replay, kept whatever follows (bounded by
+    /// `MAX_REPLAY_EVENTS`).
+    Replayed(i64),
+}
+
+/// How the changes read for a viewer that resumes or catches up are held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// Each one (a short gap, so the feed of recent changes has no hole).
+    History,
+    /// Each station's latest only.
+    Latest,
+}
+
+/// The changes waiting for the viewer's next frame, coalesced: the latest change of
+/// each station it sees (with that station's state after it), so what a viewer holds
+/// is bounded by its view, never by how far it fell behind (a short resume's replay,
+/// at most `MAX_REPLAY_EVENTS`, is kept whole). The frame carries them in
+/// sequence order; changes a later one superseded are not sent (the dashboard's state
+/// is the stations' summaries, and every change carries its station's whole summary).
 struct Pending {
-    frame: String,
-    count: usize,
+    latest: HashMap<Subject, (i64, Arc<str>)>,
     oldest_committed_at: Option<i64>,
 }
 
@@ -429,31 +458,71 @@ const CHANGES_FRAME_START: &str = r#"{"type":"changes","changes":["#;
 impl Pending {
     fn new() -> Self {
         Self {
-            frame: String::from(CHANGES_FRAME_START),
-            count: 0,
+            latest: HashMap::new(),
             oldest_committed_at: None,
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.count == 0
+        self.latest.is_empty()
     }
 
-    fn push(&mut self, change: &str, committed_at: i64) {
-        if self.count > 0 {
-            self.frame.push(',');
-        }
-        self.frame.push_str(change);
-        self.count += 1;
+    fn len(&self) -> usize {
+        self.latest.len()
+    }
+
+    /// Adds a change (`seq` rising), replacing an older one of the same subject.
+    fn push(&mut self, subject: Subject, seq: i64, change: Arc<str>, committed_at: i64) {
+        self.latest.insert(subject, (seq, change));
         self.oldest_committed_at = Some(
             self.oldest_committed_at
                 .map_or(committed_at, |oldest| oldest.min(committed_at)),
         );
     }
 
-    /// The frame (`DashboardMessage::Changes`), leaving this empty.
+    /// Adds events read from the log, rendered with each station's current state,
+    /// for the stations in the subscriber's view.
+    fn push_events(
+        &mut self,
+        subscription: &Subscription,
+        events: Vec<EventRecord>,
+        states: &HashMap<String, (StationSummary, u32)>,
+        replay: Replay,
+    ) {
+        for event in events {
+            let Some(id) = event.station_id.clone() else {
+                continue;
+            };
+            if let Some((summary, votes)) = states.get(&id) {
+                let rendered = render(&event, Some(summary.clone()), *votes);
+                let subject = match replay {
+                    Replay::History => Subject::Replayed(event.seq),
+                    Replay::Latest => Subject::Station(id),
+                };
+                self.push(
+                    subject,
+                    event.seq,
+                    visible(subscription, &rendered),
+                    event.committed_at,
+                );
+            }
+        }
+    }
+
+    /// The frame (`DashboardMessage::Changes`, in sequence order), leaving this empty.
     fn take(&mut self) -> String {
-        let mut frame = std::mem::replace(self, Self::new()).frame;
+        let mut changes: Vec<(i64, Arc<str>)> = self.latest.drain().map(|(_, c)| c).collect();
+        self.oldest_committed_at = None;
+        changes.sort_unstable_by_key(|(seq, _)| *seq);
+        let size = changes.iter().map(|(_, c)| c.len() + 1).sum::<usize>();
+        let mut frame = String::with_capacity(CHANGES_FRAME_START.len() + size + 2);
+        frame.push_str(CHANGES_FRAME_START);
+        for (n, (_, change)) in changes.iter().enumerate() {
+            if n > 0 {
+                frame.push(',');
+            }
+            frame.push_str(change);
+        }
         frame.push_str("]}");
         frame
     }
@@ -499,13 +568,23 @@ async fn stream_changes(
                             let rendered = change.rendered.get_or_init(|| {
                                 render(&change.event, change.station.clone(), change.result_votes_cast)
                             });
-                            pending.push(visible(subscription, rendered), change.event.committed_at);
+                            let subject = change.event.station_id.clone().map_or_else(
+                                || Subject::Other(change.event.kind.clone()),
+                                Subject::Station,
+                            );
+                            pending.push(
+                                subject,
+                                change.event.seq,
+                                visible(subscription, rendered),
+                                change.event.committed_at,
+                            );
                             subscription.last_sent = change.event.seq;
                         }
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    // Fell behind the hub: catch up from the log.
+                    // Fell behind the hub (its socket did not take frames fast
+                    // enough): skip forward to each station's latest state.
                     if !Box::pin(catch_up(state, subscription, &mut pending)).await {
                         refuse(session, "unavailable", "fell behind; reconnect").await;
                         return;
@@ -550,6 +629,7 @@ async fn stream_changes(
                     .metrics
                     .dashboard_frame(u64::try_from(now_ms() - oldest).unwrap_or(0));
             }
+            state.metrics.dashboard_pending(pending.len());
             pacer.sent(now);
             heartbeat.reset();
             if send_text(session, pending.take()).await.is_err() {
@@ -559,42 +639,148 @@ async fn stream_changes(
     }
 }
 
+/// Brings a viewer that fell behind the hub up to date: each station's latest change
+/// since the last one it was given, read with one lookup per station (never the
+/// history in between), and everything after from the hub again.
 async fn catch_up(
     state: &AppState,
     subscription: &mut Subscription,
     pending: &mut Pending,
 ) -> bool {
+    state.metrics.dashboard_skipped_forward();
     let election_id = subscription.election.id.clone();
     let municipality = subscription.municipality.clone();
     let district = subscription.district.clone();
     let after = subscription.last_sent;
     let loaded = state
         .with_db(move |db| {
-            // Everything missed, however much: page through the log.
-            let mut events = Vec::new();
-            let mut from = after;
-            loop {
-                let page = store::events::since(db, &election_id, from, MAX_RESUME_EVENTS)?;
-                let Some(last) = page.last().map(|e| e.seq) else {
-                    break;
-                };
-                from = last;
-                events.extend(page);
-            }
-            let stations = store::stations::list(db, &municipality, district.as_deref())?;
-            Ok((events, stations))
+            crate::db::read_snapshot(db, |db| {
+                let stations = store::stations::list(db, &municipality, district.as_deref())?;
+                let seq = store::elections::last_seq(db, &election_id)?;
+                let events = latest_changes(db, &election_id, &stations, after)?;
+                Ok::<_, store::StoreError>((stations, seq, events))
+            })
         })
         .await;
-    let Ok((events, stations)) = loaded else {
+    let Ok((stations, seq, events)) = loaded else {
         return false;
     };
-    let summaries = current_states(&stations);
-    for event in events {
-        subscription.last_sent = subscription.last_sent.max(event.seq);
-        if let Some((station, votes)) = event.station_id.as_ref().and_then(|id| summaries.get(id)) {
-            let rendered = render(&event, Some(station.clone()), *votes);
-            pending.push(visible(subscription, &rendered), event.committed_at);
-        }
-    }
+    pending.push_events(
+        subscription,
+        events,
+        &current_states(&stations),
+        Replay::Latest,
+    );
+    // Everything up to `seq` is in there now; the hub's later changes follow.
+    subscription.last_sent = subscription.last_sent.max(seq);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(station: u32, seq: i64) -> (Subject, i64, Arc<str>) {
+        let text = format!(r#"{{"seq":{seq},"station_id":"s{station}"}}"#);
+        (
+            Subject::Station(format!("s{station}")),
+            seq,
+            Arc::from(text),
+        )
+    }
+
+    fn seqs(frame: &str) -> Vec<i64> {
+        let value: serde_json::Value = serde_json::from_str(frame).unwrap();
+        assert_eq!(value["type"], "changes");
+        value["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["seq"].as_i64().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_viewer_that_falls_behind_holds_one_change_per_station_the_latest() {
+        let mut pending = Pending::new();
+        // 10,000 changes over 100 stations, none sent: a viewer that cannot keep up.
+        for seq in 1..=10_000 {
+            let (subject, seq, text) = change(u32::try_from(seq % 100).unwrap(), seq);
+            pending.push(subject, seq, text, seq);
+        }
+        assert_eq!(pending.len(), 100, "bounded by the view, not the backlog");
+        assert_eq!(pending.oldest_committed_at, Some(1));
+        let sent = seqs(&pending.take());
+        // Each station's last change (9,901..=10,000), in sequence order.
+        assert_eq!(sent, (9_901..=10_000).collect::<Vec<_>>());
+        assert!(pending.is_empty());
+        assert_eq!(pending.oldest_committed_at, None);
+    }
+
+    #[test]
+    fn a_frame_carries_changes_in_sequence_order_and_is_valid_json() {
+        let mut pending = Pending::new();
+        for (station, seq) in [(3, 7), (1, 8), (2, 9), (3, 10)] {
+            let (subject, seq, text) = change(station, seq);
+            pending.push(subject, seq, text, seq);
+        }
+        assert_eq!(seqs(&pending.take()), [8, 9, 10]);
+        assert_eq!(pending.take(), r#"{"type":"changes","changes":[]}"#);
+    }
+
+    /// A viewer that fell behind the hub catches up with each station's latest change
+    /// in its view (read per station, not the log in between), and carries on after
+    /// the election's last number.
+    #[actix_web::test]
+    async fn catching_up_reads_each_stations_latest_change_in_the_view() {
+        use crate::api::test_support::{Fixture, election, station};
+        use crate::auth::Role;
+        use crate::staff::{self, StaffAction};
+        let fixture = Fixture::new("catch-up", 2);
+        let state = &fixture.state;
+        let election = election();
+        let mut db = state.pool.get().unwrap();
+        store::elections::upsert(&mut db, &election).unwrap();
+        for (code, name) in [("GM0599", "Rotterdam"), ("GM0344", "Utrecht")] {
+            store::stations::upsert_municipality(&mut db, code, name).unwrap();
+        }
+        let ours: Vec<String> = (1..=3).map(|n| format!("GM0599-{n}")).collect();
+        for n in 1..=3 {
+            store::stations::upsert(&mut db, &election.id, &station("GM0599", n)).unwrap();
+        }
+        store::stations::upsert(&mut db, &election.id, &station("GM0344", 1)).unwrap();
+        let message = |n: u32| StaffAction::Message {
+            message_id: format!("m{n}"),
+            incident_id: None,
+            from: "Coördinator".into(),
+            text: format!("bericht {n}"),
+        };
+        // 50 messages to all three of ours (seq 1..=150), then one to Utrecht's (151).
+        for n in 0..50 {
+            staff::record(&mut db, "tester", &ours, &message(n)).unwrap();
+        }
+        staff::record(&mut db, "tester", &["GM0344-1".into()], &message(99)).unwrap();
+        drop(db);
+
+        let mut subscription = Subscription {
+            principal: Principal::Staff {
+                user_id: "tester".into(),
+                role: Role::Coordinator,
+                municipality: Some("GM0599".into()),
+            },
+            issued_at: 0,
+            municipality: "GM0599".into(),
+            district: None,
+            election,
+            last_sent: 10,
+        };
+        let mut pending = Pending::new();
+        assert!(catch_up(state, &mut subscription, &mut pending).await);
+        assert_eq!(pending.len(), 3, "one change per station in view");
+        assert_eq!(seqs(&pending.take()), [148, 149, 150], "each one's latest");
+        assert_eq!(
+            subscription.last_sent, 151,
+            "the hub's later changes follow"
+        );
+    }
 }
