@@ -131,21 +131,22 @@ async fn a_slow_dashboard_holds_one_change_per_station_and_ends_with_the_latest_
     let turnouts: Vec<_> = stations.iter().filter_map(|s| s.turnout).collect();
     assert_eq!(turnouts, [TURNOUTS, TURNOUTS]);
 
-    // A viewer that was away for the whole burst resumes with each station's latest
-    // change, not the 10,100 it missed.
+    // A viewer that was away for the whole burst resumes with the latest state (a
+    // snapshot), not the 10,100 changes it missed.
     let (_, resumed) = Dashboard::subscribe(&server, &coordinator, None, Some(start)).await;
-    let DashboardMessage::Changes { changes } = resumed else {
+    let DashboardMessage::Snapshot {
+        seq: resumed_at,
+        stations: resumed,
+        ..
+    } = resumed
+    else {
         panic!("{resumed:?}")
     };
-    assert_eq!(changes.len(), stations.len(), "one change per station");
-    for change in &changes {
-        let station = change.station.as_ref().unwrap();
-        assert_eq!(change.seq, station.last_event_seq, "its latest change");
-        assert_eq!(
-            latest.get(&station.station_id),
-            Some(&serde_json::to_value(station).unwrap())
-        );
-    }
+    assert_eq!(resumed_at, stored);
+    assert_eq!(
+        serde_json::to_value(&resumed).unwrap(),
+        serde_json::to_value(&stations).unwrap()
+    );
 
     // What the server held for any viewer never exceeded one change per station.
     let metrics = support::metrics(&server).await;

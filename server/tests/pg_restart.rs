@@ -1,7 +1,8 @@
 //! PostgreSQL itself killed (immediate shutdown) and started again in the middle of a
 //! burst, under two instances behind a proxy, with a dashboard on each instance:
 //! nothing acknowledged is lost, nothing is applied twice, and the dashboards on both
-//! instances get every change committed around the restart, once, in order.
+//! instances get the changes committed around the restart, in order and never twice,
+//! ending with every station as stored.
 //! Its own test binary: it stops the database server every other test uses.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -99,8 +100,19 @@ async fn postgres_killed_mid_burst_loses_nothing_and_both_dashboards_converge() 
     }
     let events = assert_exactly_once_in_order(&database, STATIONS, REPORTS);
 
-    // Each dashboard got every change after its snapshot, once, in order: the notice
-    // listeners reconnected and caught up on what committed while they were away.
+    // Each dashboard got the changes after its snapshot in order, never one twice, up
+    // to the last, and ends with every station as stored: the notice listeners
+    // reconnected and caught up on what committed while they were away. (A frame
+    // carries each station's latest change, so one superseded before its frame went
+    // out is not sent.)
+    let (_, now) = Dashboard::subscribe(&a, &token, None, None).await;
+    let DashboardMessage::Snapshot {
+        stations: stored, ..
+    } = now
+    else {
+        panic!("{now:?}")
+    };
+    let last = i64::try_from(events).unwrap();
     for (dashboard, from) in [(&mut on_a, seq_a), (&mut on_b, seq_b)] {
         let mut seen: Vec<ChangeView> = Vec::new();
         while let Some(message) = dashboard.next(Duration::from_secs(10)).await {
@@ -110,18 +122,32 @@ async fn postgres_killed_mid_burst_loses_nothing_and_both_dashboards_converge() 
                 DashboardMessage::Storage { .. } => {}
                 other => panic!("{other:?}"),
             }
-            if seen
-                .last()
-                .is_some_and(|c| c.seq == i64::try_from(events).unwrap())
-            {
+            if seen.last().is_some_and(|c| c.seq == last) {
                 break;
             }
         }
         let seqs: Vec<i64> = seen.iter().map(|c| c.seq).collect();
-        assert_eq!(
-            seqs,
-            (from + 1..=i64::try_from(events).unwrap()).collect::<Vec<_>>(),
-            "every change once, in order"
+        assert!(
+            seqs.first().is_some_and(|s| *s > from)
+                && seqs.windows(2).all(|w| w[0] < w[1])
+                && seqs.last() == Some(&last),
+            "in order, never twice, up to the last: {seqs:?}"
         );
+        let mut latest = std::collections::BTreeMap::new();
+        for change in &seen {
+            let station = change.station.as_ref().unwrap();
+            latest.insert(
+                station.station_id.clone(),
+                serde_json::to_value(station).unwrap(),
+            );
+        }
+        for station in &stored {
+            assert_eq!(
+                latest.get(&station.station_id),
+                Some(&serde_json::to_value(station).unwrap()),
+                "{} as stored",
+                station.station_id
+            );
+        }
     }
 }

@@ -63,6 +63,22 @@ describe('live state', () => {
     expect(state.version).toBe(0);
   });
 
+  it('a snapshot that skips a dashboard forward keeps its feed and re-renders', () => {
+    const state = fromSnapshot('E', 10, [station(1, { phase: 'open' }), station(2)]);
+    applyChanges(state, [change(11, station(1, { phase: 'open', turnout: 100 }))]);
+    const version = state.version;
+    // It fell behind; the server sends the latest state instead of what it missed.
+    const next = fromSnapshot('E', 500, [station(1, { phase: 'closed', last_event_seq: 480 }), station(2, { phase: 'open', last_event_seq: 499 })], state);
+    expect(next.seq).toBe(500);
+    expect(next.counts).toMatchObject({ open: 1, closed: 1, not_open: 0 });
+    expect(next.recent.map((c) => c.seq)).toEqual([11]);
+    expect(next.version).toBeGreaterThan(version);
+    // A snapshot of another election starts over.
+    const other = fromSnapshot('F', 3, [], next);
+    expect(other.recent).toEqual([]);
+    expect(other.version).toBe(0);
+  });
+
   it('adds a station it did not know', () => {
     const state = fromSnapshot('E', 0, []);
     applyChanges(state, [change(1, station(9, { phase: 'open' }))]);

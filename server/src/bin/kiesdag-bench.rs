@@ -87,6 +87,12 @@ fn rss_kib(pid: u32) -> u64 {
     status_kib(pid, "VmRSS:")
 }
 
+/// Starts a new peak: the kernel sets the process's `VmHWM` back to its `VmRSS`
+/// (`clear_refs` 5), so the next reading is the peak since now.
+fn reset_peak(pid: u32) {
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+}
+
 /// A figure in KiB from `/proc/PID/status` (`VmRSS:`, or `VmHWM:` for the peak).
 fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -411,8 +417,7 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         .expect("start kiesdag-load");
     let mut to_load = load.stdin.take().expect("stdin");
     let from_load = BufReader::new(load.stdout.take().expect("stdout"));
-    let mut figures =
-        json!({"target": target, "server_idle_rss_kib": idle_kib, "cpu": {}, "server_metrics": {}});
+    let mut figures = json!({"target": target, "server_idle_rss_kib": idle_kib, "cpu": {}, "server_metrics": {}, "peak_rss_kib": {}});
     let load_pid = load.id();
     let mut cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
     for line in from_load.lines() {
@@ -445,6 +450,10 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
             cpu_before = (0.0, cpu_seconds(load_pid));
             continue;
         }
+        // The server's peak memory in the phase that just ended; the next one starts
+        // its own peak (the held phase's peak is from the server's start).
+        figures["peak_rss_kib"][&phase] = json!(status_kib(pid, "VmHWM:"));
+        reset_peak(pid);
         // CPU each process used during the phase that just ended (2 cores in all).
         let cpu_now = (cpu_seconds(pid), cpu_seconds(load_pid));
         figures["cpu"][&phase] = json!({
@@ -490,6 +499,7 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
             figures["connections_server_counts"] = json!(held);
             figures["kib_per_connection"] =
                 json!((held_kib.saturating_sub(idle_kib)) as f64 / connections.max(1.0));
+            reset_peak(pid);
             let _ = writeln!(to_load, "go");
             cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
         }
@@ -672,7 +682,7 @@ fn main() {
         "Server benchmark: {} stations, {} dashboards held, {} dashboards for latency, {} municipalities",
         args.stations, args.dashboards, args.latency_dashboards, args.municipalities
     );
-    let rows: [(&str, &str, usize); 21] = [
+    let rows: &[(&str, &str, usize)] = &[
         ("connections held (stations)", "/held/stations", 0),
         ("connections held (dashboards)", "/held/dashboards", 0),
         (
@@ -693,6 +703,34 @@ fn main() {
             "/throughput/per_second",
             0,
         ),
+        (
+            "throughput: dashboards current after (of)",
+            "/throughput/dashboards_after/current",
+            0,
+        ),
+        (
+            "  p50 last ack to dashboard current (ms)",
+            "/throughput/dashboards_after/lag/p50_ms",
+            1,
+        ),
+        (
+            "  p99 last ack to dashboard current (ms)",
+            "/throughput/dashboards_after/lag/p99_ms",
+            1,
+        ),
+        (
+            "  last dashboard current (ms)",
+            "/throughput/dashboards_after/lag/max_ms",
+            1,
+        ),
+        ("held: server peak RSS (KiB)", "/peak_rss_kib/held", 0),
+        (
+            "throughput: server peak RSS (KiB)",
+            "/peak_rss_kib/throughput",
+            0,
+        ),
+        ("steady: server peak RSS (KiB)", "/peak_rss_kib/steady", 0),
+        ("burst: server peak RSS (KiB)", "/peak_rss_kib/burst", 0),
         (
             "throughput: server CPU (s)",
             "/cpu/throughput/server_seconds",
@@ -728,7 +766,7 @@ fn main() {
         print!("{:>16}", r["target"].as_str().unwrap_or("?"));
     }
     println!();
-    for (label, path, digits) in rows {
+    for &(label, path, digits) in rows {
         if results.iter().all(|r| r.pointer(path).is_none()) {
             // A phase that did not run (--storm-only).
             continue;

@@ -77,29 +77,6 @@ pub fn since(
     Ok(rows.into_iter().map(record).collect())
 }
 
-/// The events with these sequence numbers, in order (each station's latest change,
-/// for a dashboard that resumes or catches up: one read per station in view, however
-/// long the gap).
-///
-/// # Errors
-/// A database error.
-pub fn numbered(
-    db: &mut Db,
-    election_id: &str,
-    seqs: &[i64],
-) -> Result<Vec<EventRecord>, StoreError> {
-    let mut out = Vec::with_capacity(seqs.len());
-    for chunk in seqs.chunks(500) {
-        let rows: Vec<EventRow> = events::table
-            .filter(events::election_id.eq(election_id))
-            .filter(events::seq.eq_any(chunk))
-            .load(db)?;
-        out.extend(rows.into_iter().map(record));
-    }
-    out.sort_by_key(|e| e.seq);
-    Ok(out)
-}
-
 /// The events of one kind, in order (for turnout over the day).
 ///
 /// # Errors

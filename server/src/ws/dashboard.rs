@@ -1,15 +1,15 @@
 //! The dashboard endpoint. The first frame subscribes (with a staff token) to a
 //! municipality or one of its districts, optionally from a sequence number. The server
-//! answers with a compact snapshot and its sequence number, or with the changes since
-//! the given number (each one after a short gap, each station's latest after a long
-//! one), then with changes as they commit: in order, never one twice.
+//! answers with a compact snapshot and its sequence number, or, after a short gap,
+//! with the changes since the given number, then with changes as they commit: in
+//! order, never one twice.
 //!
 //! Frames are paced per viewer (`pacer`): a change goes out at once while the viewer
 //! has frames to spare (a burst of 3); under a stream of changes a frame goes out at
 //! most 10 times a second, with each station's latest change since the last frame
-//! (`Pending`). A viewer costs what it sees, never what it missed: a long resume, a
-//! viewer whose socket takes frames slowly and one that fell behind the hub all get the
-//! latest state of each station, never the history in between.
+//! (`Pending`). A viewer costs what it sees, never what it missed: a resume over a long
+//! gap and a viewer that fell behind the hub (its socket took frames too slowly) get a
+//! snapshot, the latest state of every station, never the history in between.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,7 +37,7 @@ pub const FRAMES_PER_SECOND: u32 = 10;
 /// Frames that may go out back to back after a quiet spell.
 pub const FRAME_BURST: u32 = 3;
 /// A resume at most this many events back (of the whole election) gets every change
-/// it missed in its municipality; one further back gets each station's latest change.
+/// it missed in its municipality; one further back gets a snapshot.
 const MAX_REPLAY_EVENTS: i64 = 1_000;
 /// Refused subscribes (bad frame, bad token, unknown unit) before the socket is closed.
 pub const MAX_REFUSALS: u32 = 3;
@@ -259,18 +259,13 @@ async fn subscribe(
                 };
                 let election = store::elections::get(db, &first.election_id)?;
                 let seq = store::elections::last_seq(db, &election.id)?;
+                // A short gap: everything the viewer missed, so its feed of recent
+                // changes has no hole (one read of at most that many). A longer one
+                // gets the snapshot: the latest state, never the history.
                 let resume = match since_seq {
-                    // A short gap: everything the viewer missed, so its feed of
-                    // recent changes has no hole (one read of at most that many).
-                    Some(since) if since <= seq && seq - since <= MAX_REPLAY_EVENTS => Some((
+                    Some(since) if since <= seq && seq - since <= MAX_REPLAY_EVENTS => Some(
                         store::events::since(db, &election.id, since, MAX_REPLAY_EVENTS)?,
-                        Replay::History,
-                    )),
-                    // A long one: each station's latest change, never the history.
-                    Some(since) if since <= seq => Some((
-                        latest_changes(db, &election.id, &stations, since)?,
-                        Replay::Latest,
-                    )),
+                    ),
                     _ => None,
                 };
                 Ok(Some((stations, election, seq, resume)))
@@ -302,19 +297,14 @@ async fn subscribe(
         last_sent: seq,
     };
     let first = match resume {
-        Some((events, replay)) => {
+        Some(events) => {
             // Read in the same snapshot as `seq`: nothing after it is in here.
             subscription.last_sent = seq;
             let mut pending = Pending::new();
-            pending.push_events(&subscription, events, &current_states(&stations), replay);
+            pending.replay(&subscription, events, &current_states(&stations));
             pending.take()
         }
-        None => serde_json::to_string(&DashboardMessage::Snapshot {
-            election_id: subscription.election.id.clone(),
-            seq,
-            stations: stations.iter().map(StationSummary::from).collect(),
-        })
-        .unwrap_or_default(),
+        None => snapshot(&subscription.election.id, seq, &stations),
     };
     if send_text(session, first).await.is_ok() {
         Some((subscription, hub))
@@ -405,21 +395,14 @@ fn visible(subscription: &Subscription, rendered: &Rendered) -> Arc<str> {
     }
 }
 
-/// Each station's latest event after `after`: what a viewer that resumes or falls
-/// behind needs, read with one lookup per station in its view however long the gap
-/// (the stations' `last_event_seq`, read in the same snapshot).
-fn latest_changes(
-    db: &mut crate::db::Db,
-    election_id: &str,
-    stations: &[store::stations::StationRecord],
-    after: i64,
-) -> Result<Vec<EventRecord>, store::StoreError> {
-    let seqs: Vec<i64> = stations
-        .iter()
-        .map(|s| s.last_event_seq)
-        .filter(|seq| *seq > after)
-        .collect();
-    store::events::numbered(db, election_id, &seqs)
+/// A snapshot message: the stations' state at `seq`.
+fn snapshot(election_id: &str, seq: i64, stations: &[store::stations::StationRecord]) -> String {
+    serde_json::to_string(&DashboardMessage::Snapshot {
+        election_id: election_id.to_owned(),
+        seq,
+        stations: stations.iter().map(StationSummary::from).collect(),
+    })
+    .unwrap_or_default()
 }
 
 /// What a pending change describes: a viewer needs only the latest of each.
@@ -431,15 +414,6 @@ enum Subject {
     /// One change of a short resume's replay, kept whatever follows (bounded by
     /// `MAX_REPLAY_EVENTS`).
     Replayed(i64),
-}
-
-/// How the changes read for a viewer that resumes or catches up are held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Replay {
-    /// Each one (a short gap, so the feed of recent changes has no hole).
-    History,
-    /// Each station's latest only.
-    Latest,
 }
 
 /// The changes waiting for the viewer's next frame, coalesced: the latest change of
@@ -480,14 +454,13 @@ impl Pending {
         );
     }
 
-    /// Adds events read from the log, rendered with each station's current state,
-    /// for the stations in the subscriber's view.
-    fn push_events(
+    /// Adds a short resume's replay from the log, every change kept, rendered with
+    /// each station's current state, for the stations in the subscriber's view.
+    fn replay(
         &mut self,
         subscription: &Subscription,
         events: Vec<EventRecord>,
         states: &HashMap<String, (StationSummary, u32)>,
-        replay: Replay,
     ) {
         for event in events {
             let Some(id) = event.station_id.clone() else {
@@ -495,12 +468,8 @@ impl Pending {
             };
             if let Some((summary, votes)) = states.get(&id) {
                 let rendered = render(&event, Some(summary.clone()), *votes);
-                let subject = match replay {
-                    Replay::History => Subject::Replayed(event.seq),
-                    Replay::Latest => Subject::Station(id),
-                };
                 self.push(
-                    subject,
+                    Subject::Replayed(event.seq),
                     event.seq,
                     visible(subscription, &rendered),
                     event.committed_at,
@@ -584,9 +553,15 @@ async fn stream_changes(
                 }
                 Err(RecvError::Lagged(_)) => {
                     // Fell behind the hub (its socket did not take frames fast
-                    // enough): skip forward to each station's latest state.
-                    if !Box::pin(catch_up(state, subscription, &mut pending)).await {
+                    // enough): skip forward to the latest state.
+                    let Some(frame) = Box::pin(catch_up(state, subscription)).await else {
                         refuse(session, "unavailable", "fell behind; reconnect").await;
+                        return;
+                    };
+                    pending = Pending::new();
+                    pacer.sent(Instant::now());
+                    heartbeat.reset();
+                    if send_text(session, frame).await.is_err() {
                         return;
                     }
                 }
@@ -639,41 +614,27 @@ async fn stream_changes(
     }
 }
 
-/// Brings a viewer that fell behind the hub up to date: each station's latest change
-/// since the last one it was given, read with one lookup per station (never the
-/// history in between), and everything after from the hub again.
-async fn catch_up(
-    state: &AppState,
-    subscription: &mut Subscription,
-    pending: &mut Pending,
-) -> bool {
+/// Skips a viewer that fell behind the hub forward: a snapshot of its view now (read
+/// with its sequence number in one consistent read), never the history in between;
+/// what was pending is superseded by it, and the hub's later changes follow.
+async fn catch_up(state: &AppState, subscription: &mut Subscription) -> Option<String> {
     state.metrics.dashboard_skipped_forward();
     let election_id = subscription.election.id.clone();
     let municipality = subscription.municipality.clone();
     let district = subscription.district.clone();
-    let after = subscription.last_sent;
-    let loaded = state
+    let (stations, seq) = state
         .with_db(move |db| {
             crate::db::read_snapshot(db, |db| {
                 let stations = store::stations::list(db, &municipality, district.as_deref())?;
                 let seq = store::elections::last_seq(db, &election_id)?;
-                let events = latest_changes(db, &election_id, &stations, after)?;
-                Ok::<_, store::StoreError>((stations, seq, events))
+                Ok::<_, store::StoreError>((stations, seq))
             })
         })
-        .await;
-    let Ok((stations, seq, events)) = loaded else {
-        return false;
-    };
-    pending.push_events(
-        subscription,
-        events,
-        &current_states(&stations),
-        Replay::Latest,
-    );
-    // Everything up to `seq` is in there now; the hub's later changes follow.
-    subscription.last_sent = subscription.last_sent.max(seq);
-    true
+        .await
+        .ok()?;
+    let seq = seq.max(subscription.last_sent);
+    subscription.last_sent = seq;
+    Some(snapshot(&subscription.election.id, seq, &stations))
 }
 
 #[cfg(test)]
@@ -728,11 +689,11 @@ mod tests {
         assert_eq!(pending.take(), r#"{"type":"changes","changes":[]}"#);
     }
 
-    /// A viewer that fell behind the hub catches up with each station's latest change
-    /// in its view (read per station, not the log in between), and carries on after
-    /// the election's last number.
+    /// A viewer that fell behind the hub is skipped forward to a snapshot of its view
+    /// (not the log in between), numbered with the election's last event so that the
+    /// hub's later changes follow.
     #[actix_web::test]
-    async fn catching_up_reads_each_stations_latest_change_in_the_view() {
+    async fn a_viewer_that_fell_behind_gets_a_snapshot_of_its_view() {
         use crate::api::test_support::{Fixture, election, station};
         use crate::auth::Role;
         use crate::staff::{self, StaffAction};
@@ -774,13 +735,29 @@ mod tests {
             election,
             last_sent: 10,
         };
-        let mut pending = Pending::new();
-        assert!(catch_up(state, &mut subscription, &mut pending).await);
-        assert_eq!(pending.len(), 3, "one change per station in view");
-        assert_eq!(seqs(&pending.take()), [148, 149, 150], "each one's latest");
+        let frame = catch_up(state, &mut subscription).await.unwrap();
+        let DashboardMessage::Snapshot { seq, stations, .. } =
+            serde_json::from_str(&frame).unwrap()
+        else {
+            panic!("{frame}")
+        };
+        assert_eq!(seq, 151, "numbered with the election's last event");
         assert_eq!(
             subscription.last_sent, 151,
             "the hub's later changes follow"
+        );
+        let latest: Vec<(String, i64)> = stations
+            .iter()
+            .map(|s| (s.station_id.clone(), s.last_event_seq))
+            .collect();
+        assert_eq!(
+            latest,
+            [
+                ("GM0599-1".to_owned(), 148),
+                ("GM0599-2".to_owned(), 149),
+                ("GM0599-3".to_owned(), 150)
+            ],
+            "its view's stations, each as stored"
         );
     }
 }

@@ -371,6 +371,8 @@ struct DashboardSlot {
     last_seq: AtomicI64,
     /// Changes received with a number not above the last one: a change received twice.
     doubles: AtomicU64,
+    /// When a frame last raised `last_seq` (µs since the epoch).
+    changed_at_us: AtomicU64,
 }
 
 impl DashboardSlot {
@@ -527,8 +529,18 @@ async fn dashboard_session(
                         }
                         continue;
                     }
+                    let before = slot.last_seq.load(Ordering::Relaxed);
                     if text.starts_with("{\"type\":\"changes\"") {
                         note_changes(slot, &text);
+                    } else if text.starts_with("{\"type\":\"snapshot\"") {
+                        // Skipped forward (it fell behind): the latest state, numbered.
+                        slot.snapshots.fetch_add(1, Ordering::Relaxed);
+                        if let Some(seq) = frame_seqs(&text).next() {
+                            slot.last_seq.fetch_max(seq, Ordering::Relaxed);
+                        }
+                    }
+                    if slot.last_seq.load(Ordering::Relaxed) > before {
+                        slot.changed_at_us.store(epoch_us(), Ordering::Relaxed);
                     }
                     tracker.received(&text, at);
                 }
@@ -563,6 +575,67 @@ fn note_changes(slot: &DashboardSlot, text: &str) {
         }
     }
     slot.last_seq.store(last, Ordering::Relaxed);
+}
+
+/// The last sequence number of a municipality's stations now: a fresh subscription's
+/// snapshot, the newest `last_event_seq` in it.
+async fn municipality_seq(plan: &Plan, municipality: &str) -> Option<i64> {
+    let socket = open(&plan.dashboard_url, 0).await.ok()?;
+    let (mut sink, mut source) = socket.split();
+    let subscribe = json!({"type": "subscribe", "token": plan.token, "municipality": municipality});
+    sink.send(Message::text(subscribe.to_string())).await.ok()?;
+    let frame = tokio::time::timeout(Duration::from_secs(30), source.next())
+        .await
+        .ok()??
+        .ok()?;
+    let Message::Text(text) = frame else {
+        return None;
+    };
+    let value: Value = serde_json::from_str(&text).ok()?;
+    let newest = value["stations"]
+        .as_array()?
+        .iter()
+        .filter_map(|s| s["last_event_seq"].as_i64())
+        .max();
+    let _ = sink.close().await;
+    newest
+}
+
+/// How long after the last acknowledgement (`from_us`) each dashboard had its
+/// municipality's latest change: waits up to 60 s for all to have it, then reports how
+/// many did and the spread of the moments their last frame arrived.
+async fn dashboards_current(
+    plan: &Plan,
+    slots: &[Arc<DashboardSlot>],
+    subscribed_to: &[String],
+    from_us: u64,
+) -> Value {
+    let mut targets: HashMap<&str, i64> = HashMap::new();
+    for municipality in subscribed_to.iter().take(slots.len()) {
+        if !targets.contains_key(municipality.as_str())
+            && let Some(seq) = municipality_seq(plan, municipality).await
+        {
+            targets.insert(municipality.as_str(), seq);
+        }
+    }
+    let current = |n: usize| {
+        targets
+            .get(subscribed_to[n].as_str())
+            .is_some_and(|target| slots[n].last_seq.load(Ordering::Relaxed) >= *target)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !(0..slots.len()).all(current) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let at: Vec<u64> = (0..slots.len())
+        .filter(|n| current(*n))
+        .map(|n| slots[n].changed_at_us.load(Ordering::Relaxed).max(from_us))
+        .collect();
+    json!({
+        "dashboards": slots.len(),
+        "current": at.len(),
+        "lag": spread(from_us, &at),
+    })
 }
 
 fn emit(line: &Value) {
@@ -1061,12 +1134,25 @@ async fn run(plan: Plan) -> Result<(), String> {
     let ops = u64::from(per_station) * devices.len() as u64;
     let (acked, _) = until_acked(&devices, before + ops, Duration::from_secs(300)).await;
     let seconds = started.elapsed().as_secs_f64();
+    let acked_at_us = epoch_us();
+    let lag = if plan.target == Target::Kiesdag {
+        dashboards_current(
+            &plan,
+            &slots[..plan.latency_dashboards.min(slots.len())],
+            &subscribed_to,
+            acked_at_us,
+        )
+        .await
+    } else {
+        Value::Null
+    };
     emit(&json!({
         "phase": "throughput",
         "operations": ops,
         "acknowledged": acked - before,
         "seconds": seconds,
         "per_second": (acked - before) as f64 / seconds,
+        "dashboards_after": lag,
     }));
     tokio::time::sleep(Duration::from_secs(2)).await;
 

@@ -141,7 +141,7 @@ export class LiveConnection {
         if (this.state && this.status !== 'live') this.setStatus('live');
       } else if (message.type === 'snapshot') {
         this.lastFrameAt = arrived;
-        this.state = fromSnapshot(message.election_id, message.seq, message.stations);
+        this.state = fromSnapshot(message.election_id, message.seq, message.stations, this.state);
         this.attempts = 0;
         this.setStatus('live');
         this.options.onState(this.state);

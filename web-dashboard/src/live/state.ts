@@ -36,14 +36,28 @@ function emptyCounts(): Record<Status, number> {
   return { not_open: 0, open: 0, problem: 0, closed: 0, result_in: 0 };
 }
 
-export function fromSnapshot(electionId: string, seq: number, stations: StationSummary[]): LiveState {
+/**
+ * The state of a snapshot. A snapshot that replaces an earlier state of the same
+ * election (the server skipped a dashboard that fell behind forward, or it resumed
+ * after a long gap) keeps that state's feed of recent changes and counts on from its
+ * version, so what is on screen re-renders rather than starting over.
+ */
+export function fromSnapshot(
+  electionId: string,
+  seq: number,
+  stations: StationSummary[],
+  previous?: LiveState | null,
+): LiveState {
   const map = new Map<string, StationSummary>();
   const counts = emptyCounts();
   for (const s of stations) {
     map.set(s.station_id, s);
     counts[statusOf(s)] += 1;
   }
-  return { electionId, seq, stations: map, counts, version: 0, recent: [] };
+  const same = previous && previous.electionId === electionId;
+  const recent = same ? previous.recent.filter((c) => c.seq <= seq) : [];
+  const version = same ? previous.version + 1 : 0;
+  return { electionId, seq, stations: map, counts, version, recent };
 }
 
 /**
