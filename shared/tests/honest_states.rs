@@ -9,9 +9,7 @@ mod support;
 use shared::Event;
 use shared::app::effects::websocket::WebSocketEvent;
 use shared::app::session::{NO_ANSWER_RECONNECT_MS, NOT_ANSWERING_MS};
-use shared::app::sync::backoff::{
-    BUSY_CAP_MS, FAST_CAP_MS, STORAGE_BASE_MS, STORAGE_CAP_MS,
-};
+use shared::app::sync::backoff::{BUSY_CAP_MS, FAST_CAP_MS, STORAGE_BASE_MS, STORAGE_CAP_MS};
 use shared::app::view::ConnectionState;
 use shared::domain::TurnoutMoment;
 use shared::protocol::RejectCode;
