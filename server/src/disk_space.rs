@@ -84,7 +84,8 @@ impl FreeSpaceGuard {
     /// Reads free space once and records it.
     ///
     /// # Errors
-    /// When it cannot be read (nothing is recorded: an unknown reading refuses nothing).
+    /// When it cannot be read (nothing is recorded: the last reading stands, and
+    /// without one nothing is refused).
     pub fn check(&self) -> Result<u64, DiskSpaceError> {
         let free = available_bytes(&self.path).or_else(|e| {
             // The file may not exist yet: its folder is on the same filesystem.
@@ -137,7 +138,7 @@ impl FreeSpaceGuard {
             }
             Err(error) => {
                 if !before.failed {
-                    tracing::warn!(%error, "free disk space unknown; nothing is refused for it");
+                    tracing::warn!(%error, "free disk space unknown; the last reading stands");
                 }
                 Seen {
                     low: before.low,
