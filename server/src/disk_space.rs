@@ -181,6 +181,66 @@ mod tests {
         assert_eq!(guard.min_free_bytes, 2 * 1024 * 1024);
     }
 
+    /// The writer refuses every operation before writing while free space is under
+    /// the margin, and decides them again on its own once a reading is back above it
+    /// (no restart, no probe).
+    #[test]
+    fn the_writer_refuses_while_space_is_low_and_works_again_by_itself() {
+        use crate::commit::{CommitConfig, Committer, Outcome, Submission};
+        const MIB: u64 = 1024 * 1024;
+        let dir = std::env::temp_dir().join(format!("kiesdag-space-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = dir.join("kiesdag.db").to_string_lossy().into_owned();
+        drop(crate::db::open(&url).unwrap());
+        let metrics = Metrics::default();
+        let fanout = crate::fanout::Fanout::start(&url, crate::hub::Hub::new(16));
+        let (committer, _writer) =
+            Committer::start(&url, CommitConfig::default(), fanout, metrics.clone()).unwrap();
+        let submit = |seq: u64| {
+            let now = shared::domain::Timestamp(crate::db::now_ms());
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            committer
+                .submit(Submission {
+                    device_id: "nobody".into(),
+                    operation: shared::protocol::Operation {
+                        id: uuid::Uuid::new_v4(),
+                        device_seq: seq,
+                        station_id: "GM0599-1".into(),
+                        recorded_at: now,
+                        report: shared::domain::Report::Presence(
+                            shared::domain::PresenceReport::Arrived(shared::domain::StaffMember {
+                                name: "Anna".into(),
+                                role: shared::domain::StaffRole::Member,
+                            }),
+                        ),
+                        confirmed_warnings: vec![],
+                    },
+                    reply,
+                })
+                .unwrap();
+            answer.blocking_recv().unwrap()
+        };
+
+        metrics.free_space(10 * MIB, 64 * MIB, crate::db::now_ms());
+        let refused = submit(1);
+        assert!(
+            matches!(&refused, Outcome::Unavailable(reason) if reason.contains("disk space low")),
+            "{refused:?}"
+        );
+        assert!(!metrics.commits_failing(), "refused, not failed");
+
+        metrics.free_space(100 * MIB, 64 * MIB, crate::db::now_ms());
+        // Decided again (this device is unknown, so refused for good: the point is
+        // that the writer looked at it).
+        let decided = submit(1);
+        assert!(
+            matches!(&decided, Outcome::Reject { code, .. } if code == "DEVICE_UNKNOWN"),
+            "{decided:?}"
+        );
+        drop(committer);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_margin_above_the_free_space_refuses_and_a_lower_one_does_not() {
