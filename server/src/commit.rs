@@ -123,7 +123,7 @@ fn run(
     metrics: &Metrics,
 ) {
     loop {
-        let first = if metrics.storage_failure().is_some() {
+        let first = if metrics.commits_failing() {
             // Commits fail: try storing on our own every half second, so that health
             // and the control room's alarm clear as soon as the database takes writes
             // again, not only when the next report comes in.
@@ -150,6 +150,14 @@ fn run(
                 Ok(next) => batch.push(next),
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
             }
+        }
+        if let Some(reason) = metrics.low_space() {
+            // Free space is under the margin (`disk_space`): nothing is written; each
+            // device is told the server cannot store now and keeps its reports.
+            for submission in batch {
+                let _ = submission.reply.send(Outcome::Unavailable(reason.clone()));
+            }
+            continue;
         }
         let size = batch.len();
         let result = match commit_batch(&mut db, url, &batch, false) {

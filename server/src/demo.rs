@@ -294,6 +294,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         commit: crate::commit::CommitConfig::default(),
         pool_size: 8,
         workers: 2,
+        min_free_mb: crate::disk_space::DEFAULT_MIN_FREE_MB,
     };
     let state = server::state(&server_config).map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(&config.listen)

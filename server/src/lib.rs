@@ -9,6 +9,7 @@ pub mod cli_support;
 pub mod commit;
 pub mod db;
 pub mod demo;
+pub mod disk_space;
 pub mod embargo;
 pub mod exports;
 pub mod fanout;

@@ -48,6 +48,11 @@ enum Command {
         /// The built web dashboard, served on the same port.
         #[arg(long, env = "KIESDAG_WEB_DIR", default_value = kiesdag::web::DEFAULT_DIR)]
         web_dir: std::path::PathBuf,
+        /// Refuse new reports (devices keep them and retry) while free space under the
+        /// SQLite file is below this many MiB, so that the last megabytes are never the
+        /// ones a commit fails on; 0 turns it off. Not checked for PostgreSQL.
+        #[arg(long, env = "KIESDAG_MIN_FREE_MB", default_value_t = kiesdag::disk_space::DEFAULT_MIN_FREE_MB)]
+        min_free_mb: u64,
     },
     /// Apply the database migrations.
     Migrate,
@@ -263,6 +268,7 @@ fn main() -> ExitCode {
         listen: "127.0.0.1:8080".into(),
         workers: 2,
         web_dir: kiesdag::web::WebDir::from_env().0,
+        min_free_mb: min_free_mb_from_env(),
     });
     match run(&url, command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -270,6 +276,20 @@ fn main() -> ExitCode {
             eprintln!("kiesdag: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `KIESDAG_MIN_FREE_MB` for a bare `kiesdag` (no subcommand), as `serve` reads it.
+fn min_free_mb_from_env() -> u64 {
+    match std::env::var("KIESDAG_MIN_FREE_MB") {
+        Ok(value) => value.trim().parse().unwrap_or_else(|_| {
+            eprintln!(
+                "warning: KIESDAG_MIN_FREE_MB={value} is not a number of MiB; using {}",
+                kiesdag::disk_space::DEFAULT_MIN_FREE_MB
+            );
+            kiesdag::disk_space::DEFAULT_MIN_FREE_MB
+        }),
+        Err(_) => kiesdag::disk_space::DEFAULT_MIN_FREE_MB,
     }
 }
 
@@ -283,7 +303,14 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             listen,
             workers,
             web_dir,
-        } => serve(url, &listen, workers, kiesdag::web::WebDir(web_dir)),
+            min_free_mb,
+        } => serve(
+            url,
+            &listen,
+            workers,
+            min_free_mb,
+            kiesdag::web::WebDir(web_dir),
+        ),
         Command::Migrate => {
             let mut db = db::connect(url).map_err(|e| e.to_string())?;
             let applied = db::migrate(&mut db).map_err(|e| e.to_string())?;
@@ -374,6 +401,7 @@ fn serve(
     url: &str,
     listen: &str,
     workers: usize,
+    min_free_mb: u64,
     dashboard: kiesdag::web::WebDir,
 ) -> Result<(), String> {
     let config = ServerConfig {
@@ -381,6 +409,7 @@ fn serve(
         commit: CommitConfig::default(),
         pool_size: 8,
         workers,
+        min_free_mb,
     };
     let state = server::state(&config).map_err(|e| e.to_string())?;
     let listener =

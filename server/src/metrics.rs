@@ -26,11 +26,19 @@ struct Counters {
     /// Since when (ms) every commit has failed; 0 while commits succeed.
     storage_failing_since: std::sync::atomic::AtomicI64,
     last_commit_error: std::sync::Mutex<String>,
-    /// Whether commits fail now, for dashboards to show at once.
+    /// Free bytes on the SQLite file's filesystem at the last check (`disk_space`).
+    free_bytes: AtomicU64,
+    /// The margin under which new work is refused; 0 when free space is not checked.
+    min_free_bytes: AtomicU64,
+    /// Since when (ms) free space has been under the margin; 0 while it is not.
+    low_space_since: std::sync::atomic::AtomicI64,
+    low_space_reason: std::sync::Mutex<String>,
+    /// Whether reports cannot be stored now, for dashboards to show at once.
     storage_watch: StorageWatch,
 }
 
-/// Whether every commit fails since the last success; dashboards subscribe to it.
+/// Whether reports cannot be stored now (every commit fails since the last success,
+/// or free space is under the margin); dashboards subscribe to it.
 #[derive(Debug)]
 struct StorageWatch(tokio::sync::watch::Sender<bool>);
 
@@ -124,19 +132,81 @@ impl Metrics {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         reason.clone_into(&mut last);
         drop(last);
-        self.0
-            .storage_watch
-            .0
-            .send_if_modified(|failing| !std::mem::replace(failing, true));
+        self.storage_changed();
     }
 
     /// A batch was committed: storing works.
     pub fn commit_succeeded(&self) {
         self.0.storage_failing_since.store(0, Ordering::Relaxed);
-        self.0
-            .storage_watch
-            .0
-            .send_if_modified(|failing| std::mem::replace(failing, false));
+        self.storage_changed();
+    }
+
+    /// Whether every commit has failed since the last success (the writer then tries
+    /// an empty write of its own every half second).
+    #[must_use]
+    pub fn commits_failing(&self) -> bool {
+        self.0.storage_failing_since.load(Ordering::Relaxed) != 0
+    }
+
+    /// A reading of free space on the database's filesystem (`disk_space`): under
+    /// `min_free_bytes`, new work is refused (`low_space`) until a later reading is
+    /// back at or above it.
+    pub fn free_space(&self, free_bytes: u64, min_free_bytes: u64, now_ms: i64) {
+        let c = &self.0;
+        c.free_bytes.store(free_bytes, Ordering::Relaxed);
+        c.min_free_bytes.store(min_free_bytes, Ordering::Relaxed);
+        if free_bytes < min_free_bytes {
+            let mut reason = c
+                .low_space_reason
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *reason = format!(
+                "disk space low: {} free on the database's filesystem, under the margin of {} \
+                 (KIESDAG_MIN_FREE_MB); new reports are refused until there is room",
+                mib(free_bytes),
+                mib(min_free_bytes),
+            );
+            drop(reason);
+            let _ = c.low_space_since.compare_exchange(
+                0,
+                now_ms.max(1),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+        } else {
+            c.low_space_since.store(0, Ordering::Relaxed);
+        }
+        self.storage_changed();
+    }
+
+    /// Why new work is refused, while free space is under the margin.
+    #[must_use]
+    pub fn low_space(&self) -> Option<String> {
+        self.low_space_at().map(|(_, reason)| reason)
+    }
+
+    fn low_space_at(&self) -> Option<(i64, String)> {
+        let since = self.0.low_space_since.load(Ordering::Relaxed);
+        (since != 0).then(|| {
+            let reason = self
+                .0
+                .low_space_reason
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            (since, reason.clone())
+        })
+    }
+
+    /// Tells subscribers when whether reports can be stored changed. Every change of
+    /// either cause ends here; the value is worked out under the watch's lock, so the
+    /// last call leaves it right whichever thread made it.
+    fn storage_changed(&self) {
+        let c = &self.0;
+        c.storage_watch.0.send_if_modified(|failing| {
+            let now = c.storage_failing_since.load(Ordering::Relaxed) != 0
+                || c.low_space_since.load(Ordering::Relaxed) != 0;
+            std::mem::replace(failing, now) != now
+        });
     }
 
     /// Changes when storing starts or stops failing.
@@ -145,10 +215,14 @@ impl Metrics {
         self.0.storage_watch.0.subscribe()
     }
 
-    /// When commits started failing and the last reason, while every commit since
-    /// has failed.
+    /// Since when reports cannot be stored and why: free space under the margin (the
+    /// reason that explains most), or every commit failing since the last success
+    /// (with the last error).
     #[must_use]
     pub fn storage_failure(&self) -> Option<(i64, String)> {
+        if let Some(low) = self.low_space_at() {
+            return Some(low);
+        }
         let since = self.0.storage_failing_since.load(Ordering::Relaxed);
         (since != 0).then(|| {
             let last = self
@@ -270,9 +344,33 @@ impl Metrics {
         line(
             "kiesdag_storage_failing",
             "gauge",
-            "1 while every commit fails since the last success, else 0.",
-            u64::from(c.storage_failing_since.load(Ordering::Relaxed) != 0),
+            "1 while reports cannot be stored (every commit fails since the last success, or free disk space is under the margin), else 0.",
+            u64::from(
+                c.storage_failing_since.load(Ordering::Relaxed) != 0
+                    || c.low_space_since.load(Ordering::Relaxed) != 0,
+            ),
         );
+        let margin = c.min_free_bytes.load(Ordering::Relaxed);
+        if margin > 0 {
+            line(
+                "kiesdag_storage_free_bytes",
+                "gauge",
+                "Free bytes on the SQLite database's filesystem, checked every second.",
+                c.free_bytes.load(Ordering::Relaxed),
+            );
+            line(
+                "kiesdag_storage_min_free_bytes",
+                "gauge",
+                "The margin (KIESDAG_MIN_FREE_MB): under it new reports are refused.",
+                margin,
+            );
+            line(
+                "kiesdag_storage_low_space",
+                "gauge",
+                "1 while free disk space is under the margin and new reports are refused, else 0.",
+                u64::from(c.low_space_since.load(Ordering::Relaxed) != 0),
+            );
+        }
         line(
             "kiesdag_panics_total",
             "counter",
@@ -287,6 +385,12 @@ impl Metrics {
         );
         out
     }
+}
+
+/// Bytes as MiB with one decimal, for people.
+fn mib(bytes: u64) -> String {
+    let tenths = bytes.saturating_mul(10) / (1024 * 1024);
+    format!("{}.{} MiB", tenths / 10, tenths % 10)
 }
 
 fn add(counter: &AtomicU64, delta: i64) {
@@ -322,6 +426,73 @@ mod tests {
         assert!(text.contains("\nkiesdag_storage_failing 1\n"), "{text}");
         metrics.commit_succeeded();
         assert_eq!(metrics.storage_failure(), None);
+        assert!(metrics.render().contains("\nkiesdag_storage_failing 0\n"));
+    }
+
+    #[test]
+    fn low_free_space_refuses_new_work_says_why_and_clears_by_itself() {
+        const MIB: u64 = 1024 * 1024;
+        let metrics = Metrics::default();
+        let mut changes = metrics.storage_changes();
+        assert!(
+            !metrics.render().contains("kiesdag_storage_free_bytes"),
+            "no free-space gauges while it is not checked (PostgreSQL)"
+        );
+        metrics.free_space(100 * MIB, 64 * MIB, 1_000);
+        assert_eq!(metrics.low_space(), None);
+        assert_eq!(metrics.storage_failure(), None);
+        assert!(!changes.has_changed().unwrap());
+        let text = metrics.render();
+        assert!(
+            text.contains(&format!("\nkiesdag_storage_free_bytes {}\n", 100 * MIB)),
+            "{text}"
+        );
+        assert!(text.contains("\nkiesdag_storage_low_space 0\n"), "{text}");
+
+        metrics.free_space(12 * MIB + MIB / 2, 64 * MIB, 2_000);
+        metrics.free_space(12 * MIB, 64 * MIB, 3_000);
+        let (since, reason) = metrics.storage_failure().unwrap();
+        assert_eq!(since, 2_000, "since the first low reading");
+        assert!(
+            reason.contains("disk space low")
+                && reason.contains("12.0 MiB free")
+                && reason.contains("margin of 64.0 MiB"),
+            "{reason}"
+        );
+        assert_eq!(metrics.low_space(), Some(reason));
+        assert!(changes.has_changed().unwrap() && *changes.borrow_and_update());
+        assert!(
+            !metrics.commits_failing(),
+            "nothing was tried, nothing failed"
+        );
+        let text = metrics.render();
+        assert!(text.contains("\nkiesdag_storage_failing 1\n"), "{text}");
+        assert!(text.contains("\nkiesdag_storage_low_space 1\n"), "{text}");
+        assert!(
+            text.contains(&format!("\nkiesdag_storage_min_free_bytes {}\n", 64 * MIB)),
+            "{text}"
+        );
+
+        // A commit that fails meanwhile does not hide the low space, and the low space
+        // going does not hide the failing commits.
+        metrics.commit_failed("database or disk is full", 3_500);
+        assert!(
+            metrics
+                .storage_failure()
+                .unwrap()
+                .1
+                .contains("disk space low")
+        );
+        metrics.free_space(64 * MIB, 64 * MIB, 4_000);
+        assert_eq!(metrics.low_space(), None);
+        assert_eq!(
+            metrics.storage_failure(),
+            Some((3_500, "database or disk is full".into()))
+        );
+        assert!(!changes.has_changed().unwrap(), "still failing");
+        metrics.commit_succeeded();
+        assert_eq!(metrics.storage_failure(), None);
+        assert!(changes.has_changed().unwrap() && !*changes.borrow_and_update());
         assert!(metrics.render().contains("\nkiesdag_storage_failing 0\n"));
     }
 }

@@ -23,6 +23,9 @@ pub struct ServerConfig {
     pub commit: CommitConfig,
     pub pool_size: u32,
     pub workers: usize,
+    /// New reports are refused while free space under the SQLite file is below this
+    /// many MiB (`disk_space`); 0 turns the check off. Not used for PostgreSQL.
+    pub min_free_mb: u64,
 }
 
 /// The token-signing secret: from `KIESDAG_JWT_SECRET`, else made once and kept in the
@@ -67,6 +70,13 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
     let secret = signing_secret(&mut db)?;
     let hub = Hub::new(1_024);
     let metrics = Metrics::default();
+    if let Some(guard) = crate::disk_space::FreeSpaceGuard::for_database(
+        &config.database_url,
+        config.min_free_mb,
+        metrics.clone(),
+    ) {
+        guard.start()?;
+    }
     let fanout = crate::fanout::Fanout::start(&config.database_url, hub.clone());
     let (committer, _writer) = Committer::start(
         &config.database_url,

@@ -1,8 +1,9 @@
 //! Faults of the real system while stations report: a network that delays, a
-//! partition that heals, every connection cut, and the disk filling up under the
-//! database. Each run ends with the invariants checked: every report present exactly
-//! once, in device order; event numbers gap-free; the audit chain intact; a dashboard
-//! that watched throughout converged to the database.
+//! partition that heals, every connection cut, the disk filling up under the
+//! database, and free space falling under the server's margin. Each run ends with the
+//! invariants checked: every report present exactly once, in device order; event
+//! numbers gap-free; the audit chain intact; a dashboard that watched throughout
+//! converged to the database.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -17,8 +18,9 @@ use serde_json::Value;
 use shared::Event;
 use shared::domain::TurnoutMoment;
 use support::{
-    Dashboard, FaultyLink, Link, MUNICIPALITY, assert_exactly_once_in_order, election_open_now,
-    fresh_database, http, open_station, seed, staff_token, start_server, turnout_in_database,
+    Dashboard, FaultyLink, Link, MUNICIPALITY, assert_exactly_once_in_order, create_user,
+    election_open_now, fresh_database, http, open_station, seed, staff_token, start_server,
+    start_server_with, stored_counts, turnout_in_database,
 };
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -130,7 +132,14 @@ async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
     let unmount = Unmount(mount.clone());
     let database = mount.join("kiesdag.db").to_string_lossy().into_owned();
     let codes = seed(&database, &election_open_now(), STATIONS);
-    let server = start_server(&database, mount.clone());
+    // No free-space margin: 24 MiB is under the default one, and this test is about
+    // the last byte (`free_space_under_the_margin_...` is about the margin).
+    let server = start_server_with(
+        &database,
+        mount.clone(),
+        "127.0.0.1:0",
+        &[("KIESDAG_MIN_FREE_MB", "0")],
+    );
     let url = server.ws("/ws/station");
     let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
     let (mut control_room, _) = Dashboard::subscribe(&server, &coordinator, None, None).await;
@@ -217,8 +226,8 @@ async fn a_full_disk_stores_nothing_wrongly_says_so_and_recovers() {
     drop(unmount);
 }
 
-/// Waits for the dashboard to be told whether the server stores.
-async fn storage_said(dashboard: &mut Dashboard, storing: bool) {
+/// Waits for the dashboard to be told whether the server stores; returns the reason.
+async fn storage_said(dashboard: &mut Dashboard, storing: bool) -> Option<String> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while tokio::time::Instant::now() < deadline {
         if let Some(DashboardMessage::Storage {
@@ -229,10 +238,166 @@ async fn storage_said(dashboard: &mut Dashboard, storing: bool) {
             && said == storing
         {
             assert_eq!(reason.is_some(), !storing);
-            return;
+            return reason;
         }
     }
     panic!("the dashboard was not told storing={storing}");
+}
+
+/// Free space under the server's margin (set here above what the disk has, so no root
+/// and no small filesystem are needed): new reports are refused before anything is
+/// written, the chairs read that the server cannot store and keep their reports,
+/// `/health`, `/metrics` and the control room say that disk space is low, and
+/// sign-in and reads go on. Restarted with the default margin on the same file,
+/// everything arrives once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_space_under_the_margin_refuses_new_reports_early_says_so_and_recovers() {
+    const STATIONS: u32 = 3;
+    const REPORTS: u32 = 8;
+    // SQLite always: the margin is about the disk under the SQLite file.
+    let dir = std::env::temp_dir().join(format!("kiesdag-margin-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database = dir.join("kiesdag.db").to_string_lossy().into_owned();
+    let codes = seed(&database, &election_open_now(), STATIONS + 1);
+    create_user(&database, "fatima", Role::Coordinator, Some(MUNICIPALITY));
+    let server = start_server(&database, dir);
+    let url = server.ws("/ws/station");
+    let mut stations = Vec::new();
+    for code in &codes[..STATIONS as usize] {
+        stations.push(open_station(&url, code).await);
+    }
+    let opened: Vec<u64> = stations.iter().map(|s| s.view().sync.confirmed).collect();
+    for count in 1..=REPORTS / 2 {
+        for station in &stations {
+            report(station, count);
+        }
+    }
+    for (station, opened) in stations.iter_mut().zip(opened) {
+        // (The reports reach the core asynchronously: wait for them to be confirmed,
+        // not merely for an outbox that may still be empty.)
+        station
+            .wait_for(WAIT, |v| {
+                settled(v) && v.sync.confirmed >= opened + u64::from(REPORTS / 2)
+            })
+            .await
+            .unwrap();
+    }
+
+    // The same file, the same port, and a margin of 100 TiB: under it from the start.
+    let server = server.crash_and_restart_with(&[("KIESDAG_MIN_FREE_MB", "100000000")]);
+    let (status, health) = http(&server, "GET", "/health", "", &Value::Null).await;
+    assert_eq!(status, 503, "{health}");
+    assert_eq!(health["status"], "not_ready", "{health}");
+    let error = health["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("disk space low")
+            && error.contains("MiB free")
+            && error.contains("margin of 100000000.0 MiB"),
+        "the reason says how much is free against the margin: {health}"
+    );
+    let metrics = support::metrics(&server).await;
+    for line in [
+        "\nkiesdag_storage_failing 1\n",
+        "\nkiesdag_storage_low_space 1\n",
+        "\nkiesdag_storage_min_free_bytes 104857600000000\n",
+        "\nkiesdag_storage_free_bytes ",
+    ] {
+        assert!(metrics.contains(line), "{line:?} in {metrics}");
+    }
+
+    // Reads and sign-in go on: a coordinator signs in and the control room subscribes
+    // (and shows the alarm, with the reason); a new device is activated.
+    let login = serde_json::json!({"username": "fatima", "password": "a long password"});
+    let (status, tokens) = http(&server, "POST", "/api/login", "", &login).await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let (mut control_room, snapshot) = Dashboard::subscribe(&server, &access, None, None).await;
+    assert!(matches!(snapshot, DashboardMessage::Snapshot { .. }));
+    let alarm = storage_said(&mut control_room, false).await.unwrap();
+    assert!(alarm.contains("disk space low"), "{alarm}");
+    let mut newcomer = kiesdag_sim::Station::start(kiesdag_sim::Storage::default());
+    newcomer.send(Event::Activate {
+        server_url: url.clone(),
+        activation_code: codes[STATIONS as usize].clone(),
+    });
+    newcomer
+        .wait_for(WAIT, |v| {
+            v.connection.state == shared::app::view::ConnectionState::Online
+        })
+        .await
+        .expect("a device is activated while new reports are refused");
+
+    // New reports are refused before anything is written: the chairs read that the
+    // server cannot store (not that their network is down), and keep them.
+    let stored_before = stored_counts(&database);
+    let confirmed_before: u64 = stations.iter().map(|s| s.view().sync.confirmed).sum();
+    for count in REPORTS / 2 + 1..=REPORTS {
+        for station in &stations {
+            report(station, count);
+        }
+    }
+    for station in &mut stations {
+        let view = station
+            .wait_for(WAIT, |v| {
+                v.connection.state == shared::app::view::ConnectionState::ServerCannotStore
+            })
+            .await
+            .unwrap();
+        assert!(
+            view.connection.label.contains("niet opslaan"),
+            "{:?}",
+            view.connection
+        );
+        assert!(
+            view.notice.is_none(),
+            "nothing blames the chair: {:?}",
+            view.notice
+        );
+        assert_eq!(view.sync.rejected, 0, "nothing refused for good");
+    }
+    // Several more attempts at the devices' own pace: still nothing written, nothing
+    // confirmed, every report still on its device.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(stored_counts(&database), stored_before, "nothing written");
+    for station in &stations {
+        let view = station.view();
+        assert_eq!(
+            view.connection.state,
+            shared::app::view::ConnectionState::ServerCannotStore
+        );
+        assert_eq!(
+            view.sync.saving + view.sync.pending + view.sync.sent,
+            REPORTS / 2,
+            "every new report waits in the outbox: {:?}",
+            view.sync
+        );
+    }
+    let confirmed_during: u64 = stations.iter().map(|s| s.view().sync.confirmed).sum();
+    assert_eq!(
+        confirmed_during, confirmed_before,
+        "nothing confirmed that is not stored"
+    );
+    let metrics = support::metrics(&server).await;
+    assert!(
+        metrics.contains("\nkiesdag_commit_failures_total 0\n"),
+        "refused before a commit was tried: {metrics}"
+    );
+
+    // Room again (the default margin): everything arrives, once, in order.
+    drop(control_room);
+    let server = server.crash_and_restart_with(&[]);
+    all_settled(&mut stations).await;
+    let (status, body) = http(&server, "GET", "/health", "", &Value::Null).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        support::metrics(&server)
+            .await
+            .contains("\nkiesdag_storage_low_space 0\n")
+    );
+    assert_exactly_once_in_order(&database, STATIONS, REPORTS);
+    drop(stations);
+    drop(newcomer);
+    drop(server);
 }
 
 struct Unmount(std::path::PathBuf);

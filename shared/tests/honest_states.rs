@@ -1,7 +1,7 @@
 //! The chair always knows whether reports are being stored: a paused or hung server,
 //! a server that cannot store, and a busy server each show their own state, and the
-//! device comes back within seconds of an ordinary outage but slowly to a server that
-//! says it is overloaded.
+//! device comes back within seconds of an ordinary outage, every few seconds to a
+//! server that cannot store, and slowly to a server that says it is overloaded.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -9,7 +9,7 @@ mod support;
 use shared::Event;
 use shared::app::effects::websocket::WebSocketEvent;
 use shared::app::session::{NO_ANSWER_RECONNECT_MS, NOT_ANSWERING_MS};
-use shared::app::sync::backoff::{BUSY_CAP_MS, FAST_CAP_MS};
+use shared::app::sync::backoff::{BUSY_CAP_MS, FAST_CAP_MS, STORAGE_BASE_MS, STORAGE_CAP_MS};
 use shared::app::view::ConnectionState;
 use shared::domain::TurnoutMoment;
 use shared::protocol::RejectCode;
@@ -182,13 +182,32 @@ fn storage_unavailable_keeps_the_reports_and_says_the_server_cannot_store() {
     assert!(view.notice.is_none(), "not a refusal: {:?}", view.notice);
     assert_eq!(view.sync.rejected, 0);
     assert_eq!(view.sync.pending, 1, "kept for the next session");
-    // Tried again soon, as for any outage; the welcome alone does not make it
-    // "Verbonden": the report still waits to be stored.
-    assert!(wait_for_connect(&mut shell, 10_000) <= ms(FAST_CAP_MS));
+    // Tried again within seconds, at a medium pace (not the outage pace: thousands of
+    // devices would hammer a server that cannot store); the welcome alone does not
+    // make it "Verbonden": the report still waits to be stored.
+    let first = wait_for_connect(&mut shell, 2 * ms(STORAGE_CAP_MS));
+    assert!(
+        (ms(STORAGE_BASE_MS) / 2..=ms(STORAGE_BASE_MS) + 10).contains(&first),
+        "{first}"
+    );
     assert!(shell.connects > connects);
     shell.sync_with(&mut server);
     assert_eq!(state(&shell), ConnectionState::ServerCannotStore);
     assert_eq!(shell.view().sync.pending, 1);
+    // Each refusal waits longer, up to ten seconds, never to the busy pace.
+    let mut waits = vec![first];
+    for _ in 0..6 {
+        waits.push(wait_for_connect(&mut shell, 2 * ms(STORAGE_CAP_MS)));
+        shell.sync_with(&mut server);
+        assert_eq!(state(&shell), ConnectionState::ServerCannotStore);
+    }
+    assert!(waits[2] > waits[0], "{waits:?}");
+    assert!(
+        waits[4..]
+            .iter()
+            .all(|w| (ms(STORAGE_CAP_MS) / 2..=ms(STORAGE_CAP_MS) + 10).contains(w)),
+        "{waits:?}"
+    );
     shell.send(Event::SetLanguage(Language::English));
     assert_eq!(
         shell.view().connection.label,

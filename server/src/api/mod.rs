@@ -223,7 +223,8 @@ fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
 /// The server's health: `ok` with the number of stations, or `unavailable`.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Health {
-    /// `ok`, `unavailable` (no database) or `not_ready` (commits fail).
+    /// `ok`, `unavailable` (no database) or `not_ready` (commits fail, or free disk
+    /// space is under the margin).
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stations: Option<i64>,
@@ -231,8 +232,9 @@ pub struct Health {
     pub error: Option<String>,
 }
 
-/// Whether the server can store reports: its database answers, and its writer's last
-/// commit succeeded (a full disk or a lost database shows here, not only in the logs).
+/// Whether the server can store reports: its database answers, its writer's last
+/// commit succeeded (a full disk or a lost database shows here, not only in the logs),
+/// and free space under the SQLite file is above the margin (`KIESDAG_MIN_FREE_MB`).
 #[utoipa::path(
     get,
     path = "/health",
@@ -240,7 +242,7 @@ pub struct Health {
     tag = "system",
     responses(
         (status = 200, description = "The database answers and commits succeed.", body = Health),
-        (status = 503, description = "The database does not answer (`unavailable`), or commits fail (`not_ready`, with the reason).", body = Health),
+        (status = 503, description = "The database does not answer (`unavailable`), or reports cannot be stored (`not_ready`, with the reason: commits fail, or free disk space is under the margin and new reports are refused).", body = Health),
     )
 )]
 async fn health(state: web::Data<crate::state::AppState>) -> HttpResponse {

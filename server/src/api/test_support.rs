@@ -33,6 +33,8 @@ impl Fixture {
             commit: CommitConfig::default(),
             pool_size,
             workers: 1,
+            // No thread per fixture; `disk_space` has its own tests.
+            min_free_mb: 0,
         };
         let state = crate::server::state(&config).unwrap();
         Self { state, dir }

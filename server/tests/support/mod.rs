@@ -66,13 +66,18 @@ impl Server {
 
     /// Kills the process and starts a new one on the same database and port,
     /// keeping the database (it is dropped when the returned server goes).
-    pub fn crash_and_restart(mut self) -> Self {
+    pub fn crash_and_restart(self) -> Self {
+        self.crash_and_restart_with(&[])
+    }
+
+    /// As `crash_and_restart`, the new process with the variables `env` set.
+    pub fn crash_and_restart_with(mut self, env: &[(&str, &str)]) -> Self {
         self.kill();
         let address = self.address();
         let database = std::mem::take(&mut self.database);
         let dir = std::mem::take(&mut self.dir);
         drop(self);
-        start_server_on(&database, dir, &address)
+        start_server_with(&database, dir, &address, env)
     }
 }
 
@@ -199,10 +204,22 @@ pub fn start_server(database: &str, dir: PathBuf) -> Server {
 
 /// Starts `kiesdag serve` listening on `address` (a restart on the same port).
 pub fn start_server_on(database: &str, dir: PathBuf, address: &str) -> Server {
+    start_server_with(database, dir, address, &[])
+}
+
+/// Starts `kiesdag serve` listening on `address` with the variables `env` set (say
+/// `KIESDAG_MIN_FREE_MB`).
+pub fn start_server_with(
+    database: &str,
+    dir: PathBuf,
+    address: &str,
+    env: &[(&str, &str)],
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiesdag"))
         .args(["--db", database, "serve", "--listen", address])
         .env("KIESDAG_JWT_SECRET", SECRET)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

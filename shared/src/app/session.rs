@@ -244,10 +244,10 @@ fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
         return render();
     }
     let seed = model.device_id.map_or(1, |id| id.as_u64_pair().0);
-    let pace = if model.trouble == Some(ServerTrouble::Busy) {
-        Pace::Busy
-    } else {
-        Pace::Outage
+    let pace = match model.trouble {
+        Some(ServerTrouble::Busy) => Pace::Busy,
+        Some(ServerTrouble::CannotStore) => Pace::Storage,
+        Some(ServerTrouble::NotAnswering) | None => Pace::Outage,
     };
     let delay = model
         .backoff

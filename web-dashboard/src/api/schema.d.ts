@@ -383,8 +383,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Whether the server can store reports: its database answers, and its writer's last
-         *     commit succeeded (a full disk or a lost database shows here, not only in the logs).
+         * Whether the server can store reports: its database answers, its writer's last
+         *     commit succeeded (a full disk or a lost database shows here, not only in the logs),
+         *     and free space under the SQLite file is above the margin (`KIESDAG_MIN_FREE_MB`).
          */
         get: operations["health"];
         put?: never;
@@ -553,7 +554,10 @@ export interface components {
             error?: string | null;
             /** Format: int64 */
             stations?: number | null;
-            /** @description `ok`, `unavailable` (no database) or `not_ready` (commits fail). */
+            /**
+             * @description `ok`, `unavailable` (no database) or `not_ready` (commits fail, or free disk
+             *     space is under the margin).
+             */
             status: string;
         };
         IncidentStatusRequest: {
@@ -1710,7 +1714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description The database does not answer (`unavailable`), or commits fail (`not_ready`, with the reason). */
+            /** @description The database does not answer (`unavailable`), or reports cannot be stored (`not_ready`, with the reason: commits fail, or free disk space is under the margin and new reports are refused). */
             503: {
                 headers: {
                     [name: string]: unknown;
