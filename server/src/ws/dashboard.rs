@@ -91,9 +91,10 @@ pub enum DashboardMessage {
     /// shows a storage alarm instead of stations that merely seem quiet.
     Storage {
         storing: bool,
-        /// Since when commits fail (ms since the epoch), while they do.
+        /// Since when commits fail or free space is under the margin (ms since the
+        /// epoch), while they do.
         failing_since: Option<i64>,
-        /// The database's last refusal, while commits fail.
+        /// Why: the database's last refusal, or how little space is free.
         reason: Option<String>,
     },
 }

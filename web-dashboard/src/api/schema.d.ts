@@ -529,10 +529,11 @@ export interface components {
         } | {
             /**
              * Format: int64
-             * @description Since when commits fail (ms since the epoch), while they do.
+             * @description Since when commits fail or free space is under the margin (ms since the
+             *     epoch), while they do.
              */
             failing_since?: number | null;
-            /** @description The database's last refusal, while commits fail. */
+            /** @description Why: the database's last refusal, or how little space is free. */
             reason?: string | null;
             storing: boolean;
             /** @enum {string} */
