@@ -267,7 +267,7 @@ async function main() {
       await capture(page, 'results');
     });
 
-    await test('a viewer cannot open coordinator pages', async () => {
+    await test('a viewer cannot open coordinator pages, and may open turnout as the API allows', async () => {
       // A new tab has its own session storage: a separate sign-in.
       const other = await browser.newPage();
       const asked = [];
@@ -278,6 +278,10 @@ async function main() {
       await other.locator('svg.map circle').first().waitFor();
       assert.equal(await other.locator('svg.map a').count(), 0, 'no links to station pages on the map');
       assert.equal(await other.locator('tbody a').count(), 0, 'no links to station pages in the list');
+      // Turnout is public anyway: the viewer's menu has it, and the page opens.
+      await other.getByRole('link', { name: 'Opkomst' }).click();
+      await other.getByRole('heading', { name: 'Opkomst' }).waitFor();
+      assert.equal(await other.getByText('Geen toegang').count(), 0);
       for (const path of ['/incidents', '/stations/GM0599-1']) {
         await other.goto(base + path);
         await other.getByText('Geen toegang').waitFor();
