@@ -201,7 +201,8 @@ export function App() {
           </button>
         </header>
         <main id="main" ref={main} tabIndex={-1}>
-          <Boundary>{content}</Boundary>
+          {/* Keyed by the page: a page that failed is tried afresh when another opens. */}
+          <Boundary key={path}>{content}</Boundary>
         </main>
       </LiveContext.Provider>
     </I18n.Provider>
