@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { PAGES, mayOpen, pageRoles } from './access';
 import { expire, loadSession, onSession, refresh, saveSession, type Session } from './api/client';
 import { I18n, translate, useI18n, type Key, type Lang } from './i18n';
 import { LiveContext, type Live } from './live/context';
@@ -11,7 +12,6 @@ import { Public } from './pages/Public';
 import { Results } from './pages/Results';
 import { StationDetail } from './pages/StationDetail';
 import { Turnout } from './pages/Turnout';
-import { PAGES, mayOpen, pageRoles } from './access';
 import { navigate, usePath } from './router';
 import { Boundary, time } from './util';
 

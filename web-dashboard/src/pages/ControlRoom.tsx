@@ -7,7 +7,7 @@ import { useLive } from '../live/context';
 import { query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
 import { mayOpen } from '../access';
 import { navigate } from '../router';
-import { ErrorMessage, num, time } from '../util';
+import { Boundary, ErrorMessage, num, time } from '../util';
 import { StationMap } from './StationMap';
 
 const SORTS: SortKey[] = ['number', 'name', 'status', 'turnout', 'ballots', 'district'];
@@ -125,7 +125,9 @@ export function ControlRoom() {
       <div className="columns">
         <section aria-labelledby="map" className="card">
           <h2 id="map">{t('mapTitle')}</h2>
-          <StationMap stations={stations} version={live.version} linked={canOpen} />
+          <Boundary scope="part">
+            <StationMap stations={stations} version={live.version} linked={canOpen} />
+          </Boundary>
           <ul className="legend">
             {STATUSES.map((s) => (
               <li key={s}>
