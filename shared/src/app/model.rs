@@ -549,6 +549,29 @@ impl Model {
 mod tests {
     use super::*;
 
+    /// A `day` record written before refusals carried codes kept the rendered text:
+    /// it still reads, and shows that text as it was.
+    #[test]
+    fn a_refusal_stored_before_codes_shows_as_it_was() {
+        let old: RejectedOperation = serde_json::from_str(
+            r#"{"seq":3,"kind":"turnout","recorded_at":0,"reason":"Lager dan eerder (TURNOUT_E01_DECREASE)"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old.refusal().text(Language::English),
+            "Lager dan eerder (TURNOUT_E01_DECREASE)"
+        );
+        let new = RejectedOperation {
+            code: "TURNOUT_E01_DECREASE".into(),
+            ..old
+        };
+        // With its code, the text is the rule's, in the chair's language.
+        assert_eq!(
+            new.refusal().text(Language::English),
+            "Turnout is lower than the previous report. Send it as a correction with a reason. (TURNOUT_E01_DECREASE)"
+        );
+    }
+
     fn message(n: usize, incident_id: Option<&str>) -> StationMessage {
         StationMessage {
             message_id: format!("m{n}"),
