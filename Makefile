@@ -97,8 +97,9 @@ swift-check: bindings
 	@scripts/check-swift-shell.sh $(BINDINGS)
 
 # The web dashboard (web-dashboard/): installed from the committed package-lock.json,
-# API types regenerated from docs/openapi.json, type-checked and built into dist/,
-# which `kiesdag serve` serves on its own port (KIESDAG_WEB_DIR to serve another folder).
+# API types and page roles (src/api/roles.ts) regenerated from docs/openapi.json,
+# type-checked and built into dist/, which `kiesdag serve` serves on its own port
+# (KIESDAG_WEB_DIR to serve another folder).
 .PHONY: dashboard dashboard-tests dashboard-bench dashboard-deps dashboard-chromium
 dashboard:
 	cd web-dashboard && npm ci --no-audit --no-fund && npm run gen-api && npm run build

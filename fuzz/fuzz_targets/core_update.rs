@@ -198,6 +198,7 @@ fn server_message(
                 device_seq,
                 code: build(u)?,
                 message: build(u)?,
+                fields: build(u)?,
             }
         }
         4 => ServerMessage::Message(build::<StationMessage>(u)?),

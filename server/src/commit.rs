@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use shared::domain::Election;
-use shared::protocol::Operation;
-use shared::validation::{self, Context, Language, message};
+use shared::protocol::{Operation, ServerRefusal};
+use shared::validation::{self, Context, Issue, Language, message};
 use tokio::sync::oneshot;
 
 use crate::db::{self, Db, schema::operations};
@@ -29,9 +29,15 @@ pub enum Outcome {
     Ack {
         event_seq: i64,
     },
+    /// Refused for good. `code` is a validation rule's, a transition's or a
+    /// `ServerRefusal`'s; the device renders it in the chair's language. `message` is
+    /// the English text (for logs, tools and devices that do not know the code);
+    /// `fields` the report's field paths the rule concerns (not kept: an operation
+    /// sent again gets its code and message).
     Reject {
         code: String,
         message: String,
+        fields: Vec<String>,
     },
     /// Not decided yet (an earlier operation of its device is missing); the device
     /// will send both again, in order.
@@ -317,10 +323,7 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
             }
         };
         let Some(mut device) = device else {
-            outcomes.push(Some(reject(
-                "DEVICE_UNKNOWN",
-                "This device is not activated.",
-            )));
+            outcomes.push(Some(refuse(ServerRefusal::DeviceUnknown)));
             continue;
         };
         let outcome = decide(
@@ -402,7 +405,7 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
         let op = &batch[*index].operation;
         let (accepted, event_seq, code, text) = match outcome {
             None => (1, event_of.get(index).copied(), None, None),
-            Some(Outcome::Reject { code, message }) => {
+            Some(Outcome::Reject { code, message, .. }) => {
                 (0, None, Some(code.clone()), Some(message.clone()))
             }
             Some(_) => continue,
@@ -451,10 +454,21 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
     Ok((outcomes, newest))
 }
 
-fn reject(code: &str, text: &str) -> Outcome {
+/// A refusal of the server's own.
+fn refuse(refusal: ServerRefusal) -> Outcome {
     Outcome::Reject {
-        code: code.to_owned(),
-        message: text.to_owned(),
+        code: refusal.code().to_owned(),
+        message: refusal.message(Language::English).to_owned(),
+        fields: Vec::new(),
+    }
+}
+
+/// A refusal by a validation rule, with the fields it concerns.
+fn refuse_issue(issue: &Issue) -> Outcome {
+    Outcome::Reject {
+        code: issue.code().to_owned(),
+        message: message(issue.rule, Language::English).to_owned(),
+        fields: issue.fields.clone(),
     }
 }
 
@@ -470,16 +484,10 @@ fn decide(
     poisoned: bool,
 ) -> Result<Option<Outcome>, StoreError> {
     if device.revoked {
-        return Ok(Some(reject(
-            "DEVICE_REVOKED",
-            "This device's activation was revoked.",
-        )));
+        return Ok(Some(refuse(ServerRefusal::DeviceRevoked)));
     }
     if i64::try_from(op.device_seq).unwrap_or(i64::MAX) <= device.last_processed_seq {
-        return Ok(Some(reject(
-            "SEQUENCE_STALE",
-            "An earlier operation of this device already has this number.",
-        )));
+        return Ok(Some(refuse(ServerRefusal::SequenceStale)));
     }
     if i64::try_from(op.device_seq).unwrap_or(i64::MAX) > device.last_processed_seq + 1 {
         // An earlier operation of this device is missing (it was refused as overloaded,
@@ -490,40 +498,31 @@ fn decide(
         ))));
     }
     if op.station_id != device.station_id {
-        return Ok(Some(reject(
-            "WRONG_STATION",
-            "This device may only report for its own station.",
-        )));
+        return Ok(Some(refuse(ServerRefusal::WrongStation)));
     }
     if !stations.contains_key(&op.station_id) {
         let record = store::stations::get(db, &op.station_id)?;
         stations.insert(op.station_id.clone(), record);
     }
     let Some(station) = stations.get_mut(&op.station_id) else {
-        return Ok(Some(reject("STATION_UNKNOWN", "Unknown station.")));
+        return Ok(Some(refuse(ServerRefusal::StationUnknown)));
     };
     if !elections.contains_key(&station.election_id) {
         let election = store::elections::get(db, &station.election_id)?;
         elections.insert(station.election_id.clone(), election);
     }
     let Some(election) = elections.get(&station.election_id) else {
-        return Ok(Some(reject("ELECTION_UNKNOWN", "Unknown election.")));
+        return Ok(Some(refuse(ServerRefusal::ElectionUnknown)));
     };
     // The device's clock is not trusted: a report stamped far from the server's clock
     // or outside the election's day is refused before anything looks at its time.
     if let Some(issue) =
         validation::check_recorded_at(op.recorded_at, shared::domain::Timestamp(now), election)
     {
-        return Ok(Some(reject(
-            issue.code(),
-            message(issue.rule, Language::English),
-        )));
+        return Ok(Some(refuse_issue(&issue)));
     }
     if poisoned {
-        return Ok(Some(reject(
-            "INTERNAL_ERROR",
-            "The server could not process this report; it was not stored.",
-        )));
+        return Ok(Some(refuse(ServerRefusal::InternalError)));
     }
     let ctx = Context {
         election,
@@ -533,13 +532,14 @@ fn decide(
     };
     let outcome = validation::validate(&op.report, &ctx);
     if let Some(issue) = outcome.first_blocking(&op.confirmed_warnings) {
-        return Ok(Some(reject(
-            issue.code(),
-            message(issue.rule, Language::English),
-        )));
+        return Ok(Some(refuse_issue(issue)));
     }
     if let Err(error) = station.day.apply(&op.report, op.recorded_at) {
-        return Ok(Some(reject(error.code(), &error.to_string())));
+        return Ok(Some(Outcome::Reject {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+            fields: Vec::new(),
+        }));
     }
     Ok(None)
 }
@@ -571,6 +571,7 @@ fn stored_outcome(
             Outcome::Reject {
                 code: code.unwrap_or_default(),
                 message: text.unwrap_or_default(),
+                fields: Vec::new(),
             }
         }
     }))

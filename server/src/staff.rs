@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 use shared::domain::{IncidentStatus, Timestamp};
-use shared::protocol::{ServerMessage, StationMessage};
+use shared::protocol::{ResupplyNotice, ServerMessage, StationMessage};
+use shared::validation::Language;
 
 use crate::db::{self, Db};
 use crate::hub::Change;
@@ -65,16 +66,23 @@ impl StaffAction {
                 from: from.clone(),
                 text: text.clone(),
                 sent_at: Timestamp(at),
+                resupply: None,
             })),
             Self::ResupplyDispatched { quantity, note } => {
+                // The device says it in the chair's language from `resupply`; `from`
+                // and `text` are the Dutch rendering, for devices that predate it.
+                let notice = ResupplyNotice {
+                    quantity: *quantity,
+                    note: note.clone(),
+                };
+                let (from, text) = notice.texts(Language::Dutch);
                 Some(ServerMessage::Message(StationMessage {
                     message_id: format!("resupply-{at}"),
                     incident_id: None,
-                    from: "Regiekamer".into(),
-                    text: format!("{quantity} stembiljetten zijn onderweg. {note}")
-                        .trim()
-                        .to_owned(),
+                    from,
+                    text,
                     sent_at: Timestamp(at),
+                    resupply: Some(notice),
                 }))
             }
         }

@@ -12,6 +12,7 @@ use shared::Event;
 use shared::app::Screen;
 use shared::app::view::{ConnectionState, Page};
 use shared::domain::{IncidentCategory, IncidentSeverity, IncidentStatus};
+use shared::validation::Language;
 use support::{
     MUNICIPALITY, election_open_now, fresh_database, http, open_station, seed, staff_token,
     start_server,
@@ -147,7 +148,12 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
     .await;
     assert_eq!(status, 200);
     one.send(Event::Navigate(Screen::Day));
-    one.wait_for(WAIT, |v| matches!(&v.page, Page::Day(d) if d.messages.iter().any(|m| m.text.starts_with("200 stembiljetten zijn onderweg"))))
+    one.wait_for(WAIT, |v| matches!(&v.page, Page::Day(d) if d.messages.iter().any(|m| m.text == "200 stembiljetten zijn onderweg. Koerier 14:10" && m.from == "Regiekamer")))
+        .await
+        .unwrap();
+    // The server sends the dispatch, not a text: an English chair reads it in English.
+    one.send(Event::SetLanguage(Language::English));
+    one.wait_for(WAIT, |v| matches!(&v.page, Page::Day(d) if d.messages.iter().any(|m| m.text == "200 ballot papers are on their way. Koerier 14:10" && m.from == "Control room")))
         .await
         .unwrap();
 }

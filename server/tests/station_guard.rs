@@ -9,7 +9,10 @@ use shared::domain::{
     ListVotes, ProvisionalResult, Report, StaffMember, StaffRole, Timestamp, TurnoutMoment,
     TurnoutReport, VotersCounts, VotesCounts,
 };
-use shared::protocol::{ClientMessage, Operation, RejectCode, ServerMessage, operation_id};
+use shared::protocol::{
+    ClientMessage, Operation, RejectCode, ServerMessage, ServerRefusal, operation_id,
+};
+use shared::validation::Language;
 use support::{
     RawDevice, SECRET, Server, election_open_now, fresh_database, seed, start_server, stored_counts,
 };
@@ -237,12 +240,22 @@ async fn operations_for_another_station_or_failing_validation_are_rejected_and_c
     let Some(ServerMessage::Reject {
         code,
         device_seq: 2,
+        message,
         ..
     }) = device.recv().await
     else {
         panic!()
     };
+    // A refusal of the server's own travels as its code too; the device has its texts.
     assert_eq!(code, "WRONG_STATION");
+    assert_eq!(
+        ServerRefusal::from_code(&code),
+        Some(ServerRefusal::WrongStation)
+    );
+    assert_eq!(
+        message,
+        ServerRefusal::WrongStation.message(Language::English)
+    );
 
     let turnout = |count, reason: Option<&str>| {
         Report::Turnout(TurnoutReport {
@@ -287,10 +300,16 @@ async fn operations_for_another_station_or_failing_validation_are_rejected_and_c
             Report::ProvisionalResult(result),
         ))
         .await;
-    let Some(ServerMessage::Reject { code, .. }) = device.recv().await else {
+    let Some(ServerMessage::Reject { code, fields, .. }) = device.recv().await else {
         panic!()
     };
+    // The rule's code and the fields it concerns, for the device to render in the
+    // chair's language and to point at.
     assert_eq!(code, "RESULT_E01_ADMITTED_SUM");
+    assert!(
+        fields.contains(&"voters.admitted_voters".to_owned()),
+        "{fields:?}"
+    );
     assert_eq!(
         stored_counts(&server.database),
         before,

@@ -234,6 +234,7 @@ fn main() {
         from: "Regiekamer".into(),
         text: "Gemeentewerken brengt een helling, binnen 30 minuten.".into(),
         sent_at: Timestamp(shell.now_ms),
+        resupply: None,
     })));
     show("The control room answers the incident", &shell.view());
 

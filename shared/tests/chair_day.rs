@@ -11,7 +11,8 @@ use shared::domain::{
     IncidentCategory, IncidentSeverity, IncidentStatus, ListVotes, ProvisionalResult, StaffRole,
     StationPhase, Timestamp, TurnoutMoment, Urgency, VotersCounts, VotesCounts,
 };
-use shared::protocol::{ServerMessage, StationMessage, encode};
+use shared::protocol::{ResupplyNotice, ServerMessage, StationMessage, encode};
+use shared::validation::Language;
 use support::server::{CODE, SimServer};
 use support::{CLOSES, OPENING_STAFF, OPENS, Shell, opened_station};
 
@@ -408,6 +409,7 @@ fn incident_round_trip_with_messages_both_ways() {
         from: "Regiekamer".into(),
         text: "Koerier is onderweg".into(),
         sent_at: Timestamp(OPENS + 60_000),
+        resupply: None,
     };
     shell.receive(encode(&ServerMessage::Message(message.clone())));
     shell.receive(encode(&ServerMessage::Message(message)));
@@ -455,6 +457,7 @@ fn general_messages_from_the_control_room_show_on_the_overview() {
         from: "Regiekamer".into(),
         text: "Denk aan de opkomst van 10:00".into(),
         sent_at: Timestamp(OPENS),
+        resupply: None,
     })));
     let Page::Day(day) = shell.page() else {
         panic!()
@@ -720,6 +723,90 @@ fn a_rejected_report_shows_its_reason_and_the_state_rolls_back() {
         panic!()
     };
     assert!(sync.rejected.is_empty());
+}
+
+/// The server refuses by code (and writes English for tools); the chair reads the
+/// rule's text in their own language, also after switching languages.
+#[test]
+fn a_refusal_is_shown_in_the_chairs_language() {
+    const DUTCH: &str = "Er kunnen niet meer stembiljetten over zijn dan er ontvangen zijn.";
+    const ENGLISH: &str = "Remaining ballots cannot exceed ballots received.";
+    let rejected_reason = |shell: &mut Shell| {
+        shell.send(Event::Navigate(Screen::Sync));
+        let Page::Sync(sync) = shell.page() else {
+            panic!()
+        };
+        sync.rejected[0].reason.clone().unwrap()
+    };
+    for (language, shown, not_shown) in [
+        (Language::Dutch, DUTCH, ENGLISH),
+        (Language::English, ENGLISH, DUTCH),
+    ] {
+        let mut server = SimServer::new();
+        let mut shell = activated(&mut server);
+        shell.send(Event::SetLanguage(language));
+        open_station(&mut shell, &mut server);
+        server.refuse = Some(("ballot_stock", "STOCK_E01_REMAINING_ABOVE_RECEIVED"));
+        shell.send(Event::ReportBallotStock {
+            received: 500,
+            remaining: 400,
+        });
+        shell.sync_with(&mut server);
+        let notice = shell.view().notice.unwrap().text;
+        assert!(notice.contains(shown), "{language:?}: {notice}");
+        assert!(!notice.contains(not_shown), "{language:?}: {notice}");
+        let reason = rejected_reason(&mut shell);
+        assert_eq!(
+            reason,
+            format!("{shown} (STOCK_E01_REMAINING_ABOVE_RECEIVED)")
+        );
+        // The kept refusal follows the chair's language.
+        let other = match language {
+            Language::Dutch => Language::English,
+            Language::English => Language::Dutch,
+        };
+        shell.send(Event::SetLanguage(other));
+        assert!(rejected_reason(&mut shell).starts_with(not_shown));
+    }
+}
+
+/// A dispatch of ballot papers is said in the chair's language, with the control
+/// room's note as typed.
+#[test]
+fn a_resupply_dispatch_is_shown_in_the_chairs_language() {
+    let mut server = SimServer::new();
+    let mut shell = activated(&mut server);
+    open_station(&mut shell, &mut server);
+    shell.send(Event::SetLanguage(Language::English));
+    shell.receive(encode(&ServerMessage::Message(StationMessage {
+        message_id: "resupply-1".into(),
+        incident_id: None,
+        from: "Regiekamer".into(),
+        text: "200 stembiljetten zijn onderweg. Met de fiets".into(),
+        sent_at: Timestamp(OPENS + 60_000),
+        resupply: Some(ResupplyNotice {
+            quantity: 200,
+            note: "Met de fiets".into(),
+        }),
+    })));
+    shell.send(Event::Navigate(Screen::Day));
+    let Page::Day(day) = shell.page() else {
+        panic!()
+    };
+    assert_eq!(day.messages[0].from, "Control room");
+    assert_eq!(
+        day.messages[0].text,
+        "200 ballot papers are on their way. Met de fiets"
+    );
+    shell.send(Event::SetLanguage(Language::Dutch));
+    let Page::Day(day) = shell.page() else {
+        panic!()
+    };
+    assert_eq!(day.messages[0].from, "Regiekamer");
+    assert_eq!(
+        day.messages[0].text,
+        "200 stembiljetten zijn onderweg. Met de fiets"
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 // server with simulated stations. Takes screenshots of every page at phone and desktop
 // widths (docs/screenshots/) and runs axe-core on every page.
 //
-// Needs: a built dist/ (npm run build) and target/debug/{kiesdag,dashboard-fixture,station}.
+// Needs: a built dist/ (npm run build) and target/debug/{kiesdag,dashboard-fixture,station}
+// (or CARGO_TARGET_DIR's, or KIESDAG_BIN_DIR: see harness.mjs).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -186,10 +187,36 @@ async function main() {
       await stations[0].send({ cmd: 'wait_text', text: 'Aan alle bureaus: koffie staat klaar', timeout_ms: 10_000 });
     });
 
+    await test('station detail: arrivals, departures and a shift change show, and one bad line never blanks the page', async () => {
+      // Station 1 opened with Anna, Bram and Chris.
+      await stations[0].send({ cmd: 'arrived', name: 'Dirk', role: 'member' });
+      await stations[0].send({ cmd: 'departed', name: 'Anna' });
+      await stations[0].send({ cmd: 'shift_change', leaving: ['Bram', 'Chris'], arriving: [{ name: 'Eva', role: 'chair' }, { name: 'Fenna', role: 'counter' }] });
+      await page.goto(`${base}/stations/GM0599-1`);
+      const timeline = page.getByTestId('timeline');
+      await timeline.getByText('aangekomen: Dirk (stembureaulid)').waitFor();
+      await timeline.getByText('vertrokken: Anna').waitFor();
+      await timeline.getByText('ploegwissel: weg Bram, Chris; erbij Eva (voorzitter), Fenna (teller)').waitFor();
+      assert.deepEqual(await page.getByTestId('members-present').locator('li').allTextContents(), ['Dirk', 'Eva', 'Fenna']);
+      assert.equal(await page.locator('[data-boundary]').count(), 0, 'nothing failed to render');
+      // A line the page cannot render (a time that is no time) shows as such, alone.
+      await page.route('**/api/stations/GM0599-1/timeline', async (route) => {
+        const body = await (await route.fetch()).json();
+        body.events.push({ ...body.events.at(-1), seq: 1e9, recorded_at: 'geen tijd' });
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+      });
+      await page.reload();
+      await timeline.locator('[data-boundary="row"]').getByText('Deze regel kan niet worden getoond').waitFor();
+      await timeline.getByText('vertrokken: Anna').waitFor();
+      await page.getByRole('heading', { name: /Stembureau 1: Stembureau 1/ }).waitFor();
+      assert.equal(await page.locator('[data-boundary]').count(), 1, 'only the bad line');
+      await page.unroute('**/api/stations/GM0599-1/timeline');
+    });
+
     await test('station detail: timeline, stock, staff and a message to the station', async () => {
       await page.goto(`${base}/stations/GM0599-1`);
       await page.getByRole('heading', { name: /Stembureau 1: Stembureau 1/ }).waitFor();
-      await page.getByText('Anna').waitFor();
+      await page.getByTestId('members-present').getByText('Eva').waitFor();
       await page.getByText('1.500').first().waitFor();
       await page.getByLabel('Bericht versturen').fill('Denk aan de opkomst van 13:00');
       await page.getByRole('button', { name: 'Versturen' }).click();
@@ -267,7 +294,7 @@ async function main() {
       await capture(page, 'results');
     });
 
-    await test('a viewer cannot open coordinator pages', async () => {
+    await test('a viewer cannot open coordinator pages, and may open turnout as the API allows', async () => {
       // A new tab has its own session storage: a separate sign-in.
       const other = await browser.newPage();
       const asked = [];
@@ -278,6 +305,10 @@ async function main() {
       await other.locator('svg.map circle').first().waitFor();
       assert.equal(await other.locator('svg.map a').count(), 0, 'no links to station pages on the map');
       assert.equal(await other.locator('tbody a').count(), 0, 'no links to station pages in the list');
+      // Turnout is public anyway: the viewer's menu has it, and the page opens.
+      await other.getByRole('link', { name: 'Opkomst' }).click();
+      await other.getByRole('heading', { name: 'Opkomst' }).waitFor();
+      assert.equal(await other.getByText('Geen toegang').count(), 0);
       for (const path of ['/incidents', '/stations/GM0599-1']) {
         await other.goto(base + path);
         await other.getByText('Geen toegang').waitFor();

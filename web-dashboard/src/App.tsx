@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { PAGES, mayOpen, pageRoles } from './access';
 import { expire, loadSession, onSession, refresh, saveSession, type Session } from './api/client';
-import type { Role } from './api/types';
 import { I18n, translate, useI18n, type Key, type Lang } from './i18n';
 import { LiveContext, type Live } from './live/context';
 import { LiveConnection, type ConnectionStatus } from './live/socket';
@@ -14,24 +14,6 @@ import { StationDetail } from './pages/StationDetail';
 import { Turnout } from './pages/Turnout';
 import { navigate, usePath } from './router';
 import { Boundary, time } from './util';
-
-export const CONTROL_ROOM: Role[] = ['administrator', 'coordinator'];
-export const MANAGERS: Role[] = ['administrator', 'coordinator', 'manager'];
-export const ALL_STAFF: Role[] = ['administrator', 'coordinator', 'manager', 'viewer'];
-
-interface PageDef {
-  match: (path: string) => boolean;
-  roles: Role[];
-  nav?: { href: string; label: Key };
-}
-
-const PAGES: PageDef[] = [
-  { match: (p) => p === '/control', roles: ALL_STAFF, nav: { href: '/control', label: 'navControl' } },
-  { match: (p) => p === '/incidents', roles: CONTROL_ROOM, nav: { href: '/incidents', label: 'navIncidents' } },
-  { match: (p) => p === '/turnout', roles: MANAGERS, nav: { href: '/turnout', label: 'navTurnout' } },
-  { match: (p) => p === '/results', roles: ALL_STAFF, nav: { href: '/results', label: 'navResults' } },
-  { match: (p) => p.startsWith('/stations/'), roles: CONTROL_ROOM },
-];
 
 declare global {
   interface Window {
@@ -173,8 +155,7 @@ export function App() {
     );
   }
 
-  const page = PAGES.find((p) => p.match(path));
-  const allowed = page ? page.roles.includes(session.role) : true;
+  const allowed = mayOpen(path, session.role);
   let content;
   if (!allowed) content = <p role="alert" className="error">{t('forbidden')}</p>;
   else if (path === '/incidents') content = <Incidents />;
@@ -193,7 +174,7 @@ export function App() {
           <span className="brand">{t('appName')}</span>
           <nav aria-label={t('nav')}>
             <ul>
-              {PAGES.filter((p) => p.nav && p.roles.includes(session.role)).map((p) => (
+              {PAGES.filter((p) => p.nav && pageRoles(p).includes(session.role)).map((p) => (
                 <li key={p.nav!.href}>
                   <a
                     href={p.nav!.href}
@@ -220,7 +201,8 @@ export function App() {
           </button>
         </header>
         <main id="main" ref={main} tabIndex={-1}>
-          <Boundary>{content}</Boundary>
+          {/* Keyed by the page: a page that failed is tried afresh when another opens. */}
+          <Boundary key={path}>{content}</Boundary>
         </main>
       </LiveContext.Provider>
     </I18n.Provider>

@@ -57,22 +57,44 @@ export function ErrorMessage({ error, retry }: { error: string; retry?: () => vo
   );
 }
 
-/** A render error shows a message, never a blank page. */
-export class Boundary extends Component<{ children: ReactNode }, { error: string | null }> {
+/** What a boundary shows instead of what failed: the page, a part of it, or one line. */
+export type BoundaryScope = 'page' | 'part' | 'row';
+
+function BoundaryFallback({ scope, error, retry }: { scope: BoundaryScope; error: string; retry: () => void }) {
+  const { t } = useI18n();
+  const label = t(scope === 'page' ? 'pageError' : scope === 'part' ? 'partError' : 'rowError');
+  if (scope === 'row')
+    return (
+      <span role="alert" className="error row-error" data-boundary={scope} title={error}>
+        {label}
+      </span>
+    );
+  return (
+    <div role="alert" className="error" data-boundary={scope}>
+      <strong>{label}</strong>: {error}{' '}
+      <button type="button" onClick={retry}>
+        {t('errorRetry')}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A render error shows a message, never a blank page: around every page (reset when
+ * the page changes, by its key), around each part of a page and around each line
+ * built from the live data, so that one bad line leaves the rest of the page.
+ */
+export class Boundary extends Component<{ children: ReactNode; scope?: BoundaryScope }, { error: string | null }> {
   state = { error: null as string | null };
   static getDerivedStateFromError(e: unknown) {
     return { error: String(e) };
   }
+  componentDidCatch(error: unknown) {
+    console.error('render failed', error);
+  }
   render() {
     if (this.state.error)
-      return (
-        <div role="alert" className="error">
-          <strong>Er ging iets mis / Something went wrong</strong>: {this.state.error}{' '}
-          <button type="button" onClick={() => this.setState({ error: null })}>
-            Opnieuw / Retry
-          </button>
-        </div>
-      );
+      return <BoundaryFallback scope={this.props.scope ?? 'page'} error={this.state.error} retry={() => this.setState({ error: null })} />;
     return this.props.children;
   }
 }

@@ -190,11 +190,16 @@ async fn write_answers(
                     device_seq,
                     event_seq: u64::try_from(event_seq).unwrap_or(0),
                 }),
-                Ok(Outcome::Reject { code, message }) => Some(ServerMessage::Reject {
+                Ok(Outcome::Reject {
+                    code,
+                    message,
+                    fields,
+                }) => Some(ServerMessage::Reject {
                     operation_id,
                     device_seq,
                     code,
                     message,
+                    fields,
                 }),
                 // Not committed: end the session, so that the device resumes and sends
                 // it again before anything after it (its order is kept).

@@ -299,21 +299,5 @@ fn not_activated(model: &Model) -> String {
 }
 
 pub(super) fn phase_message(error: &crate::domain::TransitionError, language: Language) -> String {
-    use crate::domain::TransitionError as T;
-    use Language::{Dutch, English};
-    let text = match (error, language) {
-        (T::AlreadyOpen, Dutch) => "Het stembureau is al geopend.",
-        (T::AlreadyOpen, English) => "The station is already open.",
-        (T::NotOpen, Dutch) => "Het stembureau is nog niet geopend.",
-        (T::NotOpen, English) => "The station is not open yet.",
-        (T::AlreadyClosed, Dutch) => "Het stembureau is al gesloten.",
-        (T::AlreadyClosed, English) => "The station is already closed.",
-        (T::NotClosed, Dutch) => "Sluit eerst het stembureau.",
-        (T::NotClosed, English) => "Close the station first.",
-        (T::UnknownIncident(_), Dutch) => "Deze melding is onbekend.",
-        (T::UnknownIncident(_), English) => "This incident is unknown.",
-        (T::DuplicateIncident(_), Dutch) => "Deze melding is al gedaan.",
-        (T::DuplicateIncident(_), English) => "This incident was already reported.",
-    };
-    text.to_owned()
+    crate::protocol::transition_message(error, language).to_owned()
 }

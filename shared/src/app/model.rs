@@ -10,7 +10,7 @@ use crate::domain::{
     Election, IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, Report,
     StaffMember, Station, StationDay, Timestamp, TurnoutMoment,
 };
-use crate::protocol::{Operation, StationMessage};
+use crate::protocol::{Operation, Refusal, StationMessage};
 use crate::validation::{Issue, Language};
 
 /// The screens of the chair's app.
@@ -78,7 +78,27 @@ pub struct RejectedOperation {
     pub seq: u64,
     pub kind: String,
     pub recorded_at: Timestamp,
+    /// The server's own words. A record written before refusals carried codes holds
+    /// the whole text shown here, and no `code`.
     pub reason: String,
+    /// The refusal's code; the text shown is rendered from it in the chair's language.
+    #[serde(default)]
+    pub code: String,
+    /// The report's field paths the refusal concerns.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+impl RejectedOperation {
+    /// The refusal as the server sent it.
+    #[must_use]
+    pub fn refusal(&self) -> Refusal {
+        Refusal {
+            code: self.code.clone(),
+            fields: self.fields.clone(),
+            message: self.reason.clone(),
+        }
+    }
 }
 
 /// Stored under `day`: the station's local state and the sync bookkeeping. Fields
@@ -228,13 +248,15 @@ impl LocalState {
 
     /// The server refused `op`: the local state is rebuilt without it from the
     /// confirmed state and the operations still unconfirmed, and the refusal is kept.
-    pub fn reject(&mut self, op: &Operation, reason: String, unfinished: &[&Operation]) {
+    pub fn reject(&mut self, op: &Operation, refusal: Refusal, unfinished: &[&Operation]) {
         self.rejected_total += 1;
         self.rejected.push(RejectedOperation {
             seq: op.device_seq,
             kind: op.report.kind().to_owned(),
             recorded_at: op.recorded_at,
-            reason,
+            reason: refusal.message,
+            code: refusal.code,
+            fields: refusal.fields,
         });
         let seq = op.device_seq;
         self.turnout_log.retain(|t| t.seq != seq);
@@ -527,6 +549,29 @@ impl Model {
 mod tests {
     use super::*;
 
+    /// A `day` record written before refusals carried codes kept the rendered text:
+    /// it still reads, and shows that text as it was.
+    #[test]
+    fn a_refusal_stored_before_codes_shows_as_it_was() {
+        let old: RejectedOperation = serde_json::from_str(
+            r#"{"seq":3,"kind":"turnout","recorded_at":0,"reason":"Lager dan eerder (TURNOUT_E01_DECREASE)"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old.refusal().text(Language::English),
+            "Lager dan eerder (TURNOUT_E01_DECREASE)"
+        );
+        let new = RejectedOperation {
+            code: "TURNOUT_E01_DECREASE".into(),
+            ..old
+        };
+        // With its code, the text is the rule's, in the chair's language.
+        assert_eq!(
+            new.refusal().text(Language::English),
+            "Turnout is lower than the previous report. Send it as a correction with a reason. (TURNOUT_E01_DECREASE)"
+        );
+    }
+
     fn message(n: usize, incident_id: Option<&str>) -> StationMessage {
         StationMessage {
             message_id: format!("m{n}"),
@@ -534,6 +579,7 @@ mod tests {
             from: "regiekamer".into(),
             text: format!("bericht {n}"),
             sent_at: Timestamp(0),
+            resupply: None,
         }
     }
 

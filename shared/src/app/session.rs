@@ -18,7 +18,7 @@ use super::{
     sync::{AckOutcome, Backoff, OperationState, Pace},
 };
 use crate::domain::Timestamp;
-use crate::protocol::{self, ClientMessage, RejectCode, ServerMessage};
+use crate::protocol::{self, ClientMessage, Refusal, RejectCode, ServerMessage};
 use crate::validation::Language;
 
 /// How often the core wakes to check the clock, send a heartbeat and retry writes.
@@ -352,11 +352,16 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
             device_seq,
             code,
             message,
+            fields,
         } => finished(
             model,
             operation_id,
             device_seq,
-            Some(format!("{message} ({code})")),
+            Some(Refusal {
+                code,
+                fields,
+                message,
+            }),
         ),
         ServerMessage::Message(message) => {
             if !model.local.receive_message(message) {
@@ -463,14 +468,14 @@ fn finished(
     model: &mut Model,
     id: Uuid,
     seq: u64,
-    rejection: Option<String>,
+    rejection: Option<Refusal>,
 ) -> Command<Effect, Event> {
     let Some(op) = model.outbox.get(seq).map(|e| e.operation.clone()) else {
         return Command::done();
     };
     let outcome = match &rejection {
         None => model.outbox.acknowledge(id, seq),
-        Some(reason) => model.outbox.reject(id, seq, reason.clone()),
+        Some(refusal) => model.outbox.reject(id, seq, refusal.clone()),
     };
     if outcome == AckOutcome::Unknown {
         return Command::done();
@@ -485,14 +490,15 @@ fn finished(
                 .map(|e| e.operation.device_seq);
             model.local.confirm(&op, lowest_unfinished);
         }
-        Some(reason) => {
+        Some(refusal) => {
             let unfinished: Vec<_> = model
                 .outbox
                 .unfinished()
                 .map(|e| e.operation.clone())
                 .collect();
             let refs: Vec<_> = unfinished.iter().collect();
-            model.local.reject(&op, reason.clone(), &refs);
+            let reason = refusal.text(model.local.language);
+            model.local.reject(&op, refusal, &refs);
             model.notice = Some(Notice {
                 is_error: true,
                 text: say(

@@ -836,7 +836,7 @@ fn page(model: &Model, t: &Texts) -> Page {
                     recorded_at: t.time(e.operation.recorded_at),
                     state: e.state,
                     state_label: t.state(e.state),
-                    reason: e.reason.clone(),
+                    reason: e.refusal.as_ref().map(|r| r.text(t.language)),
                 })
                 .collect(),
             rejected: model
@@ -849,7 +849,7 @@ fn page(model: &Model, t: &Texts) -> Page {
                     recorded_at: t.time(r.recorded_at),
                     state: OperationState::Rejected,
                     state_label: t.state(OperationState::Rejected),
-                    reason: Some(r.reason.clone()),
+                    reason: Some(r.refusal().text(t.language)),
                 })
                 .collect(),
             protocol_errors: model.protocol_errors,
@@ -864,10 +864,17 @@ fn messages(model: &Model, t: &Texts) -> Vec<MessageView> {
         .messages
         .iter()
         .rev()
-        .map(|m| MessageView {
-            from: m.from.clone(),
-            text: m.text.clone(),
-            at: t.time(m.sent_at),
+        .map(|m| {
+            // A dispatch is said in the chair's language; other messages are as typed.
+            let (from, text) = m
+                .resupply
+                .as_ref()
+                .map_or_else(|| (m.from.clone(), m.text.clone()), |r| r.texts(t.language));
+            MessageView {
+                from,
+                text,
+                at: t.time(m.sent_at),
+            }
         })
         .collect()
 }

@@ -3,6 +3,7 @@ use uuid::Uuid;
 
 use super::Operation;
 use crate::domain::{Election, IncidentStatus, Station, StationDay, Timestamp};
+use crate::validation::Language;
 
 /// From a station's device to the server.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -52,12 +53,18 @@ pub enum ServerMessage {
         device_seq: u64,
         event_seq: u64,
     },
-    /// Refused for good; the device shows why and does not send it again.
+    /// Refused for good; the device shows why and does not send it again. `code` is a
+    /// validation rule's, a transition's or a `ServerRefusal`'s (see `Refusal`);
+    /// `fields` are the report's field paths the rule concerns. The device renders
+    /// the code in the chair's language; `message` (English) is for codes it does
+    /// not know.
     Reject {
         operation_id: Uuid,
         device_seq: u64,
         code: String,
         message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fields: Vec<String>,
     },
     Message(StationMessage),
     IncidentStatus {
@@ -89,6 +96,44 @@ pub struct StationMessage {
     pub from: String,
     pub text: String,
     pub sent_at: Timestamp,
+    /// Set when the control room dispatched ballot papers: the device says so in the
+    /// chair's language (with `text` as the dispatcher's note) and does not show
+    /// `from` and `text` as they are, which hold a Dutch rendering for devices that do
+    /// not know this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resupply: Option<ResupplyNotice>,
+}
+
+/// Ballot papers on their way to the station.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ResupplyNotice {
+    pub quantity: u32,
+    /// The control room's note, as typed.
+    pub note: String,
+}
+
+impl ResupplyNotice {
+    /// Who the message is from, and what it says, in `language`.
+    #[must_use]
+    pub fn texts(&self, language: Language) -> (String, String) {
+        let (from, text) = match language {
+            Language::Dutch => (
+                "Regiekamer",
+                format!(
+                    "{} stembiljetten zijn onderweg. {}",
+                    self.quantity, self.note
+                ),
+            ),
+            Language::English => (
+                "Control room",
+                format!(
+                    "{} ballot papers are on their way. {}",
+                    self.quantity, self.note
+                ),
+            ),
+        };
+        (from.to_owned(), text.trim().to_owned())
+    }
 }
 
 /// Why the server refused a session or a frame.

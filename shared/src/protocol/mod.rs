@@ -7,10 +7,12 @@
 mod codec;
 mod messages;
 mod operation;
+mod refusal;
 
 pub use codec::{DecodeError, decode_client, decode_server, encode};
-pub use messages::{ClientMessage, RejectCode, ServerMessage, StationMessage};
+pub use messages::{ClientMessage, RejectCode, ResupplyNotice, ServerMessage, StationMessage};
 pub use operation::{Operation, operation_id};
+pub use refusal::{Refusal, ServerRefusal, refusal_message, transition_message};
 
 /// The protocol version this build speaks.
 pub const PROTOCOL_VERSION: u32 = 1;

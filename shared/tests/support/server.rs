@@ -10,7 +10,7 @@ use shared::domain::{
 use shared::protocol::{
     ClientMessage, Operation, RejectCode, ServerMessage, decode_client, encode,
 };
-use shared::validation::{Language, check_recorded_at, message};
+use shared::validation::{Language, Rule, check_recorded_at, message};
 use uuid::Uuid;
 
 use super::{CLOSES, OPENS};
@@ -177,6 +177,7 @@ impl SimServer {
                     device_seq: op.device_seq,
                     code: code.clone(),
                     message: message.clone(),
+                    fields: Vec::new(),
                 })
             } else {
                 encode(&ServerMessage::Ack {
@@ -213,7 +214,12 @@ impl SimServer {
             None => self
                 .refuse
                 .filter(|(kind, _)| *kind == op.report.kind())
-                .map(|(_, code)| (code.to_owned(), "refused".to_owned())),
+                // In English, as the real server writes it.
+                .map(|(_, code)| {
+                    let text = Rule::from_code(code)
+                        .map_or("refused", |rule| message(rule, Language::English));
+                    (code.to_owned(), text.to_owned())
+                }),
         };
         if let Some((code, message)) = refusal {
             self.rejections.push((op.id, code, message));

@@ -9,6 +9,9 @@
 //! - `stock` `{received, remaining}`: report the ballot stock.
 //! - `incident` `{text}`: report an incident; answers with its `incident_id`.
 //! - `incident_message` `{incident_id, text}`: write about an incident.
+//! - `arrived` `{name, role}`: a member arrives (`role` as on the wire, e.g. `member`).
+//! - `departed` `{name}`: a member leaves.
+//! - `shift_change` `{leaving: [name], arriving: [{name, role}]}`: a shift change.
 //! - `close`: close the station (confirming the warnings).
 //! - `result` `{votes}`: submit a result whose list votes are `votes` (list 1, 2, ...).
 //! - `wait_text` `{text, timeout_ms}`: wait until the chair's screen shows `text`
@@ -29,8 +32,8 @@ use shared::ViewModel;
 use shared::app::Screen;
 use shared::app::view::{ConnectionState, Page};
 use shared::domain::{
-    Election, IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult, StaffRole,
-    StationPhase, TurnoutMoment, VotersCounts, VotesCounts,
+    Election, IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult, StaffMember,
+    StaffRole, StationPhase, TurnoutMoment, VotersCounts, VotesCounts,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -154,6 +157,32 @@ async fn handle(station: &mut Station, command: &Value) -> Result<Value, String>
                 incident_id: text_of(command, "incident_id"),
                 text: text_of(command, "text"),
             });
+            wait(station, synced).await?;
+            Ok(json!({}))
+        }
+        "arrived" => {
+            let role: StaffRole =
+                serde_json::from_value(command["role"].clone()).map_err(|e| e.to_string())?;
+            station.send(Event::MemberArrived {
+                name: text_of(command, "name"),
+                role,
+            });
+            wait(station, synced).await?;
+            Ok(json!({}))
+        }
+        "departed" => {
+            station.send(Event::MemberDeparted {
+                name: text_of(command, "name"),
+            });
+            wait(station, synced).await?;
+            Ok(json!({}))
+        }
+        "shift_change" => {
+            let leaving: Vec<String> =
+                serde_json::from_value(command["leaving"].clone()).map_err(|e| e.to_string())?;
+            let arriving: Vec<StaffMember> =
+                serde_json::from_value(command["arriving"].clone()).map_err(|e| e.to_string())?;
+            station.send(Event::ShiftChange { leaving, arriving });
             wait(station, synced).await?;
             Ok(json!({}))
         }

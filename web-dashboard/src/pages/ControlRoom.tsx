@@ -5,8 +5,9 @@ import { useI18n, type Key } from '../i18n';
 import { reportOf } from '../incidents';
 import { useLive } from '../live/context';
 import { query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
+import { mayOpen } from '../access';
 import { navigate } from '../router';
-import { ErrorMessage, num, time } from '../util';
+import { Boundary, ErrorMessage, num, time } from '../util';
 import { StationMap } from './StationMap';
 
 const SORTS: SortKey[] = ['number', 'name', 'status', 'turnout', 'ballots', 'district'];
@@ -81,7 +82,8 @@ export function ControlRoom() {
   const { alerts, error } = useAlerts(live.version);
   const stations = useMemo(() => (state ? [...state.stations.values()] : []), [state, live.version]);
   const rows = useMemo(() => (state ? query(state, q) : []), [state, q, live.version]);
-  const canOpen = ['administrator', 'coordinator'].includes(loadSession()?.role ?? '');
+  const role = loadSession()?.role;
+  const canOpen = role !== undefined && mayOpen('/stations/', role);
   // Frame-to-screen timings, read by the browser benchmark: from a frame's arrival to
   // the DOM updated, and to just after the next paint (a task queued from the next
   // animation frame runs once that frame is drawn).
@@ -123,7 +125,9 @@ export function ControlRoom() {
       <div className="columns">
         <section aria-labelledby="map" className="card">
           <h2 id="map">{t('mapTitle')}</h2>
-          <StationMap stations={stations} version={live.version} linked={canOpen} />
+          <Boundary scope="part">
+            <StationMap stations={stations} version={live.version} linked={canOpen} />
+          </Boundary>
           <ul className="legend">
             {STATUSES.map((s) => (
               <li key={s}>

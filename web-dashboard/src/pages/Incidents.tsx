@@ -6,7 +6,7 @@ import { useI18n } from '../i18n';
 import { assigneeOptions, foldIncidents, INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../incidents';
 import { useLive } from '../live/context';
 import { navigate } from '../router';
-import { ErrorMessage, time, useLoad } from '../util';
+import { Boundary, ErrorMessage, time, useLoad } from '../util';
 
 const KINDS = new Set(['incident', 'incident_message', 'incident_status', 'message']);
 
@@ -218,13 +218,19 @@ export function Incidents() {
                 {list.length === 0 ? (
                   <p className="muted">{t('noIncidents')}</p>
                 ) : (
-                  list.map((i) => <IncidentCard key={i.incidentId} incident={i} stationName={name(i.stationId)} coordinators={coordinators.data ?? []} onDone={reload} />)
+                  list.map((i) => (
+                    <Boundary key={i.incidentId} scope="part">
+                      <IncidentCard incident={i} stationName={name(i.stationId)} coordinators={coordinators.data ?? []} onDone={reload} />
+                    </Boundary>
+                  ))
                 )}
               </section>
             );
           })}
         </div>
-        <Broadcast onDone={reload} />
+        <Boundary scope="part">
+          <Broadcast onDone={reload} />
+        </Boundary>
       </div>
     </>
   );

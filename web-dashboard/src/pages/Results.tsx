@@ -4,7 +4,7 @@ import type { ResultsReport, UnitResult } from '../api/types';
 import { useI18n } from '../i18n';
 import { useLive } from '../live/context';
 import { allocate, type Method } from '../seats';
-import { ErrorMessage, num, useLoad } from '../util';
+import { Boundary, ErrorMessage, num, useLoad } from '../util';
 
 export function listVotes(unit: UnitResult): [number, number][] {
   const votes = unit.totals?.list_votes ?? {};
@@ -155,16 +155,24 @@ export function Results() {
       {m.published && m.totals ? (
         <div className="columns">
           <section className="card">
-            <ListTable unit={m} />
+            <Boundary scope="part">
+              <ListTable unit={m} />
+            </Boundary>
           </section>
-          <Seats unit={m} threshold={data.publication_threshold} />
+          <Boundary scope="part">
+            <Seats unit={m} threshold={data.publication_threshold} />
+          </Boundary>
         </div>
       ) : (
         <p>{t('notPublished')}</p>
       )}
       <section className="card">
-        <UnitsTable units={data.districts} label={t('perDistrict')} />
-        <UnitsTable units={data.subareas} label={t('perSubarea')} />
+        <Boundary scope="part">
+          <UnitsTable units={data.districts} label={t('perDistrict')} />
+        </Boundary>
+        <Boundary scope="part">
+          <UnitsTable units={data.subareas} label={t('perSubarea')} />
+        </Boundary>
       </section>
     </>
   );

@@ -2,17 +2,18 @@ import { useState, type FormEvent } from 'react';
 import { getJson, postJson } from '../api/client';
 import type { ChangeView, StationTimeline } from '../api/types';
 import { useDraft } from '../drafts';
-import { useI18n, type Key } from '../i18n';
+import { useI18n, type Key, type T } from '../i18n';
 import { reportOf } from '../incidents';
 import { useLive } from '../live/context';
 import { statusOf } from '../live/state';
+import { describePresence } from '../presence';
 import { navigate } from '../router';
-import { ErrorMessage, num, time, useLoad } from '../util';
+import { Boundary, ErrorMessage, num, time, useLoad } from '../util';
 
 type Json = Record<string, unknown>;
 
 /** One line about an event, for the timeline. */
-export function describe(c: ChangeView): string {
+export function describe(c: ChangeView, t: T): string {
   const r = reportOf(c);
   const p = (c.payload ?? {}) as Json;
   switch (c.kind) {
@@ -31,13 +32,82 @@ export function describe(c: ChangeView): string {
       return `${String(p.status ?? '')}${p.assignee ? ` (${String(p.assignee)})` : ''}`;
     case 'resupply_dispatched':
       return `${num(p.quantity as number)} ${String(p.note ?? '')}`;
-    case 'presence': {
-      const arrived = (r.arrived as { name: string }[] | undefined)?.map((m) => m.name) ?? [];
-      return arrived.join(', ');
-    }
+    case 'presence':
+      return describePresence(r, t);
     default:
       return '';
   }
+}
+
+function MessageRow({ m }: { m: ChangeView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {time(m.committed_at)} · {describe(m, t)}
+    </>
+  );
+}
+
+function TimelineRow({ e }: { e: ChangeView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <time dateTime={new Date(e.recorded_at).toISOString()}>{time(e.recorded_at)}</time> · <strong>{t(`kind_${e.kind}` as Key)}</strong> {describe(e, t)}
+    </>
+  );
+}
+
+function Stock({ received, remaining }: { received: number | null | undefined; remaining: number | null | undefined }) {
+  const { t } = useI18n();
+  return (
+    <dl>
+      <dt>{t('received')}</dt>
+      <dd>{num(received)}</dd>
+      <dt>{t('remaining')}</dt>
+      <dd>{num(remaining)}</dd>
+    </dl>
+  );
+}
+
+function Members({ names }: { names: string[] }) {
+  return (
+    <ul data-testid="members-present">
+      {names.map((m) => (
+        <li key={m}>{m}</li>
+      ))}
+    </ul>
+  );
+}
+
+function Messages({ events }: { events: ChangeView[] }) {
+  const { t } = useI18n();
+  const messages = events.filter((e) => e.kind === 'message' || e.kind === 'incident_message');
+  if (messages.length === 0) return <p>{t('noMessages')}</p>;
+  return (
+    <ul>
+      {messages.map((m) => (
+        <li key={m.seq}>
+          <Boundary scope="row">
+            <MessageRow m={m} />
+          </Boundary>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Timeline({ events }: { events: ChangeView[] }) {
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {[...events].reverse().map((e) => (
+        <li key={e.seq} data-kind={e.kind}>
+          <Boundary scope="row">
+            <TimelineRow e={e} />
+          </Boundary>
+        </li>
+      ))}
+    </ol>
+  );
 }
 
 export function StationDetail({ id }: { id: string }) {
@@ -72,7 +142,6 @@ export function StationDetail({ id }: { id: string }) {
   if (!data) return <p role="status">{t('loading')}</p>;
   const s = summary ?? data.station;
   const status = statusOf(s);
-  const messages = data.events.filter((e) => e.kind === 'message' || e.kind === 'incident_message');
   return (
     <>
       <p>
@@ -90,30 +159,19 @@ export function StationDetail({ id }: { id: string }) {
       <div className="columns">
         <section className="card" aria-labelledby="stock">
           <h2 id="stock">{t('stockTitle')}</h2>
-          <dl>
-            <dt>{t('received')}</dt>
-            <dd>{num(data.ballots_received)}</dd>
-            <dt>{t('remaining')}</dt>
-            <dd>{num(s.ballots_remaining)}</dd>
-          </dl>
+          <Boundary scope="part">
+            <Stock received={data.ballots_received} remaining={s.ballots_remaining} />
+          </Boundary>
           <h2>{t('staffTitle')}</h2>
-          <ul>
-            {data.members_present.map((m) => (
-              <li key={m}>{m}</li>
-            ))}
-          </ul>
+          <Boundary scope="part">
+            <Members names={data.members_present} />
+          </Boundary>
         </section>
         <section className="card" aria-labelledby="messages">
           <h2 id="messages">{t('messagesTitle')}</h2>
-          {messages.length === 0 ? <p>{t('noMessages')}</p> : (
-            <ul>
-              {messages.map((m) => (
-                <li key={m.seq}>
-                  {time(m.committed_at)} · {describe(m)}
-                </li>
-              ))}
-            </ul>
-          )}
+          <Boundary scope="part">
+            <Messages events={data.events} />
+          </Boundary>
           <form onSubmit={(e) => act(e, `/api/municipalities/${s.municipality_code}/messages`, { station_ids: [id], text }, clearText)}>
             <label>
               {t('sendMessage')}
@@ -139,13 +197,9 @@ export function StationDetail({ id }: { id: string }) {
       </div>
       <section className="card" aria-labelledby="timeline">
         <h2 id="timeline">{t('timelineTitle')}</h2>
-        <ol className="timeline">
-          {[...data.events].reverse().map((e) => (
-            <li key={e.seq}>
-              <time dateTime={new Date(e.recorded_at).toISOString()}>{time(e.recorded_at)}</time> · <strong>{t(`kind_${e.kind}` as Key)}</strong> {describe(e)}
-            </li>
-          ))}
-        </ol>
+        <Boundary scope="part">
+          <Timeline events={data.events} />
+        </Boundary>
       </section>
     </>
   );

@@ -3,7 +3,7 @@ import { call, download, loadSession, getJson } from '../api/client';
 import type { TurnoutReport, UnitTurnout } from '../api/types';
 import { useI18n } from '../i18n';
 import { useLive } from '../live/context';
-import { ErrorMessage, num, time, useLoad } from '../util';
+import { Boundary, ErrorMessage, num, time, useLoad } from '../util';
 
 export function TurnoutTable({ report }: { report: TurnoutReport }) {
   const { t } = useI18n();
@@ -85,10 +85,14 @@ export function Turnout() {
       </div>
       {exportError && <ErrorMessage error={exportError} />}
       <section className="card" aria-label={t('chartAlt')}>
-        <Chart path={`/api/municipalities/${code}/turnout/chart?format=svg`} alt={t('chartAlt')} version={bucket} />
+        <Boundary scope="part">
+          <Chart path={`/api/municipalities/${code}/turnout/chart?format=svg`} alt={t('chartAlt')} version={bucket} />
+        </Boundary>
       </section>
       <section className="card">
-        <TurnoutTable report={data} />
+        <Boundary scope="part">
+          <TurnoutTable report={data} />
+        </Boundary>
       </section>
     </>
   );

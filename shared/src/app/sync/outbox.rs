@@ -8,7 +8,7 @@ use facet::Facet;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::protocol::Operation;
+use crate::protocol::{Operation, Refusal};
 
 /// Where an operation is, as the chair sees it.
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,7 +23,7 @@ pub enum OperationState {
     Sent,
     /// The server committed it.
     Confirmed,
-    /// The server refused it; `reason` says why.
+    /// The server refused it; `refusal` says why.
     Rejected,
 }
 
@@ -31,7 +31,7 @@ pub enum OperationState {
 pub struct Entry {
     pub operation: Operation,
     pub state: OperationState,
-    pub reason: Option<String>,
+    pub refusal: Option<Refusal>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -61,7 +61,7 @@ impl Outbox {
             Entry {
                 operation,
                 state: OperationState::Saving,
-                reason: None,
+                refusal: None,
             },
         );
     }
@@ -73,7 +73,7 @@ impl Outbox {
             Entry {
                 operation,
                 state: OperationState::Pending,
-                reason: None,
+                refusal: None,
             },
         );
     }
@@ -127,8 +127,8 @@ impl Outbox {
     }
 
     /// The server refused operation `seq` for good.
-    pub fn reject(&mut self, id: Uuid, seq: u64, reason: String) -> AckOutcome {
-        self.finish(id, seq, OperationState::Rejected, Some(reason))
+    pub fn reject(&mut self, id: Uuid, seq: u64, refusal: Refusal) -> AckOutcome {
+        self.finish(id, seq, OperationState::Rejected, Some(refusal))
     }
 
     fn finish(
@@ -136,7 +136,7 @@ impl Outbox {
         id: Uuid,
         seq: u64,
         state: OperationState,
-        reason: Option<String>,
+        refusal: Option<Refusal>,
     ) -> AckOutcome {
         // Only an operation that was stored can be finished: one still `Saving` was
         // never sent, so an ack for it is not about it.
@@ -151,7 +151,7 @@ impl Outbox {
             return AckOutcome::Unknown;
         };
         entry.state = state;
-        entry.reason = reason;
+        entry.refusal = refusal;
         if self.history.len() == HISTORY {
             self.history.pop_front();
         }
@@ -304,10 +304,15 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.insert_restored(op(1));
         outbox.take_sendable(10);
-        outbox.reject(op(1).id, 1, "te laat".into());
+        let refusal = Refusal {
+            code: "TURNOUT_E01_DECREASE".into(),
+            fields: vec!["count".into()],
+            message: "Lower than before.".into(),
+        };
+        outbox.reject(op(1).id, 1, refusal.clone());
         let last = outbox.history().next_back().unwrap();
         assert_eq!(last.state, OperationState::Rejected);
-        assert_eq!(last.reason.as_deref(), Some("te laat"));
+        assert_eq!(last.refusal.as_ref(), Some(&refusal));
         assert!(outbox.is_empty());
     }
 }

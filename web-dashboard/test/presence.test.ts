@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeView } from '../src/api/types';
+import { translate, type Key, type Lang } from '../src/i18n';
+import { describe as describeEvent } from '../src/pages/StationDetail';
+// As the server stores them: the chair's operation, its report serialised by serde
+// (shared/tests/wire_fixtures.rs checks this file against the Rust types).
+import wire from './fixtures/presence-reports.json';
+
+const t = (lang: Lang) => (key: Key, vars?: Record<string, string | number>) => translate(lang, key, vars);
+const change = (seq: number, payload: unknown): ChangeView => ({
+  seq,
+  kind: 'presence',
+  station_id: 'GM0599-1',
+  recorded_at: seq * 1000,
+  committed_at: seq * 1000,
+  payload: { id: `op-${seq}`, device_seq: seq, station_id: 'GM0599-1', recorded_at: seq * 1000, confirmed_warnings: [], ...(payload as object) },
+});
+
+describe('presence reports on the station page', () => {
+  it('names who arrived, with their role', () => {
+    expect(describeEvent(change(1, wire.arrived), t('nl'))).toBe('aangekomen: Dirk (stembureaulid)');
+    expect(describeEvent(change(1, wire.arrived), t('en'))).toBe('arrived: Dirk (member)');
+  });
+
+  it('names who left', () => {
+    expect(describeEvent(change(2, wire.departed), t('nl'))).toBe('vertrokken: Anna');
+    expect(describeEvent(change(2, wire.departed), t('en'))).toBe('departed: Anna');
+  });
+
+  it('names both sides of a shift change', () => {
+    expect(describeEvent(change(3, wire.shift_change), t('nl'))).toBe(
+      'ploegwissel: weg Bram, Chris; erbij Eva (voorzitter), Fenna (teller)',
+    );
+    expect(describeEvent(change(3, wire.shift_change), t('en'))).toBe(
+      'shift change: leaving Bram, Chris; arriving Eva (chair), Fenna (counter)',
+    );
+  });
+
+  it('never throws on a shape it does not know', () => {
+    for (const presence of [null, 7, 'arrived', [], { arrived: null }, { arrived: [{ name: 'x' }] }, { shift_change: { leaving: 'x', arriving: null } }]) {
+      expect(() => describeEvent(change(4, { report: { presence } }), t('nl'))).not.toThrow();
+    }
+    expect(describeEvent(change(5, { report: { presence: { shift_change: {} } } }), t('en'))).toBe('shift change: leaving –; arriving –');
+  });
+});
