@@ -27,7 +27,7 @@ use super::{MAX_FRAME_BYTES, send_text};
 use crate::auth::{Principal, TokenKind};
 use crate::db::now_ms;
 use crate::embargo::may_see_result;
-use crate::hub::{Change, Rendered};
+use crate::hub::{CachedSnapshot, Change, Rendered};
 use crate::state::AppState;
 use crate::store::{self, events::EventRecord};
 use crate::summary::StationSummary;
@@ -248,7 +248,30 @@ async fn subscribe(
         return None;
     }
     // Subscribe to the hub before reading the database, so nothing falls in between.
-    let hub = state.hub.subscribe_municipality(&municipality);
+    let (hub, published) = state.hub.subscribe_municipality(&municipality);
+    let read_at = now_ms();
+    // Many dashboards of one view subscribing at once (after a restart, a network
+    // outage in the control room) share one read of the stations.
+    if let Some(cached) = state
+        .hub
+        .cached_snapshot(&municipality, district.as_deref(), published, read_at)
+        .filter(|c| {
+            since_seq.is_none_or(|since| since <= c.seq && c.seq - since > MAX_REPLAY_EVENTS)
+        })
+    {
+        let subscription = Subscription {
+            principal,
+            issued_at,
+            municipality,
+            district,
+            election: cached.election,
+            last_sent: cached.seq,
+        };
+        return send_text(session, cached.frame.to_string())
+            .await
+            .is_ok()
+            .then_some((subscription, hub));
+    }
     let m = municipality.clone();
     let d = district.clone();
     let loaded = state
@@ -305,7 +328,20 @@ async fn subscribe(
             pending.replay(&subscription, events, &current_states(&stations));
             pending.take()
         }
-        None => snapshot(&subscription.election.id, seq, &stations),
+        None => {
+            let frame = snapshot(&subscription.election.id, seq, &stations);
+            state.hub.keep_snapshot(
+                &subscription.municipality,
+                subscription.district.as_deref(),
+                CachedSnapshot {
+                    seq,
+                    election: subscription.election.clone(),
+                    frame: Arc::from(frame.as_str()),
+                    read_at,
+                },
+            );
+            frame
+        }
     };
     if send_text(session, first).await.is_ok() {
         Some((subscription, hub))
