@@ -81,17 +81,16 @@ pub fn turnout_percent(
     expected_voters: u64,
     opens_at: Timestamp,
 ) -> Vec<(f64, f64)> {
-    if expected_voters == 0 {
-        return Vec::new();
-    }
     let mut sorted = points.to_vec();
     sorted.sort_by_key(|(t, _)| *t);
     sorted
         .into_iter()
-        .map(|(t, voters)| {
+        .filter_map(|(t, voters)| {
             let minutes = (t.0 - opens_at.0) as f64 / MS_PER_MINUTE;
-            let percent = voters as f64 * 100.0 / expected_voters as f64;
-            (minutes, percent)
+            Some((
+                minutes,
+                shared::domain::turnout_percent(voters, expected_voters)?,
+            ))
         })
         .collect()
 }

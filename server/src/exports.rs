@@ -113,12 +113,14 @@ pub fn station_turnout_csv(
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(STATION_TURNOUT_HEADER)?;
     for row in rows {
-        let percent = match (row.turnout, row.expected_voters) {
-            (Some(voters), Some(expected)) if expected > 0 => {
-                format!("{:.1}", f64::from(voters) * 100.0 / f64::from(expected))
-            }
-            _ => String::new(),
-        };
+        let percent = row
+            .turnout
+            .zip(row.expected_voters)
+            .and_then(|(voters, expected)| {
+                shared::domain::turnout_percent(voters.into(), expected.into())
+            })
+            .map(|percent| format!("{percent:.1}"))
+            .unwrap_or_default();
         writer.write_record([
             text_cell(&row.station_id),
             row.number.to_string(),

@@ -172,7 +172,7 @@ fn turnout_report(
             stations: u32::try_from(members.len()).unwrap_or(u32::MAX),
             expected_voters: expected,
             voters,
-            percent: (expected > 0).then(|| voters as f64 * 100.0 / expected as f64),
+            percent: shared::domain::turnout_percent(voters, expected),
             over_time: times
                 .iter()
                 .map(|t| members.iter().map(|s| count_at(s, *t)).sum())

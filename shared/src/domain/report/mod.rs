@@ -17,7 +17,7 @@ pub use incident::{
 pub use opening::OpeningReport;
 pub use presence::{PresenceReport, StaffMember, StaffRole};
 pub use result::{ListVotes, ProvisionalResult, VotersCounts, VotesCounts};
-pub use turnout::{TurnoutMoment, TurnoutReport};
+pub use turnout::{TurnoutMoment, TurnoutReport, turnout_percent};
 
 use facet::Facet;
 use serde::{Deserialize, Serialize};
