@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::IncidentStatus;
-use shared::validation::{MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS};
+use shared::validation::{Issue, assignee_issues, dispatch_issues, message_issues};
 
 use super::{Caller, ErrorBody, error};
 use crate::auth::Principal;
@@ -61,14 +61,22 @@ fn actor(caller: &Caller) -> String {
     }
 }
 
-fn text_problem(text: &str) -> Option<&'static str> {
-    if text.trim().is_empty() {
-        Some("the text is empty")
-    } else if text.chars().count() > MAX_TEXT_CHARS {
-        Some("the text is too long")
-    } else {
-        None
-    }
+/// A 400 for what the shared rules found wrong (`shared::validation`'s control-room
+/// checks, the same rules and texts as a station's reports): the REST code of the
+/// field concerned, and the rule's English text with its code.
+fn refused(issues: &[Issue]) -> Option<HttpResponse> {
+    let issue = issues.first()?;
+    let code = match issue.fields.first().map(String::as_str) {
+        Some("quantity") => "invalid_quantity",
+        Some("incident_id") => "invalid_incident",
+        _ => "invalid_text",
+    };
+    let text = shared::validation::message(issue.rule, shared::validation::Language::English);
+    Some(error(
+        StatusCode::BAD_REQUEST,
+        code,
+        &format!("{text} ({})", issue.code()),
+    ))
 }
 
 /// Records the action on the stations after checking they are the caller's.
@@ -148,10 +156,10 @@ pub async fn incident_status(
         let known = state
             .with_db(move |db| {
                 let record = store::stations::get(db, &id)?;
-                let user = if name.chars().count() > MAX_NAME_CHARS {
-                    None
-                } else {
+                let user = if assignee_issues(&name).is_empty() {
                     store::users::by_username(db, &name)?
+                } else {
+                    None
                 };
                 Ok(user.is_some_and(|user| {
                     may_take_incidents(&user, &record.station.municipality_code)
@@ -225,21 +233,11 @@ pub async fn message(
         incident_id,
         text,
     } = body.into_inner();
-    if let Some(problem) = text_problem(&text) {
-        return error(StatusCode::BAD_REQUEST, "invalid_text", problem);
+    if let Some(refusal) = refused(&message_issues(&text, incident_id.as_deref())) {
+        return refusal;
     }
     if !caller.0.covers(&code) {
         return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
-    }
-    if incident_id
-        .as_ref()
-        .is_some_and(|id| id.chars().count() > MAX_ID_CHARS)
-    {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_incident",
-            "the incident id is too long",
-        );
     }
     let selection = match recipients(station_ids.unwrap_or_default(), all_stations) {
         Ok(selection) => selection,
@@ -364,19 +362,8 @@ pub async fn resupply(
     body: web::Json<ResupplyRequest>,
 ) -> HttpResponse {
     let ResupplyRequest { quantity, note } = body.into_inner();
-    if quantity == 0 || quantity > shared::validation::MAX_COUNT {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_quantity",
-            "the quantity must be between 1 and 100000",
-        );
-    }
-    if note.chars().count() > MAX_TEXT_CHARS {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_text",
-            "the note is too long",
-        );
+    if let Some(refusal) = refused(&dispatch_issues(quantity, &note)) {
+        return refusal;
     }
     act(
         &state,

@@ -494,3 +494,78 @@ fn metrics_are_for_this_machine_or_the_token() {
         "a token too short to be a secret is not one"
     );
 }
+
+/// The control room's messages and dispatches are checked by the shared rules: the
+/// same limits and texts as a station's reports, the rule's code named, nothing sent.
+#[actix_web::test]
+async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes() {
+    use shared::validation::{MAX_ID_CHARS, MAX_TEXT_CHARS, Rule};
+    let fixture = fixture();
+    let state = &fixture.state;
+    seed_station(state);
+    let app = app!(state);
+    let token = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
+    let post = |uri: String, body: serde_json::Value| {
+        TestRequest::post()
+            .uri(&uri)
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .set_json(body)
+    };
+    let messages = format!("/api/municipalities/{MUNICIPALITY}/messages");
+    let resupply = format!("/api/stations/{MUNICIPALITY}-12/resupply");
+    let cases = [
+        (
+            post(
+                messages.clone(),
+                serde_json::json!({"all_stations": true, "text": "  "}),
+            ),
+            "invalid_text",
+            Rule::TextMissing,
+        ),
+        (
+            post(
+                messages.clone(),
+                serde_json::json!({"all_stations": true, "text": "é".repeat(MAX_TEXT_CHARS + 1)}),
+            ),
+            "invalid_text",
+            Rule::TextTooLong,
+        ),
+        (
+            post(
+                messages.clone(),
+                serde_json::json!({"all_stations": true, "text": "ok", "incident_id": "i".repeat(MAX_ID_CHARS + 1)}),
+            ),
+            "invalid_incident",
+            Rule::IdTooLong,
+        ),
+        (
+            post(
+                resupply.clone(),
+                serde_json::json!({"quantity": 0, "note": ""}),
+            ),
+            "invalid_quantity",
+            Rule::ResupplyQuantityZero,
+        ),
+        (
+            post(
+                resupply.clone(),
+                serde_json::json!({"quantity": 10, "note": "n".repeat(MAX_TEXT_CHARS + 1)}),
+            ),
+            "invalid_text",
+            Rule::TextTooLong,
+        ),
+    ];
+    for (request, code, rule) in cases {
+        let (status, body) = send!(app, request);
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let body: ErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body.code, code);
+        let text = shared::validation::message(rule, shared::validation::Language::English);
+        assert_eq!(body.message, format!("{text} ({})", rule.code()));
+    }
+    let events: i64 = crate::db::schema::events::table
+        .count()
+        .get_result(&mut state.pool.get().unwrap())
+        .unwrap();
+    assert_eq!(events, 0, "nothing was sent");
+}
