@@ -10,7 +10,6 @@
 //! embargo all see the same clock.
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
 use std::time::Duration;
 
 use kiesdag_sim::{Station as Device, Storage};
@@ -297,7 +296,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         min_free_mb: crate::disk_space::DEFAULT_MIN_FREE_MB,
     };
     let state = server::state(&server_config).map_err(|e| e.to_string())?;
-    let listener = TcpListener::bind(&config.listen)
+    let listener = server::listen(&config.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     std::thread::spawn(move || {

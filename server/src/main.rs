@@ -1,7 +1,6 @@
 //! `kiesdag`: the server and its administration commands.
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -412,8 +411,7 @@ fn serve(
         min_free_mb,
     };
     let state = server::state(&config).map_err(|e| e.to_string())?;
-    let listener =
-        TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let listener = server::listen(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     // Tests and scripts read this line to find the port.
     println!("kiesdag listening on http://{address}");

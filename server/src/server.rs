@@ -120,6 +120,40 @@ where
     }
 }
 
+/// Connections the kernel queues for the server before it accepts them (clamped to
+/// `net.core.somaxconn`, 4,096 on current Linux). A station or dashboard that finds
+/// the queue full has its connection attempt dropped and tries again only after the
+/// kernel's SYN backoff (1, 3, 7, 15 s ...): after a restart, 15,000 devices arrive
+/// within seconds.
+pub const LISTEN_BACKLOG: i32 = 65_535;
+
+/// A listening socket on `address` with `LISTEN_BACKLOG`. (`std::net::TcpListener`
+/// listens with a backlog of 128, whatever actix's `backlog` says for sockets it
+/// binds itself: in a reconnect storm that queue overflowed and most devices waited
+/// for their SYN to be sent again.)
+///
+/// # Errors
+/// When no address resolves, or none can be bound.
+pub fn listen(address: &str) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address");
+    for addr in address.to_socket_addrs()? {
+        let bound = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+            .and_then(|socket| {
+                socket.set_reuse_address(true)?;
+                socket.bind(&addr.into())?;
+                socket.listen(LISTEN_BACKLOG)?;
+                Ok(socket)
+            });
+        match bound {
+            Ok(socket) => return Ok(socket.into()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
 /// Serves on `listener` until stopped.
 ///
 /// # Errors
@@ -155,7 +189,6 @@ pub async fn serve(
     // Flush what a connection sends once this much waits, which keeps its write buffer
     // near its first 8 KiB (see `ws::FRAGMENT_BYTES`).
     .h1_write_buffer_size(4 * 1024)
-    .backlog(4_096)
     .max_connections(50_000)
     .listen(listener)?
     .run()

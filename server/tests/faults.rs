@@ -466,6 +466,56 @@ async fn a_hung_server_is_shown_as_not_answering_and_nothing_is_lost() {
     assert_exactly_once_in_order(&database, STATIONS, REPORTS);
 }
 
+/// After a restart thousands of devices connect within a second or two, while the
+/// server is busy: the kernel must queue them for it, not drop them (a dropped attempt
+/// is retried only after the SYN backoff, 1, 3, 7, 15 s ...). With the server stopped
+/// (SIGSTOP) nothing is accepted, so every connection that completes was queued:
+/// `std`'s listener queued 128 and left the rest waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crowd_connecting_while_the_server_is_busy_is_queued_not_dropped() {
+    const CROWD: usize = 600;
+    let (database, dir) = fresh_database();
+    seed(&database, &election_open_now(), 1);
+    let server = start_server(&database, dir);
+    let pid = server.child.id().to_string();
+    let stopped = std::process::Command::new("kill")
+        .args(["-STOP", &pid])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let address = server.address();
+    let attempts = (0..CROWD).map(|_| {
+        let address = address.clone();
+        tokio::spawn(async move {
+            tokio::time::timeout(
+                Duration::from_secs(2),
+                tokio::net::TcpStream::connect(address),
+            )
+            .await
+            .ok()
+            .and_then(Result::ok)
+        })
+    });
+    let mut queued = Vec::new();
+    for attempt in attempts.collect::<Vec<_>>() {
+        if let Some(stream) = attempt.await.unwrap() {
+            queued.push(stream);
+        }
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-CONT", &pid])
+        .status();
+    assert_eq!(
+        queued.len(),
+        CROWD,
+        "connections queued for a busy server (the rest would wait for a SYN resend)"
+    );
+    drop(queued);
+    // And it serves as before.
+    let health = support::http(&server, "GET", "/health", "", &serde_json::Value::Null).await;
+    assert_eq!(health.0, 200);
+}
+
 /// Lets a stopped server run again before a failed wait panics, so that it can be
 /// killed and its database removed.
 fn signal_if_failed<T, E>(result: &Result<T, E>, pid: &str) {

@@ -5,7 +5,6 @@
 //! difference between the two in the same benchmark run.
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -138,7 +137,7 @@ fn main() -> std::io::Result<()> {
     let address = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:0".to_owned());
-    let listener = TcpListener::bind(&address)?;
+    let listener = kiesdag::server::listen(&address)?;
     println!(
         "broadcast-baseline listening on http://{}",
         listener.local_addr()?
@@ -153,7 +152,6 @@ fn main() -> std::io::Result<()> {
                 .route("/metrics", web::get().to(metrics))
         })
         .workers(2)
-        .backlog(4_096)
         .max_connections(50_000)
         .listen(listener)?
         .run(),
