@@ -108,6 +108,8 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        seats: None,
     };
     let stations = (1..=options.stations)
         .map(station)
