@@ -109,7 +109,8 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
             .collect(),
         opening_checklist: Election::default_checklist(),
         council: Default::default(),
-        seats: None,
+        // Rotterdam's council: 45 seats, largest averages (Kieswet P 7).
+        seats: Some(45),
     };
     let stations = (1..=options.stations)
         .map(station)
