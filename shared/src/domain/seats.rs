@@ -18,7 +18,8 @@
 //! Arithmetic is exact: averages and remainders are compared as integer cross products,
 //! checked for overflow. Not modelled: list combinations and groups (P 3, P 4), lists with
 //! fewer candidates than seats (P 10), and the Flemish rule for equal votes (reported as a
-//! tie to decide).
+//! tie to decide). Bill 36641 (2024) would require the full quota for any residual seat at
+//! council elections; it is not applied here (not in force in the sources used).
 
 use std::cmp::Ordering;
 
@@ -372,18 +373,25 @@ fn dutch(alloc: &mut Allocation) -> Result<(), SeatError> {
             eligible.retain(|i| !tied.contains(i));
         }
         // P 8, second sentence: the seats left by largest averages, at most one per list
-        // in this round; when every list has one and seats remain, another round.
+        // (the 75 % threshold is for the remainders only). Residual seats are fewer than
+        // the lists with votes (each adds less than one to the sum of the fractions), so
+        // this round cannot run out; were it to, the rest would go by plain largest
+        // averages, as the Electoral Council's Abacus does.
         let mut round: Vec<usize> = voted.clone();
+        let mut one_each = true;
         while !stopped && alloc.unassigned > 0 {
-            if round.is_empty() {
-                round = voted.clone();
+            if one_each && round.is_empty() {
+                one_each = false;
+                round.clone_from(&voted);
             }
             let tied = best_average(&alloc.lists, &round);
             if !alloc.give_tied(&tied, SeatStage::LargestAverage, TieRule::DrawingOfLots) {
                 stopped = true;
                 break;
             }
-            round.retain(|i| !tied.contains(i));
+            if one_each {
+                round.retain(|i| !tied.contains(i));
+            }
         }
     } else {
         // P 7: largest averages, votes / (seats + 1).

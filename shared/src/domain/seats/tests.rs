@@ -364,6 +364,13 @@ mod properties {
             for l in &a.lists {
                 prop_assert!(l.votes > 0 || l.seats == 0);
             }
+            // Fewer residual seats than lists with votes: P 8's round of one average
+            // seat per list never runs out.
+            let voted = a.lists.iter().filter(|l| l.votes > 0).count();
+            let residual = a.awards.iter().filter(|w| w.stage != SeatStage::AbsoluteMajority).count();
+            if METHODS[m] == SeatMethod::QuotaLargestRemainders || METHODS[m] == SeatMethod::QuotaLargestAverages {
+                prop_assert!(residual < voted.max(1));
+            }
         }
 
         #[test]
