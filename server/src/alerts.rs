@@ -176,6 +176,8 @@ mod tests {
                 name: "A".into(),
             }],
             opening_checklist: vec![],
+            council: Default::default(),
+            seats: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
-use shared::domain::{CandidateList, Election, Jurisdiction, Timestamp};
+use shared::domain::{CandidateList, CouncilKind, Election, Jurisdiction, Timestamp};
 
 /// The time zone of a jurisdiction's elections.
 #[must_use]
@@ -37,6 +37,9 @@ pub struct ElectionSpec<'a> {
     pub closes: &'a str,
     pub moments: &'a str,
     pub lists: &'a str,
+    pub council: CouncilKind,
+    /// Seats on the council; the seat allocation needs it.
+    pub seats: Option<u32>,
 }
 
 /// An election from command-line values.
@@ -51,6 +54,9 @@ pub fn election(spec: &ElectionSpec<'_>) -> Result<Election, String> {
     let closes_at = local_instant(date, spec.closes, zone)?;
     if closes_at <= opens_at {
         return Err("the polls must close after they open".into());
+    }
+    if spec.seats == Some(0) {
+        return Err("--seats must be at least 1".into());
     }
     let turnout_moments = spec
         .moments
@@ -84,6 +90,8 @@ pub fn election(spec: &ElectionSpec<'_>) -> Result<Election, String> {
         turnout_moments,
         lists,
         opening_checklist: Election::default_checklist(),
+        council: spec.council,
+        seats: spec.seats,
     })
 }
 
@@ -131,8 +139,15 @@ mod tests {
             closes: "21:00",
             moments: "10:00,13:00",
             lists: "VVD; GL-PvdA ;;D66",
+            council: CouncilKind::Municipal,
+            seats: Some(17),
         })
         .unwrap();
+        assert_eq!(e.seats, Some(17));
+        assert_eq!(
+            e.seat_method(),
+            Some(shared::domain::SeatMethod::QuotaLargestRemainders)
+        );
         assert_eq!(e.opens_at.local_hh_mm(e.utc_offset_minutes), "07:30");
         assert_eq!(e.closes_at.millis() - e.opens_at.millis(), 810 * 60_000);
         assert_eq!(e.utc_offset_minutes, 60);
@@ -155,6 +170,13 @@ mod tests {
             })
             .is_err()
         );
+        assert!(
+            election(&ElectionSpec {
+                seats: Some(0),
+                ..spec()
+            })
+            .is_err()
+        );
     }
 
     fn spec() -> ElectionSpec<'static> {
@@ -167,6 +189,8 @@ mod tests {
             closes: "21:00",
             moments: "",
             lists: "",
+            council: CouncilKind::Municipal,
+            seats: None,
         }
     }
 

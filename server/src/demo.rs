@@ -214,6 +214,8 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        seats: None,
     };
     let curve = turnout_curve(
         &std::fs::read_to_string(&config.turnout_file)

@@ -46,6 +46,8 @@ mod tests {
             turnout_moments: vec![],
             lists: vec![],
             opening_checklist: vec![],
+            council: Default::default(),
+            seats: None,
         }
     }
 

@@ -11,7 +11,7 @@ use kiesdag::db::{self, Db, now_ms};
 use kiesdag::import;
 use kiesdag::server::{self, ServerConfig};
 use kiesdag::store::{self, audit::AuditRecord, users::UserRecord};
-use shared::domain::Jurisdiction;
+use shared::domain::{CouncilKind, Jurisdiction};
 
 /// jemalloc, returning freed memory to the system within a second from a background
 /// thread (configured when it is built: `.cargo/config.toml`). With the system
@@ -113,6 +113,13 @@ enum JurisdictionArg {
     Be,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum CouncilArg {
+    Municipal,
+    Provincial,
+    District,
+}
+
 #[derive(Subcommand)]
 enum ElectionCommand {
     /// Create an election, or update its configuration.
@@ -136,6 +143,14 @@ enum ElectionCommand {
         /// Candidate lists in ballot order, separated by semicolons.
         #[arg(long, default_value = "")]
         lists: String,
+        /// The body elected; with the jurisdiction and the seats it decides the seat
+        /// allocation (Flanders: municipal Imperiali, provincial and district D'Hondt).
+        #[arg(long, value_enum, default_value = "municipal")]
+        council: CouncilArg,
+        /// Seats on the council (NL: fewer than 19 by largest remainders, else largest
+        /// averages). Without it no seat allocation is made.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        seats: Option<u32>,
     },
     List,
 }
@@ -433,6 +448,8 @@ fn election(url: &str, command: ElectionCommand) -> Result<(), String> {
             closes,
             moments,
             lists,
+            council,
+            seats,
         } => {
             let jurisdiction = match jurisdiction {
                 JurisdictionArg::Nl => Jurisdiction::Netherlands,
@@ -447,6 +464,12 @@ fn election(url: &str, command: ElectionCommand) -> Result<(), String> {
                 closes: &closes,
                 moments: &moments,
                 lists: &lists,
+                council: match council {
+                    CouncilArg::Municipal => CouncilKind::Municipal,
+                    CouncilArg::Provincial => CouncilKind::Provincial,
+                    CouncilArg::District => CouncilKind::District,
+                },
+                seats,
             };
             let election = cli_support::election(&spec)?;
             db::write_transaction(&mut db, |db| {

@@ -25,6 +25,7 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
     let (database, dir) = fresh_database();
     let mut election = support::election_open_now();
     election.closes_at = Timestamp(kiesdag::db::now_ms() + CLOSES_IN_MS);
+    election.seats = Some(9);
     let codes = seed(&database, &election, 1);
     let server = start_server(&database, dir);
 
@@ -84,10 +85,18 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
         body["municipality"]["totals"].is_null(),
         "no figures for a viewer: {body}"
     );
+    assert!(
+        body["seat_allocation"].is_null(),
+        "no seats for a viewer: {body}"
+    );
     let (_, body) = http(&server, "GET", &public, "", &Value::Null).await;
     assert!(
         body["municipality"]["totals"].is_null(),
         "no figures for the public: {body}"
+    );
+    assert!(
+        body["seat_allocation"].is_null(),
+        "no seats for the public: {body}"
     );
     assert!(!body.to_string().contains("\"list_votes\""));
     let (status, _) = http(
@@ -103,6 +112,20 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
     assert_eq!(
         body["municipality"]["totals"]["votes_cast"], 600,
         "managers work with results during the count"
+    );
+    // 9 seats on 300/200/96 votes: full seats 4/3/1, the residual seat by largest
+    // remainder to list 1 (Kieswet P 8).
+    let seats = &body["seat_allocation"];
+    assert_eq!(seats["method"], "quota_largest_remainders", "{body}");
+    assert_eq!(seats["complete"], true);
+    assert_eq!(
+        seats["lists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["seats"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [5, 3, 1]
     );
 
     let (_, first) = Dashboard::subscribe(&server, &viewer, None, Some(0)).await;
@@ -135,6 +158,7 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
     assert_eq!(body["municipality"]["totals"]["votes_cast"], 600);
     let (_, body) = http(&server, "GET", &public, "", &Value::Null).await;
     assert_eq!(body["municipality"]["totals"]["list_votes"]["1"], 300);
+    assert_eq!(body["seat_allocation"]["lists"][0]["seats"], 5);
     let (status, csv) = http(
         &server,
         "GET",

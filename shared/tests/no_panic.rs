@@ -200,6 +200,8 @@ fn election() -> impl Strategy<Value = Election> {
                         })
                         .collect(),
                     opening_checklist: Election::default_checklist(),
+                    council: Default::default(),
+                    seats: None,
                 }
             },
         )

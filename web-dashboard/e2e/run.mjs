@@ -286,11 +286,13 @@ async function main() {
       await capture(page, 'turnout');
     });
 
-    await test('results page: per list, completeness and an unofficial seat projection', async () => {
+    await test('results page: per list, completeness and the server\'s seat allocation', async () => {
       await page.goto(`${base}/results`);
       await page.getByTestId('completeness').getByText('1 van 8 stembureaus binnen').waitFor();
       assert.equal(await page.getByTestId('list-1').textContent(), '300');
-      await page.getByText('Zetelprojectie (onofficieel)').waitFor();
+      await page.getByText('Zetelverdeling (voorlopig)').waitFor();
+      await page.getByTestId('seat-method').getByText('Kiesdeler en grootste gemiddelden', { exact: false }).waitFor();
+      assert.equal(await page.getByRole('spinbutton').count(), 0, 'no seats to type in');
       await capture(page, 'results');
     });
 

@@ -61,6 +61,10 @@ pub struct ResultsReport {
     pub municipality: UnitResult,
     pub districts: Vec<UnitResult>,
     pub subareas: Vec<UnitResult>,
+    /// The council's seats on the municipality's totals, computed by the shared core;
+    /// present only when those totals are published to the caller and the election's
+    /// seats are configured (`kiesdag election init --seats`).
+    pub seat_allocation: Option<results::SeatAllocation>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -277,7 +281,13 @@ fn results_report(
         municipality.published = false;
         municipality.totals = None;
     }
+    // Computed from the municipality's totals only, so under the same embargo.
+    let seat_allocation = municipality
+        .totals
+        .as_ref()
+        .and_then(|totals| results::seat_allocation(election, totals));
     ResultsReport {
+        seat_allocation,
         election_id: election.id.clone(),
         closes_at: election.closes_at.millis(),
         publication_threshold: election.jurisdiction.rules().publication_threshold,

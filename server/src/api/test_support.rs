@@ -90,6 +90,8 @@ pub fn election() -> Election {
             name: "Lijst 1".into(),
         }],
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        seats: None,
     }
 }
 

@@ -52,6 +52,8 @@ fn fixture() -> Fixture {
             name: "Lijst 1".into(),
         }],
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        seats: None,
     };
     let mut db = state.pool.get().unwrap();
     store::elections::upsert(&mut db, &election).unwrap();

@@ -108,6 +108,9 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        // Rotterdam's council: 45 seats, largest averages (Kieswet P 7).
+        seats: Some(45),
     };
     let stations = (1..=options.stations)
         .map(station)

@@ -303,6 +303,8 @@ fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        seats: None,
     };
     db::write_transaction(&mut conn, |db| {
         store::elections::upsert(db, &election)?;

@@ -141,6 +141,8 @@ pub fn election_open_now() -> Election {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        seats: None,
     }
 }
 

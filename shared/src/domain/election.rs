@@ -3,7 +3,7 @@
 use facet::Facet;
 use serde::{Deserialize, Serialize};
 
-use super::{Jurisdiction, Timestamp};
+use super::{CouncilKind, Jurisdiction, SeatMethod, Timestamp};
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Election {
@@ -20,6 +20,13 @@ pub struct Election {
     pub turnout_moments: Vec<Timestamp>,
     pub lists: Vec<CandidateList>,
     pub opening_checklist: Vec<ChecklistItem>,
+    /// The body elected. Elections stored before it was recorded are municipal councils.
+    #[serde(default)]
+    pub council: CouncilKind,
+    /// Seats on the council (`kiesdag election init --seats`); none until configured, and
+    /// then no seat allocation is made.
+    #[serde(default)]
+    pub seats: Option<u32>,
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -37,6 +44,14 @@ pub struct ChecklistItem {
 }
 
 impl Election {
+    /// How this election's seats are allocated, once the number of seats is configured.
+    #[must_use]
+    pub fn seat_method(&self) -> Option<SeatMethod> {
+        self.seats
+            .filter(|&n| n > 0)
+            .map(|n| SeatMethod::for_election(self.jurisdiction, self.council, n))
+    }
+
     /// The first turnout moment at or after `now` that is not yet reported, if any.
     #[must_use]
     pub fn next_turnout_moment(&self, now: Timestamp, reported: &[Timestamp]) -> Option<Timestamp> {
@@ -117,6 +132,8 @@ mod tests {
             turnout_moments: moments.iter().copied().map(Timestamp).collect(),
             lists: vec![],
             opening_checklist: Election::default_checklist(),
+            council: Default::default(),
+            seats: None,
         }
     }
 
@@ -132,6 +149,22 @@ mod tests {
             Some(Timestamp(300))
         );
         assert_eq!(e.next_turnout_moment(Timestamp(301), &[]), None);
+    }
+
+    #[test]
+    fn stored_elections_without_council_or_seats_still_load() {
+        let mut json = serde_json::to_value(election(&[100])).unwrap();
+        let object = json.as_object_mut().unwrap();
+        object.remove("council");
+        object.remove("seats");
+        let e: Election = serde_json::from_value(json).unwrap();
+        assert_eq!((e.council, e.seats), (CouncilKind::Municipal, None));
+        assert_eq!(e.seat_method(), None);
+        let e = Election {
+            seats: Some(9),
+            ..e
+        };
+        assert_eq!(e.seat_method(), Some(SeatMethod::QuotaLargestRemainders));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod election;
 pub mod jurisdiction;
 pub mod report;
+pub mod seats;
 pub mod station;
 pub mod station_day;
 pub mod time;
@@ -11,6 +12,7 @@ pub mod time;
 pub use election::{CandidateList, ChecklistItem, Election};
 pub use jurisdiction::{Jurisdiction, JurisdictionRules};
 pub use report::*;
+pub use seats::{Allocation, CouncilKind, SeatMethod};
 pub use station::{Station, VotingLocation};
 pub use station_day::{StationDay, StationPhase, TransitionError};
 pub use time::Timestamp;

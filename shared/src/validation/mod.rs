@@ -147,6 +147,8 @@ pub(crate) mod fixtures {
                 })
                 .collect(),
             opening_checklist: Election::default_checklist(),
+            council: Default::default(),
+            seats: None,
         }
     }
 

@@ -67,6 +67,8 @@ pub fn election() -> Election {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        council: Default::default(),
+        seats: None,
     }
 }
 

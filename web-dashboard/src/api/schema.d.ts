@@ -567,6 +567,22 @@ export interface components {
             /** @description `acknowledged`, `in_progress` or `resolved`. */
             status: string;
         };
+        ListSeatCount: {
+            /**
+             * Format: int32
+             * @description Dutch full seats (Kieswet P 6); 0 for the Flemish methods.
+             */
+            full_seats: number;
+            /** Format: int32 */
+            list: number;
+            /**
+             * Format: int32
+             * @description All the list's seats, full seats included.
+             */
+            seats: number;
+            /** Format: int64 */
+            votes: number;
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -636,6 +652,7 @@ export interface components {
              * @description Smallest number of voters a unit needs for its figures to be published.
              */
             publication_threshold: number;
+            seat_allocation?: null | components["schemas"]["SeatAllocation"];
             subareas: components["schemas"]["UnitResult"][];
         };
         ResupplyRequest: {
@@ -649,6 +666,69 @@ export interface components {
          * @enum {string}
          */
         Role: "administrator" | "coordinator" | "manager" | "viewer";
+        /** @description The council's seats allocated on the provisional totals, by shared's rules. */
+        SeatAllocation: {
+            awards: components["schemas"]["SeatAwardEntry"][];
+            /** @description False while stations are still missing: the allocation is on partial figures. */
+            complete: boolean;
+            lists: components["schemas"]["ListSeatCount"][];
+            method: components["schemas"]["SeatMethodName"];
+            /** Format: int32 */
+            quota_denominator?: number | null;
+            /**
+             * Format: int64
+             * @description The Dutch quota (kiesdeler) as numerator / denominator; absent for Flanders.
+             */
+            quota_numerator?: number | null;
+            /** Format: int32 */
+            seats: number;
+            tie?: null | components["schemas"]["SeatTie"];
+            /** Format: int64 */
+            total_votes: number;
+            /**
+             * Format: int32
+             * @description Seats not given: those of a tie and any after it, or all when there are no votes.
+             */
+            unassigned: number;
+        };
+        /** @description A seat given after the full seats, in order. */
+        SeatAwardEntry: {
+            /** Format: int32 */
+            list: number;
+            /** Format: int32 */
+            seat: number;
+            stage: components["schemas"]["SeatStageName"];
+            /**
+             * Format: int32
+             * @description For `absolute_majority`: the list the seat was taken from.
+             */
+            taken_from?: number | null;
+        };
+        /**
+         * @description How the seats are allocated (see `shared::domain::seats`).
+         * @enum {string}
+         */
+        SeatMethodName: "imperiali" | "d_hondt" | "quota_largest_averages" | "quota_largest_remainders";
+        /**
+         * @description How a seat after the full seats was given.
+         * @enum {string}
+         */
+        SeatStageName: "highest_average" | "largest_average" | "largest_remainder" | "absolute_majority";
+        SeatTie: {
+            /**
+             * Format: int32
+             * @description The first seat concerned, counted over all the council's seats from 1.
+             */
+            first_seat: number;
+            lists: number[];
+            rule: components["schemas"]["TieRuleName"];
+            /**
+             * Format: int32
+             * @description How many seats the tied lists compete for.
+             */
+            seats: number;
+            stage: components["schemas"]["SeatStageName"];
+        };
         StationSummary: {
             /** Format: int32 */
             ballots_remaining?: number | null;
@@ -698,6 +778,11 @@ export interface components {
             members_present: string[];
             station: components["schemas"]["StationSummary"];
         };
+        /**
+         * @description Who must decide a tie the rules leave open.
+         * @enum {string}
+         */
+        TieRuleName: "drawing_of_lots" | "equal_votes";
         TokenResponse: {
             access_token: string;
             /** Format: int64 */

@@ -1,9 +1,7 @@
-import { useState } from 'react';
 import { getJson, loadSession } from '../api/client';
-import type { ResultsReport, UnitResult } from '../api/types';
-import { useI18n } from '../i18n';
+import type { ResultsReport, SeatAllocation, SeatMethodName, UnitResult } from '../api/types';
+import { type Key, useI18n } from '../i18n';
 import { useLive } from '../live/context';
-import { allocate, type Method } from '../seats';
 import { Boundary, ErrorMessage, num, useLoad } from '../util';
 
 export function listVotes(unit: UnitResult): [number, number][] {
@@ -42,57 +40,64 @@ export function ListTable({ unit }: { unit: UnitResult }) {
   );
 }
 
-/** Flanders publishes from 500 voters (the Netherlands has no threshold): its municipal
- * councils use Imperiali, so that is where the projection starts. */
-export function defaultMethod(publicationThreshold: number): Method {
-  return publicationThreshold > 0 ? 'imperiali' : 'dhondt';
-}
+const methodKey: Record<SeatMethodName, Key> = {
+  imperiali: 'methodImperiali',
+  d_hondt: 'methodDHondt',
+  quota_largest_averages: 'methodQuotaLargestAverages',
+  quota_largest_remainders: 'methodQuotaLargestRemainders',
+};
 
-function Seats({ unit, threshold }: { unit: UnitResult; threshold: number }) {
+/** The server's seat allocation (computed by the shared core); nothing is computed here. */
+export function SeatAllocationView({ allocation }: { allocation: SeatAllocation }) {
   const { t } = useI18n();
-  const [seats, setSeats] = useState(45);
-  const [method, setMethod] = useState<Method>(() => defaultMethod(threshold));
-  const rows = listVotes(unit);
-  const won = allocate(
-    rows.map(([, v]) => v),
-    seats,
-    method,
-  );
+  const dutch = allocation.quota_denominator != null;
+  const tie = allocation.tie;
+  const transfers = allocation.awards.filter((a) => a.stage === 'absolute_majority');
   return (
-    <section className="card unofficial" aria-labelledby="seats">
+    <section className="card" aria-labelledby="seats">
       <h2 id="seats">{t('seatsTitle')}</h2>
       <p className="notice">{t('seatsNote')}</p>
-      <div className="row">
-        <label>
-          {t('seatsCount')}
-          <input type="number" min={1} max={200} value={seats} onChange={(e) => setSeats(Math.max(1, Number(e.target.value) || 1))} />
-        </label>
-        <label>
-          {t('method')}
-          <select value={method} onChange={(e) => setMethod(e.target.value as Method)}>
-            <option value="dhondt">{t('dhondt')}</option>
-            <option value="imperiali">{t('imperiali')}</option>
-          </select>
-        </label>
-      </div>
+      {!allocation.complete && <p className="notice">{t('seatsPartial')}</p>}
+      <p data-testid="seat-method">
+        {t('seatsCount', { n: allocation.seats })} · {t('method')}: {t(methodKey[allocation.method])}
+      </p>
+      {tie && (
+        <p role="alert" data-testid="seat-tie">
+          {t(tie.rule === 'drawing_of_lots' ? 'tieLot' : 'tieEqualVotes', {
+            lists: tie.lists.join(', '),
+            seats: tie.seats,
+            first: tie.first_seat,
+          })}
+        </p>
+      )}
+      {transfers.map((a) => (
+        <p key={a.seat} data-testid="seat-transfer">
+          {t('majorityTransfer', { seat: a.seat, to: a.list, from: a.taken_from ?? '–' })}
+        </p>
+      ))}
       <table>
         <thead>
           <tr>
             <th scope="col">{t('list')}</th>
+            <th scope="col">{t('votes')}</th>
+            {dutch && <th scope="col">{t('fullSeats')}</th>}
             <th scope="col">{t('seats')}</th>
           </tr>
         </thead>
         <tbody>
-          {rows.map(([list], i) => (
-            <tr key={list}>
+          {allocation.lists.map((l) => (
+            <tr key={l.list}>
               <th scope="row">
-                {t('list')} {list}
+                {t('list')} {l.list}
               </th>
-              <td>{won[i]}</td>
+              <td>{num(l.votes)}</td>
+              {dutch && <td>{l.full_seats}</td>}
+              <td data-testid={`seats-${l.list}`}>{l.seats}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {allocation.unassigned > 0 && <p data-testid="seats-unassigned">{t('seatsUnassigned', { n: allocation.unassigned })}</p>}
     </section>
   );
 }
@@ -159,9 +164,11 @@ export function Results() {
               <ListTable unit={m} />
             </Boundary>
           </section>
-          <Boundary scope="part">
-            <Seats unit={m} threshold={data.publication_threshold} />
-          </Boundary>
+          {data.seat_allocation && (
+            <Boundary scope="part">
+              <SeatAllocationView allocation={data.seat_allocation} />
+            </Boundary>
+          )}
         </div>
       ) : (
         <p>{t('notPublished')}</p>
