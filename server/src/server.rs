@@ -68,7 +68,10 @@ pub fn signing_secret(db: &mut Db) -> Result<Vec<u8>, StoreError> {
 pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Error>> {
     let mut db = db::open(&config.database_url)?;
     let secret = signing_secret(&mut db)?;
-    let hub = Hub::new(1_024);
+    // Batches kept for a dashboard that is behind: one further behind gets a
+    // snapshot (cheap, and the latest state), so the ring need not be long; what it
+    // retains is at most 256 batches of changes, whoever lags.
+    let hub = Hub::new(256);
     let metrics = Metrics::default();
     if let Some(guard) = crate::disk_space::FreeSpaceGuard::for_database(
         &config.database_url,

@@ -476,6 +476,8 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
                 "kiesdag_dashboard_frames_total",
                 "kiesdag_dashboard_lag_milliseconds_total",
                 "kiesdag_dashboard_lag_milliseconds_max",
+                "kiesdag_dashboard_pending_changes_max",
+                "kiesdag_dashboard_skips_total",
             ] {
                 seen.insert(name.into(), json!(metric(&metrics, name)));
             }
