@@ -122,10 +122,19 @@ impl Hub {
     /// behind is told so and resynchronises from a snapshot.
     #[must_use]
     pub fn new(capacity: usize) -> Self {
-        let (sender, _) = broadcast::channel(capacity);
+        Self::with_capacities(capacity, capacity)
+    }
+
+    /// `whole` batches kept on the whole stream (the device-push forwarder reads it and
+    /// waits on the database between batches: it must not skip control-room messages),
+    /// `per_municipality` on each municipality's (dashboards, which skip forward to a
+    /// snapshot when they fall further behind).
+    #[must_use]
+    pub fn with_capacities(whole: usize, per_municipality: usize) -> Self {
+        let (sender, _) = broadcast::channel(whole.max(1));
         Self {
             sender,
-            capacity,
+            capacity: per_municipality.max(1),
             municipalities: Arc::default(),
             snapshots: Arc::default(),
         }

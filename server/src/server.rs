@@ -69,9 +69,10 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
     let mut db = db::open(&config.database_url)?;
     let secret = signing_secret(&mut db)?;
     // Batches kept for a dashboard that is behind: one further behind gets a
-    // snapshot (cheap, and the latest state), so the ring need not be long; what it
-    // retains is at most 256 batches of changes, whoever lags.
-    let hub = Hub::new(256);
+    // snapshot (cheap, and the latest state), so a municipality's ring need not be
+    // long; what it retains is at most 256 batches, whoever lags. The whole stream
+    // feeds device pushes, which must not skip a message: it keeps 1,024.
+    let hub = Hub::with_capacities(1_024, 256);
     let metrics = Metrics::default();
     if let Some(guard) = crate::disk_space::FreeSpaceGuard::for_database(
         &config.database_url,

@@ -73,10 +73,13 @@ describe('live state', () => {
     expect(next.counts).toMatchObject({ open: 1, closed: 1, not_open: 0 });
     expect(next.recent.map((c) => c.seq)).toEqual([11]);
     expect(next.version).toBeGreaterThan(version);
+    // Pages that load their own lists (incidents) see that a snapshot came.
+    expect(next.snapshots).toBe(state.snapshots + 1);
     // A snapshot of another election starts over.
     const other = fromSnapshot('F', 3, [], next);
     expect(other.recent).toEqual([]);
     expect(other.version).toBe(0);
+    expect(other.snapshots).toBe(1);
   });
 
   it('adds a station it did not know', () => {

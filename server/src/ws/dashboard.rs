@@ -442,10 +442,14 @@ fn snapshot(election_id: &str, seq: i64, stations: &[store::stations::StationRec
     .unwrap_or_default()
 }
 
-/// What a pending change describes: a viewer needs only the latest of each.
+/// What a pending change describes: a viewer needs only the latest of each. A
+/// station's changes are kept per kind, so that an incident or a message is never
+/// superseded by a turnout that followed it in the same frame (the control room
+/// reloads its incident list on an incident's change).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Subject {
-    Station(String),
+    /// A station and the kind of change (`turnout`, `incident`, ...).
+    Station(String, String),
     /// A change without a station (none today), kept per kind.
     Other(String),
     /// One change of a short resume's replay, kept whatever follows (bounded by
@@ -454,8 +458,8 @@ enum Subject {
 }
 
 /// The changes waiting for the viewer's next frame, coalesced: the latest change of
-/// each station it sees (with that station's state after it), so what a viewer holds
-/// is bounded by its view, never by how far it fell behind (a short resume's replay,
+/// each kind of each station it sees (with that station's state after it), so what a
+/// viewer holds is bounded by its view, never by how far it fell behind (a short resume's replay,
 /// at most `MAX_REPLAY_EVENTS`, is kept whole). The frame carries them in
 /// sequence order; changes a later one superseded are not sent (the dashboard's state
 /// is the stations' summaries, and every change carries its station's whole summary).
@@ -574,10 +578,11 @@ async fn stream_changes(
                             let rendered = change.rendered.get_or_init(|| {
                                 render(&change.event, change.station.clone(), change.result_votes_cast)
                             });
-                            let subject = change.event.station_id.clone().map_or_else(
-                                || Subject::Other(change.event.kind.clone()),
-                                Subject::Station,
-                            );
+                            let kind = change.event.kind.clone();
+                            let subject = match change.event.station_id.clone() {
+                                Some(station) => Subject::Station(station, kind),
+                                None => Subject::Other(kind),
+                            };
                             pending.push(
                                 subject,
                                 change.event.seq,
@@ -679,12 +684,31 @@ mod tests {
     use super::*;
 
     fn change(station: u32, seq: i64) -> (Subject, i64, Arc<str>) {
-        let text = format!(r#"{{"seq":{seq},"station_id":"s{station}"}}"#);
+        of_kind(station, seq, "turnout")
+    }
+
+    fn of_kind(station: u32, seq: i64, kind: &str) -> (Subject, i64, Arc<str>) {
+        let text = format!(r#"{{"seq":{seq},"station_id":"s{station}","kind":"{kind}"}}"#);
         (
-            Subject::Station(format!("s{station}")),
+            Subject::Station(format!("s{station}"), kind.into()),
             seq,
             Arc::from(text),
         )
+    }
+
+    #[test]
+    fn an_incident_is_not_superseded_by_a_later_turnout_of_its_station() {
+        let mut pending = Pending::new();
+        for (seq, kind) in [
+            (1, "incident"),
+            (2, "turnout"),
+            (3, "turnout"),
+            (4, "message"),
+        ] {
+            let (subject, seq, text) = of_kind(1, seq, kind);
+            pending.push(subject, seq, text, seq);
+        }
+        assert_eq!(seqs(&pending.take()), [1, 3, 4], "the latest of each kind");
     }
 
     fn seqs(frame: &str) -> Vec<i64> {

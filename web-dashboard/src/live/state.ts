@@ -15,6 +15,12 @@ export interface LiveState {
   version: number;
   /** The latest changes, newest first (a short feed). */
   recent: ChangeView[];
+  /**
+   * Snapshots applied to this election's state: a snapshot may stand for changes the
+   * feed never got (what fell in a long gap), so pages built from their own requests
+   * (incidents) reload when it changes.
+   */
+  snapshots: number;
 }
 
 const RECENT = 50;
@@ -57,7 +63,8 @@ export function fromSnapshot(
   const same = previous && previous.electionId === electionId;
   const recent = same ? previous.recent.filter((c) => c.seq <= seq) : [];
   const version = same ? previous.version + 1 : 0;
-  return { electionId, seq, stations: map, counts, version, recent };
+  const snapshots = same ? previous.snapshots + 1 : 1;
+  return { electionId, seq, stations: map, counts, version, recent, snapshots };
 }
 
 /**

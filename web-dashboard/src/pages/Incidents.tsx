@@ -192,7 +192,9 @@ export function Incidents() {
   const live = useLive();
   const municipality = loadSession()?.municipality ?? '';
   const latest = live.state?.recent.find((c) => KINDS.has(c.kind))?.seq ?? 0;
-  const { data, error, reload } = useLoad(() => getJson<ChangeView[]>(`/api/municipalities/${municipality}/incidents`), [municipality, latest]);
+  // A snapshot may stand for incidents the feed never carried (a long gap): reload.
+  const snapshots = live.state?.snapshots ?? 0;
+  const { data, error, reload } = useLoad(() => getJson<ChangeView[]>(`/api/municipalities/${municipality}/incidents`), [municipality, latest, snapshots]);
   // Without the list (an error), the select still offers oneself and the current assignee.
   const coordinators = useLoad(() => getJson<Coordinator[]>(`/api/municipalities/${municipality}/coordinators`), [municipality]);
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
