@@ -21,8 +21,8 @@ use shared::domain::{
 
 use crate::auth::{Role, hash_password};
 use crate::db::{self, now_ms};
-use crate::import;
-use crate::server::{self, ServerConfig};
+use crate::features::stations::import;
+use crate::http::app::{self, ServerConfig};
 use crate::store::{self, users::UserRecord};
 
 /// Rotterdam's 2022 council lists, for the ballot.
@@ -292,21 +292,21 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
 
     let server_config = ServerConfig {
         database_url: config.database.clone(),
-        commit: crate::commit::CommitConfig::default(),
+        commit: crate::realtime::commit::CommitConfig::default(),
         pool_size: 8,
         workers: 2,
         min_free_mb: crate::disk_space::DEFAULT_MIN_FREE_MB,
     };
-    let state = server::state(&server_config).map_err(|e| e.to_string())?;
-    let listener = server::listen(&config.listen)
+    let state = app::state(&server_config).map_err(|e| e.to_string())?;
+    let listener = app::listen(&config.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(server::serve(
+        actix_web::rt::System::new().block_on(app::serve(
             state,
             listener,
             2,
-            crate::web::WebDir::from_env(),
+            crate::http::web::WebDir::from_env(),
         ))
     });
 

@@ -186,14 +186,15 @@ mod tests {
     /// (no restart, no probe).
     #[test]
     fn the_writer_refuses_while_space_is_low_and_works_again_by_itself() {
-        use crate::commit::{CommitConfig, Committer, Outcome, Submission};
+        use crate::realtime::commit::{CommitConfig, Committer, Outcome, Submission};
         const MIB: u64 = 1024 * 1024;
         let dir = std::env::temp_dir().join(format!("kiesdag-space-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = dir.join("kiesdag.db").to_string_lossy().into_owned();
         drop(crate::db::open(&url).unwrap());
         let metrics = Metrics::default();
-        let fanout = crate::fanout::Fanout::start(&url, crate::hub::Hub::new(16));
+        let fanout =
+            crate::realtime::fanout::Fanout::start(&url, crate::realtime::hub::Hub::new(16));
         let (committer, _writer) =
             Committer::start(&url, CommitConfig::default(), fanout, metrics.clone()).unwrap();
         let submit = |seq: u64| {

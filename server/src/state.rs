@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use crate::auth::{AttemptLimiter, TokenKeys};
-use crate::commit::Committer;
 use crate::db::Pool;
-use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::realtime::commit::Committer;
+use crate::realtime::hub::Hub;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,11 +21,11 @@ pub struct AppState {
     pub failed_activation_limiter: Arc<AttemptLimiter>,
     pub metrics: Metrics,
     /// Publishes committed changes in event order (see `fanout`).
-    pub fanout: crate::fanout::Fanout,
+    pub fanout: crate::realtime::fanout::Fanout,
     /// Devices connected to this instance, for pushes from the control room.
-    pub sessions: crate::sessions::DeviceSessions,
+    pub sessions: crate::realtime::device_sessions::DeviceSessions,
     /// Disabled staff users and ended sessions, read from the database every second.
-    pub revocations: crate::revocations::Revocations,
+    pub revocations: crate::auth::revocations::Revocations,
     /// How long a device token lasts (an election day and the night after).
     pub device_token_hours: i64,
     /// One permit per pooled connection: a request waits here, not on a blocking

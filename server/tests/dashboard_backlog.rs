@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use kiesdag::auth::Role;
-use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::json;
 use shared::Event;
 use shared::domain::TurnoutMoment;

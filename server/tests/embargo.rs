@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use kiesdag::auth::Role;
-use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::{Value, json};
 use shared::Event;
 use shared::domain::{
@@ -256,7 +256,7 @@ async fn flemish_units_under_500_voters_stay_withheld_after_closing() {
         )
         .await;
     }
-    let results_seen = |changes: Vec<kiesdag::ws::dashboard::ChangeView>| {
+    let results_seen = |changes: Vec<kiesdag::realtime::dashboard_socket::ChangeView>| {
         changes
             .into_iter()
             .filter(|c| c.kind == "provisional_result")

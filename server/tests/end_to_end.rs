@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use kiesdag::auth::Role;
-use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
@@ -238,7 +238,7 @@ async fn a_quiet_dashboard_hears_a_heartbeat_so_a_dead_connection_shows() {
         matches!(first, DashboardMessage::Snapshot { .. }),
         "{first:?}"
     );
-    let interval = kiesdag::ws::dashboard::HEARTBEAT_INTERVAL;
+    let interval = kiesdag::realtime::dashboard_socket::HEARTBEAT_INTERVAL;
     let before = kiesdag::db::now_ms();
     let frame = dashboard
         .next_frame(interval + Duration::from_secs(3))
@@ -270,7 +270,8 @@ async fn a_snapshot_longer_than_a_fragment_arrives_whole_in_fragments() {
     let server = start_server(&database, dir);
     let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
     // A client that refuses any frame longer than one fragment (plus its header).
-    let config = WebSocketConfig::default().max_frame_size(Some(kiesdag::ws::FRAGMENT_BYTES + 14));
+    let config =
+        WebSocketConfig::default().max_frame_size(Some(kiesdag::realtime::FRAGMENT_BYTES + 14));
     let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
         server.ws("/ws/dashboard"),
         Some(config),
@@ -290,7 +291,7 @@ async fn a_snapshot_longer_than_a_fragment_arrives_whole_in_fragments() {
         other => panic!("expected the snapshot, got {other:?}"),
     };
     assert!(
-        text.len() > 4 * kiesdag::ws::FRAGMENT_BYTES,
+        text.len() > 4 * kiesdag::realtime::FRAGMENT_BYTES,
         "the snapshot must span several fragments for this test to mean anything"
     );
     let first: DashboardMessage = serde_json::from_str(&text).unwrap();

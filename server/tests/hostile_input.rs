@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use kiesdag::auth::Role;
-use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::{Value, json};
 use shared::domain::{
     BallotStockReport, Report, StaffMember, StaffRole, Timestamp, TurnoutMoment, TurnoutReport,

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use diesel::Connection;
-use kiesdag::{db, results, store};
+use kiesdag::features::reporting::results;
+use kiesdag::{db, store};
 use kiesdag_sim::{Station as Device, Storage};
 use shared::Event;
 use shared::domain::{

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use kiesdag::auth::Role;
-use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::json;
 use shared::Event;
 use shared::domain::{Report, StaffMember, StaffRole, Timestamp, TurnoutMoment};

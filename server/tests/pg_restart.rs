@@ -11,7 +11,7 @@ mod support;
 use std::time::Duration;
 
 use kiesdag::auth::Role;
-use kiesdag::ws::dashboard::{ChangeView, DashboardMessage};
+use kiesdag::realtime::dashboard_socket::{ChangeView, DashboardMessage};
 use shared::Event;
 use shared::domain::TurnoutMoment;
 use support::{

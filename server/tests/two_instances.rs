@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use kiesdag::auth::Role;
-use kiesdag::ws::dashboard::DashboardMessage;
+use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use shared::Event;
 use shared::app::view::ConnectionState;
 use shared::domain::{StationPhase, TurnoutMoment};
@@ -81,7 +81,7 @@ async fn a_report_on_one_instance_reaches_a_dashboard_on_the_other_and_survives_
     let mut more = Vec::new();
     while more
         .last()
-        .is_none_or(|c: &kiesdag::ws::dashboard::ChangeView| c.seq < 5)
+        .is_none_or(|c: &kiesdag::realtime::dashboard_socket::ChangeView| c.seq < 5)
     {
         let next = dashboard.changes(1, Duration::from_secs(5)).await;
         assert!(

@@ -5,7 +5,7 @@ import type { SeatAllocation } from '../src/api/types';
 import { I18n, translate, type Lang } from '../src/i18n';
 import { SeatAllocationView } from '../src/pages/Results';
 
-// As the server sends it (server/src/results.rs); the page shows it and computes nothing.
+// As the server sends it (server/src/features/reporting/results.rs); the page shows it and computes nothing.
 const dutch: SeatAllocation = {
   method: 'quota_largest_remainders',
   seats: 9,

@@ -2,6 +2,7 @@
 
 mod limiter;
 mod password;
+pub mod revocations;
 mod role;
 mod token;
 

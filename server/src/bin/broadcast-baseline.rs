@@ -137,7 +137,7 @@ fn main() -> std::io::Result<()> {
     let address = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:0".to_owned());
-    let listener = kiesdag::server::listen(&address)?;
+    let listener = kiesdag::http::app::listen(&address)?;
     println!(
         "broadcast-baseline listening on http://{}",
         listener.local_addr()?

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let json = match kiesdag::api::openapi::document_json() {
+    let json = match kiesdag::http::openapi::document_json() {
         Ok(json) => json,
         Err(e) => {
             eprintln!("gen-openapi: cannot serialise the document: {e}");

@@ -1,0 +1,94 @@
+//! `kiesdag codes`: activation codes for station devices.
+
+use super::{CodesCommand, cli_audit, open, support};
+use crate::db::{self, now_ms};
+use crate::store;
+
+pub(crate) fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
+    let mut db = open(url)?;
+    match command {
+        CodesCommand::Issue {
+            station,
+            municipality,
+            hours,
+            sheet,
+        } => {
+            let stations = match (station, municipality) {
+                (Some(id), _) => {
+                    vec![store::stations::get(&mut db, &id).map_err(|e| e.to_string())?]
+                }
+                (None, Some(code)) => {
+                    store::stations::list(&mut db, &code, None).map_err(|e| e.to_string())?
+                }
+                (None, None) => return Err("name a --station or a --municipality".into()),
+            };
+            if stations.is_empty() {
+                return Err("no stations found".into());
+            }
+            let now = now_ms();
+            let issued = db::write_transaction(&mut db, |db| {
+                let mut issued = Vec::new();
+                for record in &stations {
+                    let code =
+                        store::codes::issue(db, &record.station.id, now, now + hours * 3_600_000)?;
+                    issued.push((record.station.id.clone(), record.station.name.clone(), code));
+                }
+                let subjects: Vec<&str> = issued.iter().map(|(id, _, _)| id.as_str()).collect();
+                cli_audit(
+                    db,
+                    "codes.issue",
+                    &subjects.join(","),
+                    &format!("{{\"hours\":{hours}}}"),
+                )?;
+                Ok(issued)
+            })
+            .map_err(|e: store::StoreError| e.to_string())?;
+            for (id, name, code) in &issued {
+                println!("{id}\t{code}\t{name}");
+            }
+            if let Some(path) = sheet {
+                std::fs::write(
+                    &path,
+                    support::code_sheet("Activeringscodes stembureaus", &issued),
+                )
+                .map_err(|e| format!("cannot write {path}: {e}"))?;
+                eprintln!("sheet written to {path}");
+            }
+            Ok(())
+        }
+        CodesCommand::List => {
+            for c in store::codes::list(&mut db).map_err(|e| e.to_string())? {
+                let state = if c.revoked {
+                    "revoked"
+                } else if c.used_at.is_some() {
+                    "used"
+                } else if c.expires_at <= now_ms() {
+                    "expired"
+                } else {
+                    "valid"
+                };
+                println!("{}\t{state}", c.station_id);
+            }
+            Ok(())
+        }
+        CodesCommand::Revoke { station } => {
+            let (codes, devices) = db::write_transaction(&mut db, |db| {
+                let codes = store::codes::revoke_for_station(db, &station)?;
+                let devices = store::devices::revoke_station(db, &station)?;
+                cli_audit(
+                    db,
+                    "codes.revoke",
+                    &station,
+                    &format!("{{\"devices\":{}}}", devices.len()),
+                )?;
+                Ok((codes, devices))
+            })
+            .map_err(|e: store::StoreError| e.to_string())?;
+            println!(
+                "revoked {codes} unused code(s) and {} device activation(s) of {station}",
+                devices.len()
+            );
+            Ok(())
+        }
+    }
+}

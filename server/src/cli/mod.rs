@@ -1,0 +1,431 @@
+//! The command line: its commands and what each does. `main.rs` only parses and
+//! dispatches.
+
+mod codes;
+mod election;
+mod import;
+mod serve;
+pub mod support;
+mod users;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::auth::Role;
+use crate::db::{self, Db, now_ms};
+use crate::store::{self, audit::AuditRecord};
+
+#[derive(Parser)]
+#[command(
+    name = "kiesdag",
+    version,
+    about = "Kiesdag: election-day server for polling stations and the control room"
+)]
+pub struct Cli {
+    /// The SQLite file (default ./kiesdag.db), or a postgres:// URL. When DATABASE_URL
+    /// is set too, DATABASE_URL wins (and a warning says so), except for `demo`, which
+    /// never uses DATABASE_URL.
+    #[arg(long, global = true)]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the station and dashboard endpoints and the API (the default).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
+        /// The built web dashboard, served on the same port.
+        #[arg(long, env = "KIESDAG_WEB_DIR", default_value = crate::http::web::DEFAULT_DIR)]
+        web_dir: std::path::PathBuf,
+        /// Refuse new reports (devices keep them and retry) while free space under the
+        /// SQLite file is below this many MiB, so that the last megabytes are never the
+        /// ones a commit fails on; 0 turns it off. Not checked for PostgreSQL.
+        #[arg(long, env = "KIESDAG_MIN_FREE_MB", default_value_t = crate::disk_space::DEFAULT_MIN_FREE_MB)]
+        min_free_mb: u64,
+    },
+    /// Apply the database migrations.
+    Migrate,
+    /// Elections.
+    Election {
+        #[command(subcommand)]
+        command: ElectionCommand,
+    },
+    /// Import polling stations.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Station activation codes.
+    Codes {
+        #[command(subcommand)]
+        command: CodesCommand,
+    },
+    /// Staff users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// A real municipality's election day, compressed into minutes, with simulated
+    /// stations driving the real chair's core. Uses ./kiesdag-demo.db unless --db; never
+    /// DATABASE_URL. It only ever recreates a database that a demo made (marked as
+    /// such): any other existing file is refused, and so is PostgreSQL unless
+    /// --postgres is given (then the database must be new and empty).
+    Demo {
+        /// CBS code of the municipality (GM0599 is Rotterdam).
+        #[arg(long, default_value = "GM0599")]
+        municipality: String,
+        /// Length of the demo's election day.
+        #[arg(long, default_value_t = 10)]
+        minutes: u32,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(
+            long,
+            default_value = "data/nl_stembureaus_SODS1.7_GR2026_wims_snapshot_20260121.csv"
+        )]
+        stations: String,
+        #[arg(long, default_value = "data/nl_turnout_by_time_press_reports.csv")]
+        turnout: String,
+        /// Allow --db to be a postgres:// URL (of a new, empty database).
+        #[arg(long)]
+        postgres: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum JurisdictionArg {
+    Nl,
+    Be,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CouncilArg {
+    Municipal,
+    Provincial,
+    District,
+}
+
+#[derive(Subcommand)]
+pub enum ElectionCommand {
+    /// Create an election, or update its configuration.
+    Init {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Election day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        #[arg(long, value_enum, default_value = "nl")]
+        jurisdiction: JurisdictionArg,
+        #[arg(long, default_value = "07:30")]
+        opens: String,
+        #[arg(long, default_value = "21:00")]
+        closes: String,
+        /// Turnout moments, local times separated by commas.
+        #[arg(long, default_value = "10:00,13:00,16:00,19:00")]
+        moments: String,
+        /// Candidate lists in ballot order, separated by semicolons.
+        #[arg(long, default_value = "")]
+        lists: String,
+        /// The body elected; with the jurisdiction and the seats it decides the seat
+        /// allocation (Flanders: municipal Imperiali, provincial and district D'Hondt).
+        #[arg(long, value_enum, default_value = "municipal")]
+        council: CouncilArg,
+        /// Seats on the council (NL: fewer than 19 by largest remainders, else largest
+        /// averages). Without it no seat allocation is made.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        seats: Option<u32>,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Stations from a CSV: the Dutch open-data standard (SODS v1.6/v1.7), or a Flemish
+    /// list (NIS-code, Gemeente, Stembureau named MUNICIPALITY-001-SUBAREA, Kiezers).
+    Stations {
+        file: String,
+        #[arg(long)]
+        election: String,
+        #[arg(long, value_enum, default_value = "sods")]
+        format: StationFormat,
+        /// Import the good rows even when some rows cannot be taken.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Each station's district, from a CSV with columns station and district.
+    Districts {
+        file: String,
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Each station's planned staff, from a CSV with columns station, name and role
+    /// (chair, member, secretary, counter, substitute); replaces what was planned.
+    Staff {
+        file: String,
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum StationFormat {
+    /// The Dutch open-data standard for polling stations.
+    Sods,
+    /// A Flemish station list.
+    Flemish,
+}
+
+#[derive(Subcommand)]
+pub enum CodesCommand {
+    /// Issue one code per station (of one station, or every station of a municipality).
+    Issue {
+        #[arg(long, conflicts_with = "municipality")]
+        station: Option<String>,
+        #[arg(long)]
+        municipality: Option<String>,
+        /// How long the codes stay valid.
+        #[arg(long, default_value_t = 72)]
+        hours: i64,
+        /// Also write a printable HTML sheet.
+        #[arg(long)]
+        sheet: Option<String>,
+    },
+    List,
+    /// Revoke a station's unused codes and its devices' activations, at once.
+    Revoke {
+        #[arg(long)]
+        station: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a staff user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// CBS code of the user's municipality; only an administrator may have none.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Disable a staff user: sign-in refused, and every session ended within a second
+    /// (REST and open dashboards), on every running instance.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled staff user again (they sign in anew).
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and name the first broken entry.
+    Verify,
+}
+
+pub(crate) fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("roles: {}", Role::ALL.map(Role::as_str).join(", ")))
+}
+
+/// Runs the parsed command line: the server by default.
+#[must_use]
+pub fn main(cli: Cli) -> ExitCode {
+    let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+    if let (Some(_), Some(db), false) = (
+        &from_env,
+        &cli.db,
+        matches!(cli.command, Some(Command::Demo { .. })),
+    ) {
+        eprintln!("warning: both DATABASE_URL and --db {db} are set; DATABASE_URL wins");
+    }
+    // The demo never takes DATABASE_URL: that is likely the election's own database.
+    let url = if matches!(cli.command, Some(Command::Demo { .. })) {
+        cli.db.unwrap_or_else(|| "./kiesdag-demo.db".to_owned())
+    } else {
+        from_env
+            .or(cli.db)
+            .unwrap_or_else(|| "./kiesdag.db".to_owned())
+    };
+    let command = cli.command.unwrap_or(Command::Serve {
+        listen: "127.0.0.1:8080".into(),
+        workers: 2,
+        web_dir: crate::http::web::WebDir::from_env().0,
+        min_free_mb: min_free_mb_from_env(),
+    });
+    match run(&url, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kiesdag: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `KIESDAG_MIN_FREE_MB` for a bare `kiesdag` (no subcommand), as `serve` reads it.
+pub(crate) fn min_free_mb_from_env() -> u64 {
+    match std::env::var("KIESDAG_MIN_FREE_MB") {
+        Ok(value) => value.trim().parse().unwrap_or_else(|_| {
+            eprintln!(
+                "warning: KIESDAG_MIN_FREE_MB={value} is not a number of MiB; using {}",
+                crate::disk_space::DEFAULT_MIN_FREE_MB
+            );
+            crate::disk_space::DEFAULT_MIN_FREE_MB
+        }),
+        Err(_) => crate::disk_space::DEFAULT_MIN_FREE_MB,
+    }
+}
+
+pub(crate) fn open(url: &str) -> Result<Db, String> {
+    db::open(url).map_err(|e| e.to_string())
+}
+
+fn run(url: &str, command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve {
+            listen,
+            workers,
+            web_dir,
+            min_free_mb,
+        } => serve::serve(
+            url,
+            &listen,
+            workers,
+            min_free_mb,
+            crate::http::web::WebDir(web_dir),
+        ),
+        Command::Migrate => {
+            let mut db = db::connect(url).map_err(|e| e.to_string())?;
+            let applied = db::migrate(&mut db).map_err(|e| e.to_string())?;
+            println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Command::Election { command } => election::election(url, command),
+        Command::Demo {
+            municipality,
+            minutes,
+            listen,
+            stations,
+            turnout,
+            postgres,
+        } => {
+            if std::env::var_os("DATABASE_URL").is_some() {
+                eprintln!("note: the demo ignores DATABASE_URL; it uses --db or ./kiesdag-demo.db");
+            }
+            crate::demo::run(&crate::demo::DemoConfig {
+                database: url.to_owned(),
+                allow_postgres: postgres,
+                listen,
+                municipality,
+                minutes,
+                stations_file: stations,
+                turnout_file: turnout,
+            })
+        }
+        Command::Import {
+            command:
+                ImportCommand::Stations {
+                    file,
+                    election,
+                    format,
+                    skip_bad_rows,
+                },
+        } => import::import_stations(url, &file, &election, format, skip_bad_rows),
+        Command::Import {
+            command:
+                ImportCommand::Districts {
+                    file,
+                    election,
+                    skip_bad_rows,
+                },
+        } => import::import_roster(
+            url,
+            &file,
+            &election,
+            import::Roster::Districts,
+            skip_bad_rows,
+        ),
+        Command::Import {
+            command:
+                ImportCommand::Staff {
+                    file,
+                    election,
+                    skip_bad_rows,
+                },
+        } => import::import_roster(url, &file, &election, import::Roster::Staff, skip_bad_rows),
+        Command::Codes { command } => codes::codes(url, command),
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    municipality,
+                },
+        } => users::create_user(url, &username, role, municipality),
+        Command::User {
+            command: UserCommand::Disable { username },
+        } => users::set_user_disabled(url, &username, true),
+        Command::User {
+            command: UserCommand::Enable { username },
+        } => users::set_user_disabled(url, &username, false),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let mut db = open(url)?;
+            match store::audit::verify(&mut db).map_err(|e| e.to_string())? {
+                Ok(count) => {
+                    println!("audit log intact: {count} entries");
+                    Ok(())
+                }
+                Err(broken) => Err(format!(
+                    "audit log broken at entry {}: {}",
+                    broken.id, broken.reason
+                )),
+            }
+        }
+    }
+}
+
+pub(crate) fn cli_audit(
+    db: &mut Db,
+    action: &str,
+    subject: &str,
+    payload: &str,
+) -> Result<(), store::StoreError> {
+    let actor = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
+    store::audit::append(
+        db,
+        &[AuditRecord {
+            at: now_ms(),
+            actor,
+            action: action.into(),
+            subject: subject.into(),
+            payload: payload.into(),
+        }],
+    )
+}

@@ -1,0 +1,30 @@
+//! `kiesdag serve`: the server, until it is stopped.
+
+use crate::db;
+use crate::http::app::{self, ServerConfig};
+use crate::realtime::commit::CommitConfig;
+
+pub(crate) fn serve(
+    url: &str,
+    listen: &str,
+    workers: usize,
+    min_free_mb: u64,
+    dashboard: crate::http::web::WebDir,
+) -> Result<(), String> {
+    let config = ServerConfig {
+        database_url: url.to_owned(),
+        commit: CommitConfig::default(),
+        pool_size: 8,
+        workers,
+        min_free_mb,
+    };
+    let state = app::state(&config).map_err(|e| e.to_string())?;
+    let listener = app::listen(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    // Tests and scripts read this line to find the port.
+    println!("kiesdag listening on http://{address}");
+    tracing::info!(%address, database = %if db::is_postgres(url) { "postgresql" } else { url }, "serving");
+    actix_web::rt::System::new()
+        .block_on(app::serve(state, listener, workers, dashboard))
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,84 @@
+//! `kiesdag user`: staff accounts.
+
+use std::io::Read;
+
+use super::{cli_audit, open};
+use crate::auth::{Role, hash_password};
+use crate::db::{self, now_ms};
+use crate::store::{self, users::UserRecord};
+
+pub(crate) fn set_user_disabled(url: &str, username: &str, disabled: bool) -> Result<(), String> {
+    let mut db = open(url)?;
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    let found = db::write_transaction(&mut db, |db| {
+        let found = store::users::set_disabled(db, username, disabled, db::now_ms())?;
+        if found {
+            cli_audit(db, action, username, "{}")?;
+        }
+        Ok(found)
+    })
+    .map_err(|e: store::StoreError| e.to_string())?;
+    if !found {
+        return Err(format!("no user {username}"));
+    }
+    println!(
+        "{username} {}",
+        if disabled {
+            "disabled; their sessions end within a second"
+        } else {
+            "enabled; they may sign in again"
+        }
+    );
+    Ok(())
+}
+
+pub(crate) fn create_user(
+    url: &str,
+    username: &str,
+    role: Role,
+    municipality: Option<String>,
+) -> Result<(), String> {
+    if municipality.is_none() && role != Role::Administrator {
+        return Err("only an administrator may have no --municipality".into());
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| e.to_string())?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.chars().count() < 12 {
+        return Err("the password (from standard input) must be at least 12 characters".into());
+    }
+    let mut db = open(url)?;
+    let user = UserRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        username: username.to_owned(),
+        password_hash: hash_password(password)?,
+        role,
+        municipality_code: municipality,
+    };
+    db::write_transaction(&mut db, |db| {
+        store::users::create(db, &user, now_ms())?;
+        cli_audit(
+            db,
+            "user.create",
+            username,
+            &format!("{{\"role\":\"{}\"}}", role.as_str()),
+        )
+    })
+    .map_err(|e: store::StoreError| match e {
+        store::StoreError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
+            format!("user {username} already exists")
+        }
+        other => other.to_string(),
+    })?;
+    println!("user {username} created ({})", role.as_str());
+    Ok(())
+}

@@ -1,0 +1,375 @@
+//! The control room's actions on stations: incident status and assignment, messages
+//! to one, some or all stations, and resupply dispatch.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use shared::domain::IncidentStatus;
+use shared::validation::{Issue, assignee_issues, dispatch_issues, message_issues};
+
+use crate::auth::Principal;
+use crate::features::control_room::actions::{self, ActionError, ControlRoomAction};
+use crate::http::{Caller, ErrorBody, error};
+use crate::state::AppState;
+use crate::store;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct IncidentStatusRequest {
+    /// `acknowledged`, `in_progress` or `resolved`.
+    #[schema(value_type = String)]
+    pub status: IncidentStatus,
+    /// Who in the control room takes it.
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MessageRequest {
+    /// The stations to send to: ids of the municipality's stations, at most
+    /// `MAX_RECIPIENTS`, each counted once. Empty (or absent) only with `all_stations`.
+    #[serde(default)]
+    pub station_ids: Option<Vec<String>>,
+    /// Every station of the municipality. Must be said explicitly: an empty or
+    /// missing selection never means "all".
+    #[serde(default)]
+    pub all_stations: bool,
+    /// Set when the message answers one of the station's incidents.
+    pub incident_id: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ResupplyRequest {
+    pub quantity: u32,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ActionResponse {
+    /// The event numbers the action got, one per station.
+    pub event_seqs: Vec<i64>,
+}
+
+/// The most stations one message names (a municipality has at most a few hundred;
+/// `all_stations` reaches every one of them).
+pub const MAX_RECIPIENTS: usize = 1_000;
+
+fn actor(caller: &Caller) -> String {
+    match &caller.0 {
+        Principal::Staff { user_id, role, .. } => format!("user:{user_id}:{}", role.as_str()),
+        _ => "unknown".into(),
+    }
+}
+
+/// A 400 for what the shared rules found wrong (`shared::validation`'s control-room
+/// checks, the same rules and texts as a station's reports): the REST code of the
+/// field concerned, and the rule's English text with its code.
+fn refused(issues: &[Issue]) -> Option<HttpResponse> {
+    let issue = issues.first()?;
+    let code = match issue.fields.first().map(String::as_str) {
+        Some("quantity") => "invalid_quantity",
+        Some("incident_id") => "invalid_incident",
+        _ => "invalid_text",
+    };
+    let text = shared::validation::message(issue.rule, shared::validation::Language::English);
+    Some(error(
+        StatusCode::BAD_REQUEST,
+        code,
+        &format!("{text} ({})", issue.code()),
+    ))
+}
+
+/// Records the action on the stations after checking they are the caller's.
+async fn act(
+    state: &AppState,
+    caller: &Caller,
+    stations: Vec<String>,
+    action: ControlRoomAction,
+) -> HttpResponse {
+    let principal = caller.0.clone();
+    let who = actor(caller);
+    let result = state
+        .with_db(move |db| {
+            for id in &stations {
+                let record = store::stations::get(db, id)?;
+                if !principal.covers(&record.station.municipality_code) {
+                    return Ok(Err(StatusCode::FORBIDDEN));
+                }
+            }
+            match actions::record(db, &who, &stations, &action) {
+                Ok(changes) => Ok(Ok(Ok(changes))),
+                Err(ActionError::Refused(reason)) => Ok(Ok(Err(reason))),
+                Err(ActionError::Store(e)) => Err(e),
+            }
+        })
+        .await;
+    match result {
+        Ok(Ok(Ok(changes))) => {
+            let event_seqs = changes.iter().map(|c| c.event.seq).collect();
+            let mut newest = std::collections::HashMap::new();
+            for change in &changes {
+                newest.insert(change.event.election_id.clone(), change.event.seq);
+            }
+            state.fanout.committed(&newest);
+            HttpResponse::Ok().json(ActionResponse { event_seqs })
+        }
+        Ok(Ok(Err(reason))) => error(StatusCode::UNPROCESSABLE_ENTITY, "refused", &reason),
+        Ok(Err(status)) => error(status, "forbidden", "not your municipality"),
+        Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("{what} not found"),
+        ),
+        Err(e) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// Sets an incident's status (and who handles it); the station sees it at once.
+#[utoipa::path(
+    post,
+    path = "/api/stations/{station}/incidents/{incident}/status",
+    operation_id = "set_incident_status",
+    tag = "control room",
+    params(("station" = String, Path, description = "Station id, e.g. `GM0599-12`."), ("incident" = String, Path, description = "Incident id.")),
+    request_body = IncidentStatusRequest,
+    responses(
+        (status = 200, description = "Recorded.", body = ActionResponse),
+        (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
+        (status = 422, description = "The station has no such incident (`refused`), or the assignee is not a coordinator or administrator of the municipality (`unknown_assignee`).", body = ErrorBody),
+    )
+)]
+pub async fn incident_status(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<IncidentStatusRequest>,
+) -> HttpResponse {
+    let (station, incident_id) = path.into_inner();
+    let IncidentStatusRequest { status, assignee } = body.into_inner();
+    if let Some(name) = assignee.clone() {
+        let id = station.clone();
+        let known = state
+            .with_db(move |db| {
+                let record = store::stations::get(db, &id)?;
+                let user = if assignee_issues(&name).is_empty() {
+                    store::users::by_username(db, &name)?
+                } else {
+                    None
+                };
+                Ok(user.is_some_and(|user| {
+                    may_take_incidents(&user, &record.station.municipality_code)
+                        && !store::users::is_disabled(db, &user.id).unwrap_or(true)
+                }))
+            })
+            .await;
+        match known {
+            Ok(true) => {}
+            Ok(false) => {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_assignee",
+                    "the assignee must be one of the municipality's coordinators",
+                );
+            }
+            Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    &format!("{what} not found"),
+                );
+            }
+            Err(e) => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    &e.to_string(),
+                );
+            }
+        }
+    }
+    act(
+        &state,
+        &caller,
+        vec![station],
+        ControlRoomAction::IncidentStatus {
+            incident_id,
+            status,
+            assignee,
+        },
+    )
+    .await
+}
+
+/// Sends a message to one, some or all stations of a municipality.
+#[utoipa::path(
+    post,
+    path = "/api/municipalities/{code}/messages",
+    operation_id = "send_message",
+    tag = "control room",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    request_body = MessageRequest,
+    responses(
+        (status = 200, description = "Sent.", body = ActionResponse),
+        (status = 400, description = "Empty or too long text (`invalid_text`); no stations named and not `all_stations` (`no_recipients`); both (`ambiguous_recipients`); more than 1,000 stations (`too_many_recipients`); an incident id over 64 characters (`invalid_incident`).", body = ErrorBody),
+        (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
+        (status = 422, description = "A named station is not one of the municipality's (`unknown_stations`, naming them); nothing was sent.", body = ErrorBody),
+    )
+)]
+pub async fn message(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    body: web::Json<MessageRequest>,
+) -> HttpResponse {
+    let code = code.into_inner();
+    let MessageRequest {
+        station_ids,
+        all_stations,
+        incident_id,
+        text,
+    } = body.into_inner();
+    if let Some(refusal) = refused(&message_issues(&text, incident_id.as_deref())) {
+        return refusal;
+    }
+    if !caller.0.covers(&code) {
+        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+    }
+    let selection = match recipients(station_ids.unwrap_or_default(), all_stations) {
+        Ok(selection) => selection,
+        Err((code, problem)) => return error(StatusCode::BAD_REQUEST, code, &problem),
+    };
+    let c = code.clone();
+    let municipality_stations: Vec<String> = match state
+        .with_db(move |db| store::stations::list(db, &c, None))
+        .await
+    {
+        Ok(list) => list.into_iter().map(|r| r.station.id).collect(),
+        Err(e) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                &e.to_string(),
+            );
+        }
+    };
+    let stations = match selection {
+        None => municipality_stations,
+        Some(ids) => {
+            let known: std::collections::HashSet<&String> = municipality_stations.iter().collect();
+            let unknown: Vec<&str> = ids
+                .iter()
+                .filter(|id| !known.contains(id))
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_stations",
+                    &format!(
+                        "not stations of {code}: {}; nothing was sent",
+                        unknown.join(", ")
+                    ),
+                );
+            }
+            ids
+        }
+    };
+    let from = match &caller.0 {
+        Principal::Staff { role, .. } => format!("Regiekamer ({})", role.as_str()),
+        _ => "Regiekamer".into(),
+    };
+    let action = ControlRoomAction::Message {
+        message_id: uuid::Uuid::new_v4().to_string(),
+        incident_id,
+        from,
+        text,
+    };
+    act(&state, &caller, stations, action).await
+}
+
+/// Who a message goes to: `None` for every station (said explicitly), or the named
+/// stations, each once, in the order given. Refused with a code and the reason.
+fn recipients(
+    ids: Vec<String>,
+    all_stations: bool,
+) -> Result<Option<Vec<String>>, (&'static str, String)> {
+    match (all_stations, ids.is_empty()) {
+        (true, true) => return Ok(None),
+        (true, false) => {
+            return Err((
+                "ambiguous_recipients",
+                "name stations or choose all stations, not both".into(),
+            ));
+        }
+        (false, true) => {
+            return Err((
+                "no_recipients",
+                "choose the stations, or all stations explicitly".into(),
+            ));
+        }
+        (false, false) => {}
+    }
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<String> = ids
+        .into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect();
+    if unique.len() > MAX_RECIPIENTS {
+        return Err((
+            "too_many_recipients",
+            format!("at most {MAX_RECIPIENTS} stations; choose all stations instead"),
+        ));
+    }
+    Ok(Some(unique))
+}
+
+/// Whether `user` may be assigned an incident of `municipality`: a coordinator or
+/// administrator of it, or an administrator of every municipality.
+fn may_take_incidents(user: &store::users::UserRecord, municipality: &str) -> bool {
+    crate::http::CONTROL_ROOM.contains(&user.role)
+        && user
+            .municipality_code
+            .as_deref()
+            .map_or(user.role == crate::auth::Role::Administrator, |m| {
+                m == municipality
+            })
+}
+
+/// Tells a station that ballots are on their way.
+#[utoipa::path(
+    post,
+    path = "/api/stations/{station}/resupply",
+    operation_id = "dispatch_resupply",
+    tag = "control room",
+    params(("station" = String, Path, description = "Station id.")),
+    request_body = ResupplyRequest,
+    responses(
+        (status = 200, description = "Recorded and sent to the station.", body = ActionResponse),
+        (status = 400, description = "No quantity, or a note too long (`invalid_quantity`, `invalid_text`).", body = ErrorBody),
+        (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
+    )
+)]
+pub async fn resupply(
+    state: web::Data<AppState>,
+    caller: Caller,
+    station: web::Path<String>,
+    body: web::Json<ResupplyRequest>,
+) -> HttpResponse {
+    let ResupplyRequest { quantity, note } = body.into_inner();
+    if let Some(refusal) = refused(&dispatch_issues(quantity, &note)) {
+        return refusal;
+    }
+    act(
+        &state,
+        &caller,
+        vec![station.into_inner()],
+        ControlRoomAction::ResupplyDispatched { quantity, note },
+    )
+    .await
+}

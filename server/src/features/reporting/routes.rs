@@ -1,0 +1,548 @@
+//! Turnout and results for the control room, managers and the public, with the
+//! embargo applied per caller and per unit (DESIGN.md invariant 5).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use shared::domain::{Election, Report, Timestamp};
+
+use super::{charts, exports};
+use crate::auth::Principal;
+use crate::features::reporting::embargo::may_see_result;
+use crate::features::reporting::results::{self, ResultTotals};
+use crate::http::{Caller, ErrorBody, error};
+use crate::state::AppState;
+use crate::store::{self, stations::StationRecord};
+
+/// One unit's turnout.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnitTurnout {
+    /// "" for the municipality, else the district's name.
+    pub unit: String,
+    pub stations: u32,
+    pub expected_voters: u64,
+    pub voters: u64,
+    /// Voters as a share of expected voters, in percent (None when none are expected).
+    pub percent: Option<f64>,
+    /// Cumulative voters at each of `TurnoutReport::times`.
+    pub over_time: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TurnoutReport {
+    pub election_id: String,
+    /// Moments (ms since the epoch) of `over_time`, from opening to now or closing.
+    pub times: Vec<i64>,
+    pub municipality: UnitTurnout,
+    pub districts: Vec<UnitTurnout>,
+}
+
+/// One unit's results, or only its completeness while under embargo for the caller.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitResult {
+    pub unit: String,
+    pub stations: u32,
+    pub stations_in: u32,
+    pub complete: bool,
+    /// False while the embargo holds for this caller (before closing, or under the
+    /// publication threshold); then `totals` is absent.
+    pub published: bool,
+    pub totals: Option<ResultTotals>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ResultsReport {
+    pub election_id: String,
+    pub closes_at: i64,
+    /// Smallest number of voters a unit needs for its figures to be published.
+    pub publication_threshold: u32,
+    pub municipality: UnitResult,
+    pub districts: Vec<UnitResult>,
+    pub subareas: Vec<UnitResult>,
+    /// The council's seats on the municipality's totals, computed by the shared core;
+    /// present only when those totals are published to the caller and the election's
+    /// seats are configured (`kiesdag election init --seats`).
+    pub seat_allocation: Option<results::SeatAllocation>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ChartQuery {
+    /// `svg` (the default) or `png`.
+    pub format: Option<String>,
+}
+
+fn now() -> Timestamp {
+    Timestamp(crate::db::now_ms())
+}
+
+/// The stations of a municipality and their election, if the caller may see them.
+async fn load(
+    state: &AppState,
+    caller: &Caller,
+    code: String,
+    public: bool,
+) -> Result<
+    (
+        Vec<StationRecord>,
+        Election,
+        Vec<store::events::EventRecord>,
+    ),
+    HttpResponse,
+> {
+    if !public && !caller.0.covers(&code) {
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "not your municipality",
+        ));
+    }
+    let found = state
+        .with_db(move |db| {
+            let stations = store::stations::list(db, &code, None)?;
+            let Some(first) = stations.first() else {
+                return Ok(None);
+            };
+            let election = store::elections::get(db, &first.election_id)?;
+            let turnout = store::events::of_kind(db, &election.id, "turnout")?;
+            Ok(Some((stations, election, turnout)))
+        })
+        .await;
+    match found {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no stations for that municipality",
+        )),
+        Err(e) => Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        )),
+    }
+}
+
+/// Turnout per unit, now and over the day (every quarter of an hour, at most 64 points).
+fn turnout_report(
+    stations: &[StationRecord],
+    election: &Election,
+    events: &[store::events::EventRecord],
+    at: Timestamp,
+) -> TurnoutReport {
+    let end = at.min(election.closes_at).max(election.opens_at);
+    let span = end.millis() - election.opens_at.millis();
+    let step = (span / 64).max(15 * 60_000);
+    let mut times: Vec<i64> = (0..)
+        .map(|n| election.opens_at.millis() + n * step)
+        .take_while(|t| *t < end.millis())
+        .collect();
+    times.push(end.millis());
+    // Each station's counts over time, from its turnout reports.
+    let mut counts: BTreeMap<String, Vec<(i64, u64)>> = BTreeMap::new();
+    for event in events {
+        let Some(station) = &event.station_id else {
+            continue;
+        };
+        let Ok(op) = serde_json::from_str::<shared::protocol::Operation>(&event.payload) else {
+            continue;
+        };
+        if let Report::Turnout(t) = op.report {
+            counts
+                .entry(station.clone())
+                .or_default()
+                .push((op.recorded_at.millis(), u64::from(t.count)));
+        }
+    }
+    let unit = |name: String, members: &[&StationRecord]| -> UnitTurnout {
+        let expected: u64 = members
+            .iter()
+            .filter_map(|s| s.station.expected_voters)
+            .map(u64::from)
+            .sum();
+        let count_at = |s: &StationRecord, t: i64| -> u64 {
+            counts
+                .get(&s.station.id)
+                .and_then(|c| c.iter().rev().find(|(at, _)| *at <= t))
+                .map_or(0, |(_, n)| *n)
+        };
+        let voters: u64 = members
+            .iter()
+            .map(|s| s.day.latest_turnout_count().map_or(0, u64::from))
+            .sum();
+        UnitTurnout {
+            unit: name,
+            stations: u32::try_from(members.len()).unwrap_or(u32::MAX),
+            expected_voters: expected,
+            voters,
+            percent: shared::domain::turnout_percent(voters, expected),
+            over_time: times
+                .iter()
+                .map(|t| members.iter().map(|s| count_at(s, *t)).sum())
+                .collect(),
+        }
+    };
+    let all: Vec<&StationRecord> = stations.iter().collect();
+    let mut by_district: BTreeMap<String, Vec<&StationRecord>> = BTreeMap::new();
+    for s in stations {
+        by_district
+            .entry(s.station.district.clone().unwrap_or_default())
+            .or_default()
+            .push(s);
+    }
+    TurnoutReport {
+        election_id: election.id.clone(),
+        municipality: unit(String::new(), &all),
+        districts: by_district
+            .into_iter()
+            .map(|(name, members)| unit(name, &members))
+            .collect(),
+        times,
+    }
+}
+
+fn unit_result(
+    principal: &Principal,
+    election: &Election,
+    unit: String,
+    totals: ResultTotals,
+    at: Timestamp,
+) -> UnitResult {
+    let voters = u32::try_from(totals.votes_cast).unwrap_or(u32::MAX);
+    let published = may_see_result(principal, election, voters, at.millis());
+    UnitResult {
+        unit,
+        stations: totals.stations,
+        stations_in: totals.stations_in,
+        complete: totals.complete(),
+        published,
+        totals: published.then_some(totals),
+    }
+}
+
+fn results_report(
+    principal: &Principal,
+    stations: &[StationRecord],
+    election: &Election,
+    at: Timestamp,
+) -> ResultsReport {
+    // A station's own result reaches this principal only when its unit (the station)
+    // may be seen (the dashboard's rule). Where one is withheld, a district or subarea
+    // total containing it is withheld too: else the total minus the published stations
+    // would give the withheld station's figures.
+    let withheld_in = |key: &dyn Fn(&StationRecord) -> Option<String>| -> BTreeSet<String> {
+        stations
+            .iter()
+            .filter(|record| {
+                record.day.result.as_ref().is_some_and(|result| {
+                    !may_see_result(principal, election, result.votes.votes_cast, at.millis())
+                })
+            })
+            .filter_map(key)
+            .collect()
+    };
+    let units =
+        |groups: BTreeMap<String, ResultTotals>, withheld: BTreeSet<String>| -> Vec<UnitResult> {
+            groups
+                .into_iter()
+                .filter(|(k, _)| !k.is_empty())
+                .map(|(k, t)| {
+                    let mut unit = unit_result(principal, election, k, t, at);
+                    if unit.published && withheld.contains(&unit.unit) {
+                        unit.published = false;
+                        unit.totals = None;
+                    }
+                    unit
+                })
+                .collect()
+        };
+    let districts = units(
+        results::by_district(stations),
+        withheld_in(&|r| r.station.district.clone()),
+    );
+    let subareas = units(
+        results::by_subarea(stations),
+        withheld_in(&|r| r.station.subarea.clone()),
+    );
+    let mut municipality = unit_result(
+        principal,
+        election,
+        String::new(),
+        results::total(stations),
+        at,
+    );
+    // A unit withheld under the threshold must not follow from the total minus the
+    // published units: while any unit is withheld, so is the total.
+    let any_station_withheld = !withheld_in(&|_| Some(String::new())).is_empty();
+    if municipality.published
+        && (any_station_withheld || districts.iter().chain(&subareas).any(|u| !u.published))
+    {
+        municipality.published = false;
+        municipality.totals = None;
+    }
+    // Computed from the municipality's totals only, so under the same embargo.
+    let seat_allocation = municipality
+        .totals
+        .as_ref()
+        .and_then(|totals| results::seat_allocation(election, totals));
+    ResultsReport {
+        seat_allocation,
+        election_id: election.id.clone(),
+        closes_at: election.closes_at.millis(),
+        publication_threshold: election.jurisdiction.rules().publication_threshold,
+        municipality,
+        districts,
+        subareas,
+    }
+}
+
+fn chart_response(
+    format: Option<&str>,
+    svg: impl FnOnce() -> Result<String, charts::ChartError>,
+    png: impl FnOnce() -> Result<Vec<u8>, charts::ChartError>,
+) -> HttpResponse {
+    let result = match format {
+        Some("png") => png().map(|bytes| HttpResponse::Ok().content_type("image/png").body(bytes)),
+        None | Some("svg") => {
+            svg().map(|text| HttpResponse::Ok().content_type("image/svg+xml").body(text))
+        }
+        Some(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_format",
+                "format is svg or png",
+            );
+        }
+    };
+    result.unwrap_or_else(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "chart", &e.to_string()))
+}
+
+macro_rules! or_respond {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(response) => return response,
+        }
+    };
+}
+
+/// Turnout per district and for the municipality, now and over the day.
+#[utoipa::path(get, path = "/api/municipalities/{code}/turnout", operation_id = "turnout", tag = "reports",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "Turnout.", body = TurnoutReport), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+pub async fn turnout(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let (stations, election, events) =
+        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    HttpResponse::Ok().json(turnout_report(&stations, &election, &events, now()))
+}
+
+/// Turnout for the public: the municipality's and its districts', live.
+#[utoipa::path(get, path = "/api/public/municipalities/{code}/turnout", operation_id = "public_turnout", tag = "public",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "Turnout.", body = TurnoutReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+pub async fn public_turnout(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let (stations, election, events) =
+        or_respond!(load(&state, &caller, code.into_inner(), true).await);
+    HttpResponse::Ok().json(turnout_report(&stations, &election, &events, now()))
+}
+
+/// Turnout over the day per district against expected voters, as a chart.
+#[utoipa::path(get, path = "/api/municipalities/{code}/turnout/chart", operation_id = "turnout_chart", tag = "reports",
+    params(("code" = String, Path, description = "The municipality's code."), ChartQuery),
+    responses((status = 200, description = "SVG or PNG.", content_type = "image/svg+xml"), (status = 400, description = "Unknown format (`invalid_format`).", body = ErrorBody), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody)))]
+pub async fn turnout_chart(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    query: web::Query<ChartQuery>,
+) -> HttpResponse {
+    let (stations, election, events) =
+        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    let report = turnout_report(&stations, &election, &events, now());
+    let series: Vec<charts::TurnoutSeries> = report
+        .districts
+        .iter()
+        .chain(std::iter::once(&report.municipality))
+        .map(|u| charts::TurnoutSeries {
+            label: if u.unit.is_empty() {
+                "Gemeente".into()
+            } else {
+                u.unit.clone()
+            },
+            expected_voters: u.expected_voters,
+            points: report
+                .times
+                .iter()
+                .zip(&u.over_time)
+                .map(|(t, n)| (Timestamp(*t), *n))
+                .collect(),
+        })
+        .collect();
+    let (opens, closes, offset) = (
+        election.opens_at,
+        election.closes_at,
+        election.utc_offset_minutes,
+    );
+    chart_response(
+        query.format.as_deref(),
+        || charts::turnout_svg("Opkomst", &series, opens, closes, offset),
+        || charts::turnout_png("Opkomst", &series, opens, closes, offset),
+    )
+}
+
+/// The latest turnout of every station, as CSV.
+#[utoipa::path(get, path = "/api/municipalities/{code}/turnout.csv", operation_id = "turnout_csv", tag = "reports",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "CSV.", content_type = "text/csv"), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody)))]
+pub async fn turnout_csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let (stations, election, _) =
+        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    let rows: Vec<exports::StationTurnoutRow> = stations
+        .iter()
+        .map(|s| exports::StationTurnoutRow {
+            station_id: s.station.id.clone(),
+            number: s.station.number,
+            name: s.station.name.clone(),
+            district: s.station.district.clone(),
+            expected_voters: s.station.expected_voters,
+            turnout: s.day.latest_turnout_count(),
+            at: s.day.latest_turnout.map(|(t, _)| t),
+        })
+        .collect();
+    match exports::station_turnout_csv(&rows, election.utc_offset_minutes) {
+        Ok(csv) => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(csv),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "export", &e.to_string()),
+    }
+}
+
+/// Provisional results per unit with completeness; figures only where the embargo
+/// allows this caller to see them.
+#[utoipa::path(get, path = "/api/municipalities/{code}/results", operation_id = "results", tag = "reports",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "Results.", body = ResultsReport), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody)))]
+pub async fn results(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let (stations, election, _) =
+        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    HttpResponse::Ok().json(results_report(&caller.0, &stations, &election, now()))
+}
+
+/// Provisional results for the public: nothing before closing, and only units over the
+/// publication threshold.
+#[utoipa::path(get, path = "/api/public/municipalities/{code}/results", operation_id = "public_results", tag = "public",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "Results, figures under embargo left out.", body = ResultsReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+pub async fn public_results(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let (stations, election, _) = or_respond!(load(&state, &caller, code.into_inner(), true).await);
+    HttpResponse::Ok().json(results_report(
+        &Principal::Public,
+        &stations,
+        &election,
+        now(),
+    ))
+}
+
+/// Votes per list for the municipality, as a chart (under the same embargo).
+#[utoipa::path(get, path = "/api/municipalities/{code}/results/chart", operation_id = "results_chart", tag = "reports",
+    params(("code" = String, Path, description = "The municipality's code."), ChartQuery),
+    responses((status = 200, description = "SVG or PNG.", content_type = "image/svg+xml"), (status = 403, description = "Not the caller's municipality, or under embargo for the caller (`forbidden`, `embargo`).", body = ErrorBody)))]
+pub async fn results_chart(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    query: web::Query<ChartQuery>,
+) -> HttpResponse {
+    let (stations, election, _) =
+        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    let report = results_report(&caller.0, &stations, &election, now());
+    let Some(totals) = report.municipality.totals else {
+        return error(
+            StatusCode::FORBIDDEN,
+            "embargo",
+            "results are not published yet",
+        );
+    };
+    let lists: Vec<(String, u64)> = election
+        .lists
+        .iter()
+        .map(|l| {
+            (
+                l.name.clone(),
+                totals.list_votes.get(&l.number).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    chart_response(
+        query.format.as_deref(),
+        || charts::results_svg("Voorlopige uitslag", &lists),
+        || charts::results_png("Voorlopige uitslag", &lists),
+    )
+}
+
+/// Results per district and for the municipality, as CSV (under the same embargo).
+#[utoipa::path(get, path = "/api/municipalities/{code}/results.csv", operation_id = "results_csv", tag = "reports",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "CSV.", content_type = "text/csv"), (status = 403, description = "Not the caller's municipality, or under embargo (`forbidden`, `embargo`).", body = ErrorBody)))]
+pub async fn results_csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let (stations, election, _) =
+        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    let report = results_report(&caller.0, &stations, &election, now());
+    if !report.municipality.published {
+        return error(
+            StatusCode::FORBIDDEN,
+            "embargo",
+            "results are not published yet",
+        );
+    }
+    let rows: Vec<exports::ResultRow> = std::iter::once(&report.municipality)
+        .chain(&report.districts)
+        .filter_map(|u| {
+            u.totals.as_ref().map(|t| exports::ResultRow {
+                unit: if u.unit.is_empty() {
+                    "Gemeente".into()
+                } else {
+                    u.unit.clone()
+                },
+                stations: u.stations,
+                stations_in: u.stations_in,
+                admitted_voters: t.admitted_voters,
+                votes_cast: t.votes_cast,
+                blank: t.blank_votes,
+                invalid: t.invalid_votes,
+                list_votes: t.list_votes.iter().map(|(n, v)| (*n, *v)).collect(),
+            })
+        })
+        .collect();
+    match exports::results_csv(&rows, &election.lists) {
+        Ok(csv) => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(csv),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "export", &e.to_string()),
+    }
+}

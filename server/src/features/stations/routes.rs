@@ -1,0 +1,94 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use crate::features::stations::summary::StationSummary;
+use crate::http::{Caller, ErrorBody, error};
+use crate::state::AppState;
+use crate::store;
+
+/// The stations of a municipality, with their current state.
+#[utoipa::path(
+    get,
+    path = "/api/municipalities/{code}/stations",
+    operation_id = "list_stations",
+    tag = "stations",
+    params(("code" = String, Path, description = "The municipality's code, e.g. `GM0599`.")),
+    responses(
+        (status = 200, description = "The municipality's stations, by number.", body = Vec<StationSummary>),
+        (status = 403, description = "The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let code = code.into_inner();
+    if !caller.0.covers(&code) {
+        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+    }
+    match state
+        .with_db(move |db| store::stations::list(db, &code, None))
+        .await
+    {
+        Ok(stations) => HttpResponse::Ok().json(
+            stations
+                .iter()
+                .map(StationSummary::from)
+                .collect::<Vec<_>>(),
+        ),
+        Err(e) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// The control room's alerts for a municipality's stations, at this moment, most
+/// urgent kinds first.
+#[utoipa::path(
+    get,
+    path = "/api/municipalities/{code}/alerts",
+    operation_id = "list_alerts",
+    tag = "stations",
+    params(("code" = String, Path, description = "The municipality's code, e.g. `GM0599`.")),
+    responses(
+        (status = 200, description = "Alerts: not open at opening time, too few members, ballots running out before closing, turnout moment overdue, silent device, turnout corrected downward, result with warnings.", body = Vec<crate::features::control_room::alerts::Alert>),
+        (status = 403, description = "The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
+pub async fn alerts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let code = code.into_inner();
+    if !caller.0.covers(&code) {
+        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+    }
+    let found = state
+        .with_db(move |db| {
+            let stations = store::stations::list(db, &code, None)?;
+            let Some(first) = stations.first() else {
+                return Ok(Vec::new());
+            };
+            let election = store::elections::get(db, &first.election_id)?;
+            Ok(crate::features::control_room::alerts::for_stations(
+                &stations,
+                &election,
+                shared::domain::Timestamp(crate::db::now_ms()),
+            ))
+        })
+        .await;
+    match found {
+        Ok(alerts) => HttpResponse::Ok().json(alerts),
+        Err(e) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        ),
+    }
+}

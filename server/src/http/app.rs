@@ -1,0 +1,235 @@
+//! Starting the server: database, writer, hub, keys, and the HTTP app.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::{App, HttpServer, web};
+use diesel::prelude::*;
+use futures_util::FutureExt;
+use rand::RngCore;
+
+use crate::auth::{AttemptLimiter, TokenKeys};
+use crate::db::{self, Db, schema::settings};
+use crate::metrics::Metrics;
+use crate::realtime::commit::{CommitConfig, Committer};
+use crate::realtime::hub::Hub;
+use crate::state::AppState;
+use crate::store::StoreError;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub database_url: String,
+    pub commit: CommitConfig,
+    pub pool_size: u32,
+    pub workers: usize,
+    /// New reports are refused while free space under the SQLite file is below this
+    /// many MiB (`disk_space`); 0 turns the check off. Not used for PostgreSQL.
+    pub min_free_mb: u64,
+}
+
+/// The token-signing secret: from `KIESDAG_JWT_SECRET`, else made once and kept in the
+/// database, so every instance on one database signs alike and restarts keep sessions.
+///
+/// # Errors
+/// A database error.
+pub fn signing_secret(db: &mut Db) -> Result<Vec<u8>, StoreError> {
+    if let Ok(secret) = std::env::var("KIESDAG_JWT_SECRET")
+        && secret.len() >= 32
+    {
+        return Ok(secret.into_bytes());
+    }
+    let existing: Option<String> = settings::table
+        .find("jwt_secret")
+        .select(settings::value)
+        .first(db)
+        .optional()?;
+    if let Some(secret) = existing {
+        return Ok(secret.into_bytes());
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    // Two instances starting at once: whichever inserts first wins; read it back.
+    let _ = diesel::insert_into(settings::table)
+        .values((settings::name.eq("jwt_secret"), settings::value.eq(&secret)))
+        .execute(db);
+    let stored: String = settings::table
+        .find("jwt_secret")
+        .select(settings::value)
+        .first(db)?;
+    Ok(stored.into_bytes())
+}
+
+/// Builds the shared state: migrations, the writer thread, the pool, the keys.
+///
+/// # Errors
+/// When the database cannot be opened or migrated.
+pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Error>> {
+    let mut db = db::open(&config.database_url)?;
+    let secret = signing_secret(&mut db)?;
+    // Batches kept for a dashboard that is behind: one further behind gets a
+    // snapshot (cheap, and the latest state), so a municipality's ring need not be
+    // long; what it retains is at most 256 batches, whoever lags. The whole stream
+    // feeds device pushes, which must not skip a message: it keeps 1,024.
+    let hub = Hub::with_capacities(1_024, 256);
+    let metrics = Metrics::default();
+    if let Some(guard) = crate::disk_space::FreeSpaceGuard::for_database(
+        &config.database_url,
+        config.min_free_mb,
+        metrics.clone(),
+    ) {
+        guard.start()?;
+    }
+    let fanout = crate::realtime::fanout::Fanout::start(&config.database_url, hub.clone());
+    let (committer, _writer) = Committer::start(
+        &config.database_url,
+        config.commit,
+        fanout.clone(),
+        metrics.clone(),
+    )?;
+    Ok(AppState {
+        pool: db::pool(&config.database_url, config.pool_size)?,
+        committer,
+        hub,
+        keys: Arc::new(TokenKeys::new(&secret)),
+        activation_limiter: Arc::new(AttemptLimiter::new(5, 60_000)),
+        failed_activation_limiter: Arc::new(AttemptLimiter::new(30, 60_000)),
+        metrics,
+        fanout,
+        sessions: crate::realtime::device_sessions::DeviceSessions::default(),
+        revocations: crate::auth::revocations::Revocations::default(),
+        device_token_hours: 36,
+        db_slots: Arc::new(tokio::sync::Semaphore::new(config.pool_size as usize)),
+    })
+}
+
+/// A panic in a handler fails that request alone, as a 500; the worker and every other
+/// request go on (a database connection it held is not pooled again).
+pub fn contain_panics<S, B>(
+    req: ServiceRequest,
+    service: &S,
+) -> impl std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>> + use<S, B>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+{
+    let call = std::panic::AssertUnwindSafe(service.call(req)).catch_unwind();
+    async move {
+        call.await.unwrap_or_else(|_| {
+            Err(actix_web::error::ErrorInternalServerError(
+                "internal error; the request was not completed",
+            ))
+        })
+    }
+}
+
+/// Connections the kernel queues for the server before it accepts them (clamped to
+/// `net.core.somaxconn`, 4,096 on current Linux). A station or dashboard that finds
+/// the queue full has its connection attempt dropped and tries again only after the
+/// kernel's SYN backoff (1, 3, 7, 15 s ...): after a restart, 15,000 devices arrive
+/// within seconds.
+pub const LISTEN_BACKLOG: i32 = 65_535;
+
+/// A listening socket on `address` with `LISTEN_BACKLOG`. (`std::net::TcpListener`
+/// listens with a backlog of 128, whatever actix's `backlog` says for sockets it
+/// binds itself: in a reconnect storm that queue overflowed and most devices waited
+/// for their SYN to be sent again.)
+///
+/// # Errors
+/// When no address resolves, or none can be bound.
+pub fn listen(address: &str) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address");
+    for addr in address.to_socket_addrs()? {
+        let bound = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+            .and_then(|socket| {
+                socket.set_reuse_address(true)?;
+                socket.bind(&addr.into())?;
+                socket.listen(LISTEN_BACKLOG)?;
+                Ok(socket)
+            });
+        match bound {
+            Ok(socket) => return Ok(socket.into()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// Serves on `listener` until stopped.
+///
+/// # Errors
+/// When the server cannot start.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    workers: usize,
+    dashboard: crate::http::web::WebDir,
+) -> std::io::Result<()> {
+    crate::metrics::install_panic_hook();
+    actix_web::rt::spawn(
+        state
+            .sessions
+            .clone()
+            .forward_from(state.hub.clone(), state.clone()),
+    );
+    actix_web::rt::spawn(crate::auth::revocations::watch_revocations(state.clone()));
+    let data = web::Data::new(state);
+    HttpServer::new(move || {
+        App::new()
+            .wrap_fn(contain_panics)
+            .app_data(data.clone())
+            .app_data(web::JsonConfig::default().limit(256 * 1024))
+            .configure(crate::http::configure)
+            .configure(crate::http::web::configure(dashboard.clone()))
+    })
+    .workers(workers)
+    // On SIGTERM or SIGINT: stop accepting at once, and give open connections (station
+    // and dashboard sockets never end by themselves) 5 s before they are closed;
+    // every acknowledged report is already committed.
+    .shutdown_timeout(5)
+    // Flush what a connection sends once this much waits, which keeps its write buffer
+    // near its first 8 KiB (see `ws::FRAGMENT_BYTES`).
+    .h1_write_buffer_size(4 * 1024)
+    .max_connections(50_000)
+    .listen(listener)?
+    .run()
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, test, web};
+
+    #[actix_web::test]
+    async fn a_panicking_handler_fails_its_request_alone() {
+        let app = test::init_service(
+            App::new()
+                .wrap_fn(super::contain_panics)
+                .route(
+                    "/boom",
+                    web::get().to(|| async {
+                        let figures: Vec<u32> = Vec::new();
+                        // A slip of the kind that reaches production: an index out of range.
+                        figures[usize::from(figures.is_empty())].to_string()
+                    }),
+                )
+                .route("/fine", web::get().to(|| async { "fine" })),
+        )
+        .await;
+        let boom =
+            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        let status = match boom {
+            Ok(response) => response.status(),
+            Err(error) => error.as_response_error().status_code(),
+        };
+        assert_eq!(status, 500);
+        for _ in 0..3 {
+            let fine =
+                test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+            assert_eq!(fine.status(), 200, "the worker goes on serving");
+        }
+    }
+}

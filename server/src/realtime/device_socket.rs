@@ -1,0 +1,503 @@
+//! The station endpoint: activation, session (hello/resume), operations answered
+//! after commit, heartbeats. Every bad frame gets a typed error and changes nothing;
+//! nothing here panics.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, Session};
+use futures_util::StreamExt;
+use shared::domain::Timestamp;
+use shared::protocol::{ClientMessage, RejectCode, ServerMessage, decode_client, encode};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use super::{MAX_FRAME_BYTES, send_text};
+use crate::auth::{Claims, TokenError, TokenKind};
+use crate::db::now_ms;
+use crate::realtime::commit::{Outcome, Submission, SubmitError};
+use crate::realtime::device_sessions::Push;
+use crate::state::AppState;
+use crate::store::{self, audit::AuditRecord, codes::CodeError};
+
+/// GET /ws/station
+///
+/// # Errors
+/// When the request is not a WebSocket upgrade.
+pub async fn endpoint(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream = stream
+        .max_frame_size(MAX_FRAME_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_FRAME_BYTES);
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    actix_web::rt::spawn(run(state.get_ref().clone(), session, stream, peer));
+    Ok(response)
+}
+
+/// An authenticated device.
+#[derive(Debug, Clone)]
+struct Device {
+    id: String,
+    station_id: String,
+    /// The control room's messages and statuses so far, sent again after the welcome
+    /// (the device ignores those it has).
+    messages: Vec<ServerMessage>,
+}
+
+async fn run(
+    state: AppState,
+    session: Session,
+    mut stream: actix_ws::AggregatedMessageStream,
+    peer: String,
+) {
+    state.metrics.station_connected(1);
+    // Answers go out in the order operations came in, each once its batch committed.
+    // The queue is bounded: a device that sends faster than it reads its answers is
+    // read no further until they have gone out.
+    let (answers, answer_queue) = mpsc::channel::<Answer>(ANSWER_QUEUE);
+    // The control room's messages and incident statuses for this station (boxed: a
+    // channel keeps its slots inline, and an idle connection should stay small).
+    let (pushes, push_queue) = mpsc::unbounded_channel::<Push>();
+    let writer = actix_web::rt::spawn(write_answers(session.clone(), answer_queue, push_queue));
+    let mut registered: Option<(String, u64)> = None;
+    let mut session = session;
+    let mut device: Option<Device> = None;
+
+    while let Some(message) = stream.next().await {
+        if writer.is_finished() {
+            // The session was ended from this side (revoked, or an answer could not
+            // be committed): read nothing more.
+            break;
+        }
+        let reply = match message {
+            Ok(AggregatedMessage::Text(text)) => {
+                // Boxed: the handler's future is large and lives only while a frame
+                // is handled, so an idle connection does not carry it.
+                let reply =
+                    Box::pin(handle_text(&state, &mut device, &text, &peer, &answers)).await;
+                if registered.is_none()
+                    && let Some(d) = &device
+                {
+                    registered = Some((
+                        d.station_id.clone(),
+                        state
+                            .sessions
+                            .register(&d.station_id, &d.id, pushes.clone()),
+                    ));
+                }
+                reply
+            }
+            Ok(AggregatedMessage::Binary(_)) => {
+                state.metrics.frame_refused();
+                Some(error(
+                    RejectCode::MalformedFrame,
+                    "binary frames are not part of the protocol",
+                ))
+            }
+            Ok(AggregatedMessage::Ping(bytes)) => {
+                let _ = session.pong(&bytes).await;
+                None
+            }
+            Ok(AggregatedMessage::Pong(_)) => None,
+            Ok(AggregatedMessage::Close(_)) => break,
+            Err(protocol_error) => {
+                // An oversized or broken frame: say why, then close; nothing was applied.
+                state.metrics.frame_refused();
+                let code = match protocol_error {
+                    actix_ws::ProtocolError::Overflow => RejectCode::FrameTooLarge,
+                    _ => RejectCode::MalformedFrame,
+                };
+                let _ = answers
+                    .send(Answer::Now(Box::new(error(
+                        code,
+                        &protocol_error.to_string(),
+                    ))))
+                    .await;
+                break;
+            }
+        };
+        if let Some(reply) = reply
+            && answers.send(Answer::Now(Box::new(reply))).await.is_err()
+        {
+            break;
+        }
+    }
+    if let Some((station, id)) = registered {
+        state.sessions.unregister(&station, id);
+    }
+    drop(answers);
+    drop(pushes);
+    let _ = writer.await;
+    let _ = session.close(None).await;
+    state.metrics.station_connected(-1);
+}
+
+/// Answers a connection may have queued: two of the device's send windows (64).
+const ANSWER_QUEUE: usize = 128;
+
+enum Answer {
+    Now(Box<ServerMessage>),
+    /// Send this, then end the session: the device resumes and sends again in order.
+    Close(Box<ServerMessage>),
+    AfterCommit {
+        operation_id: uuid::Uuid,
+        device_seq: u64,
+        reply: oneshot::Receiver<Outcome>,
+    },
+}
+
+async fn write_answers(
+    mut session: Session,
+    mut queue: mpsc::Receiver<Answer>,
+    mut pushes: mpsc::UnboundedReceiver<Push>,
+) {
+    loop {
+        let answer = tokio::select! {
+            answer = queue.recv() => match answer {
+                Some(answer) => answer,
+                None => return,
+            },
+            Some(push) = pushes.recv() => match push {
+                Push::Message(message) => Answer::Now(message),
+                // Revoked: say so, then end the session; nothing more goes out (the
+                // reader stops once this writer is gone).
+                Push::Revoked => Answer::Close(Box::new(error(
+                    RejectCode::RevokedToken,
+                    "this device's activation was revoked",
+                ))),
+            },
+        };
+        let message = match answer {
+            Answer::Now(message) => Some(*message),
+            Answer::Close(message) => {
+                let _ = send_text(&mut session, encode(&*message)).await;
+                let _ = session.close(None).await;
+                return;
+            }
+            Answer::AfterCommit {
+                operation_id,
+                device_seq,
+                reply,
+            } => match reply.await {
+                Ok(Outcome::Ack { event_seq }) => Some(ServerMessage::Ack {
+                    operation_id,
+                    device_seq,
+                    event_seq: u64::try_from(event_seq).unwrap_or(0),
+                }),
+                Ok(Outcome::Reject {
+                    code,
+                    message,
+                    fields,
+                }) => Some(ServerMessage::Reject {
+                    operation_id,
+                    device_seq,
+                    code,
+                    message,
+                    fields,
+                }),
+                // Not committed: end the session, so that the device resumes and sends
+                // it again before anything after it (its order is kept).
+                // The database would not store it: say so (the chair reads that the
+                // server cannot store now, not that their network is down), then end
+                // the session; the device keeps the report and sends it again.
+                Ok(Outcome::Unavailable(_)) => {
+                    let _ = send_text(
+                        &mut session,
+                        encode(&error(
+                            RejectCode::StorageUnavailable,
+                            "the server cannot store reports right now; the device keeps them",
+                        )),
+                    )
+                    .await;
+                    let _ = session.close(None).await;
+                    return;
+                }
+                Ok(Outcome::Failed(_)) | Err(_) => {
+                    let _ = session.close(None).await;
+                    return;
+                }
+            },
+        };
+        if let Some(message) = message
+            && send_text(&mut session, encode(&message)).await.is_err()
+        {
+            break;
+        }
+    }
+}
+
+fn error(code: RejectCode, message: &str) -> ServerMessage {
+    ServerMessage::Error {
+        code,
+        message: message.to_owned(),
+    }
+}
+
+async fn handle_text(
+    state: &AppState,
+    device: &mut Option<Device>,
+    text: &str,
+    peer: &str,
+    answers: &mpsc::Sender<Answer>,
+) -> Option<ServerMessage> {
+    let message = match decode_client(text) {
+        Ok(message) => message,
+        Err(e) => {
+            state.metrics.frame_refused();
+            return Some(error(e.reject_code(), &e.to_string()));
+        }
+    };
+    match message {
+        ClientMessage::Activate {
+            activation_code,
+            device_id,
+        } => Some(activate(state, &activation_code, device_id, peer).await),
+        ClientMessage::Hello {
+            device_token,
+            device_id,
+            ..
+        } => {
+            let (reply, authenticated) = hello(state, &device_token, device_id).await;
+            let _ = answers.send(Answer::Now(Box::new(reply))).await;
+            if let Some(mut authenticated) = authenticated {
+                for message in std::mem::take(&mut authenticated.messages) {
+                    let _ = answers.send(Answer::Now(Box::new(message))).await;
+                }
+                *device = Some(authenticated);
+            }
+            None
+        }
+        ClientMessage::Operation(operation) => {
+            let Some(device) = device.as_ref() else {
+                state.metrics.frame_refused();
+                return Some(error(
+                    RejectCode::NotAuthenticated,
+                    "send hello with a device token first",
+                ));
+            };
+            let (reply, receiver) = oneshot::channel();
+            let (operation_id, device_seq) = (operation.id, operation.device_seq);
+            let submission = Submission {
+                device_id: device.id.clone(),
+                operation,
+                reply,
+            };
+            match state.committer.submit(submission) {
+                Ok(()) => {
+                    let _ = answers
+                        .send(Answer::AfterCommit {
+                            operation_id,
+                            device_seq,
+                            reply: receiver,
+                        })
+                        .await;
+                    None
+                }
+                // Not queued: end the session, so that nothing after it is committed
+                // first; the device resumes (with backoff) and sends it again.
+                Err(SubmitError::Overloaded) => {
+                    state.metrics.operation_overloaded();
+                    let _ = answers
+                        .send(Answer::Close(Box::new(error(
+                            RejectCode::Overloaded,
+                            "server busy; the device will send it again",
+                        ))))
+                        .await;
+                    None
+                }
+                Err(SubmitError::Stopped) => {
+                    let _ = answers
+                        .send(Answer::Close(Box::new(error(
+                            RejectCode::Overloaded,
+                            "server is stopping",
+                        ))))
+                        .await;
+                    None
+                }
+            }
+        }
+        ClientMessage::Heartbeat { .. } => Some(ServerMessage::Heartbeat {
+            server_time: Timestamp(now_ms()),
+        }),
+    }
+}
+
+async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> ServerMessage {
+    let now = now_ms();
+    let device_key = format!("device:{device_id}");
+    let peer_key = format!("peer:{peer}");
+    // Every attempt takes one of the address's 30 failures a minute before the code is
+    // checked, and gets it back if the code was good: attempts racing on many sockets
+    // cannot all pass a check made before any of them failed.
+    if !state.failed_activation_limiter.attempt(&peer_key, now) {
+        return error(
+            RejectCode::TooManyAttempts,
+            "too many activation attempts; wait a minute",
+        );
+    }
+    if !state.activation_limiter.attempt(&device_key, now) {
+        state.failed_activation_limiter.refund(&peer_key);
+        return error(
+            RejectCode::TooManyAttempts,
+            "too many activation attempts; wait a minute",
+        );
+    }
+    let token_id = Uuid::new_v4().to_string();
+    let code = code.to_owned();
+    let device = device_id.to_string();
+    let jti = token_id.clone();
+    let result = state
+        .with_db(move |db| {
+            crate::db::write_transaction(db, |db| {
+                let station_id = match store::codes::redeem(db, &code, &device, &jti, now)? {
+                    Ok(station_id) => station_id,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let record = store::stations::get(db, &station_id)?;
+                let election = store::elections::get(db, &record.election_id)?;
+                store::audit::append(
+                    db,
+                    &[AuditRecord {
+                        at: now,
+                        actor: format!("device:{device}"),
+                        action: "device.activated".into(),
+                        subject: station_id.clone(),
+                        payload: "{}".into(),
+                    }],
+                )?;
+                Ok(Ok((record, election)))
+            })
+        })
+        .await;
+    match result {
+        Ok(Ok((record, election))) => {
+            state.failed_activation_limiter.refund(&peer_key);
+            let claims = Claims {
+                sub: device_id.to_string(),
+                kind: TokenKind::Device,
+                role: None,
+                municipality: Some(record.station.municipality_code.clone()),
+                station: Some(record.station.id.clone()),
+                election: Some(election.id.clone()),
+                jti: token_id,
+                iat: now / 1000,
+                exp: now / 1000 + state.device_token_hours * 3_600,
+            };
+            match state.keys.sign(&claims) {
+                Ok(device_token) => ServerMessage::Activated {
+                    device_token,
+                    election,
+                    station: record.station,
+                },
+                Err(_) => error(RejectCode::Overloaded, "could not issue a token"),
+            }
+        }
+        Ok(Err(reason)) => {
+            tracing::info!(%device_id, %reason, "activation refused");
+            let text = match reason {
+                CodeError::Unknown | CodeError::Used | CodeError::Revoked | CodeError::Expired => {
+                    "activation code not valid"
+                }
+                CodeError::DeviceBoundElsewhere => {
+                    "this device is already activated for another station; ask the control room"
+                }
+            };
+            error(RejectCode::InvalidActivationCode, text)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "activation failed");
+            state.failed_activation_limiter.refund(&peer_key);
+            error(RejectCode::Overloaded, "activation failed; try again")
+        }
+    }
+}
+
+async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage, Option<Device>) {
+    let claims = match state.keys.verify(token) {
+        Ok(claims) if claims.kind == TokenKind::Device && claims.sub == device_id.to_string() => {
+            claims
+        }
+        Ok(_) | Err(TokenError::Invalid) => {
+            return (
+                error(RejectCode::InvalidToken, "device token not valid"),
+                None,
+            );
+        }
+        Err(TokenError::Expired) => {
+            return (
+                error(RejectCode::ExpiredToken, "device token expired"),
+                None,
+            );
+        }
+    };
+    let id = device_id.to_string();
+    let lookup = state
+        .with_db(move |db| {
+            let Some(device) = store::devices::get(db, &id)? else {
+                return Ok(None);
+            };
+            let record = store::stations::get(db, &device.station_id)?;
+            let election = store::elections::get(db, &record.election_id)?;
+            let messages = crate::features::control_room::actions::device_messages(
+                db,
+                &record.election_id,
+                &device.station_id,
+            )?;
+            Ok(Some((device, record, election, messages)))
+        })
+        .await;
+    match lookup {
+        Ok(Some((device, record, election, messages)))
+            if !device.revoked
+                && device.token_id == claims.jti
+                && claims.station.as_deref() == Some(device.station_id.as_str()) =>
+        {
+            let welcome = ServerMessage::Welcome {
+                last_processed_seq: u64::try_from(device.last_processed_seq).unwrap_or(0),
+                server_time: Timestamp(now_ms()),
+                election,
+                station: record.station,
+                day: record.day,
+            };
+            let device = Device {
+                id: device.id,
+                station_id: device.station_id,
+                messages,
+            };
+            (welcome, Some(device))
+        }
+        Ok(_) => (
+            error(
+                RejectCode::RevokedToken,
+                "this device's activation was revoked",
+            ),
+            None,
+        ),
+        // No connection free in time: the server is busy (the device backs off long).
+        Err(
+            e @ (crate::state::ServiceError::Pool(_) | crate::state::ServiceError::Blocking(_)),
+        ) => {
+            tracing::warn!(error = %e, "session lookup waited too long");
+            (
+                error(RejectCode::Overloaded, "server busy; try again"),
+                None,
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            (
+                error(
+                    RejectCode::StorageUnavailable,
+                    "the server cannot read its database; the device keeps its reports",
+                ),
+                None,
+            )
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Publishing committed changes to this instance's dashboards and devices, always in
+//! event order, by reading the log after a notice of what was committed.
+//!
+//! On SQLite (one instance) the notices come through a channel from the writer and the
+//! staff actions of this process. Several instances on one PostgreSQL: every committed batch sends one notice,
+//! carrying only the election and its newest event number; every instance (the one
+//! that committed included) listens, reads the events it has not published yet, in
+//! order, and publishes them to its own dashboards. Numbers are taken under the
+//! election's row lock, so they commit in order and a notice for N means every event
+//! up to N is readable: reading in order leaves no gap.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use diesel::RunQueryDsl;
+use diesel::connection::SimpleConnection;
+use diesel::sql_types::Text;
+
+use crate::db::{self, Db};
+use crate::realtime::hub::{Change, Hub};
+use crate::store::{self, StoreError};
+
+pub const CHANNEL: &str = "kiesdag_events";
+const POLL: Duration = Duration::from_millis(2);
+
+/// Sends the notice for a committed batch (PostgreSQL only; it is delivered at commit).
+///
+/// # Errors
+/// A database error; the batch's transaction then rolls back.
+pub fn notify(db: &mut Db, newest: &HashMap<String, i64>) -> Result<(), StoreError> {
+    if let Db::Postgres(conn) = db {
+        for (election, seq) in newest {
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<Text, _>(CHANNEL)
+                .bind::<Text, _>(format!("{election}\t{seq}"))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// How committed changes get published on this instance.
+#[derive(Debug, Clone)]
+pub enum Fanout {
+    /// PostgreSQL: notices travel through the database to every instance.
+    Postgres,
+    /// SQLite: notices from this process to its publisher thread.
+    Local(std::sync::mpsc::Sender<(String, i64)>),
+}
+
+impl Fanout {
+    /// Starts the publisher for `url` (a listener on PostgreSQL, a local thread on
+    /// SQLite).
+    #[must_use]
+    pub fn start(url: &str, hub: Hub) -> Self {
+        if db::is_postgres(url) {
+            start_listener(url.to_owned(), hub);
+            Self::Postgres
+        } else {
+            let (sender, receiver) = std::sync::mpsc::channel::<(String, i64)>();
+            let url = url.to_owned();
+            std::thread::Builder::new()
+                .name("publisher".into())
+                .spawn(move || publish_local(&url, &hub, &receiver))
+                .map(|_| ())
+                .unwrap_or_else(|e| tracing::error!(%e, "cannot start the publisher"));
+            Self::Local(sender)
+        }
+    }
+
+    /// Says that events up to `newest` are committed (after the commit; on PostgreSQL
+    /// the notice already went with the transaction).
+    pub fn committed(&self, newest: &HashMap<String, i64>) {
+        if let Self::Local(sender) = self {
+            for (election, seq) in newest {
+                let _ = sender.send((election.clone(), *seq));
+            }
+        }
+    }
+}
+
+fn publish_local(url: &str, hub: &Hub, notices: &std::sync::mpsc::Receiver<(String, i64)>) {
+    // What was committed before this process started is history: dashboards get it
+    // from snapshots and resumes.
+    let mut published: HashMap<String, i64> = HashMap::new();
+    let mut db = db::connect(url).ok();
+    if let Some(conn) = db.as_mut() {
+        for election in store::elections::all(conn).unwrap_or_default() {
+            let last = store::elections::last_seq(conn, &election.id).unwrap_or(0);
+            published.insert(election.id, last);
+        }
+    }
+    while let Ok((election, seq)) = notices.recv() {
+        let mut newest = HashMap::from([(election, seq)]);
+        while let Ok((election, seq)) = notices.try_recv() {
+            let entry = newest.entry(election).or_insert(seq);
+            *entry = (*entry).max(seq);
+        }
+        for (election, seq) in newest {
+            if db.is_none() {
+                db = db::connect(url).ok();
+            }
+            let Some(conn) = db.as_mut() else { continue };
+            if let Err(error) = catch_up(conn, hub, &mut published, &election, seq) {
+                tracing::error!(%error, "publishing failed; reconnecting");
+                db = None;
+            }
+        }
+    }
+}
+
+/// Starts the listener thread of this instance.
+pub fn start_listener(url: String, hub: Hub) {
+    std::thread::Builder::new()
+        .name("pg-listener".into())
+        .spawn(move || listen(&url, &hub))
+        .map(|_| ())
+        .unwrap_or_else(|e| tracing::error!(%e, "cannot start the notice listener"));
+}
+
+fn listen(url: &str, hub: &Hub) {
+    // Published up to here, per election: start from now, not from history.
+    let mut published: HashMap<String, i64> = HashMap::new();
+    let mut first = true;
+    loop {
+        match session(url, hub, &mut published, first) {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::warn!(%error, "notice listener lost its connection; reconnecting");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+        first = false;
+    }
+}
+
+fn session(
+    url: &str,
+    hub: &Hub,
+    published: &mut HashMap<String, i64>,
+    first: bool,
+) -> Result<(), StoreError> {
+    let mut db = db::connect(url).map_err(|e| StoreError::NotFound(e.to_string()))?;
+    db.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+    for election in store::elections::all(&mut db)? {
+        let last = store::elections::last_seq(&mut db, &election.id)?;
+        if first {
+            published.insert(election.id, last);
+        } else {
+            // After a reconnect: catch up on what was missed while away.
+            catch_up(&mut db, hub, published, &election.id, last)?;
+        }
+    }
+    loop {
+        let mut newest: HashMap<String, i64> = HashMap::new();
+        if let Db::Postgres(conn) = &mut db {
+            for notification in conn.notifications_iter() {
+                let notification = notification?;
+                if let Some((election, seq)) = notification.payload.split_once('\t')
+                    && let Ok(seq) = seq.parse::<i64>()
+                {
+                    let entry = newest.entry(election.to_owned()).or_insert(seq);
+                    *entry = (*entry).max(seq);
+                }
+            }
+        }
+        for (election, seq) in newest {
+            catch_up(&mut db, hub, published, &election, seq)?;
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Publishes the events of `election` after the last published one, up to `until`.
+fn catch_up(
+    db: &mut Db,
+    hub: &Hub,
+    published: &mut HashMap<String, i64>,
+    election: &str,
+    until: i64,
+) -> Result<(), StoreError> {
+    let mut after = published.get(election).copied().unwrap_or(0);
+    while after < until {
+        let events = store::events::since(db, election, after, 5_000)?;
+        let Some(last) = events.last().map(|e| e.seq) else {
+            break;
+        };
+        let mut stations: HashMap<String, store::stations::StationRecord> = HashMap::new();
+        let mut changes = Vec::with_capacity(events.len());
+        for event in events {
+            let station = match &event.station_id {
+                Some(id) => {
+                    if !stations.contains_key(id) {
+                        stations.insert(id.clone(), store::stations::get(db, id)?);
+                    }
+                    stations.get(id)
+                }
+                None => None,
+            };
+            changes.push(Change::of(event, station));
+        }
+        hub.publish(changes);
+        after = last;
+        published.insert(election.to_owned(), last);
+    }
+    Ok(())
+}

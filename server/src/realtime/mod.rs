@@ -1,0 +1,58 @@
+//! Everything that moves a report from a device to the dashboards in real time: the
+//! group commit, the publication of committed changes (fan-out, hub), the connected
+//! devices' sessions, the two WebSocket endpoints (devices, dashboards) and their
+//! pacing.
+
+pub mod commit;
+pub mod dashboard_socket;
+pub mod device_sessions;
+pub mod device_socket;
+pub mod fanout;
+pub mod hub;
+pub mod pacer;
+
+use actix_web::web::Bytes;
+use actix_ws::{Closed, Item, Session};
+
+/// Frames above this are refused (the protocol's own limit).
+pub const MAX_FRAME_BYTES: usize = shared::protocol::MAX_FRAME_BYTES;
+
+/// Messages longer than this go out as a sequence of fragments this long.
+///
+/// actix-http copies what a connection sends into the connection's write buffer and
+/// keeps that buffer's size (up to 128 KiB) for the connection's life: one 76 KB
+/// snapshot left every dashboard holding 136 KiB while idle (docs/benchmarks.md).
+/// Sent in fragments, with the connection's writer running between them, a message
+/// to a reader that keeps up does not grow the buffer past its first 8 KiB (a stalled
+/// reader can still let up to actix-ws's 32 queued messages gather there). Clients see
+/// one message: WebSocket fragments are reassembled by every client library and browser.
+pub const FRAGMENT_BYTES: usize = 2 * 1024;
+
+/// Sends one text message, in fragments when it is long.
+///
+/// # Errors
+/// `Closed` when the connection is gone.
+pub async fn send_text(session: &mut Session, text: String) -> Result<(), Closed> {
+    if text.len() <= FRAGMENT_BYTES {
+        return session.text(text).await;
+    }
+    let bytes = Bytes::from(text);
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = (start + FRAGMENT_BYTES).min(bytes.len());
+        // A fragment may end inside a character: only the whole message must be UTF-8.
+        let piece = bytes.slice(start..end);
+        let item = if start == 0 {
+            Item::FirstText(piece)
+        } else if end == bytes.len() {
+            Item::Last(piece)
+        } else {
+            Item::Continue(piece)
+        };
+        session.continuation(item).await?;
+        // Let the connection's writer take this fragment before the next one queues.
+        tokio::task::yield_now().await;
+        start = end;
+    }
+    Ok(())
+}
