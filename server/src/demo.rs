@@ -21,6 +21,7 @@ use shared::domain::{
 
 use crate::auth::{Role, hash_password};
 use crate::db::{self, now_ms};
+use crate::features::preparation::{self, Preparer};
 use crate::features::stations::import;
 use crate::http::app::{self, ServerConfig};
 use crate::store::{self, users::UserRecord};
@@ -253,19 +254,28 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         .get(&config.municipality)
         .cloned()
         .unwrap_or_default();
+    let by = Preparer("demo".into());
+    let municipalities = BTreeMap::from([(config.municipality.clone(), name.clone())]);
+    let ids: Vec<(String, String)> = stations
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
     let codes = db::write_transaction(&mut conn, |db| {
-        store::elections::upsert(db, &election)?;
-        store::stations::upsert_municipality(db, &config.municipality, &name)?;
-        let mut codes = Vec::new();
-        for station in &stations {
-            store::stations::upsert(db, &election.id, station)?;
-            codes.push(store::codes::issue(
-                db,
-                &station.id,
-                now_ms(),
-                now_ms() + 86_400_000,
-            )?);
-        }
+        preparation::init_election(db, &by, &election)?;
+        preparation::add_stations(
+            db,
+            &by,
+            &election.id,
+            &municipalities,
+            &stations,
+            serde_json::json!({ "file": config.stations_file }),
+            || {},
+        )?;
+        let codes: Vec<String> =
+            preparation::issue_codes(db, &by, &ids, now_ms(), now_ms() + 86_400_000)?
+                .into_iter()
+                .map(|(_, _, code)| code)
+                .collect();
         for (username, role, municipality) in [
             ("beheerder", Role::Administrator, None),
             (
@@ -283,7 +293,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
                 role,
                 municipality_code: municipality,
             };
-            store::users::create(db, &user, now_ms())?;
+            preparation::create_user(db, &by, &user)?;
         }
         Ok::<_, store::StoreError>(codes)
     })

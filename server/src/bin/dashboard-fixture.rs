@@ -7,12 +7,14 @@
 //!
 //! Usage: `dashboard-fixture --db FILE [--stations N] [--closes-in SECONDS]`
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::ExitCode;
 
 use diesel::Connection;
 use kiesdag::auth::{Role, hash_password};
 use kiesdag::db;
+use kiesdag::features::preparation::{self, Preparer};
 use kiesdag::store::{self, users::UserRecord};
 use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp};
 
@@ -116,19 +118,28 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
         .map(station)
         .collect::<Result<Vec<_>, _>>()?;
     let mut conn = db::open(&options.database)?;
+    let by = Preparer("fixture".into());
+    let municipalities = BTreeMap::from([(MUNICIPALITY.to_owned(), "Rotterdam".to_owned())]);
+    let ids: Vec<(String, String)> = stations
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
     let codes = conn.transaction(|conn| {
-        store::elections::upsert(conn, &election)?;
-        store::stations::upsert_municipality(conn, MUNICIPALITY, "Rotterdam")?;
-        let mut codes = Vec::new();
-        for (n, station) in (1..).zip(&stations) {
-            store::stations::upsert(conn, &election.id, station)?;
-            codes.push(store::codes::issue(
-                conn,
-                &format!("{MUNICIPALITY}-{n}"),
-                now,
-                now + 6 * 3_600_000,
-            )?);
-        }
+        preparation::init_election(conn, &by, &election)?;
+        preparation::add_stations(
+            conn,
+            &by,
+            &election.id,
+            &municipalities,
+            &stations,
+            serde_json::json!("generated"),
+            || {},
+        )?;
+        let codes: Vec<String> =
+            preparation::issue_codes(conn, &by, &ids, now, now + 6 * 3_600_000)?
+                .into_iter()
+                .map(|(_, _, code)| code)
+                .collect();
         for (username, role) in [
             ("coordinator", Role::Coordinator),
             ("coordinator2", Role::Coordinator),
@@ -142,7 +153,7 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
                 role,
                 municipality_code: Some(MUNICIPALITY.into()),
             };
-            store::users::create(conn, &user, now)?;
+            preparation::create_user(conn, &by, &user)?;
         }
         Ok::<_, store::StoreError>(codes)
     })?;

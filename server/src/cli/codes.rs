@@ -1,7 +1,10 @@
 //! `kiesdag codes`: activation codes for station devices.
 
-use super::{CodesCommand, cli_audit, open, support};
+use serde_json::json;
+
+use super::{CodesCommand, open, support};
 use crate::db::{self, now_ms};
+use crate::features::preparation::{self, Preparer};
 use crate::store;
 
 pub(crate) fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
@@ -26,21 +29,13 @@ pub(crate) fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
                 return Err("no stations found".into());
             }
             let now = now_ms();
+            let stations: Vec<(String, String)> = stations
+                .into_iter()
+                .map(|r| (r.station.id, r.station.name))
+                .collect();
+            let by = Preparer::command_line();
             let issued = db::write_transaction(&mut db, |db| {
-                let mut issued = Vec::new();
-                for record in &stations {
-                    let code =
-                        store::codes::issue(db, &record.station.id, now, now + hours * 3_600_000)?;
-                    issued.push((record.station.id.clone(), record.station.name.clone(), code));
-                }
-                let subjects: Vec<&str> = issued.iter().map(|(id, _, _)| id.as_str()).collect();
-                cli_audit(
-                    db,
-                    "codes.issue",
-                    &subjects.join(","),
-                    &format!("{{\"hours\":{hours}}}"),
-                )?;
-                Ok(issued)
+                preparation::issue_codes(db, &by, &stations, now, now + hours * 3_600_000)
             })
             .map_err(|e: store::StoreError| e.to_string())?;
             for (id, name, code) in &issued {
@@ -75,11 +70,11 @@ pub(crate) fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
             let (codes, devices) = db::write_transaction(&mut db, |db| {
                 let codes = store::codes::revoke_for_station(db, &station)?;
                 let devices = store::devices::revoke_station(db, &station)?;
-                cli_audit(
+                Preparer::command_line().audit(
                     db,
                     "codes.revoke",
                     &station,
-                    &format!("{{\"devices\":{}}}", devices.len()),
+                    &json!({ "devices": devices.len() }),
                 )?;
                 Ok((codes, devices))
             })

@@ -1,8 +1,9 @@
 //! `kiesdag election`: set up an election, list them.
 
 use super::support::ElectionSpec;
-use super::{CouncilArg, ElectionCommand, JurisdictionArg, cli_audit, open, support};
+use super::{CouncilArg, ElectionCommand, JurisdictionArg, open, support};
 use crate::db;
+use crate::features::preparation::{self, Preparer};
 use crate::store;
 use shared::domain::{CouncilKind, Jurisdiction};
 
@@ -43,8 +44,7 @@ pub(crate) fn election(url: &str, command: ElectionCommand) -> Result<(), String
             };
             let election = support::election(&spec)?;
             db::write_transaction(&mut db, |db| {
-                store::elections::upsert(db, &election)?;
-                cli_audit(db, "election.init", &id, &store::to_json(&election))
+                preparation::init_election(db, &Preparer::command_line(), &election)
             })
             .map_err(|e: store::StoreError| e.to_string())?;
             println!("election {id} ready: {} to {}", opens, closes);

@@ -1,7 +1,10 @@
 //! `kiesdag import`: stations, districts and planned staff from CSV.
 
-use super::{StationFormat, cli_audit, open, support};
+use serde_json::json;
+
+use super::{StationFormat, open, support};
 use crate::db;
+use crate::features::preparation::{self, Preparer};
 use crate::features::stations::import;
 use crate::store;
 
@@ -59,24 +62,16 @@ pub(crate) fn import_stations(
         indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    let by = Preparer::command_line();
     db::write_transaction(&mut db, |db| {
-        for (code, name) in &parsed.municipalities {
-            store::stations::upsert_municipality(db, code, name)?;
-        }
-        for station in &parsed.stations {
-            store::stations::upsert(db, election_id, station)?;
-            progress.inc(1);
-        }
-        cli_audit(
+        preparation::add_stations(
             db,
-            "stations.import",
+            &by,
             election_id,
-            &format!(
-                "{{\"file\":{:?},\"stations\":{},\"rows\":{}}}",
-                file,
-                parsed.stations.len(),
-                parsed.rows
-            ),
+            &parsed.municipalities,
+            &parsed.stations,
+            json!({ "file": file, "rows": parsed.rows }),
+            || progress.inc(1),
         )
     })
     .map_err(|e: store::StoreError| e.to_string())?;
@@ -164,16 +159,11 @@ pub(crate) fn import_roster(
                 store::stations::upsert(db, election_id, station)?;
             }
         }
-        cli_audit(
+        Preparer::command_line().audit(
             db,
             &format!("{what}.import"),
             election_id,
-            &format!(
-                "{{\"file\":{:?},\"stations\":{},\"rows\":{}}}",
-                file,
-                changed.len(),
-                rows
-            ),
+            &json!({ "file": file, "stations": changed.len(), "rows": rows }),
         )
     })
     .map_err(|e: store::StoreError| e.to_string())?;

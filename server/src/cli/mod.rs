@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::auth::Role;
-use crate::db::{self, Db, now_ms};
-use crate::store::{self, audit::AuditRecord};
+use crate::db::{self, Db};
+use crate::store;
 
 #[derive(Parser)]
 #[command(
@@ -406,26 +406,4 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             }
         }
     }
-}
-
-pub(crate) fn cli_audit(
-    db: &mut Db,
-    action: &str,
-    subject: &str,
-    payload: &str,
-) -> Result<(), store::StoreError> {
-    let actor = format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-    );
-    store::audit::append(
-        db,
-        &[AuditRecord {
-            at: now_ms(),
-            actor,
-            action: action.into(),
-            subject: subject.into(),
-            payload: payload.into(),
-        }],
-    )
 }

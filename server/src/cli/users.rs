@@ -2,9 +2,10 @@
 
 use std::io::Read;
 
-use super::{cli_audit, open};
+use super::open;
 use crate::auth::{Role, hash_password};
-use crate::db::{self, now_ms};
+use crate::db;
+use crate::features::preparation::{self, Preparer};
 use crate::store::{self, users::UserRecord};
 
 pub(crate) fn set_user_disabled(url: &str, username: &str, disabled: bool) -> Result<(), String> {
@@ -17,7 +18,7 @@ pub(crate) fn set_user_disabled(url: &str, username: &str, disabled: bool) -> Re
     let found = db::write_transaction(&mut db, |db| {
         let found = store::users::set_disabled(db, username, disabled, db::now_ms())?;
         if found {
-            cli_audit(db, action, username, "{}")?;
+            Preparer::command_line().audit(db, action, username, &serde_json::json!({}))?;
         }
         Ok(found)
     })
@@ -62,13 +63,7 @@ pub(crate) fn create_user(
         municipality_code: municipality,
     };
     db::write_transaction(&mut db, |db| {
-        store::users::create(db, &user, now_ms())?;
-        cli_audit(
-            db,
-            "user.create",
-            username,
-            &format!("{{\"role\":\"{}\"}}", role.as_str()),
-        )
+        preparation::create_user(db, &Preparer::command_line(), &user)
     })
     .map_err(|e: store::StoreError| match e {
         store::StoreError::Db(diesel::result::Error::DatabaseError(

@@ -4,5 +4,6 @@
 //! imports).
 
 pub mod control_room;
+pub mod preparation;
 pub mod reporting;
 pub mod stations;

@@ -2,9 +2,12 @@
 //! or viewer scopes before the election's closing time, nor for a unit whose turnout
 //! is under the publication threshold. The server enforces it; the UI only mirrors it.
 
-use shared::domain::Election;
+use std::collections::BTreeSet;
+
+use shared::domain::{Election, Timestamp};
 
 use crate::auth::{Principal, Role};
+use crate::store::stations::StationRecord;
 
 /// Whether `principal` may see result figures of a unit where `voters` voted, at `now`.
 #[must_use]
@@ -27,6 +30,85 @@ pub fn may_see_result(
                 && voters >= election.jurisdiction.rules().publication_threshold
         }
         Principal::Device { .. } => false,
+    }
+}
+
+/// The embargo over a municipality's result totals for one caller at one moment.
+///
+/// A unit's total is published when the caller may see a result of its size
+/// (`may_see_result`) and it contains no station whose own result is withheld: else
+/// the total minus the published stations would give the withheld station's figures.
+/// The municipality's total is published only when every station, district and subarea
+/// is: else it minus the published units would give a withheld one.
+pub struct TotalsEmbargo<'a> {
+    principal: &'a Principal,
+    election: &'a Election,
+    at: Timestamp,
+    withheld_districts: BTreeSet<String>,
+    withheld_subareas: BTreeSet<String>,
+    any_station_withheld: bool,
+}
+
+/// The kinds of unit results are added up in below the municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    District,
+    Subarea,
+}
+
+impl<'a> TotalsEmbargo<'a> {
+    /// The embargo for `principal` at `at` over `stations` (one municipality's).
+    #[must_use]
+    pub fn new(
+        principal: &'a Principal,
+        election: &'a Election,
+        stations: &[StationRecord],
+        at: Timestamp,
+    ) -> Self {
+        let withheld: Vec<&StationRecord> = stations
+            .iter()
+            .filter(|record| {
+                record.day.result.as_ref().is_some_and(|result| {
+                    !may_see_result(principal, election, result.votes.votes_cast, at.millis())
+                })
+            })
+            .collect();
+        Self {
+            principal,
+            election,
+            at,
+            withheld_districts: withheld
+                .iter()
+                .filter_map(|r| r.station.district.clone())
+                .collect(),
+            withheld_subareas: withheld
+                .iter()
+                .filter_map(|r| r.station.subarea.clone())
+                .collect(),
+            any_station_withheld: !withheld.is_empty(),
+        }
+    }
+
+    /// Whether the total of `unit` (a district or subarea named `name`), where `voters`
+    /// voted, is published to the caller.
+    #[must_use]
+    pub fn unit_published(&self, unit: Unit, name: &str, voters: u32) -> bool {
+        let contains_withheld = match unit {
+            Unit::District => self.withheld_districts.contains(name),
+            Unit::Subarea => self.withheld_subareas.contains(name),
+        };
+        !contains_withheld && self.size_published(voters)
+    }
+
+    /// Whether the municipality's total, where `voters` voted, is published to the
+    /// caller, given whether every district and subarea total is.
+    #[must_use]
+    pub fn municipality_published(&self, voters: u32, every_unit_published: bool) -> bool {
+        every_unit_published && !self.any_station_withheld && self.size_published(voters)
+    }
+
+    fn size_published(&self, voters: u32) -> bool {
+        may_see_result(self.principal, self.election, voters, self.at.millis())
     }
 }
 

@@ -1,16 +1,16 @@
 //! Turnout and results for the control room, managers and the public, with the
 //! embargo applied per caller and per unit (DESIGN.md invariant 5).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::{Election, Report, Timestamp};
 
+use super::embargo::{TotalsEmbargo, Unit};
 use super::{charts, exports};
 use crate::auth::Principal;
-use crate::features::reporting::embargo::may_see_result;
 use crate::features::reporting::results::{self, ResultTotals};
 use crate::http::{Caller, ErrorBody, error};
 use crate::state::AppState;
@@ -202,15 +202,7 @@ fn turnout_report(
     }
 }
 
-fn unit_result(
-    principal: &Principal,
-    election: &Election,
-    unit: String,
-    totals: ResultTotals,
-    at: Timestamp,
-) -> UnitResult {
-    let voters = u32::try_from(totals.votes_cast).unwrap_or(u32::MAX);
-    let published = may_see_result(principal, election, voters, at.millis());
+fn unit_result(unit: String, totals: ResultTotals, published: bool) -> UnitResult {
     UnitResult {
         unit,
         stations: totals.stations,
@@ -221,66 +213,34 @@ fn unit_result(
     }
 }
 
+/// Votes cast as a number of voters for the embargo's threshold.
+fn voters(totals: &ResultTotals) -> u32 {
+    u32::try_from(totals.votes_cast).unwrap_or(u32::MAX)
+}
+
 fn results_report(
     principal: &Principal,
     stations: &[StationRecord],
     election: &Election,
     at: Timestamp,
 ) -> ResultsReport {
-    // A station's own result reaches this principal only when its unit (the station)
-    // may be seen (the dashboard's rule). Where one is withheld, a district or subarea
-    // total containing it is withheld too: else the total minus the published stations
-    // would give the withheld station's figures.
-    let withheld_in = |key: &dyn Fn(&StationRecord) -> Option<String>| -> BTreeSet<String> {
-        stations
-            .iter()
-            .filter(|record| {
-                record.day.result.as_ref().is_some_and(|result| {
-                    !may_see_result(principal, election, result.votes.votes_cast, at.millis())
-                })
+    let embargo = TotalsEmbargo::new(principal, election, stations, at);
+    let units = |kind: Unit, groups: BTreeMap<String, ResultTotals>| -> Vec<UnitResult> {
+        groups
+            .into_iter()
+            .filter(|(name, _)| !name.is_empty())
+            .map(|(name, totals)| {
+                let published = embargo.unit_published(kind, &name, voters(&totals));
+                unit_result(name, totals, published)
             })
-            .filter_map(key)
             .collect()
     };
-    let units =
-        |groups: BTreeMap<String, ResultTotals>, withheld: BTreeSet<String>| -> Vec<UnitResult> {
-            groups
-                .into_iter()
-                .filter(|(k, _)| !k.is_empty())
-                .map(|(k, t)| {
-                    let mut unit = unit_result(principal, election, k, t, at);
-                    if unit.published && withheld.contains(&unit.unit) {
-                        unit.published = false;
-                        unit.totals = None;
-                    }
-                    unit
-                })
-                .collect()
-        };
-    let districts = units(
-        results::by_district(stations),
-        withheld_in(&|r| r.station.district.clone()),
-    );
-    let subareas = units(
-        results::by_subarea(stations),
-        withheld_in(&|r| r.station.subarea.clone()),
-    );
-    let mut municipality = unit_result(
-        principal,
-        election,
-        String::new(),
-        results::total(stations),
-        at,
-    );
-    // A unit withheld under the threshold must not follow from the total minus the
-    // published units: while any unit is withheld, so is the total.
-    let any_station_withheld = !withheld_in(&|_| Some(String::new())).is_empty();
-    if municipality.published
-        && (any_station_withheld || districts.iter().chain(&subareas).any(|u| !u.published))
-    {
-        municipality.published = false;
-        municipality.totals = None;
-    }
+    let districts = units(Unit::District, results::by_district(stations));
+    let subareas = units(Unit::Subarea, results::by_subarea(stations));
+    let total = results::total(stations);
+    let every_unit_published = districts.iter().chain(&subareas).all(|u| u.published);
+    let published = embargo.municipality_published(voters(&total), every_unit_published);
+    let municipality = unit_result(String::new(), total, published);
     // Computed from the municipality's totals only, so under the same embargo.
     let seat_allocation = municipality
         .totals
