@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod effects;
+pub mod lifecycle;
 pub mod model;
 mod persist;
 pub mod session;
@@ -171,7 +172,7 @@ impl App for ChairApp {
     type Effect = Effect;
 
     fn update(&self, event: Event, model: &mut Model) -> Command<Effect, Event> {
-        if !model.restored && !matches!(event, Event::Start | Event::Internal(_)) {
+        if !model.lifecycle.is_restored() && !matches!(event, Event::Start | Event::Internal(_)) {
             // Taps before the stored state is read would act on an empty state.
             return Command::done();
         }

@@ -19,7 +19,7 @@ pub const WRITE_TIMEOUT_MS: i64 = 30_000;
 
 /// The app started: read everything stored, and the clock.
 pub(super) fn start(model: &mut Model) -> Command<Effect, Event> {
-    if model.restored {
+    if model.lifecycle.is_restored() {
         return render();
     }
     Command::all([
@@ -32,9 +32,10 @@ pub(super) fn start(model: &mut Model) -> Command<Effect, Event> {
 /// Rebuilds the model from what was stored: the device, the local state, and every
 /// operation not yet confirmed (applied again where the stored state missed it).
 pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Event> {
-    if model.restored {
+    if model.lifecycle.is_restored() {
         return Command::done();
     }
+    let mut day_unreadable = false;
     let mut problems = stored.errors.clone();
     model.device = stored.device.as_deref().and_then(storage::decode);
     if stored.device.is_some() && model.device.is_none() {
@@ -44,11 +45,11 @@ pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Eve
         Some(Some(local)) => model.local = local,
         Some(None) => {
             problems.push("day record unreadable".into());
-            model.storage_unreadable = true;
+            day_unreadable = true;
         }
         None if stored.errors.is_empty() => {}
         // The read itself failed: the record may exist, so it must not be overwritten.
-        None => model.storage_unreadable = true,
+        None => day_unreadable = true,
     }
     let mut commands = Vec::new();
     let mut needs_write = false;
@@ -78,7 +79,7 @@ pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Eve
             .as_ref()
             .map_or_else(Uuid::new_v4, |d| d.device_id),
     );
-    model.restored = true;
+    model.lifecycle.restored(day_unreadable);
     model.screen = initial_screen(model);
     model.result_issues = super::actions::live_result_issues(model);
     if !problems.is_empty() {
@@ -115,7 +116,7 @@ fn initial_screen(model: &Model) -> Screen {
 /// overwritten until the server has told where the sequence stands.
 pub(super) fn day(model: &mut Model) -> Command<Effect, Event> {
     let p = &mut model.persistence;
-    if model.storage_unreadable {
+    if model.lifecycle.storage_unreadable() {
         p.day_dirty = true;
         return Command::done();
     }
@@ -291,5 +292,5 @@ pub(super) fn storage_result(
 
 /// Whether new reports must wait (the stored state could not be read).
 pub(super) fn paused(model: &Model) -> bool {
-    model.storage_unreadable
+    model.lifecycle.storage_unreadable()
 }

@@ -13,7 +13,8 @@ use super::{
         clock,
         websocket::{self, WebSocketEvent},
     },
-    model::{Activation, Connection, DeviceRecord, Notice, ServerTrouble},
+    lifecycle::Activation,
+    model::{Connection, DeviceRecord, Notice, ServerTrouble},
     persist,
     sync::{AckOutcome, Backoff, OperationState, Pace},
 };
@@ -66,7 +67,12 @@ pub(super) fn activate(
         });
         return render();
     }
-    model.activating = Some(Activation { server_url, code });
+    if !model
+        .lifecycle
+        .begin_activation(Activation { server_url, code })
+    {
+        return render();
+    }
     model.notice = None;
     model.busy += 1;
     Command::all([close_current(model), connect(model), render()])
@@ -86,7 +92,7 @@ pub(super) fn reconnect_now(model: &mut Model) -> Command<Effect, Event> {
 
 /// Asks the shell to open a new connection; events of older ones are ignored from now.
 pub(super) fn connect(model: &mut Model) -> Command<Effect, Event> {
-    let url = match (&model.activating, &model.device) {
+    let url = match (model.lifecycle.activation(), &model.device) {
         (Some(activation), _) => activation.server_url.clone(),
         (None, Some(device)) => device.server_url.clone(),
         (None, None) => return Command::done(),
@@ -194,7 +200,7 @@ fn opened(model: &mut Model) -> Command<Effect, Event> {
     let Some(device_id) = model.device_id else {
         return Command::done();
     };
-    let message = match (&model.activating, &model.device) {
+    let message = match (model.lifecycle.activation(), &model.device) {
         (Some(activation), _) => ClientMessage::Activate {
             activation_code: activation.code.clone(),
             device_id,
@@ -228,7 +234,7 @@ fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
     model.waiting_for_ack_since = None;
     model.heartbeat_outstanding = false;
     model.watchdog.armed = None;
-    if model.activating.take().is_some() {
+    if model.lifecycle.end_activation().is_some() {
         model.busy = model.busy.saturating_sub(1);
         model.notice = Some(Notice {
             is_error: true,
@@ -282,8 +288,8 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
             election,
             station,
         } => {
-            let (Some(activation), Some(device_id)) = (model.activating.take(), model.device_id)
-            else {
+            let activation = model.lifecycle.end_activation();
+            let (Some(activation), Some(device_id)) = (activation, model.device_id) else {
                 return Command::done();
             };
             model.busy = model.busy.saturating_sub(1);
@@ -326,7 +332,7 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
             model
                 .local
                 .adopt_server_state(day, last_processed_seq, &refs);
-            model.storage_unreadable = false;
+            model.lifecycle.welcomed();
             let mut commands = vec![
                 send_pending(model),
                 persist::day(model),
@@ -397,7 +403,7 @@ fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, 
 }
 
 fn session_error(model: &mut Model, code: RejectCode, message: String) -> Command<Effect, Event> {
-    if model.activating.is_none()
+    if !model.lifecycle.is_activating()
         && let Some(trouble) = match code {
             RejectCode::Overloaded | RejectCode::TooManyAttempts => Some(ServerTrouble::Busy),
             RejectCode::StorageUnavailable => Some(ServerTrouble::CannotStore),
@@ -447,10 +453,8 @@ fn session_error(model: &mut Model, code: RejectCode, message: String) -> Comman
         | RejectCode::TooManyAttempts
         | RejectCode::Overloaded
         | RejectCode::StorageUnavailable => {
-            model.busy = model
-                .busy
-                .saturating_sub(u32::from(model.activating.is_some()));
-            model.activating = None;
+            let activation = model.lifecycle.end_activation();
+            model.busy = model.busy.saturating_sub(u32::from(activation.is_some()));
             Command::all([close_current(model), render()])
         }
         RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => {
@@ -597,11 +601,8 @@ pub(super) fn watchdog(model: &mut Model, generation: u64) -> Command<Effect, Ev
     Command::all(commands)
 }
 
+/// Starts the tick; once, when the stored state has been read.
 pub(super) fn start_ticking(model: &mut Model) -> Command<Effect, Event> {
-    if model.ticking {
-        return Command::done();
-    }
-    model.ticking = true;
     clock::wake_after(timer_id(model), TICK, Event::Internal(Internal::Tick))
 }
 
