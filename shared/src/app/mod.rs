@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod effects;
+mod engine;
 pub mod lifecycle;
 pub mod model;
 mod persist;
@@ -177,7 +178,7 @@ impl App for ChairApp {
             return Command::done();
         }
         match event {
-            Event::Start => persist::start(model),
+            Event::Start => engine::start(model),
             Event::Internal(internal) => internal_event(internal, model),
             Event::SetLanguage(language) => {
                 model.local.language = language;
@@ -212,8 +213,8 @@ impl App for ChairApp {
 
 fn internal_event(event: Internal, model: &mut Model) -> Command<Effect, Event> {
     match event {
-        Internal::Restored(stored) => persist::restored(model, stored),
-        Internal::Clock(now) => session::clock(model, now),
+        Internal::Restored(stored) => engine::restored(model, stored),
+        Internal::Clock(now) => engine::clock(model, now),
         Internal::ServerClock { server_time, now } => {
             session::server_clock(model, server_time, now)
         }
@@ -223,11 +224,11 @@ fn internal_event(event: Internal, model: &mut Model) -> Command<Effect, Event> 
             confirmed,
             now,
         } => actions::submit(model, report, confirmed, now),
-        Internal::OperationStored { seq, result } => persist::operation_stored(model, seq, result),
+        Internal::OperationStored { seq, result } => engine::operation_stored(model, seq, result),
         Internal::DayStored(result) => persist::day_stored(model, result),
         Internal::DeviceStored(result) => persist::storage_result(model, result),
         Internal::KeyDeleted { seq, result } => persist::key_deleted(model, seq, result),
-        Internal::Socket { generation, event } => session::socket(model, generation, event),
+        Internal::Socket { generation, event } => engine::socket(model, generation, event),
         Internal::Retry { generation } => session::retry(model, generation),
         Internal::Watchdog { generation } => session::watchdog(model, generation),
     }

@@ -12,7 +12,7 @@ use crate::domain::{
     StaffMember, Station, StationDay, Timestamp, TurnoutMoment,
 };
 use crate::protocol::{Operation, Refusal, StationMessage};
-use crate::validation::{Issue, Language};
+use crate::validation::{self, Context, Issue, Language};
 
 /// The screens of the chair's app.
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -515,6 +515,34 @@ impl Model {
             }
         }
         day
+    }
+
+    /// The result's issues as the chair types, against the current state.
+    #[must_use]
+    pub fn live_result_issues(&self) -> Vec<Issue> {
+        let Some(device) = self.device.as_ref() else {
+            return Vec::new();
+        };
+        let ctx = Context {
+            election: &device.election,
+            station: &device.station,
+            day: &self.local.day,
+            now: self.election_now().unwrap_or_default(),
+        };
+        validation::validate(
+            &Report::ProvisionalResult(self.local.result_draft.clone()),
+            &ctx,
+        )
+        .issues
+    }
+
+    /// `dutch` or `english`, whichever is the chair's language.
+    #[must_use]
+    pub fn say(&self, dutch: &str, english: &str) -> String {
+        match self.local.language {
+            Language::Dutch => dutch.to_owned(),
+            Language::English => english.to_owned(),
+        }
     }
 
     #[must_use]
