@@ -7,6 +7,7 @@ use crux_core::{Command, render::render};
 use super::{
     Effect, Event, Internal, Model, Screen,
     effects::clock,
+    engine,
     model::{Notice, PendingConfirmation},
     persist,
 };
@@ -41,7 +42,7 @@ pub(super) fn handle(event: Event, model: &mut Model) -> Command<Effect, Event> 
         }
         Event::EditResult(result) => {
             model.local.result_draft = result;
-            model.result_issues = live_result_issues(model);
+            model.result_issues = model.live_result_issues();
             return draft_changed(model);
         }
         Event::OpenStation => Report::Opening(OpeningReport {
@@ -136,7 +137,7 @@ fn begin(model: &mut Model, report: Report, confirmed: Vec<String>) -> Command<E
         });
         return render();
     }
-    if persist::paused(model) {
+    if model.lifecycle.storage_unreadable() {
         let text = match model.local.language {
             Language::Dutch => {
                 "De opgeslagen gegevens waren niet leesbaar. Nieuwe meldingen wachten tot de server bereikt is; niets gaat verloren."
@@ -256,9 +257,7 @@ pub(super) fn submit(
         confirmed_warnings: confirmed,
     };
     after_recorded(model, &operation);
-    let write = persist::write_operation(model, &operation);
-    model.outbox.insert_saving(operation);
-    Command::all([write, render()])
+    Command::all([engine::record(model, operation), render()])
 }
 
 /// What the app does for the chair once a report is made: clear its draft, go on.
@@ -273,24 +272,6 @@ fn after_recorded(model: &mut Model, operation: &Operation) {
     }
 }
 
-/// The result's issues as the chair types, against the current state.
-pub(super) fn live_result_issues(model: &Model) -> Vec<Issue> {
-    let Some(device) = model.device.as_ref() else {
-        return Vec::new();
-    };
-    let ctx = Context {
-        election: &device.election,
-        station: &device.station,
-        day: &model.local.day,
-        now: model.election_now().unwrap_or_default(),
-    };
-    validation::validate(
-        &Report::ProvisionalResult(model.local.result_draft.clone()),
-        &ctx,
-    )
-    .issues
-}
-
 fn not_activated(model: &Model) -> String {
     match model.local.language {
         Language::Dutch => "Activeer eerst dit apparaat met de code van de gemeente.".into(),
@@ -298,6 +279,6 @@ fn not_activated(model: &Model) -> String {
     }
 }
 
-pub(super) fn phase_message(error: &crate::domain::TransitionError, language: Language) -> String {
+fn phase_message(error: &crate::domain::TransitionError, language: Language) -> String {
     crate::protocol::transition_message(error, language).to_owned()
 }

@@ -4,6 +4,8 @@
 
 mod actions;
 pub mod effects;
+mod engine;
+pub mod lifecycle;
 pub mod model;
 mod persist;
 pub mod session;
@@ -171,12 +173,12 @@ impl App for ChairApp {
     type Effect = Effect;
 
     fn update(&self, event: Event, model: &mut Model) -> Command<Effect, Event> {
-        if !model.restored && !matches!(event, Event::Start | Event::Internal(_)) {
+        if !model.lifecycle.is_restored() && !matches!(event, Event::Start | Event::Internal(_)) {
             // Taps before the stored state is read would act on an empty state.
             return Command::done();
         }
         match event {
-            Event::Start => persist::start(model),
+            Event::Start => engine::start(model),
             Event::Internal(internal) => internal_event(internal, model),
             Event::SetLanguage(language) => {
                 model.local.language = language;
@@ -211,8 +213,8 @@ impl App for ChairApp {
 
 fn internal_event(event: Internal, model: &mut Model) -> Command<Effect, Event> {
     match event {
-        Internal::Restored(stored) => persist::restored(model, stored),
-        Internal::Clock(now) => session::clock(model, now),
+        Internal::Restored(stored) => engine::restored(model, stored),
+        Internal::Clock(now) => engine::clock(model, now),
         Internal::ServerClock { server_time, now } => {
             session::server_clock(model, server_time, now)
         }
@@ -222,11 +224,11 @@ fn internal_event(event: Internal, model: &mut Model) -> Command<Effect, Event> 
             confirmed,
             now,
         } => actions::submit(model, report, confirmed, now),
-        Internal::OperationStored { seq, result } => persist::operation_stored(model, seq, result),
+        Internal::OperationStored { seq, result } => engine::operation_stored(model, seq, result),
         Internal::DayStored(result) => persist::day_stored(model, result),
         Internal::DeviceStored(result) => persist::storage_result(model, result),
         Internal::KeyDeleted { seq, result } => persist::key_deleted(model, seq, result),
-        Internal::Socket { generation, event } => session::socket(model, generation, event),
+        Internal::Socket { generation, event } => engine::socket(model, generation, event),
         Internal::Retry { generation } => session::retry(model, generation),
         Internal::Watchdog { generation } => session::watchdog(model, generation),
     }

@@ -5,13 +5,14 @@ use facet::Facet;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::lifecycle::Lifecycle;
 use super::sync::{Backoff, Entry, OperationState, Outbox};
 use crate::domain::{
     Election, IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, Report,
     StaffMember, Station, StationDay, Timestamp, TurnoutMoment,
 };
 use crate::protocol::{Operation, Refusal, StationMessage};
-use crate::validation::{Issue, Language};
+use crate::validation::{self, Context, Issue, Language};
 
 /// The screens of the chair's app.
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -433,8 +434,8 @@ pub struct Persistence {
 
 #[derive(Clone, Debug, Default)]
 pub struct Model {
-    /// False until storage has been read at start.
-    pub restored: bool,
+    /// Reading storage, running, or activating (see `Lifecycle`).
+    pub lifecycle: Lifecycle,
     pub screen: Screen,
     pub now: Option<Timestamp>,
     pub device_id: Option<Uuid>,
@@ -454,7 +455,6 @@ pub struct Model {
     pub watchdog: Watchdog,
     /// What is wrong with the server, when it showed so (see `ServerTrouble`).
     pub trouble: Option<ServerTrouble>,
-    pub activating: Option<Activation>,
     /// Taps received and being processed (waiting for the clock or storage).
     pub busy: u32,
     pub pending_confirmation: Option<PendingConfirmation>,
@@ -464,14 +464,10 @@ pub struct Model {
     pub result_issues: Vec<Issue>,
     pub notice: Option<Notice>,
     pub persistence: Persistence,
-    pub ticking: bool,
     /// Timers asked for so far; each gets its own id.
     pub timers: usize,
     /// Frames from the server that could not be decoded or did not fit.
     pub protocol_errors: u64,
-    /// The stored `day` record could not be read. It is not overwritten, and no new
-    /// report is made, until the server's welcome says where the sequence stands.
-    pub storage_unreadable: bool,
     /// When the current connection attempt began (connect or handshake).
     pub connecting_since: Option<Timestamp>,
     /// The server's clock minus the device's, measured when the server's `Welcome` or
@@ -479,12 +475,6 @@ pub struct Model {
     /// restart it is measured again at the next welcome, so that a clock the chair has
     /// set right in between is not corrected twice.
     pub clock_offset_ms: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Activation {
-    pub server_url: String,
-    pub code: String,
 }
 
 /// A device clock off from the server's by more than this (2 minutes): reports are
@@ -525,6 +515,34 @@ impl Model {
             }
         }
         day
+    }
+
+    /// The result's issues as the chair types, against the current state.
+    #[must_use]
+    pub fn live_result_issues(&self) -> Vec<Issue> {
+        let Some(device) = self.device.as_ref() else {
+            return Vec::new();
+        };
+        let ctx = Context {
+            election: &device.election,
+            station: &device.station,
+            day: &self.local.day,
+            now: self.election_now().unwrap_or_default(),
+        };
+        validation::validate(
+            &Report::ProvisionalResult(self.local.result_draft.clone()),
+            &ctx,
+        )
+        .issues
+    }
+
+    /// `dutch` or `english`, whichever is the chair's language.
+    #[must_use]
+    pub fn say(&self, dutch: &str, english: &str) -> String {
+        match self.local.language {
+            Language::Dutch => dutch.to_owned(),
+            Language::English => english.to_owned(),
+        }
     }
 
     #[must_use]

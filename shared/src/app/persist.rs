@@ -1,113 +1,24 @@
 //! Storage: reading everything back at start, and writing records in an order that
-//! never loses an operation or reuses a sequence number.
+//! never loses an operation or reuses a sequence number. A leaf: it builds storage
+//! effects and keeps the writes' bookkeeping; what a stored operation means for the
+//! outbox is the engine's (`engine`).
 
 use crux_core::{Command, render::render};
-use uuid::Uuid;
 
 use super::{
-    Effect, Event, Internal, Model, Screen,
-    effects::storage::{self, DAY_KEY, DEVICE_KEY, Stored},
-    model::{LocalState, Notice},
-    session::{self, say},
+    Effect, Event, Internal, Model,
+    effects::storage::{self, DAY_KEY, DEVICE_KEY},
+    model::Notice,
     sync::OperationState,
 };
-use crate::domain::StationPhase;
 use crate::protocol::Operation;
 
 /// A write not answered in this time is asked for again.
 pub const WRITE_TIMEOUT_MS: i64 = 30_000;
 
-/// The app started: read everything stored, and the clock.
-pub(super) fn start(model: &mut Model) -> Command<Effect, Event> {
-    if model.restored {
-        return render();
-    }
-    Command::all([
-        render(),
-        storage::read_all(|stored| Event::Internal(Internal::Restored(stored))),
-        super::effects::clock::now(|now| Event::Internal(Internal::Clock(now))),
-    ])
-}
-
-/// Rebuilds the model from what was stored: the device, the local state, and every
-/// operation not yet confirmed (applied again where the stored state missed it).
-pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Event> {
-    if model.restored {
-        return Command::done();
-    }
-    let mut problems = stored.errors.clone();
-    model.device = stored.device.as_deref().and_then(storage::decode);
-    if stored.device.is_some() && model.device.is_none() {
-        problems.push("device record unreadable".into());
-    }
-    match stored.day.as_deref().map(storage::decode::<LocalState>) {
-        Some(Some(local)) => model.local = local,
-        Some(None) => {
-            problems.push("day record unreadable".into());
-            model.storage_unreadable = true;
-        }
-        None if stored.errors.is_empty() => {}
-        // The read itself failed: the record may exist, so it must not be overwritten.
-        None => model.storage_unreadable = true,
-    }
-    let mut commands = Vec::new();
-    let mut needs_write = false;
-    for bytes in &stored.outbox {
-        let Some(op) = storage::decode::<Operation>(bytes) else {
-            problems.push("an outbox entry is unreadable".into());
-            continue;
-        };
-        model.local.next_seq = model.local.next_seq.max(op.device_seq.saturating_add(1));
-        let already_confirmed = op.device_seq <= model.local.confirmed_through
-            || model.local.parked.iter().any(|p| p.id == op.id)
-            || model.local.rejected.iter().any(|r| r.seq == op.device_seq);
-        if already_confirmed {
-            // A late write brought back a finished operation's key: remove it again.
-            commands.push(delete_key(op.device_seq));
-            continue;
-        }
-        if op.device_seq > model.local.applied_through {
-            model.local.apply(&op);
-            needs_write = true;
-        }
-        model.outbox.insert_restored(op);
-    }
-    model.device_id = Some(
-        model
-            .device
-            .as_ref()
-            .map_or_else(Uuid::new_v4, |d| d.device_id),
-    );
-    model.restored = true;
-    model.screen = initial_screen(model);
-    model.result_issues = super::actions::live_result_issues(model);
-    if !problems.is_empty() {
-        model.notice = Some(Notice {
-            is_error: true,
-            text: problems.join("; "),
-        });
-    }
-    commands.push(session::start_ticking(model));
-    commands.push(render());
-    if needs_write {
-        commands.push(day(model));
-    }
-    if model.device.is_some() {
-        commands.push(session::connect(model));
-    }
-    Command::all(commands)
-}
-
-fn initial_screen(model: &Model) -> Screen {
-    if model.device.is_none() {
-        return Screen::Activation;
-    }
-    match model.local.day.phase {
-        StationPhase::Setup => Screen::Opening,
-        StationPhase::Open => Screen::Day,
-        StationPhase::Closed => Screen::Result,
-        StationPhase::ResultSubmitted => Screen::Sync,
-    }
+/// Reads everything stored: the device and day records and the outbox.
+pub(super) fn read_all() -> Command<Effect, Event> {
+    storage::read_all(|stored| Event::Internal(Internal::Restored(stored)))
 }
 
 /// Writes the `day` record, one write at a time: if one is in flight, the latest
@@ -115,7 +26,7 @@ fn initial_screen(model: &Model) -> Screen {
 /// overwritten until the server has told where the sequence stands.
 pub(super) fn day(model: &mut Model) -> Command<Effect, Event> {
     let p = &mut model.persistence;
-    if model.storage_unreadable {
+    if model.lifecycle.storage_unreadable() {
         p.day_dirty = true;
         return Command::done();
     }
@@ -152,7 +63,8 @@ pub(super) fn day_stored(model: &mut Model, result: Result<(), String>) -> Comma
     }
 }
 
-fn delete_key(seq: u64) -> Command<Effect, Event> {
+/// Removes a finished operation's key.
+pub(super) fn delete_key(seq: u64) -> Command<Effect, Event> {
     storage::delete(storage::outbox_key(seq), move |result| {
         Event::Internal(Internal::KeyDeleted { seq, result })
     })
@@ -191,41 +103,13 @@ pub(super) fn write_operation(model: &mut Model, operation: &Operation) -> Comma
     )
 }
 
-/// An operation's write was answered. Once stored it is pending, and every stored
-/// operation that follows the applied ones without a gap is applied to the local state.
-pub(super) fn operation_stored(
-    model: &mut Model,
-    seq: u64,
-    result: Result<(), String>,
-) -> Command<Effect, Event> {
+/// An operation's write was answered, whether or not it succeeded: it is no longer in
+/// flight.
+pub(super) fn write_answered(model: &mut Model, seq: u64) {
     model
         .persistence
         .writes_in_flight
         .retain(|(s, _)| *s != seq);
-    let state = model.outbox.get(seq).map(|e| e.state);
-    if let Err(error) = result {
-        // Written again on the next tick while still being saved.
-        return storage_result(model, Err(error));
-    }
-    match state {
-        Some(OperationState::Saving) => {}
-        // Already stored by an earlier write.
-        Some(_) => return Command::done(),
-        // Finished meanwhile: this late write brought its key back; remove it.
-        None => return delete_key(seq),
-    }
-    model.outbox.mark_stored(seq);
-    let to_apply: Vec<Operation> = model
-        .outbox
-        .unfinished()
-        .filter(|e| e.operation.device_seq > model.local.applied_through)
-        .take_while(|e| e.state != OperationState::Saving)
-        .map(|e| e.operation.clone())
-        .collect();
-    for op in &to_apply {
-        model.local.apply(op);
-    }
-    Command::all([day(model), session::send_pending(model), render()])
 }
 
 /// Writes again the operations still being saved whose write failed or has not been
@@ -275,8 +159,7 @@ pub(super) fn storage_result(
     match result {
         Ok(()) => Command::done(),
         Err(error) => {
-            let text = say(
-                model,
+            let text = model.say(
                 "Opslaan op het apparaat mislukt: ",
                 "Saving on the device failed: ",
             ) + &error;
@@ -287,9 +170,4 @@ pub(super) fn storage_result(
             render()
         }
     }
-}
-
-/// Whether new reports must wait (the stored state could not be read).
-pub(super) fn paused(model: &Model) -> bool {
-    model.storage_unreadable
 }

@@ -1,25 +1,22 @@
 //! The session with the server: connecting with backoff, the handshake (activation or
-//! resume), sending the outbox in order, acks and rejects, pushes from the control
-//! room, and heartbeats.
+//! resume), sending the outbox in order within a window, the watchdog, heartbeats,
+//! the clock's offset, and the errors that end a session. A leaf: it builds WebSocket
+//! and clock effects and does not touch storage; what the server's acks, refusals
+//! and welcome mean for the outbox is the engine's (`engine`).
 
 use std::time::Duration;
 
 use crux_core::{Command, render::render};
-use uuid::Uuid;
 
 use super::{
     Effect, Event, Internal, Model, Screen,
-    effects::{
-        clock,
-        websocket::{self, WebSocketEvent},
-    },
-    model::{Activation, Connection, DeviceRecord, Notice, ServerTrouble},
-    persist,
-    sync::{AckOutcome, Backoff, OperationState, Pace},
+    effects::{clock, websocket},
+    lifecycle::Activation,
+    model::{Connection, DeviceRecord, Notice, ServerTrouble},
+    sync::{Backoff, OperationState, Pace},
 };
-use crate::domain::Timestamp;
-use crate::protocol::{self, ClientMessage, Refusal, RejectCode, ServerMessage};
-use crate::validation::Language;
+use crate::domain::{Election, Station, Timestamp};
+use crate::protocol::{self, ClientMessage, DecodeError, RejectCode};
 
 /// How often the core wakes to check the clock, send a heartbeat and retry writes.
 pub const TICK: Duration = Duration::from_secs(20);
@@ -58,15 +55,19 @@ pub(super) fn activate(
     if server_url.is_empty() || code.is_empty() {
         model.notice = Some(Notice {
             is_error: true,
-            text: say(
-                model,
+            text: model.say(
                 "Vul het serveradres en de activeringscode in.",
                 "Enter the server address and the activation code.",
             ),
         });
         return render();
     }
-    model.activating = Some(Activation { server_url, code });
+    if !model
+        .lifecycle
+        .begin_activation(Activation { server_url, code })
+    {
+        return render();
+    }
     model.notice = None;
     model.busy += 1;
     Command::all([close_current(model), connect(model), render()])
@@ -86,7 +87,7 @@ pub(super) fn reconnect_now(model: &mut Model) -> Command<Effect, Event> {
 
 /// Asks the shell to open a new connection; events of older ones are ignored from now.
 pub(super) fn connect(model: &mut Model) -> Command<Effect, Event> {
-    let url = match (&model.activating, &model.device) {
+    let url = match (model.lifecycle.activation(), &model.device) {
         (Some(activation), _) => activation.server_url.clone(),
         (None, Some(device)) => device.server_url.clone(),
         (None, None) => return Command::done(),
@@ -119,52 +120,31 @@ fn send(message: &ClientMessage) -> Command<Effect, Event> {
     websocket::send(protocol::encode(message))
 }
 
-pub(super) fn socket(
-    model: &mut Model,
-    generation: u64,
-    event: WebSocketEvent,
-) -> Command<Effect, Event> {
-    if generation != model.generation {
-        return Command::done();
-    }
-    match event {
-        WebSocketEvent::Opened => opened(model),
-        WebSocketEvent::Text { text } => {
-            model.last_heard = model.now;
-            let was_silent = heard(model);
-            match protocol::decode_server(&text) {
-                Ok(message) if was_silent => {
-                    Command::all([server_message(model, message), render()])
-                }
-                Ok(message) => server_message(model, message),
-                Err(error) => {
-                    // A frame we cannot read changes nothing; the session goes on.
-                    model.protocol_errors += 1;
-                    model.notice = Some(Notice {
-                        is_error: true,
-                        text: say(
-                            model,
-                            "De server stuurde een onleesbaar bericht.",
-                            "The server sent an unreadable message.",
-                        ) + &format!(" ({error})"),
-                    });
-                    render()
-                }
-            }
-        }
-        WebSocketEvent::Closed { .. } | WebSocketEvent::Failed { .. } => {
-            // The newest thing known is that the connection is gone: say that, not
-            // what the server was doing before (a busy server keeps its slow pace in
-            // the backoff).
-            model.trouble = None;
-            connection_lost(model)
-        }
-    }
+/// The connection ended (closed or failed).
+pub(super) fn closed(model: &mut Model) -> Command<Effect, Event> {
+    // The newest thing known is that the connection is gone: say that, not what the
+    // server was doing before (a busy server keeps its slow pace in the backoff).
+    model.trouble = None;
+    connection_lost(model)
+}
+
+/// A frame that could not be read changes nothing; the session goes on.
+pub(super) fn unreadable(model: &mut Model, error: &DecodeError) -> Command<Effect, Event> {
+    model.protocol_errors += 1;
+    model.notice = Some(Notice {
+        is_error: true,
+        text: model.say(
+            "De server stuurde een onleesbaar bericht.",
+            "The server sent an unreadable message.",
+        ) + &format!(" ({error})"),
+    });
+    render()
 }
 
 /// A frame arrived: the server answers. Returns whether it had been shown as not
 /// answering.
-fn heard(model: &mut Model) -> bool {
+pub(super) fn heard(model: &mut Model) -> bool {
+    model.last_heard = model.now;
     model.watchdog.heard = true;
     model.heartbeat_outstanding = false;
     if model.trouble == Some(ServerTrouble::NotAnswering) {
@@ -176,7 +156,7 @@ fn heard(model: &mut Model) -> bool {
 
 /// The server stored (or refused) something of ours, or had nothing of ours to store:
 /// it is neither failing to store nor busy.
-fn server_stores(model: &mut Model) {
+pub(super) fn server_stores(model: &mut Model) {
     if matches!(
         model.trouble,
         Some(ServerTrouble::CannotStore | ServerTrouble::Busy)
@@ -188,13 +168,13 @@ fn server_stores(model: &mut Model) {
     }
 }
 
-fn opened(model: &mut Model) -> Command<Effect, Event> {
+pub(super) fn opened(model: &mut Model) -> Command<Effect, Event> {
     model.connection = Connection::Handshaking;
     model.last_heard = model.now;
     let Some(device_id) = model.device_id else {
         return Command::done();
     };
-    let message = match (&model.activating, &model.device) {
+    let message = match (model.lifecycle.activation(), &model.device) {
         (Some(activation), _) => ClientMessage::Activate {
             activation_code: activation.code.clone(),
             device_id,
@@ -228,12 +208,11 @@ fn connection_lost(model: &mut Model) -> Command<Effect, Event> {
     model.waiting_for_ack_since = None;
     model.heartbeat_outstanding = false;
     model.watchdog.armed = None;
-    if model.activating.take().is_some() {
+    if model.lifecycle.end_activation().is_some() {
         model.busy = model.busy.saturating_sub(1);
         model.notice = Some(Notice {
             is_error: true,
-            text: say(
-                model,
+            text: model.say(
                 "De server is niet bereikbaar. Probeer het opnieuw.",
                 "The server cannot be reached. Please try again.",
             ),
@@ -275,129 +254,53 @@ pub(super) fn retry(model: &mut Model, generation: u64) -> Command<Effect, Event
     Command::all([connect(model), render()])
 }
 
-fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, Event> {
-    match message {
-        ServerMessage::Activated {
-            device_token,
-            election,
-            station,
-        } => {
-            let (Some(activation), Some(device_id)) = (model.activating.take(), model.device_id)
-            else {
-                return Command::done();
-            };
-            model.busy = model.busy.saturating_sub(1);
-            let record = DeviceRecord {
-                device_id,
-                server_url: activation.server_url,
-                device_token,
-                election,
-                station,
-            };
-            let hello = hello(model, &record);
-            model.device = Some(record);
-            model.screen = Screen::Opening;
-            Command::all([persist::device(model), send(&hello), render()])
-        }
-        ServerMessage::Welcome {
-            last_processed_seq,
-            server_time,
-            election,
-            station,
-            day,
-        } => {
-            model.connection = Connection::Online;
-            model.connecting_since = None;
-            if let Some(backoff) = model.backoff.as_mut() {
-                backoff.reset_outage();
-            }
-            if model.outbox.is_empty() {
-                // Nothing of ours waits to be stored: no reason to say it cannot be.
-                server_stores(model);
-            }
-            // The server's state, with everything it processed of ours, is the
-            // confirmed state; our unprocessed operations go on top of it.
-            let unfinished: Vec<_> = model
-                .outbox
-                .unfinished()
-                .map(|e| e.operation.clone())
-                .collect();
-            let refs: Vec<_> = unfinished.iter().collect();
-            model
-                .local
-                .adopt_server_state(day, last_processed_seq, &refs);
-            model.storage_unreadable = false;
-            let mut commands = vec![
-                send_pending(model),
-                persist::day(model),
-                render(),
-                measure_clock(server_time),
-            ];
-            if let Some(device) = model.device.as_mut()
-                && (device.election != election || device.station != station)
-            {
-                device.election = election;
-                device.station = station;
-                commands.push(persist::device(model));
-            }
-            Command::all(commands)
-        }
-        ServerMessage::Ack {
-            operation_id,
-            device_seq,
-            event_seq: _,
-        } => finished(model, operation_id, device_seq, None),
-        ServerMessage::Reject {
-            operation_id,
-            device_seq,
-            code,
-            message,
-            fields,
-        } => finished(
-            model,
-            operation_id,
-            device_seq,
-            Some(Refusal {
-                code,
-                fields,
-                message,
-            }),
-        ),
-        ServerMessage::Message(message) => {
-            if !model.local.receive_message(message) {
-                return Command::done();
-            }
-            model.notice = Some(Notice {
-                is_error: false,
-                text: say(
-                    model,
-                    "Nieuw bericht van de regiekamer.",
-                    "New message from the control room.",
-                ),
-            });
-            Command::all([persist::day(model), render()])
-        }
-        ServerMessage::IncidentStatus {
-            incident_id,
-            status,
-        } => {
-            model.local.set_incident_status(&incident_id, status);
-            Command::all([persist::day(model), render()])
-        }
-        ServerMessage::Configuration { election, station } => {
-            if let Some(device) = model.device.as_mut() {
-                device.election = election;
-                device.station = station;
-            }
-            Command::all([persist::device(model), render()])
-        }
-        ServerMessage::Heartbeat { server_time } => measure_clock(server_time),
-        ServerMessage::Error { code, message } => session_error(model, code, message),
+/// The server accepted the activation code: the device is activated, and the session
+/// goes on as a resumed one. Returns the `Hello` to send, or None when no activation
+/// was under way.
+pub(super) fn activated(
+    model: &mut Model,
+    device_token: String,
+    election: Election,
+    station: Station,
+) -> Option<Command<Effect, Event>> {
+    let activation = model.lifecycle.end_activation();
+    let (Some(activation), Some(device_id)) = (activation, model.device_id) else {
+        return None;
+    };
+    model.busy = model.busy.saturating_sub(1);
+    let record = DeviceRecord {
+        device_id,
+        server_url: activation.server_url,
+        device_token,
+        election,
+        station,
+    };
+    let hello = hello(model, &record);
+    model.device = Some(record);
+    model.screen = Screen::Opening;
+    Some(send(&hello))
+}
+
+/// The server welcomed the session: it is up.
+pub(super) fn welcomed(model: &mut Model) {
+    model.connection = Connection::Online;
+    model.connecting_since = None;
+    if let Some(backoff) = model.backoff.as_mut() {
+        backoff.reset_outage();
+    }
+    if model.outbox.is_empty() {
+        // Nothing of ours waits to be stored: no reason to say it cannot be.
+        server_stores(model);
     }
 }
 
-fn session_error(model: &mut Model, code: RejectCode, message: String) -> Command<Effect, Event> {
-    if model.activating.is_none()
+/// The server said the session cannot go on (or the activation code is refused).
+pub(super) fn session_error(
+    model: &mut Model,
+    code: RejectCode,
+    message: String,
+) -> Command<Effect, Event> {
+    if !model.lifecycle.is_activating()
         && let Some(trouble) = match code {
             RejectCode::Overloaded | RejectCode::TooManyAttempts => Some(ServerTrouble::Busy),
             RejectCode::StorageUnavailable => Some(ServerTrouble::CannotStore),
@@ -411,28 +314,23 @@ fn session_error(model: &mut Model, code: RejectCode, message: String) -> Comman
         return Command::all([close_current(model), connection_lost(model)]);
     }
     let text = match code {
-        RejectCode::InvalidActivationCode => say(
-            model,
+        RejectCode::InvalidActivationCode => model.say(
             "Deze activeringscode klopt niet of is verlopen.",
             "This activation code is wrong or has expired.",
         ),
-        RejectCode::TooManyAttempts => say(
-            model,
+        RejectCode::TooManyAttempts => model.say(
             "Te veel pogingen. Wacht even en probeer het opnieuw.",
             "Too many attempts. Wait a moment and try again.",
         ),
-        RejectCode::Overloaded => say(
-            model,
+        RejectCode::Overloaded => model.say(
             "De server is nu te druk. Wacht even en probeer het opnieuw.",
             "The server is busy right now. Wait a moment and try again.",
         ),
-        RejectCode::StorageUnavailable => say(
-            model,
+        RejectCode::StorageUnavailable => model.say(
             "De server kan nu niets opslaan. Wacht even en probeer het opnieuw.",
             "The server cannot store anything right now. Wait a moment and try again.",
         ),
-        RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => say(
-            model,
+        RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => model.say(
             "Dit apparaat is niet meer geactiveerd. Vraag een nieuwe code; niets van wat u meldde gaat verloren.",
             "This device is no longer activated. Ask for a new code; nothing you reported is lost.",
         ),
@@ -447,10 +345,8 @@ fn session_error(model: &mut Model, code: RejectCode, message: String) -> Comman
         | RejectCode::TooManyAttempts
         | RejectCode::Overloaded
         | RejectCode::StorageUnavailable => {
-            model.busy = model
-                .busy
-                .saturating_sub(u32::from(model.activating.is_some()));
-            model.activating = None;
+            let activation = model.lifecycle.end_activation();
+            model.busy = model.busy.saturating_sub(u32::from(activation.is_some()));
             Command::all([close_current(model), render()])
         }
         RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => {
@@ -461,60 +357,6 @@ fn session_error(model: &mut Model, code: RejectCode, message: String) -> Comman
         }
         _ => render(),
     }
-}
-
-/// An ack or reject for one of our operations.
-fn finished(
-    model: &mut Model,
-    id: Uuid,
-    seq: u64,
-    rejection: Option<Refusal>,
-) -> Command<Effect, Event> {
-    let Some(op) = model.outbox.get(seq).map(|e| e.operation.clone()) else {
-        return Command::done();
-    };
-    let outcome = match &rejection {
-        None => model.outbox.acknowledge(id, seq),
-        Some(refusal) => model.outbox.reject(id, seq, refusal.clone()),
-    };
-    if outcome == AckOutcome::Unknown {
-        return Command::done();
-    }
-    server_stores(model);
-    match rejection {
-        None => {
-            let lowest_unfinished = model
-                .outbox
-                .unfinished()
-                .next()
-                .map(|e| e.operation.device_seq);
-            model.local.confirm(&op, lowest_unfinished);
-        }
-        Some(refusal) => {
-            let unfinished: Vec<_> = model
-                .outbox
-                .unfinished()
-                .map(|e| e.operation.clone())
-                .collect();
-            let refs: Vec<_> = unfinished.iter().collect();
-            let reason = refusal.text(model.local.language);
-            model.local.reject(&op, refusal, &refs);
-            model.notice = Some(Notice {
-                is_error: true,
-                text: say(
-                    model,
-                    "Een melding is geweigerd: ",
-                    "A report was refused: ",
-                ) + &reason,
-            });
-        }
-    }
-    model.waiting_for_ack_since = None;
-    Command::all([
-        persist::forget_operation(model, seq),
-        send_pending(model),
-        render(),
-    ])
 }
 
 /// Sends what the outbox allows now, if the session is up.
@@ -597,11 +439,8 @@ pub(super) fn watchdog(model: &mut Model, generation: u64) -> Command<Effect, Ev
     Command::all(commands)
 }
 
+/// Starts the tick; once, when the stored state has been read.
 pub(super) fn start_ticking(model: &mut Model) -> Command<Effect, Event> {
-    if model.ticking {
-        return Command::done();
-    }
-    model.ticking = true;
     clock::wake_after(timer_id(model), TICK, Event::Internal(Internal::Tick))
 }
 
@@ -612,13 +451,10 @@ pub(super) fn tick(model: &mut Model) -> Command<Effect, Event> {
     ])
 }
 
-/// The clock answered: check the connection's health, heartbeat, retry writes.
-pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect, Event> {
-    let Some(now) = now else {
-        return Command::done();
-    };
-    model.now = Some(now);
-    let mut commands = vec![persist::retry_writes(model), render()];
+/// The clock said `now`: check the connection's health, and send a heartbeat on a
+/// healthy one.
+pub(super) fn check_health(model: &mut Model, now: Timestamp) -> Command<Effect, Event> {
+    let mut commands = Vec::new();
     match model.connection {
         Connection::Online => {
             let silent_for = model.last_heard.map_or(0, |heard| now.millis_since(heard));
@@ -650,7 +486,7 @@ pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect
 }
 
 /// Reads the device's clock to compare it with the server's `server_time`.
-fn measure_clock(server_time: Timestamp) -> Command<Effect, Event> {
+pub(super) fn measure_clock(server_time: Timestamp) -> Command<Effect, Event> {
     clock::now(move |now| Event::Internal(Internal::ServerClock { server_time, now }))
 }
 
@@ -671,11 +507,4 @@ pub(super) fn server_clock(
 fn timer_id(model: &mut Model) -> usize {
     model.timers += 1;
     model.timers
-}
-
-pub(super) fn say(model: &Model, dutch: &str, english: &str) -> String {
-    match model.local.language {
-        Language::Dutch => dutch.to_owned(),
-        Language::English => english.to_owned(),
-    }
 }

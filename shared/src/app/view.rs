@@ -408,7 +408,7 @@ pub fn view(model: &Model) -> ViewModel {
     ViewModel {
         screen: model.screen,
         language: model.local.language,
-        loading: !model.restored,
+        loading: !model.lifecycle.is_restored(),
         busy: model.busy > 0 || model.outbox.count(OperationState::Saving) > 0,
         station: model.device.as_ref().map(|d| StationHeader {
             station_name: d.station.name.clone(),
@@ -649,11 +649,11 @@ fn page(model: &Model, t: &Texts) -> Page {
     let Some(device) = model.device.as_ref() else {
         return Page::Activation(ActivationView {
             server_url: model
-                .activating
-                .as_ref()
+                .lifecycle
+                .activation()
                 .map(|a| a.server_url.clone())
                 .unwrap_or_default(),
-            in_progress: model.activating.is_some(),
+            in_progress: model.lifecycle.is_activating(),
             activated: false,
         });
     };
@@ -664,7 +664,7 @@ fn page(model: &Model, t: &Texts) -> Page {
     match model.screen {
         Screen::Activation => Page::Activation(ActivationView {
             server_url: device.server_url.clone(),
-            in_progress: model.activating.is_some(),
+            in_progress: model.lifecycle.is_activating(),
             activated: true,
         }),
         Screen::Opening => {

@@ -1,0 +1,371 @@
+//! The sync engine: the one place that decides what happens to an operation, from the
+//! moment the chair's report is recorded until the server confirms or refuses it.
+//!
+//! - **restored**: at start, the outbox is read back from storage; operations the
+//!   stored state missed are applied again, finished ones' keys removed again.
+//! - **recorded**: a new operation is being saved; it is written to its own key.
+//! - **stored**: its write is answered; stored operations that follow the applied
+//!   ones without a gap are applied to the local state and may be sent.
+//! - **acknowledged** or **refused**: the server finished it; the confirmed state
+//!   moves on, or the local state is rebuilt without it.
+//! - **welcome**: the server's state at the start of a session becomes the confirmed
+//!   state, with our unprocessed operations on top, and the outbox is sent again.
+//!
+//! It routes the connection's events and the server's messages. `persist` and
+//! `session` build the effects for storage and for the connection; they do not know
+//! each other, nor this module.
+
+use crux_core::{Command, render::render};
+use uuid::Uuid;
+
+use super::{
+    Effect, Event, Internal, Model, Screen,
+    effects::{
+        clock,
+        storage::{self, Stored},
+        websocket::WebSocketEvent,
+    },
+    model::{LocalState, Notice},
+    persist, session,
+    sync::{AckOutcome, OperationState},
+};
+use crate::domain::{StationDay, StationPhase, Timestamp};
+use crate::protocol::{self, Operation, Refusal, ServerMessage};
+
+/// The app started: read everything stored, and the clock.
+pub(super) fn start(model: &mut Model) -> Command<Effect, Event> {
+    if model.lifecycle.is_restored() {
+        return render();
+    }
+    Command::all([
+        render(),
+        persist::read_all(),
+        clock::now(|now| Event::Internal(Internal::Clock(now))),
+    ])
+}
+
+/// Rebuilds the model from what was stored: the device, the local state, and every
+/// operation not yet confirmed (applied again where the stored state missed it).
+pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Event> {
+    if model.lifecycle.is_restored() {
+        return Command::done();
+    }
+    let mut day_unreadable = false;
+    let mut problems = stored.errors.clone();
+    model.device = stored.device.as_deref().and_then(storage::decode);
+    if stored.device.is_some() && model.device.is_none() {
+        problems.push("device record unreadable".into());
+    }
+    match stored.day.as_deref().map(storage::decode::<LocalState>) {
+        Some(Some(local)) => model.local = local,
+        Some(None) => {
+            problems.push("day record unreadable".into());
+            day_unreadable = true;
+        }
+        None if stored.errors.is_empty() => {}
+        // The read itself failed: the record may exist, so it must not be overwritten.
+        None => day_unreadable = true,
+    }
+    let mut commands = Vec::new();
+    let mut needs_write = false;
+    for bytes in &stored.outbox {
+        let Some(op) = storage::decode::<Operation>(bytes) else {
+            problems.push("an outbox entry is unreadable".into());
+            continue;
+        };
+        model.local.next_seq = model.local.next_seq.max(op.device_seq.saturating_add(1));
+        let already_confirmed = op.device_seq <= model.local.confirmed_through
+            || model.local.parked.iter().any(|p| p.id == op.id)
+            || model.local.rejected.iter().any(|r| r.seq == op.device_seq);
+        if already_confirmed {
+            // A late write brought back a finished operation's key: remove it again.
+            commands.push(persist::delete_key(op.device_seq));
+            continue;
+        }
+        if op.device_seq > model.local.applied_through {
+            model.local.apply(&op);
+            needs_write = true;
+        }
+        model.outbox.insert_restored(op);
+    }
+    model.device_id = Some(
+        model
+            .device
+            .as_ref()
+            .map_or_else(Uuid::new_v4, |d| d.device_id),
+    );
+    model.lifecycle.restored(day_unreadable);
+    model.screen = initial_screen(model);
+    model.result_issues = model.live_result_issues();
+    if !problems.is_empty() {
+        model.notice = Some(Notice {
+            is_error: true,
+            text: problems.join("; "),
+        });
+    }
+    commands.push(session::start_ticking(model));
+    commands.push(render());
+    if needs_write {
+        commands.push(persist::day(model));
+    }
+    if model.device.is_some() {
+        commands.push(session::connect(model));
+    }
+    Command::all(commands)
+}
+
+fn initial_screen(model: &Model) -> Screen {
+    if model.device.is_none() {
+        return Screen::Activation;
+    }
+    match model.local.day.phase {
+        StationPhase::Setup => Screen::Opening,
+        StationPhase::Open => Screen::Day,
+        StationPhase::Closed => Screen::Result,
+        StationPhase::ResultSubmitted => Screen::Sync,
+    }
+}
+
+/// A new operation: into the outbox, being saved, and written to its key.
+pub(super) fn record(model: &mut Model, operation: Operation) -> Command<Effect, Event> {
+    let write = persist::write_operation(model, &operation);
+    model.outbox.insert_saving(operation);
+    write
+}
+
+/// An operation's write was answered. Once stored it is pending, and every stored
+/// operation that follows the applied ones without a gap is applied to the local state.
+pub(super) fn operation_stored(
+    model: &mut Model,
+    seq: u64,
+    result: Result<(), String>,
+) -> Command<Effect, Event> {
+    persist::write_answered(model, seq);
+    let state = model.outbox.get(seq).map(|e| e.state);
+    if let Err(error) = result {
+        // Written again on the next tick while still being saved.
+        return persist::storage_result(model, Err(error));
+    }
+    match state {
+        Some(OperationState::Saving) => {}
+        // Already stored by an earlier write.
+        Some(_) => return Command::done(),
+        // Finished meanwhile: this late write brought its key back; remove it.
+        None => return persist::delete_key(seq),
+    }
+    model.outbox.mark_stored(seq);
+    let to_apply: Vec<Operation> = model
+        .outbox
+        .unfinished()
+        .filter(|e| e.operation.device_seq > model.local.applied_through)
+        .take_while(|e| e.state != OperationState::Saving)
+        .map(|e| e.operation.clone())
+        .collect();
+    for op in &to_apply {
+        model.local.apply(op);
+    }
+    Command::all([persist::day(model), session::send_pending(model), render()])
+}
+
+/// The clock answered: retry writes, check the connection's health, heartbeat.
+pub(super) fn clock(model: &mut Model, now: Option<Timestamp>) -> Command<Effect, Event> {
+    let Some(now) = now else {
+        return Command::done();
+    };
+    model.now = Some(now);
+    Command::all([
+        persist::retry_writes(model),
+        render(),
+        session::check_health(model, now),
+    ])
+}
+
+/// An event of connection `generation`; those of older connections are ignored.
+pub(super) fn socket(
+    model: &mut Model,
+    generation: u64,
+    event: WebSocketEvent,
+) -> Command<Effect, Event> {
+    if generation != model.generation {
+        return Command::done();
+    }
+    match event {
+        WebSocketEvent::Opened => session::opened(model),
+        WebSocketEvent::Text { text } => {
+            let was_silent = session::heard(model);
+            match protocol::decode_server(&text) {
+                Ok(message) if was_silent => {
+                    Command::all([server_message(model, message), render()])
+                }
+                Ok(message) => server_message(model, message),
+                Err(error) => session::unreadable(model, &error),
+            }
+        }
+        WebSocketEvent::Closed { .. } | WebSocketEvent::Failed { .. } => session::closed(model),
+    }
+}
+
+fn server_message(model: &mut Model, message: ServerMessage) -> Command<Effect, Event> {
+    match message {
+        ServerMessage::Activated {
+            device_token,
+            election,
+            station,
+        } => match session::activated(model, device_token, election, station) {
+            Some(hello) => Command::all([persist::device(model), hello, render()]),
+            None => Command::done(),
+        },
+        ServerMessage::Welcome {
+            last_processed_seq,
+            server_time,
+            election,
+            station,
+            day,
+        } => {
+            let welcome = welcome(model, last_processed_seq, day, server_time);
+            match model.device.as_mut() {
+                Some(device) if device.election != election || device.station != station => {
+                    device.election = election;
+                    device.station = station;
+                    Command::all([welcome, persist::device(model)])
+                }
+                _ => welcome,
+            }
+        }
+        ServerMessage::Ack {
+            operation_id,
+            device_seq,
+            event_seq: _,
+        } => finished(model, operation_id, device_seq, None),
+        ServerMessage::Reject {
+            operation_id,
+            device_seq,
+            code,
+            message,
+            fields,
+        } => finished(
+            model,
+            operation_id,
+            device_seq,
+            Some(Refusal {
+                code,
+                fields,
+                message,
+            }),
+        ),
+        ServerMessage::Message(message) => {
+            if !model.local.receive_message(message) {
+                return Command::done();
+            }
+            model.notice = Some(Notice {
+                is_error: false,
+                text: model.say(
+                    "Nieuw bericht van de regiekamer.",
+                    "New message from the control room.",
+                ),
+            });
+            Command::all([persist::day(model), render()])
+        }
+        ServerMessage::IncidentStatus {
+            incident_id,
+            status,
+        } => {
+            model.local.set_incident_status(&incident_id, status);
+            Command::all([persist::day(model), render()])
+        }
+        ServerMessage::Configuration { election, station } => {
+            if let Some(device) = model.device.as_mut() {
+                device.election = election;
+                device.station = station;
+            }
+            Command::all([persist::device(model), render()])
+        }
+        ServerMessage::Heartbeat { server_time } => session::measure_clock(server_time),
+        ServerMessage::Error { code, message } => session::session_error(model, code, message),
+    }
+}
+
+/// The session is up. The server's state, with everything it processed of ours, is the
+/// confirmed state; our unprocessed operations go on top of it and are sent again.
+fn welcome(
+    model: &mut Model,
+    last_processed_seq: u64,
+    day: StationDay,
+    server_time: Timestamp,
+) -> Command<Effect, Event> {
+    session::welcomed(model);
+    let unfinished: Vec<_> = model
+        .outbox
+        .unfinished()
+        .map(|e| e.operation.clone())
+        .collect();
+    let refs: Vec<_> = unfinished.iter().collect();
+    model
+        .local
+        .adopt_server_state(day, last_processed_seq, &refs);
+    // The server said where the sequence stands: an unreadable `day` record may be
+    // written over now.
+    model.lifecycle.welcomed();
+    Command::all([
+        session::send_pending(model),
+        persist::day(model),
+        render(),
+        session::measure_clock(server_time),
+    ])
+}
+
+/// The server acknowledged (`refusal` None) or refused one of our operations.
+fn finished(
+    model: &mut Model,
+    id: Uuid,
+    seq: u64,
+    refusal: Option<Refusal>,
+) -> Command<Effect, Event> {
+    let Some(op) = model.outbox.get(seq).map(|e| e.operation.clone()) else {
+        return Command::done();
+    };
+    let outcome = match &refusal {
+        None => model.outbox.acknowledge(id, seq),
+        Some(refusal) => model.outbox.reject(id, seq, refusal.clone()),
+    };
+    if outcome == AckOutcome::Unknown {
+        return Command::done();
+    }
+    session::server_stores(model);
+    match refusal {
+        None => acknowledged(model, &op),
+        Some(refusal) => refused(model, &op, refusal),
+    }
+    model.waiting_for_ack_since = None;
+    Command::all([
+        persist::forget_operation(model, seq),
+        session::send_pending(model),
+        render(),
+    ])
+}
+
+/// It counts in the confirmed state once every earlier operation is finished.
+fn acknowledged(model: &mut Model, op: &Operation) {
+    let lowest_unfinished = model
+        .outbox
+        .unfinished()
+        .next()
+        .map(|e| e.operation.device_seq);
+    model.local.confirm(op, lowest_unfinished);
+}
+
+/// The local state is rebuilt without it, and the chair is told why.
+fn refused(model: &mut Model, op: &Operation, refusal: Refusal) {
+    let unfinished: Vec<_> = model
+        .outbox
+        .unfinished()
+        .map(|e| e.operation.clone())
+        .collect();
+    let refs: Vec<_> = unfinished.iter().collect();
+    let reason = refusal.text(model.local.language);
+    model.local.reject(op, refusal, &refs);
+    model.notice = Some(Notice {
+        is_error: true,
+        text: model.say("Een melding is geweigerd: ", "A report was refused: ") + &reason,
+    });
+}
