@@ -13,7 +13,7 @@ BINDINGS ?= bindings
 # election day. DEMO_MINUTES sets the day's length.
 DEMO_MINUTES ?= 10
 demo: dashboard
-	$(CARGO) build --release -p kiesdag
+	$(CARGO) build --release -p kiesdag --features demo
 	./target/release/kiesdag demo --minutes $(DEMO_MINUTES)
 
 # The chair's day through the core alone, printed screen by screen.

@@ -140,8 +140,6 @@ impl Dice {
     }
 }
 
-/// The setting that marks a database as a demo's, and so as one a demo may recreate.
-pub const DEMO_MARK: &str = "demo_database";
 
 /// Makes room for the demo without touching anything it did not make: a SQLite file
 /// is removed only when a demo marked it; PostgreSQL only when allowed, and only if

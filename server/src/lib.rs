@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cli;
 pub mod db;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod disk_space;
 pub mod features;

@@ -81,6 +81,7 @@ pub enum Command {
     /// DATABASE_URL. It only ever recreates a database that a demo made (marked as
     /// such): any other existing file is refused, and so is PostgreSQL unless
     /// --postgres is given (then the database must be new and empty).
+    #[cfg(feature = "demo")]
     Demo {
         /// CBS code of the municipality (GM0599 is Rotterdam).
         #[arg(long, default_value = "GM0599")]
@@ -250,19 +251,29 @@ pub(crate) fn parse_role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| format!("roles: {}", Role::ALL.map(Role::as_str).join(", ")))
 }
 
+/// Whether the command is the demo's (which never takes DATABASE_URL).
+fn is_demo(command: Option<&Command>) -> bool {
+    #[cfg(feature = "demo")]
+    {
+        matches!(command, Some(Command::Demo { .. }))
+    }
+    #[cfg(not(feature = "demo"))]
+    {
+        let _ = command;
+        false
+    }
+}
+
 /// Runs the parsed command line: the server by default.
 #[must_use]
 pub fn main(cli: Cli) -> ExitCode {
     let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
-    if let (Some(_), Some(db), false) = (
-        &from_env,
-        &cli.db,
-        matches!(cli.command, Some(Command::Demo { .. })),
-    ) {
+    let demo = is_demo(cli.command.as_ref());
+    if let (Some(_), Some(db), false) = (&from_env, &cli.db, demo) {
         eprintln!("warning: both DATABASE_URL and --db {db} are set; DATABASE_URL wins");
     }
     // The demo never takes DATABASE_URL: that is likely the election's own database.
-    let url = if matches!(cli.command, Some(Command::Demo { .. })) {
+    let url = if demo {
         cli.db.unwrap_or_else(|| "./kiesdag-demo.db".to_owned())
     } else {
         from_env
@@ -323,6 +334,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Election { command } => election::election(url, command),
+        #[cfg(feature = "demo")]
         Command::Demo {
             municipality,
             minutes,

@@ -40,6 +40,9 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// The setting that marks a database as a demo's, and so as one a demo may recreate.
+pub const DEMO_MARK: &str = "demo_database";
+
 /// Marks the database as a demo's (`kiesdag demo` may recreate only such a one).
 ///
 /// # Errors
@@ -47,10 +50,10 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 pub fn settings_mark_demo(db: &mut Db) -> Result<(), StoreError> {
     use crate::db::schema::settings;
     use diesel::prelude::*;
-    diesel::delete(settings::table.find(crate::demo::DEMO_MARK)).execute(db)?;
+    diesel::delete(settings::table.find(DEMO_MARK)).execute(db)?;
     diesel::insert_into(settings::table)
         .values((
-            settings::name.eq(crate::demo::DEMO_MARK),
+            settings::name.eq(DEMO_MARK),
             settings::value.eq("1"),
         ))
         .execute(db)?;
@@ -65,7 +68,7 @@ pub fn is_marked_demo(db: &mut Db) -> Result<bool, StoreError> {
     use crate::db::schema::settings;
     use diesel::prelude::*;
     let found: Option<String> = settings::table
-        .find(crate::demo::DEMO_MARK)
+        .find(DEMO_MARK)
         .select(settings::value)
         .first(db)
         .optional()?;
