@@ -140,7 +140,6 @@ impl Dice {
     }
 }
 
-
 /// Makes room for the demo without touching anything it did not make: a SQLite file
 /// is removed only when a demo marked it; PostgreSQL only when allowed, and only if
 /// the database is new (no Kiesdag tables).

@@ -569,3 +569,45 @@ async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes()
         .unwrap();
     assert_eq!(events, 0, "nothing was sent");
 }
+
+/// The control room's actions are stored by the writer, like every operation, so the
+/// free-space margin holds for them too: under it a message is refused as
+/// `unavailable` and nothing is written; above it the same message is stored.
+#[actix_web::test]
+async fn control_room_actions_take_the_writer_and_respect_the_free_space_margin() {
+    let fixture = fixture();
+    let state = &fixture.state;
+    seed_station(state);
+    let app = app!(state);
+    let token = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
+    let message = || {
+        TestRequest::post()
+            .uri(&format!("/api/municipalities/{MUNICIPALITY}/messages"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .set_json(
+                serde_json::json!({"all_stations": true, "text": "Extra stembiljetten onderweg"}),
+            )
+    };
+    let events = || -> i64 {
+        crate::db::schema::events::table
+            .count()
+            .get_result(&mut state.pool.get().unwrap())
+            .unwrap()
+    };
+    // 1 MiB free under a 64 MiB margin.
+    state
+        .metrics
+        .free_space(1 << 20, 64 << 20, crate::db::now_ms());
+    let (status, body) = send!(app, message());
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let body: ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body.code, "unavailable");
+    assert_eq!(events(), 0, "nothing was stored under the margin");
+
+    state
+        .metrics
+        .free_space(1 << 30, 64 << 20, crate::db::now_ms());
+    let (status, _) = send!(app, message());
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(events(), 1, "stored once there is room again");
+}

@@ -3,6 +3,10 @@
 //! milliseconds, and each is answered only after its transaction commits
 //! (DESIGN.md invariant 2). Accepted operations get gap-free event numbers, their
 //! station's materialised state, and an audit entry, all in that transaction.
+//!
+//! The control room's actions take the same queue (`Committer::act`): on SQLite this
+//! one thread is the only writer of the event log, and it hands what it committed to
+//! the publisher itself (`Fanout::committed`) instead of the publisher reading it back.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
@@ -16,12 +20,12 @@ use shared::validation::{self, Context, Issue, Language, message};
 use tokio::sync::oneshot;
 
 use crate::db::{self, Db, schema::operations};
+use crate::features::control_room::actions::{self, ActionError, ControlRoomAction};
 use crate::metrics::Metrics;
+use crate::realtime::event_log::{self, Entry};
 use crate::realtime::fanout::Fanout;
-use crate::store::{
-    self, StoreError, audit::AuditRecord, devices::DeviceRecord, events::EventRecord,
-    stations::StationRecord,
-};
+use crate::realtime::hub::Change;
+use crate::store::{self, StoreError, devices::DeviceRecord, stations::StationRecord};
 
 /// The answer to one operation, sent once its batch is committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +57,22 @@ pub struct Submission {
     pub reply: oneshot::Sender<Outcome>,
 }
 
+/// A control-room action on stations, for the writer.
+pub struct ActionSubmission {
+    /// `user:<id>:<role>`, the staff member who acts.
+    pub actor: String,
+    pub stations: Vec<String>,
+    pub action: ControlRoomAction,
+    /// The events' numbers once committed; refused (with why), or not stored.
+    pub reply: oneshot::Sender<Result<Vec<i64>, ActionError>>,
+}
+
+/// What the writer takes: a device's operation or a control-room action.
+enum Work {
+    Operation(Submission),
+    Action(ActionSubmission),
+}
+
 /// How the committer batches.
 #[derive(Debug, Clone, Copy)]
 pub struct CommitConfig {
@@ -74,7 +94,7 @@ impl Default for CommitConfig {
 
 #[derive(Clone)]
 pub struct Committer {
-    sender: SyncSender<Submission>,
+    sender: SyncSender<Work>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -113,7 +133,19 @@ impl Committer {
     /// # Errors
     /// `Overloaded` when the queue is full, `Stopped` when the writer is gone.
     pub fn submit(&self, submission: Submission) -> Result<(), SubmitError> {
-        self.sender.try_send(submission).map_err(|e| match e {
+        self.send(Work::Operation(submission))
+    }
+
+    /// Queues a control-room action.
+    ///
+    /// # Errors
+    /// `Overloaded` when the queue is full, `Stopped` when the writer is gone.
+    pub fn act(&self, action: ActionSubmission) -> Result<(), SubmitError> {
+        self.send(Work::Action(action))
+    }
+
+    fn send(&self, work: Work) -> Result<(), SubmitError> {
+        self.sender.try_send(work).map_err(|e| match e {
             TrySendError::Full(_) => SubmitError::Overloaded,
             TrySendError::Disconnected(_) => SubmitError::Stopped,
         })
@@ -122,7 +154,7 @@ impl Committer {
 
 fn run(
     mut db: Db,
-    receiver: &Receiver<Submission>,
+    receiver: &Receiver<Work>,
     config: CommitConfig,
     url: &str,
     fanout: &Fanout,
@@ -160,55 +192,128 @@ fn run(
         if let Some(reason) = metrics.low_space() {
             // Free space is under the margin (`disk_space`): nothing is written; each
             // device is told the server cannot store now and keeps its reports.
-            for submission in batch {
-                let _ = submission.reply.send(Outcome::Unavailable(reason.clone()));
+            for work in batch {
+                match work {
+                    Work::Operation(submission) => {
+                        let _ = submission.reply.send(Outcome::Unavailable(reason.clone()));
+                    }
+                    Work::Action(action) => {
+                        let _ = action
+                            .reply
+                            .send(Err(ActionError::Unavailable(reason.clone())));
+                    }
+                }
             }
             continue;
         }
-        let size = batch.len();
-        let result = match commit_batch(&mut db, url, &batch, false) {
-            // One operation made the batch panic: commit the others each alone, so
-            // that only the culprit is refused (INTERNAL_ERROR, for good: sending it
-            // again would fail its batch again).
-            Err(StoreError::Panicked) => Ok(commit_alone(&mut db, url, &batch)),
-            other => other,
-        };
-        match result {
-            Ok((outcomes, newest)) => {
-                metrics.commit_succeeded();
-                for (submission, outcome) in batch.into_iter().zip(outcomes) {
-                    match &outcome {
-                        Outcome::Ack { .. } => metrics.operation_accepted(),
-                        Outcome::Reject { .. } => metrics.operation_rejected(),
-                        Outcome::Failed(_) | Outcome::Unavailable(_) => {}
-                    }
-                    let _ = submission.reply.send(outcome);
-                }
-                fanout.committed(&newest);
-            }
-            Err(error) => {
-                tracing::error!(%error, size, "commit failed; operations will be re-sent");
-                metrics.commit_failed(&error.to_string(), db::now_ms());
-                for submission in batch {
-                    let _ = submission
-                        .reply
-                        .send(Outcome::Unavailable(error.to_string()));
-                }
-                // The connection may be gone (a restarted database): open a new one.
-                if diesel::connection::SimpleConnection::batch_execute(&mut db, "SELECT 1").is_err()
-                {
-                    match db::connect(url) {
-                        Ok(fresh) => db = fresh,
-                        Err(e) => tracing::error!(%e, "the writer cannot reconnect yet"),
-                    }
+        // Operations are committed together; an action between them on its own, so
+        // that the log keeps the order they came in.
+        let mut operations = Vec::with_capacity(batch.len());
+        for work in batch {
+            match work {
+                Work::Operation(submission) => operations.push(submission),
+                Work::Action(action) => {
+                    commit_operations(
+                        &mut db,
+                        url,
+                        std::mem::take(&mut operations),
+                        fanout,
+                        metrics,
+                    );
+                    commit_action(&mut db, url, action, fanout);
                 }
             }
         }
-        metrics.batch_committed(size, started.elapsed());
+        commit_operations(&mut db, url, operations, fanout, metrics);
     }
 }
 
-type Committed = (Vec<Outcome>, HashMap<String, i64>);
+/// Commits `batch` in one transaction and answers each operation.
+fn commit_operations(
+    db: &mut Db,
+    url: &str,
+    batch: Vec<Submission>,
+    fanout: &Fanout,
+    metrics: &Metrics,
+) {
+    if batch.is_empty() {
+        return;
+    }
+    let started = Instant::now();
+    let size = batch.len();
+    let result = match commit_batch(db, url, &batch, false) {
+        // One operation made the batch panic: commit the others each alone, so
+        // that only the culprit is refused (INTERNAL_ERROR, for good: sending it
+        // again would fail its batch again).
+        Err(StoreError::Panicked) => Ok(commit_alone(db, url, &batch)),
+        other => other,
+    };
+    match result {
+        Ok((outcomes, changes)) => {
+            metrics.commit_succeeded();
+            for (submission, outcome) in batch.into_iter().zip(outcomes) {
+                match &outcome {
+                    Outcome::Ack { .. } => metrics.operation_accepted(),
+                    Outcome::Reject { .. } => metrics.operation_rejected(),
+                    Outcome::Failed(_) | Outcome::Unavailable(_) => {}
+                }
+                let _ = submission.reply.send(outcome);
+            }
+            fanout.committed(changes);
+        }
+        Err(error) => {
+            tracing::error!(%error, size, "commit failed; operations will be re-sent");
+            metrics.commit_failed(&error.to_string(), db::now_ms());
+            for submission in batch {
+                let _ = submission
+                    .reply
+                    .send(Outcome::Unavailable(error.to_string()));
+            }
+            // The connection may be gone (a restarted database): open a new one.
+            if diesel::connection::SimpleConnection::batch_execute(db, "SELECT 1").is_err() {
+                match db::connect(url) {
+                    Ok(fresh) => *db = fresh,
+                    Err(e) => tracing::error!(%e, "the writer cannot reconnect yet"),
+                }
+            }
+        }
+    }
+    metrics.batch_committed(size, started.elapsed());
+}
+
+/// Commits a control-room action in its own transaction and answers it.
+fn commit_action(db: &mut Db, url: &str, work: ActionSubmission, fanout: &Fanout) {
+    let ActionSubmission {
+        actor,
+        stations,
+        action,
+        reply,
+    } = work;
+    let result = guarded(db, url, |db| {
+        match actions::record(db, &actor, &stations, &action) {
+            Ok(changes) => Ok(Ok(changes)),
+            Err(ActionError::Refused(reason)) => Ok(Err(ActionError::Refused(reason))),
+            Err(ActionError::Unavailable(reason)) => Ok(Err(ActionError::Unavailable(reason))),
+            Err(ActionError::Store(e)) => Err(e),
+        }
+    });
+    let answer = match result {
+        Ok(Ok(changes)) => {
+            let seqs = changes.iter().map(|c| c.event.seq).collect();
+            fanout.committed(changes);
+            Ok(seqs)
+        }
+        Ok(Err(refused)) => Err(refused),
+        Err(error) => {
+            tracing::error!(%error, "a control-room action was not stored");
+            Err(ActionError::Store(error))
+        }
+    };
+    let _ = reply.send(answer);
+}
+
+/// The answers, in the batch's order, and the changes committed.
+type Committed = (Vec<Outcome>, Vec<Change>);
 
 /// How often a failing writer tries an empty write of its own.
 const PROBE_INTERVAL: Duration = Duration::from_millis(500);
@@ -267,7 +372,7 @@ fn guarded<T>(
 /// is refused with `INTERNAL_ERROR`.
 fn commit_alone(db: &mut Db, url: &str, batch: &[Submission]) -> Committed {
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut newest: HashMap<String, i64> = HashMap::new();
+    let mut changes = Vec::new();
     for submission in batch {
         let one = std::slice::from_ref(submission);
         let result = match commit_batch(db, url, one, false) {
@@ -277,15 +382,12 @@ fn commit_alone(db: &mut Db, url: &str, batch: &[Submission]) -> Committed {
         match result {
             Ok((mut answer, committed)) => {
                 outcomes.push(answer.pop().unwrap_or(Outcome::Failed(String::new())));
-                for (election, seq) in committed {
-                    let entry = newest.entry(election).or_insert(seq);
-                    *entry = (*entry).max(seq);
-                }
+                changes.extend(committed);
             }
             Err(error) => outcomes.push(Outcome::Unavailable(error.to_string())),
         }
     }
-    (outcomes, newest)
+    (outcomes, changes)
 }
 
 /// What one transaction does: decide each operation in order, then write. `poisoned`:
@@ -353,52 +455,34 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
         outcomes.push(outcome);
     }
 
-    // Gap-free numbers per election, in the order the operations were decided.
-    let mut next_seq: HashMap<String, i64> = HashMap::new();
-    for (_, election_id, _) in &accepted {
-        *next_seq.entry(election_id.clone()).or_default() += 1;
-    }
-    for (election_id, count) in next_seq.clone() {
-        let first = store::elections::take_sequence_numbers(db, &election_id, count)?;
-        next_seq.insert(election_id, first);
-    }
-    let mut events = Vec::with_capacity(accepted.len());
-    let mut audit = Vec::with_capacity(accepted.len());
-    let mut event_of: HashMap<usize, i64> = HashMap::new();
-    for (index, election_id, station_id) in &accepted {
-        let op = &batch[*index].operation;
-        let Some(seq) = next_seq.get_mut(election_id) else {
-            continue;
-        };
-        let payload = store::to_json(op);
-        events.push(EventRecord {
-            election_id: election_id.clone(),
-            seq: *seq,
-            station_id: Some(station_id.clone()),
-            kind: op.report.kind().to_owned(),
-            payload: payload.clone(),
-            recorded_at: op.recorded_at.millis(),
-            committed_at: now,
-        });
-        audit.push(AuditRecord {
-            at: now,
-            actor: format!("device:{}", batch[*index].device_id),
-            action: format!("operation.{}", op.report.kind()),
-            subject: station_id.clone(),
-            payload,
-        });
-        if let Some(station) = stations.get_mut(station_id) {
-            station.last_event_seq = *seq;
+    // Accepted operations become events, in the order they were decided.
+    let touched: std::collections::HashSet<&String> = accepted.iter().map(|(_, _, s)| s).collect();
+    for station in stations.values_mut() {
+        if touched.contains(&station.station.id) {
+            station.last_seen_at = Some(now);
         }
-        event_of.insert(*index, *seq);
-        *seq += 1;
     }
-    store::events::insert(db, &events)?;
-    let mut newest: HashMap<String, i64> = HashMap::new();
-    for event in &events {
-        newest.insert(event.election_id.clone(), event.seq);
-    }
-    crate::realtime::fanout::notify(db, &newest)?;
+    let entries: Vec<Entry> = accepted
+        .iter()
+        .map(|(index, election_id, station_id)| {
+            let op = &batch[*index].operation;
+            Entry {
+                election_id: election_id.clone(),
+                station_id: station_id.clone(),
+                kind: op.report.kind().to_owned(),
+                payload: store::to_json(op),
+                recorded_at: op.recorded_at.millis(),
+                actor: format!("device:{}", batch[*index].device_id),
+                audit_action: format!("operation.{}", op.report.kind()),
+            }
+        })
+        .collect();
+    let changes = event_log::append(db, &entries, &mut stations, now)?;
+    let event_of: HashMap<usize, i64> = accepted
+        .iter()
+        .zip(&changes)
+        .map(|((index, _, _), change)| (*index, change.event.seq))
+        .collect();
 
     let mut outcome_rows = Vec::with_capacity(new_rows.len());
     for (index, outcome) in &new_rows {
@@ -427,20 +511,6 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
     for device in devices.values().flatten() {
         store::devices::set_last_processed(db, &device.id, device.last_processed_seq)?;
     }
-    let touched: std::collections::HashSet<&String> = accepted.iter().map(|(_, _, s)| s).collect();
-    for station in stations.values_mut() {
-        if touched.contains(&station.station.id) {
-            station.last_seen_at = Some(now);
-            store::stations::save_day(
-                db,
-                &station.station.id,
-                &station.day,
-                station.last_event_seq,
-                now,
-            )?;
-        }
-    }
-    store::audit::append(db, &audit)?;
 
     let outcomes = outcomes
         .into_iter()
@@ -451,7 +521,7 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
             })
         })
         .collect();
-    Ok((outcomes, newest))
+    Ok((outcomes, changes))
 }
 
 /// A refusal of the server's own.

@@ -117,7 +117,7 @@ impl DeviceSessions {
         }
     }
 
-    /// Forwards staff actions from the hub to the devices connected here, until the
+    /// Forwards control-room actions from the hub to the devices connected here, until the
     /// hub closes. Before a push reaches a station, the station's revoked devices are
     /// read from the database and their sessions ended, so a device revoked by
     /// another process (the CLI) gets nothing more even before the revocation watch

@@ -1,8 +1,10 @@
 //! Publishing committed changes to this instance's dashboards and devices, always in
 //! event order, by reading the log after a notice of what was committed.
 //!
-//! On SQLite (one instance) the notices come through a channel from the writer and the
-//! staff actions of this process. Several instances on one PostgreSQL: every committed batch sends one notice,
+//! On SQLite (one instance) the writer is the only one that appends to the log (the
+//! control room's actions go through it too) and hands each committed batch's changes
+//! to the publisher thread through a channel, in commit order: nothing is read back.
+//! Several instances on one PostgreSQL: every committed batch sends one notice,
 //! carrying only the election and its newest event number; every instance (the one
 //! that committed included) listens, reads the events it has not published yet, in
 //! order, and publishes them to its own dashboards. Numbers are taken under the
@@ -22,6 +24,8 @@ use crate::store::{self, StoreError};
 
 pub const CHANNEL: &str = "kiesdag_events";
 const POLL: Duration = Duration::from_millis(2);
+/// The most events published in one message.
+const READ_BACK: usize = 5_000;
 
 /// Sends the notice for a committed batch (PostgreSQL only; it is delivered at commit).
 ///
@@ -44,8 +48,8 @@ pub fn notify(db: &mut Db, newest: &HashMap<String, i64>) -> Result<(), StoreErr
 pub enum Fanout {
     /// PostgreSQL: notices travel through the database to every instance.
     Postgres,
-    /// SQLite: notices from this process to its publisher thread.
-    Local(std::sync::mpsc::Sender<(String, i64)>),
+    /// SQLite: the writer's committed changes, to this process's publisher thread.
+    Local(std::sync::mpsc::Sender<Vec<Change>>),
 }
 
 impl Fanout {
@@ -57,55 +61,38 @@ impl Fanout {
             start_listener(url.to_owned(), hub);
             Self::Postgres
         } else {
-            let (sender, receiver) = std::sync::mpsc::channel::<(String, i64)>();
-            let url = url.to_owned();
+            let (sender, receiver) = std::sync::mpsc::channel::<Vec<Change>>();
             std::thread::Builder::new()
                 .name("publisher".into())
-                .spawn(move || publish_local(&url, &hub, &receiver))
+                .spawn(move || publish_local(&hub, &receiver))
                 .map(|_| ())
                 .unwrap_or_else(|e| tracing::error!(%e, "cannot start the publisher"));
             Self::Local(sender)
         }
     }
 
-    /// Says that events up to `newest` are committed (after the commit; on PostgreSQL
-    /// the notice already went with the transaction).
-    pub fn committed(&self, newest: &HashMap<String, i64>) {
-        if let Self::Local(sender) = self {
-            for (election, seq) in newest {
-                let _ = sender.send((election.clone(), *seq));
-            }
+    /// Hands over what the writer just committed, in commit order (on PostgreSQL the
+    /// notice already went with the transaction, and every instance reads the log).
+    pub fn committed(&self, changes: Vec<Change>) {
+        if let Self::Local(sender) = self
+            && !changes.is_empty()
+        {
+            let _ = sender.send(changes);
         }
     }
 }
 
-fn publish_local(url: &str, hub: &Hub, notices: &std::sync::mpsc::Receiver<(String, i64)>) {
-    // What was committed before this process started is history: dashboards get it
-    // from snapshots and resumes.
-    let mut published: HashMap<String, i64> = HashMap::new();
-    let mut db = db::connect(url).ok();
-    if let Some(conn) = db.as_mut() {
-        for election in store::elections::all(conn).unwrap_or_default() {
-            let last = store::elections::last_seq(conn, &election.id).unwrap_or(0);
-            published.insert(election.id, last);
-        }
-    }
-    while let Ok((election, seq)) = notices.recv() {
-        let mut newest = HashMap::from([(election, seq)]);
-        while let Ok((election, seq)) = notices.try_recv() {
-            let entry = newest.entry(election).or_insert(seq);
-            *entry = (*entry).max(seq);
-        }
-        for (election, seq) in newest {
-            if db.is_none() {
-                db = db::connect(url).ok();
-            }
-            let Some(conn) = db.as_mut() else { continue };
-            if let Err(error) = catch_up(conn, hub, &mut published, &election, seq) {
-                tracing::error!(%error, "publishing failed; reconnecting");
-                db = None;
+fn publish_local(hub: &Hub, committed: &std::sync::mpsc::Receiver<Vec<Change>>) {
+    while let Ok(mut changes) = committed.recv() {
+        // What came in meanwhile goes out in the same message, still in order, up to
+        // the size the log is read back in on PostgreSQL.
+        while changes.len() < READ_BACK {
+            match committed.try_recv() {
+                Ok(more) => changes.extend(more),
+                Err(_) => break,
             }
         }
+        hub.publish(changes);
     }
 }
 
@@ -181,7 +168,7 @@ fn catch_up(
 ) -> Result<(), StoreError> {
     let mut after = published.get(election).copied().unwrap_or(0);
     while after < until {
-        let events = store::events::since(db, election, after, 5_000)?;
+        let events = store::events::since(db, election, after, READ_BACK as i64)?;
         let Some(last) = events.last().map(|e| e.seq) else {
             break;
         };

@@ -7,6 +7,7 @@ pub mod commit;
 pub mod dashboard_socket;
 pub mod device_sessions;
 pub mod device_socket;
+pub mod event_log;
 pub mod fanout;
 pub mod hub;
 pub mod pacer;

@@ -52,10 +52,7 @@ pub fn settings_mark_demo(db: &mut Db) -> Result<(), StoreError> {
     use diesel::prelude::*;
     diesel::delete(settings::table.find(DEMO_MARK)).execute(db)?;
     diesel::insert_into(settings::table)
-        .values((
-            settings::name.eq(DEMO_MARK),
-            settings::value.eq("1"),
-        ))
+        .values((settings::name.eq(DEMO_MARK), settings::value.eq("1")))
         .execute(db)?;
     Ok(())
 }

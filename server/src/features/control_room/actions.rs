@@ -1,4 +1,4 @@
-//! Staff actions on stations (incident status, messages, resupply dispatch): each is
+//! The control room's actions on stations (incident status, messages, resupply dispatch): each is
 //! an event in the election's log with an audit entry and the station's new state, in
 //! one transaction, and reaches dashboards and the station's device like any change.
 
@@ -7,9 +7,12 @@ use shared::domain::{IncidentStatus, Timestamp};
 use shared::protocol::{ResupplyNotice, ServerMessage, StationMessage};
 use shared::validation::Language;
 
+use std::collections::HashMap;
+
 use crate::db::{self, Db};
+use crate::realtime::event_log::{self, Entry};
 use crate::realtime::hub::Change;
-use crate::store::{self, StoreError, audit::AuditRecord, events::EventRecord};
+use crate::store::{self, StoreError, stations::StationRecord};
 
 /// What a staff member did, as stored in the event's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -94,6 +97,10 @@ impl ControlRoomAction {
 pub enum ActionError {
     #[error("{0}")]
     Refused(String),
+    /// Not stored now (free space under the margin, the writer overloaded or
+    /// stopped); taking it again later may succeed.
+    #[error("not stored now: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -104,8 +111,9 @@ impl From<diesel::result::Error> for ActionError {
     }
 }
 
-/// Records `action` on each station, in one transaction; returns the changes, to
-/// publish once committed (SQLite) — on PostgreSQL the notice publishes them.
+/// Records `action` on each station, in one transaction, through the event log;
+/// returns the changes, to publish once committed. The server calls it on the writer
+/// (`Committer::act`), like every operation.
 ///
 /// # Errors
 /// `Refused` when the action does not fit a station (an unknown incident).
@@ -143,47 +151,24 @@ pub fn record(
                 "the stations belong to different elections; act per election".into(),
             ));
         }
-        let count = i64::try_from(records.len()).unwrap_or(i64::MAX);
-        let first = store::elections::take_sequence_numbers(db, &election_id, count)?;
         let payload = store::to_json(action);
-        let mut events = Vec::with_capacity(records.len());
-        let mut audit = Vec::with_capacity(records.len());
-        for (n, record) in records.iter_mut().enumerate() {
-            let seq = first + i64::try_from(n).unwrap_or(0);
-            record.last_event_seq = seq;
-            store::stations::save_day(
-                db,
-                &record.station.id,
-                &record.day,
-                seq,
-                record.last_seen_at.unwrap_or(now),
-            )?;
-            events.push(EventRecord {
+        let entries: Vec<Entry> = records
+            .iter()
+            .map(|record| Entry {
                 election_id: election_id.clone(),
-                seq,
-                station_id: Some(record.station.id.clone()),
+                station_id: record.station.id.clone(),
                 kind: action.kind().into(),
                 payload: payload.clone(),
                 recorded_at: now,
-                committed_at: now,
-            });
-            audit.push(AuditRecord {
-                at: now,
                 actor: actor.into(),
-                action: format!("staff.{}", action.kind()),
-                subject: record.station.id.clone(),
-                payload: payload.clone(),
-            });
-        }
-        store::events::insert(db, &events)?;
-        store::audit::append(db, &audit)?;
-        let newest = std::collections::HashMap::from([(election_id, first + count - 1)]);
-        crate::realtime::fanout::notify(db, &newest)?;
-        Ok(events
+                audit_action: format!("control_room.{}", action.kind()),
+            })
+            .collect();
+        let mut stations: HashMap<String, StationRecord> = records
             .into_iter()
-            .zip(&records)
-            .map(|(event, record)| Change::of(event, Some(record)))
-            .collect())
+            .map(|record| (record.station.id.clone(), record))
+            .collect();
+        Ok(event_log::append(db, &entries, &mut stations, now)?)
     })
 }
 

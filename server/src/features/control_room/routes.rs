@@ -8,8 +8,9 @@ use shared::domain::IncidentStatus;
 use shared::validation::{Issue, assignee_issues, dispatch_issues, message_issues};
 
 use crate::auth::Principal;
-use crate::features::control_room::actions::{self, ActionError, ControlRoomAction};
+use crate::features::control_room::actions::{ActionError, ControlRoomAction};
 use crate::http::{Caller, ErrorBody, error};
+use crate::realtime::commit::ActionSubmission;
 use crate::state::AppState;
 use crate::store;
 
@@ -87,43 +88,72 @@ async fn act(
     action: ControlRoomAction,
 ) -> HttpResponse {
     let principal = caller.0.clone();
-    let who = actor(caller);
-    let result = state
-        .with_db(move |db| {
-            for id in &stations {
-                let record = store::stations::get(db, id)?;
-                if !principal.covers(&record.station.municipality_code) {
-                    return Ok(Err(StatusCode::FORBIDDEN));
+    let checked = state
+        .with_db({
+            let stations = stations.clone();
+            move |db| {
+                for id in &stations {
+                    let record = store::stations::get(db, id)?;
+                    if !principal.covers(&record.station.municipality_code) {
+                        return Ok(false);
+                    }
                 }
-            }
-            match actions::record(db, &who, &stations, &action) {
-                Ok(changes) => Ok(Ok(Ok(changes))),
-                Err(ActionError::Refused(reason)) => Ok(Ok(Err(reason))),
-                Err(ActionError::Store(e)) => Err(e),
+                Ok(true)
             }
         })
         .await;
-    match result {
-        Ok(Ok(Ok(changes))) => {
-            let event_seqs = changes.iter().map(|c| c.event.seq).collect();
-            let mut newest = std::collections::HashMap::new();
-            for change in &changes {
-                newest.insert(change.event.election_id.clone(), change.event.seq);
-            }
-            state.fanout.committed(&newest);
-            HttpResponse::Ok().json(ActionResponse { event_seqs })
+    match checked {
+        Ok(true) => {}
+        Ok(false) => return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality"),
+        Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &format!("{what} not found"),
+            );
         }
-        Ok(Ok(Err(reason))) => error(StatusCode::UNPROCESSABLE_ENTITY, "refused", &reason),
-        Ok(Err(status)) => error(status, "forbidden", "not your municipality"),
-        Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => error(
+        Err(e) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                &e.to_string(),
+            );
+        }
+    }
+    // Stored by the writer, like every operation: one writer of the event log.
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let submitted = state.committer.act(ActionSubmission {
+        actor: actor(caller),
+        stations,
+        action,
+        reply,
+    });
+    if let Err(refused) = submitted {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &format!("the server cannot store it now ({refused:?}); try again"),
+        );
+    }
+    match answer.await {
+        Ok(Ok(event_seqs)) => HttpResponse::Ok().json(ActionResponse { event_seqs }),
+        Ok(Err(ActionError::Refused(reason))) => {
+            error(StatusCode::UNPROCESSABLE_ENTITY, "refused", &reason)
+        }
+        Ok(Err(ActionError::Store(store::StoreError::NotFound(what)))) => error(
             StatusCode::NOT_FOUND,
             "not_found",
             &format!("{what} not found"),
         ),
-        Err(e) => error(
+        Ok(Err(e)) => error(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
             &e.to_string(),
+        ),
+        Err(_) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the writer stopped before answering",
         ),
     }
 }
