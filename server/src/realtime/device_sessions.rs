@@ -123,7 +123,7 @@ impl DeviceSessions {
     /// another process (the CLI) gets nothing more even before the revocation watch
     /// (`watch_revocations`) sees it.
     pub async fn forward_from(self, hub: Hub, state: AppState) {
-        let mut receiver = hub.subscribe();
+        let mut receiver = hub.subscribe_device_pushes();
         loop {
             match receiver.recv().await {
                 Ok(batch) => {

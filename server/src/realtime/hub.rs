@@ -1,8 +1,10 @@
-//! In-process fan-out of committed changes to dashboards: one message per committed
-//! batch, shared by every subscriber. Besides the whole stream, each municipality has a
-//! stream of its own changes, so that a dashboard wakes only for what it watches (with
-//! 1,000 dashboards over 50 municipalities, the whole stream woke every dashboard for
-//! every batch, 49 times in 50 for nothing).
+//! In-process fan-out of committed changes: one message per committed batch, shared by
+//! every subscriber. Each municipality has a stream of its own changes, so that a
+//! dashboard wakes only for what it watches (with 1,000 dashboards over 50
+//! municipalities, one whole stream woke every dashboard for every batch, 49 times in
+//! 50 for nothing). The device pushes (the control room's actions, for the stations'
+//! devices) have a stream of their own: it keeps only those, so a burst of reports does
+//! not stay in its ring.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -10,6 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::features::control_room::actions::ControlRoomAction;
 use crate::features::stations::summary::StationSummary;
 use crate::store::events::EventRecord;
 use crate::store::stations::StationRecord;
@@ -63,6 +66,13 @@ impl Change {
     }
 }
 
+/// Whether changes of `kind` are pushed to stations' devices: the control room's
+/// actions (`ControlRoomAction::kind`), never a station's own reports.
+#[must_use]
+pub fn is_device_push(kind: &str) -> bool {
+    ControlRoomAction::KINDS.contains(&kind)
+}
+
 /// Votes cast in the station's current provisional result; 0 without one.
 #[must_use]
 pub fn result_votes_cast(record: &StationRecord) -> u32 {
@@ -85,7 +95,8 @@ pub type Batch = Arc<Vec<Change>>;
 
 #[derive(Clone, Debug)]
 pub struct Hub {
-    sender: broadcast::Sender<Batch>,
+    /// The control room's actions only (`is_device_push`).
+    device_pushes: broadcast::Sender<Batch>,
     capacity: usize,
     municipalities: Arc<Mutex<Streams>>,
     snapshots: Arc<Mutex<HashMap<View, CachedSnapshot>>>,
@@ -125,28 +136,35 @@ impl Hub {
         Self::with_capacities(capacity, capacity)
     }
 
-    /// `whole` batches kept on the whole stream (the device-push forwarder reads it and
-    /// waits on the database between batches: it must not skip control-room messages),
+    /// `pushes` batches kept on the device pushes' stream (its forwarder waits on the
+    /// database between batches: it must not skip control-room messages),
     /// `per_municipality` on each municipality's (dashboards, which skip forward to a
     /// snapshot when they fall further behind).
     #[must_use]
-    pub fn with_capacities(whole: usize, per_municipality: usize) -> Self {
-        let (sender, _) = broadcast::channel(whole.max(1));
+    pub fn with_capacities(pushes: usize, per_municipality: usize) -> Self {
+        let (device_pushes, _) = broadcast::channel(pushes.max(1));
         Self {
-            sender,
+            device_pushes,
             capacity: per_municipality.max(1),
             municipalities: Arc::default(),
             snapshots: Arc::default(),
         }
     }
 
-    /// Publishes a committed batch, in commit order, to the whole stream and to each
-    /// watched municipality's stream (its changes, in the same order).
+    /// Publishes a committed batch, in commit order, to each watched municipality's
+    /// stream (its changes, in the same order) and its control-room actions to the
+    /// device pushes' stream.
     pub fn publish(&self, batch: Vec<Change>) {
         if batch.is_empty() {
             return;
         }
-        if let Ok(mut streams) = self.municipalities.lock() {
+        {
+            // The code under this lock does not panic; were it poisoned all the same,
+            // its maps are still whole (each update is one insert).
+            let mut streams = self
+                .municipalities
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let mut parts: Vec<(&str, Vec<Change>)> = Vec::new();
             for change in &batch {
                 let code = change.municipality_code.as_str();
@@ -176,8 +194,14 @@ impl Hub {
                 }
             }
         }
+        let pushes: Vec<Change> = batch
+            .into_iter()
+            .filter(|change| is_device_push(&change.event.kind))
+            .collect();
         // No subscribers is fine: nobody is watching.
-        let _ = self.sender.send(Arc::new(batch));
+        if !pushes.is_empty() {
+            let _ = self.device_pushes.send(Arc::new(pushes));
+        }
     }
 
     /// The changes of one municipality, from now on, and the number of the newest
@@ -185,25 +209,22 @@ impl Hub {
     /// later misses nothing that the stream does not bring.
     #[must_use]
     pub fn subscribe_municipality(&self, code: &str) -> (broadcast::Receiver<Batch>, i64) {
-        match self.municipalities.lock() {
-            Ok(mut streams) => {
-                // Streams nobody watches any more go (a subscription to a code with no
-                // stations leaves one behind).
-                streams
-                    .senders
-                    .retain(|_, sender| sender.receiver_count() > 0);
-                let published = streams.published.get(code).copied().unwrap_or(0);
-                let receiver = streams
-                    .senders
-                    .entry(code.to_owned())
-                    .or_insert_with(|| broadcast::channel(self.capacity).0)
-                    .subscribe();
-                (receiver, published)
-            }
-            // A poisoned map: the whole stream still holds every change (the
-            // subscriber filters by municipality anyway); no snapshot is reused.
-            Err(_) => (self.sender.subscribe(), i64::MAX),
-        }
+        let mut streams = self
+            .municipalities
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Streams nobody watches any more go (a subscription to a code with no
+        // stations leaves one behind).
+        streams
+            .senders
+            .retain(|_, sender| sender.receiver_count() > 0);
+        let published = streams.published.get(code).copied().unwrap_or(0);
+        let receiver = streams
+            .senders
+            .entry(code.to_owned())
+            .or_insert_with(|| broadcast::channel(self.capacity).0)
+            .subscribe();
+        (receiver, published)
     }
 
     /// The snapshot of a view read last, if nothing of its municipality was published
@@ -241,9 +262,10 @@ impl Hub {
         }
     }
 
+    /// The control room's actions on stations, from now on, for their devices.
     #[must_use]
-    pub fn subscribe(&self) -> broadcast::Receiver<Batch> {
-        self.sender.subscribe()
+    pub fn subscribe_device_pushes(&self) -> broadcast::Receiver<Batch> {
+        self.device_pushes.subscribe()
     }
 }
 
@@ -271,7 +293,7 @@ mod tests {
         let hub = Hub::new(16);
         let (mut rotterdam, _) = hub.subscribe_municipality("GM0599");
         let (mut utrecht, _) = hub.subscribe_municipality("GM0344");
-        let mut all = hub.subscribe();
+        let mut pushes = hub.subscribe_device_pushes();
         hub.publish(vec![
             change(1, "GM0599"),
             change(2, "GM0344"),
@@ -287,9 +309,29 @@ mod tests {
         );
         assert_eq!(seqs(&utrecht.try_recv().unwrap()), [2]);
         assert!(utrecht.try_recv().is_err());
-        assert_eq!(seqs(&all.try_recv().unwrap()), [1, 2, 3]);
-        assert_eq!(seqs(&all.try_recv().unwrap()), [4]);
-        assert_eq!(seqs(&all.try_recv().unwrap()), [5]);
+        assert!(pushes.try_recv().is_err(), "no control-room action");
+    }
+
+    /// The device pushes' stream keeps the control room's actions only, so a burst of
+    /// reports does not stay in its ring (it kept every batch before).
+    #[test]
+    fn the_device_pushes_stream_carries_control_room_actions_only() {
+        let hub = Hub::new(16);
+        let mut pushes = hub.subscribe_device_pushes();
+        let of_kind = |seq: i64, kind: &str| {
+            let mut c = change(seq, "GM0599");
+            c.event.kind = kind.into();
+            c
+        };
+        hub.publish(vec![of_kind(1, "turnout"), of_kind(2, "message")]);
+        hub.publish(vec![of_kind(3, "result"), of_kind(4, "ballot_stock")]);
+        hub.publish(vec![
+            of_kind(5, "incident_status"),
+            of_kind(6, "resupply_dispatched"),
+        ]);
+        assert_eq!(seqs(&pushes.try_recv().unwrap()), [2]);
+        assert_eq!(seqs(&pushes.try_recv().unwrap()), [5, 6]);
+        assert!(pushes.try_recv().is_err());
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum ControlRoomAction {
 }
 
 impl ControlRoomAction {
+    /// Every kind an action's event has (`kind`).
+    pub const KINDS: [&'static str; 3] = ["incident_status", "message", "resupply_dispatched"];
+
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
@@ -186,7 +189,7 @@ pub fn device_messages(
     let rows: Vec<(String, i64)> = events::table
         .filter(events::election_id.eq(election_id))
         .filter(events::station_id.eq(station))
-        .filter(events::kind.eq_any(["incident_status", "message", "resupply_dispatched"]))
+        .filter(events::kind.eq_any(ControlRoomAction::KINDS))
         .order(events::seq.asc())
         .select((events::payload, events::committed_at))
         .load(db)?;
