@@ -292,14 +292,8 @@ async fn operations_for_another_station_or_failing_validation_are_rejected_and_c
         ..ProvisionalResult::default()
     };
     result.fewer_ballots_counted = 1;
-    device
-        .send(&operation(
-            &device,
-            4,
-            "GM0599-1",
-            Report::ProvisionalResult(result),
-        ))
-        .await;
+    let refused = operation(&device, 4, "GM0599-1", Report::ProvisionalResult(result));
+    device.send(&refused).await;
     let Some(ServerMessage::Reject { code, fields, .. }) = device.recv().await else {
         panic!()
     };
@@ -310,6 +304,17 @@ async fn operations_for_another_station_or_failing_validation_are_rejected_and_c
         fields.contains(&"voters.admitted_voters".to_owned()),
         "{fields:?}"
     );
+    // Sent again (the answer was lost on the way): the stored refusal, fields and all.
+    device.send(&refused).await;
+    let Some(ServerMessage::Reject {
+        code: again,
+        fields: fields_again,
+        ..
+    }) = device.recv().await
+    else {
+        panic!()
+    };
+    assert_eq!((again, fields_again), (code, fields));
     assert_eq!(
         stored_counts(&server.database),
         before,

@@ -63,6 +63,7 @@ diesel::table! {
         event_seq -> Nullable<BigInt>,
         reject_code -> Nullable<Text>,
         reject_message -> Nullable<Text>,
+        reject_fields -> Nullable<Text>,
     }
 }
 

@@ -36,8 +36,8 @@ pub enum Outcome {
     /// Refused for good. `code` is a validation rule's, a transition's or a
     /// `ServerRefusal`'s; the device renders it in the chair's language. `message` is
     /// the English text (for logs, tools and devices that do not know the code);
-    /// `fields` the report's field paths the rule concerns (not kept: an operation
-    /// sent again gets its code and message).
+    /// `fields` the report's field paths the rule concerns (kept with the outcome, so
+    /// an operation sent again gets all three).
     Reject {
         code: String,
         message: String,
@@ -487,11 +487,19 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
     let mut outcome_rows = Vec::with_capacity(new_rows.len());
     for (index, outcome) in &new_rows {
         let op = &batch[*index].operation;
-        let (accepted, event_seq, code, text) = match outcome {
-            None => (1, event_of.get(index).copied(), None, None),
-            Some(Outcome::Reject { code, message, .. }) => {
-                (0, None, Some(code.clone()), Some(message.clone()))
-            }
+        let (accepted, event_seq, code, text, fields) = match outcome {
+            None => (1, event_of.get(index).copied(), None, None, None),
+            Some(Outcome::Reject {
+                code,
+                message,
+                fields,
+            }) => (
+                0,
+                None,
+                Some(code.clone()),
+                Some(message.clone()),
+                Some(store::to_json(fields)),
+            ),
             Some(_) => continue,
         };
         outcome_rows.push((
@@ -503,6 +511,7 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
             operations::event_seq.eq(event_seq),
             operations::reject_code.eq(code),
             operations::reject_message.eq(text),
+            operations::reject_fields.eq(fields),
         ));
     }
     for chunk in outcome_rows.chunks(500) {
@@ -615,7 +624,13 @@ fn decide(
 }
 
 /// accepted, event_seq, reject_code, reject_message
-type OutcomeRow = (i32, Option<i64>, Option<String>, Option<String>);
+type OutcomeRow = (
+    i32,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 fn stored_outcome(
     db: &mut Db,
@@ -629,10 +644,11 @@ fn stored_outcome(
             operations::event_seq,
             operations::reject_code,
             operations::reject_message,
+            operations::reject_fields,
         ))
         .first(db)
         .optional()?;
-    Ok(row.map(|(accepted, event_seq, code, text)| {
+    Ok(row.map(|(accepted, event_seq, code, text, fields)| {
         if accepted != 0 {
             Outcome::Ack {
                 event_seq: event_seq.unwrap_or(0),
@@ -641,7 +657,10 @@ fn stored_outcome(
             Outcome::Reject {
                 code: code.unwrap_or_default(),
                 message: text.unwrap_or_default(),
-                fields: Vec::new(),
+                // Refusals stored before the fields were kept have none.
+                fields: fields
+                    .and_then(|f| serde_json::from_str(&f).ok())
+                    .unwrap_or_default(),
             }
         }
     }))

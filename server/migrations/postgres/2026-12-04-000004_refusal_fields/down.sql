@@ -1,0 +1,2 @@
+-- PostgreSQL
+ALTER TABLE operations DROP COLUMN reject_fields;

@@ -1,0 +1,2 @@
+-- SQLite
+ALTER TABLE operations DROP COLUMN reject_fields;
