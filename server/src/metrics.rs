@@ -240,6 +240,11 @@ impl Metrics {
     pub fn dashboard_connected(&self, delta: i64) {
         add(&self.0.dashboard_connections, delta);
     }
+    /// Dashboards connected to this instance now.
+    #[must_use]
+    pub fn dashboards_connected(&self) -> u64 {
+        self.0.dashboard_connections.load(Ordering::Relaxed)
+    }
 
     #[must_use]
     pub fn render(&self) -> String {

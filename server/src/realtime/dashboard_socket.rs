@@ -34,6 +34,19 @@ use crate::store::{self, events::EventRecord};
 
 /// Frames a second a viewer gets at most under a stream of changes.
 pub const FRAMES_PER_SECOND: u32 = 10;
+/// Frames a second all the viewers of this instance share under a stream of changes:
+/// with more than 1,000 of them each gets fewer than `FRAMES_PER_SECOND` (never under
+/// one a second), each frame carrying more. Every frame costs the same work to render
+/// and send whatever it carries, so this bounds that work when the server is busiest
+/// (a reconnect storm, election night) instead of letting it grow with the viewers.
+pub const FRAME_BUDGET_PER_SECOND: u64 = 10_000;
+
+/// Frames a second each viewer gets while `viewers` are connected.
+#[must_use]
+pub fn frames_per_second(viewers: u64) -> u32 {
+    let share = FRAME_BUDGET_PER_SECOND / viewers.max(1);
+    u32::try_from(share.clamp(1, u64::from(FRAMES_PER_SECOND))).unwrap_or(FRAMES_PER_SECOND)
+}
 /// Frames that may go out back to back after a quiet spell.
 pub const FRAME_BURST: u32 = 3;
 /// A resume at most this many events back (of the whole election) gets every change
@@ -560,7 +573,11 @@ async fn stream_changes(
     subscription: &mut Subscription,
 ) {
     let mut pending = Pending::new();
-    let mut pacer = FramePacer::new(FRAMES_PER_SECOND, FRAME_BURST, Instant::now());
+    let mut pacer = FramePacer::new(
+        frames_per_second(state.metrics.dashboards_connected()),
+        FRAME_BURST,
+        Instant::now(),
+    );
     let mut revocations = state.revocations.subscribe();
     let mut storage = state.metrics.storage_changes();
     if state.metrics.storage_failure().is_some() && !send(session, &storage_message(state)).await {
@@ -572,6 +589,10 @@ async fn stream_changes(
     );
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        pacer.set_rate(
+            frames_per_second(state.metrics.dashboards_connected()),
+            Instant::now(),
+        );
         let flush_at = pacer.next_frame_at(Instant::now());
         tokio::select! {
             batch = hub.recv() => match batch {
@@ -685,6 +706,18 @@ async fn catch_up(state: &AppState, subscription: &mut Subscription) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Up to 1,000 viewers each get the full rate; beyond, they share the budget, and
+    /// never fall under a frame a second.
+    #[test]
+    fn viewers_share_the_frame_budget() {
+        assert_eq!(frames_per_second(0), FRAMES_PER_SECOND);
+        assert_eq!(frames_per_second(1), FRAMES_PER_SECOND);
+        assert_eq!(frames_per_second(1_000), 10);
+        assert_eq!(frames_per_second(5_000), 2);
+        assert_eq!(frames_per_second(20_000), 1);
+        assert_eq!(frames_per_second(u64::MAX), 1);
+    }
 
     fn change(station: u32, seq: i64) -> (Subject, i64, Arc<str>) {
         of_kind(station, seq, "turnout")

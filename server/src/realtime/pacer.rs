@@ -43,6 +43,12 @@ impl FramePacer {
         }
     }
 
+    /// Frames a second from now on (the tokens saved so far stay).
+    pub fn set_rate(&mut self, rate_per_second: u32, now: Instant) {
+        self.refill(now);
+        self.rate_per_second = f64::from(rate_per_second.max(1));
+    }
+
     /// A frame went out at `now`.
     pub fn sent(&mut self, now: Instant) {
         self.refill(now);
@@ -90,6 +96,23 @@ mod tests {
         assert!(frames <= 103, "{frames} frames in 10 s");
         assert!(frames >= 95, "{frames} frames in 10 s");
         assert!(longest <= Duration::from_millis(101), "{longest:?}");
+    }
+
+    /// A lower rate set under way holds from then on.
+    #[test]
+    fn a_lower_rate_spaces_the_frames_further() {
+        let start = Instant::now();
+        let mut pacer = FramePacer::new(10, 1, start);
+        pacer.sent(start);
+        assert_eq!(
+            pacer.next_frame_at(start),
+            start + Duration::from_millis(100)
+        );
+        pacer.set_rate(2, start);
+        assert_eq!(
+            pacer.next_frame_at(start),
+            start + Duration::from_millis(500)
+        );
     }
 
     #[test]
