@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use shared::protocol::ServerMessage;
+use shared::protocol::{EventPayload, ServerMessage};
 use tokio::sync::mpsc;
 
 use crate::hub::Hub;
@@ -132,7 +132,12 @@ impl DeviceSessions {
                         let Some(station) = &change.event.station_id else {
                             continue;
                         };
-                        let Ok(action) = serde_json::from_str::<StaffAction>(&change.event.payload)
+                        // Only the control room's actions go to devices: a station's
+                        // own operations are not read here.
+                        if !StaffAction::KINDS.contains(&change.event.kind.as_str()) {
+                            continue;
+                        }
+                        let Some(EventPayload::Action(action)) = change.event.parsed_payload()
                         else {
                             continue;
                         };
