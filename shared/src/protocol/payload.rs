@@ -193,4 +193,76 @@ mod tests {
             );
         }
     }
+
+    /// The OpenAPI schemas (and the dashboard's types generated from them) say what
+    /// serde writes: a report is an object whose one key is its kind, an action an
+    /// object whose `action` is its kind, a payload either of the two unwrapped.
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_schemas_describe_payloads_as_serde_writes_them() {
+        use utoipa::PartialSchema;
+        let report = serde_json::to_value(Report::schema()).unwrap();
+        let keys: Vec<&str> = report["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|variant| {
+                assert_eq!(variant["type"], "object");
+                assert_eq!(variant["properties"].as_object().unwrap().len(), 1);
+                variant["required"][0].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "opening",
+                "presence",
+                "ballot_stock",
+                "resupply_request",
+                "turnout",
+                "incident",
+                "incident_message",
+                "provisional_result",
+                "closing"
+            ]
+        );
+        let op = serde_json::to_value(turnout()).unwrap();
+        assert!(
+            keys.contains(
+                &op["report"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .next()
+                    .unwrap()
+                    .as_str()
+            )
+        );
+
+        let action = serde_json::to_value(StaffAction::schema()).unwrap();
+        let tags: Vec<&str> = action["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|variant| {
+                assert!(
+                    variant["required"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&json!("action"))
+                );
+                variant["properties"]["action"]["enum"][0].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(tags, StaffAction::KINDS);
+
+        let payload = serde_json::to_value(EventPayload::schema()).unwrap();
+        assert_eq!(
+            payload["oneOf"],
+            json!([
+                {"$ref": "#/components/schemas/Operation", "description": "A station's report, as its device sent it."},
+                {"$ref": "#/components/schemas/StaffAction", "description": "What the control room did."}
+            ])
+        );
+    }
 }
