@@ -10,7 +10,8 @@ use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StaffRole, StationPhase, TurnoutMoment};
+use shared::domain::{Report, StaffRole, StationPhase, TurnoutMoment};
+use shared::protocol::{EventPayload, Operation};
 use support::{
     Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, staff_token, start_server,
 };
@@ -148,12 +149,15 @@ async fn a_station_day_reaches_the_dashboard_once_in_order_through_drops_on_both
     let counts: Vec<Option<u32>> = missed
         .iter()
         .filter(|c| c.kind == "turnout")
-        .map(|c| {
-            c.payload
-                .as_ref()
-                .and_then(|p| p["report"]["turnout"]["count"].as_u64())
-                .map(|n| n as u32)
-        })
+        .map(
+            |c| match c.payload.as_ref().and_then(EventPayload::operation) {
+                Some(Operation {
+                    report: Report::Turnout(turnout),
+                    ..
+                }) => Some(turnout.count),
+                _ => None,
+            },
+        )
         .collect();
     assert_eq!(counts, [Some(200), Some(260), Some(300)]);
 

@@ -1,7 +1,8 @@
 // The incident queue, folded from the server's incident and message events.
-import type { ChangeView, Coordinator } from './api/types';
+import type { ChangeView, Coordinator, IncidentStatus } from './api/types';
+import { actionOf, reportOf } from './payload';
 
-export type IncidentStatus = 'new' | 'acknowledged' | 'in_progress' | 'resolved';
+export type { IncidentStatus };
 export const INCIDENT_STATUSES: IncidentStatus[] = ['new', 'acknowledged', 'in_progress', 'resolved'];
 
 export interface ThreadMessage {
@@ -32,15 +33,6 @@ export interface StationMessage {
   at: number;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/** The report inside a station's operation payload, by kind. */
-export function reportOf(change: ChangeView): Json {
-  return obj(obj(obj(change.payload).report)[change.kind]);
-}
-
 export function foldIncidents(events: ChangeView[]): {
   incidents: Incident[];
   messages: StationMessage[];
@@ -50,42 +42,41 @@ export function foldIncidents(events: ChangeView[]): {
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
   for (const e of sorted) {
     const stationId = e.station_id ?? '';
-    if (e.kind === 'incident') {
-      const r = reportOf(e);
-      const id = str(r.incident_id);
-      if (!byId.has(id)) {
-        byId.set(id, {
-          incidentId: id,
+    const report = reportOf(e);
+    const action = actionOf(e);
+    if (report && 'incident' in report) {
+      const r = report.incident;
+      if (!byId.has(r.incident_id)) {
+        byId.set(r.incident_id, {
+          incidentId: r.incident_id,
           stationId,
-          category: str(r.category),
-          severity: str(r.severity),
-          text: str(r.text),
+          category: r.category,
+          severity: r.severity,
+          text: r.text,
           reportedAt: e.recorded_at,
           status: 'new',
           assignee: null,
           messages: [],
         });
       }
-    } else if (e.kind === 'incident_message') {
-      const r = reportOf(e);
-      byId.get(str(r.incident_id))?.messages.push({
+    } else if (report && 'incident_message' in report) {
+      const r = report.incident_message;
+      byId.get(r.incident_id)?.messages.push({
         seq: e.seq,
         from: 'station',
         author: stationId,
-        text: str(r.text),
+        text: r.text,
         at: e.recorded_at,
       });
-    } else if (e.kind === 'incident_status') {
-      const p = obj(e.payload);
-      const incident = byId.get(str(p.incident_id));
+    } else if (action?.action === 'incident_status') {
+      const incident = byId.get(action.incident_id);
       if (incident) {
-        incident.status = (str(p.status) || incident.status) as IncidentStatus;
-        if (typeof p.assignee === 'string') incident.assignee = p.assignee;
+        incident.status = action.status;
+        if (typeof action.assignee === 'string') incident.assignee = action.assignee;
       }
-    } else if (e.kind === 'message') {
-      const p = obj(e.payload);
-      const incident = p.incident_id ? byId.get(str(p.incident_id)) : undefined;
-      const message = { seq: e.seq, text: str(p.text), author: str(p.from), at: e.committed_at };
+    } else if (action?.action === 'message') {
+      const incident = action.incident_id ? byId.get(action.incident_id) : undefined;
+      const message = { seq: e.seq, text: action.text, author: action.from, at: e.committed_at };
       if (incident) incident.messages.push({ ...message, from: 'control' });
       else messages.push({ ...message, stationId });
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeView } from '../src/api/types';
+import type { ChangeView, Report, ControlRoomAction } from '../src/api/types';
 import { assigneeOptions, foldIncidents } from '../src/incidents';
 
-const e = (seq: number, kind: string, payload: unknown, station = 'GM0599-1'): ChangeView => ({
+const change = (seq: number, kind: string, payload: ChangeView['payload'], station: string): ChangeView => ({
   seq,
   kind,
   station_id: station,
@@ -10,16 +10,21 @@ const e = (seq: number, kind: string, payload: unknown, station = 'GM0599-1'): C
   committed_at: seq * 1000,
   payload,
 });
+// A station's operation, as the server sends it.
+const op = (seq: number, report: Report, station = 'GM0599-1'): ChangeView =>
+  change(seq, Object.keys(report)[0], { id: `op-${seq}`, device_seq: seq, station_id: station, recorded_at: seq * 1000, report, confirmed_warnings: [] }, station);
+// A control-room action, as the server sends it.
+const act = (seq: number, action: ControlRoomAction, station = 'GM0599-1'): ChangeView => change(seq, action.action, action, station);
 
 describe('incident queue', () => {
   it('folds reports, status, assignment and the thread both ways', () => {
     const events = [
-      e(1, 'incident', { report: { incident: { incident_id: 'i1', category: 'accessibility', severity: 'high', text: 'Geen hellingbaan' } } }),
-      e(2, 'incident_status', { action: 'incident_status', incident_id: 'i1', status: 'acknowledged', assignee: 'Fatima' }),
-      e(3, 'message', { action: 'message', message_id: 'm1', incident_id: 'i1', from: 'Regiekamer', text: 'Komt eraan' }),
-      e(4, 'incident_message', { report: { incident_message: { incident_id: 'i1', text: 'Dank' } } }),
-      e(5, 'message', { action: 'message', message_id: 'm2', incident_id: null, from: 'Regiekamer', text: 'Aan allen' }, 'GM0599-2'),
-      e(6, 'incident_status', { action: 'incident_status', incident_id: 'i1', status: 'resolved', assignee: null }),
+      op(1, { incident: { incident_id: 'i1', category: 'accessibility', severity: 'high', text: 'Geen hellingbaan' } }),
+      act(2, { action: 'incident_status', incident_id: 'i1', status: 'acknowledged', assignee: 'Fatima' }),
+      act(3, { action: 'message', message_id: 'm1', incident_id: 'i1', from: 'Regiekamer', text: 'Komt eraan' }),
+      op(4, { incident_message: { incident_id: 'i1', text: 'Dank' } }),
+      act(5, { action: 'message', message_id: 'm2', incident_id: null, from: 'Regiekamer', text: 'Aan allen' }, 'GM0599-2'),
+      act(6, { action: 'incident_status', incident_id: 'i1', status: 'resolved', assignee: null }),
     ];
     const { incidents, messages } = foldIncidents([...events].reverse());
     expect(incidents).toHaveLength(1);
@@ -34,10 +39,21 @@ describe('incident queue', () => {
 
   it('starts new and ignores status for an unknown incident', () => {
     const { incidents } = foldIncidents([
-      e(1, 'incident_status', { incident_id: 'x', status: 'resolved' }),
-      e(2, 'incident', { report: { incident: { incident_id: 'i2', category: 'other', severity: 'low', text: 't' } } }),
+      act(1, { action: 'incident_status', incident_id: 'x', status: 'resolved', assignee: null }),
+      op(2, { incident: { incident_id: 'i2', category: 'other', severity: 'low', text: 't' } }),
     ]);
     expect(incidents.map((i) => [i.incidentId, i.status])).toEqual([['i2', 'new']]);
+  });
+
+  it('shows an incident event whose payload is missing, and skips it in the queue', () => {
+    // The server sends null for a payload stored by an older version that no longer reads.
+    const { incidents, messages } = foldIncidents([
+      change(1, 'incident', null, 'GM0599-1'),
+      change(2, 'message', null, 'GM0599-1'),
+      op(3, { incident: { incident_id: 'i3', category: 'safety', severity: 'critical', text: 'Brand' } }),
+    ]);
+    expect(incidents.map((i) => i.incidentId)).toEqual(['i3']);
+    expect(messages).toEqual([]);
   });
 });
 

@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeView } from '../src/api/types';
+import type { ChangeView, Operation, PresenceReport } from '../src/api/types';
 import { translate, type Key, type Lang } from '../src/i18n';
 import { describe as describeEvent } from '../src/pages/StationDetail';
 // As the server stores them: the chair's operation, its report serialised by serde
-// (shared/tests/wire_fixtures.rs checks this file against the Rust types).
-import wire from './fixtures/presence-reports.json';
+// (shared/tests/wire_fixtures.rs checks this file against the Rust types, which is
+// what lets this test take it as the generated type).
+import fixtures from './fixtures/presence-reports.json';
+
+const wire = fixtures as Record<'arrived' | 'departed' | 'shift_change', { report: { presence: PresenceReport } }>;
 
 const t = (lang: Lang) => (key: Key, vars?: Record<string, string | number>) => translate(lang, key, vars);
-const change = (seq: number, payload: unknown): ChangeView => ({
+const change = (seq: number, payload: Pick<Operation, 'report'> | null): ChangeView => ({
   seq,
   kind: 'presence',
   station_id: 'GM0599-1',
   recorded_at: seq * 1000,
   committed_at: seq * 1000,
-  payload: { id: `op-${seq}`, device_seq: seq, station_id: 'GM0599-1', recorded_at: seq * 1000, confirmed_warnings: [], ...(payload as object) },
+  payload: payload && { id: `op-${seq}`, device_seq: seq, station_id: 'GM0599-1', recorded_at: seq * 1000, confirmed_warnings: [], ...payload },
 });
 
 describe('presence reports on the station page', () => {
@@ -36,10 +39,8 @@ describe('presence reports on the station page', () => {
     );
   });
 
-  it('never throws on a shape it does not know', () => {
-    for (const presence of [null, 7, 'arrived', [], { arrived: null }, { arrived: [{ name: 'x' }] }, { shift_change: { leaving: 'x', arriving: null } }]) {
-      expect(() => describeEvent(change(4, { report: { presence } }), t('nl'))).not.toThrow();
-    }
-    expect(describeEvent(change(5, { report: { presence: { shift_change: {} } } }), t('en'))).toBe('shift change: leaving –; arriving –');
+  it('says nothing about a presence event without its payload', () => {
+    // The server sends null for a payload stored by an older version that no longer reads.
+    expect(describeEvent(change(4, null), t('nl'))).toBe('');
   });
 });

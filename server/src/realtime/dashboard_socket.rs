@@ -20,6 +20,7 @@ use actix_ws::{AggregatedMessage, Session};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use shared::domain::Election;
+use shared::protocol::EventPayload;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::pacer::FramePacer;
@@ -75,8 +76,10 @@ pub struct ChangeView {
     pub kind: String,
     pub recorded_at: i64,
     pub committed_at: i64,
-    /// The operation as reported; withheld from viewers for results under embargo.
-    pub payload: Option<serde_json::Value>,
+    /// The station's operation or the control room's action, as stored; null when
+    /// withheld from the viewer (a result under embargo) or when it does not read as
+    /// its kind (an event stored by an older version).
+    pub payload: Option<EventPayload>,
     pub station: Option<StationSummary>,
 }
 
@@ -384,7 +387,7 @@ fn render(
         kind: event.kind.clone(),
         recorded_at: event.recorded_at,
         committed_at: event.committed_at,
-        payload: serde_json::from_str(&event.payload).ok(),
+        payload: event.parsed_payload(),
         station,
     };
     let full = Arc::from(serde_json::to_string(&view).unwrap_or_default());
@@ -730,6 +733,41 @@ mod tests {
             seq,
             Arc::from(text),
         )
+    }
+
+    #[test]
+    fn a_change_carries_its_payload_typed_and_null_when_it_no_longer_reads() {
+        let action = shared::protocol::ControlRoomAction::IncidentStatus {
+            incident_id: "i1".into(),
+            status: shared::domain::IncidentStatus::Acknowledged,
+            assignee: Some("fatima".into()),
+        };
+        let stored = crate::store::to_json(&action);
+        let event = |kind: &str, payload: &str| EventRecord {
+            election_id: "E1".into(),
+            seq: 9,
+            station_id: Some("s1".into()),
+            kind: kind.into(),
+            payload: payload.into(),
+            ..EventRecord::default()
+        };
+        let rendered = render(&event("incident_status", &stored), None, 0);
+        let view: serde_json::Value = serde_json::from_str(&rendered.full).unwrap();
+        // The wire shape is the stored one, as the device and dashboard know it.
+        assert_eq!(
+            view["payload"],
+            serde_json::from_str::<serde_json::Value>(&stored).unwrap()
+        );
+        assert!(rendered.withheld.is_none());
+        let read: ChangeView = serde_json::from_str(&rendered.full).unwrap();
+        assert_eq!(read.payload, Some(EventPayload::Action(action)));
+
+        // An event stored by an older version: still shown, without its payload.
+        let old = render(&event("incident_status", r#"{"status":"gezien"}"#), None, 0);
+        let view: serde_json::Value = serde_json::from_str(&old.full).unwrap();
+        assert_eq!(view["kind"], "incident_status");
+        assert_eq!(view["seq"], 9);
+        assert!(view["payload"].is_null());
     }
 
     #[test]

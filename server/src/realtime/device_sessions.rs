@@ -6,10 +6,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use shared::protocol::ServerMessage;
+use shared::protocol::{EventPayload, ServerMessage};
 use tokio::sync::mpsc;
 
-use crate::features::control_room::actions::ControlRoomAction;
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
 use crate::store;
@@ -132,8 +131,8 @@ impl DeviceSessions {
                         let Some(station) = &change.event.station_id else {
                             continue;
                         };
-                        let Ok(action) =
-                            serde_json::from_str::<ControlRoomAction>(&change.event.payload)
+                        // The stream carries the control room's actions only.
+                        let Some(EventPayload::Action(action)) = change.event.parsed_payload()
                         else {
                             continue;
                         };

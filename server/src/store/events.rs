@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use shared::protocol::EventPayload;
 
 use super::StoreError;
 use crate::db::{Db, schema::events};
@@ -16,6 +17,27 @@ pub struct EventRecord {
     pub payload: String,
     pub recorded_at: i64,
     pub committed_at: i64,
+}
+
+impl EventRecord {
+    /// The payload, typed (see `payload`).
+    #[must_use]
+    pub fn parsed_payload(&self) -> Option<EventPayload> {
+        payload(&self.election_id, self.seq, &self.kind, &self.payload)
+    }
+}
+
+/// The typed payload of the stored event `seq` of `kind`: what every reader of events
+/// (dashboards, timeline, reports, devices) goes through. A payload that does not read
+/// as its kind (a row older than its type) is `None`, with a warning naming the event:
+/// the event is still shown, without its details.
+#[must_use]
+pub fn payload(election_id: &str, seq: i64, kind: &str, json: &str) -> Option<EventPayload> {
+    EventPayload::parse(kind, json)
+        .inspect_err(|error| {
+            tracing::warn!(election_id, seq, kind, %error, "unreadable event payload, shown without it");
+        })
+        .ok()
 }
 
 /// # Errors
@@ -105,4 +127,51 @@ pub fn of_station(
         .order(events::seq.asc())
         .load(db)?;
     Ok(rows.into_iter().map(record).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::protocol::ControlRoomAction;
+
+    fn event(kind: &str, payload: &str) -> EventRecord {
+        EventRecord {
+            election_id: "TK2026".into(),
+            seq: 4,
+            kind: kind.into(),
+            payload: payload.into(),
+            ..EventRecord::default()
+        }
+    }
+
+    #[test]
+    fn a_stored_action_reads_back_typed() {
+        let action = ControlRoomAction::ResupplyDispatched {
+            quantity: 100,
+            note: String::new(),
+        };
+        let stored = event("resupply_dispatched", &crate::store::to_json(&action));
+        assert_eq!(stored.parsed_payload(), Some(EventPayload::Action(action)));
+    }
+
+    #[test]
+    fn a_payload_that_does_not_read_as_its_kind_is_none() {
+        let action = crate::store::to_json(&ControlRoomAction::ResupplyDispatched {
+            quantity: 100,
+            note: String::new(),
+        });
+        for (kind, payload) in [
+            ("turnout", "{}"),
+            ("turnout", "not json"),
+            ("message", r#"{"action":"message"}"#),
+            ("message", action.as_str()),
+            ("turnout", action.as_str()),
+        ] {
+            assert_eq!(
+                event(kind, payload).parsed_payload(),
+                None,
+                "{kind} {payload}"
+            );
+        }
+    }
 }

@@ -4,14 +4,18 @@
 //! Decoding checks the size first, then the JSON, then the version, then the message,
 //! and names what was wrong as a typed `DecodeError`.
 
+mod action;
 mod codec;
 mod messages;
 mod operation;
+mod payload;
 mod refusal;
 
+pub use action::ControlRoomAction;
 pub use codec::{DecodeError, decode_client, decode_server, encode};
 pub use messages::{ClientMessage, RejectCode, ResupplyNotice, ServerMessage, StationMessage};
 pub use operation::{Operation, operation_id};
+pub use payload::{EventPayload, PayloadError};
 pub use refusal::{Refusal, ServerRefusal, refusal_message, transition_message};
 
 /// The protocol version this build speaks.

@@ -7,6 +7,7 @@ use uuid::{Builder, Uuid};
 use crate::domain::{Report, Timestamp};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Operation {
     /// UUIDv7, made on the device; the server acknowledges a repeated id again and
     /// applies it once.

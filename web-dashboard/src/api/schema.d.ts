@@ -485,18 +485,57 @@ export interface components {
         };
         /** @enum {string} */
         AlertKind: "not_open" | "too_few_members" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "turnout_decrease" | "result_with_warnings";
+        /** @description Ballot papers received so far (including resupplies) and remaining unused. */
+        BallotStockReport: {
+            /** Format: int32 */
+            received: number;
+            /** Format: int32 */
+            remaining: number;
+        };
         ChangeView: {
             /** Format: int64 */
             committed_at: number;
             kind: string;
-            /** @description The operation as reported; withheld from viewers for results under embargo. */
-            payload?: unknown;
+            payload?: null | components["schemas"]["EventPayload"];
             /** Format: int64 */
             recorded_at: number;
             /** Format: int64 */
             seq: number;
             station?: null | components["schemas"]["StationSummary"];
             station_id?: string | null;
+        };
+        /** @description The station closes; voters still in the queue at closing time have voted. */
+        ClosingReport: {
+            /**
+             * Format: int32
+             * @description Voters who were in the queue at closing time and were still admitted.
+             */
+            voters_in_queue_at_close: number;
+        };
+        /**
+         * @description What the control room did, as stored in the event's payload: a JSON object whose
+         *     `"action"` names the variant (`incident_status`, `message`, `resupply_dispatched`),
+         *     the same string as the event's kind.
+         */
+        ControlRoomAction: {
+            /** @enum {string} */
+            action: "incident_status";
+            assignee?: string | null;
+            incident_id: string;
+            status: components["schemas"]["IncidentStatus"];
+        } | {
+            /** @enum {string} */
+            action: "message";
+            from: string;
+            incident_id?: string | null;
+            message_id: string;
+            text: string;
+        } | {
+            /** @enum {string} */
+            action: "resupply_dispatched";
+            note: string;
+            /** Format: int32 */
+            quantity: number;
         };
         /** @description A member of the control room staff. */
         Coordinator: {
@@ -550,6 +589,12 @@ export interface components {
             /** @description For people; may change. */
             message: string;
         };
+        /**
+         * @description What an event records. On the wire it is the operation or the action itself, with
+         *     no wrapper: an operation is the object with a `report` (whose one key is the
+         *     report's kind), an action the object with an `action` (its kind).
+         */
+        EventPayload: components["schemas"]["Operation"] | components["schemas"]["ControlRoomAction"];
         /** @description The server's health: `ok` with the number of stations, or `unavailable`. */
         Health: {
             error?: string | null;
@@ -561,6 +606,30 @@ export interface components {
              */
             status: string;
         };
+        /** @enum {string} */
+        IncidentCategory: "staffing" | "ballot_papers" | "equipment" | "accessibility" | "voter_dispute" | "safety" | "other";
+        /** @description A message from the station about one of its incidents. */
+        IncidentMessage: {
+            incident_id: string;
+            text: string;
+        };
+        /**
+         * @description A problem reported by the station. The id is made on the device so that messages
+         *     about the incident can be queued before the server has seen it.
+         */
+        IncidentReport: {
+            category: components["schemas"]["IncidentCategory"];
+            incident_id: string;
+            severity: components["schemas"]["IncidentSeverity"];
+            text: string;
+        };
+        /** @enum {string} */
+        IncidentSeverity: "low" | "medium" | "high" | "critical";
+        /**
+         * @description Where the control room is with an incident.
+         * @enum {string}
+         */
+        IncidentStatus: "new" | "acknowledged" | "in_progress" | "resolved";
         IncidentStatusRequest: {
             /** @description Who in the control room takes it. */
             assignee?: string | null;
@@ -583,6 +652,13 @@ export interface components {
             /** Format: int64 */
             votes: number;
         };
+        /** @description Votes for one list (E.1, E.2, ...). */
+        ListVotes: {
+            /** Format: int32 */
+            list_number: number;
+            /** Format: int32 */
+            votes: number;
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -602,8 +678,84 @@ export interface components {
             station_ids?: string[] | null;
             text: string;
         };
+        /** @description The station opens: checklist done and members present. */
+        OpeningReport: {
+            /** @description Ids of the checklist items ticked off. */
+            checklist_done: string[];
+            /** @description Everyone present at opening, chair included. */
+            members_present: components["schemas"]["StaffMember"][];
+        };
+        Operation: {
+            /** @description Codes of the warnings the chair confirmed before sending. */
+            confirmed_warnings?: string[];
+            /**
+             * Format: int64
+             * @description 1, 2, 3, ... per device; the server applies one device's operations in order.
+             */
+            device_seq: number;
+            /**
+             * Format: uuid
+             * @description UUIDv7, made on the device; the server acknowledges a repeated id again and
+             *     applies it once.
+             */
+            id: string;
+            /** @description When the chair made the report, by the device's clock. */
+            recorded_at: components["schemas"]["Timestamp"];
+            report: components["schemas"]["Report"];
+            station_id: string;
+        };
+        /** @description Members arriving, leaving, or a shift change (dagploeg to avondploeg). */
+        PresenceReport: {
+            arrived: components["schemas"]["StaffMember"];
+        } | {
+            departed: {
+                name: string;
+            };
+        } | {
+            shift_change: {
+                arriving: components["schemas"]["StaffMember"][];
+                leaving: string[];
+            };
+        };
+        /** @description The provisional result of one station (voorlopige uitslag). */
+        ProvisionalResult: {
+            /** @description The explanation the form asks for when I or J is filled. */
+            explanation: string;
+            /**
+             * Format: int32
+             * @description J: fewer ballots counted than voters admitted (D - H).
+             */
+            fewer_ballots_counted: number;
+            /**
+             * Format: int32
+             * @description I: more ballots counted than voters admitted (H - D).
+             */
+            more_ballots_counted: number;
+            voters: components["schemas"]["VotersCounts"];
+            votes: components["schemas"]["VotesCounts"];
+        };
         RefreshRequest: {
             refresh_token: string;
+        };
+        /** @description One report from a station. */
+        Report: {
+            opening: components["schemas"]["OpeningReport"];
+        } | {
+            presence: components["schemas"]["PresenceReport"];
+        } | {
+            ballot_stock: components["schemas"]["BallotStockReport"];
+        } | {
+            resupply_request: components["schemas"]["StationResupplyRequest"];
+        } | {
+            turnout: components["schemas"]["StationTurnoutReport"];
+        } | {
+            incident: components["schemas"]["IncidentReport"];
+        } | {
+            incident_message: components["schemas"]["IncidentMessage"];
+        } | {
+            provisional_result: components["schemas"]["ProvisionalResult"];
+        } | {
+            closing: components["schemas"]["ClosingReport"];
         };
         ResultTotals: {
             /** Format: int64 */
@@ -729,6 +881,19 @@ export interface components {
             seats: number;
             stage: components["schemas"]["SeatStageName"];
         };
+        StaffMember: {
+            name: string;
+            role: components["schemas"]["StaffRole"];
+        };
+        /** @enum {string} */
+        StaffRole: "chair" | "member" | "secretary" | "counter" | "substitute";
+        /** @description A request for more ballot papers (bijlevering). */
+        StationResupplyRequest: {
+            note: string;
+            /** Format: int32 */
+            quantity: number;
+            urgency: components["schemas"]["Urgency"];
+        };
         StationSummary: {
             /** Format: int32 */
             ballots_remaining?: number | null;
@@ -778,11 +943,24 @@ export interface components {
             members_present: string[];
             station: components["schemas"]["StationSummary"];
         };
+        /** @description The cumulative number of voters admitted so far (opkomst). */
+        StationTurnoutReport: {
+            /** @description Present when the count corrects an earlier, higher one: the reason why. */
+            correction_reason?: string | null;
+            /** Format: int32 */
+            count: number;
+            moment: components["schemas"]["TurnoutMoment"];
+        };
         /**
          * @description Who must decide a tie the rules leave open.
          * @enum {string}
          */
         TieRuleName: "drawing_of_lots" | "equal_votes";
+        /**
+         * Format: int64
+         * @description An instant, in milliseconds since 1970-01-01T00:00:00Z.
+         */
+        Timestamp: number;
         TokenResponse: {
             access_token: string;
             /** Format: int64 */
@@ -791,6 +969,10 @@ export interface components {
             refresh_token: string;
             role: components["schemas"]["Role"];
         };
+        TurnoutMoment: {
+            /** @description One of the election's set turnout moments. */
+            scheduled: components["schemas"]["Timestamp"];
+        } | "ad_hoc";
         TurnoutReport: {
             districts: components["schemas"]["UnitTurnout"][];
             election_id: string;
@@ -830,6 +1012,56 @@ export interface components {
             unit: string;
             /** Format: int64 */
             voters: number;
+        };
+        /** @enum {string} */
+        Urgency: "normal" | "high" | "critical";
+        /** @description Voters admitted, by how they were admitted. */
+        VotersCounts: {
+            /**
+             * Format: int32
+             * @description D: admitted voters (A + B + C).
+             */
+            admitted_voters: number;
+            /**
+             * Format: int32
+             * @description A: valid poll cards (stempassen).
+             */
+            poll_cards: number;
+            /**
+             * Format: int32
+             * @description B: valid proxy certificates (volmachtbewijzen).
+             */
+            proxy_certificates: number;
+            /**
+             * Format: int32
+             * @description C: valid voter cards (kiezerspassen).
+             */
+            voter_cards: number;
+        };
+        /** @description Votes counted. */
+        VotesCounts: {
+            /**
+             * Format: int32
+             * @description F: blank votes.
+             */
+            blank_votes: number;
+            /**
+             * Format: int32
+             * @description G: invalid votes.
+             */
+            invalid_votes: number;
+            /** @description E.1 .. E.n: total per list. */
+            list_votes: components["schemas"]["ListVotes"][];
+            /**
+             * Format: int32
+             * @description H: votes cast (E + F + G).
+             */
+            votes_cast: number;
+            /**
+             * Format: int32
+             * @description E: votes for candidates (sum of the list totals).
+             */
+            votes_for_candidates: number;
         };
     };
     responses: never;

@@ -19,3 +19,13 @@ export type SeatMethodName = S['SeatMethodName'];
 export type StationTimeline = S['StationTimeline'];
 export type ErrorBody = S['ErrorBody'];
 export type Coordinator = S['Coordinator'];
+// What an event carries (shared/src/protocol/payload.rs): a station's operation, whose
+// `report` has one key, the report's kind, or a control-room action tagged by `action`.
+export type EventPayload = S['EventPayload'];
+export type Operation = S['Operation'];
+export type Report = S['Report'];
+export type ControlRoomAction = S['ControlRoomAction'];
+export type PresenceReport = S['PresenceReport'];
+export type StaffMember = S['StaffMember'];
+export type StaffRole = S['StaffRole'];
+export type IncidentStatus = S['IncidentStatus'];

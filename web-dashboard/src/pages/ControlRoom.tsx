@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { getJson, loadSession } from '../api/client';
 import type { Alert, StationSummary } from '../api/types';
 import { useI18n, type Key } from '../i18n';
-import { reportOf } from '../incidents';
+import { turnoutOf } from '../payload';
 import { useLive } from '../live/context';
 import { query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
 import { mayOpen } from '../access';
@@ -166,7 +166,7 @@ export function ControlRoom() {
             {state.recent.slice(0, 10).map((c) => (
               <li key={c.seq}>
                 {time(c.committed_at)} · {c.station ? `${c.station.number} ${c.station.name}` : c.station_id} · {t(`kind_${c.kind}` as Key)}
-                {c.kind === 'turnout' && typeof reportOf(c).count === 'number' ? `: ${num(reportOf(c).count as number)}` : ''}
+                {turnoutOf(c) !== null ? `: ${num(turnoutOf(c))}` : ''}
               </li>
             ))}
           </ol>

@@ -3,37 +3,33 @@ import { getJson, postJson } from '../api/client';
 import type { ChangeView, StationTimeline } from '../api/types';
 import { useDraft } from '../drafts';
 import { useI18n, type Key, type T } from '../i18n';
-import { reportOf } from '../incidents';
 import { useLive } from '../live/context';
 import { statusOf } from '../live/state';
 import { describePresence } from '../presence';
+import { actionOf, reportOf } from '../payload';
 import { navigate } from '../router';
 import { Boundary, ErrorMessage, num, time, useLoad } from '../util';
 
-type Json = Record<string, unknown>;
-
-/** One line about an event, for the timeline. */
+/** One line about an event, for the timeline; empty for one without its payload. */
 export function describe(c: ChangeView, t: T): string {
   const r = reportOf(c);
-  const p = (c.payload ?? {}) as Json;
-  switch (c.kind) {
-    case 'turnout':
-      return num(r.count as number);
-    case 'ballot_stock':
-      return `${num(r.received as number)} / ${num(r.remaining as number)}`;
-    case 'resupply_request':
-      return `${num(r.quantity as number)}`;
-    case 'incident':
-    case 'incident_message':
-      return String(r.text ?? '');
+  if (r) {
+    if ('turnout' in r) return num(r.turnout.count);
+    if ('ballot_stock' in r) return `${num(r.ballot_stock.received)} / ${num(r.ballot_stock.remaining)}`;
+    if ('resupply_request' in r) return num(r.resupply_request.quantity);
+    if ('incident' in r) return r.incident.text;
+    if ('incident_message' in r) return r.incident_message.text;
+    if ('presence' in r) return describePresence(r.presence, t);
+    return '';
+  }
+  const a = actionOf(c);
+  switch (a?.action) {
     case 'message':
-      return `${String(p.from ?? '')}: ${String(p.text ?? '')}`;
+      return `${a.from}: ${a.text}`;
     case 'incident_status':
-      return `${String(p.status ?? '')}${p.assignee ? ` (${String(p.assignee)})` : ''}`;
+      return `${a.status}${a.assignee ? ` (${a.assignee})` : ''}`;
     case 'resupply_dispatched':
-      return `${num(p.quantity as number)} ${String(p.note ?? '')}`;
-    case 'presence':
-      return describePresence(r, t);
+      return `${num(a.quantity)} ${a.note}`;
     default:
       return '';
   }

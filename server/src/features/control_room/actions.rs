@@ -2,10 +2,7 @@
 //! an event in the election's log with an audit entry and the station's new state, in
 //! one transaction, and reaches dashboards and the station's device like any change.
 
-use serde::{Deserialize, Serialize};
-use shared::domain::{IncidentStatus, Timestamp};
-use shared::protocol::{ResupplyNotice, ServerMessage, StationMessage};
-use shared::validation::Language;
+use shared::protocol::{EventPayload, ServerMessage};
 
 use std::collections::HashMap;
 
@@ -14,86 +11,9 @@ use crate::realtime::event_log::{self, Entry};
 use crate::realtime::hub::Change;
 use crate::store::{self, StoreError, stations::StationRecord};
 
-/// What a staff member did, as stored in the event's payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum ControlRoomAction {
-    IncidentStatus {
-        incident_id: String,
-        #[schema(value_type = String)]
-        status: IncidentStatus,
-        assignee: Option<String>,
-    },
-    Message {
-        message_id: String,
-        incident_id: Option<String>,
-        from: String,
-        text: String,
-    },
-    ResupplyDispatched {
-        quantity: u32,
-        note: String,
-    },
-}
-
-impl ControlRoomAction {
-    /// Every kind an action's event has (`kind`).
-    pub const KINDS: [&'static str; 3] = ["incident_status", "message", "resupply_dispatched"];
-
-    #[must_use]
-    pub const fn kind(&self) -> &'static str {
-        match self {
-            Self::IncidentStatus { .. } => "incident_status",
-            Self::Message { .. } => "message",
-            Self::ResupplyDispatched { .. } => "resupply_dispatched",
-        }
-    }
-
-    /// What the station's device is told, if anything.
-    #[must_use]
-    pub fn to_device(&self, at: i64) -> Option<ServerMessage> {
-        match self {
-            Self::IncidentStatus {
-                incident_id,
-                status,
-                ..
-            } => Some(ServerMessage::IncidentStatus {
-                incident_id: incident_id.clone(),
-                status: *status,
-            }),
-            Self::Message {
-                message_id,
-                incident_id,
-                from,
-                text,
-            } => Some(ServerMessage::Message(StationMessage {
-                message_id: message_id.clone(),
-                incident_id: incident_id.clone(),
-                from: from.clone(),
-                text: text.clone(),
-                sent_at: Timestamp(at),
-                resupply: None,
-            })),
-            Self::ResupplyDispatched { quantity, note } => {
-                // The device says it in the chair's language from `resupply`; `from`
-                // and `text` are the Dutch rendering, for devices that predate it.
-                let notice = ResupplyNotice {
-                    quantity: *quantity,
-                    note: note.clone(),
-                };
-                let (from, text) = notice.texts(Language::Dutch);
-                Some(ServerMessage::Message(StationMessage {
-                    message_id: format!("resupply-{at}"),
-                    incident_id: None,
-                    from,
-                    text,
-                    sent_at: Timestamp(at),
-                    resupply: Some(notice),
-                }))
-            }
-        }
-    }
-}
+/// What the control room did, as stored in the event's payload (a shared protocol type,
+/// so that clients read it as the server writes it).
+pub use shared::protocol::ControlRoomAction;
 
 /// Why an action cannot be taken.
 #[derive(Debug, thiserror::Error)]
@@ -186,19 +106,25 @@ pub fn device_messages(
 ) -> Result<Vec<ServerMessage>, StoreError> {
     use crate::db::schema::events;
     use diesel::prelude::*;
-    let rows: Vec<(String, i64)> = events::table
+    let rows: Vec<(i64, String, String, i64)> = events::table
         .filter(events::election_id.eq(election_id))
         .filter(events::station_id.eq(station))
         .filter(events::kind.eq_any(ControlRoomAction::KINDS))
         .order(events::seq.asc())
-        .select((events::payload, events::committed_at))
+        .select((
+            events::seq,
+            events::kind,
+            events::payload,
+            events::committed_at,
+        ))
         .load(db)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(payload, at)| {
-            serde_json::from_str::<ControlRoomAction>(&payload)
-                .ok()
-                .and_then(|a| a.to_device(at))
+        .filter_map(|(seq, kind, payload, at)| {
+            match store::events::payload(election_id, seq, &kind, &payload)? {
+                EventPayload::Action(action) => action.to_device(at),
+                EventPayload::Operation(_) => None,
+            }
         })
         .collect())
 }

@@ -33,13 +33,14 @@ pub struct StationTimeline {
 }
 
 fn change(event: EventRecord, station: Option<StationSummary>) -> ChangeView {
+    let payload = event.parsed_payload();
     ChangeView {
         seq: event.seq,
         station_id: event.station_id,
         kind: event.kind,
         recorded_at: event.recorded_at,
         committed_at: event.committed_at,
-        payload: serde_json::from_str(&event.payload).ok(),
+        payload,
         station,
     }
 }

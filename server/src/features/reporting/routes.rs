@@ -145,7 +145,7 @@ fn turnout_report(
         let Some(station) = &event.station_id else {
             continue;
         };
-        let Ok(op) = serde_json::from_str::<shared::protocol::Operation>(&event.payload) else {
+        let Some(shared::protocol::EventPayload::Operation(op)) = event.parsed_payload() else {
             continue;
         };
         if let Report::Turnout(t) = op.report {

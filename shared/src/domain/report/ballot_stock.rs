@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// Ballot papers received so far (including resupplies) and remaining unused.
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BallotStockReport {
     pub received: u32,
     pub remaining: u32,
@@ -16,6 +17,7 @@ impl BallotStockReport {
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum Urgency {
@@ -27,6 +29,8 @@ pub enum Urgency {
 
 /// A request for more ballot papers (bijlevering).
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = StationResupplyRequest))]
 pub struct ResupplyRequest {
     pub quantity: u32,
     pub urgency: Urgency,

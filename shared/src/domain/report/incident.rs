@@ -2,6 +2,7 @@ use facet::Facet;
 use serde::{Deserialize, Serialize};
 
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum IncidentCategory {
@@ -17,6 +18,7 @@ pub enum IncidentCategory {
 #[derive(
     Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum IncidentSeverity {
@@ -29,6 +31,7 @@ pub enum IncidentSeverity {
 
 /// Where the control room is with an incident.
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum IncidentStatus {
@@ -41,6 +44,7 @@ pub enum IncidentStatus {
 /// A problem reported by the station. The id is made on the device so that messages
 /// about the incident can be queued before the server has seen it.
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncidentReport {
     pub incident_id: String,
     pub category: IncidentCategory,
@@ -50,6 +54,7 @@ pub struct IncidentReport {
 
 /// A message from the station about one of its incidents.
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncidentMessage {
     pub incident_id: String,
     pub text: String,

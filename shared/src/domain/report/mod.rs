@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// One report from a station.
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum Report {

@@ -2,6 +2,7 @@ use facet::Facet;
 use serde::{Deserialize, Serialize};
 
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum StaffRole {
@@ -16,6 +17,7 @@ pub enum StaffRole {
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMember {
     pub name: String,
     pub role: StaffRole,
@@ -23,6 +25,7 @@ pub struct StaffMember {
 
 /// Members arriving, leaving, or a shift change (dagploeg to avondploeg).
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum PresenceReport {

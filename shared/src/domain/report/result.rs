@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Voters admitted, by how they were admitted.
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VotersCounts {
     /// A: valid poll cards (stempassen).
     pub poll_cards: u32,
@@ -19,6 +20,7 @@ pub struct VotersCounts {
 
 /// Votes for one list (E.1, E.2, ...).
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListVotes {
     pub list_number: u32,
     pub votes: u32,
@@ -26,6 +28,7 @@ pub struct ListVotes {
 
 /// Votes counted.
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VotesCounts {
     /// E.1 .. E.n: total per list.
     pub list_votes: Vec<ListVotes>,
@@ -41,6 +44,7 @@ pub struct VotesCounts {
 
 /// The provisional result of one station (voorlopige uitslag).
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProvisionalResult {
     pub voters: VotersCounts,
     pub votes: VotesCounts,

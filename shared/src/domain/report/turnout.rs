@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Timestamp;
 
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum TurnoutMoment {
@@ -15,6 +16,8 @@ pub enum TurnoutMoment {
 
 /// The cumulative number of voters admitted so far (opkomst).
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = StationTurnoutReport))]
 pub struct TurnoutReport {
     pub count: u32,
     pub moment: TurnoutMoment,

@@ -1,0 +1,268 @@
+//! The payload of an event in an election's log: a station's operation, or a
+//! control-room action. Stored as JSON in the shape its type writes, and read back
+//! through `EventPayload::parse`, which checks it against the event's kind.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{ControlRoomAction, Operation};
+
+/// What an event records. On the wire it is the operation or the action itself, with
+/// no wrapper: an operation is the object with a `report` (whose one key is the
+/// report's kind), an action the object with an `action` (its kind).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum EventPayload {
+    /// A station's report, as its device sent it.
+    Operation(Operation),
+    /// What the control room did.
+    Action(ControlRoomAction),
+}
+
+/// Why a stored payload cannot be read as its event's kind.
+#[derive(Debug, Error)]
+pub enum PayloadError {
+    #[error("not a {expected} payload: {source}")]
+    Malformed {
+        expected: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("a {found} payload in a {kind} event")]
+    KindMismatch { kind: String, found: &'static str },
+}
+
+impl EventPayload {
+    /// Reads the payload of an event of `kind`: a control-room action for the kinds
+    /// in `ControlRoomAction::KINDS`, an operation with a report of that kind otherwise.
+    ///
+    /// # Errors
+    /// `Malformed` when the JSON is not the type the kind calls for, `KindMismatch`
+    /// when it is one of another kind.
+    pub fn parse(kind: &str, json: &str) -> Result<Self, PayloadError> {
+        let payload = if ControlRoomAction::KINDS.contains(&kind) {
+            Self::Action(
+                serde_json::from_str(json).map_err(|source| PayloadError::Malformed {
+                    expected: "control-room action",
+                    source,
+                })?,
+            )
+        } else {
+            Self::Operation(serde_json::from_str(json).map_err(|source| {
+                PayloadError::Malformed {
+                    expected: "operation",
+                    source,
+                }
+            })?)
+        };
+        if payload.kind() == kind {
+            Ok(payload)
+        } else {
+            Err(PayloadError::KindMismatch {
+                kind: kind.to_owned(),
+                found: payload.kind(),
+            })
+        }
+    }
+
+    /// The kind of event it is the payload of.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Operation(op) => op.report.kind(),
+            Self::Action(action) => action.kind(),
+        }
+    }
+
+    #[must_use]
+    pub const fn operation(&self) -> Option<&Operation> {
+        match self {
+            Self::Operation(op) => Some(op),
+            Self::Action(_) => None,
+        }
+    }
+
+    #[must_use]
+    pub const fn action(&self) -> Option<&ControlRoomAction> {
+        match self {
+            Self::Action(action) => Some(action),
+            Self::Operation(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{IncidentStatus, Report, Timestamp, TurnoutMoment, TurnoutReport};
+    use serde_json::json;
+    use uuid::Uuid;
+
+    fn turnout() -> Operation {
+        Operation {
+            id: Uuid::from_u128(7),
+            device_seq: 3,
+            station_id: "GM0599-1".into(),
+            recorded_at: Timestamp(1_000),
+            report: Report::Turnout(TurnoutReport {
+                count: 120,
+                moment: TurnoutMoment::AdHoc,
+                correction_reason: None,
+            }),
+            confirmed_warnings: vec![],
+        }
+    }
+
+    fn status() -> ControlRoomAction {
+        ControlRoomAction::IncidentStatus {
+            incident_id: "i1".into(),
+            status: IncidentStatus::Resolved,
+            assignee: None,
+        }
+    }
+
+    #[test]
+    fn a_payload_is_written_as_the_operation_or_action_itself() {
+        let op = turnout();
+        assert_eq!(
+            serde_json::to_value(EventPayload::Operation(op.clone())).unwrap(),
+            serde_json::to_value(&op).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_value(EventPayload::Action(status())).unwrap(),
+            serde_json::to_value(status()).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_value(EventPayload::Operation(op)).unwrap()["report"],
+            json!({"turnout": {"count": 120, "moment": "ad_hoc", "correction_reason": null}})
+        );
+    }
+
+    #[test]
+    fn stored_payloads_read_back_as_their_kind() {
+        let op = serde_json::to_string(&turnout()).unwrap();
+        assert_eq!(
+            EventPayload::parse("turnout", &op).unwrap(),
+            EventPayload::Operation(turnout())
+        );
+        let action = serde_json::to_string(&status()).unwrap();
+        assert_eq!(
+            EventPayload::parse("incident_status", &action).unwrap(),
+            EventPayload::Action(status())
+        );
+        // Read as a client does, with no kind at hand.
+        let read: EventPayload = serde_json::from_str(&op).unwrap();
+        assert_eq!(read.kind(), "turnout");
+        let read: EventPayload = serde_json::from_str(&action).unwrap();
+        assert_eq!(read.kind(), "incident_status");
+    }
+
+    #[test]
+    fn a_payload_of_another_shape_or_kind_is_refused() {
+        let op = serde_json::to_string(&turnout()).unwrap();
+        assert!(matches!(
+            EventPayload::parse("incident", &op),
+            Err(PayloadError::KindMismatch {
+                found: "turnout",
+                ..
+            })
+        ));
+        assert!(matches!(
+            EventPayload::parse("message", &op),
+            Err(PayloadError::Malformed {
+                expected: "control-room action",
+                ..
+            })
+        ));
+        for old in [
+            "{}",
+            "",
+            "null",
+            r#"{"report":{"turnout":{"count":"many"}}}"#,
+        ] {
+            assert!(
+                matches!(
+                    EventPayload::parse("turnout", old),
+                    Err(PayloadError::Malformed {
+                        expected: "operation",
+                        ..
+                    })
+                ),
+                "{old}"
+            );
+        }
+    }
+
+    /// The OpenAPI schemas (and the dashboard's types generated from them) say what
+    /// serde writes: a report is an object whose one key is its kind, an action an
+    /// object whose `action` is its kind, a payload either of the two unwrapped.
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_schemas_describe_payloads_as_serde_writes_them() {
+        use utoipa::PartialSchema;
+        let report = serde_json::to_value(Report::schema()).unwrap();
+        let keys: Vec<&str> = report["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|variant| {
+                assert_eq!(variant["type"], "object");
+                assert_eq!(variant["properties"].as_object().unwrap().len(), 1);
+                variant["required"][0].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "opening",
+                "presence",
+                "ballot_stock",
+                "resupply_request",
+                "turnout",
+                "incident",
+                "incident_message",
+                "provisional_result",
+                "closing"
+            ]
+        );
+        let op = serde_json::to_value(turnout()).unwrap();
+        assert!(
+            keys.contains(
+                &op["report"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .next()
+                    .unwrap()
+                    .as_str()
+            )
+        );
+
+        let action = serde_json::to_value(ControlRoomAction::schema()).unwrap();
+        let tags: Vec<&str> = action["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|variant| {
+                assert!(
+                    variant["required"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&json!("action"))
+                );
+                variant["properties"]["action"]["enum"][0].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(tags, ControlRoomAction::KINDS);
+
+        let payload = serde_json::to_value(EventPayload::schema()).unwrap();
+        assert_eq!(
+            payload["oneOf"],
+            json!([
+                {"$ref": "#/components/schemas/Operation", "description": "A station's report, as its device sent it."},
+                {"$ref": "#/components/schemas/ControlRoomAction", "description": "What the control room did."}
+            ])
+        );
+    }
+}
