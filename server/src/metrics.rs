@@ -256,6 +256,20 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         };
+        let (allocated, resident) = allocator_bytes();
+        line(
+            "kiesdag_memory_allocated_bytes",
+            "gauge",
+            "Bytes the server's allocator has handed out and not had back (live objects).",
+            allocated,
+        );
+        line(
+            "kiesdag_memory_resident_bytes",
+            "gauge",
+            "Bytes of physical memory the allocator holds (live objects, its own structures and \
+             freed pages not yet returned).",
+            resident,
+        );
         line(
             "kiesdag_station_connections",
             "gauge",
@@ -500,4 +514,17 @@ mod tests {
         assert!(changes.has_changed().unwrap() && !*changes.borrow_and_update());
         assert!(metrics.render().contains("\nkiesdag_storage_failing 0\n"));
     }
+}
+
+/// The allocator's live and resident bytes (jemalloc's statistics, refreshed first);
+/// zeros where they cannot be read (tests run on the system allocator).
+fn allocator_bytes() -> (u64, u64) {
+    if tikv_jemalloc_ctl::epoch::advance().is_err() {
+        return (0, 0);
+    }
+    let read = |r: tikv_jemalloc_ctl::Result<usize>| r.map_or(0, |v| v as u64);
+    (
+        read(tikv_jemalloc_ctl::stats::allocated::read()),
+        read(tikv_jemalloc_ctl::stats::resident::read()),
+    )
 }
