@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGES, mayOpen, pageRoles } from './access';
-import { expire, loadSession, onSession, refresh, saveSession, type Session } from './api/client';
+import { expire, loadSession, onSession, refresh, saveSession, setApiLanguage, type Session } from './api/client';
 import { I18n, translate, useI18n, type Key, type Lang } from './i18n';
 import { LiveContext, type Live } from './live/context';
 import { LiveConnection, type ConnectionStatus } from './live/socket';
@@ -23,10 +23,15 @@ declare global {
 }
 
 function useLang(): [Lang, (l: Lang) => void] {
-  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('kiesdag.lang') === 'en' ? 'en' : 'nl'));
+  const [lang, setLang] = useState<Lang>(() => {
+    const stored: Lang = localStorage.getItem('kiesdag.lang') === 'en' ? 'en' : 'nl';
+    setApiLanguage(stored); // before the pages' first requests, whose effects run first
+    return stored;
+  });
   useEffect(() => {
     localStorage.setItem('kiesdag.lang', lang);
     document.documentElement.lang = lang;
+    setApiLanguage(lang);
   }, [lang]);
   return [lang, setLang];
 }

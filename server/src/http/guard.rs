@@ -6,11 +6,10 @@ use std::rc::Rc;
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
-use super::error::error;
+use super::error::{ApiError, ErrorReference};
 use crate::auth::{Access, Principal, TokenKind};
 use crate::state::AppState;
 
@@ -77,21 +76,20 @@ where
                 // A public endpoint never refuses a stale or foreign token: a client
                 // that sends its expired access token to /api/refresh must get through.
                 Err(_) if access == Access::Public => Principal::Public,
-                Err(code) => {
-                    let response = error(StatusCode::UNAUTHORIZED, code, "sign in again");
+                Err(reference) => {
+                    let response = ApiError::from(reference)
+                        .with_status(actix_web::http::StatusCode::UNAUTHORIZED)
+                        .respond_to(req.request());
                     return Ok(req.into_response(response).map_into_right_body());
                 }
             };
             if !access.allows(&principal) {
-                let response = if principal == Principal::Public {
-                    error(StatusCode::UNAUTHORIZED, "missing_token", "sign in first")
+                let refusal = if principal == Principal::Public {
+                    ApiError::from(ErrorReference::MissingToken)
                 } else {
-                    error(
-                        StatusCode::FORBIDDEN,
-                        "forbidden",
-                        "your role may not do this",
-                    )
+                    ApiError::role_forbidden()
                 };
+                let response = refusal.respond_to(req.request());
                 return Ok(req.into_response(response).map_into_right_body());
             }
             req.extensions_mut().insert(Caller(principal));
@@ -104,7 +102,9 @@ where
 }
 
 /// The principal of a request's bearer token; none is the public.
-fn principal(req: &ServiceRequest) -> Result<Principal, &'static str> {
+/// Refused with 401 whatever the reference's own status (a disabled user's token too:
+/// the dashboard then ends its session).
+fn principal(req: &ServiceRequest) -> Result<Principal, ErrorReference> {
     let Some(header) = req.headers().get("authorization") else {
         return Ok(Principal::Public);
     };
@@ -112,16 +112,16 @@ fn principal(req: &ServiceRequest) -> Result<Principal, &'static str> {
         .to_str()
         .ok()
         .and_then(|h| h.strip_prefix("Bearer "))
-        .ok_or("invalid_token")?;
+        .ok_or(ErrorReference::InvalidToken)?;
     let state = req
         .app_data::<web::Data<AppState>>()
-        .ok_or("invalid_token")?;
+        .ok_or(ErrorReference::InvalidToken)?;
     let claims = state.keys.verify(token).map_err(|e| match e {
-        crate::auth::TokenError::Expired => "expired_token",
-        crate::auth::TokenError::Invalid => "invalid_token",
+        crate::auth::TokenError::Expired => ErrorReference::ExpiredToken,
+        crate::auth::TokenError::Invalid => ErrorReference::InvalidToken,
     })?;
     if let Some(refusal) = state.revocations.refusal(&claims.sub, claims.iat) {
-        return Err(refusal.code());
+        return Err(refusal.into());
     }
     match (claims.kind, claims.role) {
         (TokenKind::Staff, Some(role)) => Ok(Principal::Staff {
@@ -129,6 +129,6 @@ fn principal(req: &ServiceRequest) -> Result<Principal, &'static str> {
             role,
             municipality: claims.municipality,
         }),
-        _ => Err("invalid_token"),
+        _ => Err(ErrorReference::InvalidToken),
     }
 }

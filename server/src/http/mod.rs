@@ -13,6 +13,6 @@ pub(crate) mod test_support;
 mod tests;
 pub mod web;
 
-pub use error::{ErrorBody, error};
+pub use error::{ApiError, ErrorBody, ErrorReference};
 pub use guard::Caller;
 pub use routes::{ALL_STAFF, CONTROL_ROOM, MAX_JSON_BYTES, configure, endpoints};

@@ -16,7 +16,7 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{ErrorBody, endpoints};
+use super::{ErrorBody, ErrorReference, endpoints};
 use crate::auth::Access;
 use crate::realtime::dashboard_socket::{ChangeView, DashboardMessage};
 
@@ -33,7 +33,9 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         description = "The Kiesdag server's HTTP API: staff sign-in, the control room's reads, \
                        health and metrics, and the two WebSocket endpoints. Staff endpoints \
                        take a bearer access token from `/api/login`; each lists the roles \
-                       it admits in `x-roles`. Every error answer is an `ErrorBody`."
+                       it admits in `x-roles`. Every error answer is an `ErrorBody`, whose \
+                       `code` is one of `ErrorReference` and whose `message` is in the \
+                       language of `Accept-Language` (`nl` or `en`; Dutch by default)."
     ),
     paths(
         super::routes::health,
@@ -60,7 +62,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         crate::features::reporting::routes::public_turnout,
         crate::features::reporting::routes::public_results,
     ),
-    components(schemas(ErrorBody, DashboardMessage, ChangeView)),
+    components(schemas(ErrorBody, ErrorReference, DashboardMessage, ChangeView)),
     modifiers(&DeclaredAccess),
     tags(
         (name = "system", description = "Health, metrics and this document."),
@@ -249,7 +251,9 @@ impl Modify for DeclaredAccess {
             responses.entry("401".to_owned()).or_insert_with(|| {
                 error_response(
                     "No valid access token: none (`missing_token`), malformed, forged or \
-                     of another kind (`invalid_token`), or expired (`expired_token`).",
+                     of another kind (`invalid_token`), expired (`expired_token`), issued \
+                     before the user's sessions were ended (`revoked_token`), or of a \
+                     disabled user (`account_disabled`).",
                 )
             });
             responses

@@ -2,11 +2,10 @@
 //! is required: the app registers routes only from this list and guards each with its
 //! own declaration, so no route can exist without saying who may call it.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, Route, web};
 use serde::{Deserialize, Serialize};
 
-use super::error::{ErrorBody, error, json_config};
+use super::error::{ApiError, ErrorBody, Localise, json_config};
 use super::guard;
 use super::{openapi, session};
 use crate::auth::{Access, Role};
@@ -180,6 +179,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource(endpoint.path)
                 .app_data(json_config())
                 .wrap(guard::AccessGuard(endpoint.access))
+                .wrap(Localise)
                 .route((endpoint.route)()),
         );
     }
@@ -261,11 +261,7 @@ pub(crate) async fn metrics(
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Bearer "));
     if !may_read_metrics(local, token.as_deref(), presented) {
-        return error(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "metrics are served to this machine, or with the metrics token",
-        );
+        return ApiError::metrics_forbidden().respond_to(&req);
     }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -2,7 +2,6 @@
 
 use std::sync::LazyLock;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,7 +12,7 @@ use crate::db::{
     now_ms,
     schema::{refresh_tokens, users},
 };
-use crate::http::{ErrorBody, error};
+use crate::http::{ApiError, ErrorBody, ErrorReference};
 use crate::state::AppState;
 use crate::store;
 
@@ -88,6 +87,7 @@ static UNKNOWN_USER_HASH: LazyLock<String> =
         (status = 200, description = "Signed in: an access token (15 minutes) and a refresh token (12 hours, usable once).", body = TokenResponse),
         (status = 400, description = "The body is not a login request (`invalid_json`).", body = ErrorBody),
         (status = 401, description = "Wrong username or password (`invalid_credentials`); the same answer whether or not the user exists.", body = ErrorBody),
+        (status = 403, description = "The account is disabled (`account_disabled`).", body = ErrorBody),
         (status = 413, description = "The body is too large (`payload_too_large`).", body = ErrorBody),
         (status = 500, description = "The tokens could not be made (`token`).", body = ErrorBody),
         (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
@@ -101,11 +101,7 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
     {
         Ok(found) => found,
         Err(e) => {
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                &e.to_string(),
-            );
+            return ApiError::unavailable(&e).into();
         }
     };
     // Argon2 takes a while: off the worker thread, which also serves the WebSockets.
@@ -119,22 +115,12 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
     })
     .await;
     match checked {
-        Ok(Some(user)) if state.revocations.refusal(&user.id, i64::MAX).is_some() => error(
-            StatusCode::FORBIDDEN,
-            "account_disabled",
-            "this account is disabled",
-        ),
+        Ok(Some(user)) if state.revocations.refusal(&user.id, i64::MAX).is_some() => {
+            ApiError::from(ErrorReference::AccountDisabled).into()
+        }
         Ok(Some(user)) => respond(&state, user, uuid::Uuid::new_v4().to_string()).await,
-        Ok(None) => error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "wrong username or password",
-        ),
-        Err(e) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        ),
+        Ok(None) => ApiError::from(ErrorReference::InvalidCredentials).into(),
+        Err(e) => ApiError::unavailable(&e).into(),
     }
 }
 
@@ -144,7 +130,7 @@ async fn respond(state: &AppState, user: store::users::UserRecord, family: Strin
     let (access, refresh) = match issue(state, &user.id, user.role, user.municipality_code.clone())
     {
         Ok(tokens) => tokens,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "token", &e),
+        Err(e) => return ApiError::internal(ErrorReference::Token, &e).into(),
     };
     let stored_hash = hash(&refresh);
     let user_id = user.id.clone();
@@ -163,11 +149,7 @@ async fn respond(state: &AppState, user: store::users::UserRecord, family: Strin
         })
         .await;
     if let Err(e) = stored {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        );
+        return ApiError::unavailable(&e).into();
     }
     HttpResponse::Ok().json(TokenResponse {
         access_token: access,
@@ -248,11 +230,7 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
         .await;
     match found {
         Ok(Some((user, family))) => respond(&state, user, family).await,
-        Ok(None) => error(StatusCode::UNAUTHORIZED, "invalid_token", "sign in again"),
-        Err(e) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        ),
+        Ok(None) => ApiError::from(ErrorReference::InvalidToken).into(),
+        Err(e) => ApiError::unavailable(&e).into(),
     }
 }

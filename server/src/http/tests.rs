@@ -499,7 +499,7 @@ fn metrics_are_for_this_machine_or_the_token() {
 /// same limits and texts as a station's reports, the rule's code named, nothing sent.
 #[actix_web::test]
 async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes() {
-    use shared::validation::{MAX_ID_CHARS, MAX_TEXT_CHARS, Rule};
+    use shared::validation::{Language, MAX_ID_CHARS, MAX_TEXT_CHARS, Rule};
     let fixture = fixture();
     let state = &fixture.state;
     seed_station(state);
@@ -515,7 +515,7 @@ async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes()
     let resupply = format!("/api/stations/{MUNICIPALITY}-12/resupply");
     let cases = [
         (
-            post(
+            (
                 messages.clone(),
                 serde_json::json!({"all_stations": true, "text": "  "}),
             ),
@@ -523,7 +523,7 @@ async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes()
             Rule::TextMissing,
         ),
         (
-            post(
+            (
                 messages.clone(),
                 serde_json::json!({"all_stations": true, "text": "é".repeat(MAX_TEXT_CHARS + 1)}),
             ),
@@ -531,7 +531,7 @@ async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes()
             Rule::TextTooLong,
         ),
         (
-            post(
+            (
                 messages.clone(),
                 serde_json::json!({"all_stations": true, "text": "ok", "incident_id": "i".repeat(MAX_ID_CHARS + 1)}),
             ),
@@ -539,7 +539,7 @@ async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes()
             Rule::IdTooLong,
         ),
         (
-            post(
+            (
                 resupply.clone(),
                 serde_json::json!({"quantity": 0, "note": ""}),
             ),
@@ -547,7 +547,7 @@ async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes()
             Rule::ResupplyQuantityZero,
         ),
         (
-            post(
+            (
                 resupply.clone(),
                 serde_json::json!({"quantity": 10, "note": "n".repeat(MAX_TEXT_CHARS + 1)}),
             ),
@@ -555,13 +555,28 @@ async fn control_room_actions_are_refused_by_the_shared_rules_with_their_codes()
             Rule::TextTooLong,
         ),
     ];
-    for (request, code, rule) in cases {
-        let (status, body) = send!(app, request);
-        assert_eq!(status, StatusCode::BAD_REQUEST);
-        let body: ErrorBody = serde_json::from_slice(&body).unwrap();
-        assert_eq!(body.code, code);
-        let text = shared::validation::message(rule, shared::validation::Language::English);
-        assert_eq!(body.message, format!("{text} ({})", rule.code()));
+    for ((uri, json), code, rule) in cases {
+        // Dutch unless English is asked for: the rule's text in the caller's language.
+        for (accept, language) in [
+            (None, Language::Dutch),
+            (Some("nl-NL,nl;q=0.9"), Language::Dutch),
+            (Some("en-GB,en;q=0.9,nl;q=0.5"), Language::English),
+        ] {
+            let mut request = post(uri.clone(), json.clone());
+            if let Some(accept) = accept {
+                request = request.insert_header(("accept-language", accept));
+            }
+            let (status, body) = send!(app, request);
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            let body: ErrorBody = serde_json::from_slice(&body).unwrap();
+            assert_eq!(body.code, code);
+            let text = shared::validation::message(rule, language);
+            assert_eq!(
+                body.message,
+                format!("{text} ({})", rule.code()),
+                "{accept:?}"
+            );
+        }
     }
     let events: i64 = crate::db::schema::events::table
         .count()
@@ -610,4 +625,61 @@ async fn control_room_actions_take_the_writer_and_respect_the_free_space_margin(
     let (status, _) = send!(app, message());
     assert_eq!(status, StatusCode::OK);
     assert_eq!(events(), 1, "stored once there is room again");
+}
+
+/// Every refusal's message is in the language the request asks for, whoever refuses:
+/// the guard, the JSON reader, a handler. The code is the same in every language.
+#[actix_web::test]
+async fn refusals_are_in_the_language_asked_for() {
+    use super::error::{ApiError, ErrorReference};
+    use shared::validation::Language;
+    let fixture = fixture();
+    let state = &fixture.state;
+    let app = app!(state);
+    let token = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
+    let other = format!("/api/municipalities/{OTHER_MUNICIPALITY}/stations");
+    for (accept, language) in [
+        (None, Language::Dutch),
+        (Some("nl-BE,nl;q=0.9,en;q=0.8"), Language::Dutch),
+        (Some("en-US,en;q=0.9"), Language::English),
+        (Some("de-DE,en;q=0.5"), Language::English),
+    ] {
+        let cases = [
+            (
+                TestRequest::get().uri(&other),
+                ApiError::from(ErrorReference::MissingToken),
+            ),
+            (
+                TestRequest::get()
+                    .uri(&other)
+                    .insert_header(("authorization", format!("Bearer {token}"))),
+                ApiError::not_your_municipality(),
+            ),
+            (
+                TestRequest::get().uri("/metrics"),
+                ApiError::metrics_forbidden(),
+            ),
+            (
+                TestRequest::post()
+                    .uri("/api/login")
+                    .insert_header(("content-type", "application/json"))
+                    .set_payload("{"),
+                ApiError::from(ErrorReference::InvalidJson),
+            ),
+        ];
+        for (mut request, expected) in cases {
+            if let Some(accept) = accept {
+                request = request.insert_header(("accept-language", accept));
+            }
+            let (status, body) = send!(app, request);
+            let body = error_body(&body);
+            assert_eq!(status, expected.reference.status(), "{body:?}");
+            assert_eq!(body.code, expected.reference, "{accept:?}");
+            assert!(
+                body.message.starts_with(&*expected.message(language)),
+                "{accept:?}: {}",
+                body.message
+            );
+        }
+    }
 }

@@ -8,8 +8,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use actix_web::http::{Method, StatusCode, header};
+use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::http::{ApiError, ErrorReference};
 
 /// The dashboard's folder, when none is configured.
 pub const DEFAULT_DIR: &str = "web-dashboard/dist";
@@ -74,11 +76,11 @@ fn content_type(path: &Path) -> &'static str {
 async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse {
     let path = req.path().to_owned();
     if reserved(&path) || (req.method() != Method::GET && req.method() != Method::HEAD) {
-        return crate::http::error(StatusCode::NOT_FOUND, "not_found", "no such endpoint");
+        return ApiError::from(ErrorReference::NotFound).respond_to(&req);
     }
     let root = dir.map_or_else(|| PathBuf::from(DEFAULT_DIR), |d| d.0.clone());
     let Some(file) = resolve(&root, &path) else {
-        return crate::http::error(StatusCode::NOT_FOUND, "not_found", "no such file");
+        return ApiError::from(ErrorReference::NotFound).respond_to(&req);
     };
     let read = web::block(move || {
         let asset = file.is_file().then_some(file);
@@ -109,6 +111,7 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
 
 #[cfg(test)]
 mod tests {
+    use actix_web::http::StatusCode;
     use actix_web::test::{self, TestRequest};
     use actix_web::{App, web as aweb};
 

@@ -1,6 +1,14 @@
 // REST calls with the session's bearer token: refreshed once on 401; when that fails
 // the session has expired and the app returns to login (drafts stay in storage).
+import type { Lang } from '../i18n';
 import type { ErrorBody, Role, TokenResponse } from './types';
+
+// The server writes an error's `message` in the language asked for; the dashboard asks
+// for its own (set by the language switch), not the browser's.
+let language: Lang = 'nl';
+export function setApiLanguage(lang: Lang): void {
+  language = lang;
+}
 
 export interface Session {
   accessToken: string;
@@ -64,7 +72,7 @@ async function errorOf(response: Response): Promise<ApiError> {
 export async function login(username: string, password: string): Promise<Session> {
   const response = await fetch('/api/login', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'accept-language': language },
     body: JSON.stringify({ username, password }),
   });
   if (!response.ok) throw await errorOf(response);
@@ -90,7 +98,7 @@ export function refresh(): Promise<Session | null> {
     try {
       const response = await fetch('/api/refresh', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'accept-language': language },
         body: JSON.stringify({ refresh_token: session.refreshToken }),
       });
       if (!response.ok) {
@@ -119,6 +127,7 @@ export async function call(path: string, init: RequestInit = {}, retry = true): 
   const headers = new Headers(init.headers);
   if (session) headers.set('authorization', `Bearer ${session.accessToken}`);
   if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  if (!headers.has('accept-language')) headers.set('accept-language', language);
   const response = await fetch(path, { ...init, headers });
   if (response.status === 401 && session) {
     if (retry && (await refresh())) return call(path, init, false);
@@ -139,7 +148,7 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
 
 /** A public call: no token. */
 export async function getPublic<T>(path: string): Promise<T> {
-  const response = await fetch(path);
+  const response = await fetch(path, { headers: { 'accept-language': language } });
   if (!response.ok) throw await errorOf(response);
   return (await response.json()) as T;
 }

@@ -580,15 +580,45 @@ export interface components {
         };
         /** @description Every error answer of the REST API: a stable code and a human message. */
         ErrorBody: {
+            /** @description Stable, machine-readable; the same in every language. */
+            code: components["schemas"]["ErrorReference"];
             /**
-             * @description Stable, machine-readable: `missing_token`, `invalid_token`, `expired_token`,
-             *     `forbidden`, `invalid_credentials`, `invalid_json`, `payload_too_large`,
-             *     `unavailable`, ...
+             * @description For people, in the language of the request's `Accept-Language` (`nl` or `en`;
+             *     Dutch when neither is asked for); may change.
              */
-            code: string;
-            /** @description For people; may change. */
             message: string;
         };
+        /**
+         * @description Why the request was refused; stable. The status it comes with and its English text:
+         *     - `missing_token` (401): Sign in first.
+         *     - `invalid_token` (401): Sign in again.
+         *     - `expired_token` (401): Your sign-in has expired; sign in again.
+         *     - `revoked_token` (401): Your sessions were ended; sign in again.
+         *     - `account_disabled` (403): This account is disabled.
+         *     - `forbidden` (403): You may not do this.
+         *     - `invalid_credentials` (401): Wrong username or password.
+         *     - `invalid_json` (400): The request is not JSON of the expected shape.
+         *     - `payload_too_large` (413): The request is too large.
+         *     - `invalid_content_type` (415): The request must be JSON (application/json).
+         *     - `invalid_text` (400): The text is empty or too long.
+         *     - `invalid_quantity` (400): Give a quantity greater than zero.
+         *     - `invalid_incident` (400): The incident id is invalid.
+         *     - `no_recipients` (400): Choose the stations, or all stations explicitly.
+         *     - `ambiguous_recipients` (400): Name stations or choose all stations, not both.
+         *     - `too_many_recipients` (400): At most 1,000 stations; choose all stations instead.
+         *     - `invalid_format` (400): The format is svg or png.
+         *     - `not_found` (404): Not found.
+         *     - `unknown_stations` (422): These are not stations of the municipality; nothing was sent.
+         *     - `unknown_assignee` (422): The assignee must be one of the municipality's coordinators.
+         *     - `refused` (422): The station's state does not allow this.
+         *     - `embargo` (403): The results are not published yet.
+         *     - `token` (500): The sign-in tokens could not be made; try again.
+         *     - `chart` (500): The chart could not be drawn.
+         *     - `export` (500): The CSV file could not be written.
+         *     - `unavailable` (503): The server cannot read or store this now; try again shortly.
+         * @enum {string}
+         */
+        ErrorReference: "missing_token" | "invalid_token" | "expired_token" | "revoked_token" | "account_disabled" | "forbidden" | "invalid_credentials" | "invalid_json" | "payload_too_large" | "invalid_content_type" | "invalid_text" | "invalid_quantity" | "invalid_incident" | "no_recipients" | "ambiguous_recipients" | "too_many_recipients" | "invalid_format" | "not_found" | "unknown_stations" | "unknown_assignee" | "refused" | "embargo" | "token" | "chart" | "export" | "unavailable";
         /**
          * @description What an event records. On the wire it is the operation or the action itself, with
          *     no wrapper: an operation is the object with a `report` (whose one key is the
@@ -1112,6 +1142,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The account is disabled (`account_disabled`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The body is too large (`payload_too_large`). */
             413: {
                 headers: {
@@ -1162,7 +1201,7 @@ export interface operations {
                     "application/json": components["schemas"]["Alert"][];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1212,7 +1251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Coordinator"][];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1262,7 +1301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChangeView"][];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1325,7 +1364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1375,7 +1414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResultsReport"];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1416,7 +1455,7 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1460,7 +1499,7 @@ export interface operations {
                     "image/svg+xml": unknown;
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1501,7 +1540,7 @@ export interface operations {
                     "application/json": components["schemas"]["StationSummary"][];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1551,7 +1590,7 @@ export interface operations {
                     "application/json": components["schemas"]["TurnoutReport"];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1601,7 +1640,7 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1654,7 +1693,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1854,7 +1893,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActionResponse"];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1926,7 +1965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1976,7 +2015,7 @@ export interface operations {
                     "application/json": components["schemas"]["StationTimeline"];
                 };
             };
-            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), or expired (`expired_token`). */
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
             401: {
                 headers: {
                     [name: string]: unknown;

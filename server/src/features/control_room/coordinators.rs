@@ -1,12 +1,11 @@
 //! Whom the control room may assign an incident to: the coordinators and
 //! administrators of the municipality. An incident's assignee is their username.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
-use crate::http::{CONTROL_ROOM, Caller, ErrorBody, error};
+use crate::http::{ApiError, CONTROL_ROOM, Caller, ErrorBody};
 use crate::state::AppState;
 use crate::store;
 
@@ -40,7 +39,7 @@ pub async fn list(
 ) -> HttpResponse {
     let code = code.into_inner();
     if !caller.0.covers(&code) {
-        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+        return ApiError::not_your_municipality().into();
     }
     match state
         .with_db(move |db| store::users::of_municipality(db, &code, CONTROL_ROOM))
@@ -55,10 +54,6 @@ pub async fn list(
                 })
                 .collect::<Vec<_>>(),
         ),
-        Err(e) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        ),
+        Err(e) => ApiError::unavailable(&e).into(),
     }
 }

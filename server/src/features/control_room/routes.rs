@@ -1,7 +1,6 @@
 //! The control room's actions on stations: incident status and assignment, messages
 //! to one, some or all stations, and resupply dispatch.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::IncidentStatus;
@@ -9,7 +8,7 @@ use shared::validation::{Issue, assignee_issues, dispatch_issues, message_issues
 
 use crate::auth::Principal;
 use crate::features::control_room::actions::{ActionError, ControlRoomAction};
-use crate::http::{Caller, ErrorBody, error};
+use crate::http::{ApiError, Caller, ErrorBody, ErrorReference};
 use crate::realtime::commit::ActionSubmission;
 use crate::state::AppState;
 use crate::store;
@@ -64,20 +63,15 @@ fn actor(caller: &Caller) -> String {
 
 /// A 400 for what the shared rules found wrong (`shared::validation`'s control-room
 /// checks, the same rules and texts as a station's reports): the REST code of the
-/// field concerned, and the rule's English text with its code.
+/// field concerned, and the rule's text with its code.
 fn refused(issues: &[Issue]) -> Option<HttpResponse> {
     let issue = issues.first()?;
-    let code = match issue.fields.first().map(String::as_str) {
-        Some("quantity") => "invalid_quantity",
-        Some("incident_id") => "invalid_incident",
-        _ => "invalid_text",
+    let reference = match issue.fields.first().map(String::as_str) {
+        Some("quantity") => ErrorReference::InvalidQuantity,
+        Some("incident_id") => ErrorReference::InvalidIncident,
+        _ => ErrorReference::InvalidText,
     };
-    let text = shared::validation::message(issue.rule, shared::validation::Language::English);
-    Some(error(
-        StatusCode::BAD_REQUEST,
-        code,
-        &format!("{text} ({})", issue.code()),
-    ))
+    Some(ApiError::rule(reference, issue.rule).into())
 }
 
 /// Records the action on the stations after checking they are the caller's.
@@ -104,21 +98,8 @@ async fn act(
         .await;
     match checked {
         Ok(true) => {}
-        Ok(false) => return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality"),
-        Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => {
-            return error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                &format!("{what} not found"),
-            );
-        }
-        Err(e) => {
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                &e.to_string(),
-            );
-        }
+        Ok(false) => return ApiError::not_your_municipality().into(),
+        Err(e) => return ApiError::from(&e).into(),
     }
     // Stored by the writer, like every operation: one writer of the event log.
     let (reply, answer) = tokio::sync::oneshot::channel();
@@ -129,32 +110,21 @@ async fn act(
         reply,
     });
     if let Err(refused) = submitted {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &format!("the server cannot store it now ({refused:?}); try again"),
-        );
+        return ApiError::unavailable(&format!("the writer refused the action: {refused:?}"))
+            .into();
     }
     match answer.await {
         Ok(Ok(event_seqs)) => HttpResponse::Ok().json(ActionResponse { event_seqs }),
-        Ok(Err(ActionError::Refused(reason))) => {
-            error(StatusCode::UNPROCESSABLE_ENTITY, "refused", &reason)
+        Ok(Err(ActionError::Refused(reason))) => ApiError::from(ErrorReference::Refused)
+            .with_detail(reason)
+            .into(),
+        Ok(Err(ActionError::Store(store::StoreError::NotFound(what)))) => {
+            ApiError::from(ErrorReference::NotFound)
+                .with_detail(what)
+                .into()
         }
-        Ok(Err(ActionError::Store(store::StoreError::NotFound(what)))) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("{what} not found"),
-        ),
-        Ok(Err(e)) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        ),
-        Err(_) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the writer stopped before answering",
-        ),
+        Ok(Err(e)) => ApiError::unavailable(&e).into(),
+        Err(_) => ApiError::unavailable(&"the writer stopped before answering").into(),
     }
 }
 
@@ -199,27 +169,8 @@ pub async fn incident_status(
             .await;
         match known {
             Ok(true) => {}
-            Ok(false) => {
-                return error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "unknown_assignee",
-                    "the assignee must be one of the municipality's coordinators",
-                );
-            }
-            Err(crate::state::ServiceError::Store(store::StoreError::NotFound(what))) => {
-                return error(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    &format!("{what} not found"),
-                );
-            }
-            Err(e) => {
-                return error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    &e.to_string(),
-                );
-            }
+            Ok(false) => return ApiError::from(ErrorReference::UnknownAssignee).into(),
+            Err(e) => return ApiError::from(&e).into(),
         }
     }
     act(
@@ -267,11 +218,11 @@ pub async fn message(
         return refusal;
     }
     if !caller.0.covers(&code) {
-        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+        return ApiError::not_your_municipality().into();
     }
     let selection = match recipients(station_ids.unwrap_or_default(), all_stations) {
         Ok(selection) => selection,
-        Err((code, problem)) => return error(StatusCode::BAD_REQUEST, code, &problem),
+        Err(refusal) => return ApiError::from(refusal).into(),
     };
     let c = code.clone();
     let municipality_stations: Vec<String> = match state
@@ -280,11 +231,7 @@ pub async fn message(
     {
         Ok(list) => list.into_iter().map(|r| r.station.id).collect(),
         Err(e) => {
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                &e.to_string(),
-            );
+            return ApiError::unavailable(&e).into();
         }
     };
     let stations = match selection {
@@ -297,14 +244,9 @@ pub async fn message(
                 .map(String::as_str)
                 .collect();
             if !unknown.is_empty() {
-                return error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "unknown_stations",
-                    &format!(
-                        "not stations of {code}: {}; nothing was sent",
-                        unknown.join(", ")
-                    ),
-                );
+                return ApiError::from(ErrorReference::UnknownStations)
+                    .with_detail(unknown.join(", "))
+                    .into();
             }
             ids
         }
@@ -323,24 +265,15 @@ pub async fn message(
 }
 
 /// Who a message goes to: `None` for every station (said explicitly), or the named
-/// stations, each once, in the order given. Refused with a code and the reason.
-fn recipients(
-    ids: Vec<String>,
-    all_stations: bool,
-) -> Result<Option<Vec<String>>, (&'static str, String)> {
+/// stations, each once, in the order given.
+fn recipients(ids: Vec<String>, all_stations: bool) -> Result<Option<Vec<String>>, ErrorReference> {
     match (all_stations, ids.is_empty()) {
         (true, true) => return Ok(None),
         (true, false) => {
-            return Err((
-                "ambiguous_recipients",
-                "name stations or choose all stations, not both".into(),
-            ));
+            return Err(ErrorReference::AmbiguousRecipients);
         }
         (false, true) => {
-            return Err((
-                "no_recipients",
-                "choose the stations, or all stations explicitly".into(),
-            ));
+            return Err(ErrorReference::NoRecipients);
         }
         (false, false) => {}
     }
@@ -350,10 +283,7 @@ fn recipients(
         .filter(|id| seen.insert(id.clone()))
         .collect();
     if unique.len() > MAX_RECIPIENTS {
-        return Err((
-            "too_many_recipients",
-            format!("at most {MAX_RECIPIENTS} stations; choose all stations instead"),
-        ));
+        return Err(ErrorReference::TooManyRecipients);
     }
     Ok(Some(unique))
 }

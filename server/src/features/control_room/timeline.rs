@@ -4,15 +4,14 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::features::stations::summary::StationSummary;
-use crate::http::{Caller, ErrorBody, error};
+use crate::http::{ApiError, Caller, ErrorBody};
 use crate::realtime::dashboard_socket::ChangeView;
 use crate::state::{AppState, ServiceError};
-use crate::store::{self, StoreError, events::EventRecord};
+use crate::store::{self, events::EventRecord};
 
 /// The kinds of event an incident queue is made of.
 pub const INCIDENT_KINDS: [&str; 4] =
@@ -46,18 +45,7 @@ fn change(event: EventRecord, station: Option<StationSummary>) -> ChangeView {
 }
 
 fn failure(e: &ServiceError) -> HttpResponse {
-    match e {
-        ServiceError::Store(StoreError::NotFound(what)) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("{what} not found"),
-        ),
-        e => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        ),
-    }
+    ApiError::from(e).into()
 }
 
 /// One station's timeline, stock and staff.
@@ -110,7 +98,7 @@ pub async fn station(
                 station: summary,
             })
         }
-        Ok(None) => error(StatusCode::FORBIDDEN, "forbidden", "not your municipality"),
+        Ok(None) => ApiError::not_your_municipality().into(),
         Err(e) => failure(&e),
     }
 }
@@ -135,7 +123,7 @@ pub async fn incidents(
 ) -> HttpResponse {
     let code = code.into_inner();
     if !caller.0.covers(&code) {
-        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+        return ApiError::not_your_municipality().into();
     }
     let found = state
         .with_db(move |db| {

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::{Election, Report, Timestamp};
@@ -12,7 +11,7 @@ use super::embargo::{TotalsEmbargo, Unit};
 use super::{charts, exports};
 use crate::auth::Principal;
 use crate::features::reporting::results::{self, ResultTotals};
-use crate::http::{Caller, ErrorBody, error};
+use crate::http::{ApiError, Caller, ErrorBody, ErrorReference};
 use crate::state::AppState;
 use crate::store::{self, stations::StationRecord};
 
@@ -92,11 +91,7 @@ async fn load(
     HttpResponse,
 > {
     if !public && !caller.0.covers(&code) {
-        return Err(error(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "not your municipality",
-        ));
+        return Err(ApiError::not_your_municipality().into());
     }
     let found = state
         .with_db(move |db| {
@@ -111,16 +106,8 @@ async fn load(
         .await;
     match found {
         Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no stations for that municipality",
-        )),
-        Err(e) => Err(error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        )),
+        Ok(None) => Err(ApiError::no_stations().into()),
+        Err(e) => Err(ApiError::unavailable(&e).into()),
     }
 }
 
@@ -268,14 +255,10 @@ fn chart_response(
             svg().map(|text| HttpResponse::Ok().content_type("image/svg+xml").body(text))
         }
         Some(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_format",
-                "format is svg or png",
-            );
+            return ApiError::from(ErrorReference::InvalidFormat).into();
         }
     };
-    result.unwrap_or_else(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "chart", &e.to_string()))
+    result.unwrap_or_else(|e| ApiError::internal(ErrorReference::Chart, &e).into())
 }
 
 macro_rules! or_respond {
@@ -386,7 +369,7 @@ pub async fn turnout_csv(
         Ok(csv) => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(csv),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "export", &e.to_string()),
+        Err(e) => ApiError::internal(ErrorReference::Export, &e).into(),
     }
 }
 
@@ -438,11 +421,7 @@ pub async fn results_chart(
         or_respond!(load(&state, &caller, code.into_inner(), false).await);
     let report = results_report(&caller.0, &stations, &election, now());
     let Some(totals) = report.municipality.totals else {
-        return error(
-            StatusCode::FORBIDDEN,
-            "embargo",
-            "results are not published yet",
-        );
+        return ApiError::from(ErrorReference::Embargo).into();
     };
     let lists: Vec<(String, u64)> = election
         .lists
@@ -474,11 +453,7 @@ pub async fn results_csv(
         or_respond!(load(&state, &caller, code.into_inner(), false).await);
     let report = results_report(&caller.0, &stations, &election, now());
     if !report.municipality.published {
-        return error(
-            StatusCode::FORBIDDEN,
-            "embargo",
-            "results are not published yet",
-        );
+        return ApiError::from(ErrorReference::Embargo).into();
     }
     let rows: Vec<exports::ResultRow> = std::iter::once(&report.municipality)
         .chain(&report.districts)
@@ -503,6 +478,6 @@ pub async fn results_csv(
         Ok(csv) => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .body(csv),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "export", &e.to_string()),
+        Err(e) => ApiError::internal(ErrorReference::Export, &e).into(),
     }
 }

@@ -1,8 +1,7 @@
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::features::stations::summary::StationSummary;
-use crate::http::{Caller, ErrorBody, error};
+use crate::http::{ApiError, Caller, ErrorBody};
 use crate::state::AppState;
 use crate::store;
 
@@ -26,7 +25,7 @@ pub async fn list(
 ) -> HttpResponse {
     let code = code.into_inner();
     if !caller.0.covers(&code) {
-        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+        return ApiError::not_your_municipality().into();
     }
     match state
         .with_db(move |db| store::stations::list(db, &code, None))
@@ -38,11 +37,7 @@ pub async fn list(
                 .map(StationSummary::from)
                 .collect::<Vec<_>>(),
         ),
-        Err(e) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        ),
+        Err(e) => ApiError::unavailable(&e).into(),
     }
 }
 
@@ -67,7 +62,7 @@ pub async fn alerts(
 ) -> HttpResponse {
     let code = code.into_inner();
     if !caller.0.covers(&code) {
-        return error(StatusCode::FORBIDDEN, "forbidden", "not your municipality");
+        return ApiError::not_your_municipality().into();
     }
     let found = state
         .with_db(move |db| {
@@ -85,10 +80,6 @@ pub async fn alerts(
         .await;
     match found {
         Ok(alerts) => HttpResponse::Ok().json(alerts),
-        Err(e) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            &e.to_string(),
-        ),
+        Err(e) => ApiError::unavailable(&e).into(),
     }
 }
