@@ -12,15 +12,11 @@ use kiesdag::db::{self, schema::events};
 use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StaffRole, StationPhase, TurnoutMoment};
-use support::{election_open_now, fresh_database, seed, start_server};
+use shared::domain::{StaffRole, StationPhase};
+use support::{election_open_now, fresh_database, seed, settled, start_server, turnout};
 
 const STATIONS: u32 = 20;
 const REPORTS: u32 = 40;
-
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
@@ -72,11 +68,7 @@ async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
     // The burst: every station reports as fast as the chair can tap.
     for count in 1..=REPORTS {
         for station in &stations {
-            station.send(Event::ReportTurnout {
-                count,
-                moment: TurnoutMoment::AdHoc,
-                correction_reason: None,
-            });
+            station.send(turnout(count));
         }
         if count == REPORTS / 2 {
             tokio::time::sleep(Duration::from_millis(30)).await;

@@ -10,24 +10,13 @@ use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StaffRole, StationPhase, TurnoutMoment};
+use shared::domain::{StaffRole, StationPhase};
 use support::{
-    Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, staff_token, start_server,
+    Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, settled, staff_token,
+    start_server, turnout,
 };
 
 const WAIT: Duration = Duration::from_secs(15);
-
-fn turnout(count: u32) -> Event {
-    Event::ReportTurnout {
-        count,
-        moment: TurnoutMoment::AdHoc,
-        correction_reason: None,
-    }
-}
-
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
 
 async fn activate_and_open(station: &mut Station, url: &str, code: &str) {
     station.send(Event::Activate {

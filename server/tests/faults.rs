@@ -16,25 +16,16 @@ use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use kiesdag_sim::Station;
 use serde_json::Value;
 use shared::Event;
-use shared::domain::TurnoutMoment;
 use support::{
     Dashboard, FaultyLink, Link, MUNICIPALITY, assert_exactly_once_in_order, create_user,
-    election_open_now, fresh_database, http, open_station, seed, staff_token, start_server,
-    start_server_with, stored_counts, turnout_in_database,
+    election_open_now, fresh_database, http, open_station, seed, settled, staff_token,
+    start_server, start_server_with, stored_counts, turnout, turnout_in_database,
 };
 
 const WAIT: Duration = Duration::from_secs(60);
 
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
-
 fn report(station: &Station, count: u32) {
-    station.send(Event::ReportTurnout {
-        count,
-        moment: TurnoutMoment::AdHoc,
-        correction_reason: None,
-    });
+    station.send(turnout(count));
 }
 
 async fn all_settled(stations: &mut [Station]) {

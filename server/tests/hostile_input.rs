@@ -18,7 +18,7 @@ use shared::domain::{
 use shared::protocol::{ClientMessage, Operation, RejectCode, ServerMessage, operation_id};
 use support::{
     Dashboard, MUNICIPALITY, RawDevice, Server, cli, create_user, election_open_now,
-    fresh_database, http, metrics, seed, staff_token, start_server, stored_counts,
+    fresh_database, http, metrics, now, opening, seed, staff_token, start_server, stored_counts,
 };
 use tokio_tungstenite::tungstenite::Message;
 
@@ -28,10 +28,8 @@ fn server_with(stations: u32) -> (Server, Vec<String>) {
     (start_server(&database, dir), codes)
 }
 
-fn now() -> Timestamp {
-    Timestamp(kiesdag::db::now_ms())
-}
-
+/// `report` as `device`'s `seq`-th operation, recorded at `recorded_at` (its id made
+/// now, whatever the device claims).
 fn operation_at(
     device: &RawDevice,
     seq: u64,
@@ -41,27 +39,7 @@ fn operation_at(
 ) -> ClientMessage {
     ClientMessage::Operation(Operation {
         id: operation_id(&device.device_id, seq, now()),
-        device_seq: seq,
-        station_id: station.into(),
-        recorded_at,
-        report,
-        confirmed_warnings: vec![],
-    })
-}
-
-fn opening() -> Report {
-    Report::Opening(shared::domain::OpeningReport {
-        checklist_done: shared::domain::Election::default_checklist()
-            .into_iter()
-            .map(|i| i.id)
-            .collect(),
-        members_present: ["a", "b", "c"]
-            .iter()
-            .map(|n| StaffMember {
-                name: (*n).into(),
-                role: StaffRole::Member,
-            })
-            .collect(),
+        ..shared::fixtures::operation(&device.device_id, seq, station, recorded_at, report)
     })
 }
 

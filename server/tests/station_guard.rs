@@ -6,52 +6,19 @@ mod support;
 
 use kiesdag::auth::{Claims, TokenKeys, TokenKind};
 use shared::domain::{
-    ListVotes, ProvisionalResult, Report, StaffMember, StaffRole, Timestamp, TurnoutMoment,
-    TurnoutReport, VotersCounts, VotesCounts,
+    ListVotes, ProvisionalResult, Report, TurnoutMoment, TurnoutReport, VotersCounts, VotesCounts,
 };
-use shared::protocol::{
-    ClientMessage, Operation, RejectCode, ServerMessage, ServerRefusal, operation_id,
-};
+use shared::protocol::{ClientMessage, RejectCode, ServerMessage, ServerRefusal};
 use shared::validation::Language;
 use support::{
-    RawDevice, SECRET, Server, election_open_now, fresh_database, seed, start_server, stored_counts,
+    RawDevice, SECRET, Server, election_open_now, fresh_database, now, opening, operation, seed,
+    start_server, stored_counts,
 };
 
 fn server_with(stations: u32) -> (Server, Vec<String>) {
     let (database, dir) = fresh_database();
     let codes = seed(&database, &election_open_now(), stations);
     (start_server(&database, dir), codes)
-}
-
-fn now() -> Timestamp {
-    Timestamp(kiesdag::db::now_ms())
-}
-
-fn operation(device: &RawDevice, seq: u64, station: &str, report: Report) -> ClientMessage {
-    ClientMessage::Operation(Operation {
-        id: operation_id(&device.device_id, seq, now()),
-        device_seq: seq,
-        station_id: station.into(),
-        recorded_at: now(),
-        report,
-        confirmed_warnings: vec![],
-    })
-}
-
-fn opening() -> Report {
-    Report::Opening(shared::domain::OpeningReport {
-        checklist_done: shared::domain::Election::default_checklist()
-            .into_iter()
-            .map(|i| i.id)
-            .collect(),
-        members_present: ["a", "b", "c"]
-            .iter()
-            .map(|n| StaffMember {
-                name: (*n).into(),
-                role: StaffRole::Member,
-            })
-            .collect(),
-    })
 }
 
 fn error_code(message: Option<ServerMessage>) -> RejectCode {
