@@ -5,9 +5,7 @@
 mod support;
 
 use kiesdag::auth::{Claims, TokenKeys, TokenKind};
-use shared::domain::{
-    ListVotes, ProvisionalResult, Report, TurnoutMoment, TurnoutReport, VotersCounts, VotesCounts,
-};
+use shared::domain::{Report, TurnoutMoment, TurnoutReport};
 use shared::protocol::{ClientMessage, RejectCode, ServerMessage, ServerRefusal};
 use shared::validation::Language;
 use support::{
@@ -239,25 +237,9 @@ async fn operations_for_another_station_or_failing_validation_are_rejected_and_c
     };
     assert_eq!(code, "INPUT_E01_OUT_OF_RANGE");
 
-    let mut result = ProvisionalResult {
-        voters: VotersCounts {
-            poll_cards: 10,
-            proxy_certificates: 0,
-            voter_cards: 0,
-            admitted_voters: 11,
-        },
-        votes: VotesCounts {
-            list_votes: vec![ListVotes {
-                list_number: 1,
-                votes: 10,
-            }],
-            votes_for_candidates: 10,
-            blank_votes: 0,
-            invalid_votes: 0,
-            votes_cast: 10,
-        },
-        ..ProvisionalResult::default()
-    };
+    // Ten poll cards, but eleven admitted voters.
+    let mut result = shared::fixtures::result((10, 0, 0), &[10], 0, 0);
+    result.voters.admitted_voters = 11;
     result.fewer_ballots_counted = 1;
     device
         .send(&operation(

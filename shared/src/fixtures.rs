@@ -1,5 +1,6 @@
 //! The canonical test builders (feature `fixtures`; always in this crate's own unit
-//! tests): an election, a station, an opening report, an operation, each written
+//! tests): an election, a station, an opening report, a provisional result, an
+//! operation, each written
 //! once for every layer's tests (the core's, the server's unit and integration tests,
 //! the simulator's). A test that needs another value changes that field of the
 //! canonical one (`Station { expected_voters: None, ..fixtures::station(..) }`), so
@@ -13,8 +14,9 @@
 use uuid::Uuid;
 
 use crate::domain::{
-    CandidateList, ChecklistItem, Election, Jurisdiction, OpeningReport, Report, StaffMember,
-    StaffRole, Station, StationDay, Timestamp, VotingLocation,
+    CandidateList, ChecklistItem, Election, Jurisdiction, ListVotes, OpeningReport,
+    ProvisionalResult, Report, StaffMember, StaffRole, Station, StationDay, Timestamp,
+    VotersCounts, VotesCounts, VotingLocation,
 };
 use crate::protocol::{Operation, operation_id};
 
@@ -121,6 +123,49 @@ pub fn opening(checklist: &[ChecklistItem]) -> OpeningReport {
     OpeningReport {
         checklist_done: checklist.iter().map(|item| item.id.clone()).collect(),
         members_present: members(&["a", "b", "c"]),
+    }
+}
+
+/// A provisional result (N 10-1) filled in as the form asks: voters admitted on
+/// `admitted` (poll cards, proxy certificates, voter cards), `list_votes` per list
+/// (list 1 first), `blank` and `invalid` votes; every total added up, and where the
+/// votes cast and the admitted voters differ, the difference filled in and explained.
+pub fn result(
+    admitted: (u32, u32, u32),
+    list_votes: &[u32],
+    blank: u32,
+    invalid: u32,
+) -> ProvisionalResult {
+    let d = admitted.0 + admitted.1 + admitted.2;
+    let e: u32 = list_votes.iter().sum();
+    let h = e + blank + invalid;
+    ProvisionalResult {
+        voters: VotersCounts {
+            poll_cards: admitted.0,
+            proxy_certificates: admitted.1,
+            voter_cards: admitted.2,
+            admitted_voters: d,
+        },
+        votes: VotesCounts {
+            list_votes: (1..)
+                .zip(list_votes)
+                .map(|(list_number, votes)| ListVotes {
+                    list_number,
+                    votes: *votes,
+                })
+                .collect(),
+            votes_for_candidates: e,
+            blank_votes: blank,
+            invalid_votes: invalid,
+            votes_cast: h,
+        },
+        more_ballots_counted: h.saturating_sub(d),
+        fewer_ballots_counted: d.saturating_sub(h),
+        explanation: if h == d {
+            String::new()
+        } else {
+            "verschil".into()
+        },
     }
 }
 

@@ -155,8 +155,7 @@ pub fn for_stations(records: &[StationRecord], election: &Election, now: Timesta
 mod tests {
     use super::*;
     use shared::domain::{
-        BallotStockReport, Jurisdiction, ListVotes, ProvisionalResult, StaffMember, StaffRole,
-        Station, StationDay, VotersCounts, VotesCounts,
+        BallotStockReport, Jurisdiction, StaffMember, StaffRole, Station, StationDay,
     };
     use shared::fixtures::{self, OPENS};
 
@@ -293,25 +292,8 @@ mod tests {
             ..StationDay::default()
         };
         // 10 of 100 votes blank: at least 3 %, a warning the chair confirmed.
-        closed.result = Some(ProvisionalResult {
-            voters: VotersCounts {
-                poll_cards: 100,
-                proxy_certificates: 0,
-                voter_cards: 0,
-                admitted_voters: 100,
-            },
-            votes: VotesCounts {
-                list_votes: vec![ListVotes {
-                    list_number: 1,
-                    votes: 90,
-                }],
-                votes_for_candidates: 90,
-                blank_votes: 10,
-                invalid_votes: 0,
-                votes_cast: 100,
-            },
-            ..ProvisionalResult::default()
-        });
+        // 10 of 100 votes blank.
+        closed.result = Some(fixtures::result((100, 0, 0), &[90], 10, 0));
         let alerts = for_station(
             &record(closed, Some(OPENS)),
             &election(),
