@@ -12,7 +12,7 @@ use kiesdag::db::{self, schema::events};
 use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StaffRole, StationPhase};
+use shared::domain::StationPhase;
 use support::{election_open_now, fresh_database, seed, settled, start_server, turnout};
 
 const STATIONS: u32 = 20;
@@ -38,16 +38,7 @@ async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
             })
             .await
             .unwrap();
-        for item in shared::domain::Election::default_checklist() {
-            station.send(Event::ToggleChecklistItem { item_id: item.id });
-        }
-        for name in ["a", "b", "c"] {
-            station.send(Event::AddMember {
-                name: name.into(),
-                role: StaffRole::Member,
-            });
-        }
-        station.send(Event::OpenStation);
+        station.tap_opening();
         stations.push(station);
     }
     for station in &mut stations {

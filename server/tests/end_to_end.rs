@@ -29,16 +29,7 @@ async fn activate_and_open(station: &mut Station, url: &str, code: &str) {
         })
         .await
         .unwrap();
-    for item in shared::domain::Election::default_checklist() {
-        station.send(Event::ToggleChecklistItem { item_id: item.id });
-    }
-    for name in ["Anna", "Bram", "Chris"] {
-        station.send(Event::AddMember {
-            name: name.into(),
-            role: StaffRole::Member,
-        });
-    }
-    station.send(Event::OpenStation);
+    station.tap_opening();
     station
         .wait_for(WAIT, |v| v.phase == StationPhase::Open && settled(v))
         .await

@@ -18,15 +18,10 @@ use shared::domain::{
 use shared::protocol::{ClientMessage, Operation, RejectCode, ServerMessage, operation_id};
 use support::{
     Dashboard, MUNICIPALITY, RawDevice, Server, cli, create_user, election_open_now,
-    fresh_database, http, metrics, now, opening, seed, staff_token, start_server, stored_counts,
+    fresh_database, http, metrics, now, opening, seed, server_with, staff_token, start_server,
+    stored_counts,
 };
 use tokio_tungstenite::tungstenite::Message;
-
-fn server_with(stations: u32) -> (Server, Vec<String>) {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), stations);
-    (start_server(&database, dir), codes)
-}
 
 /// `report` as `device`'s `seq`-th operation, recorded at `recorded_at` (its id made
 /// now, whatever the device claims).

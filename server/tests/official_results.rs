@@ -16,7 +16,7 @@ use kiesdag::{db, store};
 use kiesdag_sim::{Station as Device, Storage};
 use shared::Event;
 use shared::domain::{
-    CandidateList, ListVotes, ProvisionalResult, StaffRole, StationPhase, VotersCounts, VotesCounts,
+    CandidateList, ListVotes, ProvisionalResult, StationPhase, VotersCounts, VotesCounts,
 };
 use shared::fixtures;
 use support::{election_open_now, fresh_database, settled, start_server};
@@ -140,16 +140,7 @@ async fn send_official_results(file: &str) {
             .wait_for(Duration::from_secs(20), |v| v.station.is_some())
             .await
             .unwrap();
-        for item in shared::domain::Election::default_checklist() {
-            device.send(Event::ToggleChecklistItem { item_id: item.id });
-        }
-        for member in ["a", "b", "c"] {
-            device.send(Event::AddMember {
-                name: member.into(),
-                role: StaffRole::Member,
-            });
-        }
-        device.send(Event::OpenStation);
+        device.tap_opening();
         device
             .wait_for(Duration::from_secs(20), |v| v.phase == StationPhase::Open)
             .await

@@ -8,16 +8,7 @@ use kiesdag::auth::{Claims, TokenKeys, TokenKind};
 use shared::domain::{Report, TurnoutMoment, TurnoutReport};
 use shared::protocol::{ClientMessage, RejectCode, ServerMessage, ServerRefusal};
 use shared::validation::Language;
-use support::{
-    RawDevice, SECRET, Server, election_open_now, fresh_database, now, opening, operation, seed,
-    start_server, stored_counts,
-};
-
-fn server_with(stations: u32) -> (Server, Vec<String>) {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), stations);
-    (start_server(&database, dir), codes)
-}
+use support::{RawDevice, SECRET, now, opening, operation, server_with, stored_counts};
 
 fn error_code(message: Option<ServerMessage>) -> RejectCode {
     match message {

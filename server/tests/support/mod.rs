@@ -231,6 +231,14 @@ pub fn seed(database: &str, election: &Election, stations: u32) -> Vec<String> {
     .unwrap()
 }
 
+/// A server on a fresh database with the election open now and `stations` stations;
+/// one activation code each.
+pub fn server_with(stations: u32) -> (Server, Vec<String>) {
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), stations);
+    (start_server(&database, dir), codes)
+}
+
 /// Starts `kiesdag serve` on a free port and waits until it listens.
 pub fn start_server(database: &str, dir: PathBuf) -> Server {
     start_server_on(database, dir, "127.0.0.1:0")
@@ -554,16 +562,7 @@ pub async fn open_station(url: &str, code: &str) -> kiesdag_sim::Station {
         })
         .await
         .expect("activated");
-    for item in shared::domain::Election::default_checklist() {
-        station.send(shared::Event::ToggleChecklistItem { item_id: item.id });
-    }
-    for name in ["Anna", "Bram", "Chris"] {
-        station.send(shared::Event::AddMember {
-            name: name.into(),
-            role: shared::domain::StaffRole::Member,
-        });
-    }
-    station.send(shared::Event::OpenStation);
+    station.tap_opening();
     station
         .wait_for(wait, |v| v.phase == shared::domain::StationPhase::Open)
         .await
