@@ -12,8 +12,8 @@ use shared::Event;
 use shared::app::view::ConnectionState;
 use shared::domain::{StaffRole, StationPhase};
 use support::{
-    Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, settled, staff_token,
-    start_server, turnout,
+    Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, server_with, settled,
+    staff_token, start_server, turnout,
 };
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -38,9 +38,7 @@ async fn activate_and_open(station: &mut Station, url: &str, code: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_station_day_reaches_the_dashboard_once_in_order_through_drops_on_both_sides() {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), 2);
-    let server = start_server(&database, dir);
+    let (server, codes) = server_with(2);
     let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
     let (mut dashboard, first) = Dashboard::subscribe(&server, &token, None, None).await;
     let DashboardMessage::Snapshot {

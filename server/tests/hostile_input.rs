@@ -293,8 +293,7 @@ async fn an_activation_never_takes_over_another_stations_device() {
     let mut device = RawDevice::connect(&server).await;
     let token = device.activate(&codes[0]).await;
     // The same device id with station two's code.
-    let mut thief = RawDevice::connect(&server).await;
-    thief.device_id = device.device_id;
+    let mut thief = RawDevice::connect_as(&server, device.device_id).await;
     thief
         .send(&ClientMessage::Activate {
             activation_code: codes[1].clone(),
@@ -313,8 +312,7 @@ async fn an_activation_never_takes_over_another_stations_device() {
         "{reply:?}"
     );
     // Station one's device still works, and station two's code is still unused.
-    let mut again = RawDevice::connect(&server).await;
-    again.device_id = device.device_id;
+    let mut again = RawDevice::connect_as(&server, device.device_id).await;
     assert!(matches!(
         again.hello(&token).await,
         ServerMessage::Welcome { .. }

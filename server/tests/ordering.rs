@@ -63,14 +63,8 @@ async fn an_operation_ahead_of_a_missing_one_is_not_committed() {
         "3 was not committed"
     );
     // The device resumes and sends 2, then 3 again: both commit, in order.
-    let mut resumed = RawDevice::connect(&server).await;
-    resumed.device_id = device.device_id;
-    let ServerMessage::Welcome {
-        last_processed_seq, ..
-    } = resumed.hello(&token).await
-    else {
-        panic!()
-    };
+    let (mut resumed, last_processed_seq) =
+        RawDevice::resume(&server, device.device_id, &token).await;
     assert_eq!(last_processed_seq, 1);
     resumed.send(&op(&resumed, 2, arrival("b"))).await;
     resumed.send(&three).await;

@@ -78,8 +78,7 @@ async fn forged_expired_unsigned_and_revoked_tokens_are_refused() {
     let token = device.activate(&codes[0]).await;
     let claims = TokenKeys::new(SECRET.as_bytes()).verify(&token).unwrap();
 
-    let mut forger = RawDevice::connect(&server).await;
-    forger.device_id = device.device_id;
+    let mut forger = RawDevice::connect_as(&server, device.device_id).await;
     let forged = TokenKeys::new(b"another-secret-another-secret-xx")
         .sign(&claims)
         .unwrap();
@@ -134,8 +133,7 @@ async fn forged_expired_unsigned_and_revoked_tokens_are_refused() {
         .output()
         .unwrap();
     assert!(status.status.success(), "{status:?}");
-    let mut again = RawDevice::connect(&server).await;
-    again.device_id = device.device_id;
+    let mut again = RawDevice::connect_as(&server, device.device_id).await;
     assert_eq!(
         error_code(Some(again.hello(&token).await)),
         RejectCode::RevokedToken
@@ -296,14 +294,8 @@ async fn a_repeated_operation_is_acknowledged_again_and_applied_once() {
     };
     assert_eq!(first, second, "the same event number");
     // And again on a new session, as after a lost ack.
-    let mut resumed = RawDevice::connect(&server).await;
-    resumed.device_id = device.device_id;
-    let ServerMessage::Welcome {
-        last_processed_seq, ..
-    } = resumed.hello(&token).await
-    else {
-        panic!()
-    };
+    let (mut resumed, last_processed_seq) =
+        RawDevice::resume(&server, device.device_id, &token).await;
     assert_eq!(last_processed_seq, 1);
     resumed.send(&open).await;
     assert!(

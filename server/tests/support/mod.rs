@@ -427,6 +427,27 @@ impl RawDevice {
         }
     }
 
+    /// A new connection that says it is device `device_id` (the device itself again,
+    /// or someone claiming to be it).
+    pub async fn connect_as(server: &Server, device_id: uuid::Uuid) -> Self {
+        let mut device = Self::connect(server).await;
+        device.device_id = device_id;
+        device
+    }
+
+    /// Device `device_id` back on a new session with `token`: the new connection and
+    /// the last sequence number the server's welcome says it processed.
+    pub async fn resume(server: &Server, device_id: uuid::Uuid, token: &str) -> (Self, u64) {
+        let mut device = Self::connect_as(server, device_id).await;
+        let shared::protocol::ServerMessage::Welcome {
+            last_processed_seq, ..
+        } = device.hello(token).await
+        else {
+            panic!("a welcome back")
+        };
+        (device, last_processed_seq)
+    }
+
     pub async fn send_text(&mut self, text: String) {
         self.socket.send(Message::text(text)).await.unwrap();
     }
