@@ -13,16 +13,14 @@ use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
 use shared::domain::StationPhase;
-use support::{election_open_now, fresh_database, seed, settled, start_server, turnout};
+use support::{server_with, settled, turnout};
 
 const STATIONS: u32 = 20;
 const REPORTS: u32 = 40;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), STATIONS);
-    let server = start_server(&database, dir);
+    let (server, codes) = server_with(STATIONS);
     let url = server.ws("/ws/station");
 
     let mut stations = Vec::new();

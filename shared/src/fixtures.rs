@@ -1,6 +1,6 @@
 //! The canonical test builders (feature `fixtures`; always in this crate's own unit
-//! tests): an election, a station, an opening report, a provisional result, an
-//! operation, each written
+//! tests): an election, a station, an opening report, a turnout tap, a provisional
+//! result, an operation, each written
 //! once for every layer's tests (the core's, the server's unit and integration tests,
 //! the simulator's). A test that needs another value changes that field of the
 //! canonical one (`Station { expected_voters: None, ..fixtures::station(..) }`), so
@@ -13,10 +13,11 @@
 
 use uuid::Uuid;
 
+use crate::Event;
 use crate::domain::{
     CandidateList, ChecklistItem, Election, Jurisdiction, ListVotes, OpeningReport,
     ProvisionalResult, Report, StaffMember, StaffRole, Station, StationDay, Timestamp,
-    VotersCounts, VotesCounts, VotingLocation,
+    TurnoutMoment, VotersCounts, VotesCounts, VotingLocation,
 };
 use crate::protocol::{Operation, operation_id};
 
@@ -123,6 +124,15 @@ pub fn opening(checklist: &[ChecklistItem]) -> OpeningReport {
     OpeningReport {
         checklist_done: checklist.iter().map(|item| item.id.clone()).collect(),
         members_present: members(&["a", "b", "c"]),
+    }
+}
+
+/// The chair's tap reporting an ad hoc turnout of `count` voters.
+pub fn turnout(count: u32) -> Event {
+    Event::ReportTurnout {
+        count,
+        moment: TurnoutMoment::AdHoc,
+        correction_reason: None,
     }
 }
 

@@ -165,13 +165,8 @@ pub fn opening() -> Report {
 }
 
 /// An ad hoc turnout of `count` voters, as the chair reports it.
-pub fn turnout(count: u32) -> shared::Event {
-    shared::Event::ReportTurnout {
-        count,
-        moment: shared::domain::TurnoutMoment::AdHoc,
-        correction_reason: None,
-    }
-}
+#[allow(unused_imports)] // Not every test binary reports turnout.
+pub use shared::fixtures::turnout;
 
 /// The server's clock.
 pub fn now() -> Timestamp {

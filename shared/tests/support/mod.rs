@@ -18,6 +18,12 @@ use shared::{ChairApp, Effect, Event};
 
 pub use server::SimServer;
 
+/// The device sequence numbers of the operations `server` applied, in the order
+/// applied.
+pub fn applied_seqs(server: &SimServer) -> Vec<u64> {
+    server.applied.iter().map(|o| o.device_seq).collect()
+}
+
 /// 2026-03-18 07:30 local (06:30 UTC): polls open (the canonical election's day).
 pub const OPENS: i64 = shared::fixtures::OPENS;
 pub const CLOSES: i64 = shared::fixtures::CLOSES;
