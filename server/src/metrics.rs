@@ -422,6 +422,19 @@ fn add(counter: &AtomicU64, delta: i64) {
     }
 }
 
+/// The allocator's live and resident bytes (jemalloc's statistics, refreshed first);
+/// zeros where they cannot be read (tests run on the system allocator).
+fn allocator_bytes() -> (u64, u64) {
+    if tikv_jemalloc_ctl::epoch::advance().is_err() {
+        return (0, 0);
+    }
+    let read = |r: tikv_jemalloc_ctl::Result<usize>| r.map_or(0, |v| v as u64);
+    (
+        read(tikv_jemalloc_ctl::stats::allocated::read()),
+        read(tikv_jemalloc_ctl::stats::resident::read()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,17 +527,4 @@ mod tests {
         assert!(changes.has_changed().unwrap() && !*changes.borrow_and_update());
         assert!(metrics.render().contains("\nkiesdag_storage_failing 0\n"));
     }
-}
-
-/// The allocator's live and resident bytes (jemalloc's statistics, refreshed first);
-/// zeros where they cannot be read (tests run on the system allocator).
-fn allocator_bytes() -> (u64, u64) {
-    if tikv_jemalloc_ctl::epoch::advance().is_err() {
-        return (0, 0);
-    }
-    let read = |r: tikv_jemalloc_ctl::Result<usize>| r.map_or(0, |v| v as u64);
-    (
-        read(tikv_jemalloc_ctl::stats::allocated::read()),
-        read(tikv_jemalloc_ctl::stats::resident::read()),
-    )
 }

@@ -12,21 +12,15 @@ use kiesdag::db::{self, schema::events};
 use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StaffRole, StationPhase, TurnoutMoment};
-use support::{election_open_now, fresh_database, seed, start_server};
+use shared::domain::StationPhase;
+use support::{server_with, settled, turnout};
 
 const STATIONS: u32 = 20;
 const REPORTS: u32 = 40;
 
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), STATIONS);
-    let server = start_server(&database, dir);
+    let (server, codes) = server_with(STATIONS);
     let url = server.ws("/ws/station");
 
     let mut stations = Vec::new();
@@ -42,16 +36,7 @@ async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
             })
             .await
             .unwrap();
-        for item in shared::domain::Election::default_checklist() {
-            station.send(Event::ToggleChecklistItem { item_id: item.id });
-        }
-        for name in ["a", "b", "c"] {
-            station.send(Event::AddMember {
-                name: name.into(),
-                role: StaffRole::Member,
-            });
-        }
-        station.send(Event::OpenStation);
+        station.tap_opening();
         stations.push(station);
     }
     for station in &mut stations {
@@ -72,11 +57,7 @@ async fn a_killed_server_loses_nothing_and_applies_nothing_twice() {
     // The burst: every station reports as fast as the chair can tap.
     for count in 1..=REPORTS {
         for station in &stations {
-            station.send(Event::ReportTurnout {
-                count,
-                moment: TurnoutMoment::AdHoc,
-                correction_reason: None,
-            });
+            station.send(turnout(count));
         }
         if count == REPORTS / 2 {
             tokio::time::sleep(Duration::from_millis(30)).await;

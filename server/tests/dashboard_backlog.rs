@@ -12,11 +12,9 @@ use std::time::Duration;
 use kiesdag::auth::Role;
 use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::json;
-use shared::Event;
-use shared::domain::TurnoutMoment;
 use support::{
-    Dashboard, MUNICIPALITY, election_open_now, fresh_database, http, open_station, seed,
-    staff_token, start_server,
+    Dashboard, MUNICIPALITY, election_open_now, fresh_database, http, open_station, seed, settled,
+    staff_token, start_server, turnout,
 };
 
 const STATIONS: u32 = 100;
@@ -50,11 +48,7 @@ async fn a_slow_dashboard_holds_one_change_per_station_and_ends_with_the_latest_
     // and the viewer reads nothing at all meanwhile.
     for count in 1..=TURNOUTS {
         for station in [&one, &two] {
-            station.send(Event::ReportTurnout {
-                count,
-                moment: TurnoutMoment::AdHoc,
-                correction_reason: None,
-            });
+            station.send(turnout(count));
         }
     }
     for n in 0..MESSAGES {
@@ -68,8 +62,6 @@ async fn a_slow_dashboard_holds_one_change_per_station_and_ends_with_the_latest_
         .await;
         assert_eq!(status, 200, "{body}");
     }
-    let settled =
-        |v: &shared::ViewModel| v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy;
     for station in [&mut one, &mut two] {
         station
             .wait_for(Duration::from_secs(60), settled)

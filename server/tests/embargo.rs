@@ -10,9 +10,7 @@ use kiesdag::auth::Role;
 use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::{Value, json};
 use shared::Event;
-use shared::domain::{
-    ListVotes, ProvisionalResult, StationPhase, Timestamp, VotersCounts, VotesCounts,
-};
+use shared::domain::{ProvisionalResult, StationPhase, Timestamp};
 use support::{
     Dashboard, MUNICIPALITY, fresh_database, http, open_station, seed, staff_token, start_server,
 };
@@ -32,35 +30,7 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
     let mut station = open_station(&server.ws("/ws/station"), &codes[0]).await;
     close_and_submit(
         &mut station,
-        ProvisionalResult {
-            voters: VotersCounts {
-                poll_cards: 600,
-                proxy_certificates: 0,
-                voter_cards: 0,
-                admitted_voters: 600,
-            },
-            votes: VotesCounts {
-                list_votes: vec![
-                    ListVotes {
-                        list_number: 1,
-                        votes: 300,
-                    },
-                    ListVotes {
-                        list_number: 2,
-                        votes: 200,
-                    },
-                    ListVotes {
-                        list_number: 3,
-                        votes: 96,
-                    },
-                ],
-                votes_for_candidates: 596,
-                blank_votes: 2,
-                invalid_votes: 2,
-                votes_cast: 600,
-            },
-            ..ProvisionalResult::default()
-        },
+        shared::fixtures::result((600, 0, 0), &[300, 200, 96], 2, 2),
     )
     .await;
     assert!(

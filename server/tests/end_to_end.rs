@@ -10,25 +10,14 @@ use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use kiesdag_sim::{Station, Storage};
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{Report, StaffRole, StationPhase, TurnoutMoment};
+use shared::domain::{Report, StaffRole, StationPhase};
 use shared::protocol::{EventPayload, Operation};
 use support::{
-    Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, staff_token, start_server,
+    Dashboard, MUNICIPALITY, election_open_now, fresh_database, seed, server_with, settled,
+    staff_token, start_server, turnout,
 };
 
 const WAIT: Duration = Duration::from_secs(15);
-
-fn turnout(count: u32) -> Event {
-    Event::ReportTurnout {
-        count,
-        moment: TurnoutMoment::AdHoc,
-        correction_reason: None,
-    }
-}
-
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
 
 async fn activate_and_open(station: &mut Station, url: &str, code: &str) {
     station.send(Event::Activate {
@@ -41,16 +30,7 @@ async fn activate_and_open(station: &mut Station, url: &str, code: &str) {
         })
         .await
         .unwrap();
-    for item in shared::domain::Election::default_checklist() {
-        station.send(Event::ToggleChecklistItem { item_id: item.id });
-    }
-    for name in ["Anna", "Bram", "Chris"] {
-        station.send(Event::AddMember {
-            name: name.into(),
-            role: StaffRole::Member,
-        });
-    }
-    station.send(Event::OpenStation);
+    station.tap_opening();
     station
         .wait_for(WAIT, |v| v.phase == StationPhase::Open && settled(v))
         .await
@@ -59,9 +39,7 @@ async fn activate_and_open(station: &mut Station, url: &str, code: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_station_day_reaches_the_dashboard_once_in_order_through_drops_on_both_sides() {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), 2);
-    let server = start_server(&database, dir);
+    let (server, codes) = server_with(2);
     let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
     let (mut dashboard, first) = Dashboard::subscribe(&server, &token, None, None).await;
     let DashboardMessage::Snapshot {

@@ -16,25 +16,16 @@ use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use kiesdag_sim::Station;
 use serde_json::Value;
 use shared::Event;
-use shared::domain::TurnoutMoment;
 use support::{
     Dashboard, FaultyLink, Link, MUNICIPALITY, assert_exactly_once_in_order, create_user,
-    election_open_now, fresh_database, http, open_station, seed, staff_token, start_server,
-    start_server_with, stored_counts, turnout_in_database,
+    election_open_now, fresh_database, http, open_station, seed, server_with, settled, staff_token,
+    start_server, start_server_with, stored_counts, turnout, turnout_in_database,
 };
 
 const WAIT: Duration = Duration::from_secs(60);
 
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
-
 fn report(station: &Station, count: u32) {
-    station.send(Event::ReportTurnout {
-        count,
-        moment: TurnoutMoment::AdHoc,
-        correction_reason: None,
-    });
+    station.send(turnout(count));
 }
 
 async fn all_settled(stations: &mut [Station]) {
@@ -419,9 +410,7 @@ impl Drop for Unmount {
 async fn a_hung_server_is_shown_as_not_answering_and_nothing_is_lost() {
     const STATIONS: u32 = 3;
     const REPORTS: u32 = 6;
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), STATIONS);
-    let server = start_server(&database, dir);
+    let (server, codes) = server_with(STATIONS);
     let url = server.ws("/ws/station");
     let mut stations = Vec::new();
     for code in &codes {
@@ -463,7 +452,7 @@ async fn a_hung_server_is_shown_as_not_answering_and_nothing_is_lost() {
         let view = station.wait_for(WAIT, settled).await.unwrap();
         assert_eq!(view.sync.rejected, 0);
     }
-    assert_exactly_once_in_order(&database, STATIONS, REPORTS);
+    assert_exactly_once_in_order(&server.database, STATIONS, REPORTS);
 }
 
 /// After a restart thousands of devices connect within a second or two, while the

@@ -18,20 +18,13 @@ use shared::domain::{
 use shared::protocol::{ClientMessage, Operation, RejectCode, ServerMessage, operation_id};
 use support::{
     Dashboard, MUNICIPALITY, RawDevice, Server, cli, create_user, election_open_now,
-    fresh_database, http, metrics, seed, staff_token, start_server, stored_counts,
+    fresh_database, http, metrics, now, opening, seed, server_with, staff_token, start_server,
+    stored_counts,
 };
 use tokio_tungstenite::tungstenite::Message;
 
-fn server_with(stations: u32) -> (Server, Vec<String>) {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), stations);
-    (start_server(&database, dir), codes)
-}
-
-fn now() -> Timestamp {
-    Timestamp(kiesdag::db::now_ms())
-}
-
+/// `report` as `device`'s `seq`-th operation, recorded at `recorded_at` (its id made
+/// now, whatever the device claims).
 fn operation_at(
     device: &RawDevice,
     seq: u64,
@@ -41,27 +34,7 @@ fn operation_at(
 ) -> ClientMessage {
     ClientMessage::Operation(Operation {
         id: operation_id(&device.device_id, seq, now()),
-        device_seq: seq,
-        station_id: station.into(),
-        recorded_at,
-        report,
-        confirmed_warnings: vec![],
-    })
-}
-
-fn opening() -> Report {
-    Report::Opening(shared::domain::OpeningReport {
-        checklist_done: shared::domain::Election::default_checklist()
-            .into_iter()
-            .map(|i| i.id)
-            .collect(),
-        members_present: ["a", "b", "c"]
-            .iter()
-            .map(|n| StaffMember {
-                name: (*n).into(),
-                role: StaffRole::Member,
-            })
-            .collect(),
+        ..shared::fixtures::operation(&device.device_id, seq, station, recorded_at, report)
     })
 }
 
@@ -320,8 +293,7 @@ async fn an_activation_never_takes_over_another_stations_device() {
     let mut device = RawDevice::connect(&server).await;
     let token = device.activate(&codes[0]).await;
     // The same device id with station two's code.
-    let mut thief = RawDevice::connect(&server).await;
-    thief.device_id = device.device_id;
+    let mut thief = RawDevice::connect_as(&server, device.device_id).await;
     thief
         .send(&ClientMessage::Activate {
             activation_code: codes[1].clone(),
@@ -340,8 +312,7 @@ async fn an_activation_never_takes_over_another_stations_device() {
         "{reply:?}"
     );
     // Station one's device still works, and station two's code is still unused.
-    let mut again = RawDevice::connect(&server).await;
-    again.device_id = device.device_id;
+    let mut again = RawDevice::connect_as(&server, device.device_id).await;
     assert!(matches!(
         again.hello(&token).await,
         ServerMessage::Welcome { .. }

@@ -16,10 +16,10 @@ use kiesdag::{db, store};
 use kiesdag_sim::{Station as Device, Storage};
 use shared::Event;
 use shared::domain::{
-    CandidateList, ListVotes, ProvisionalResult, StaffRole, Station, StationPhase, VotersCounts,
-    VotesCounts, VotingLocation,
+    CandidateList, ListVotes, ProvisionalResult, StationPhase, VotersCounts, VotesCounts,
 };
-use support::{election_open_now, fresh_database, start_server};
+use shared::fixtures;
+use support::{election_open_now, fresh_database, settled, start_server};
 
 struct Official {
     municipality: String,
@@ -97,10 +97,6 @@ fn read(file: &str) -> Official {
     }
 }
 
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
-
 async fn send_official_results(file: &str) {
     let official = read(file);
     let (database, dir) = fresh_database();
@@ -113,28 +109,12 @@ async fn send_official_results(file: &str) {
             store::stations::upsert_municipality(conn, &official.municipality, "official")?;
             let mut codes = Vec::new();
             for (n, (name, _)) in official.stations.iter().enumerate() {
-                let station = Station {
-                    id: format!("{}-{}", official.municipality, n + 1),
-                    municipality_code: official.municipality.clone(),
-                    number: u32::try_from(n + 1).unwrap(),
-                    name: name.clone(),
-                    location: VotingLocation {
-                        name: name.clone(),
-                        address: String::new(),
-                        postcode: String::new(),
-                        city: String::new(),
-                        latitude: None,
-                        longitude: None,
-                    },
-                    district: None,
-                    subarea: None,
-                    expected_voters: None,
-                    may_open_early: false,
-                    opens_at: None,
-                    closes_at: None,
-                    extra_stops: vec![],
-                    planned_staff: vec![],
-                };
+                // The canonical station, named as in the file, its size unknown.
+                let mut station =
+                    fixtures::station(&official.municipality, u32::try_from(n + 1).unwrap());
+                station.name = name.clone();
+                station.location.name = name.clone();
+                station.expected_voters = None;
                 store::stations::upsert(conn, &election.id, &station)?;
                 codes.push(store::codes::issue(
                     conn,
@@ -160,16 +140,7 @@ async fn send_official_results(file: &str) {
             .wait_for(Duration::from_secs(20), |v| v.station.is_some())
             .await
             .unwrap();
-        for item in shared::domain::Election::default_checklist() {
-            device.send(Event::ToggleChecklistItem { item_id: item.id });
-        }
-        for member in ["a", "b", "c"] {
-            device.send(Event::AddMember {
-                name: member.into(),
-                role: StaffRole::Member,
-            });
-        }
-        device.send(Event::OpenStation);
+        device.tap_opening();
         device
             .wait_for(Duration::from_secs(20), |v| v.phase == StationPhase::Open)
             .await

@@ -11,12 +11,11 @@ use std::time::Duration;
 use kiesdag::auth::Role;
 use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::json;
-use shared::Event;
-use shared::domain::{Report, StaffMember, StaffRole, Timestamp, TurnoutMoment};
+use shared::domain::{Report, StaffMember, StaffRole, Timestamp};
 use shared::protocol::{ClientMessage, Operation, ServerMessage, operation_id};
 use support::{
-    Dashboard, MUNICIPALITY, RawDevice, election_open_now, fresh_database, http, open_station,
-    seed, staff_token, start_server,
+    Dashboard, MUNICIPALITY, RawDevice, assert_ends_as_stored, election_open_now, fresh_database,
+    http, open_station, seed, settled, staff_token, start_server, turnout,
 };
 
 fn op(device: &RawDevice, seq: u64, report: Report) -> ClientMessage {
@@ -64,14 +63,8 @@ async fn an_operation_ahead_of_a_missing_one_is_not_committed() {
         "3 was not committed"
     );
     // The device resumes and sends 2, then 3 again: both commit, in order.
-    let mut resumed = RawDevice::connect(&server).await;
-    resumed.device_id = device.device_id;
-    let ServerMessage::Welcome {
-        last_processed_seq, ..
-    } = resumed.hello(&token).await
-    else {
-        panic!()
-    };
+    let (mut resumed, last_processed_seq) =
+        RawDevice::resume(&server, device.device_id, &token).await;
     assert_eq!(last_processed_seq, 1);
     resumed.send(&op(&resumed, 2, arrival("b"))).await;
     resumed.send(&three).await;
@@ -111,11 +104,7 @@ async fn dashboards_end_with_every_station_as_stored_while_reports_and_actions_c
     const MESSAGES: usize = 20;
     for count in 1..=REPORTS {
         for station in [&one, &two] {
-            station.send(Event::ReportTurnout {
-                count,
-                moment: TurnoutMoment::AdHoc,
-                correction_reason: None,
-            });
+            station.send(turnout(count));
         }
     }
     let mut senders = Vec::new();
@@ -150,8 +139,6 @@ async fn dashboards_end_with_every_station_as_stored_while_reports_and_actions_c
     for sender in senders {
         sender.await.unwrap();
     }
-    let settled =
-        |v: &shared::ViewModel| v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy;
     one.wait_for(Duration::from_secs(30), settled)
         .await
         .unwrap();
@@ -168,14 +155,6 @@ async fn dashboards_end_with_every_station_as_stored_while_reports_and_actions_c
         seqs.windows(2).all(|w| w[0] < w[1]) && seqs.first().is_some_and(|s| *s > start),
         "in order, never twice: {seqs:?}"
     );
-    let mut latest = std::collections::BTreeMap::new();
-    for change in &seen {
-        let station = change.station.as_ref().unwrap();
-        latest.insert(
-            station.station_id.clone(),
-            serde_json::to_value(station).unwrap(),
-        );
-    }
     let (_, now) = Dashboard::subscribe(&server, &coordinator, None, None).await;
     let DashboardMessage::Snapshot { seq, stations, .. } = now else {
         panic!()
@@ -186,14 +165,5 @@ async fn dashboards_end_with_every_station_as_stored_while_reports_and_actions_c
         Some(&seq),
         "the last change reached the dashboard"
     );
-    for station in stations {
-        let stored = serde_json::to_value(&station).unwrap();
-        let shown = latest.get(&station.station_id).unwrap_or_else(|| {
-            panic!(
-                "{} changed but never reached the dashboard",
-                station.station_id
-            )
-        });
-        assert_eq!(shown, &stored, "the dashboard shows the station as stored");
-    }
+    assert_ends_as_stored(&seen, &stations);
 }

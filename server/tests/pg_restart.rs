@@ -12,19 +12,14 @@ use std::time::Duration;
 
 use kiesdag::auth::Role;
 use kiesdag::realtime::dashboard_socket::{ChangeView, DashboardMessage};
-use shared::Event;
-use shared::domain::TurnoutMoment;
 use support::{
-    Dashboard, MUNICIPALITY, Proxy, assert_exactly_once_in_order, election_open_now,
-    fresh_database, open_station, seed, staff_token, start_second_instance, start_server,
+    Dashboard, MUNICIPALITY, Proxy, assert_ends_as_stored, assert_exactly_once_in_order,
+    election_open_now, fresh_database, open_station, seed, settled, staff_token,
+    start_second_instance, start_server, turnout,
 };
 
 const STATIONS: u32 = 6;
 const REPORTS: u32 = 20;
-
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
 
 fn pg_ctl(action: &str) {
     let version = std::fs::read_dir("/usr/lib/postgresql")
@@ -76,11 +71,7 @@ async fn postgres_killed_mid_burst_loses_nothing_and_both_dashboards_converge() 
     let mut back = None;
     for count in 1..=REPORTS {
         for station in &stations {
-            station.send(Event::ReportTurnout {
-                count,
-                moment: TurnoutMoment::AdHoc,
-                correction_reason: None,
-            });
+            station.send(turnout(count));
         }
         if count == REPORTS / 2 {
             pg_ctl("stop");
@@ -141,21 +132,6 @@ async fn postgres_killed_mid_burst_loses_nothing_and_both_dashboards_converge() 
                 && seqs.last() == Some(&last),
             "in order, never twice, up to the last: {seqs:?}"
         );
-        let mut latest = std::collections::BTreeMap::new();
-        for change in &seen {
-            let station = change.station.as_ref().unwrap();
-            latest.insert(
-                station.station_id.clone(),
-                serde_json::to_value(station).unwrap(),
-            );
-        }
-        for station in &stored {
-            assert_eq!(
-                latest.get(&station.station_id),
-                Some(&serde_json::to_value(station).unwrap()),
-                "{} as stored",
-                station.station_id
-            );
-        }
+        assert_ends_as_stored(&seen, &stored);
     }
 }

@@ -5,54 +5,10 @@
 mod support;
 
 use kiesdag::auth::{Claims, TokenKeys, TokenKind};
-use shared::domain::{
-    ListVotes, ProvisionalResult, Report, StaffMember, StaffRole, Timestamp, TurnoutMoment,
-    TurnoutReport, VotersCounts, VotesCounts,
-};
-use shared::protocol::{
-    ClientMessage, Operation, RejectCode, ServerMessage, ServerRefusal, operation_id,
-};
+use shared::domain::{Report, TurnoutMoment, TurnoutReport};
+use shared::protocol::{ClientMessage, RejectCode, ServerMessage, ServerRefusal};
 use shared::validation::Language;
-use support::{
-    RawDevice, SECRET, Server, election_open_now, fresh_database, seed, start_server, stored_counts,
-};
-
-fn server_with(stations: u32) -> (Server, Vec<String>) {
-    let (database, dir) = fresh_database();
-    let codes = seed(&database, &election_open_now(), stations);
-    (start_server(&database, dir), codes)
-}
-
-fn now() -> Timestamp {
-    Timestamp(kiesdag::db::now_ms())
-}
-
-fn operation(device: &RawDevice, seq: u64, station: &str, report: Report) -> ClientMessage {
-    ClientMessage::Operation(Operation {
-        id: operation_id(&device.device_id, seq, now()),
-        device_seq: seq,
-        station_id: station.into(),
-        recorded_at: now(),
-        report,
-        confirmed_warnings: vec![],
-    })
-}
-
-fn opening() -> Report {
-    Report::Opening(shared::domain::OpeningReport {
-        checklist_done: shared::domain::Election::default_checklist()
-            .into_iter()
-            .map(|i| i.id)
-            .collect(),
-        members_present: ["a", "b", "c"]
-            .iter()
-            .map(|n| StaffMember {
-                name: (*n).into(),
-                role: StaffRole::Member,
-            })
-            .collect(),
-    })
-}
+use support::{RawDevice, SECRET, now, opening, operation, server_with, stored_counts};
 
 fn error_code(message: Option<ServerMessage>) -> RejectCode {
     match message {
@@ -122,8 +78,7 @@ async fn forged_expired_unsigned_and_revoked_tokens_are_refused() {
     let token = device.activate(&codes[0]).await;
     let claims = TokenKeys::new(SECRET.as_bytes()).verify(&token).unwrap();
 
-    let mut forger = RawDevice::connect(&server).await;
-    forger.device_id = device.device_id;
+    let mut forger = RawDevice::connect_as(&server, device.device_id).await;
     let forged = TokenKeys::new(b"another-secret-another-secret-xx")
         .sign(&claims)
         .unwrap();
@@ -178,8 +133,7 @@ async fn forged_expired_unsigned_and_revoked_tokens_are_refused() {
         .output()
         .unwrap();
     assert!(status.status.success(), "{status:?}");
-    let mut again = RawDevice::connect(&server).await;
-    again.device_id = device.device_id;
+    let mut again = RawDevice::connect_as(&server, device.device_id).await;
     assert_eq!(
         error_code(Some(again.hello(&token).await)),
         RejectCode::RevokedToken
@@ -272,25 +226,9 @@ async fn operations_for_another_station_or_failing_validation_are_rejected_and_c
     };
     assert_eq!(code, "INPUT_E01_OUT_OF_RANGE");
 
-    let mut result = ProvisionalResult {
-        voters: VotersCounts {
-            poll_cards: 10,
-            proxy_certificates: 0,
-            voter_cards: 0,
-            admitted_voters: 11,
-        },
-        votes: VotesCounts {
-            list_votes: vec![ListVotes {
-                list_number: 1,
-                votes: 10,
-            }],
-            votes_for_candidates: 10,
-            blank_votes: 0,
-            invalid_votes: 0,
-            votes_cast: 10,
-        },
-        ..ProvisionalResult::default()
-    };
+    // Ten poll cards, but eleven admitted voters.
+    let mut result = shared::fixtures::result((10, 0, 0), &[10], 0, 0);
+    result.voters.admitted_voters = 11;
     result.fewer_ballots_counted = 1;
     let refused = operation(&device, 4, "GM0599-1", Report::ProvisionalResult(result));
     device.send(&refused).await;
@@ -361,14 +299,8 @@ async fn a_repeated_operation_is_acknowledged_again_and_applied_once() {
     };
     assert_eq!(first, second, "the same event number");
     // And again on a new session, as after a lost ack.
-    let mut resumed = RawDevice::connect(&server).await;
-    resumed.device_id = device.device_id;
-    let ServerMessage::Welcome {
-        last_processed_seq, ..
-    } = resumed.hello(&token).await
-    else {
-        panic!()
-    };
+    let (mut resumed, last_processed_seq) =
+        RawDevice::resume(&server, device.device_id, &token).await;
     assert_eq!(last_processed_seq, 1);
     resumed.send(&open).await;
     assert!(

@@ -12,17 +12,13 @@ use kiesdag::auth::Role;
 use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StationPhase, TurnoutMoment};
+use shared::domain::StationPhase;
 use support::{
-    Dashboard, MUNICIPALITY, Proxy, election_open_now, fresh_database, open_station, seed,
-    staff_token, start_second_instance, start_server,
+    Dashboard, MUNICIPALITY, Proxy, election_open_now, fresh_database, open_station, seed, settled,
+    staff_token, start_second_instance, start_server, turnout,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn settled(v: &shared::ViewModel) -> bool {
-    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_on_one_instance_reaches_a_dashboard_on_the_other_and_survives_losing_it() {
@@ -43,11 +39,7 @@ async fn a_report_on_one_instance_reaches_a_dashboard_on_the_other_and_survives_
 
     let mut station =
         open_station(&format!("ws://{}/ws/station", balancer.address), &codes[0]).await;
-    station.send(Event::ReportTurnout {
-        count: 100,
-        moment: TurnoutMoment::AdHoc,
-        correction_reason: None,
-    });
+    station.send(turnout(100));
     station
         .wait_for(WAIT, |v| v.phase == StationPhase::Open && settled(v))
         .await
@@ -63,11 +55,7 @@ async fn a_report_on_one_instance_reaches_a_dashboard_on_the_other_and_survives_
     a.kill();
     balancer.switch_to(b.address());
     for count in [150, 200, 250] {
-        station.send(Event::ReportTurnout {
-            count,
-            moment: TurnoutMoment::AdHoc,
-            correction_reason: None,
-        });
+        station.send(turnout(count));
     }
     station.send(Event::ReconnectNow);
     station

@@ -12,8 +12,8 @@ use shared::Event;
 use shared::app::Screen;
 use shared::app::view::{Page, ViewModel};
 use shared::domain::{
-    IncidentCategory, IncidentSeverity, IncidentStatus, ListVotes, ProvisionalResult, StaffRole,
-    Timestamp, TurnoutMoment, Urgency, VotersCounts, VotesCounts,
+    IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, StaffRole, Timestamp,
+    TurnoutMoment, Urgency,
 };
 use shared::protocol::{ServerMessage, StationMessage, encode};
 use support::server::{CODE, SimServer};
@@ -243,32 +243,11 @@ fn main() {
         voters_in_queue_at_close: 3,
     });
     shell.sync_with(&mut server);
-    let lists = [512, 301, 122, 48];
-    let e: u32 = lists.iter().sum();
+    // One ballot more in the box than admitted voters, not yet accounted for.
     let mut result = ProvisionalResult {
-        voters: VotersCounts {
-            poll_cards: 950,
-            proxy_certificates: 31,
-            voter_cards: 12,
-            admitted_voters: 993,
-        },
-        votes: VotesCounts {
-            list_votes: lists
-                .iter()
-                .enumerate()
-                .map(|(n, v)| ListVotes {
-                    list_number: n as u32 + 1,
-                    votes: *v,
-                })
-                .collect(),
-            votes_for_candidates: e,
-            blank_votes: 6,
-            invalid_votes: 5,
-            votes_cast: e + 11,
-        },
         more_ballots_counted: 0,
-        fewer_ballots_counted: 0,
         explanation: String::new(),
+        ..shared::fixtures::result((950, 31, 12), &[512, 301, 122, 48], 6, 5)
     };
     shell.send(Event::EditResult(result.clone()));
     shell.send(Event::SubmitResult);

@@ -8,8 +8,8 @@ use shared::app::Screen;
 use shared::app::sync::OperationState;
 use shared::app::view::{ConnectionState, IssueSeverity, Page};
 use shared::domain::{
-    IncidentCategory, IncidentSeverity, IncidentStatus, ListVotes, ProvisionalResult, StaffRole,
-    StationPhase, Timestamp, TurnoutMoment, Urgency, VotersCounts, VotesCounts,
+    IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, StaffRole, StationPhase,
+    Timestamp, TurnoutMoment, Urgency, VotersCounts,
 };
 use shared::protocol::{ResupplyNotice, ServerMessage, StationMessage, encode};
 use shared::validation::Language;
@@ -466,38 +466,9 @@ fn general_messages_from_the_control_room_show_on_the_overview() {
     assert!(!shell.view().notice.unwrap().is_error);
 }
 
+/// The canonical result form (`shared::fixtures`), every admitted voter on a poll card.
 fn result(lists: &[u32], blank: u32, invalid: u32, admitted: u32) -> ProvisionalResult {
-    let e: u32 = lists.iter().sum();
-    let h = e + blank + invalid;
-    ProvisionalResult {
-        voters: VotersCounts {
-            poll_cards: admitted,
-            proxy_certificates: 0,
-            voter_cards: 0,
-            admitted_voters: admitted,
-        },
-        votes: VotesCounts {
-            list_votes: lists
-                .iter()
-                .enumerate()
-                .map(|(n, v)| ListVotes {
-                    list_number: n as u32 + 1,
-                    votes: *v,
-                })
-                .collect(),
-            votes_for_candidates: e,
-            blank_votes: blank,
-            invalid_votes: invalid,
-            votes_cast: h,
-        },
-        more_ballots_counted: h.saturating_sub(admitted),
-        fewer_ballots_counted: admitted.saturating_sub(h),
-        explanation: if h == admitted {
-            String::new()
-        } else {
-            "verschil".into()
-        },
-    }
+    shared::fixtures::result((admitted, 0, 0), lists, blank, invalid)
 }
 
 fn closed(server: &mut SimServer) -> Shell {

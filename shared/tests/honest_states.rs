@@ -6,28 +6,17 @@
 
 mod support;
 
+use shared::fixtures::turnout;
+
 use shared::Event;
 use shared::app::effects::websocket::WebSocketEvent;
 use shared::app::session::{NO_ANSWER_RECONNECT_MS, NOT_ANSWERING_MS};
 use shared::app::sync::backoff::{BUSY_CAP_MS, FAST_CAP_MS, STORAGE_BASE_MS, STORAGE_CAP_MS};
 use shared::app::view::ConnectionState;
-use shared::domain::TurnoutMoment;
 use shared::protocol::RejectCode;
 use shared::validation::Language;
 use support::server::SimServer;
-use support::{Shell, opened_station};
-
-fn turnout(count: u32) -> Event {
-    Event::ReportTurnout {
-        count,
-        moment: TurnoutMoment::AdHoc,
-        correction_reason: None,
-    }
-}
-
-fn applied_seqs(server: &SimServer) -> Vec<u64> {
-    server.applied.iter().map(|o| o.device_seq).collect()
-}
+use support::{Shell, applied_seqs, opened_station};
 
 fn state(shell: &Shell) -> ConnectionState {
     shell.view().connection.state

@@ -5,11 +5,12 @@
 
 use proptest::prelude::*;
 use shared::domain::{
-    BallotStockReport, CandidateList, ClosingReport, Election, IncidentCategory, IncidentMessage,
-    IncidentReport, IncidentSeverity, Jurisdiction, ListVotes, OpeningReport, PresenceReport,
-    ProvisionalResult, Report, ResupplyRequest, StaffMember, StaffRole, Station, StationDay,
-    Timestamp, TurnoutMoment, TurnoutReport, Urgency, VotersCounts, VotesCounts, VotingLocation,
+    BallotStockReport, ClosingReport, Election, IncidentCategory, IncidentMessage, IncidentReport,
+    IncidentSeverity, Jurisdiction, ListVotes, OpeningReport, PresenceReport, ProvisionalResult,
+    Report, ResupplyRequest, StaffMember, StaffRole, Station, StationDay, Timestamp, TurnoutMoment,
+    TurnoutReport, Urgency, VotersCounts, VotesCounts,
 };
+use shared::fixtures;
 use shared::validation::{self, Context, MAX_MEMBERS_PRESENT, check_recorded_at};
 
 /// Figures around the interesting edges, and anything at all.
@@ -181,27 +182,17 @@ fn election() -> impl Strategy<Value = Election> {
     )
         .prop_map(
             |(opens_at, closes_at, turnout_moments, lists, utc_offset_minutes, flanders)| {
+                let jurisdiction = if flanders {
+                    Jurisdiction::Flanders
+                } else {
+                    Jurisdiction::Netherlands
+                };
                 Election {
-                    id: "e".into(),
-                    name: "e".into(),
-                    jurisdiction: if flanders {
-                        Jurisdiction::Flanders
-                    } else {
-                        Jurisdiction::Netherlands
-                    },
                     opens_at,
                     closes_at,
                     utc_offset_minutes,
                     turnout_moments,
-                    lists: (1..=lists)
-                        .map(|number| CandidateList {
-                            number,
-                            name: format!("L{number}"),
-                        })
-                        .collect(),
-                    opening_checklist: Election::default_checklist(),
-                    council: Default::default(),
-                    seats: None,
+                    ..fixtures::election(jurisdiction, lists)
                 }
             },
         )
@@ -216,26 +207,11 @@ fn station() -> impl Strategy<Value = Station> {
     )
         .prop_map(
             |(expected_voters, opens_at, closes_at, may_open_early)| Station {
-                id: "s".into(),
-                municipality_code: "GM0599".into(),
-                number: 1,
-                name: "s".into(),
-                location: VotingLocation {
-                    name: String::new(),
-                    address: String::new(),
-                    postcode: String::new(),
-                    city: String::new(),
-                    latitude: None,
-                    longitude: None,
-                },
-                district: None,
-                subarea: None,
                 expected_voters,
                 may_open_early,
                 opens_at,
                 closes_at,
-                extra_stops: Vec::new(),
-                planned_staff: Vec::new(),
+                ..fixtures::station(fixtures::MUNICIPALITY, 1)
             },
         )
 }

@@ -5,25 +5,15 @@
 
 mod support;
 
+use shared::fixtures::turnout;
+
 use crux_kv::KeyValueOperation;
 use shared::Event;
 use shared::app::view::ConnectionState;
-use shared::domain::{StationDay, Timestamp, TurnoutMoment};
+use shared::domain::{StationDay, Timestamp};
 use shared::protocol::{ServerMessage, encode};
-use support::opened_station;
 use support::server::{SimServer, election, station};
-
-fn turnout(count: u32) -> Event {
-    Event::ReportTurnout {
-        count,
-        moment: TurnoutMoment::AdHoc,
-        correction_reason: None,
-    }
-}
-
-fn applied_seqs(server: &SimServer) -> Vec<u64> {
-    server.applied.iter().map(|o| o.device_seq).collect()
-}
+use support::{applied_seqs, opened_station};
 
 #[test]
 fn a_connection_that_never_opens_is_given_up_and_tried_again() {

@@ -101,6 +101,22 @@ impl Station {
         let _ = self.input.send(Input::Event(event));
     }
 
+    /// The chair opens the station as the tests do: ticks every item of the default
+    /// checklist, adds three members (Anna, Bram, Chris) and taps "open". Only sends
+    /// the taps; wait for the phase to see the station open.
+    pub fn tap_opening(&self) {
+        for item in shared::domain::Election::default_checklist() {
+            self.send(Event::ToggleChecklistItem { item_id: item.id });
+        }
+        for name in ["Anna", "Bram", "Chris"] {
+            self.send(Event::AddMember {
+                name: name.into(),
+                role: shared::domain::StaffRole::Member,
+            });
+        }
+        self.send(Event::OpenStation);
+    }
+
     #[must_use]
     pub fn view(&self) -> ViewModel {
         self.core.view()

@@ -1,9 +1,13 @@
-//! What the API's unit tests share: a fresh database with the server's state, staff
-//! tokens, and requests.
+//! What the API's unit tests share: a fresh database with the server's state, the
+//! app, staff tokens, requests, and the canonical election and station
+//! (`shared::fixtures`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use actix_web::test::TestRequest;
-use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
+use shared::domain::{Election, Timestamp};
+use shared::fixtures;
+/// Station `number` of `municipality`, with 2,000 expected voters.
+pub use shared::fixtures::station;
 
 use crate::auth::{Claims, Role, TokenKind};
 use crate::db::now_ms;
@@ -74,49 +78,22 @@ pub fn get(uri: &str, token: &str) -> TestRequest {
         .insert_header(("authorization", format!("Bearer {token}")))
 }
 
-/// An election open now (an hour ago until six hours from now).
+/// The canonical election (`shared::fixtures`) open now: an hour ago until six hours
+/// from now, one list.
 pub fn election() -> Election {
-    let now = now_ms();
-    Election {
-        id: "E1".into(),
-        name: "Testverkiezing".into(),
-        jurisdiction: Jurisdiction::Netherlands,
-        opens_at: Timestamp(now - 3_600_000),
-        closes_at: Timestamp(now + 6 * 3_600_000),
-        utc_offset_minutes: 60,
-        turnout_moments: vec![],
-        lists: vec![CandidateList {
-            number: 1,
-            name: "Lijst 1".into(),
-        }],
-        opening_checklist: Election::default_checklist(),
-        council: Default::default(),
-        seats: None,
-    }
+    fixtures::election_open_at(Timestamp(now_ms()))
 }
 
-/// Station `number` of `municipality`, with 2,000 expected voters.
-pub fn station(municipality: &str, number: u32) -> Station {
-    Station {
-        id: format!("{municipality}-{number}"),
-        municipality_code: municipality.into(),
-        number,
-        name: format!("Stembureau {number}"),
-        location: VotingLocation {
-            name: "Wijkgebouw".into(),
-            address: format!("Straat {number}"),
-            postcode: "3011AA".into(),
-            city: "Rotterdam".into(),
-            latitude: None,
-            longitude: None,
-        },
-        district: None,
-        subarea: None,
-        expected_voters: Some(2_000),
-        may_open_early: false,
-        opens_at: None,
-        closes_at: None,
-        extra_stops: vec![],
-        planned_staff: vec![],
-    }
+/// The app as `server::serve` assembles it, on `$state`, ready for `test::call_service`.
+macro_rules! app {
+    ($state:expr) => {
+        actix_web::test::init_service(
+            actix_web::App::new()
+                .app_data(actix_web::web::Data::new($state.clone()))
+                .app_data(actix_web::web::JsonConfig::default().limit($crate::http::MAX_JSON_BYTES))
+                .configure($crate::http::configure),
+        )
+        .await
+    };
 }
+pub(crate) use app;

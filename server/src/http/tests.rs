@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
-use actix_web::{App, web};
 use diesel::prelude::*;
 
 use super::session::TokenResponse;
@@ -31,18 +30,7 @@ fn fixture() -> Fixture {
     Fixture::new("api", 4)
 }
 
-/// The app as `server::serve` assembles it.
-macro_rules! app {
-    ($state:expr) => {
-        test::init_service(
-            App::new()
-                .app_data(web::Data::new($state.clone()))
-                .app_data(web::JsonConfig::default().limit(MAX_JSON_BYTES))
-                .configure(super::configure),
-        )
-        .await
-    };
-}
+use super::test_support::app;
 
 /// Sends `req`; the status and the body.
 macro_rules! send {

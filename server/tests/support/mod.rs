@@ -10,9 +10,12 @@ use diesel::Connection;
 use futures_util::{SinkExt, StreamExt};
 use kiesdag::auth::{Claims, Role, TokenKeys, TokenKind};
 use kiesdag::db;
+use kiesdag::features::stations::summary::StationSummary;
 use kiesdag::realtime::dashboard_socket::{ChangeView, DashboardMessage};
 use kiesdag::store;
-use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp, VotingLocation};
+use shared::domain::{Election, Report, Station, Timestamp};
+use shared::fixtures;
+use shared::protocol::ClientMessage;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -123,58 +126,82 @@ pub fn drop_database(database: &str) {
     }
 }
 
-/// An election that is open now: opened an hour ago, closes in six hours.
+/// The canonical election (`shared::fixtures`) open now: opened an hour ago, closes
+/// in six hours; three lists.
 pub fn election_open_now() -> Election {
-    let now = db::now_ms();
     Election {
         id: "E2E".into(),
-        name: "Testverkiezing".into(),
-        jurisdiction: Jurisdiction::Netherlands,
-        opens_at: Timestamp(now - 3_600_000),
-        closes_at: Timestamp(now + 6 * 3_600_000),
-        utc_offset_minutes: 60,
-        turnout_moments: vec![],
-        lists: (1..=3)
-            .map(|number| CandidateList {
-                number,
-                name: format!("Lijst {number}"),
-            })
-            .collect(),
-        opening_checklist: Election::default_checklist(),
-        council: Default::default(),
-        seats: None,
+        lists: fixtures::lists(3),
+        ..fixtures::election_open_at(Timestamp(db::now_ms()))
     }
 }
 
+/// The canonical station `number` of `MUNICIPALITY`, on the map, in district "Noord"
+/// (even numbers) or "Zuid".
 pub fn station(number: u32) -> Station {
-    Station {
-        id: format!("{MUNICIPALITY}-{number}"),
-        municipality_code: MUNICIPALITY.into(),
-        number,
-        name: format!("Stembureau {number}"),
-        location: VotingLocation {
-            name: "Wijkgebouw".into(),
-            address: format!("Straat {number}"),
-            postcode: "3011AA".into(),
-            city: "Rotterdam".into(),
-            latitude: Some(51.92),
-            longitude: Some(4.48),
-        },
-        district: Some(
-            if number.is_multiple_of(2) {
-                "Noord"
-            } else {
-                "Zuid"
-            }
-            .into(),
-        ),
-        subarea: None,
-        expected_voters: Some(2_000),
-        may_open_early: false,
-        opens_at: None,
-        closes_at: None,
-        extra_stops: vec![],
-        planned_staff: vec![],
+    let mut station = fixtures::station(MUNICIPALITY, number);
+    station.location.latitude = Some(51.92);
+    station.location.longitude = Some(4.48);
+    station.district = Some(
+        if number.is_multiple_of(2) {
+            "Noord"
+        } else {
+            "Zuid"
+        }
+        .into(),
+    );
+    station
+}
+
+/// A chair's app with nothing left to store, send or confirm.
+pub fn settled(v: &shared::ViewModel) -> bool {
+    v.sync.saving + v.sync.pending + v.sync.sent == 0 && !v.busy
+}
+
+/// The canonical opening (`shared::fixtures`): the default checklist done, three
+/// members present.
+pub fn opening() -> Report {
+    Report::Opening(fixtures::opening(&Election::default_checklist()))
+}
+
+/// An ad hoc turnout of `count` voters, as the chair reports it.
+#[allow(unused_imports)] // Not every test binary reports turnout.
+pub use shared::fixtures::turnout;
+
+/// The server's clock.
+pub fn now() -> Timestamp {
+    Timestamp(db::now_ms())
+}
+
+/// `report` as `device`'s `seq`-th operation, recorded now.
+pub fn operation(device: &RawDevice, seq: u64, station: &str, report: Report) -> ClientMessage {
+    ClientMessage::Operation(fixtures::operation(
+        &device.device_id,
+        seq,
+        station,
+        now(),
+        report,
+    ))
+}
+
+/// A dashboard that received `seen` (in order) ends with every station as `stored`:
+/// each station's latest change carries it exactly as stored.
+pub fn assert_ends_as_stored(seen: &[ChangeView], stored: &[StationSummary]) {
+    let mut latest = std::collections::BTreeMap::new();
+    for change in seen {
+        let station = change.station.as_ref().unwrap();
+        latest.insert(
+            station.station_id.clone(),
+            serde_json::to_value(station).unwrap(),
+        );
+    }
+    for station in stored {
+        assert_eq!(
+            latest.get(&station.station_id),
+            Some(&serde_json::to_value(station).unwrap()),
+            "{} reached the dashboard as stored",
+            station.station_id
+        );
     }
 }
 
@@ -197,6 +224,14 @@ pub fn seed(database: &str, election: &Election, stations: u32) -> Vec<String> {
         Ok::<_, store::StoreError>(codes)
     })
     .unwrap()
+}
+
+/// A server on a fresh database with the election open now and `stations` stations;
+/// one activation code each.
+pub fn server_with(stations: u32) -> (Server, Vec<String>) {
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), stations);
+    (start_server(&database, dir), codes)
 }
 
 /// Starts `kiesdag serve` on a free port and waits until it listens.
@@ -387,6 +422,27 @@ impl RawDevice {
         }
     }
 
+    /// A new connection that says it is device `device_id` (the device itself again,
+    /// or someone claiming to be it).
+    pub async fn connect_as(server: &Server, device_id: uuid::Uuid) -> Self {
+        let mut device = Self::connect(server).await;
+        device.device_id = device_id;
+        device
+    }
+
+    /// Device `device_id` back on a new session with `token`: the new connection and
+    /// the last sequence number the server's welcome says it processed.
+    pub async fn resume(server: &Server, device_id: uuid::Uuid, token: &str) -> (Self, u64) {
+        let mut device = Self::connect_as(server, device_id).await;
+        let shared::protocol::ServerMessage::Welcome {
+            last_processed_seq, ..
+        } = device.hello(token).await
+        else {
+            panic!("a welcome back")
+        };
+        (device, last_processed_seq)
+    }
+
     pub async fn send_text(&mut self, text: String) {
         self.socket.send(Message::text(text)).await.unwrap();
     }
@@ -522,16 +578,7 @@ pub async fn open_station(url: &str, code: &str) -> kiesdag_sim::Station {
         })
         .await
         .expect("activated");
-    for item in shared::domain::Election::default_checklist() {
-        station.send(shared::Event::ToggleChecklistItem { item_id: item.id });
-    }
-    for name in ["Anna", "Bram", "Chris"] {
-        station.send(shared::Event::AddMember {
-            name: name.into(),
-            role: shared::domain::StaffRole::Member,
-        });
-    }
-    station.send(shared::Event::OpenStation);
+    station.tap_opening();
     station
         .wait_for(wait, |v| v.phase == shared::domain::StationPhase::Open)
         .await

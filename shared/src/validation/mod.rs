@@ -118,66 +118,17 @@ pub(crate) fn too_many(len: usize, limit: usize, field: &str) -> Option<Issue> {
     (len > limit).then(|| Issue::new(Rule::TooManyItems, [field]))
 }
 
+/// The validation tests' fixtures: the canonical ones (`crate::fixtures`), with the
+/// station the rules are tried on, number 12 of Rotterdam, expecting `expected_voters`.
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::domain::{
-        CandidateList, Election, Jurisdiction, Station, StationDay, Timestamp, VotingLocation,
-    };
-
-    /// 2026-03-18, polls 07:30-21:00 local (06:30-20:00 UTC).
-    pub const OPENS: i64 = 1_773_815_400_000;
-    pub const CLOSES: i64 = OPENS + 810 * 60_000;
-
-    pub fn election(jurisdiction: Jurisdiction, lists: u32) -> Election {
-        Election {
-            id: "GR2026".into(),
-            name: "Gemeenteraad 2026".into(),
-            jurisdiction,
-            opens_at: Timestamp(OPENS),
-            closes_at: Timestamp(CLOSES),
-            utc_offset_minutes: 60,
-            turnout_moments: vec![
-                Timestamp(OPENS + 150 * 60_000),
-                Timestamp(OPENS + 330 * 60_000),
-            ],
-            lists: (1..=lists)
-                .map(|number| CandidateList {
-                    number,
-                    name: format!("Lijst {number}"),
-                })
-                .collect(),
-            opening_checklist: Election::default_checklist(),
-            council: Default::default(),
-            seats: None,
-        }
-    }
+    use crate::domain::Station;
+    pub use crate::fixtures::{CLOSES, OPENS, day, election};
 
     pub fn station(expected_voters: u32) -> Station {
         Station {
-            id: "GM0599-12".into(),
-            municipality_code: "GM0599".into(),
-            number: 12,
-            name: "Stembureau 12".into(),
-            location: VotingLocation {
-                name: "Wijkgebouw".into(),
-                address: "Straat 1".into(),
-                postcode: "3011AA".into(),
-                city: "Rotterdam".into(),
-                latitude: None,
-                longitude: None,
-            },
-            district: Some("Centrum".into()),
-            subarea: None,
             expected_voters: Some(expected_voters),
-            opens_at: None,
-            closes_at: None,
-            extra_stops: Vec::new(),
-            planned_staff: vec![],
-            may_open_early: false,
+            ..crate::fixtures::station(crate::fixtures::MUNICIPALITY, 12)
         }
-    }
-
-    pub fn day() -> StationDay {
-        StationDay::default()
     }
 }

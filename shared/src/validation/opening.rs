@@ -83,13 +83,7 @@ mod tests {
                 .skip(usize::from(!all_done))
                 .map(|i| i.id.clone())
                 .collect(),
-            members_present: members
-                .iter()
-                .map(|n| StaffMember {
-                    name: (*n).into(),
-                    role: StaffRole::Member,
-                })
-                .collect(),
+            members_present: crate::fixtures::members(members),
         };
         let ctx = Context {
             election: &election,
@@ -107,20 +101,7 @@ mod tests {
         // A mobile station that opens at 14:30.
         station.opens_at = Some(Timestamp(fixtures::OPENS + 420 * 60_000));
         let day = fixtures::day();
-        let report = OpeningReport {
-            checklist_done: election
-                .opening_checklist
-                .iter()
-                .map(|i| i.id.clone())
-                .collect(),
-            members_present: ["a", "b", "c"]
-                .iter()
-                .map(|n| StaffMember {
-                    name: (*n).into(),
-                    role: StaffRole::Member,
-                })
-                .collect(),
-        };
+        let report = crate::fixtures::opening(&election.opening_checklist);
         let at = |now| Context {
             election: &election,
             station: &station,

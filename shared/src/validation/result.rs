@@ -178,53 +178,12 @@ fn unknown_lists(result: &ProvisionalResult, ctx: &Context<'_>) -> Option<Issue>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{
-        Jurisdiction, ListVotes, ProvisionalResult, Timestamp, VotersCounts, VotesCounts,
-    };
+    use crate::domain::{Jurisdiction, ListVotes, ProvisionalResult, Timestamp, VotersCounts};
     use crate::validation::{Context, fixtures};
     use proptest::prelude::*;
 
-    /// A consistent result: `admitted` voters, `votes` per list, blank and invalid,
-    /// and the more/fewer-counted difference filled in as the form asks.
-    fn consistent(
-        admitted: (u32, u32, u32),
-        lists: &[u32],
-        blank: u32,
-        invalid: u32,
-    ) -> ProvisionalResult {
-        let d = admitted.0 + admitted.1 + admitted.2;
-        let e: u32 = lists.iter().sum();
-        let h = e + blank + invalid;
-        ProvisionalResult {
-            voters: VotersCounts {
-                poll_cards: admitted.0,
-                proxy_certificates: admitted.1,
-                voter_cards: admitted.2,
-                admitted_voters: d,
-            },
-            votes: VotesCounts {
-                list_votes: lists
-                    .iter()
-                    .enumerate()
-                    .map(|(n, votes)| ListVotes {
-                        list_number: n as u32 + 1,
-                        votes: *votes,
-                    })
-                    .collect(),
-                votes_for_candidates: e,
-                blank_votes: blank,
-                invalid_votes: invalid,
-                votes_cast: h,
-            },
-            more_ballots_counted: h.saturating_sub(d),
-            fewer_ballots_counted: d.saturating_sub(h),
-            explanation: if h == d {
-                String::new()
-            } else {
-                "uitleg".into()
-            },
-        }
-    }
+    /// A consistent result (`crate::fixtures::result`).
+    use crate::fixtures::result as consistent;
 
     fn codes(
         result: &ProvisionalResult,

@@ -18,9 +18,15 @@ use shared::{ChairApp, Effect, Event};
 
 pub use server::SimServer;
 
-/// 2026-03-18 07:30 local (06:30 UTC): polls open.
-pub const OPENS: i64 = 1_773_815_400_000;
-pub const CLOSES: i64 = OPENS + 810 * 60_000;
+/// The device sequence numbers of the operations `server` applied, in the order
+/// applied.
+pub fn applied_seqs(server: &SimServer) -> Vec<u64> {
+    server.applied.iter().map(|o| o.device_seq).collect()
+}
+
+/// 2026-03-18 07:30 local (06:30 UTC): polls open (the canonical election's day).
+pub const OPENS: i64 = shared::fixtures::OPENS;
+pub const CLOSES: i64 = shared::fixtures::CLOSES;
 
 pub struct Shell {
     pub core: Core<ChairApp>,

@@ -4,16 +4,15 @@
 
 use std::collections::HashSet;
 
-use shared::domain::{
-    CandidateList, Election, Jurisdiction, Station, StationDay, Timestamp, VotingLocation,
-};
+use shared::domain::{Election, Jurisdiction, Station, StationDay, Timestamp};
+use shared::fixtures;
 use shared::protocol::{
     ClientMessage, Operation, RejectCode, ServerMessage, decode_client, encode,
 };
 use shared::validation::{Language, Rule, check_recorded_at, message};
 use uuid::Uuid;
 
-use super::{CLOSES, OPENS};
+use super::OPENS;
 
 pub const CODE: &str = "K7QX-4M2P";
 pub const TOKEN: &str = "device-token-1";
@@ -48,53 +47,27 @@ pub struct SimServer {
     pub cannot_commit: Option<RejectCode>,
 }
 
+/// The canonical election (`shared::fixtures`) with four lists and four turnout
+/// moments.
 pub fn election() -> Election {
     Election {
-        id: "GR2026".into(),
         name: "Gemeenteraadsverkiezing 2026".into(),
-        jurisdiction: Jurisdiction::Netherlands,
-        opens_at: Timestamp(OPENS),
-        closes_at: Timestamp(CLOSES),
-        utc_offset_minutes: 60,
         turnout_moments: [150, 330, 510, 690]
             .iter()
             .map(|m| Timestamp(OPENS + m * 60_000))
             .collect(),
-        lists: (1..=4)
-            .map(|number| CandidateList {
-                number,
-                name: format!("Lijst {number}"),
-            })
-            .collect(),
-        opening_checklist: Election::default_checklist(),
-        council: Default::default(),
-        seats: None,
+        ..fixtures::election(Jurisdiction::Netherlands, 4)
     }
 }
 
+/// The canonical station 12 of Rotterdam, in Kralingen, expecting 10,000 voters.
 pub fn station() -> Station {
-    Station {
-        id: "GM0599-12".into(),
-        municipality_code: "GM0599".into(),
-        number: 12,
-        name: "Stembureau 12 — Wijkgebouw De Esch".into(),
-        location: VotingLocation {
-            name: "Wijkgebouw De Esch".into(),
-            address: "Esch 1".into(),
-            postcode: "3063AA".into(),
-            city: "Rotterdam".into(),
-            latitude: Some(51.92),
-            longitude: Some(4.52),
-        },
-        district: Some("Kralingen".into()),
-        subarea: None,
-        expected_voters: Some(10_000),
-        opens_at: None,
-        closes_at: None,
-        extra_stops: Vec::new(),
-        planned_staff: vec![],
-        may_open_early: false,
-    }
+    let mut station = fixtures::station(fixtures::MUNICIPALITY, 12);
+    station.name = "Stembureau 12 — Wijkgebouw De Esch".into();
+    station.location.name = "Wijkgebouw De Esch".into();
+    station.district = Some("Kralingen".into());
+    station.expected_voters = Some(10_000);
+    station
 }
 
 impl SimServer {

@@ -32,8 +32,8 @@ use shared::ViewModel;
 use shared::app::Screen;
 use shared::app::view::{ConnectionState, Page};
 use shared::domain::{
-    Election, IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult, StaffMember,
-    StaffRole, StationPhase, TurnoutMoment, VotersCounts, VotesCounts,
+    IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult, StaffMember, StaffRole,
+    StationPhase, TurnoutMoment, VotersCounts, VotesCounts,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -98,16 +98,7 @@ async fn handle(station: &mut Station, command: &Value) -> Result<Value, String>
             Ok(json!({}))
         }
         "open" => {
-            for item in Election::default_checklist() {
-                station.send(Event::ToggleChecklistItem { item_id: item.id });
-            }
-            for name in ["Anna", "Bram", "Chris"] {
-                station.send(Event::AddMember {
-                    name: name.into(),
-                    role: StaffRole::Member,
-                });
-            }
-            station.send(Event::OpenStation);
+            station.tap_opening();
             wait(station, |v| v.phase == StationPhase::Open && synced(v)).await?;
             Ok(json!({}))
         }

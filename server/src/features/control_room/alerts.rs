@@ -155,29 +155,18 @@ pub fn for_stations(records: &[StationRecord], election: &Election, now: Timesta
 mod tests {
     use super::*;
     use shared::domain::{
-        BallotStockReport, CandidateList, Jurisdiction, ListVotes, ProvisionalResult, StaffMember,
-        StaffRole, Station, StationDay, VotersCounts, VotesCounts, VotingLocation,
+        BallotStockReport, Jurisdiction, StaffMember, StaffRole, Station, StationDay,
     };
+    use shared::fixtures::{self, OPENS};
 
-    const OPENS: i64 = 1_773_815_400_000;
     const MINUTE: i64 = 60_000;
 
+    /// The canonical election (`shared::fixtures`) with one list and one turnout
+    /// moment.
     fn election() -> Election {
         Election {
-            id: "e".into(),
-            name: "e".into(),
-            jurisdiction: Jurisdiction::Netherlands,
-            opens_at: Timestamp(OPENS),
-            closes_at: Timestamp(OPENS + 810 * MINUTE),
-            utc_offset_minutes: 60,
             turnout_moments: vec![Timestamp(OPENS + 150 * MINUTE)],
-            lists: vec![CandidateList {
-                number: 1,
-                name: "A".into(),
-            }],
-            opening_checklist: vec![],
-            council: Default::default(),
-            seats: None,
+            ..fixtures::election(Jurisdiction::Netherlands, 1)
         }
     }
 
@@ -185,26 +174,8 @@ mod tests {
         StationRecord {
             election_id: "e".into(),
             station: Station {
-                id: "GM1-1".into(),
-                municipality_code: "GM1".into(),
-                number: 1,
-                name: "s".into(),
-                location: VotingLocation {
-                    name: String::new(),
-                    address: String::new(),
-                    postcode: String::new(),
-                    city: String::new(),
-                    latitude: None,
-                    longitude: None,
-                },
-                district: None,
-                subarea: None,
                 expected_voters: Some(1_000),
-                may_open_early: false,
-                opens_at: None,
-                closes_at: None,
-                extra_stops: vec![],
-                planned_staff: vec![],
+                ..fixtures::station("GM1", 1)
             },
             day,
             last_event_seq: 0,
@@ -321,25 +292,8 @@ mod tests {
             ..StationDay::default()
         };
         // 10 of 100 votes blank: at least 3 %, a warning the chair confirmed.
-        closed.result = Some(ProvisionalResult {
-            voters: VotersCounts {
-                poll_cards: 100,
-                proxy_certificates: 0,
-                voter_cards: 0,
-                admitted_voters: 100,
-            },
-            votes: VotesCounts {
-                list_votes: vec![ListVotes {
-                    list_number: 1,
-                    votes: 90,
-                }],
-                votes_for_candidates: 90,
-                blank_votes: 10,
-                invalid_votes: 0,
-                votes_cast: 100,
-            },
-            ..ProvisionalResult::default()
-        });
+        // 10 of 100 votes blank.
+        closed.result = Some(fixtures::result((100, 0, 0), &[90], 10, 0));
         let alerts = for_station(
             &record(closed, Some(OPENS)),
             &election(),

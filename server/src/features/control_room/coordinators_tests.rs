@@ -3,12 +3,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::test;
-use actix_web::{App, web};
 
 use super::coordinators::Coordinator;
 use crate::auth::Role;
 use crate::db::now_ms;
-use crate::http::test_support::{Fixture, get, staff_token};
+use crate::http::test_support::{Fixture, app, get, staff_token};
 use crate::store::{self, users::UserRecord};
 
 const MUNICIPALITY: &str = "GM0599";
@@ -55,12 +54,7 @@ fn coordinator(username: &str, role: Role) -> Coordinator {
 async fn a_coordinator_can_assign_to_the_municipality_s_control_room_staff_only() {
     let fixture = fixture();
     let state = &fixture.state;
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(state.clone()))
-            .configure(crate::http::configure),
-    )
-    .await;
+    let app = app!(state);
     let uri = format!("/api/municipalities/{MUNICIPALITY}/coordinators");
     let ours = [
         coordinator("ahmed", Role::Coordinator),

@@ -4,57 +4,28 @@
 use actix_web::http::StatusCode;
 use actix_web::test;
 use actix_web::{App, web};
-use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp};
+use shared::domain::{Election, Timestamp};
 use shared::protocol::EventPayload;
 
 use super::timeline::StationTimeline;
 use crate::auth::Role;
 use crate::db::now_ms;
 use crate::features::control_room::actions::{self, ControlRoomAction};
-use crate::http::test_support::{Fixture, get, staff_token};
+use crate::http::test_support::{Fixture, app, election, get, staff_token, station};
 use crate::realtime::dashboard_socket::ChangeView;
 use crate::store::{self, events::EventRecord};
 
 const MUNICIPALITY: &str = "GM0599";
 const OTHER: &str = "GM0505";
 
-/// Built from JSON so that fields added to `Station` later take their serde defaults.
-fn station(municipality: &str, number: u32) -> Station {
-    serde_json::from_value(serde_json::json!({
-        "id": format!("{municipality}-{number}"),
-        "municipality_code": municipality,
-        "number": number,
-        "name": format!("Stembureau {number}"),
-        "location": {
-            "name": "Wijkgebouw", "address": format!("Straat {number}"), "postcode": "3011AA",
-            "city": "Rotterdam", "latitude": null, "longitude": null,
-        },
-        "district": null, "subarea": null, "expected_voters": 2_000, "may_open_early": false,
-        "opens_at": null, "closes_at": null, "extra_stops": [],
-    }))
-    .unwrap()
-}
-
 /// Two stations of ours and one of another municipality; a message to each.
 fn fixture() -> Fixture {
     let fixture = Fixture::new("timeline", 2);
     let state = &fixture.state;
-    let now = now_ms();
+    // Open since an hour ago, closing in an hour.
     let election = Election {
-        id: "E1".into(),
-        name: "Testverkiezing".into(),
-        jurisdiction: Jurisdiction::Netherlands,
-        opens_at: Timestamp(now - 3_600_000),
-        closes_at: Timestamp(now + 3_600_000),
-        utc_offset_minutes: 60,
-        turnout_moments: vec![],
-        lists: vec![CandidateList {
-            number: 1,
-            name: "Lijst 1".into(),
-        }],
-        opening_checklist: Election::default_checklist(),
-        council: Default::default(),
-        seats: None,
+        closes_at: Timestamp(now_ms() + 3_600_000),
+        ..election()
     };
     let mut db = state.pool.get().unwrap();
     store::elections::upsert(&mut db, &election).unwrap();
@@ -82,12 +53,7 @@ fn fixture() -> Fixture {
 async fn a_station_timeline_holds_its_own_events_only() {
     let fixture = fixture();
     let state = &fixture.state;
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(state.clone()))
-            .configure(crate::http::configure),
-    )
-    .await;
+    let app = app!(state);
     let coordinator = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
     let uri = format!("/api/stations/{MUNICIPALITY}-2/timeline");
     let response = test::call_service(&app, get(&uri, &coordinator).to_request()).await;
@@ -120,12 +86,7 @@ async fn a_station_timeline_holds_its_own_events_only() {
 async fn the_incident_events_are_the_municipality_s_own() {
     let fixture = fixture();
     let state = &fixture.state;
-    let app = test::init_service(
-        App::new()
-            .app_data(web::Data::new(state.clone()))
-            .configure(crate::http::configure),
-    )
-    .await;
+    let app = app!(state);
     let uri = format!("/api/municipalities/{MUNICIPALITY}/incidents");
     let coordinator = staff_token(state, Role::Coordinator, Some(MUNICIPALITY));
     let response = test::call_service(&app, get(&uri, &coordinator).to_request()).await;

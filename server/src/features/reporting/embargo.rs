@@ -117,19 +117,13 @@ mod tests {
     use super::*;
     use shared::domain::{Jurisdiction, Timestamp};
 
+    /// Polls from 0 to 1,000 ms, no lists.
     fn election(jurisdiction: Jurisdiction) -> Election {
         Election {
-            id: "e".into(),
-            name: "e".into(),
-            jurisdiction,
             opens_at: Timestamp(0),
             closes_at: Timestamp(1_000),
-            utc_offset_minutes: 60,
             turnout_moments: vec![],
-            lists: vec![],
-            opening_checklist: vec![],
-            council: Default::default(),
-            seats: None,
+            ..shared::fixtures::election(jurisdiction, 0)
         }
     }
 

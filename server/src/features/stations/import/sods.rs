@@ -200,20 +200,9 @@ fn max_some(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
 mod tests {
     use super::*;
 
+    /// The canonical election day (`shared::fixtures`), no lists.
     fn election() -> Election {
-        Election {
-            id: "GR2026".into(),
-            name: "GR2026".into(),
-            jurisdiction: shared::domain::Jurisdiction::Netherlands,
-            opens_at: Timestamp(1_773_815_400_000),
-            closes_at: Timestamp(1_773_864_000_000),
-            utc_offset_minutes: 60,
-            turnout_moments: vec![],
-            lists: vec![],
-            opening_checklist: vec![],
-            council: Default::default(),
-            seats: None,
-        }
+        shared::fixtures::election(shared::domain::Jurisdiction::Netherlands, 0)
     }
 
     const HEADER: &str = "Gemeente,CBS gemeentecode,Nummer stembureau,Naam stembureau,Straatnaam,Huisnummer,Huisletter,Huisnummertoevoeging,Postcode,Plaats,Latitude,Longitude,Openingstijd,Sluitingstijd\n";
