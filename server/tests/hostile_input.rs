@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use kiesdag::auth::Role;
+use kiesdag::http::ErrorReference;
 use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use serde_json::{Value, json};
 use shared::domain::{
@@ -191,6 +192,58 @@ async fn extreme_figures_and_clocks_are_refused_and_the_server_stays_healthy() {
     healthy(&server, &mut device, seq, 40).await;
 }
 
+/// A dashboard's refusals are the REST API's: the same codes and texts, in the
+/// language the browser asks for, Dutch when it names none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_dashboard_is_told_why_in_its_own_language() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let (server, _) = server_with(1);
+    for (accept_language, expected) in [
+        (
+            None,
+            "Het verzoek is geen geldige JSON van de verwachte vorm.",
+        ),
+        (
+            Some("en-GB,en;q=0.9"),
+            "The request is not JSON of the expected shape.",
+        ),
+        (
+            Some("nl-BE"),
+            "Het verzoek is geen geldige JSON van de verwachte vorm.",
+        ),
+    ] {
+        let mut request = server.ws("/ws/dashboard").into_client_request().unwrap();
+        if let Some(value) = accept_language {
+            request
+                .headers_mut()
+                .insert("accept-language", value.parse().unwrap());
+        }
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        socket
+            .send(Message::text(r#"{"type":"unsubscribe"}"#))
+            .await
+            .unwrap();
+        let told = loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), socket.next())
+                .await
+                .expect("an answer")
+                .expect("a frame")
+                .unwrap();
+            if let Message::Text(text) = frame {
+                break serde_json::from_str::<DashboardMessage>(&text).unwrap();
+            }
+        };
+        let DashboardMessage::Error { code, message } = told else {
+            panic!("{accept_language:?}: {told:?}");
+        };
+        assert_eq!(code, ErrorReference::InvalidJson, "{accept_language:?}");
+        assert!(
+            message.starts_with(expected),
+            "{accept_language:?}: {message}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dashboard_resume_from_an_impossible_number_is_refused() {
     let (server, _) = server_with(1);
@@ -198,7 +251,7 @@ async fn a_dashboard_resume_from_an_impossible_number_is_refused() {
     for since in [i64::MIN, -1] {
         let (_, first) = Dashboard::subscribe(&server, &coordinator, None, Some(since)).await;
         assert!(
-            matches!(&first, DashboardMessage::Error { code, .. } if code == "invalid_since_seq"),
+            matches!(&first, DashboardMessage::Error { code, .. } if *code == ErrorReference::InvalidSinceSeq),
             "{first:?}"
         );
     }
@@ -484,7 +537,7 @@ async fn a_user_disabled_on_the_command_line_is_shut_out_at_once() {
     // The open dashboard is told and closed within a few seconds.
     let told = live.next(Duration::from_secs(5)).await;
     assert!(
-        matches!(&told, Some(DashboardMessage::Error { code, .. }) if code == "account_disabled"),
+        matches!(&told, Some(DashboardMessage::Error { code, .. }) if *code == ErrorReference::AccountDisabled),
         "{told:?}"
     );
     let stations = format!("/api/municipalities/{MUNICIPALITY}/stations");

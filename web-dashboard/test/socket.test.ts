@@ -215,4 +215,31 @@ describe('what the server says about itself', () => {
     expect(expired).toBe(1);
     expect(FakeSocket.all.length - before).toBe(1);
   });
+  it('refreshes the token when the server says it expired, instead of retrying it', async () => {
+    let expired = 0;
+    const errors: string[] = [];
+    connection.stop();
+    connection = new LiveConnection({
+      url: 'ws://test/ws/dashboard',
+      municipality: 'GM0599',
+      token: async () => 'token',
+      onState: () => {},
+      onStatus: () => {},
+      onExpired: () => (expired += 1),
+      onError: (message) => errors.push(message),
+    });
+    const before = FakeSocket.all.length;
+    connection.start();
+    const socket = await opened();
+    socket.receive({
+      type: 'error',
+      code: 'expired_token',
+      message: 'Uw aanmelding is verlopen; meld u opnieuw aan.',
+    });
+    socket.onclose?.();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(expired).toBe(1);
+    expect(errors).toEqual([]);
+    expect(FakeSocket.all.length - before).toBe(1);
+  });
 });

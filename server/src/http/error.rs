@@ -79,6 +79,10 @@ pub enum ErrorReference {
     TooManyRecipients,
     /// A chart format other than `svg` or `png` (400).
     InvalidFormat,
+    /// A dashboard subscribed from a negative event number (400).
+    InvalidSinceSeq,
+    /// A dashboard connection refused too often; it is closed (429).
+    TooManyRefusals,
     /// No such station, election or endpoint (404).
     NotFound,
     /// Stations named that are not the municipality's; nothing was sent (422).
@@ -101,7 +105,7 @@ pub enum ErrorReference {
 }
 
 impl ErrorReference {
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 28] = [
         Self::MissingToken,
         Self::InvalidToken,
         Self::ExpiredToken,
@@ -119,6 +123,8 @@ impl ErrorReference {
         Self::AmbiguousRecipients,
         Self::TooManyRecipients,
         Self::InvalidFormat,
+        Self::InvalidSinceSeq,
+        Self::TooManyRefusals,
         Self::NotFound,
         Self::UnknownStations,
         Self::UnknownAssignee,
@@ -151,6 +157,8 @@ impl ErrorReference {
             Self::AmbiguousRecipients => "ambiguous_recipients",
             Self::TooManyRecipients => "too_many_recipients",
             Self::InvalidFormat => "invalid_format",
+            Self::InvalidSinceSeq => "invalid_since_seq",
+            Self::TooManyRefusals => "too_many_refusals",
             Self::NotFound => "not_found",
             Self::UnknownStations => "unknown_stations",
             Self::UnknownAssignee => "unknown_assignee",
@@ -185,7 +193,9 @@ impl ErrorReference {
             | Self::NoRecipients
             | Self::AmbiguousRecipients
             | Self::TooManyRecipients
-            | Self::InvalidFormat => StatusCode::BAD_REQUEST,
+            | Self::InvalidFormat
+            | Self::InvalidSinceSeq => StatusCode::BAD_REQUEST,
+            Self::TooManyRefusals => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -259,6 +269,14 @@ impl ErrorReference {
                 "At most 1,000 stations; choose all stations instead.",
             ),
             Self::InvalidFormat => ("Het formaat is svg of png.", "The format is svg or png."),
+            Self::InvalidSinceSeq => (
+                "Het volgnummer om vanaf te lezen is 0 of meer.",
+                "The sequence number to read from is 0 or more.",
+            ),
+            Self::TooManyRefusals => (
+                "Te veel geweigerde verzoeken; de verbinding wordt gesloten.",
+                "Too many refused requests; the connection is closed.",
+            ),
             Self::NotFound => ("Niet gevonden.", "Not found."),
             Self::UnknownStations => (
                 "Dit zijn geen stembureaus van de gemeente; er is niets verstuurd.",
@@ -416,6 +434,19 @@ impl ApiError {
         }
     }
 
+    /// `unavailable`: a dashboard fell too far behind the changes to catch up on its
+    /// connection; it reconnects and reads the latest state.
+    #[must_use]
+    pub fn fell_behind() -> Self {
+        Self {
+            detail: Detail::Instead(
+                "Het overzicht liep te ver achter; het verbindt opnieuw.",
+                "The view fell too far behind; it reconnects.",
+            ),
+            ..ErrorReference::Unavailable.into()
+        }
+    }
+
     /// `forbidden`: the caller's role may not call the endpoint.
     #[must_use]
     pub fn role_forbidden() -> Self {
@@ -463,6 +494,12 @@ impl ApiError {
         reference.into()
     }
 
+    /// The code it is answered with.
+    #[must_use]
+    pub const fn reference(&self) -> ErrorReference {
+        self.reference
+    }
+
     /// The message in `language`.
     #[must_use]
     pub fn message(&self, language: Language) -> Cow<'static, str> {
@@ -508,6 +545,12 @@ impl From<&ServiceError> for ApiError {
             }
             error => Self::unavailable(error),
         }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        Self::from(&error)
     }
 }
 

@@ -30,6 +30,36 @@ impl FromRequest for Caller {
     }
 }
 
+/// A municipality named in the request's path (`{code}`) that the caller covers:
+/// handlers that take it never see another municipality's code. Refused with
+/// `forbidden` (the municipality is not the caller's) before the handler runs.
+#[derive(Debug, Clone)]
+pub struct CoveredMunicipality {
+    /// The municipality's code, e.g. `GM0599`.
+    pub code: String,
+    /// Who is calling.
+    pub caller: Principal,
+}
+
+impl FromRequest for CoveredMunicipality {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let caller = match Caller::from_request(req, payload).into_inner() {
+            Ok(Caller(principal)) => principal,
+            Err(e) => return ready(Err(e)),
+        };
+        ready(match req.match_info().get("code") {
+            Some(code) if caller.covers(code) => Ok(Self {
+                code: code.to_owned(),
+                caller,
+            }),
+            _ => Err(ApiError::not_your_municipality().into()),
+        })
+    }
+}
+
 pub struct AccessGuard(pub Access);
 
 impl<S, B> Transform<S, ServiceRequest> for AccessGuard

@@ -14,5 +14,5 @@ mod tests;
 pub mod web;
 
 pub use error::{ApiError, ErrorBody, ErrorReference};
-pub use guard::Caller;
+pub use guard::{Caller, CoveredMunicipality};
 pub use routes::{ALL_STAFF, CONTROL_ROOM, MAX_JSON_BYTES, configure, endpoints};

@@ -21,6 +21,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use shared::domain::Election;
 use shared::protocol::EventPayload;
+use shared::validation::Language;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::pacer::FramePacer;
@@ -29,6 +30,7 @@ use crate::auth::{Principal, TokenKind};
 use crate::db::now_ms;
 use crate::features::reporting::embargo::may_see_result;
 use crate::features::stations::summary::StationSummary;
+use crate::http::{ApiError, ErrorReference};
 use crate::realtime::hub::{CachedSnapshot, Change, Rendered};
 use crate::state::AppState;
 use crate::store::{self, events::EventRecord};
@@ -94,8 +96,10 @@ pub enum DashboardMessage {
     Changes {
         changes: Vec<ChangeView>,
     },
+    /// The subscription was refused or ended: the REST API's codes and texts (in
+    /// the language of the upgrade request's `Accept-Language`).
     Error {
-        code: String,
+        code: ErrorReference,
         message: String,
     },
     /// Sent when nothing else went out for `HEARTBEAT_INTERVAL`.
@@ -129,7 +133,8 @@ pub async fn endpoint(
         .max_frame_size(MAX_FRAME_BYTES)
         .aggregate_continuations()
         .max_continuation_size(MAX_FRAME_BYTES);
-    actix_web::rt::spawn(run(state.get_ref().clone(), session, stream));
+    let language = crate::http::error::language(&req);
+    actix_web::rt::spawn(run(state.get_ref().clone(), session, stream, language));
     Ok(response)
 }
 
@@ -150,18 +155,23 @@ async fn send(session: &mut Session, message: &DashboardMessage) -> bool {
     }
 }
 
-async fn refuse(session: &mut Session, code: &str, message: &str) {
+async fn refuse(session: &mut Session, language: Language, refusal: &ApiError) {
     let _ = send(
         session,
         &DashboardMessage::Error {
-            code: code.into(),
-            message: message.into(),
+            code: refusal.reference(),
+            message: refusal.message(language).into_owned(),
         },
     )
     .await;
 }
 
-async fn run(state: AppState, mut session: Session, mut stream: actix_ws::AggregatedMessageStream) {
+async fn run(
+    state: AppState,
+    mut session: Session,
+    mut stream: actix_ws::AggregatedMessageStream,
+    language: Language,
+) {
     state.metrics.dashboard_connected(1);
     let mut refusals = 0;
     let subscription = loop {
@@ -169,8 +179,8 @@ async fn run(state: AppState, mut session: Session, mut stream: actix_ws::Aggreg
             // A client that keeps failing is not a dashboard finding its feet.
             refuse(
                 &mut session,
-                "too_many_errors",
-                "too many refused requests; closing",
+                language,
+                &ErrorReference::TooManyRefusals.into(),
             )
             .await;
             break None;
@@ -178,7 +188,9 @@ async fn run(state: AppState, mut session: Session, mut stream: actix_ws::Aggreg
         match stream.next().await {
             Some(Ok(AggregatedMessage::Text(text))) => {
                 // Boxed: the snapshot's future is large and short-lived.
-                if let Some(subscription) = Box::pin(subscribe(&state, &mut session, &text)).await {
+                if let Some(subscription) =
+                    Box::pin(subscribe(&state, &mut session, &text, language)).await
+                {
                     break Some(subscription);
                 }
                 refusals += 1;
@@ -188,7 +200,9 @@ async fn run(state: AppState, mut session: Session, mut stream: actix_ws::Aggreg
             }
             Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => break None,
             Some(Ok(_)) => {
-                refuse(&mut session, "malformed_frame", "send a subscribe message").await;
+                let refusal = ApiError::from(ErrorReference::InvalidJson)
+                    .with_detail(r#"{"type":"subscribe",…}"#);
+                refuse(&mut session, language, &refusal).await;
                 refusals += 1;
             }
         }
@@ -200,6 +214,7 @@ async fn run(state: AppState, mut session: Session, mut stream: actix_ws::Aggreg
             &mut stream,
             &mut hub,
             &mut subscription,
+            language,
         )
         .await;
     }
@@ -211,6 +226,7 @@ async fn subscribe(
     state: &AppState,
     session: &mut Session,
     text: &str,
+    language: Language,
 ) -> Option<(
     Subscription,
     tokio::sync::broadcast::Receiver<crate::realtime::hub::Batch>,
@@ -222,27 +238,28 @@ async fn subscribe(
         since_seq,
     }) = serde_json::from_str(text)
     else {
-        refuse(
-            session,
-            "malformed_frame",
-            "expected {\"type\":\"subscribe\",...}",
-        )
-        .await;
+        let refusal =
+            ApiError::from(ErrorReference::InvalidJson).with_detail(r#"{"type":"subscribe",…}"#);
+        refuse(session, language, &refusal).await;
         return None;
     };
     if since_seq.is_some_and(|since| since < 0) {
-        refuse(session, "invalid_since_seq", "since_seq must be 0 or more").await;
+        refuse(session, language, &ErrorReference::InvalidSinceSeq.into()).await;
         return None;
     }
     let claims = match state.keys.verify(&token) {
         Ok(claims) => claims,
         Err(e) => {
-            refuse(session, "invalid_token", &e.to_string()).await;
+            let reference = match e {
+                crate::auth::TokenError::Expired => ErrorReference::ExpiredToken,
+                crate::auth::TokenError::Invalid => ErrorReference::InvalidToken,
+            };
+            refuse(session, language, &reference.into()).await;
             return None;
         }
     };
     if let Some(refusal) = state.revocations.refusal(&claims.sub, claims.iat) {
-        refuse(session, refusal.code(), "sign in again").await;
+        refuse(session, language, &ErrorReference::from(refusal).into()).await;
         return None;
     }
     let issued_at = claims.iat;
@@ -255,12 +272,7 @@ async fn subscribe(
         _ => Principal::Public,
     };
     if !matches!(principal, Principal::Staff { .. }) || !principal.covers(&municipality) {
-        refuse(
-            session,
-            "forbidden",
-            "this token does not cover that municipality",
-        )
-        .await;
+        refuse(session, language, &ApiError::not_your_municipality()).await;
         return None;
     }
     // Subscribe to the hub before reading the database, so nothing falls in between.
@@ -315,16 +327,11 @@ async fn subscribe(
     let (stations, election, seq, resume) = match loaded {
         Ok(Some(found)) => found,
         Ok(None) => {
-            refuse(
-                session,
-                "not_found",
-                "no stations for that municipality or district",
-            )
-            .await;
+            refuse(session, language, &ApiError::no_stations()).await;
             return None;
         }
         Err(e) => {
-            refuse(session, "unavailable", &e.to_string()).await;
+            refuse(session, language, &ApiError::from(e)).await;
             return None;
         }
     };
@@ -574,6 +581,7 @@ async fn stream_changes(
     stream: &mut actix_ws::AggregatedMessageStream,
     hub: &mut tokio::sync::broadcast::Receiver<crate::realtime::hub::Batch>,
     subscription: &mut Subscription,
+    language: Language,
 ) {
     let mut pending = Pending::new();
     let mut pacer = FramePacer::new(
@@ -624,7 +632,7 @@ async fn stream_changes(
                     // Fell behind the hub (its socket did not take frames fast
                     // enough): skip forward to the latest state.
                     let Some(frame) = Box::pin(catch_up(state, subscription)).await else {
-                        refuse(session, "unavailable", "fell behind; reconnect").await;
+                        refuse(session, language, &ApiError::fell_behind()).await;
                         return;
                     };
                     pending = Pending::new();
@@ -656,7 +664,7 @@ async fn stream_changes(
                 if let Principal::Staff { user_id, .. } = &subscription.principal
                     && let Some(refusal) = state.revocations.refusal(user_id, subscription.issued_at)
                 {
-                    refuse(session, refusal.code(), "sign in again").await;
+                    refuse(session, language, &ErrorReference::from(refusal).into()).await;
                     return;
                 }
             }

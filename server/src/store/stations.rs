@@ -125,6 +125,23 @@ pub fn list(
     rows.into_iter().map(record).collect()
 }
 
+/// A municipality's stations, by number, and the election they are in; `None` when
+/// the municipality has no stations.
+///
+/// # Errors
+/// A database error.
+pub fn with_election(
+    db: &mut Db,
+    municipality: &str,
+) -> Result<Option<(Vec<StationRecord>, shared::domain::Election)>, StoreError> {
+    let stations = list(db, municipality, None)?;
+    let Some(first) = stations.first() else {
+        return Ok(None);
+    };
+    let election = super::elections::get(db, &first.election_id)?;
+    Ok(Some((stations, election)))
+}
+
 /// Every station of an election.
 ///
 /// # Errors

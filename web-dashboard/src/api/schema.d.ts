@@ -556,7 +556,7 @@ export interface components {
             /** @enum {string} */
             type: "changes";
         } | {
-            code: string;
+            code: components["schemas"]["ErrorReference"];
             message: string;
             /** @enum {string} */
             type: "error";
@@ -607,6 +607,8 @@ export interface components {
          *     - `ambiguous_recipients` (400): Name stations or choose all stations, not both.
          *     - `too_many_recipients` (400): At most 1,000 stations; choose all stations instead.
          *     - `invalid_format` (400): The format is svg or png.
+         *     - `invalid_since_seq` (400): The sequence number to read from is 0 or more.
+         *     - `too_many_refusals` (429): Too many refused requests; the connection is closed.
          *     - `not_found` (404): Not found.
          *     - `unknown_stations` (422): These are not stations of the municipality; nothing was sent.
          *     - `unknown_assignee` (422): The assignee must be one of the municipality's coordinators.
@@ -618,7 +620,7 @@ export interface components {
          *     - `unavailable` (503): The server cannot read or store this now; try again shortly.
          * @enum {string}
          */
-        ErrorReference: "missing_token" | "invalid_token" | "expired_token" | "revoked_token" | "account_disabled" | "forbidden" | "invalid_credentials" | "invalid_json" | "payload_too_large" | "invalid_content_type" | "invalid_text" | "invalid_quantity" | "invalid_incident" | "no_recipients" | "ambiguous_recipients" | "too_many_recipients" | "invalid_format" | "not_found" | "unknown_stations" | "unknown_assignee" | "refused" | "embargo" | "token" | "chart" | "export" | "unavailable";
+        ErrorReference: "missing_token" | "invalid_token" | "expired_token" | "revoked_token" | "account_disabled" | "forbidden" | "invalid_credentials" | "invalid_json" | "payload_too_large" | "invalid_content_type" | "invalid_text" | "invalid_quantity" | "invalid_incident" | "no_recipients" | "ambiguous_recipients" | "too_many_recipients" | "invalid_format" | "invalid_since_seq" | "too_many_refusals" | "not_found" | "unknown_stations" | "unknown_assignee" | "refused" | "embargo" | "token" | "chart" | "export" | "unavailable";
         /**
          * @description What an event records. On the wire it is the operation or the action itself, with
          *     no wrapper: an operation is the object with a `report` (whose one key is the
@@ -663,8 +665,8 @@ export interface components {
         IncidentStatusRequest: {
             /** @description Who in the control room takes it. */
             assignee?: string | null;
-            /** @description `acknowledged`, `in_progress` or `resolved`. */
-            status: string;
+            /** @description Where the control room is with the incident. */
+            status: components["schemas"]["IncidentStatus"];
         };
         ListSeatCount: {
             /**

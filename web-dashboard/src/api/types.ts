@@ -18,6 +18,7 @@ export type SeatAllocation = S['SeatAllocation'];
 export type SeatMethodName = S['SeatMethodName'];
 export type StationTimeline = S['StationTimeline'];
 export type ErrorBody = S['ErrorBody'];
+export type ErrorReference = S['ErrorReference'];
 export type Coordinator = S['Coordinator'];
 // What an event carries (shared/src/protocol/payload.rs): a station's operation, whose
 // `report` has one key, the report's kind, or a control-room action tagged by `action`.

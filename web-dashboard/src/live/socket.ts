@@ -6,11 +6,20 @@
 // of life. A connection that has had no frame for STALE_AFTER_MS is shown as stale and
 // replaced by a new one that resumes, as after a drop: a socket can stay open while
 // nothing reaches it (a dead proxy, a sleeping laptop, a half-closed network).
-import type { DashboardMessage } from '../api/types';
+import type { DashboardMessage, ErrorReference } from '../api/types';
 import { applyChanges, fromSnapshot, type LiveState } from './state';
 
-/** Refusals after which this token will never be let in again: sign in anew. */
-const SESSION_OVER = new Set(['invalid_token', 'forbidden', 'account_disabled', 'revoked_token']);
+/**
+ * Refusals after which this token will never be let in again: refresh it (an expired
+ * access token) or sign in anew.
+ */
+const SESSION_OVER = new Set<ErrorReference>([
+  'invalid_token',
+  'expired_token',
+  'forbidden',
+  'account_disabled',
+  'revoked_token',
+]);
 
 export type ConnectionStatus = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'offline';
 

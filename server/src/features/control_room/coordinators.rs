@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
-use crate::http::{ApiError, CONTROL_ROOM, Caller, ErrorBody};
+use crate::http::{ApiError, CONTROL_ROOM, CoveredMunicipality, ErrorBody};
 use crate::state::AppState;
 use crate::store;
 
@@ -34,26 +34,18 @@ pub struct Coordinator {
 )]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let code = code.into_inner();
-    if !caller.0.covers(&code) {
-        return ApiError::not_your_municipality().into();
-    }
-    match state
-        .with_db(move |db| store::users::of_municipality(db, &code, CONTROL_ROOM))
-        .await
-    {
-        Ok(users) => HttpResponse::Ok().json(
-            users
-                .into_iter()
-                .map(|user| Coordinator {
-                    username: user.username,
-                    role: user.role,
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Err(e) => ApiError::unavailable(&e).into(),
-    }
+    municipality: CoveredMunicipality,
+) -> Result<HttpResponse, ApiError> {
+    let users = state
+        .with_db(move |db| store::users::of_municipality(db, &municipality.code, CONTROL_ROOM))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        users
+            .into_iter()
+            .map(|user| Coordinator {
+                username: user.username,
+                role: user.role,
+            })
+            .collect::<Vec<_>>(),
+    ))
 }

@@ -8,15 +8,14 @@ use shared::validation::{Issue, assignee_issues, dispatch_issues, message_issues
 
 use crate::auth::Principal;
 use crate::features::control_room::actions::{ActionError, ControlRoomAction};
-use crate::http::{ApiError, Caller, ErrorBody, ErrorReference};
+use crate::http::{ApiError, Caller, CoveredMunicipality, ErrorBody, ErrorReference};
 use crate::realtime::commit::ActionSubmission;
 use crate::state::AppState;
 use crate::store;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct IncidentStatusRequest {
-    /// `acknowledged`, `in_progress` or `resolved`.
-    #[schema(value_type = String)]
+    /// Where the control room is with the incident.
     pub status: IncidentStatus,
     /// Who in the control room takes it.
     pub assignee: Option<String>,
@@ -203,11 +202,11 @@ pub async fn incident_status(
 )]
 pub async fn message(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
+    municipality: CoveredMunicipality,
     body: web::Json<MessageRequest>,
 ) -> HttpResponse {
-    let code = code.into_inner();
+    let CoveredMunicipality { code, caller } = municipality;
+    let caller = Caller(caller);
     let MessageRequest {
         station_ids,
         all_stations,
@@ -217,16 +216,12 @@ pub async fn message(
     if let Some(refusal) = refused(&message_issues(&text, incident_id.as_deref())) {
         return refusal;
     }
-    if !caller.0.covers(&code) {
-        return ApiError::not_your_municipality().into();
-    }
     let selection = match recipients(station_ids.unwrap_or_default(), all_stations) {
         Ok(selection) => selection,
         Err(refusal) => return ApiError::from(refusal).into(),
     };
-    let c = code.clone();
     let municipality_stations: Vec<String> = match state
-        .with_db(move |db| store::stations::list(db, &c, None))
+        .with_db(move |db| store::stations::list(db, &code, None))
         .await
     {
         Ok(list) => list.into_iter().map(|r| r.station.id).collect(),

@@ -8,9 +8,9 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::features::stations::summary::StationSummary;
-use crate::http::{ApiError, Caller, ErrorBody};
+use crate::http::{ApiError, Caller, CoveredMunicipality, ErrorBody};
 use crate::realtime::dashboard_socket::ChangeView;
-use crate::state::{AppState, ServiceError};
+use crate::state::AppState;
 use crate::store::{self, events::EventRecord};
 
 /// The kinds of event an incident queue is made of.
@@ -44,10 +44,6 @@ fn change(event: EventRecord, station: Option<StationSummary>) -> ChangeView {
     }
 }
 
-fn failure(e: &ServiceError) -> HttpResponse {
-    ApiError::from(e).into()
-}
-
 /// One station's timeline, stock and staff.
 #[utoipa::path(
     get,
@@ -66,7 +62,7 @@ pub async fn station(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let principal = caller.0.clone();
     let found = state
@@ -78,11 +74,11 @@ pub async fn station(
             let events = store::events::of_station(db, &record.election_id, &id)?;
             Ok(Some((record, events)))
         })
-        .await;
+        .await?;
     match found {
-        Ok(Some((record, events))) => {
+        Some((record, events)) => {
             let summary = StationSummary::from(&record);
-            HttpResponse::Ok().json(StationTimeline {
+            Ok(HttpResponse::Ok().json(StationTimeline {
                 location: format!(
                     "{}, {}",
                     record.station.location.name, record.station.location.address
@@ -96,10 +92,9 @@ pub async fn station(
                 ballots_received: record.day.ballot_stock.as_ref().map(|s| s.received),
                 events: events.into_iter().map(|e| change(e, None)).collect(),
                 station: summary,
-            })
+            }))
         }
-        Ok(None) => ApiError::not_your_municipality().into(),
-        Err(e) => failure(&e),
+        None => Err(ApiError::not_your_municipality()),
     }
 }
 
@@ -118,16 +113,11 @@ pub async fn station(
 )]
 pub async fn incidents(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let code = code.into_inner();
-    if !caller.0.covers(&code) {
-        return ApiError::not_your_municipality().into();
-    }
-    let found = state
+    municipality: CoveredMunicipality,
+) -> Result<HttpResponse, ApiError> {
+    let events = state
         .with_db(move |db| {
-            let stations = store::stations::list(db, &code, None)?;
+            let stations = store::stations::list(db, &municipality.code, None)?;
             let Some(first) = stations.first() else {
                 return Ok(Vec::new());
             };
@@ -143,14 +133,11 @@ pub async fn incidents(
             events.sort_by_key(|e| e.seq);
             Ok(events)
         })
-        .await;
-    match found {
-        Ok(events) => HttpResponse::Ok().json(
-            events
-                .into_iter()
-                .map(|e| change(e, None))
-                .collect::<Vec<_>>(),
-        ),
-        Err(e) => failure(&e),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        events
+            .into_iter()
+            .map(|e| change(e, None))
+            .collect::<Vec<_>>(),
+    ))
 }

@@ -11,7 +11,7 @@ use super::embargo::{TotalsEmbargo, Unit};
 use super::{charts, exports};
 use crate::auth::Principal;
 use crate::features::reporting::results::{self, ResultTotals};
-use crate::http::{ApiError, Caller, ErrorBody, ErrorReference};
+use crate::http::{ApiError, CoveredMunicipality, ErrorBody, ErrorReference};
 use crate::state::AppState;
 use crate::store::{self, stations::StationRecord};
 
@@ -76,12 +76,12 @@ fn now() -> Timestamp {
     Timestamp(crate::db::now_ms())
 }
 
-/// The stations of a municipality and their election, if the caller may see them.
+/// The stations of a municipality, their election and its turnout reports; the
+/// caller's right to see them is checked by the extractor (`CoveredMunicipality`) or
+/// the route is public.
 async fn load(
     state: &AppState,
-    caller: &Caller,
     code: String,
-    public: bool,
 ) -> Result<
     (
         Vec<StationRecord>,
@@ -90,16 +90,11 @@ async fn load(
     ),
     HttpResponse,
 > {
-    if !public && !caller.0.covers(&code) {
-        return Err(ApiError::not_your_municipality().into());
-    }
     let found = state
         .with_db(move |db| {
-            let stations = store::stations::list(db, &code, None)?;
-            let Some(first) = stations.first() else {
+            let Some((stations, election)) = store::stations::with_election(db, &code)? else {
                 return Ok(None);
             };
-            let election = store::elections::get(db, &first.election_id)?;
             let turnout = store::events::of_kind(db, &election.id, "turnout")?;
             Ok(Some((stations, election, turnout)))
         })
@@ -107,7 +102,7 @@ async fn load(
     match found {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(ApiError::no_stations().into()),
-        Err(e) => Err(ApiError::unavailable(&e).into()),
+        Err(e) => Err(ApiError::from(e).into()),
     }
 }
 
@@ -276,11 +271,9 @@ macro_rules! or_respond {
     responses((status = 200, description = "Turnout.", body = TurnoutReport), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
 pub async fn turnout(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
+    municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, events) =
-        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    let (stations, election, events) = or_respond!(load(&state, municipality.code.clone()).await);
     HttpResponse::Ok().json(turnout_report(&stations, &election, &events, now()))
 }
 
@@ -288,13 +281,8 @@ pub async fn turnout(
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/turnout", operation_id = "public_turnout", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
     responses((status = 200, description = "Turnout.", body = TurnoutReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
-pub async fn public_turnout(
-    state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let (stations, election, events) =
-        or_respond!(load(&state, &caller, code.into_inner(), true).await);
+pub async fn public_turnout(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
+    let (stations, election, events) = or_respond!(load(&state, code.into_inner()).await);
     HttpResponse::Ok().json(turnout_report(&stations, &election, &events, now()))
 }
 
@@ -304,12 +292,10 @@ pub async fn public_turnout(
     responses((status = 200, description = "SVG or PNG.", content_type = "image/svg+xml"), (status = 400, description = "Unknown format (`invalid_format`).", body = ErrorBody), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody)))]
 pub async fn turnout_chart(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
+    municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
-    let (stations, election, events) =
-        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    let (stations, election, events) = or_respond!(load(&state, municipality.code.clone()).await);
     let report = turnout_report(&stations, &election, &events, now());
     let series: Vec<charts::TurnoutSeries> = report
         .districts
@@ -348,11 +334,9 @@ pub async fn turnout_chart(
     responses((status = 200, description = "CSV.", content_type = "text/csv"), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody)))]
 pub async fn turnout_csv(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
+    municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _) =
-        or_respond!(load(&state, &caller, code.into_inner(), false).await);
+    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
     let rows: Vec<exports::StationTurnoutRow> = stations
         .iter()
         .map(|s| exports::StationTurnoutRow {
@@ -380,12 +364,15 @@ pub async fn turnout_csv(
     responses((status = 200, description = "Results.", body = ResultsReport), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody)))]
 pub async fn results(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
+    municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _) =
-        or_respond!(load(&state, &caller, code.into_inner(), false).await);
-    HttpResponse::Ok().json(results_report(&caller.0, &stations, &election, now()))
+    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
+    HttpResponse::Ok().json(results_report(
+        &municipality.caller,
+        &stations,
+        &election,
+        now(),
+    ))
 }
 
 /// Provisional results for the public: nothing before closing, and only units over the
@@ -393,12 +380,8 @@ pub async fn results(
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/results", operation_id = "public_results", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
     responses((status = 200, description = "Results, figures under embargo left out.", body = ResultsReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
-pub async fn public_results(
-    state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let (stations, election, _) = or_respond!(load(&state, &caller, code.into_inner(), true).await);
+pub async fn public_results(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
+    let (stations, election, _) = or_respond!(load(&state, code.into_inner()).await);
     HttpResponse::Ok().json(results_report(
         &Principal::Public,
         &stations,
@@ -413,13 +396,11 @@ pub async fn public_results(
     responses((status = 200, description = "SVG or PNG.", content_type = "image/svg+xml"), (status = 403, description = "Not the caller's municipality, or under embargo for the caller (`forbidden`, `embargo`).", body = ErrorBody)))]
 pub async fn results_chart(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
+    municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
-    let (stations, election, _) =
-        or_respond!(load(&state, &caller, code.into_inner(), false).await);
-    let report = results_report(&caller.0, &stations, &election, now());
+    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
+    let report = results_report(&municipality.caller, &stations, &election, now());
     let Some(totals) = report.municipality.totals else {
         return ApiError::from(ErrorReference::Embargo).into();
     };
@@ -446,12 +427,10 @@ pub async fn results_chart(
     responses((status = 200, description = "CSV.", content_type = "text/csv"), (status = 403, description = "Not the caller's municipality, or under embargo (`forbidden`, `embargo`).", body = ErrorBody)))]
 pub async fn results_csv(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
+    municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _) =
-        or_respond!(load(&state, &caller, code.into_inner(), false).await);
-    let report = results_report(&caller.0, &stations, &election, now());
+    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
+    let report = results_report(&municipality.caller, &stations, &election, now());
     if !report.municipality.published {
         return ApiError::from(ErrorReference::Embargo).into();
     }

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::features::stations::summary::StationSummary;
-use crate::http::{ApiError, Caller, ErrorBody};
+use crate::http::{ApiError, CoveredMunicipality, ErrorBody};
 use crate::state::AppState;
 use crate::store;
 
@@ -20,25 +20,17 @@ use crate::store;
 )]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let code = code.into_inner();
-    if !caller.0.covers(&code) {
-        return ApiError::not_your_municipality().into();
-    }
-    match state
-        .with_db(move |db| store::stations::list(db, &code, None))
-        .await
-    {
-        Ok(stations) => HttpResponse::Ok().json(
-            stations
-                .iter()
-                .map(StationSummary::from)
-                .collect::<Vec<_>>(),
-        ),
-        Err(e) => ApiError::unavailable(&e).into(),
-    }
+    municipality: CoveredMunicipality,
+) -> Result<HttpResponse, ApiError> {
+    let stations = state
+        .with_db(move |db| store::stations::list(db, &municipality.code, None))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        stations
+            .iter()
+            .map(StationSummary::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// The control room's alerts for a municipality's stations, at this moment, most
@@ -57,29 +49,17 @@ pub async fn list(
 )]
 pub async fn alerts(
     state: web::Data<AppState>,
-    caller: Caller,
-    code: web::Path<String>,
-) -> HttpResponse {
-    let code = code.into_inner();
-    if !caller.0.covers(&code) {
-        return ApiError::not_your_municipality().into();
-    }
+    municipality: CoveredMunicipality,
+) -> Result<HttpResponse, ApiError> {
     let found = state
-        .with_db(move |db| {
-            let stations = store::stations::list(db, &code, None)?;
-            let Some(first) = stations.first() else {
-                return Ok(Vec::new());
-            };
-            let election = store::elections::get(db, &first.election_id)?;
-            Ok(crate::features::control_room::alerts::for_stations(
-                &stations,
-                &election,
-                shared::domain::Timestamp(crate::db::now_ms()),
-            ))
-        })
-        .await;
-    match found {
-        Ok(alerts) => HttpResponse::Ok().json(alerts),
-        Err(e) => ApiError::unavailable(&e).into(),
-    }
+        .with_db(move |db| store::stations::with_election(db, &municipality.code))
+        .await?;
+    let alerts = found.map_or_else(Vec::new, |(stations, election)| {
+        crate::features::control_room::alerts::for_stations(
+            &stations,
+            &election,
+            shared::domain::Timestamp(crate::db::now_ms()),
+        )
+    });
+    Ok(HttpResponse::Ok().json(alerts))
 }
