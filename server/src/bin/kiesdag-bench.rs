@@ -129,71 +129,20 @@ fn kiesdag_command(db_path: &Path, listen: &str) -> Command {
 /// municipality's last change (`lowest_seq`: the lowest last number per municipality
 /// among its dashboards)?
 fn check_storm(db_path: &Path, stations: &[Value], reports: u32, lowest_seq: &Value) -> Value {
-    use diesel::prelude::*;
-    use kiesdag::db::schema::events;
-    use std::collections::HashMap;
     let mut conn = db::connect(db_path.to_str().expect("path")).expect("database");
-    let rows: Vec<(i64, Option<String>, String, String)> = events::table
-        .select((
-            events::seq,
-            events::station_id,
-            events::kind,
-            events::payload,
-        ))
-        .order(events::seq.asc())
-        .load(&mut conn)
-        .expect("read the events");
-    let mut turnout: HashMap<&str, Vec<u64>> = HashMap::new();
-    let mut last_seq: HashMap<&str, i64> = HashMap::new();
-    for (seq, station, kind, payload) in &rows {
-        let Some(station) = station.as_deref() else {
-            continue;
-        };
-        if let Some((municipality, _)) = station.split_once('-') {
-            let last = last_seq.entry(municipality).or_insert(0);
-            *last = (*last).max(*seq);
-        }
-        if kind == "turnout" {
-            let count = serde_json::from_str::<Value>(payload)
-                .ok()
-                .and_then(|p| p.pointer("/report/turnout/count").and_then(Value::as_u64))
-                .unwrap_or(0);
-            turnout.entry(station).or_default().push(count);
-        }
-    }
-    let expected: Vec<u64> = (1..=u64::from(reports)).collect();
-    let (mut exact, mut missing, mut doubled, mut out_of_order, mut found) = (0, 0, 0, 0, 0);
-    for station in stations {
-        let id = station["id"].as_str().unwrap_or_default();
-        let counts = turnout.get(id).cloned().unwrap_or_default();
-        found += counts.len();
-        if counts == expected {
-            exact += 1;
-            continue;
-        }
-        let mut sorted = counts.clone();
-        sorted.sort_unstable();
-        let mut unique = sorted.clone();
-        unique.dedup();
-        doubled += sorted.len() - unique.len();
-        missing += expected.iter().filter(|c| !unique.contains(c)).count();
-        if unique == expected && counts != sorted {
-            out_of_order += 1;
-        }
-    }
-    let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let gap_free = seqs.iter().zip(1..).all(|(seq, n)| *seq == n);
-    let audit = match kiesdag::store::audit::verify(&mut conn) {
-        Ok(Ok(count)) => json!({"intact": true, "entries": count}),
-        Ok(Err(broken)) => {
-            json!({"intact": false, "broken_at": broken.id, "reason": broken.reason})
-        }
-        Err(e) => json!({"intact": false, "error": e.to_string()}),
+    let ids: Vec<String> = stations
+        .iter()
+        .map(|s| s["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let check = kiesdag::store::delivery::check(&mut conn, &ids, reports).expect("read the log");
+    let audit = match &check.audit {
+        Ok(count) => json!({"intact": true, "entries": count}),
+        Err(broken) => json!({"intact": false, "broken_at": broken.id, "reason": broken.reason}),
     };
     let mut caught_up = 0;
     let mut behind = Vec::new();
-    for (municipality, last) in &last_seq {
-        let lowest = lowest_seq[*municipality].as_i64().unwrap_or(-1);
+    for (municipality, last) in &check.last_seq {
+        let lowest = lowest_seq[municipality.as_str()].as_i64().unwrap_or(-1);
         if lowest >= *last {
             caught_up += 1;
         } else {
@@ -202,17 +151,17 @@ fn check_storm(db_path: &Path, stations: &[Value], reports: u32, lowest_seq: &Va
     }
     json!({
         "stations": stations.len(),
-        "reports_expected": stations.len() * expected.len(),
-        "reports_found": found,
-        "stations_exactly_once_in_order": exact,
-        "missing": missing,
-        "doubled": doubled,
-        "stations_out_of_order": out_of_order,
-        "events": rows.len(),
-        "events_gap_free": gap_free,
+        "reports_expected": stations.len() * reports as usize,
+        "reports_found": check.found,
+        "stations_exactly_once_in_order": check.exact,
+        "missing": check.missing,
+        "doubled": check.doubled,
+        "stations_out_of_order": check.out_of_order,
+        "events": check.events,
+        "events_gap_free": check.gap_free,
         "audit": audit,
         "municipalities_dashboards_caught_up": caught_up,
-        "municipalities": last_seq.len(),
+        "municipalities": check.last_seq.len(),
         "municipalities_behind": behind,
     })
 }

@@ -99,6 +99,16 @@ pub fn since(
     Ok(rows.into_iter().map(record).collect())
 }
 
+/// The whole log, every election's, by number: for the runs that verify it
+/// (`delivery::check`).
+///
+/// # Errors
+/// A database error.
+pub fn log(db: &mut Db) -> Result<Vec<EventRecord>, StoreError> {
+    let rows: Vec<EventRow> = events::table.order(events::seq.asc()).load(db)?;
+    Ok(rows.into_iter().map(record).collect())
+}
+
 /// The events of one kind, in order (for turnout over the day).
 ///
 /// # Errors

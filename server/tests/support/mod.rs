@@ -714,48 +714,20 @@ impl FaultyLink {
 /// turnout reports `1..=reports` present exactly once and in device order, event
 /// numbers gap-free, and the audit chain intact. Returns the number of events.
 pub fn assert_exactly_once_in_order(database: &str, stations: u32, reports: u32) -> usize {
-    use diesel::prelude::*;
-    use kiesdag::db::schema::events;
     let mut conn = db::connect(database).unwrap();
-    let rows: Vec<(i64, Option<String>, String, String)> = events::table
-        .select((
-            events::seq,
-            events::station_id,
-            events::kind,
-            events::payload,
-        ))
-        .order(events::seq.asc())
-        .load(&mut conn)
-        .unwrap();
-    for n in 1..=stations {
-        let id = format!("{MUNICIPALITY}-{n}");
-        let counts: Vec<u64> = rows
-            .iter()
-            .filter(|(_, station, kind, _)| {
-                station.as_deref() == Some(id.as_str()) && kind == "turnout"
-            })
-            .map(|(_, _, _, payload)| {
-                serde_json::from_str::<serde_json::Value>(payload).unwrap()["report"]["turnout"]
-                        ["count"]
-                        .as_u64()
-                        .unwrap()
-            })
-            .collect();
-        assert_eq!(
-            counts,
-            (1..=u64::from(reports)).collect::<Vec<_>>(),
-            "{id}: every report exactly once, in device order"
-        );
-    }
-    let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let ids: Vec<String> = (1..=stations)
+        .map(|n| format!("{MUNICIPALITY}-{n}"))
+        .collect();
+    let check = kiesdag::store::delivery::check(&mut conn, &ids, reports).unwrap();
     assert_eq!(
-        seqs,
-        (1..=i64::try_from(seqs.len()).unwrap()).collect::<Vec<_>>(),
-        "gap-free event numbers"
+        check.wrong,
+        std::collections::BTreeMap::new(),
+        "every report exactly once, in device order: {check:?}"
     );
-    let verified = kiesdag::store::audit::verify(&mut conn).unwrap();
-    assert!(verified.is_ok(), "the audit chain verifies: {verified:?}");
-    rows.len()
+    assert_eq!(check.exact, ids.len(), "{check:?}");
+    assert!(check.gap_free, "gap-free event numbers: {check:?}");
+    assert!(check.audit.is_ok(), "the audit chain verifies: {check:?}");
+    check.events
 }
 
 /// Each station's turnout as the database has it, by station id.
