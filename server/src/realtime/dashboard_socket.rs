@@ -25,7 +25,7 @@ use shared::validation::Language;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::pacer::FramePacer;
-use super::{MAX_FRAME_BYTES, send_text};
+use super::send_text;
 use crate::auth::{Principal, TokenKind};
 use crate::db::now_ms;
 use crate::features::reporting::embargo::may_see_result;
@@ -128,11 +128,7 @@ pub async fn endpoint(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
-    let stream = stream
-        .max_frame_size(MAX_FRAME_BYTES)
-        .aggregate_continuations()
-        .max_continuation_size(MAX_FRAME_BYTES);
+    let (response, session, stream) = super::upgrade(&req, body)?;
     let language = crate::http::error::language(&req);
     actix_web::rt::spawn(run(state.get_ref().clone(), session, stream, language));
     Ok(response)

@@ -10,7 +10,7 @@ use shared::protocol::{ClientMessage, RejectCode, ServerMessage, decode_client, 
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::{MAX_FRAME_BYTES, send_text};
+use super::send_text;
 use crate::auth::{Claims, TokenError, TokenKind};
 use crate::db::now_ms;
 use crate::realtime::commit::{Outcome, Submission, SubmitError};
@@ -27,11 +27,7 @@ pub async fn endpoint(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
-    let stream = stream
-        .max_frame_size(MAX_FRAME_BYTES)
-        .aggregate_continuations()
-        .max_continuation_size(MAX_FRAME_BYTES);
+    let (response, session, stream) = super::upgrade(&req, body)?;
     let peer = req
         .peer_addr()
         .map(|a| a.ip().to_string())

@@ -29,6 +29,27 @@ pub const MAX_FRAME_BYTES: usize = shared::protocol::MAX_FRAME_BYTES;
 /// one message: WebSocket fragments are reassembled by every client library and browser.
 pub const FRAGMENT_BYTES: usize = 2 * 1024;
 
+/// Upgrades `req` to a WebSocket whose frames are bounded by `MAX_FRAME_BYTES`
+/// (fragments reassembled, up to the same bound): what both endpoints read.
+///
+/// # Errors
+/// When the request is not a WebSocket upgrade.
+pub fn upgrade(
+    req: &actix_web::HttpRequest,
+    body: actix_web::web::Payload,
+) -> actix_web::Result<(
+    actix_web::HttpResponse,
+    Session,
+    actix_ws::AggregatedMessageStream,
+)> {
+    let (response, session, stream) = actix_ws::handle(req, body)?;
+    let stream = stream
+        .max_frame_size(MAX_FRAME_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_FRAME_BYTES);
+    Ok((response, session, stream))
+}
+
 /// Sends one text message, in fragments when it is long.
 ///
 /// # Errors

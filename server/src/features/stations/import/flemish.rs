@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use shared::domain::{Station, VotingLocation};
 
-use super::{ImportError, Parsed, RowProblem, cell, checked_headers, reader};
+use super::{ImportError, Parsed, RowProblem, cell, checked_headers, reader, records};
 
 const REQUIRED: [&str; 4] = ["NIS-code", "Gemeente", "Stembureau", "Kiezers"];
 
@@ -26,16 +26,12 @@ pub fn parse_flemish(input: &str) -> Result<Parsed, ImportError> {
     let get = |record: &csv::StringRecord, name: &'static str| cell(&headers, record, name);
     let mut parsed = Parsed::default();
     let mut seen = BTreeSet::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
+    for record in records(&mut reader) {
         parsed.rows += 1;
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                parsed.problems.push(RowProblem {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
+        let (line, record) = match record {
+            Ok(row) => row,
+            Err(problem) => {
+                parsed.problems.push(problem);
                 continue;
             }
         };

@@ -67,6 +67,20 @@ fn checked_headers<R: std::io::Read>(
     Ok(headers)
 }
 
+/// The data rows of `reader`, each with its line in the file (the header is line 1),
+/// or the problem that it cannot be read.
+fn records<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+) -> impl Iterator<Item = Result<(usize, csv::StringRecord), RowProblem>> + '_ {
+    reader.records().enumerate().map(|(n, record)| {
+        let line = n + 2;
+        record.map(|record| (line, record)).map_err(|e| RowProblem {
+            line,
+            reason: format!("unreadable row: {e}"),
+        })
+    })
+}
+
 /// The trimmed text of `record` under column `name`; empty when either is missing.
 fn cell(headers: &csv::StringRecord, record: &csv::StringRecord, name: &'static str) -> String {
     column(headers, name)
@@ -89,4 +103,32 @@ fn reader(input: &str) -> csv::Reader<&[u8]> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(input.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row that does not read is named by its line, and the rows after it are still
+    /// read with theirs.
+    #[test]
+    fn an_unreadable_row_is_a_problem_on_its_line() {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(&b"Gemeente,Nummer\nRotterdam,1\n\xff\xfe,2\nDelft,3\n"[..]);
+        let read: Vec<_> = records(&mut reader).collect();
+        assert_eq!(read.len(), 3);
+        assert_eq!(read[0].as_ref().map(|(line, _)| *line), Ok(2));
+        let problem = read[1].as_ref().err().map(|p| (p.line, p.reason.clone()));
+        assert!(
+            problem
+                .as_ref()
+                .is_some_and(|(line, reason)| *line == 3 && reason.starts_with("unreadable row")),
+            "{problem:?}"
+        );
+        assert_eq!(
+            read[2].as_ref().map(|(line, record)| (*line, record.get(0))),
+            Ok((4, Some("Delft")))
+        );
+    }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use shared::domain::{StaffMember, StaffRole};
 
-use super::{ImportError, RowProblem, cell, checked_headers, reader};
+use super::{ImportError, RowProblem, cell, checked_headers, reader, records};
 
 /// One row's value for one station.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,15 +31,11 @@ fn parse<T>(
     let headers = checked_headers(&mut reader, required)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                problems.push(RowProblem {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
+    for record in records(&mut reader) {
+        let (line, record) = match record {
+            Ok(row) => row,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use super::{ImportError, Parsed, RowProblem, cell, checked_headers};
+use super::{ImportError, Parsed, RowProblem, cell, checked_headers, records};
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use shared::domain::{Election, Station, Timestamp, VotingLocation};
@@ -30,16 +30,12 @@ pub fn parse_sods(input: impl Read, election: &Election, zone: Tz) -> Result<Par
     // Each station's hours as given, merged over its stops; compared with the
     // election's at the end.
     let mut hours: Vec<(Option<Timestamp>, Option<Timestamp>)> = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
+    for record in records(&mut reader) {
         parsed.rows += 1;
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                parsed.problems.push(RowProblem {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
+        let (line, record) = match record {
+            Ok(row) => row,
+            Err(problem) => {
+                parsed.problems.push(problem);
                 continue;
             }
         };
