@@ -199,6 +199,46 @@ fn metric(text: &str, name: &str) -> Option<f64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// The most the server's allocator had handed out (live allocations: jemalloc's
+/// `stats.allocated`, from `/metrics`) since the last `take`, sampled four times a
+/// second. Beside a phase's peak RSS it tells live data from pages the allocator
+/// keeps.
+struct AllocatedPeak {
+    max: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl AllocatedPeak {
+    fn sample(address: String) -> Self {
+        use std::sync::atomic::Ordering;
+        let max = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (seen, stopped) = (max.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                let metrics = http_get(&address, "/metrics");
+                if let Some(bytes) = metric(&metrics, "kiesdag_memory_allocated_bytes") {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    seen.fetch_max(bytes as u64 / 1024, Ordering::Relaxed);
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        });
+        Self { max, stop }
+    }
+
+    /// The peak in KiB since the last take; the next take counts from now.
+    fn take(&self) -> u64 {
+        self.max.swap(0, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Drop for AllocatedPeak {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 struct Server {
     child: Child,
     address: String,
@@ -368,7 +408,8 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         .expect("start kiesdag-load");
     let mut to_load = load.stdin.take().expect("stdin");
     let from_load = BufReader::new(load.stdout.take().expect("stdout"));
-    let mut figures = json!({"target": target, "server_idle_rss_kib": idle_kib, "cpu": {}, "server_metrics": {}, "peak_rss_kib": {}});
+    let mut figures = json!({"target": target, "server_idle_rss_kib": idle_kib, "cpu": {}, "server_metrics": {}, "peak_rss_kib": {}, "peak_allocated_kib": {}});
+    let allocated = (target == "kiesdag").then(|| AllocatedPeak::sample(server.address.clone()));
     let load_pid = load.id();
     let mut cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
     for line in from_load.lines() {
@@ -405,6 +446,9 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
         // its own peak (the held phase's peak is from the server's start).
         figures["peak_rss_kib"][&phase] = json!(status_kib(pid, "VmHWM:"));
         reset_peak(pid);
+        if let Some(allocated) = &allocated {
+            figures["peak_allocated_kib"][&phase] = json!(allocated.take());
+        }
         // CPU each process used during the phase that just ended (2 cores in all).
         let cpu_now = (cpu_seconds(pid), cpu_seconds(load_pid));
         figures["cpu"][&phase] = json!({
@@ -453,6 +497,9 @@ fn measure(target: &str, args: &Args, dir: &Path) -> Value {
             figures["kib_per_connection"] =
                 json!((held_kib.saturating_sub(idle_kib)) as f64 / connections.max(1.0));
             reset_peak(pid);
+            if let Some(allocated) = &allocated {
+                allocated.take();
+            }
             let _ = writeln!(to_load, "go");
             cpu_before = (cpu_seconds(pid), cpu_seconds(load_pid));
         }
@@ -684,6 +731,21 @@ fn main() {
         ),
         ("steady: server peak RSS (KiB)", "/peak_rss_kib/steady", 0),
         ("burst: server peak RSS (KiB)", "/peak_rss_kib/burst", 0),
+        (
+            "held: peak allocated, live data (KiB)",
+            "/peak_allocated_kib/held",
+            0,
+        ),
+        (
+            "throughput: peak allocated, live data (KiB)",
+            "/peak_allocated_kib/throughput",
+            0,
+        ),
+        (
+            "steady: peak allocated, live data (KiB)",
+            "/peak_allocated_kib/steady",
+            0,
+        ),
         (
             "throughput: server CPU (s)",
             "/cpu/throughput/server_seconds",
