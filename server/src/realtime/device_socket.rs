@@ -134,8 +134,8 @@ async fn run(
     state.metrics.station_connected(-1);
 }
 
-/// Answers a connection may have queued: two of the device's send windows (64).
-const ANSWER_QUEUE: usize = 128;
+/// Answers a connection may have queued: two of the device's send windows.
+const ANSWER_QUEUE: usize = 2 * shared::app::session::SEND_WINDOW;
 
 enum Answer {
     Now(Box<ServerMessage>),

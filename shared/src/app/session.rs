@@ -24,7 +24,7 @@ pub const TICK: Duration = Duration::from_secs(20);
 /// backstop: the watchdog (below) notices an unanswered heartbeat much sooner.
 pub const SILENCE_LIMIT_MS: i64 = 60_000;
 /// Operations sent and not yet acknowledged, at most.
-pub const SEND_WINDOW: usize = 64;
+pub const SEND_WINDOW: usize = 32;
 /// Operations in flight with no ack for this long, although the server answers other
 /// frames (heartbeats): the session is stuck (a server that lost our operations or
 /// its acks); resume it, which sends them again.

@@ -127,7 +127,9 @@ mod tests {
             "{problem:?}"
         );
         assert_eq!(
-            read[2].as_ref().map(|(line, record)| (*line, record.get(0))),
+            read[2]
+                .as_ref()
+                .map(|(line, record)| (*line, record.get(0))),
             Ok((4, Some("Delft")))
         );
     }
