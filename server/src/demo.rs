@@ -464,7 +464,7 @@ async fn simulate(
         remaining: received,
     });
     let offline = n == 3;
-    let incident_at = dice.chance(6).then(|| {
+    let mut incident_at = dice.chance(6).then(|| {
         election.opens_at.millis()
             + i64::try_from(dice.below(u64::try_from(day_ms).unwrap_or(1))).unwrap_or(0)
     });
@@ -477,9 +477,7 @@ async fn simulate(
             device.set_network(true);
             device.send(Event::ReconnectNow);
         }
-        if let Some(t) = incident_at
-            && t < moment.millis()
-        {
+        if let Some(t) = due_before(&mut incident_at, moment.millis()) {
             until(Timestamp(t)).await;
             device.send(Event::ReportIncident {
                 category: IncidentCategory::Equipment,
@@ -555,9 +553,27 @@ async fn simulate(
     std::future::pending::<()>().await;
 }
 
+/// The moment of something planned once (a station's incident), if it falls before
+/// `before`; taken, so that it is reported at most once however many turnout moments
+/// follow.
+fn due_before(planned: &mut Option<i64>, before: i64) -> Option<i64> {
+    planned.take_if(|at| *at < before)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A station's incident is sent once, at the first turnout moment after it, not
+    /// again at every later one (the demo's stations reported the same one at each).
+    #[test]
+    fn a_planned_incident_is_due_once() {
+        let mut planned = Some(1_500);
+        assert_eq!(due_before(&mut planned, 1_000), None, "not yet");
+        assert_eq!(due_before(&mut planned, 2_000), Some(1_500));
+        assert_eq!(due_before(&mut planned, 3_000), None, "already reported");
+        assert_eq!(due_before(&mut planned, 4_000), None);
+    }
 
     #[test]
     fn the_real_curve_rises_from_opening_to_closing() {
