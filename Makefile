@@ -129,6 +129,15 @@ dashboard-bench: dashboard dashboard-chromium
 	$(CARGO) build --release -p kiesdag -p kiesdag-sim --bins
 	cd web-dashboard && npx vitest run --config bench/vitest.config.ts && KIESDAG_PROFILE=release node e2e/bench-browser.mjs
 
+# The chair's core as WebAssembly (web-chair/core, a byte-buffer ABI over the same
+# bincode as the native shells' CoreFfi) into web-chair/core/pkg/chair_core.wasm, with
+# Debian's rustc-web (installed when missing; rustup has no wasm32 std here), then a
+# proof in Node that it starts, renders, stores, restores and refuses garbage
+# (scripts/wasm-core-smoke.mjs). About 2 minutes cold on 2 cores.
+.PHONY: wasm-core
+wasm-core:
+	@scripts/wasm-core.sh --check
+
 # Fuzzing (fuzz/, outside the workspace): libFuzzer on the stable toolchain through
 # libfuzzer-sys, with coverage instrumentation, debug assertions and overflow checks
 # (fuzz/run.sh says how). Targets: protocol_decode (the wire protocol's decoders on
