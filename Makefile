@@ -23,7 +23,7 @@ demo-core:
 # CI builds once from a fresh clone: incremental caches would only cost disk there.
 test: export CARGO_INCREMENTAL = 0
 test: export API_FUZZ_EXAMPLES = 15
-test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check dashboard-tests fuzz-short api-fuzz
+test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check wasm-core dashboard-tests fuzz-short api-fuzz
 	@echo "make test: all suites passed"
 
 # Everything the tests need beyond the Rust toolchain is installed here.
