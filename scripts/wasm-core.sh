@@ -4,7 +4,7 @@
 # --check runs scripts/wasm-core-smoke.mjs on it in Node. Safe to run again.
 #
 # No wasm32 standard library comes with the machine's rustup, so this uses Debian's
-# rustc-web 1.85 (with rust-web-src, lld and cargo-web, installed here when missing):
+# rustc-web (1.85 or 1.96, with rust-web-src, lld and cargo-web, installed here when missing):
 # -Zbuild-std compiles std for wasm32 from source (RUSTC_BOOTSTRAP=1), wasm-ld links,
 # and scripts/wasm-rustc.sh opens the two language gates the dependencies need on 1.85.
 #
