@@ -10,9 +10,11 @@ BINDINGS ?= bindings
 
 # The server on an embedded SQLite file (./kiesdag-demo.db), with one simulated device
 # per Rotterdam polling station driving the real chair's core through a compressed
-# election day. DEMO_MINUTES sets the day's length.
+# election day, but the first: the demo prints its code and the chair's app's address
+# (http://127.0.0.1:8080/chair/?code=...) for a person to be its chair in a browser.
+# DEMO_MINUTES sets the day's length.
 DEMO_MINUTES ?= 10
-demo: dashboard
+demo: dashboard chair
 	$(CARGO) build --release -p kiesdag --features demo
 	./target/release/kiesdag demo --minutes $(DEMO_MINUTES)
 
@@ -23,7 +25,7 @@ demo-core:
 # CI builds once from a fresh clone: incremental caches would only cost disk there.
 test: export CARGO_INCREMENTAL = 0
 test: export API_FUZZ_EXAMPLES = 15
-test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check wasm-core dashboard-tests fuzz-short api-fuzz
+test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check wasm-core chair-tests dashboard-tests fuzz-short api-fuzz
 	@echo "make test: all suites passed"
 
 # Everything the tests need beyond the Rust toolchain is installed here.
@@ -134,9 +136,32 @@ dashboard-bench: dashboard dashboard-chromium
 # Debian's rustc-web (installed when missing; rustup has no wasm32 std here), then a
 # proof in Node that it starts, renders, stores, restores and refuses garbage
 # (scripts/wasm-core-smoke.mjs). About 2 minutes cold on 2 cores.
-.PHONY: wasm-core
+.PHONY: wasm-core wasm-core-build
 wasm-core:
 	@scripts/wasm-core.sh --check
+
+wasm-core-build:
+	@scripts/wasm-core.sh
+
+# The chair's app in the browser (web-chair/): the wasm core above, the shell's types
+# generated from the core and its texts from the Android app's strings (npm run gen),
+# installed from the committed package-lock.json and built into web-chair/dist, which
+# `kiesdag serve` serves at /chair/ (KIESDAG_CHAIR_DIR to serve another folder).
+.PHONY: chair chair-tests chair-bench
+chair: wasm-core-build
+	cd web-chair && npm ci --no-audit --no-fund && CARGO=$(CARGO) npm run gen && npm run build
+
+# Vitest (the shell over the real wasm core; IndexedDB storage), then the chair's whole
+# day in Chromium against the real server with the control room in a second context,
+# offline and reloaded mid-day, axe-core on every screen at 360 and 820 px, screenshots
+# in docs/screenshots/chair-*.png; then the start benchmark below.
+chair-tests: chair dashboard dashboard-deps
+	cd web-chair && npx vitest run && node e2e/run.mjs && node e2e/bench-start.mjs
+
+# The wasm core's size (raw, gzip, brotli) and the first screen's time, cold and from
+# the service worker, in Chromium (median of BENCH_RUNS, 5): printed, not asserted.
+chair-bench: chair dashboard-deps
+	cd web-chair && node e2e/bench-start.mjs
 
 # Fuzzing (fuzz/, outside the workspace): libFuzzer on the stable toolchain through
 # libfuzzer-sys, with coverage instrumentation, debug assertions and overflow checks

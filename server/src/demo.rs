@@ -326,6 +326,20 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
     println!("  server:     http://{address}   (health: /health, metrics: /metrics)");
     println!("  dashboard:  http://{address}/   (live feed: ws://{address}/ws/dashboard)");
     println!("  sign in:    coordinator / manager / kijker / beheerder, password {DEMO_PASSWORD}");
+    // The first station is left to a person: the chair's app in a browser, next to
+    // the simulated ones.
+    let mut stations = stations;
+    let mut codes = codes;
+    if let (Some(yours), Some(code)) = (stations.first().cloned(), codes.first().cloned()) {
+        stations.remove(0);
+        codes.remove(0);
+        println!(
+            "  be a chair: http://{address}{}/?code={code}   ({} {}, code {code}; not simulated)",
+            crate::http::web::CHAIR_PATH,
+            yours.number,
+            yours.name,
+        );
+    }
     println!(
         "  polls open in 20 s and close {} minutes later; Ctrl-C stops the demo",
         config.minutes

@@ -52,6 +52,11 @@ fn run(command: &mut Command) -> Output {
 
 /// Starts a demo and waits until it serves.
 fn start_demo(dir: &Path, db: &Path, database_url: Option<&Path>) -> Child {
+    start_demo_saying(dir, db, database_url).0
+}
+
+/// The demo, and what it printed up to "polls open".
+fn start_demo_saying(dir: &Path, db: &Path, database_url: Option<&Path>) -> (Child, Vec<String>) {
     let mut command = kiesdag(dir);
     if let Some(url) = database_url {
         command.env("DATABASE_URL", url);
@@ -64,17 +69,19 @@ fn start_demo(dir: &Path, db: &Path, database_url: Option<&Path>) -> Child {
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(60);
+    let mut said = Vec::new();
     loop {
         assert!(Instant::now() < deadline, "the demo did not start");
         match lines.next() {
-            Some(Ok(line)) if line.contains("server:") => break,
-            Some(_) => {}
+            Some(Ok(line)) if line.contains("polls open") => break,
+            Some(Ok(line)) => said.push(line),
+            Some(Err(_)) => {}
             None => panic!("the demo ended before serving"),
         }
     }
     // Keep reading its output, so it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    child
+    (child, said)
 }
 
 fn stops_within(child: &mut Child, signal: &str, limit: Duration) {
@@ -194,5 +201,62 @@ fn the_demo_ignores_database_url_and_stops_on_ctrl_c_and_sigterm() {
         verified.status.success(),
         "consistent after SIGTERM: {verified:?}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The first station is left to a person: the demo prints the chair's app's address
+/// with that station's code, and no simulated device has used the code (an
+/// activation code activates one device only).
+#[test]
+fn the_demo_leaves_one_station_to_a_chair_in_the_browser() {
+    use futures_util::{SinkExt, StreamExt};
+    use shared::protocol::{ClientMessage, ServerMessage};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = folder();
+    let (mut child, said) = start_demo_saying(&dir, &dir.join("demo.db"), None);
+    let line = said
+        .iter()
+        .find(|l| l.contains("be a chair:"))
+        .unwrap_or_else(|| panic!("no address for a chair in {said:?}"));
+    let address = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    let (base, code) = address.split_once("/chair/?code=").unwrap();
+    assert!(!code.is_empty(), "{line}");
+    // Give the simulated stations time to activate theirs.
+    std::thread::sleep(Duration::from_secs(2));
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let answer = runtime.block_on(async {
+        let url = format!("{}/ws/station", base.replace("http://", "ws://"));
+        let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let activate = ClientMessage::Activate {
+            activation_code: code.to_owned(),
+            device_id: uuid::Uuid::new_v4(),
+        };
+        socket
+            .send(Message::text(shared::protocol::encode(&activate)))
+            .await
+            .unwrap();
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), socket.next()).await {
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    break shared::protocol::decode_server(&text).unwrap();
+                }
+                Ok(Some(Ok(_))) => {}
+                other => panic!("no answer to the activation: {other:?}"),
+            }
+        }
+    });
+    assert!(
+        matches!(answer, ServerMessage::Activated { .. }),
+        "the printed code activates a browser: {answer:?}"
+    );
+    stops_within(&mut child, "-TERM", Duration::from_secs(10));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -33,7 +33,7 @@ export class Server {
     const db = join(dir, 'kiesdag.db');
     const fixture = JSON.parse(await run('dashboard-fixture', ['--db', db, '--stations', String(stations), '--closes-in', String(closesInSeconds)], PASSWORD + '\n'));
     const child = spawn(join(BIN, 'kiesdag'), ['--db', db, 'serve', '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, KIESDAG_JWT_SECRET: SECRET, KIESDAG_WEB_DIR: join(ROOT, 'web-dashboard', 'dist'), RUST_LOG: 'warn' },
+      env: { ...process.env, KIESDAG_JWT_SECRET: SECRET, KIESDAG_WEB_DIR: join(ROOT, 'web-dashboard', 'dist'), KIESDAG_CHAIR_DIR: join(ROOT, 'web-chair', 'dist'), RUST_LOG: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const base = await new Promise((ok, fail) => {

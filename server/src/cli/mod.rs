@@ -43,6 +43,9 @@ pub enum Command {
         /// The built web dashboard, served on the same port.
         #[arg(long, env = "KIESDAG_WEB_DIR", default_value = crate::http::web::DEFAULT_DIR)]
         web_dir: std::path::PathBuf,
+        /// The built chair's app (web-chair/dist), served at /chair/ on the same port.
+        #[arg(long, env = "KIESDAG_CHAIR_DIR", default_value = crate::http::web::DEFAULT_CHAIR_DIR)]
+        chair_dir: std::path::PathBuf,
         /// Refuse new reports (devices keep them and retry) while free space under the
         /// SQLite file is below this many MiB, so that the last megabytes are never the
         /// ones a commit fails on; 0 turns it off. Not checked for PostgreSQL.
@@ -283,7 +286,8 @@ pub fn main(cli: Cli) -> ExitCode {
     let command = cli.command.unwrap_or(Command::Serve {
         listen: "127.0.0.1:8080".into(),
         workers: 2,
-        web_dir: crate::http::web::WebDir::from_env().0,
+        web_dir: crate::http::web::WebDir::from_env().dashboard,
+        chair_dir: crate::http::web::WebDir::from_env().chair,
         min_free_mb: min_free_mb_from_env(),
     });
     match run(&url, command) {
@@ -319,13 +323,17 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             listen,
             workers,
             web_dir,
+            chair_dir,
             min_free_mb,
         } => serve::serve(
             url,
             &listen,
             workers,
             min_free_mb,
-            crate::http::web::WebDir(web_dir),
+            crate::http::web::WebDir {
+                dashboard: web_dir,
+                chair: chair_dir,
+            },
         ),
         Command::Migrate => {
             let mut db = db::connect(url).map_err(|e| e.to_string())?;

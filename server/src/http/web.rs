@@ -1,10 +1,12 @@
-//! The built web dashboard (web-dashboard/dist), served on the server's own port.
+//! The built web apps, served on the server's own port: the dashboard
+//! (web-dashboard/dist) at `/`, and the chair's app (web-chair/dist) at `/chair/`.
 //!
-//! Files come from `KIESDAG_WEB_DIR` (default `web-dashboard/dist`). Any GET that no
-//! API route matched gets the file at its path, or `index.html` so that the
-//! dashboard's own routes (`/control`, `/public/GM0599`, ...) load the app. Paths under
-//! `/api/`, `/ws/`, `/health` and `/metrics` never fall back: an unknown API path is
-//! a JSON 404, not a page.
+//! Files come from `KIESDAG_WEB_DIR` (default `web-dashboard/dist`) and
+//! `KIESDAG_CHAIR_DIR` (default `web-chair/dist`). Any GET that no API route matched
+//! gets the file at its path, or its app's `index.html` so that the apps' own routes
+//! (`/control`, `/public/GM0599`, ...) load the app. Paths under `/api/`, `/ws/`,
+//! `/health` and `/metrics` never fall back: an unknown API path is a JSON 404, not a
+//! page.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -15,18 +17,29 @@ use crate::http::{ApiError, ErrorReference};
 
 /// The dashboard's folder, when none is configured.
 pub const DEFAULT_DIR: &str = "web-dashboard/dist";
+/// The chair's app's folder, when none is configured.
+pub const DEFAULT_CHAIR_DIR: &str = "web-chair/dist";
+/// Where the chair's app is served: its Vite `base` (web-chair/vite.config.ts).
+pub const CHAIR_PATH: &str = "/chair";
 
-/// Where the dashboard's files are.
+/// Where the web apps' files are.
 #[derive(Debug, Clone)]
-pub struct WebDir(pub PathBuf);
+pub struct WebDir {
+    pub dashboard: PathBuf,
+    pub chair: PathBuf,
+}
 
 impl WebDir {
-    /// From `KIESDAG_WEB_DIR`, else `DEFAULT_DIR`.
+    /// From `KIESDAG_WEB_DIR` and `KIESDAG_CHAIR_DIR`, else the defaults.
     #[must_use]
     pub fn from_env() -> Self {
-        Self(PathBuf::from(
-            std::env::var("KIESDAG_WEB_DIR").unwrap_or_else(|_| DEFAULT_DIR.to_owned()),
-        ))
+        let var = |name: &str, default: &str| {
+            PathBuf::from(std::env::var(name).unwrap_or_else(|_| default.to_owned()))
+        };
+        Self {
+            dashboard: var("KIESDAG_WEB_DIR", DEFAULT_DIR),
+            chair: var("KIESDAG_CHAIR_DIR", DEFAULT_CHAIR_DIR),
+        }
     }
 }
 
@@ -68,6 +81,9 @@ fn content_type(path: &Path) -> &'static str {
         "png" => "image/png",
         "ico" => "image/x-icon",
         "woff2" => "font/woff2",
+        // Compiled with WebAssembly.compileStreaming only when served as wasm.
+        "wasm" => "application/wasm",
+        "webmanifest" => "application/manifest+json",
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
@@ -78,20 +94,32 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
     if reserved(&path) || (req.method() != Method::GET && req.method() != Method::HEAD) {
         return ApiError::from(ErrorReference::NotFound).respond_to(&req);
     }
-    let root = dir.map_or_else(|| PathBuf::from(DEFAULT_DIR), |d| d.0.clone());
-    let Some(file) = resolve(&root, &path) else {
+    let dirs = dir.map_or_else(WebDir::from_env, |d| d.get_ref().clone());
+    // The chair's app lives under /chair/; "/chair" itself is sent there, so that its
+    // relative paths and its service worker's scope hold.
+    if path == CHAIR_PATH {
+        return HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, format!("{CHAIR_PATH}/")))
+            .finish();
+    }
+    let (root, relative, app) = match path.strip_prefix(CHAIR_PATH) {
+        Some(rest) if rest.starts_with('/') => (dirs.chair, rest.to_owned(), "web-chair"),
+        _ => (dirs.dashboard, path, "dashboard"),
+    };
+    let Some(file) = resolve(&root, &relative) else {
         return ApiError::from(ErrorReference::NotFound).respond_to(&req);
     };
     let read = web::block(move || {
         let asset = file.is_file().then_some(file);
-        let hashed = asset.is_some() && path.starts_with("/assets/");
+        let hashed = asset.is_some() && relative.starts_with("/assets/");
         let chosen = asset.unwrap_or_else(|| root.join("index.html"));
         std::fs::read(&chosen).map(|bytes| (chosen, hashed, bytes))
     })
     .await;
     match read {
         Ok(Ok((file, hashed, bytes))) => {
-            // Vite's hashed assets never change; index.html must be fetched afresh.
+            // Vite's hashed assets never change; index.html (and the chair's service
+            // worker) must be fetched afresh.
             let cache = if hashed {
                 "public, max-age=31536000, immutable"
             } else {
@@ -105,7 +133,11 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
         }
         _ => HttpResponse::NotFound()
             .content_type("text/plain; charset=utf-8")
-            .body("The dashboard is not built: run `make dashboard`."),
+            .body(if app == "web-chair" {
+                "The chair's app is not built: run `make chair`."
+            } else {
+                "The dashboard is not built: run `make dashboard`."
+            }),
     }
 }
 
@@ -135,7 +167,10 @@ mod tests {
         let app = test::init_service(
             App::new()
                 .route("/api/known", aweb::get().to(|| async { "api" }))
-                .configure(configure(WebDir(dir.clone()))),
+                .configure(configure(WebDir {
+                    dashboard: dir.clone(),
+                    chair: dir.join("chair-app"),
+                })),
         )
         .await;
         let get = |uri: &str| TestRequest::get().uri(uri).to_request();
@@ -173,6 +208,59 @@ mod tests {
             test::call_service(&app, post).await.status(),
             StatusCode::NOT_FOUND
         );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[actix_web::test]
+    async fn the_chairs_app_is_served_under_its_own_path() {
+        let dir = site();
+        let chair = dir.join("chair-app");
+        std::fs::create_dir_all(chair.join("assets")).unwrap();
+        std::fs::write(
+            chair.join("index.html"),
+            "<!doctype html><title>Stembureau</title>",
+        )
+        .unwrap();
+        std::fs::write(chair.join("assets/core-1.wasm"), b"\0asm").unwrap();
+        std::fs::write(chair.join("sw.js"), "self").unwrap();
+        let app = test::init_service(App::new().configure(configure(WebDir {
+            dashboard: dir.clone(),
+            chair,
+        })))
+        .await;
+        let get = |uri: &str| TestRequest::get().uri(uri).to_request();
+
+        let response = test::call_service(&app, get("/chair")).await;
+        assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(response.headers().get(header::LOCATION).unwrap(), "/chair/");
+
+        for route in ["/chair/", "/chair/activate", "/chair/index.html"] {
+            let body = test::read_body(test::call_service(&app, get(route)).await).await;
+            assert!(body.ends_with(b"<title>Stembureau</title>"), "{route}");
+        }
+        let response = test::call_service(&app, get("/chair/assets/core-1.wasm")).await;
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/wasm"
+        );
+        assert!(
+            response
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+        // The service worker is checked for updates on every start.
+        let response = test::call_service(&app, get("/chair/sw.js")).await;
+        assert_eq!(
+            response.headers().get(header::CACHE_CONTROL).unwrap(),
+            "no-cache"
+        );
+        // The dashboard is still the dashboard, and /chairs is not the chair's app.
+        let body = test::read_body(test::call_service(&app, get("/chairs")).await).await;
+        assert!(body.ends_with(b"<title>Kiesdag</title>"));
         let _ = std::fs::remove_dir_all(dir);
     }
 
