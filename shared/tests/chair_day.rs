@@ -671,6 +671,11 @@ fn a_rejected_report_shows_its_reason_and_the_state_rolls_back() {
         panic!()
     };
     assert_eq!(sync.rejected.len(), 1);
+    assert_eq!(sync.rejected[0].kind, "ballot_stock");
+    assert_eq!(
+        sync.rejected[0].label, "Voorraad stembiljetten",
+        "the chair reads the report's name, not its type"
+    );
     assert!(
         sync.rejected[0]
             .reason

@@ -131,6 +131,14 @@ async function main() {
       await openStation(page);
       await capture(page, 'opening');
 
+      // English on the switch, Dutch again after.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.getByRole('navigation').getByRole('button', { name: /^Turnout/ }).waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+      await page.getByRole('button', { name: 'Nederlands' }).click();
+      await page.getByRole('heading', { name: 'Overzicht' }).waitFor();
+
       await nav(page, 'Opkomst');
       await page.getByLabel('Aantal kiezers tot nu toe').fill('120');
       await page.getByRole('main').getByRole('button', { name: 'Opkomst verzenden' }).click();
@@ -216,6 +224,9 @@ async function main() {
       const states = await page.locator('.operation').evaluateAll((ops) => ops.map((o) => o.dataset.state));
       assert.equal(states.length, 9, "opening, turnout, stock, resupply, arrival, shift change, incident, closing, result");
       assert.deepEqual([...new Set(states)], ['Confirmed'], 'every report confirmed');
+      const shown = await page.locator('.operation strong').allTextContents();
+      assert.ok(shown.some((t) => t.includes('Uitslag')) && shown.some((t) => t.includes('Aanvraag stembiljetten')), `Dutch names: ${shown}`);
+      assert.ok(!shown.some((t) => /_/.test(t)), `no type names: ${shown}`);
       await capture(page, 'sync');
 
       const kinds = (await timeline(server, 'GM0599-1')).map((e) => e.kind);

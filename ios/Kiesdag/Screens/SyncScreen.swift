@@ -29,7 +29,7 @@ private struct OperationRow: View {
     var body: some View {
         HStack {
             VStack(alignment: .leading) {
-                Text("#\(op.seq) \(op.kind) · \(op.recordedAt)").bold()
+                Text("#\(op.seq) \(op.label) · \(op.recordedAt)").bold()
                 Text(op.stateLabel)
                 if let reason = op.reason { Text(reason).foregroundColor(.red) }
             }

@@ -315,7 +315,10 @@ pub struct ClosingView {
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct OperationView {
     pub seq: u64,
+    /// The report's stable kind (`Report::kind`: "turnout", "ballot_stock", ...).
     pub kind: String,
+    /// What the chair calls it, in the chair's language ("Opkomst", "Turnout").
+    pub label: String,
     pub recorded_at: String,
     pub state: OperationState,
     pub state_label: String,
@@ -382,6 +385,22 @@ impl Texts {
                 self.pick("Ontvangen door de gemeente", "Received by the municipality")
             }
             OperationState::Rejected => self.pick("Geweigerd", "Refused"),
+        }
+    }
+
+    /// A report's kind (`Report::kind`) as the chair names it.
+    fn report_kind(&self, kind: &str) -> String {
+        match kind {
+            "opening" => self.pick("Opening", "Opening"),
+            "presence" => self.pick("Bezetting", "Staff"),
+            "ballot_stock" => self.pick("Voorraad stembiljetten", "Ballot stock"),
+            "resupply_request" => self.pick("Aanvraag stembiljetten", "Ballot request"),
+            "turnout" => self.pick("Opkomst", "Turnout"),
+            "incident" => self.pick("Melding", "Incident"),
+            "incident_message" => self.pick("Bericht bij een melding", "Incident message"),
+            "provisional_result" => self.pick("Uitslag", "Result"),
+            "closing" => self.pick("Sluiting", "Closing"),
+            other => other.to_owned(),
         }
     }
 
@@ -833,6 +852,7 @@ fn page(model: &Model, t: &Texts) -> Page {
                 .map(|e| OperationView {
                     seq: e.operation.device_seq,
                     kind: e.operation.report.kind().to_owned(),
+                    label: t.report_kind(e.operation.report.kind()),
                     recorded_at: t.time(e.operation.recorded_at),
                     state: e.state,
                     state_label: t.state(e.state),
@@ -846,6 +866,7 @@ fn page(model: &Model, t: &Texts) -> Page {
                 .map(|r| OperationView {
                     seq: r.seq,
                     kind: r.kind.clone(),
+                    label: t.report_kind(&r.kind),
                     recorded_at: t.time(r.recorded_at),
                     state: OperationState::Rejected,
                     state_label: t.state(OperationState::Rejected),

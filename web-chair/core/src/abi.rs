@@ -4,6 +4,8 @@
 //! - `kiesdag_alloc(len) -> ptr`: a buffer of `len` bytes for the shell to write an
 //!   input into. The next call that takes it (`kiesdag_update`, `kiesdag_resolve`)
 //!   owns and frees it; `kiesdag_free(ptr, len)` frees one that was not passed on.
+//!   The module keeps a list of the buffers it handed out: a pointer and length that
+//!   are not one of them (a shell's bug) are refused with status 1 and never read.
 //! - `kiesdag_update(ptr, len) -> status`: a bincode `Event`.
 //! - `kiesdag_resolve(id, ptr, len) -> status`: the bincode output of request `id`.
 //! - `kiesdag_view() -> status`.
@@ -19,6 +21,7 @@
 #![allow(unsafe_code)]
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Once;
 
 use crate::{ChairCore, CoreError};
@@ -28,6 +31,8 @@ const ABI_VERSION: u32 = 1;
 thread_local! {
     static CORE: ChairCore = ChairCore::new();
     static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The buffers `kiesdag_alloc` handed out and nobody took back: address to length.
+    static LIVE: RefCell<HashMap<usize, usize>> = RefCell::new(HashMap::new());
 }
 
 static PANIC_HOOK: Once = Once::new();
@@ -59,15 +64,26 @@ fn finish(outcome: Result<Vec<u8>, CoreError>) -> u32 {
     status
 }
 
-/// Takes back a buffer handed out by `kiesdag_alloc`.
-///
-/// # Safety
-/// `ptr` and `len` must come from one `kiesdag_alloc` call, and the buffer must not
-/// have been taken back before.
-unsafe fn take(ptr: *mut u8, len: usize) -> Box<[u8]> {
-    // SAFETY: the caller guarantees the pair is a live allocation of `kiesdag_alloc`,
-    // which leaked exactly this boxed slice.
-    unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) }
+/// Takes back a buffer handed out by `kiesdag_alloc`, or None when `ptr` and `len` are
+/// not a buffer it handed out and nobody took back (then nothing is read or freed).
+fn take(ptr: *mut u8, len: usize) -> Option<Box<[u8]>> {
+    let live = LIVE.with(|live| {
+        let mut live = live.borrow_mut();
+        match live.get(&(ptr as usize)) {
+            Some(&known) if known == len => live.remove(&(ptr as usize)).is_some(),
+            _ => false,
+        }
+    });
+    // SAFETY: the pair is a live allocation of `kiesdag_alloc`, which leaked exactly
+    // this boxed slice and recorded it; it is removed from the record above, so it is
+    // taken back once.
+    live.then(|| unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) })
+}
+
+fn unknown_buffer() -> u32 {
+    finish(Err(CoreError::InvalidInput(
+        "not a buffer from kiesdag_alloc (or already passed on)".to_owned(),
+    )))
 }
 
 #[unsafe(no_mangle)]
@@ -78,34 +94,34 @@ pub extern "C" fn kiesdag_abi_version() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn kiesdag_alloc(len: usize) -> *mut u8 {
     keep_panic_messages();
-    Box::into_raw(vec![0u8; len].into_boxed_slice()).cast::<u8>()
+    let ptr = Box::into_raw(vec![0u8; len].into_boxed_slice()).cast::<u8>();
+    LIVE.with(|live| live.borrow_mut().insert(ptr as usize, len));
+    ptr
 }
 
-/// # Safety
-/// As [`take`]: a buffer from `kiesdag_alloc` not yet passed on or freed.
+/// Frees a buffer from `kiesdag_alloc` that was not passed on; anything else is ignored.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn kiesdag_free(ptr: *mut u8, len: usize) {
-    // SAFETY: forwarded from the caller.
-    drop(unsafe { take(ptr, len) });
+pub extern "C" fn kiesdag_free(ptr: *mut u8, len: usize) {
+    drop(take(ptr, len));
 }
 
-/// # Safety
-/// As [`take`]; the buffer is freed here.
+/// Takes the buffer (from `kiesdag_alloc`) and frees it.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn kiesdag_update(ptr: *mut u8, len: usize) -> u32 {
+pub extern "C" fn kiesdag_update(ptr: *mut u8, len: usize) -> u32 {
     keep_panic_messages();
-    // SAFETY: forwarded from the caller.
-    let event = unsafe { take(ptr, len) };
+    let Some(event) = take(ptr, len) else {
+        return unknown_buffer();
+    };
     finish(CORE.with(|core| core.update(&event)))
 }
 
-/// # Safety
-/// As [`take`]; the buffer is freed here.
+/// Takes the buffer (from `kiesdag_alloc`) and frees it.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn kiesdag_resolve(id: u32, ptr: *mut u8, len: usize) -> u32 {
+pub extern "C" fn kiesdag_resolve(id: u32, ptr: *mut u8, len: usize) -> u32 {
     keep_panic_messages();
-    // SAFETY: forwarded from the caller.
-    let output = unsafe { take(ptr, len) };
+    let Some(output) = take(ptr, len) else {
+        return unknown_buffer();
+    };
     finish(CORE.with(|core| core.resolve(id, &output)))
 }
 
@@ -146,25 +162,39 @@ mod tests {
         assert_eq!(kiesdag_abi_version(), 1);
         // Event::Start is variant 0: a u32 in crux's bincode (fixed-width integers).
         let (ptr, len) = input(&[0, 0, 0, 0]);
-        // SAFETY: from kiesdag_alloc, passed on once.
-        let status = unsafe { kiesdag_update(ptr, len) };
+        let status = kiesdag_update(ptr, len);
         assert_eq!(status, 0, "{}", String::from_utf8_lossy(&result()));
         assert!(!result().is_empty(), "start asks for effects");
 
         let (ptr, len) = input(&[0xff, 0xff, 0xff, 0xff, 9]);
-        // SAFETY: as above.
-        assert_eq!(unsafe { kiesdag_update(ptr, len) }, 1);
+        assert_eq!(kiesdag_update(ptr, len), 1);
         assert!(!String::from_utf8(result()).unwrap().is_empty());
 
         let (ptr, len) = input(&[7]);
-        // SAFETY: as above.
-        assert_eq!(unsafe { kiesdag_resolve(4_000_000, ptr, len) }, 1);
+        assert_eq!(kiesdag_resolve(4_000_000, ptr, len), 1);
 
         assert_eq!(kiesdag_view(), 0);
         assert!(!result().is_empty());
 
         let (ptr, len) = input(&[]);
-        // SAFETY: from kiesdag_alloc, not passed on.
-        unsafe { kiesdag_free(ptr, len) };
+        kiesdag_free(ptr, len);
+    }
+
+    #[test]
+    fn a_buffer_not_handed_out_is_refused_and_never_read() {
+        let (ptr, len) = input(&[0, 0, 0, 0]);
+        // The wrong length, then a pointer the module never handed out.
+        assert_eq!(kiesdag_update(ptr, len + 1), 1);
+        assert_eq!(kiesdag_update(ptr.wrapping_add(1), len), 1);
+        assert!(
+            String::from_utf8(result())
+                .unwrap()
+                .contains("kiesdag_alloc")
+        );
+        // The real pair still works, once.
+        assert_eq!(kiesdag_update(ptr, len), 0);
+        assert_eq!(kiesdag_update(ptr, len), 1, "a buffer is taken back once");
+        assert_eq!(kiesdag_resolve(1, ptr, len), 1);
+        kiesdag_free(ptr, len);
     }
 }

@@ -33,6 +33,10 @@ export function App({ view, error, send, clearError }: { view: ViewModel | null;
     }
     document.getElementById('screen-title')?.focus();
   }, [screen]);
+  // On a phone the navigation scrolls sideways: keep the current screen's item in view.
+  useEffect(() => {
+    document.querySelector('nav [aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [screen]);
   if (view === null || view.loading) {
     return (
       <main className="loading" aria-busy="true">

@@ -1,5 +1,5 @@
 import type { Event, OperationView, SyncView } from '../../generated/types/shared_types';
-import { BigButton, Screen, SecondaryButton, Section, StateText } from '../components';
+import { BigButton, Screen, SecondaryButton, Section } from '../components';
 import { useSay } from '../texts';
 
 /** Page.Sync: every report of this device and whether the municipality has it. */
@@ -31,16 +31,16 @@ export function Sync({ view, send }: { view: SyncView; send: (e: Event) => void 
 }
 
 function Operation({ op, children }: { op: OperationView; children?: React.ReactNode }) {
+  const tone = op.state.kind === 'Confirmed' ? 'ok' : op.state.kind === 'Rejected' ? 'bad' : 'wait';
   return (
-    <li className="card operation" data-seq={String(op.seq)} data-state={op.state.kind}>
+    <li className="card operation" data-seq={String(op.seq)} data-kind={op.kind} data-state={op.state.kind}>
       <div>
         <strong>
-          #{String(op.seq)} {op.kind} · {op.recorded_at}
+          #{String(op.seq)} {op.label} · {op.recorded_at}
         </strong>
-        <div>{op.state_label}</div>
+        <div className={`state state-${tone}`}>{op.state_label}</div>
         {op.reason !== null && <div className="overdue">{op.reason}</div>}
       </div>
-      <StateText state={op.state} />
       {children}
     </li>
   );

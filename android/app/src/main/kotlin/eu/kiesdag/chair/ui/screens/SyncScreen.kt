@@ -55,7 +55,7 @@ private fun Operation(op: OperationView, action: @Composable () -> Unit) {
             verticalAlignment = Alignment.CenterVertically,
         ) {
             Column(Modifier.weight(1f)) {
-                Text("#${op.seq} ${op.kind} · ${op.recordedAt}", fontWeight = FontWeight.SemiBold)
+                Text("#${op.seq} ${op.label} · ${op.recordedAt}", fontWeight = FontWeight.SemiBold)
                 Text(op.stateLabel)
                 op.reason?.let { Text(it, color = MaterialTheme.colorScheme.error) }
             }
