@@ -138,6 +138,45 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
     )
     .await;
     assert_eq!(status, 403, "a viewer cannot act");
+    // The station asks for ballots: it needs attention until the control room sends them.
+    one.send(Event::RequestResupply {
+        quantity: 200,
+        urgency: shared::domain::Urgency::High,
+        note: String::new(),
+    });
+    one.wait_for(WAIT, |v| {
+        v.sync.pending == 0 && v.sync.sent == 0 && v.sync.saving == 0
+    })
+    .await
+    .unwrap();
+    let resupply = |body: serde_json::Value| {
+        let list = body.get("stations").cloned().unwrap_or(body);
+        let one = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["station_id"] == format!("{MUNICIPALITY}-1"))
+            .cloned()
+            .unwrap();
+        (
+            one["resupply_outstanding"].as_u64().unwrap(),
+            one["resupply_in_transit"].as_u64().unwrap(),
+        )
+    };
+    let stations = format!("/api/municipalities/{MUNICIPALITY}/stations");
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let (_, body) = http(&server, "GET", &stations, &coordinator, &json!(null)).await;
+        let seen = resupply(body);
+        if seen == (200, 0) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "asked, not yet sent: {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let (status, _) = http(
         &server,
         "POST",
@@ -147,6 +186,12 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
     )
     .await;
     assert_eq!(status, 200);
+    let (_, body) = http(&server, "GET", &stations, &coordinator, &json!(null)).await;
+    assert_eq!(
+        resupply(body),
+        (0, 200),
+        "sent: on its way, no longer a problem"
+    );
     one.send(Event::Navigate(Screen::Day));
     one.wait_for(WAIT, |v| matches!(&v.page, Page::Day(d) if d.messages.iter().any(|m| m.text == "200 stembiljetten zijn onderweg. Koerier 14:10" && m.from == "Regiekamer")))
         .await

@@ -99,7 +99,13 @@ pub struct StationDay {
     pub turnout_correction: Option<(Timestamp, String)>,
     pub incidents: Vec<IncidentState>,
     pub result: Option<ProvisionalResult>,
+    /// Ballot papers the station asked for, in total.
     pub resupply_requested: u32,
+    /// Ballot papers the control room sent, in total.
+    pub resupply_dispatched: u32,
+    /// Of those sent, how many the station has not yet reported as received: the
+    /// delivery is on its way ("onderweg") until a stock report's `received` grows.
+    pub resupply_in_transit: u32,
 }
 
 impl StationDay {
@@ -124,6 +130,9 @@ impl StationDay {
             }
             Report::Presence(presence) => self.apply_presence(presence),
             Report::BallotStock(stock) => {
+                let before = self.ballot_stock.as_ref().map_or(0, |s| s.received);
+                let arrived = stock.received.saturating_sub(before);
+                self.resupply_in_transit = self.resupply_in_transit.saturating_sub(arrived);
                 self.ballot_stock = Some(stock.clone());
                 self.ballot_stock_at = Some(at);
             }
@@ -219,6 +228,20 @@ impl StationDay {
         {
             incident.status = status;
         }
+    }
+
+    /// Records ballot papers the control room sent: on their way until the station
+    /// reports them received.
+    pub fn record_resupply_dispatched(&mut self, quantity: u32) {
+        self.resupply_dispatched = self.resupply_dispatched.saturating_add(quantity);
+        self.resupply_in_transit = self.resupply_in_transit.saturating_add(quantity);
+    }
+
+    /// Ballot papers asked for and not yet sent.
+    #[must_use]
+    pub const fn resupply_outstanding(&self) -> u32 {
+        self.resupply_requested
+            .saturating_sub(self.resupply_dispatched)
     }
 
     /// When the ballots run out at the station's turnout rate so far, if before
@@ -424,5 +447,55 @@ mod tests {
         day.apply(&request, Timestamp(i64::MIN)).unwrap();
         day.apply(&request, Timestamp(i64::MAX)).unwrap();
         assert_eq!(day.resupply_requested, u32::MAX);
+    }
+
+    /// Asked, sent, on its way, received: a dispatched request no longer counts as
+    /// outstanding, and the delivery is in transit until the stock report shows it.
+    #[test]
+    fn a_dispatched_resupply_is_on_its_way_until_the_stock_shows_it() {
+        let mut day = StationDay::default();
+        let stock = |received, remaining| {
+            Report::BallotStock(crate::domain::BallotStockReport {
+                received,
+                remaining,
+            })
+        };
+        day.apply(&stock(1_000, 100), Timestamp(1)).unwrap();
+        day.apply(
+            &Report::ResupplyRequest(crate::domain::ResupplyRequest {
+                quantity: 500,
+                urgency: crate::domain::Urgency::High,
+                note: String::new(),
+            }),
+            Timestamp(2),
+        )
+        .unwrap();
+        assert_eq!(
+            (day.resupply_outstanding(), day.resupply_in_transit),
+            (500, 0)
+        );
+
+        day.record_resupply_dispatched(300);
+        assert_eq!(
+            (day.resupply_outstanding(), day.resupply_in_transit),
+            (200, 300)
+        );
+        day.record_resupply_dispatched(200);
+        assert_eq!(
+            (day.resupply_outstanding(), day.resupply_in_transit),
+            (0, 500)
+        );
+
+        // A count of what is left changes nothing; a delivery of 300 arrives.
+        day.apply(&stock(1_000, 60), Timestamp(3)).unwrap();
+        assert_eq!(day.resupply_in_transit, 500);
+        day.apply(&stock(1_300, 350), Timestamp(4)).unwrap();
+        assert_eq!(day.resupply_in_transit, 200);
+        day.apply(&stock(1_600, 620), Timestamp(5)).unwrap();
+        assert_eq!(day.resupply_in_transit, 0);
+        // More sent than asked never counts below zero.
+        day.record_resupply_dispatched(u32::MAX);
+        assert_eq!(day.resupply_outstanding(), 0);
+        assert_eq!(day.resupply_dispatched, u32::MAX);
     }
 }

@@ -51,18 +51,23 @@ pub fn record(
         let mut records = Vec::with_capacity(stations.len());
         for id in stations {
             let mut record = store::stations::get(db, id)?;
-            if let ControlRoomAction::IncidentStatus {
-                incident_id,
-                status,
-                ..
-            } = action
-            {
-                if record.day.incident(incident_id).is_none() {
-                    return Err(ActionError::Refused(format!(
-                        "station {id} has no incident {incident_id}"
-                    )));
+            match action {
+                ControlRoomAction::IncidentStatus {
+                    incident_id,
+                    status,
+                    ..
+                } => {
+                    if record.day.incident(incident_id).is_none() {
+                        return Err(ActionError::Refused(format!(
+                            "station {id} has no incident {incident_id}"
+                        )));
+                    }
+                    record.day.set_incident_status(incident_id, *status);
                 }
-                record.day.set_incident_status(incident_id, *status);
+                ControlRoomAction::ResupplyDispatched { quantity, .. } => {
+                    record.day.record_resupply_dispatched(*quantity);
+                }
+                ControlRoomAction::Message { .. } => {}
             }
             records.push(record);
         }

@@ -23,7 +23,14 @@ pub struct StationSummary {
     pub ballots_remaining: Option<u32>,
     pub members_present: u32,
     pub open_incidents: u32,
+    /// Ballot papers asked for, in total.
     pub resupply_requested: u32,
+    /// Asked for and not yet sent by the control room: the station needs attention.
+    #[serde(default)]
+    pub resupply_outstanding: u32,
+    /// Sent and not yet reported received by the station: on its way ("onderweg").
+    #[serde(default)]
+    pub resupply_in_transit: u32,
     pub last_seen_at: Option<i64>,
     /// The event sequence number of the station's last change.
     pub last_event_seq: i64,
@@ -65,6 +72,8 @@ impl From<&StationRecord> for StationSummary {
             )
             .unwrap_or(u32::MAX),
             resupply_requested: day.resupply_requested,
+            resupply_outstanding: day.resupply_outstanding(),
+            resupply_in_transit: day.resupply_in_transit,
             last_seen_at: record.last_seen_at,
             last_event_seq: record.last_event_seq,
         }
