@@ -332,6 +332,49 @@ async function main() {
       await other.close();
     });
 
+    await test('an administrator bound to no municipality is asked to choose one; nothing assumes one', async () => {
+      const other = await browser.newPage();
+      const asked = [];
+      other.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      // The fixture has no unbound administrator: the token response says "none".
+      await other.route('**/api/login', async (route) => {
+        const body = await (await route.fetch()).json();
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...body, municipality: null }) });
+      });
+      await signIn(other, base, 'coordinator', '/turnout');
+      const choice = other.getByTestId('choose-municipality');
+      await choice.getByText('Uw account hoort niet bij één gemeente').waitFor();
+      assert.equal(await other.getByRole('link', { name: 'Publieke pagina' }).count(), 0);
+      await other.waitForTimeout(300);
+      assert.deepEqual(asked.filter((p) => p.includes('/municipalities/') || p.startsWith('/ws/')), [], 'nothing asked before the choice');
+      await choice.getByLabel('Gemeentecode').fill('gm 0599');
+      await choice.getByRole('button', { name: 'Tonen' }).click();
+      await choice.getByText('Dit is geen gemeentecode').waitFor();
+      await choice.getByLabel('Gemeentecode').fill('gm0599');
+      await choice.getByRole('button', { name: 'Tonen' }).click();
+      await other.getByRole('heading', { name: 'Opkomst' }).waitFor();
+      await other.locator('[data-connection="live"]').waitFor();
+      assert.ok(asked.includes('/api/municipalities/GM0599/turnout'), `asked ${asked}`);
+      await other.getByRole('button', { name: 'Andere gemeente (GM0599)' }).click();
+      await other.getByTestId('choose-municipality').waitFor();
+      await other.close();
+    });
+
+    await test('the public page without a municipality asks which, and shows none by default', async () => {
+      const other = await browser.newPage();
+      const asked = [];
+      other.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await other.goto(`${base}/public`);
+      const choice = other.getByTestId('choose-municipality');
+      await choice.getByText('Welke gemeente?').waitFor();
+      assert.deepEqual(asked.filter((p) => p.startsWith('/api/')), []);
+      await choice.getByLabel('Gemeentecode').fill('GM0599');
+      await choice.getByRole('button', { name: 'Tonen' }).click();
+      await other.waitForURL(`${base}/public/GM0599`);
+      await other.getByRole('heading', { level: 1, name: /GM0599/ }).waitFor();
+      await other.close();
+    });
+
     await test('public page shows the result after closing', async () => {
       const wait = server.closesAt - Date.now() + 500;
       if (wait > 0) {

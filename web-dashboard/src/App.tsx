@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGES, mayOpen, pageRoles } from './access';
-import { expire, loadSession, onSession, refresh, saveSession, setApiLanguage, type Session } from './api/client';
+import { chooseMunicipality, expire, loadSession, onSession, refresh, saveSession, setApiLanguage, type Session } from './api/client';
 import { I18n, translate, useI18n, type Key, type Lang } from './i18n';
 import { LiveContext, type Live } from './live/context';
 import { LiveConnection, type ConnectionStatus } from './live/socket';
 import type { LiveState } from './live/state';
+import { ChooseMunicipality } from './pages/ChooseMunicipality';
 import { ControlRoom } from './pages/ControlRoom';
 import { Incidents } from './pages/Incidents';
 import { Login } from './pages/Login';
@@ -52,9 +53,10 @@ function useLiveConnection(session: Session | null): Live {
     storage: null,
   });
   const signedIn = session !== null;
-  const municipality = session?.municipality ?? '';
+  const municipality = session?.municipality ?? null;
   useEffect(() => {
-    if (!signedIn) return;
+    // No municipality yet (an unbound administrator who has not chosen): nothing to follow.
+    if (!signedIn || municipality === null) return;
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/dashboard`;
     let tokenTried = false;
     const connection: LiveConnection = new LiveConnection({
@@ -130,7 +132,8 @@ export function App() {
   );
 
   if (path.startsWith('/public')) {
-    const code = path.split('/')[2] || 'GM0599';
+    // The code is in the address; without one the visitor chooses, never a default.
+    const code = decodeURIComponent(path.split('/')[2] ?? '');
     return (
       <I18n.Provider value={i18n}>
         <header className="top">
@@ -138,8 +141,8 @@ export function App() {
           {switcher}
         </header>
         <main id="main">
-          <Boundary>
-            <Public code={code} />
+          <Boundary key={code}>
+            {code ? <Public code={code} /> : <ChooseMunicipality intro={t('choosePublic')} onChoose={(c) => navigate(`/public/${c}`)} />}
           </Boundary>
         </main>
       </I18n.Provider>
@@ -163,6 +166,7 @@ export function App() {
   const allowed = mayOpen(path, session.role);
   let content;
   if (!allowed) content = <p role="alert" className="error">{t('forbidden')}</p>;
+  else if (session.municipality === null) content = <ChooseMunicipality intro={t('chooseStaff')} onChoose={chooseMunicipality} />;
   else if (path === '/incidents') content = <Incidents />;
   else if (path === '/turnout') content = <Turnout />;
   else if (path === '/results') content = <Results />;
@@ -193,9 +197,18 @@ export function App() {
                   </a>
                 </li>
               ))}
-              <li>
-                <a href={`/public/${session.municipality}`}>{t('navPublic')}</a>
-              </li>
+              {session.municipality && (
+                <li>
+                  <a href={`/public/${session.municipality}`}>{t('navPublic')}</a>
+                </li>
+              )}
+              {session.chosen && session.municipality && (
+                <li>
+                  <button type="button" className="link-light" onClick={() => chooseMunicipality(null)}>
+                    {t('otherMunicipality')} ({session.municipality})
+                  </button>
+                </li>
+              )}
             </ul>
           </nav>
           <StatusPill live={live} />

@@ -178,6 +178,13 @@ export const nl = {
   errorRetry: 'Opnieuw proberen',
   loading: 'Laden…',
   updated: 'Bijgewerkt {time}',
+  chooseTitle: 'Kies een gemeente',
+  chooseStaff: 'Uw account hoort niet bij één gemeente. Kies de gemeente die u wilt volgen.',
+  choosePublic: 'Welke gemeente? Geef de gemeentecode op (de CBS-code uit het adres van deze pagina, zoals /public/GM0000).',
+  municipalityCode: 'Gemeentecode',
+  badMunicipalityCode: 'Dit is geen gemeentecode: "{code}".',
+  show: 'Tonen',
+  otherMunicipality: 'Andere gemeente',
 };
 
 export type Key = keyof typeof nl;
@@ -357,6 +364,13 @@ export const en: Record<Key, string> = {
   errorRetry: 'Try again',
   loading: 'Loading…',
   updated: 'Updated {time}',
+  chooseTitle: 'Choose a municipality',
+  chooseStaff: 'Your account belongs to no single municipality. Choose the municipality to follow.',
+  choosePublic: 'Which municipality? Give its code (the CBS code in this page\'s address, as in /public/GM0000).',
+  municipalityCode: 'Municipality code',
+  badMunicipalityCode: 'This is not a municipality code: "{code}".',
+  show: 'Show',
+  otherMunicipality: 'Other municipality',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };

@@ -14,7 +14,14 @@ export interface Session {
   accessToken: string;
   refreshToken: string;
   role: Role;
-  municipality: string;
+  /**
+   * The municipality the pages show: the one the token is bound to, or, for an
+   * administrator bound to none, the one they chose (null until they have). Never a
+   * default: nothing may assume a municipality.
+   */
+  municipality: string | null;
+  /** Whether the user chose the municipality (and so may choose another). */
+  chosen?: boolean;
   username: string;
 }
 
@@ -81,11 +88,24 @@ export async function login(username: string, password: string): Promise<Session
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     role: tokens.role,
-    municipality: tokens.municipality ?? 'GM0599',
+    municipality: tokens.municipality ?? null,
+    chosen: tokens.municipality == null,
     username,
   };
   saveSession(session);
   return session;
+}
+
+/** A municipality code as typed (" gm0599 " is GM0599), or null when it cannot be one. */
+export function municipalityCode(typed: string): string | null {
+  const code = typed.trim().toUpperCase();
+  return /^[A-Z0-9][A-Z0-9-]{1,15}$/.test(code) ? code : null;
+}
+
+/** An unbound administrator's choice of municipality (null to choose again). */
+export function chooseMunicipality(code: string | null): void {
+  const session = loadSession();
+  if (session?.chosen) saveSession({ ...session, municipality: code });
 }
 
 let refreshing: Promise<Session | null> | null = null;
