@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGES, mayOpen, pageRoles } from './access';
 import { chooseMunicipality, expire, loadSession, onSession, refresh, saveSession, setApiLanguage, type Session } from './api/client';
+import { setFormatLanguage } from './format';
 import { I18n, translate, useI18n, type Key, type Lang } from './i18n';
 import { LiveContext, type Live } from './live/context';
 import { LiveConnection, type ConnectionStatus } from './live/socket';
@@ -27,6 +28,7 @@ function useLang(): [Lang, (l: Lang) => void] {
   const [lang, setLang] = useState<Lang>(() => {
     const stored: Lang = localStorage.getItem('kiesdag.lang') === 'en' ? 'en' : 'nl';
     setApiLanguage(stored); // before the pages' first requests, whose effects run first
+    setFormatLanguage(stored);
     return stored;
   });
   useEffect(() => {
@@ -114,10 +116,11 @@ export function App() {
   const session = useSession();
   const path = usePath();
   const live = useLiveConnection(session && !path.startsWith('/public') ? session : null);
-  const i18n = useMemo(
-    () => ({ lang, setLang, t: (k: Key, v?: Record<string, string | number>) => translate(lang, k, v) }),
-    [lang, setLang],
-  );
+  const i18n = useMemo(() => {
+    // Figures follow the language in the same render as the words (idempotent).
+    setFormatLanguage(lang);
+    return { lang, setLang, t: (k: Key, v?: Record<string, string | number>) => translate(lang, k, v) };
+  }, [lang, setLang]);
   const t = i18n.t;
   const main = useRef<HTMLElement>(null);
 

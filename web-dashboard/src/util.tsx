@@ -2,13 +2,16 @@ import { Component, useCallback, useEffect, useState, type ReactNode } from 'rea
 import { ApiError, SessionExpired } from './api/client';
 import { useI18n } from './i18n';
 
+import { formatNumber, formatTime } from './format';
+
+/** A clock time in the UI language (src/format.ts). */
 export function time(ms: number | null | undefined): string {
-  if (!ms) return '–';
-  return new Date(ms).toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return formatTime(ms);
 }
 
+/** A count in the UI language: "12.345" in Dutch (src/format.ts). */
 export function num(n: number | null | undefined): string {
-  return n == null ? '–' : n.toLocaleString('nl-NL');
+  return formatNumber(n);
 }
 
 /** Loads data, with a visible error instead of a blank page; reloads when `deps` change. */
