@@ -95,6 +95,9 @@ async function main() {
       await page.getByTestId('no-results').waitFor();
       await page.getByText('1 van 8 stembureaus binnen').waitFor();
       assert.equal(await page.getByTestId('list-1').count(), 0);
+      // The headline: the municipality's turnout, large, in Dutch figures.
+      await page.getByTestId('headline-turnout').waitFor();
+      assert.equal(await page.getByTestId('headline-turnout').textContent(), '4,6 % opkomst: 620 van de 13.600 verwachte kiezers');
       await capture(page, 'public-before-closing');
     });
 
