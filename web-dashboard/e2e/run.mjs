@@ -143,6 +143,11 @@ async function main() {
       await page.getByRole('link', { name: 'Meldingen' }).click();
       const card = page.locator(`[data-incident="${incidentId}"]`);
       await card.waitFor({ timeout: 5_000 });
+      // In Dutch, with who has it and for how long, before anyone took it.
+      assert.equal(await card.getByTestId('incident-kind').textContent(), 'Soort: Toegankelijkheid');
+      assert.equal(await card.getByTestId('incident-severity').textContent(), 'Ernst: Hoog');
+      assert.equal(await card.getByTestId('incident-assignee').textContent(), '(niemand)');
+      assert.match(await card.getByTestId('incident-age').textContent(), /^(< 1 min|\d+ minuten?)$/);
       await card.getByRole('button', { name: 'In behandeling' }).click();
       await card.getByTestId('incident-status').getByText('In behandeling').waitFor();
       const assigned = (name) => card.getByTestId('incident-assignee').filter({ hasText: new RegExp(`^${name}$`) });
@@ -163,6 +168,27 @@ async function main() {
       await stations[1].send({ cmd: 'incident_message', incident_id: incidentId, text: 'Dank, we wachten' });
       await card.getByText('Dank, we wachten').waitFor({ timeout: 5_000 });
       await capture(page, 'incidents');
+    });
+
+    await test('the incident queue is a worklist: open first, oldest first, by district, in either language', async () => {
+      const { incident_id: later } = await stations[2].send({ cmd: 'incident', text: 'Stembus klemt' });
+      const open = page.getByTestId('queue-open');
+      await open.locator(`[data-incident="${later}"]`).waitFor({ timeout: 5_000 });
+      const order = await open.locator('[data-incident]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident')));
+      assert.deepEqual(order, [incidentId, later], 'the older incident first');
+      // Station 2 lies in Zuid, station 3 in Noord.
+      await page.getByTestId('incident-district').selectOption('Zuid');
+      assert.deepEqual(await open.locator('[data-incident]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident'))), [incidentId]);
+      await page.getByTestId('incident-district').selectOption('Noord');
+      assert.deepEqual(await open.locator('[data-incident]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident'))), [later]);
+      await page.getByTestId('incident-district').selectOption('');
+      await page.getByRole('button', { name: 'English' }).click();
+      const card = page.locator(`[data-incident="${later}"]`);
+      assert.equal(await card.getByTestId('incident-kind').textContent(), 'Kind: Accessibility');
+      assert.equal(await card.getByTestId('incident-severity').textContent(), 'Severity: High');
+      assert.equal(await card.getByTestId('incident-assignee').textContent(), '(nobody)');
+      await page.getByRole('button', { name: 'Nederlands' }).click();
+      await page.getByRole('heading', { name: 'Meldingen' }).waitFor();
     });
 
     await test('a message goes only to the stations chosen; to all only after a confirmation', async () => {
