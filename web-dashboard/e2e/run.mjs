@@ -5,7 +5,7 @@
 // Needs: a built dist/ (npm run build) and target/debug/{kiesdag,dashboard-fixture,station}
 // (or CARGO_TARGET_DIR's, or KIESDAG_BIN_DIR: see harness.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -315,8 +315,22 @@ async function main() {
       await page.getByRole('button', { name: 'Exporteer CSV' }).click();
       const file = await download;
       assert.match(file.suggestedFilename(), /opkomst-GM0599\.csv/);
+      // Dutch figures in the page and the export: a decimal comma, ';' between fields.
+      const municipalityRow = page.getByRole('row', { name: /^Gemeente/ });
+      assert.match(await municipalityRow.locator('td').last().textContent(), /^\d+,\d %$/);
+      assert.match(await municipalityRow.locator('td').nth(1).textContent(), /^\d{1,3}\.\d{3}$/, 'expected voters grouped: 13.600');
+      const csv = readFileSync(await file.path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(csv[0], 'Stembureau-id;Nummer;Naam;Wijk;Verwachte kiezers;Opkomst (kiezers);Opkomst (%);Tijd');
+      const reported = csv.find((l) => l.startsWith('GM0599-4;'));
+      assert.match(reported, /^GM0599-4;4;Stembureau 4;[A-Za-z]+;1900;620;32,6;\d\d:\d\d$/);
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: 'Turnout' }).waitFor();
+      assert.match(await page.getByRole('row', { name: /^Municipality/ }).locator('td').last().textContent(), /^\d+\.\d%$/);
+      const english = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export CSV' }).click();
+      const englishCsv = readFileSync(await (await english).path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(englishCsv[0], 'Station id,Number,Name,District,Expected voters,Turnout (voters),Turnout (%),Time');
+      assert.match(englishCsv.find((l) => l.startsWith('GM0599-4,')), /,620,32\.6,/);
       await page.getByRole('button', { name: 'Nederlands' }).click();
       await capture(page, 'turnout');
     });
@@ -325,6 +339,11 @@ async function main() {
       await page.goto(`${base}/results`);
       await page.getByTestId('completeness').getByText('1 van 8 stembureaus binnen').waitFor();
       assert.equal(await page.getByTestId('list-1').textContent(), '300');
+      // The export in Dutch, its lists named as the election names them.
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Exporteer CSV' }).click();
+      const csv = readFileSync(await (await download).path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(csv[0], 'Gebied;Stembureaus;Stembureaus binnen;Toegelaten kiezers;Uitgebrachte stemmen;Blanco;Ongeldig;1. Lijst Noord;2. Groen Rotterdam;3. Stadspartij');
       await page.getByText('Zetelverdeling (voorlopig)').waitFor();
       await page.getByTestId('seat-method').getByText('Kiesdeler en grootste gemiddelden', { exact: false }).waitFor();
       assert.equal(await page.getByRole('spinbutton').count(), 0, 'no seats to type in');

@@ -1,5 +1,7 @@
 // REST calls with the session's bearer token: refreshed once on 401; when that fails
 // the session has expired and the app returns to login (drafts stay in storage).
+import { localizeCsv } from '../csv';
+import { formatLanguage } from '../format';
 import type { Lang } from '../i18n';
 import type { ErrorBody, Role, TokenResponse } from './types';
 
@@ -173,9 +175,8 @@ export async function getPublic<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Downloads a staff-only file (CSV, chart) through the token. */
-export async function download(path: string, filename: string): Promise<void> {
-  const blob = await (await call(path)).blob();
+/** Offers a blob as a file to save. */
+export function save(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -184,4 +185,15 @@ export async function download(path: string, filename: string): Promise<void> {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads a staff-only file (CSV, chart) through the token. */
+export async function download(path: string, filename: string): Promise<void> {
+  save(await (await call(path)).blob(), filename);
+}
+
+/** Downloads one of the server's CSV exports, written for the UI language (src/csv.ts). */
+export async function downloadCsv(path: string, filename: string): Promise<void> {
+  const text = await (await call(path)).text();
+  save(new Blob([localizeCsv(text, formatLanguage())], { type: 'text/csv;charset=utf-8' }), filename);
 }

@@ -1,7 +1,9 @@
-import { getJson, loadSession } from '../api/client';
+import { downloadCsv, getJson, loadSession } from '../api/client';
+import { formatPercent } from '../format';
 import type { ResultsReport, SeatAllocation, SeatMethodName, UnitResult } from '../api/types';
 import { type Key, useI18n } from '../i18n';
 import { useLive } from '../live/context';
+import { useState } from 'react';
 import { Boundary, ErrorMessage, num, useLoad } from '../util';
 
 export function listVotes(unit: UnitResult): [number, number][] {
@@ -22,7 +24,7 @@ export function ListTable({ unit }: { unit: UnitResult }) {
         <tr>
           <th scope="col">{t('list')}</th>
           <th scope="col">{t('votes')}</th>
-          <th scope="col">%</th>
+          <th scope="col">{t('share')}</th>
         </tr>
       </thead>
       <tbody>
@@ -32,7 +34,7 @@ export function ListTable({ unit }: { unit: UnitResult }) {
               {t('list')} {list}
             </th>
             <td data-testid={`list-${list}`}>{num(v)}</td>
-            <td>{total ? ((100 * v) / total).toFixed(1) : '–'}</td>
+            <td>{total ? formatPercent((100 * v) / total) : '–'}</td>
           </tr>
         ))}
       </tbody>
@@ -146,6 +148,7 @@ export function Results() {
   const code = loadSession()?.municipality ?? '';
   const bucket = Math.floor((live.lastChange ?? 0) / 3_000);
   const { data, error, reload } = useLoad(() => getJson<ResultsReport>(`/api/municipalities/${code}/results`), [code, bucket]);
+  const [exportError, setExportError] = useState<string | null>(null);
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
   const m = data.municipality;
@@ -154,9 +157,18 @@ export function Results() {
     <>
       <h1>{t('resultsTitle')}</h1>
       <p data-testid="completeness">
-        <strong>{t('completeness', { in: m.stations_in, total: m.stations })}</strong> · {t('threshold', { n: data.publication_threshold })}
+        <strong>{t('completeness', { in: m.stations_in, total: m.stations })}</strong> · {t('threshold', { n: num(data.publication_threshold) })}
       </p>
       {!closed && <p className="notice">{t('embargo')}</p>}
+      <div className="row">
+        <button
+          type="button"
+          onClick={() => void downloadCsv(`/api/municipalities/${code}/results.csv`, `uitslag-${code}.csv`).catch((e: unknown) => setExportError(String((e as Error).message ?? e)))}
+        >
+          {t('exportCsv')}
+        </button>
+      </div>
+      {exportError && <ErrorMessage error={exportError} />}
       {m.published && m.totals ? (
         <div className="columns">
           <section className="card">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { call, download, loadSession, getJson } from '../api/client';
+import { call, download, downloadCsv, loadSession, getJson } from '../api/client';
 import type { TurnoutReport, UnitTurnout } from '../api/types';
+import { formatPercent } from '../format';
 import { useI18n } from '../i18n';
 import { useLive } from '../live/context';
 import { Boundary, ErrorMessage, num, time, useLoad } from '../util';
@@ -10,10 +11,10 @@ export function TurnoutTable({ report }: { report: TurnoutReport }) {
   const row = (u: UnitTurnout, label: string) => (
     <tr key={label}>
       <th scope="row">{label}</th>
-      <td>{u.stations}</td>
+      <td>{num(u.stations)}</td>
       <td>{num(u.expected_voters)}</td>
       <td data-testid="voters">{num(u.voters)}</td>
-      <td>{u.percent == null ? '–' : `${u.percent.toFixed(1)} %`}</td>
+      <td>{formatPercent(u.percent)}</td>
     </tr>
   );
   return (
@@ -67,13 +68,14 @@ export function Turnout() {
   const [exportError, setExportError] = useState<string | null>(null);
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
-  const save = (path: string, name: string) => download(path, name).catch((e: unknown) => setExportError(String((e as Error).message ?? e)));
+  const failed = (e: unknown) => setExportError(String((e as Error).message ?? e));
+  const save = (path: string, name: string) => download(path, name).catch(failed);
   return (
     <>
       <h1>{t('turnoutTitle')}</h1>
       <p className="muted">{t('updated', { time: time(Date.now()) })}</p>
       <div className="row">
-        <button type="button" onClick={() => void save(`/api/municipalities/${code}/turnout.csv`, `opkomst-${code}.csv`)}>
+        <button type="button" onClick={() => void downloadCsv(`/api/municipalities/${code}/turnout.csv`, `opkomst-${code}.csv`).catch(failed)}>
           {t('exportCsv')}
         </button>
         <button type="button" onClick={() => void save(`/api/municipalities/${code}/turnout/chart?format=svg`, `opkomst-${code}.svg`)}>
