@@ -310,7 +310,23 @@ async function main() {
 
     await test('turnout page: table, the server chart and CSV export', async () => {
       await page.getByRole('cell', { name: 'Gemeente' }).or(page.getByRole('rowheader', { name: 'Gemeente' })).waitFor();
-      await page.locator('img.chart').waitFor();
+      await page.locator('.chart svg').waitFor();
+      // One figure per unit: the chart's legend says what the table says.
+      const byUnit = (selector, cell) => page.locator(`${selector} [data-unit]`).evaluateAll((rows, c) => Object.fromEntries(rows.map((r) => [r.dataset.unit, r.querySelector(`[data-testid="${c}"]`).textContent])), cell);
+      const table = await byUnit('table', 'figure');
+      assert.deepEqual(await byUnit('[data-testid="chart-legend"]', 'legend-figure'), table);
+      assert.deepEqual(Object.keys(table).sort(), ['', 'Noord', 'Zuid']);
+      // The chart's axes in Dutch, in the page and in the file one saves.
+      const axes = await page.locator('.chart svg text').allTextContents();
+      assert.ok(axes.includes('Tijd') && axes.includes('Opkomst (% van de verwachte kiezers)') && axes.includes('100 %'), `axes: ${axes}`);
+      const svgDownload = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Grafiek (SVG)' }).click();
+      const svg = readFileSync(await (await svgDownload).path(), 'utf8');
+      assert.ok(svg.includes(`>Gemeente: ${table['']}<`), 'the saved chart names the same figure');
+      const pngDownload = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Grafiek (PNG)' }).click();
+      const png = readFileSync(await (await pngDownload).path());
+      assert.equal(png.subarray(1, 4).toString(), 'PNG');
       const download = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Exporteer CSV' }).click();
       const file = await download;

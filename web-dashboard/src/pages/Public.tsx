@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'react';
 import { getPublic } from '../api/client';
 import type { ResultsReport, TurnoutReport } from '../api/types';
-import { formatNumber, formatPercent } from '../format';
+import { formatNumber } from '../format';
+import { turnoutFigure } from '../turnout';
 import { useI18n } from '../i18n';
 import { ErrorMessage, time, useLoad } from '../util';
 import { ListTable, UnitsTable } from './Results';
@@ -16,7 +17,7 @@ export function HeadlineTurnout({ report }: { report: TurnoutReport }) {
   const m = report.municipality;
   return (
     <p className="headline" data-testid="headline-turnout">
-      <span className="headline-figure">{formatPercent(m.percent)}</span>{' '}
+      <span className="headline-figure">{turnoutFigure(m)}</span>{' '}
       <span>{t('headlineTurnout', { voters: formatNumber(m.voters), expected: formatNumber(m.expected_voters) })}</span>
     </p>
   );
