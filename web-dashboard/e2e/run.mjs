@@ -137,6 +137,41 @@ async function main() {
       await capture(page, 'control-room');
     });
 
+    await test('by keyboard: a skip link first, and the map is one tab stop on the way to the list', async () => {
+      await page.goto(`${base}/control`);
+      await page.locator('svg.map circle').first().waitFor();
+      // The skip link is the first stop and lands in the content.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Naar de inhoud');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+      // Without it, from the top to the list's search field: every stop counted.
+      await page.goto(`${base}/control`);
+      await page.locator('svg.map circle').first().waitFor();
+      const stops = [];
+      for (let i = 0; i < 500; i += 1) {
+        await page.keyboard.press('Tab');
+        const at = await page.evaluate(() => {
+          const el = document.activeElement;
+          return { id: el?.id ?? '', inMap: !!el?.closest('.map'), tag: el?.tagName ?? '' };
+        });
+        stops.push(at);
+        if (at.id === 'list-search') break;
+      }
+      console.log(`     Tabs from the top to the station list: ${stops.length}`);
+      assert.equal(stops.at(-1).id, 'list-search', 'the list was reached');
+      assert.equal(stops.filter((s) => s.inMap).length, 1, 'the map is one tab stop');
+      assert.ok(stops.length <= 30, `${stops.length} Tabs`);
+      // The map's accessible alternative is named on it, and one link away.
+      assert.match(await page.locator('svg.map').getAttribute('aria-label'), /8 stembureaus.*lijst hieronder/);
+      await page.getByRole('link', { name: 'Naar de lijst van stembureaus' }).click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'list-search');
+      // A mouse still opens a station from its dot.
+      await page.locator('svg.map circle[data-station="GM0599-1"]').click({ force: true });
+      await page.getByRole('heading', { name: /Stembureau 1: Stembureau 1/ }).waitFor();
+      await page.goBack();
+    });
+
     let incidentId;
     await test('an incident goes round trip: station reports, coordinator answers, station sees it', async () => {
       ({ incident_id: incidentId } = await stations[1].send({ cmd: 'incident', text: 'Geen hellingbaan bij de ingang' }));

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PAGES, mayOpen, pageRoles } from './access';
 import { chooseMunicipality, expire, loadSession, onSession, refresh, saveSession, setApiLanguage, type Session } from './api/client';
 import { setFormatLanguage } from './format';
@@ -122,11 +122,17 @@ export function App() {
     return { lang, setLang, t: (k: Key, v?: Record<string, string | number>) => translate(lang, k, v) };
   }, [lang, setLang]);
   const t = i18n.t;
-  const main = useRef<HTMLElement>(null);
 
   useEffect(() => {
     if (session && (path === '/' || path === '/login')) navigate('/control');
   }, [session, path]);
+
+  // The first tab stop of every page: past the header to the content.
+  const skip = (
+    <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      {t('skip')}
+    </a>
+  );
 
   const switcher = (
     <button type="button" className="lang" lang={lang === 'nl' ? 'en' : 'nl'} aria-label={t('languageLabel')} onClick={() => setLang(lang === 'nl' ? 'en' : 'nl')}>
@@ -139,11 +145,12 @@ export function App() {
     const code = decodeURIComponent(path.split('/')[2] ?? '');
     return (
       <I18n.Provider value={i18n}>
+        {skip}
         <header className="top">
           <span className="brand">{t('appName')}</span>
           {switcher}
         </header>
-        <main id="main">
+        <main id="main" tabIndex={-1}>
           <Boundary key={code}>
             {code ? <Public code={code} /> : <ChooseMunicipality intro={t('choosePublic')} onChoose={(c) => navigate(`/public/${c}`)} />}
           </Boundary>
@@ -155,11 +162,12 @@ export function App() {
   if (!session) {
     return (
       <I18n.Provider value={i18n}>
+        {skip}
         <header className="top">
           <span className="brand">{t('appName')}</span>
           {switcher}
         </header>
-        <main id="main">
+        <main id="main" tabIndex={-1}>
           <Login />
         </main>
       </I18n.Provider>
@@ -179,9 +187,7 @@ export function App() {
   return (
     <I18n.Provider value={i18n}>
       <LiveContext.Provider value={live}>
-        <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
-          {t('skip')}
-        </a>
+        {skip}
         <header className="top">
           <span className="brand">{t('appName')}</span>
           <nav aria-label={t('nav')}>
@@ -221,7 +227,7 @@ export function App() {
             {t('logout')} ({session.username})
           </button>
         </header>
-        <main id="main" ref={main} tabIndex={-1}>
+        <main id="main" tabIndex={-1}>
           {/* Keyed by the page: a page that failed is tried afresh when another opens. */}
           <Boundary key={path}>{content}</Boundary>
         </main>
