@@ -58,6 +58,24 @@ async function capture(page, name) {
   }
 }
 
+/** No sideways scrolling at 320, 390 and 1280 px (WCAG 1.4.10); returns the offenders. */
+async function overflow(page) {
+  const wide = [];
+  for (const width of [320, 390, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForTimeout(100);
+    const { scroll, inner, culprit } = await page.evaluate(() => {
+      const inner = window.innerWidth;
+      // The outermost element that sticks out, to say what to fix.
+      const out = [...document.querySelectorAll('body *')].find((el) => el.getBoundingClientRect().right > inner + 1 && !el.closest('.scroll'));
+      return { scroll: document.documentElement.scrollWidth, inner, culprit: out ? `${out.tagName.toLowerCase()}.${out.className}` : '' };
+    });
+    if (scroll > inner) wide.push(`${width} px: ${scroll} wide (${culprit})`);
+  }
+  await page.setViewportSize(DESKTOP);
+  return wide;
+}
+
 async function signIn(page, base, username, path = '/control') {
   await page.goto(base + path);
   await page.getByLabel(/Gebruikersnaam|Username/).fill(username);
@@ -107,6 +125,7 @@ async function main() {
       await page.getByLabel('Wachtwoord').fill('fout');
       await page.getByRole('button', { name: 'Aanmelden' }).click();
       await page.getByText('Onjuiste gebruikersnaam of wachtwoord.').waitFor();
+      assert.deepEqual(await overflow(page), []);
       await capture(page, 'login');
     });
 
@@ -343,7 +362,7 @@ async function main() {
       await page.getByRole('heading', { name: 'Opkomst' }).waitFor();
     });
 
-    await test('turnout page: table, the server chart and CSV export', async () => {
+    await test('turnout page: table, chart and CSV export, one figure per unit, in Dutch', async () => {
       await page.getByRole('cell', { name: 'Gemeente' }).or(page.getByRole('rowheader', { name: 'Gemeente' })).waitFor();
       await page.locator('.chart svg').waitFor();
       // One figure per unit: the chart's legend says what the table says.
@@ -368,15 +387,15 @@ async function main() {
       assert.match(file.suggestedFilename(), /opkomst-GM0599\.csv/);
       // Dutch figures in the page and the export: a decimal comma, ';' between fields.
       const municipalityRow = page.getByRole('row', { name: /^Gemeente/ });
-      assert.match(await municipalityRow.locator('td').last().textContent(), /^\d+,\d %$/);
-      assert.match(await municipalityRow.locator('td').nth(1).textContent(), /^\d{1,3}\.\d{3}$/, 'expected voters grouped: 13.600');
+      assert.match(await municipalityRow.getByTestId('figure').textContent(), /^\d+,\d %$/);
+      assert.match(await municipalityRow.getByTestId('expected').textContent(), /^\d{1,3}\.\d{3}$/, 'expected voters grouped: 13.600');
       const csv = readFileSync(await file.path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
       assert.equal(csv[0], 'Stembureau-id;Nummer;Naam;Wijk;Verwachte kiezers;Opkomst (kiezers);Opkomst (%);Tijd');
       const reported = csv.find((l) => l.startsWith('GM0599-4;'));
       assert.match(reported, /^GM0599-4;4;Stembureau 4;[A-Za-z]+;1900;620;32,6;\d\d:\d\d$/);
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: 'Turnout' }).waitFor();
-      assert.match(await page.getByRole('row', { name: /^Municipality/ }).locator('td').last().textContent(), /^\d+\.\d%$/);
+      assert.match(await page.getByRole('row', { name: /^Municipality/ }).getByTestId('figure').textContent(), /^\d+\.\d%$/);
       const english = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Export CSV' }).click();
       const englishCsv = readFileSync(await (await english).path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
@@ -399,6 +418,18 @@ async function main() {
       await page.getByTestId('seat-method').getByText('Kiesdeler en grootste gemiddelden', { exact: false }).waitFor();
       assert.equal(await page.getByRole('spinbutton').count(), 0, 'no seats to type in');
       await capture(page, 'results');
+    });
+
+    await test('every page reflows at 320, 390 and 1280 px: no sideways scrolling', async () => {
+      const wide = {};
+      for (const path of ['/control', '/incidents', '/stations/GM0599-1', '/turnout', '/results', '/public/GM0599']) {
+        await page.goto(base + path);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const found = await overflow(page);
+        if (found.length) wide[path] = found;
+      }
+      assert.deepEqual(wide, {});
     });
 
     await test('a viewer cannot open coordinator pages, and may open turnout as the API allows', async () => {
@@ -484,6 +515,7 @@ async function main() {
       await page.getByTestId('list-1').waitFor({ timeout: 10_000 });
       assert.equal(await page.getByTestId('list-1').textContent(), '300');
       assert.equal(await page.getByTestId('no-results').count(), 0);
+      assert.deepEqual(await overflow(page), [], 'the results reflow too');
       await capture(page, 'public-after-closing');
     });
   } finally {

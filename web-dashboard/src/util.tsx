@@ -14,6 +14,18 @@ export function num(n: number | null | undefined): string {
   return formatNumber(n);
 }
 
+/**
+ * A table that may be wider than a phone: it scrolls inside its own box (a focusable,
+ * named region, so a keyboard can scroll it too), never the page sideways.
+ */
+export function Wide({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 /** Loads data, with a visible error instead of a blank page; reloads when `deps` change. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): {
   data: T | null;

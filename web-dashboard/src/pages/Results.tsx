@@ -4,7 +4,7 @@ import type { ResultsReport, SeatAllocation, SeatMethodName, UnitResult } from '
 import { type Key, useI18n } from '../i18n';
 import { useLive } from '../live/context';
 import { useState } from 'react';
-import { Boundary, ErrorMessage, num, useLoad } from '../util';
+import { Boundary, ErrorMessage, num, useLoad, Wide } from '../util';
 
 export function listVotes(unit: UnitResult): [number, number][] {
   const votes = unit.totals?.list_votes ?? {};
@@ -18,27 +18,29 @@ export function ListTable({ unit }: { unit: UnitResult }) {
   const rows = listVotes(unit);
   const total = rows.reduce((s, [, v]) => s + v, 0);
   return (
-    <table>
-      <caption>{t('perList')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('list')}</th>
-          <th scope="col">{t('votes')}</th>
-          <th scope="col">{t('share')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(([list, v]) => (
-          <tr key={list}>
-            <th scope="row">
-              {t('list')} {list}
-            </th>
-            <td data-testid={`list-${list}`}>{num(v)}</td>
-            <td>{total ? formatPercent((100 * v) / total) : '–'}</td>
+    <Wide label={t('perList')}>
+      <table>
+        <caption>{t('perList')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('list')}</th>
+            <th scope="col">{t('votes')}</th>
+            <th scope="col">{t('share')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(([list, v]) => (
+            <tr key={list}>
+              <th scope="row">
+                {t('list')} {list}
+              </th>
+              <td data-testid={`list-${list}`}>{num(v)}</td>
+              <td>{total ? formatPercent((100 * v) / total) : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Wide>
   );
 }
 
@@ -77,28 +79,30 @@ export function SeatAllocationView({ allocation }: { allocation: SeatAllocation 
           {t('majorityTransfer', { seat: a.seat, to: a.list, from: a.taken_from ?? '–' })}
         </p>
       ))}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('list')}</th>
-            <th scope="col">{t('votes')}</th>
-            {dutch && <th scope="col">{t('fullSeats')}</th>}
-            <th scope="col">{t('seats')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {allocation.lists.map((l) => (
-            <tr key={l.list}>
-              <th scope="row">
-                {t('list')} {l.list}
-              </th>
-              <td>{num(l.votes)}</td>
-              {dutch && <td>{l.full_seats}</td>}
-              <td data-testid={`seats-${l.list}`}>{l.seats}</td>
+      <Wide label={t('seatsTitle')}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('list')}</th>
+              <th scope="col">{t('votes')}</th>
+              {dutch && <th scope="col">{t('fullSeats')}</th>}
+              <th scope="col">{t('seats')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {allocation.lists.map((l) => (
+              <tr key={l.list}>
+                <th scope="row">
+                  {t('list')} {l.list}
+                </th>
+                <td>{num(l.votes)}</td>
+                {dutch && <td>{l.full_seats}</td>}
+                <td data-testid={`seats-${l.list}`}>{l.seats}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Wide>
       {allocation.unassigned > 0 && <p data-testid="seats-unassigned">{t('seatsUnassigned', { n: allocation.unassigned })}</p>}
     </section>
   );
@@ -109,36 +113,38 @@ export function UnitsTable({ units, label }: { units: UnitResult[]; label: strin
   if (units.length === 0) return null;
   const lists = [...new Set(units.flatMap((u) => listVotes(u).map(([l]) => l)))].sort((a, b) => a - b);
   return (
-    <table>
-      <caption>{label}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{label}</th>
-          <th scope="col">{t('stations')}</th>
-          <th scope="col">{t('voters')}</th>
-          {lists.map((l) => (
-            <th scope="col" key={l}>
-              {t('list')} {l}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {units.map((u) => {
-          const votes = new Map(listVotes(u));
-          return (
-            <tr key={u.unit}>
-              <th scope="row">{u.unit || t('municipality')}</th>
-              <td>{t('completeness', { in: u.stations_in, total: u.stations })}</td>
-              <td>{u.published ? num(u.totals?.votes_cast) : t('notPublished')}</td>
-              {lists.map((l) => (
-                <td key={l}>{u.published ? num(votes.get(l) ?? 0) : '–'}</td>
-              ))}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Wide label={label}>
+      <table>
+        <caption>{label}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{label}</th>
+            <th scope="col">{t('stations')}</th>
+            <th scope="col">{t('voters')}</th>
+            {lists.map((l) => (
+              <th scope="col" key={l}>
+                {t('list')} {l}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {units.map((u) => {
+            const votes = new Map(listVotes(u));
+            return (
+              <tr key={u.unit}>
+                <th scope="row">{u.unit || t('municipality')}</th>
+                <td>{t('completeness', { in: u.stations_in, total: u.stations })}</td>
+                <td>{u.published ? num(u.totals?.votes_cast) : t('notPublished')}</td>
+                {lists.map((l) => (
+                  <td key={l}>{u.published ? num(votes.get(l) ?? 0) : '–'}</td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Wide>
   );
 }
 

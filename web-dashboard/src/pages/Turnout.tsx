@@ -4,35 +4,38 @@ import type { TurnoutReport, UnitTurnout } from '../api/types';
 import { svgToPng, turnoutChartSvg, turnoutFigure, unitColour, unitLabel } from '../turnout';
 import { useI18n } from '../i18n';
 import { useLive } from '../live/context';
-import { Boundary, ErrorMessage, num, time, useLoad } from '../util';
+import { Boundary, ErrorMessage, num, time, useLoad, Wide } from '../util';
 
+/** Turnout per unit: the figure first, so that a phone shows it without scrolling. */
 export function TurnoutTable({ report }: { report: TurnoutReport }) {
   const { t } = useI18n();
   const row = (u: UnitTurnout) => (
     <tr key={u.unit} data-unit={u.unit}>
       <th scope="row">{unitLabel(u, t)}</th>
-      <td>{num(u.stations)}</td>
-      <td>{num(u.expected_voters)}</td>
-      <td data-testid="voters">{num(u.voters)}</td>
       <td data-testid="figure">{turnoutFigure(u)}</td>
+      <td data-testid="voters">{num(u.voters)}</td>
+      <td data-testid="expected">{num(u.expected_voters)}</td>
+      <td>{num(u.stations)}</td>
     </tr>
   );
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">{t('district')}</th>
-          <th scope="col">{t('stations')}</th>
-          <th scope="col">{t('expected')}</th>
-          <th scope="col">{t('voters')}</th>
-          <th scope="col">{t('percent')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {row(report.municipality)}
-        {report.districts.map((d) => row(d))}
-      </tbody>
-    </table>
+    <Wide label={t('turnoutTitle')}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('district')}</th>
+            <th scope="col">{t('percent')}</th>
+            <th scope="col">{t('voters')}</th>
+            <th scope="col">{t('expected')}</th>
+            <th scope="col">{t('stations')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {row(report.municipality)}
+          {report.districts.map((d) => row(d))}
+        </tbody>
+      </table>
+    </Wide>
   );
 }
 
