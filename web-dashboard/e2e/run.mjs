@@ -409,6 +409,11 @@ async function main() {
       await page.goto(`${base}/results`);
       await page.getByTestId('completeness').getByText('1 van 8 stembureaus binnen').waitFor();
       assert.equal(await page.getByTestId('list-1').textContent(), '300');
+      // The lists by their names, in the table per list, the seats and per district.
+      await page.getByRole('rowheader', { name: '1. Lijst Noord' }).first().waitFor();
+      assert.equal(await page.getByRole('rowheader', { name: '2. Groen Rotterdam' }).count(), 2, 'votes per list and the seats');
+      assert.ok((await page.getByRole('columnheader', { name: '3. Stadspartij' }).count()) >= 1, 'per district');
+      assert.equal(await page.getByRole('rowheader', { name: /^Lijst \d$/ }).count(), 0);
       // The export in Dutch, its lists named as the election names them.
       const download = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Exporteer CSV' }).click();

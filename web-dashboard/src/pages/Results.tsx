@@ -1,4 +1,5 @@
-import { downloadCsv, getJson, loadSession } from '../api/client';
+import { call, downloadCsv, getJson, loadSession } from '../api/client';
+import { ListNamesContext, listNamesFromCsv, useListLabel } from '../lists';
 import { formatPercent } from '../format';
 import type { ResultsReport, SeatAllocation, SeatMethodName, UnitResult } from '../api/types';
 import { type Key, useI18n } from '../i18n';
@@ -15,6 +16,7 @@ export function listVotes(unit: UnitResult): [number, number][] {
 
 export function ListTable({ unit }: { unit: UnitResult }) {
   const { t } = useI18n();
+  const label = useListLabel();
   const rows = listVotes(unit);
   const total = rows.reduce((s, [, v]) => s + v, 0);
   return (
@@ -31,9 +33,7 @@ export function ListTable({ unit }: { unit: UnitResult }) {
         <tbody>
           {rows.map(([list, v]) => (
             <tr key={list}>
-              <th scope="row">
-                {t('list')} {list}
-              </th>
+              <th scope="row">{label(list)}</th>
               <td data-testid={`list-${list}`}>{num(v)}</td>
               <td>{total ? formatPercent((100 * v) / total) : '–'}</td>
             </tr>
@@ -54,6 +54,7 @@ const methodKey: Record<SeatMethodName, Key> = {
 /** The server's seat allocation (computed by the shared core); nothing is computed here. */
 export function SeatAllocationView({ allocation }: { allocation: SeatAllocation }) {
   const { t } = useI18n();
+  const label = useListLabel();
   const dutch = allocation.quota_denominator != null;
   const tie = allocation.tie;
   const transfers = allocation.awards.filter((a) => a.stage === 'absolute_majority');
@@ -92,9 +93,7 @@ export function SeatAllocationView({ allocation }: { allocation: SeatAllocation 
           <tbody>
             {allocation.lists.map((l) => (
               <tr key={l.list}>
-                <th scope="row">
-                  {t('list')} {l.list}
-                </th>
+                <th scope="row">{label(l.list)}</th>
                 <td>{num(l.votes)}</td>
                 {dutch && <td>{l.full_seats}</td>}
                 <td data-testid={`seats-${l.list}`}>{l.seats}</td>
@@ -110,6 +109,7 @@ export function SeatAllocationView({ allocation }: { allocation: SeatAllocation 
 
 export function UnitsTable({ units, label }: { units: UnitResult[]; label: string }) {
   const { t } = useI18n();
+  const listLabel = useListLabel();
   if (units.length === 0) return null;
   const lists = [...new Set(units.flatMap((u) => listVotes(u).map(([l]) => l)))].sort((a, b) => a - b);
   return (
@@ -123,7 +123,7 @@ export function UnitsTable({ units, label }: { units: UnitResult[]; label: strin
             <th scope="col">{t('voters')}</th>
             {lists.map((l) => (
               <th scope="col" key={l}>
-                {t('list')} {l}
+                {listLabel(l)}
               </th>
             ))}
           </tr>
@@ -155,12 +155,18 @@ export function Results() {
   const bucket = Math.floor((live.lastChange ?? 0) / 3_000);
   const { data, error, reload } = useLoad(() => getJson<ResultsReport>(`/api/municipalities/${code}/results`), [code, bucket]);
   const [exportError, setExportError] = useState<string | null>(null);
+  // The lists' names, once the figures are published (the export is refused before).
+  const published = data?.municipality.published ?? false;
+  const names = useLoad(
+    () => (published ? call(`/api/municipalities/${code}/results.csv`).then(async (r) => listNamesFromCsv(await r.text())) : Promise.resolve(new Map<number, string>())),
+    [code, published],
+  );
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
   const m = data.municipality;
   const closed = Date.now() >= data.closes_at;
   return (
-    <>
+    <ListNamesContext.Provider value={names.data ?? new Map()}>
       <h1>{t('resultsTitle')}</h1>
       <p data-testid="completeness">
         <strong>{t('completeness', { in: m.stations_in, total: m.stations })}</strong> · {t('threshold', { n: num(data.publication_threshold) })}
@@ -199,6 +205,6 @@ export function Results() {
           <UnitsTable units={data.subareas} label={t('perSubarea')} />
         </Boundary>
       </section>
-    </>
+    </ListNamesContext.Provider>
   );
 }
