@@ -70,6 +70,13 @@ export function localizeCsv(text: string, lang: Lang): string {
   const separator = lang === 'nl' ? ';' : ',';
   const decimal = header.map((h) => DECIMAL.has(h));
   const out = [header.map((h) => HEADERS[h]?.[lang] ?? h)];
-  for (const row of rows) out.push(row.map((v, i) => (decimal[i] && lang === 'nl' && /^-?\d+\.\d+$/.test(v) ? v.replace('.', ',') : v)));
+  // The server names the municipality's row of the results "Gemeente", whatever the language.
+  const unit = header.indexOf('unit');
+  const value = (v: string, i: number) => {
+    if (decimal[i] && lang === 'nl' && /^-?\d+\.\d+$/.test(v)) return v.replace('.', ',');
+    if (i === unit && v === 'Gemeente' && lang === 'en') return 'Municipality';
+    return v;
+  };
+  for (const row of rows) out.push(row.map(value));
   return '\ufeff' + out.map((r) => r.map((v) => cell(v, separator)).join(separator)).join('\r\n') + '\r\n';
 }

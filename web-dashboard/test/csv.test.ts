@@ -30,9 +30,13 @@ describe('CSV exports in the UI language', () => {
     expect(lines[1]).toBe('GM0599-1,1,"Wijkgebouw ""De Hoek"", zaal 2",Noord,1500,710,47.3,13:00');
   });
 
-  it("keeps a list's column as the server named it", () => {
-    const results = 'unit,stations,stations_in,admitted_voters,votes_cast,blank,invalid,1. VVD,"2. Lijst ""Samen"", Rotterdam"\n,8,1,620,620,0,0,300,200\n';
+  it("keeps a list's column as the server named it, and names the municipality's row in the language", () => {
+    const results = 'unit,stations,stations_in,admitted_voters,votes_cast,blank,invalid,1. VVD,"2. Lijst ""Samen"", Rotterdam"\nGemeente,8,1,620,620,0,0,300,200\nNoord,4,1,620,620,0,0,300,200\n';
     const lines = localizeCsv(results, 'nl').slice(1).split('\r\n');
     expect(lines[0]).toBe('Gebied;Stembureaus;Stembureaus binnen;Toegelaten kiezers;Uitgebrachte stemmen;Blanco;Ongeldig;1. VVD;"2. Lijst ""Samen"", Rotterdam"');
+    expect(lines[1]).toBe('Gemeente;8;1;620;620;0;0;300;200');
+    const english = localizeCsv(results, 'en').slice(1).split('\r\n');
+    expect(english[1]).toBe('Municipality,8,1,620,620,0,0,300,200');
+    expect(english[2]).toBe('Noord,4,1,620,620,0,0,300,200');
   });
 });

@@ -187,11 +187,6 @@ export function save(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Downloads a staff-only file (CSV, chart) through the token. */
-export async function download(path: string, filename: string): Promise<void> {
-  save(await (await call(path)).blob(), filename);
-}
-
 /** Downloads one of the server's CSV exports, written for the UI language (src/csv.ts). */
 export async function downloadCsv(path: string, filename: string): Promise<void> {
   const text = await (await call(path)).text();
