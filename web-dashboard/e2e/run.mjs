@@ -5,7 +5,7 @@
 // Needs: a built dist/ (npm run build) and target/debug/{kiesdag,dashboard-fixture,station}
 // (or CARGO_TARGET_DIR's, or KIESDAG_BIN_DIR: see harness.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,24 @@ async function capture(page, name) {
   }
 }
 
+/** No sideways scrolling at 320, 390 and 1280 px (WCAG 1.4.10); returns the offenders. */
+async function overflow(page) {
+  const wide = [];
+  for (const width of [320, 390, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForTimeout(100);
+    const { scroll, inner, culprit } = await page.evaluate(() => {
+      const inner = window.innerWidth;
+      // The outermost element that sticks out, to say what to fix.
+      const out = [...document.querySelectorAll('body *')].find((el) => el.getBoundingClientRect().right > inner + 1 && !el.closest('.scroll'));
+      return { scroll: document.documentElement.scrollWidth, inner, culprit: out ? `${out.tagName.toLowerCase()}.${out.className}` : '' };
+    });
+    if (scroll > inner) wide.push(`${width} px: ${scroll} wide (${culprit})`);
+  }
+  await page.setViewportSize(DESKTOP);
+  return wide;
+}
+
 async function signIn(page, base, username, path = '/control') {
   await page.goto(base + path);
   await page.getByLabel(/Gebruikersnaam|Username/).fill(username);
@@ -95,6 +113,9 @@ async function main() {
       await page.getByTestId('no-results').waitFor();
       await page.getByText('1 van 8 stembureaus binnen').waitFor();
       assert.equal(await page.getByTestId('list-1').count(), 0);
+      // The headline: the municipality's turnout, large, in Dutch figures.
+      await page.getByTestId('headline-turnout').waitFor();
+      assert.equal(await page.getByTestId('headline-turnout').textContent(), '4,6 % opkomst: 620 van de 13.600 verwachte kiezers');
       await capture(page, 'public-before-closing');
     });
 
@@ -104,6 +125,7 @@ async function main() {
       await page.getByLabel('Wachtwoord').fill('fout');
       await page.getByRole('button', { name: 'Aanmelden' }).click();
       await page.getByText('Onjuiste gebruikersnaam of wachtwoord.').waitFor();
+      assert.deepEqual(await overflow(page), []);
       await capture(page, 'login');
     });
 
@@ -134,12 +156,52 @@ async function main() {
       await capture(page, 'control-room');
     });
 
+    await test('by keyboard: a skip link first, and the map is one tab stop on the way to the list', async () => {
+      await page.goto(`${base}/control`);
+      await page.locator('svg.map circle').first().waitFor();
+      // The skip link is the first stop and lands in the content.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Naar de inhoud');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+      // Without it, from the top to the list's search field: every stop counted.
+      await page.goto(`${base}/control`);
+      await page.locator('svg.map circle').first().waitFor();
+      const stops = [];
+      for (let i = 0; i < 500; i += 1) {
+        await page.keyboard.press('Tab');
+        const at = await page.evaluate(() => {
+          const el = document.activeElement;
+          return { id: el?.id ?? '', inMap: !!el?.closest('.map'), tag: el?.tagName ?? '' };
+        });
+        stops.push(at);
+        if (at.id === 'list-search') break;
+      }
+      console.log(`     Tabs from the top to the station list: ${stops.length}`);
+      assert.equal(stops.at(-1).id, 'list-search', 'the list was reached');
+      assert.equal(stops.filter((s) => s.inMap).length, 1, 'the map is one tab stop');
+      assert.ok(stops.length <= 30, `${stops.length} Tabs`);
+      // The map's accessible alternative is named on it, and one link away.
+      assert.match(await page.locator('svg.map').getAttribute('aria-label'), /8 stembureaus.*lijst hieronder/);
+      await page.getByRole('link', { name: 'Naar de lijst van stembureaus' }).click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'list-search');
+      // A mouse still opens a station from its dot.
+      await page.locator('svg.map circle[data-station="GM0599-1"]').click({ force: true });
+      await page.getByRole('heading', { name: /Stembureau 1: Stembureau 1/ }).waitFor();
+      await page.goBack();
+    });
+
     let incidentId;
     await test('an incident goes round trip: station reports, coordinator answers, station sees it', async () => {
       ({ incident_id: incidentId } = await stations[1].send({ cmd: 'incident', text: 'Geen hellingbaan bij de ingang' }));
       await page.getByRole('link', { name: 'Meldingen' }).click();
       const card = page.locator(`[data-incident="${incidentId}"]`);
       await card.waitFor({ timeout: 5_000 });
+      // In Dutch, with who has it and for how long, before anyone took it.
+      assert.equal(await card.getByTestId('incident-kind').textContent(), 'Soort: Toegankelijkheid');
+      assert.equal(await card.getByTestId('incident-severity').textContent(), 'Ernst: Hoog');
+      assert.equal(await card.getByTestId('incident-assignee').textContent(), '(niemand)');
+      assert.match(await card.getByTestId('incident-age').textContent(), /^(< 1 min|\d+ minuten?)$/);
       await card.getByRole('button', { name: 'In behandeling' }).click();
       await card.getByTestId('incident-status').getByText('In behandeling').waitFor();
       const assigned = (name) => card.getByTestId('incident-assignee').filter({ hasText: new RegExp(`^${name}$`) });
@@ -160,6 +222,27 @@ async function main() {
       await stations[1].send({ cmd: 'incident_message', incident_id: incidentId, text: 'Dank, we wachten' });
       await card.getByText('Dank, we wachten').waitFor({ timeout: 5_000 });
       await capture(page, 'incidents');
+    });
+
+    await test('the incident queue is a worklist: open first, oldest first, by district, in either language', async () => {
+      const { incident_id: later } = await stations[2].send({ cmd: 'incident', text: 'Stembus klemt' });
+      const open = page.getByTestId('queue-open');
+      await open.locator(`[data-incident="${later}"]`).waitFor({ timeout: 5_000 });
+      const order = await open.locator('[data-incident]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident')));
+      assert.deepEqual(order, [incidentId, later], 'the older incident first');
+      // Station 2 lies in Zuid, station 3 in Noord.
+      await page.getByTestId('incident-district').selectOption('Zuid');
+      assert.deepEqual(await open.locator('[data-incident]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident'))), [incidentId]);
+      await page.getByTestId('incident-district').selectOption('Noord');
+      assert.deepEqual(await open.locator('[data-incident]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident'))), [later]);
+      await page.getByTestId('incident-district').selectOption('');
+      await page.getByRole('button', { name: 'English' }).click();
+      const card = page.locator(`[data-incident="${later}"]`);
+      assert.equal(await card.getByTestId('incident-kind').textContent(), 'Kind: Accessibility');
+      assert.equal(await card.getByTestId('incident-severity').textContent(), 'Severity: High');
+      assert.equal(await card.getByTestId('incident-assignee').textContent(), '(nobody)');
+      await page.getByRole('button', { name: 'Nederlands' }).click();
+      await page.getByRole('heading', { name: 'Meldingen' }).waitFor();
     });
 
     await test('a message goes only to the stations chosen; to all only after a confirmation', async () => {
@@ -279,15 +362,45 @@ async function main() {
       await page.getByRole('heading', { name: 'Opkomst' }).waitFor();
     });
 
-    await test('turnout page: table, the server chart and CSV export', async () => {
+    await test('turnout page: table, chart and CSV export, one figure per unit, in Dutch', async () => {
       await page.getByRole('cell', { name: 'Gemeente' }).or(page.getByRole('rowheader', { name: 'Gemeente' })).waitFor();
-      await page.locator('img.chart').waitFor();
+      await page.locator('.chart svg').waitFor();
+      // One figure per unit: the chart's legend says what the table says.
+      const byUnit = (selector, cell) => page.locator(`${selector} [data-unit]`).evaluateAll((rows, c) => Object.fromEntries(rows.map((r) => [r.dataset.unit, r.querySelector(`[data-testid="${c}"]`).textContent])), cell);
+      const table = await byUnit('table', 'figure');
+      assert.deepEqual(await byUnit('[data-testid="chart-legend"]', 'legend-figure'), table);
+      assert.deepEqual(Object.keys(table).sort(), ['', 'Noord', 'Zuid']);
+      // The chart's axes in Dutch, in the page and in the file one saves.
+      const axes = await page.locator('.chart svg text').allTextContents();
+      assert.ok(axes.includes('Tijd') && axes.includes('Opkomst (% van de verwachte kiezers)') && axes.includes('100 %'), `axes: ${axes}`);
+      const svgDownload = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Grafiek (SVG)' }).click();
+      const svg = readFileSync(await (await svgDownload).path(), 'utf8');
+      assert.ok(svg.includes(`>Gemeente: ${table['']}<`), 'the saved chart names the same figure');
+      const pngDownload = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Grafiek (PNG)' }).click();
+      const png = readFileSync(await (await pngDownload).path());
+      assert.equal(png.subarray(1, 4).toString(), 'PNG');
       const download = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Exporteer CSV' }).click();
       const file = await download;
       assert.match(file.suggestedFilename(), /opkomst-GM0599\.csv/);
+      // Dutch figures in the page and the export: a decimal comma, ';' between fields.
+      const municipalityRow = page.getByRole('row', { name: /^Gemeente/ });
+      assert.match(await municipalityRow.getByTestId('figure').textContent(), /^\d+,\d %$/);
+      assert.match(await municipalityRow.getByTestId('expected').textContent(), /^\d{1,3}\.\d{3}$/, 'expected voters grouped: 13.600');
+      const csv = readFileSync(await file.path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(csv[0], 'Stembureau-id;Nummer;Naam;Wijk;Verwachte kiezers;Opkomst (kiezers);Opkomst (%);Tijd');
+      const reported = csv.find((l) => l.startsWith('GM0599-4;'));
+      assert.match(reported, /^GM0599-4;4;Stembureau 4;[A-Za-z]+;1900;620;32,6;\d\d:\d\d$/);
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: 'Turnout' }).waitFor();
+      assert.match(await page.getByRole('row', { name: /^Municipality/ }).getByTestId('figure').textContent(), /^\d+\.\d%$/);
+      const english = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export CSV' }).click();
+      const englishCsv = readFileSync(await (await english).path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(englishCsv[0], 'Station id,Number,Name,District,Expected voters,Turnout (voters),Turnout (%),Time');
+      assert.match(englishCsv.find((l) => l.startsWith('GM0599-4,')), /,620,32\.6,/);
       await page.getByRole('button', { name: 'Nederlands' }).click();
       await capture(page, 'turnout');
     });
@@ -296,10 +409,32 @@ async function main() {
       await page.goto(`${base}/results`);
       await page.getByTestId('completeness').getByText('1 van 8 stembureaus binnen').waitFor();
       assert.equal(await page.getByTestId('list-1').textContent(), '300');
+      // The lists by their names, in the table per list, the seats and per district.
+      await page.getByRole('rowheader', { name: '1. Lijst Noord' }).first().waitFor();
+      assert.equal(await page.getByRole('rowheader', { name: '2. Groen Rotterdam' }).count(), 2, 'votes per list and the seats');
+      assert.ok((await page.getByRole('columnheader', { name: '3. Stadspartij' }).count()) >= 1, 'per district');
+      assert.equal(await page.getByRole('rowheader', { name: /^Lijst \d$/ }).count(), 0);
+      // The export in Dutch, its lists named as the election names them.
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Exporteer CSV' }).click();
+      const csv = readFileSync(await (await download).path(), 'utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(csv[0], 'Gebied;Stembureaus;Stembureaus binnen;Toegelaten kiezers;Uitgebrachte stemmen;Blanco;Ongeldig;1. Lijst Noord;2. Groen Rotterdam;3. Stadspartij');
       await page.getByText('Zetelverdeling (voorlopig)').waitFor();
       await page.getByTestId('seat-method').getByText('Kiesdeler en grootste gemiddelden', { exact: false }).waitFor();
       assert.equal(await page.getByRole('spinbutton').count(), 0, 'no seats to type in');
       await capture(page, 'results');
+    });
+
+    await test('every page reflows at 320, 390 and 1280 px: no sideways scrolling', async () => {
+      const wide = {};
+      for (const path of ['/control', '/incidents', '/stations/GM0599-1', '/turnout', '/results', '/public/GM0599']) {
+        await page.goto(base + path);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const found = await overflow(page);
+        if (found.length) wide[path] = found;
+      }
+      assert.deepEqual(wide, {});
     });
 
     await test('a viewer cannot open coordinator pages, and may open turnout as the API allows', async () => {
@@ -332,6 +467,49 @@ async function main() {
       await other.close();
     });
 
+    await test('an administrator bound to no municipality is asked to choose one; nothing assumes one', async () => {
+      const other = await browser.newPage();
+      const asked = [];
+      other.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      // The fixture has no unbound administrator: the token response says "none".
+      await other.route('**/api/login', async (route) => {
+        const body = await (await route.fetch()).json();
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...body, municipality: null }) });
+      });
+      await signIn(other, base, 'coordinator', '/turnout');
+      const choice = other.getByTestId('choose-municipality');
+      await choice.getByText('Uw account hoort niet bij één gemeente').waitFor();
+      assert.equal(await other.getByRole('link', { name: 'Publieke pagina' }).count(), 0);
+      await other.waitForTimeout(300);
+      assert.deepEqual(asked.filter((p) => p.includes('/municipalities/') || p.startsWith('/ws/')), [], 'nothing asked before the choice');
+      await choice.getByLabel('Gemeentecode').fill('gm 0599');
+      await choice.getByRole('button', { name: 'Tonen' }).click();
+      await choice.getByText('Dit is geen gemeentecode').waitFor();
+      await choice.getByLabel('Gemeentecode').fill('gm0599');
+      await choice.getByRole('button', { name: 'Tonen' }).click();
+      await other.getByRole('heading', { name: 'Opkomst' }).waitFor();
+      await other.locator('[data-connection="live"]').waitFor();
+      assert.ok(asked.includes('/api/municipalities/GM0599/turnout'), `asked ${asked}`);
+      await other.getByRole('button', { name: 'Andere gemeente (GM0599)' }).click();
+      await other.getByTestId('choose-municipality').waitFor();
+      await other.close();
+    });
+
+    await test('the public page without a municipality asks which, and shows none by default', async () => {
+      const other = await browser.newPage();
+      const asked = [];
+      other.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await other.goto(`${base}/public`);
+      const choice = other.getByTestId('choose-municipality');
+      await choice.getByText('Welke gemeente?').waitFor();
+      assert.deepEqual(asked.filter((p) => p.startsWith('/api/')), []);
+      await choice.getByLabel('Gemeentecode').fill('GM0599');
+      await choice.getByRole('button', { name: 'Tonen' }).click();
+      await other.waitForURL(`${base}/public/GM0599`);
+      await other.getByRole('heading', { level: 1, name: /GM0599/ }).waitFor();
+      await other.close();
+    });
+
     await test('public page shows the result after closing', async () => {
       const wait = server.closesAt - Date.now() + 500;
       if (wait > 0) {
@@ -342,6 +520,7 @@ async function main() {
       await page.getByTestId('list-1').waitFor({ timeout: 10_000 });
       assert.equal(await page.getByTestId('list-1').textContent(), '300');
       assert.equal(await page.getByTestId('no-results').count(), 0);
+      assert.deepEqual(await overflow(page), [], 'the results reflow too');
       await capture(page, 'public-after-closing');
     });
   } finally {

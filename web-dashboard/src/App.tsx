@@ -1,10 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { PAGES, mayOpen, pageRoles } from './access';
-import { expire, loadSession, onSession, refresh, saveSession, setApiLanguage, type Session } from './api/client';
+import { chooseMunicipality, expire, loadSession, onSession, refresh, saveSession, setApiLanguage, type Session } from './api/client';
+import { setFormatLanguage } from './format';
 import { I18n, translate, useI18n, type Key, type Lang } from './i18n';
 import { LiveContext, type Live } from './live/context';
 import { LiveConnection, type ConnectionStatus } from './live/socket';
 import type { LiveState } from './live/state';
+import { ChooseMunicipality } from './pages/ChooseMunicipality';
 import { ControlRoom } from './pages/ControlRoom';
 import { Incidents } from './pages/Incidents';
 import { Login } from './pages/Login';
@@ -26,6 +28,7 @@ function useLang(): [Lang, (l: Lang) => void] {
   const [lang, setLang] = useState<Lang>(() => {
     const stored: Lang = localStorage.getItem('kiesdag.lang') === 'en' ? 'en' : 'nl';
     setApiLanguage(stored); // before the pages' first requests, whose effects run first
+    setFormatLanguage(stored);
     return stored;
   });
   useEffect(() => {
@@ -52,9 +55,10 @@ function useLiveConnection(session: Session | null): Live {
     storage: null,
   });
   const signedIn = session !== null;
-  const municipality = session?.municipality ?? '';
+  const municipality = session?.municipality ?? null;
   useEffect(() => {
-    if (!signedIn) return;
+    // No municipality yet (an unbound administrator who has not chosen): nothing to follow.
+    if (!signedIn || municipality === null) return;
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/dashboard`;
     let tokenTried = false;
     const connection: LiveConnection = new LiveConnection({
@@ -112,16 +116,23 @@ export function App() {
   const session = useSession();
   const path = usePath();
   const live = useLiveConnection(session && !path.startsWith('/public') ? session : null);
-  const i18n = useMemo(
-    () => ({ lang, setLang, t: (k: Key, v?: Record<string, string | number>) => translate(lang, k, v) }),
-    [lang, setLang],
-  );
+  const i18n = useMemo(() => {
+    // Figures follow the language in the same render as the words (idempotent).
+    setFormatLanguage(lang);
+    return { lang, setLang, t: (k: Key, v?: Record<string, string | number>) => translate(lang, k, v) };
+  }, [lang, setLang]);
   const t = i18n.t;
-  const main = useRef<HTMLElement>(null);
 
   useEffect(() => {
     if (session && (path === '/' || path === '/login')) navigate('/control');
   }, [session, path]);
+
+  // The first tab stop of every page: past the header to the content.
+  const skip = (
+    <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      {t('skip')}
+    </a>
+  );
 
   const switcher = (
     <button type="button" className="lang" lang={lang === 'nl' ? 'en' : 'nl'} aria-label={t('languageLabel')} onClick={() => setLang(lang === 'nl' ? 'en' : 'nl')}>
@@ -130,16 +141,18 @@ export function App() {
   );
 
   if (path.startsWith('/public')) {
-    const code = path.split('/')[2] || 'GM0599';
+    // The code is in the address; without one the visitor chooses, never a default.
+    const code = decodeURIComponent(path.split('/')[2] ?? '');
     return (
       <I18n.Provider value={i18n}>
+        {skip}
         <header className="top">
           <span className="brand">{t('appName')}</span>
           {switcher}
         </header>
-        <main id="main">
-          <Boundary>
-            <Public code={code} />
+        <main id="main" tabIndex={-1}>
+          <Boundary key={code}>
+            {code ? <Public code={code} /> : <ChooseMunicipality intro={t('choosePublic')} onChoose={(c) => navigate(`/public/${c}`)} />}
           </Boundary>
         </main>
       </I18n.Provider>
@@ -149,11 +162,12 @@ export function App() {
   if (!session) {
     return (
       <I18n.Provider value={i18n}>
+        {skip}
         <header className="top">
           <span className="brand">{t('appName')}</span>
           {switcher}
         </header>
-        <main id="main">
+        <main id="main" tabIndex={-1}>
           <Login />
         </main>
       </I18n.Provider>
@@ -163,6 +177,7 @@ export function App() {
   const allowed = mayOpen(path, session.role);
   let content;
   if (!allowed) content = <p role="alert" className="error">{t('forbidden')}</p>;
+  else if (session.municipality === null) content = <ChooseMunicipality intro={t('chooseStaff')} onChoose={chooseMunicipality} />;
   else if (path === '/incidents') content = <Incidents />;
   else if (path === '/turnout') content = <Turnout />;
   else if (path === '/results') content = <Results />;
@@ -172,9 +187,7 @@ export function App() {
   return (
     <I18n.Provider value={i18n}>
       <LiveContext.Provider value={live}>
-        <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
-          {t('skip')}
-        </a>
+        {skip}
         <header className="top">
           <span className="brand">{t('appName')}</span>
           <nav aria-label={t('nav')}>
@@ -193,9 +206,18 @@ export function App() {
                   </a>
                 </li>
               ))}
-              <li>
-                <a href={`/public/${session.municipality}`}>{t('navPublic')}</a>
-              </li>
+              {session.municipality && (
+                <li>
+                  <a href={`/public/${session.municipality}`}>{t('navPublic')}</a>
+                </li>
+              )}
+              {session.chosen && session.municipality && (
+                <li>
+                  <button type="button" className="link-light" onClick={() => chooseMunicipality(null)}>
+                    {t('otherMunicipality')} ({session.municipality})
+                  </button>
+                </li>
+              )}
             </ul>
           </nav>
           <StatusPill live={live} />
@@ -205,7 +227,7 @@ export function App() {
             {t('logout')} ({session.username})
           </button>
         </header>
-        <main id="main" ref={main} tabIndex={-1}>
+        <main id="main" tabIndex={-1}>
           {/* Keyed by the page: a page that failed is tried afresh when another opens. */}
           <Boundary key={path}>{content}</Boundary>
         </main>

@@ -1,5 +1,6 @@
 // The incident queue, folded from the server's incident and message events.
-import type { ChangeView, Coordinator, IncidentStatus } from './api/types';
+import type { ChangeView, Coordinator, IncidentCategory, IncidentSeverity, IncidentStatus } from './api/types';
+import type { Key } from './i18n';
 import { actionOf, reportOf } from './payload';
 
 export type { IncidentStatus };
@@ -16,8 +17,8 @@ export interface ThreadMessage {
 export interface Incident {
   incidentId: string;
   stationId: string;
-  category: string;
-  severity: string;
+  category: IncidentCategory;
+  severity: IncidentSeverity;
   text: string;
   reportedAt: number;
   status: IncidentStatus;
@@ -94,4 +95,23 @@ export function assigneeOptions(coordinators: Coordinator[], current: string | n
     if (extra && !options.some((o) => o.username === extra)) options.push({ username: extra, administrator: false });
   }
   return options;
+}
+
+/** The words for a category and a severity (src/i18n.ts), never the wire's English. */
+export const categoryKey = (c: IncidentCategory): Key => `icat_${c}`;
+export const severityKey = (s: IncidentSeverity): Key => `isev_${s}`;
+
+/**
+ * The coordinator's worklist: the open incidents (new, acknowledged, in progress)
+ * first and the resolved after, each oldest first; only the district's when one is
+ * chosen ('' for all). `districtOf` tells a station's district.
+ */
+export function worklist(
+  incidents: Incident[],
+  districtOf: (stationId: string) => string | null | undefined,
+  district = '',
+): { open: Incident[]; resolved: Incident[] } {
+  const chosen = district ? incidents.filter((i) => (districtOf(i.stationId) ?? '') === district) : incidents;
+  const oldestFirst = [...chosen].sort((a, b) => a.reportedAt - b.reportedAt || a.incidentId.localeCompare(b.incidentId));
+  return { open: oldestFirst.filter((i) => i.status !== 'resolved'), resolved: oldestFirst.filter((i) => i.status === 'resolved') };
 }

@@ -2,13 +2,28 @@ import { Component, useCallback, useEffect, useState, type ReactNode } from 'rea
 import { ApiError, SessionExpired } from './api/client';
 import { useI18n } from './i18n';
 
+import { formatNumber, formatTime } from './format';
+
+/** A clock time in the UI language (src/format.ts). */
 export function time(ms: number | null | undefined): string {
-  if (!ms) return '–';
-  return new Date(ms).toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return formatTime(ms);
 }
 
+/** A count in the UI language: "12.345" in Dutch (src/format.ts). */
 export function num(n: number | null | undefined): string {
-  return n == null ? '–' : n.toLocaleString('nl-NL');
+  return formatNumber(n);
+}
+
+/**
+ * A table that may be wider than a phone: it scrolls inside its own box (a focusable,
+ * named region, so a keyboard can scroll it too), never the page sideways.
+ */
+export function Wide({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
 }
 
 /** Loads data, with a visible error instead of a blank page; reloads when `deps` change. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeView, Report, ControlRoomAction } from '../src/api/types';
-import { assigneeOptions, foldIncidents } from '../src/incidents';
+import type { ChangeView, Report, ControlRoomAction, IncidentCategory, IncidentSeverity } from '../src/api/types';
+import { translate } from '../src/i18n';
+import { assigneeOptions, categoryKey, foldIncidents, severityKey, worklist, type Incident } from '../src/incidents';
 
 const change = (seq: number, kind: string, payload: ChangeView['payload'], station: string): ChangeView => ({
   seq,
@@ -73,5 +74,54 @@ describe('assignment', () => {
   it('keeps showing an assignee who is not on the list, and offers oneself', () => {
     const names = assigneeOptions(staff, 'Fatima', 'landelijk').map((o) => o.username);
     expect(names).toEqual(['ahmed', 'beheer', 'Fatima', 'landelijk']);
+  });
+});
+
+describe("the coordinator's worklist", () => {
+  const incident = (id: string, station: string, at: number, status: Incident['status'], assignee: string | null = null): Incident => ({
+    incidentId: id,
+    stationId: station,
+    category: 'ballot_papers',
+    severity: 'high',
+    text: id,
+    reportedAt: at,
+    status,
+    assignee,
+    messages: [],
+  });
+  const districts: Record<string, string> = { 'GM0599-1': 'Noord', 'GM0599-2': 'Zuid', 'GM0599-3': 'Noord' };
+  const all = [
+    incident('late-new', 'GM0599-1', 300, 'new'),
+    incident('early-resolved', 'GM0599-2', 50, 'resolved', 'fatima'),
+    incident('early-progress', 'GM0599-3', 100, 'in_progress', 'fatima'),
+    incident('middle-ack', 'GM0599-2', 200, 'acknowledged'),
+    incident('late-resolved', 'GM0599-1', 400, 'resolved'),
+  ];
+
+  it('puts open incidents first and the oldest first', () => {
+    const { open, resolved } = worklist(all, (s) => districts[s]);
+    expect(open.map((i) => i.incidentId)).toEqual(['early-progress', 'middle-ack', 'late-new']);
+    expect(resolved.map((i) => i.incidentId)).toEqual(['early-resolved', 'late-resolved']);
+  });
+
+  it('filters by district', () => {
+    const { open, resolved } = worklist(all, (s) => districts[s], 'Zuid');
+    expect(open.map((i) => i.incidentId)).toEqual(['middle-ack']);
+    expect(resolved.map((i) => i.incidentId)).toEqual(['early-resolved']);
+  });
+
+  it('names every category and severity in Dutch and English, never the wire value', () => {
+    const categories: IncidentCategory[] = ['staffing', 'ballot_papers', 'equipment', 'accessibility', 'voter_dispute', 'safety', 'other'];
+    const severities: IncidentSeverity[] = ['low', 'medium', 'high', 'critical'];
+    for (const lang of ['nl', 'en'] as const) {
+      for (const key of [...categories.map(categoryKey), ...severities.map(severityKey)]) {
+        const text = translate(lang, key);
+        expect(text, key).not.toBe(key);
+        expect([...categories, ...severities] as string[]).not.toContain(text);
+      }
+    }
+    expect(translate('nl', categoryKey('ballot_papers'))).toBe('Stembiljetten');
+    expect(translate('nl', severityKey('critical'))).toBe('Kritiek');
+    expect(translate('en', severityKey('critical'))).toBe('Critical');
   });
 });

@@ -47,8 +47,8 @@ describe('the station timeline', () => {
     expect(describeEvent(op({ resupply_request: { quantity: 300, urgency: 'high', note: '' } }), t)).toBe('300');
     expect(describeEvent(op({ incident: { incident_id: 'i1', category: 'equipment', severity: 'low', text: 'Printer' } }), t)).toBe('Printer');
     expect(describeEvent(act({ action: 'message', message_id: 'm1', incident_id: null, from: 'Regiekamer', text: 'Hallo' }), t)).toBe('Regiekamer: Hallo');
-    expect(describeEvent(act({ action: 'incident_status', incident_id: 'i1', status: 'in_progress', assignee: 'ahmed' }), t)).toBe('in_progress (ahmed)');
-    expect(describeEvent(act({ action: 'incident_status', incident_id: 'i1', status: 'resolved', assignee: null }), t)).toBe('resolved');
+    expect(describeEvent(act({ action: 'incident_status', incident_id: 'i1', status: 'in_progress', assignee: 'ahmed' }), t)).toBe('In progress (ahmed)');
+    expect(describeEvent(act({ action: 'incident_status', incident_id: 'i1', status: 'resolved', assignee: null }), t)).toBe('Resolved');
     expect(describeEvent(act({ action: 'resupply_dispatched', quantity: 200, note: 'bode' }), t)).toBe('200 bode');
     expect(describeEvent(op({ closing: { voters_in_queue_at_close: 3 } }), t)).toBe('');
   });

@@ -1,5 +1,7 @@
 // REST calls with the session's bearer token: refreshed once on 401; when that fails
 // the session has expired and the app returns to login (drafts stay in storage).
+import { localizeCsv } from '../csv';
+import { formatLanguage } from '../format';
 import type { Lang } from '../i18n';
 import type { ErrorBody, Role, TokenResponse } from './types';
 
@@ -14,7 +16,14 @@ export interface Session {
   accessToken: string;
   refreshToken: string;
   role: Role;
-  municipality: string;
+  /**
+   * The municipality the pages show: the one the token is bound to, or, for an
+   * administrator bound to none, the one they chose (null until they have). Never a
+   * default: nothing may assume a municipality.
+   */
+  municipality: string | null;
+  /** Whether the user chose the municipality (and so may choose another). */
+  chosen?: boolean;
   username: string;
 }
 
@@ -81,11 +90,24 @@ export async function login(username: string, password: string): Promise<Session
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     role: tokens.role,
-    municipality: tokens.municipality ?? 'GM0599',
+    municipality: tokens.municipality ?? null,
+    chosen: tokens.municipality == null,
     username,
   };
   saveSession(session);
   return session;
+}
+
+/** A municipality code as typed (" gm0599 " is GM0599), or null when it cannot be one. */
+export function municipalityCode(typed: string): string | null {
+  const code = typed.trim().toUpperCase();
+  return /^[A-Z0-9][A-Z0-9-]{1,15}$/.test(code) ? code : null;
+}
+
+/** An unbound administrator's choice of municipality (null to choose again). */
+export function chooseMunicipality(code: string | null): void {
+  const session = loadSession();
+  if (session?.chosen) saveSession({ ...session, municipality: code });
 }
 
 let refreshing: Promise<Session | null> | null = null;
@@ -153,9 +175,8 @@ export async function getPublic<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Downloads a staff-only file (CSV, chart) through the token. */
-export async function download(path: string, filename: string): Promise<void> {
-  const blob = await (await call(path)).blob();
+/** Offers a blob as a file to save. */
+export function save(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -164,4 +185,10 @@ export async function download(path: string, filename: string): Promise<void> {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads one of the server's CSV exports, written for the UI language (src/csv.ts). */
+export async function downloadCsv(path: string, filename: string): Promise<void> {
+  const text = await (await call(path)).text();
+  save(new Blob([localizeCsv(text, formatLanguage())], { type: 'text/csv;charset=utf-8' }), filename);
 }

@@ -30,3 +30,5 @@ export type PresenceReport = S['PresenceReport'];
 export type StaffMember = S['StaffMember'];
 export type StaffRole = S['StaffRole'];
 export type IncidentStatus = S['IncidentStatus'];
+export type IncidentCategory = S['IncidentCategory'];
+export type IncidentSeverity = S['IncidentSeverity'];

@@ -128,6 +128,11 @@ export function ControlRoom() {
           <Boundary scope="part">
             <StationMap stations={stations} version={live.version} linked={canOpen} />
           </Boundary>
+          <p>
+            <a href="#list" onClick={(e) => { e.preventDefault(); document.getElementById('list-search')?.focus(); }}>
+              {t('toList')}
+            </a>
+          </p>
           <ul className="legend">
             {STATUSES.map((s) => (
               <li key={s}>
@@ -177,7 +182,7 @@ export function ControlRoom() {
         <div className="filters">
           <label>
             {t('filterText')}
-            <input type="search" value={q.text} onChange={(e) => setQ({ ...q, text: e.target.value })} />
+            <input id="list-search" type="search" value={q.text} onChange={(e) => setQ({ ...q, text: e.target.value })} />
           </label>
           <label>
             {t('filterStatus')}

@@ -3,14 +3,15 @@ import { getJson, loadSession, postJson } from '../api/client';
 import type { ChangeView, Coordinator } from '../api/types';
 import { useDraft } from '../drafts';
 import { useI18n } from '../i18n';
-import { assigneeOptions, foldIncidents, INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../incidents';
+import { formatAge, formatDateTime } from '../format';
+import { assigneeOptions, categoryKey, foldIncidents, INCIDENT_STATUSES, severityKey, worklist, type Incident, type IncidentStatus } from '../incidents';
 import { useLive } from '../live/context';
 import { navigate } from '../router';
 import { Boundary, ErrorMessage, time, useLoad } from '../util';
 
 const KINDS = new Set(['incident', 'incident_message', 'incident_status', 'message']);
 
-function IncidentCard({ incident, stationName, coordinators, onDone }: { incident: Incident; stationName: string; coordinators: Coordinator[]; onDone: () => void }) {
+function IncidentCard({ incident, stationName, coordinators, now, onDone }: { incident: Incident; stationName: string; coordinators: Coordinator[]; now: number; onDone: () => void }) {
   const { t } = useI18n();
   const [reply, setReply, clearReply] = useDraft(`reply.${incident.incidentId}`);
   const me = loadSession()?.username ?? null;
@@ -57,13 +58,25 @@ function IncidentCard({ incident, stationName, coordinators, onDone }: { inciden
         </a>
         : {incident.text}
       </h3>
-      <p className="muted">
-        {time(incident.reportedAt)} · {incident.category} · {incident.severity} · <strong data-testid="incident-status">{t(`istatus_${incident.status}`)}</strong>
-        {incident.assignee && (
-          <>
-            {' '}· {t('assignee')}: <span data-testid="incident-assignee">{incident.assignee}</span>
-          </>
+      <p className="meta">
+        <strong data-testid="incident-status">{t(`istatus_${incident.status}`)}</strong>
+        {incident.status !== 'resolved' && (
+          <span>
+            {t('age')}: <span data-testid="incident-age">{formatAge(incident.reportedAt, now)}</span>
+          </span>
         )}
+        <span>
+          {t('assignee')}: <span data-testid="incident-assignee">{incident.assignee ?? t('unassigned')}</span>
+        </span>
+        <span data-testid="incident-kind">
+          {t('category')}: {t(categoryKey(incident.category))}
+        </span>
+        <span data-testid="incident-severity" className={`severity-${incident.severity}`}>
+          {t('severity')}: {t(severityKey(incident.severity))}
+        </span>
+        <span>
+          {t('reportedAt')}: <time dateTime={new Date(incident.reportedAt).toISOString()}>{formatDateTime(incident.reportedAt)}</time>
+        </span>
       </p>
       <div className="row">
         <label>
@@ -197,6 +210,13 @@ export function Incidents() {
   const { data, error, reload } = useLoad(() => getJson<ChangeView[]>(`/api/municipalities/${municipality}/incidents`), [municipality, latest, snapshots]);
   // Without the list (an error), the select still offers oneself and the current assignee.
   const coordinators = useLoad(() => getJson<Coordinator[]>(`/api/municipalities/${municipality}/coordinators`), [municipality]);
+  const [district, setDistrict] = useState('');
+  // The ages shown move on without a new event.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
   const { incidents } = foldIncidents(data);
@@ -204,31 +224,46 @@ export function Incidents() {
     const s = live.state?.stations.get(id);
     return s ? `${s.number} ${s.name}` : id;
   };
+  const districtOf = (id: string) => live.state?.stations.get(id)?.district;
+  const districts = [...new Set([...(live.state?.stations.values() ?? [])].map((s) => s.district).filter((d): d is string => !!d))].sort((a, b) => a.localeCompare(b));
+  const { open, resolved } = worklist(incidents, districtOf, district);
+  const queue = (id: string, title: string, list: Incident[]) => (
+    <section aria-labelledby={id} data-testid={id}>
+      <h2 id={id}>
+        {title} ({list.length})
+      </h2>
+      {list.length === 0 ? (
+        <p className="muted">{t('noIncidents')}</p>
+      ) : (
+        list.map((i) => (
+          <Boundary key={i.incidentId} scope="part">
+            <IncidentCard incident={i} stationName={name(i.stationId)} coordinators={coordinators.data ?? []} now={now} onDone={reload} />
+          </Boundary>
+        ))
+      )}
+    </section>
+  );
   return (
     <>
       <h1>{t('incidentsTitle')}</h1>
       {error && <ErrorMessage error={error} retry={reload} />}
       <div className="columns">
         <div>
-          {INCIDENT_STATUSES.map((status) => {
-            const list = incidents.filter((i) => i.status === status).reverse();
-            return (
-              <section key={status} aria-labelledby={`queue-${status}`}>
-                <h2 id={`queue-${status}`}>
-                  {t(`istatus_${status}`)} ({list.length})
-                </h2>
-                {list.length === 0 ? (
-                  <p className="muted">{t('noIncidents')}</p>
-                ) : (
-                  list.map((i) => (
-                    <Boundary key={i.incidentId} scope="part">
-                      <IncidentCard incident={i} stationName={name(i.stationId)} coordinators={coordinators.data ?? []} onDone={reload} />
-                    </Boundary>
-                  ))
-                )}
-              </section>
-            );
-          })}
+          <div className="filters">
+            <label>
+              {t('filterDistrict')}
+              <select value={district} onChange={(e) => setDistrict(e.target.value)} data-testid="incident-district">
+                <option value="">{t('allDistricts')}</option>
+                {districts.map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {queue('queue-open', t('worklistOpen'), open)}
+          {queue('queue-resolved', t('worklistResolved'), resolved)}
         </div>
         <Boundary scope="part">
           <Broadcast onDone={reload} />

@@ -4,10 +4,24 @@
 import { useEffect, useState } from 'react';
 import { getPublic } from '../api/client';
 import type { ResultsReport, TurnoutReport } from '../api/types';
+import { formatNumber } from '../format';
+import { turnoutFigure } from '../turnout';
 import { useI18n } from '../i18n';
 import { ErrorMessage, time, useLoad } from '../util';
 import { ListTable, UnitsTable } from './Results';
 import { TurnoutTable } from './Turnout';
+
+/** The municipality's turnout now, in one large figure (the table's own figure). */
+export function HeadlineTurnout({ report }: { report: TurnoutReport }) {
+  const { t } = useI18n();
+  const m = report.municipality;
+  return (
+    <p className="headline" data-testid="headline-turnout">
+      <span className="headline-figure">{turnoutFigure(m)}</span>{' '}
+      <span>{t('headlineTurnout', { voters: formatNumber(m.voters), expected: formatNumber(m.expected_voters) })}</span>
+    </p>
+  );
+}
 
 export function Public({ code }: { code: string }) {
   const { t } = useI18n();
@@ -23,6 +37,7 @@ export function Public({ code }: { code: string }) {
   return (
     <>
       <h1>{t('publicTitle', { code })}</h1>
+      {turnout.data && <HeadlineTurnout report={turnout.data} />}
       <p className="muted" role="status">
         {t('updated', { time: time(Date.now()) })}
       </p>

@@ -1,8 +1,11 @@
-import { getJson, loadSession } from '../api/client';
+import { call, downloadCsv, getJson, loadSession } from '../api/client';
+import { ListNamesContext, listNamesFromCsv, useListLabel } from '../lists';
+import { formatPercent } from '../format';
 import type { ResultsReport, SeatAllocation, SeatMethodName, UnitResult } from '../api/types';
 import { type Key, useI18n } from '../i18n';
 import { useLive } from '../live/context';
-import { Boundary, ErrorMessage, num, useLoad } from '../util';
+import { useState } from 'react';
+import { Boundary, ErrorMessage, num, useLoad, Wide } from '../util';
 
 export function listVotes(unit: UnitResult): [number, number][] {
   const votes = unit.totals?.list_votes ?? {};
@@ -13,30 +16,31 @@ export function listVotes(unit: UnitResult): [number, number][] {
 
 export function ListTable({ unit }: { unit: UnitResult }) {
   const { t } = useI18n();
+  const label = useListLabel();
   const rows = listVotes(unit);
   const total = rows.reduce((s, [, v]) => s + v, 0);
   return (
-    <table>
-      <caption>{t('perList')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('list')}</th>
-          <th scope="col">{t('votes')}</th>
-          <th scope="col">%</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(([list, v]) => (
-          <tr key={list}>
-            <th scope="row">
-              {t('list')} {list}
-            </th>
-            <td data-testid={`list-${list}`}>{num(v)}</td>
-            <td>{total ? ((100 * v) / total).toFixed(1) : '–'}</td>
+    <Wide label={t('perList')}>
+      <table>
+        <caption>{t('perList')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('list')}</th>
+            <th scope="col">{t('votes')}</th>
+            <th scope="col">{t('share')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(([list, v]) => (
+            <tr key={list}>
+              <th scope="row">{label(list)}</th>
+              <td data-testid={`list-${list}`}>{num(v)}</td>
+              <td>{total ? formatPercent((100 * v) / total) : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Wide>
   );
 }
 
@@ -50,6 +54,7 @@ const methodKey: Record<SeatMethodName, Key> = {
 /** The server's seat allocation (computed by the shared core); nothing is computed here. */
 export function SeatAllocationView({ allocation }: { allocation: SeatAllocation }) {
   const { t } = useI18n();
+  const label = useListLabel();
   const dutch = allocation.quota_denominator != null;
   const tie = allocation.tie;
   const transfers = allocation.awards.filter((a) => a.stage === 'absolute_majority');
@@ -75,28 +80,28 @@ export function SeatAllocationView({ allocation }: { allocation: SeatAllocation 
           {t('majorityTransfer', { seat: a.seat, to: a.list, from: a.taken_from ?? '–' })}
         </p>
       ))}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('list')}</th>
-            <th scope="col">{t('votes')}</th>
-            {dutch && <th scope="col">{t('fullSeats')}</th>}
-            <th scope="col">{t('seats')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {allocation.lists.map((l) => (
-            <tr key={l.list}>
-              <th scope="row">
-                {t('list')} {l.list}
-              </th>
-              <td>{num(l.votes)}</td>
-              {dutch && <td>{l.full_seats}</td>}
-              <td data-testid={`seats-${l.list}`}>{l.seats}</td>
+      <Wide label={t('seatsTitle')}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('list')}</th>
+              <th scope="col">{t('votes')}</th>
+              {dutch && <th scope="col">{t('fullSeats')}</th>}
+              <th scope="col">{t('seats')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {allocation.lists.map((l) => (
+              <tr key={l.list}>
+                <th scope="row">{label(l.list)}</th>
+                <td>{num(l.votes)}</td>
+                {dutch && <td>{l.full_seats}</td>}
+                <td data-testid={`seats-${l.list}`}>{l.seats}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Wide>
       {allocation.unassigned > 0 && <p data-testid="seats-unassigned">{t('seatsUnassigned', { n: allocation.unassigned })}</p>}
     </section>
   );
@@ -104,39 +109,42 @@ export function SeatAllocationView({ allocation }: { allocation: SeatAllocation 
 
 export function UnitsTable({ units, label }: { units: UnitResult[]; label: string }) {
   const { t } = useI18n();
+  const listLabel = useListLabel();
   if (units.length === 0) return null;
   const lists = [...new Set(units.flatMap((u) => listVotes(u).map(([l]) => l)))].sort((a, b) => a - b);
   return (
-    <table>
-      <caption>{label}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{label}</th>
-          <th scope="col">{t('stations')}</th>
-          <th scope="col">{t('voters')}</th>
-          {lists.map((l) => (
-            <th scope="col" key={l}>
-              {t('list')} {l}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {units.map((u) => {
-          const votes = new Map(listVotes(u));
-          return (
-            <tr key={u.unit}>
-              <th scope="row">{u.unit || t('municipality')}</th>
-              <td>{t('completeness', { in: u.stations_in, total: u.stations })}</td>
-              <td>{u.published ? num(u.totals?.votes_cast) : t('notPublished')}</td>
-              {lists.map((l) => (
-                <td key={l}>{u.published ? num(votes.get(l) ?? 0) : '–'}</td>
-              ))}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Wide label={label}>
+      <table>
+        <caption>{label}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{label}</th>
+            <th scope="col">{t('stations')}</th>
+            <th scope="col">{t('voters')}</th>
+            {lists.map((l) => (
+              <th scope="col" key={l}>
+                {listLabel(l)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {units.map((u) => {
+            const votes = new Map(listVotes(u));
+            return (
+              <tr key={u.unit}>
+                <th scope="row">{u.unit || t('municipality')}</th>
+                <td>{t('completeness', { in: u.stations_in, total: u.stations })}</td>
+                <td>{u.published ? num(u.totals?.votes_cast) : t('notPublished')}</td>
+                {lists.map((l) => (
+                  <td key={l}>{u.published ? num(votes.get(l) ?? 0) : '–'}</td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Wide>
   );
 }
 
@@ -146,17 +154,33 @@ export function Results() {
   const code = loadSession()?.municipality ?? '';
   const bucket = Math.floor((live.lastChange ?? 0) / 3_000);
   const { data, error, reload } = useLoad(() => getJson<ResultsReport>(`/api/municipalities/${code}/results`), [code, bucket]);
+  const [exportError, setExportError] = useState<string | null>(null);
+  // The lists' names, once the figures are published (the export is refused before).
+  const published = data?.municipality.published ?? false;
+  const names = useLoad(
+    () => (published ? call(`/api/municipalities/${code}/results.csv`).then(async (r) => listNamesFromCsv(await r.text())) : Promise.resolve(new Map<number, string>())),
+    [code, published],
+  );
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
   const m = data.municipality;
   const closed = Date.now() >= data.closes_at;
   return (
-    <>
+    <ListNamesContext.Provider value={names.data ?? new Map()}>
       <h1>{t('resultsTitle')}</h1>
       <p data-testid="completeness">
-        <strong>{t('completeness', { in: m.stations_in, total: m.stations })}</strong> · {t('threshold', { n: data.publication_threshold })}
+        <strong>{t('completeness', { in: m.stations_in, total: m.stations })}</strong> · {t('threshold', { n: num(data.publication_threshold) })}
       </p>
       {!closed && <p className="notice">{t('embargo')}</p>}
+      <div className="row">
+        <button
+          type="button"
+          onClick={() => void downloadCsv(`/api/municipalities/${code}/results.csv`, `uitslag-${code}.csv`).catch((e: unknown) => setExportError(String((e as Error).message ?? e)))}
+        >
+          {t('exportCsv')}
+        </button>
+      </div>
+      {exportError && <ErrorMessage error={exportError} />}
       {m.published && m.totals ? (
         <div className="columns">
           <section className="card">
@@ -181,6 +205,6 @@ export function Results() {
           <UnitsTable units={data.subareas} label={t('perSubarea')} />
         </Boundary>
       </section>
-    </>
+    </ListNamesContext.Provider>
   );
 }

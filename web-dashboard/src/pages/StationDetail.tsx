@@ -27,7 +27,7 @@ export function describe(c: ChangeView, t: T): string {
     case 'message':
       return `${a.from}: ${a.text}`;
     case 'incident_status':
-      return `${a.status}${a.assignee ? ` (${a.assignee})` : ''}`;
+      return `${t(`istatus_${a.status}`)}${a.assignee ? ` (${a.assignee})` : ''}`;
     case 'resupply_dispatched':
       return `${num(a.quantity)} ${a.note}`;
     default:

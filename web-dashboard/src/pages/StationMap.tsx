@@ -112,12 +112,12 @@ function CanvasMap({ stations, version, linked, label }: { stations: StationSumm
     }
     if (best) navigate(`/stations/${best}`);
   };
-  return <canvas ref={canvas} className="map" role="img" aria-label={label} onClick={open} style={{ aspectRatio: `${W} / ${H}` }} />;
+  return <canvas ref={canvas} className="map" role="img" tabIndex={0} aria-label={label} onClick={open} style={{ aspectRatio: `${W} / ${H}` }} />;
 }
 
 export const StationMap = memo(function StationMap({ stations, version, linked }: { stations: StationSummary[]; version: number; linked: boolean }) {
   const { t } = useI18n();
-  if (stations.length >= CANVAS_FROM) return <CanvasMap stations={stations} version={version} linked={linked} label={t('mapTitle')} />;
+  if (stations.length >= CANVAS_FROM) return <CanvasMap stations={stations} version={version} linked={linked} label={t('mapLabel', { n: stations.length })} />;
   // Trouble is drawn last, on top of the rest.
   const layer = { open: 0, closed: 1, result_in: 2, not_open: 3, problem: 4 };
   const placed = stations
@@ -160,33 +160,25 @@ export const StationMap = memo(function StationMap({ stations, version, linked }
           });
   }
 
+  // One tab stop for the whole map: the dots are not links (hundreds of them made
+  // the keyboard path to the page's content hundreds of Tabs long). A mouse opens a
+  // station by its dot; the station list below is the map's accessible alternative.
+  const open = (e: React.MouseEvent<SVGSVGElement>) => {
+    const id = (e.target as Element).closest('[data-station]')?.getAttribute('data-station');
+    if (linked && id) navigate(`/stations/${id}`);
+  };
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} className="map" role="group" aria-label={t('mapTitle')}>
+    <svg viewBox={`0 0 ${W} ${H}`} className={`map${linked ? ' map-linked' : ''}`} role="img" tabIndex={0} aria-label={t('mapLabel', { n: placed.length })} onClick={open}>
       <rect width={W} height={H} className="map-bg" />
       {tiles.map((tile) => (
         <image key={tile.href} href={tile.href} x={tile.x} y={tile.y} width={tile.size} height={tile.size} />
       ))}
       {placed.map((s, i) => {
         const status = statusOf(s);
-        const dot = (
-          <circle cx={px(points[i][0])} cy={py(points[i][1])} r={radius} className={`dot-${status}`}>
+        return (
+          <circle key={s.station_id} data-station={s.station_id} cx={px(points[i][0])} cy={py(points[i][1])} r={radius} className={`dot-${status}`}>
             <title>{`${s.number} ${s.name}: ${t(`status_${status}`)}`}</title>
           </circle>
-        );
-        // Only the control room may open a station: others see the dots without links.
-        if (!linked) return <g key={s.station_id}>{dot}</g>;
-        return (
-          <a
-            key={s.station_id}
-            href={`/stations/${s.station_id}`}
-            aria-label={`${s.number} ${s.name}: ${t(`status_${status}`)}`}
-            onClick={(e) => {
-              e.preventDefault();
-              navigate(`/stations/${s.station_id}`);
-            }}
-          >
-            {dot}
-          </a>
         );
       })}
     </svg>
