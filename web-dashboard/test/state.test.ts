@@ -23,11 +23,14 @@ function change(seq: number, s: StationSummary, kind = 'turnout'): ChangeView {
 }
 
 describe('status', () => {
-  it('maps phase and trouble to the five colours', () => {
+  it('maps phase and trouble to the six colours', () => {
     expect(statusOf(station(1))).toBe('not_open');
     expect(statusOf(station(1, { phase: 'open' }))).toBe('open');
     expect(statusOf(station(1, { phase: 'open', open_incidents: 1 }))).toBe('problem');
-    expect(statusOf(station(1, { phase: 'open', resupply_requested: 200 }))).toBe('problem');
+    // Ballots asked for: a problem until the control room sends them, then on their way.
+    expect(statusOf(station(1, { phase: 'open', resupply_requested: 500, resupply_outstanding: 500 }))).toBe('problem');
+    expect(statusOf(station(1, { phase: 'open', resupply_requested: 500, resupply_outstanding: 0, resupply_in_transit: 500 }))).toBe('on_the_way');
+    expect(statusOf(station(1, { phase: 'open', resupply_requested: 500, resupply_outstanding: 0, resupply_in_transit: 0 }))).toBe('open');
     expect(statusOf(station(1, { phase: 'closed' }))).toBe('closed');
     expect(statusOf(station(1, { phase: 'result_submitted' }))).toBe('result_in');
   });

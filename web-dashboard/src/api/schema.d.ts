@@ -953,7 +953,20 @@ export interface components {
             open_incidents: number;
             /** @description setup, open, closed or result_submitted. */
             phase: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Sent and not yet reported received by the station: on its way ("onderweg").
+             */
+            resupply_in_transit?: number;
+            /**
+             * Format: int32
+             * @description Asked for and not yet sent by the control room: the station needs attention.
+             */
+            resupply_outstanding?: number;
+            /**
+             * Format: int32
+             * @description Ballot papers asked for, in total.
+             */
             resupply_requested: number;
             station_id: string;
             subarea?: string | null;

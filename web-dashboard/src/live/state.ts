@@ -2,8 +2,8 @@
 // Pure and synchronous, so it is unit-tested and benchmarked without a browser.
 import type { ChangeView, StationSummary } from '../api/types';
 
-export type Status = 'not_open' | 'open' | 'problem' | 'closed' | 'result_in';
-export const STATUSES: Status[] = ['not_open', 'open', 'problem', 'closed', 'result_in'];
+export type Status = 'not_open' | 'open' | 'problem' | 'on_the_way' | 'closed' | 'result_in';
+export const STATUSES: Status[] = ['not_open', 'open', 'problem', 'on_the_way', 'closed', 'result_in'];
 
 export interface LiveState {
   electionId: string;
@@ -32,14 +32,17 @@ export function statusOf(s: StationSummary): Status {
     case 'closed':
       return 'closed';
     case 'open':
-      return s.open_incidents > 0 || s.resupply_requested > 0 ? 'problem' : 'open';
+      // Ballots asked for and not yet sent need the control room; once sent they are
+      // on their way until the station reports them received.
+      if (s.open_incidents > 0 || (s.resupply_outstanding ?? 0) > 0) return 'problem';
+      return (s.resupply_in_transit ?? 0) > 0 ? 'on_the_way' : 'open';
     default:
       return 'not_open';
   }
 }
 
 function emptyCounts(): Record<Status, number> {
-  return { not_open: 0, open: 0, problem: 0, closed: 0, result_in: 0 };
+  return { not_open: 0, open: 0, problem: 0, on_the_way: 0, closed: 0, result_in: 0 };
 }
 
 /**
@@ -103,7 +106,7 @@ export interface ListQuery {
   descending: boolean;
 }
 
-const ORDER: Record<Status, number> = { problem: 0, not_open: 1, open: 2, closed: 3, result_in: 4 };
+const ORDER: Record<Status, number> = { problem: 0, not_open: 1, on_the_way: 2, open: 3, closed: 4, result_in: 5 };
 
 /** The stations matching a filter, sorted. */
 export function query(state: LiveState, q: ListQuery): StationSummary[] {

@@ -31,6 +31,7 @@ const COLOURS: Record<string, string> = {
   not_open: '#6b7280',
   open: '#15803d',
   problem: '#b91c1c',
+  on_the_way: '#d97706',
   closed: '#1d4ed8',
   result_in: '#7e22ce',
 };
@@ -84,7 +85,7 @@ function CanvasMap({ stations, version, linked, label }: { stations: StationSumm
       });
     }
     // Trouble last, on top.
-    for (const status of ['open', 'closed', 'result_in', 'not_open', 'problem']) {
+    for (const status of ['open', 'closed', 'result_in', 'not_open', 'on_the_way', 'problem']) {
       ctx.fillStyle = COLOURS[status];
       for (const s of located) {
         if (statusOf(s) !== status) continue;
@@ -119,7 +120,7 @@ export const StationMap = memo(function StationMap({ stations, version, linked }
   const { t } = useI18n();
   if (stations.length >= CANVAS_FROM) return <CanvasMap stations={stations} version={version} linked={linked} label={t('mapLabel', { n: stations.length })} />;
   // Trouble is drawn last, on top of the rest.
-  const layer = { open: 0, closed: 1, result_in: 2, not_open: 3, problem: 4 };
+  const layer = { open: 0, closed: 1, result_in: 2, not_open: 3, on_the_way: 4, problem: 5 };
   const placed = stations
     .filter((s) => s.latitude != null && s.longitude != null)
     .sort((a, b) => layer[statusOf(a)] - layer[statusOf(b)]);
