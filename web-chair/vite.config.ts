@@ -11,7 +11,9 @@ export default defineConfig({
   plugins: [
     react(),
     VitePWA({
-      registerType: 'autoUpdate',
+      // A new version waits for the chair (src/main.tsx offers a reload): never a
+      // reload on its own in the middle of typing.
+      registerType: 'prompt',
       injectRegister: null,
       manifest: {
         name: 'Kiesdag stembureau',

@@ -131,6 +131,14 @@ async function main() {
       await openStation(page);
       await capture(page, 'opening');
 
+      // A second window of the same browser must not run a second core over the same
+      // storage: it says so instead.
+      const second = await chair.newPage();
+      await second.goto(`${server.base}/chair/`);
+      await second.getByText('Kiesdag is al geopend in een ander venster').waitFor();
+      assert.equal(await second.getByRole('navigation').count(), 0);
+      await second.close();
+      await capture(page, 'day');
       // English on the switch, Dutch again after.
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -260,6 +268,7 @@ async function main() {
         await chairPage.locator('.rows .row', { hasText: String(count) }).waitFor();
       }
       assert.equal(await chairPage.locator('.status').getAttribute('data-pending'), '3');
+      await chairPage.locator('.status').getByRole('button', { name: 'Nu verbinden' }).waitFor();
       await capture(chairPage, 'offline');
       await chairPage.reload();
       await chairPage.getByRole('navigation').waitFor({ timeout: 15_000 });
@@ -267,13 +276,14 @@ async function main() {
       assert.equal((await timeline(server, 'GM0599-2')).length, before, 'nothing reached the server');
 
       await offline.setOffline(false);
-      await chairPage.getByRole('main').getByRole('button', { name: 'Nu verbinden' }).click().catch(() => {});
+      // Back online, the app tries at once (the page's online event), not at the next retry.
       await allConfirmed(chairPage);
       const events = (await timeline(server, 'GM0599-2')).slice(before);
       const turnout = events.filter((e) => e.kind.startsWith('turnout'));
       const counts = turnout.map((e) => e.payload?.report?.turnout?.count);
       assert.deepEqual(counts, [200, 260, 310], `each once, in order: ${JSON.stringify(events.map((e) => e.payload))}`);
-      const seqs = turnout.map((e) => e.payload.seq);
+      const seqs = turnout.map((e) => e.payload.device_seq);
+      assert.ok(seqs.every((n) => Number.isInteger(n)), `sequence numbers: ${seqs}`);
       assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in the order the chair made them');
       await offline.close();
     });

@@ -98,8 +98,14 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
     // The chair's app lives under /chair/; "/chair" itself is sent there, so that its
     // relative paths and its service worker's scope hold.
     if path == CHAIR_PATH {
+        let query = req.query_string();
+        let to = if query.is_empty() {
+            format!("{CHAIR_PATH}/")
+        } else {
+            format!("{CHAIR_PATH}/?{query}")
+        };
         return HttpResponse::PermanentRedirect()
-            .insert_header((header::LOCATION, format!("{CHAIR_PATH}/")))
+            .insert_header((header::LOCATION, to))
             .finish();
     }
     let (root, relative, app) = match path.strip_prefix(CHAIR_PATH) {
@@ -109,15 +115,24 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
     let Some(file) = resolve(&root, &relative) else {
         return ApiError::from(ErrorReference::NotFound).respond_to(&req);
     };
+    // A route of the app (no extension) falls back to its index.html; a missing file
+    // (an asset, the core, the service worker) is a 404, never a page in its place,
+    // which a service worker would otherwise cache as that file.
+    let is_file_path = Path::new(&relative).extension().is_some();
     let read = web::block(move || {
         let asset = file.is_file().then_some(file);
         let hashed = asset.is_some() && relative.starts_with("/assets/");
-        let chosen = asset.unwrap_or_else(|| root.join("index.html"));
-        std::fs::read(&chosen).map(|bytes| (chosen, hashed, bytes))
+        let chosen = match asset {
+            Some(file) => file,
+            None if is_file_path => return Ok(None),
+            None => root.join("index.html"),
+        };
+        std::fs::read(&chosen).map(|bytes| Some((chosen, hashed, bytes)))
     })
     .await;
     match read {
-        Ok(Ok((file, hashed, bytes))) => {
+        Ok(Ok(None)) => ApiError::from(ErrorReference::NotFound).respond_to(&req),
+        Ok(Ok(Some((file, hashed, bytes)))) => {
             // Vite's hashed assets never change; index.html (and the chair's service
             // worker) must be fetched afresh.
             let cache = if hashed {
@@ -233,6 +248,21 @@ mod tests {
         let response = test::call_service(&app, get("/chair")).await;
         assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
         assert_eq!(response.headers().get(header::LOCATION).unwrap(), "/chair/");
+        let response = test::call_service(&app, get("/chair?code=AB-12")).await;
+        assert_eq!(
+            response.headers().get(header::LOCATION).unwrap(),
+            "/chair/?code=AB-12",
+            "the code in the link survives"
+        );
+        // A missing file is not answered with the page in its place.
+        for missing in [
+            "/chair/assets/core-2.wasm",
+            "/chair/sw2.js",
+            "/assets/gone.js",
+        ] {
+            let response = test::call_service(&app, get(missing)).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
+        }
 
         for route in ["/chair/", "/chair/activate", "/chair/index.html"] {
             let body = test::read_body(test::call_service(&app, get(route)).await).await;

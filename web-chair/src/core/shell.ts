@@ -26,7 +26,14 @@ import { CoreRefused, WasmCore } from './wasm';
 export type ShellError =
   | { kind: 'refused'; message: string }
   | { kind: 'fault'; message: string }
-  | { kind: 'unreadable'; message: string };
+  | { kind: 'unreadable'; message: string }
+  /** The core failed again and again and is not restarted: the app cannot go on. */
+  | { kind: 'gave_up'; message: string };
+
+/** Restarts after a fault allowed in a minute before the shell gives up. */
+const MAX_RESTARTS = 3;
+/** Taps kept while the core restarts. */
+const MAX_WAITING = 100;
 
 /** One open (or opening) WebSocket, as the shell sees it. */
 export interface Connection {
@@ -112,6 +119,12 @@ export class Shell {
   view: ViewModel | null = null;
   /** Core instances started, including the first (more after a fault). */
   starts = 0;
+  /** When recent restarts after a fault happened, to stop a core that keeps failing. */
+  private restarts: number[] = [];
+  /** Events sent while no core runs (during a restart), sent to the next one in order. */
+  private waiting: Uint8Array[] = [];
+  /** Set when the core kept failing and the shell gave up: the chair must be told. */
+  gaveUp = false;
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -130,9 +143,14 @@ export class Shell {
 
   /** Starts a core; it reads what it stored. */
   async start(): Promise<void> {
-    this.core = await WasmCore.start(this.module, this.platform.random);
+    const core = await WasmCore.start(this.module, this.platform.random);
+    this.core = core;
     this.starts += 1;
     this.send({ kind: 'Start' });
+    // What the chair tapped while the core restarted, in order.
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const bytes of waiting) if (this.core === core) this.sendBytes(bytes);
   }
 
   /** Sends an event (a tap, a life-cycle change) to the core. */
@@ -150,7 +168,11 @@ export class Shell {
   /** Sends raw bytes as an event: the core refuses what is not an event. */
   sendBytes(bytes: Uint8Array): void {
     const core = this.core;
-    if (core === null) return;
+    if (core === null) {
+      // Restarting after a fault: kept for the new core, unless the shell gave up.
+      if (!this.gaveUp && this.waiting.length < MAX_WAITING) this.waiting.push(bytes);
+      return;
+    }
     this.perform(core, this.call(core, () => core.update(bytes)));
   }
 
@@ -183,10 +205,22 @@ export class Shell {
     }
   }
 
-  /** A trapped core is thrown away; a new one restores the day from storage. */
+  /**
+   * A trapped core is thrown away; a new one restores the day from storage. A core
+   * that fails again and again (MAX_RESTARTS in a minute: stored data it cannot
+   * restore) is not restarted any more: the chair is told to call the control room.
+   */
   private restart(failed: WasmCore): void {
     if (this.core !== failed) return;
     this.stop();
+    const now = this.platform.now();
+    this.restarts = [...this.restarts.filter((at) => now - at < 60_000), now];
+    if (this.restarts.length > MAX_RESTARTS) {
+      this.gaveUp = true;
+      this.waiting = [];
+      this.report({ kind: 'gave_up', message: failed.fault ?? 'the core keeps failing' });
+      return;
+    }
     void this.start().catch((error) => this.report({ kind: 'fault', message: String(error) }));
   }
 
@@ -206,6 +240,8 @@ export class Shell {
       return;
     }
     for (const request of requests) {
+      // A core that failed meanwhile: its remaining requests are not performed.
+      if (this.core !== core) return;
       const effect = request.effect;
       switch (effect.kind) {
         case 'Render':

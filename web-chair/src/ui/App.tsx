@@ -2,7 +2,7 @@
 // the core's notice and issues, the confirmation of warnings, and the navigation the
 // core allows. Which screen shows is the core's Page, never a decision of the shell.
 import { useEffect, useRef } from 'react';
-import type { Event, ViewModel } from '../generated/types/shared_types';
+import type { Event, IssueView, ViewModel } from '../generated/types/shared_types';
 import type { ShellError } from '../core/shell';
 import { Issues } from './components';
 import { SayContext, sayIn, useSay } from './texts';
@@ -17,7 +17,20 @@ import { Staff } from './screens/Staff';
 import { Sync } from './screens/Sync';
 import { Turnout } from './screens/Turnout';
 
-export function App({ view, error, send, clearError }: { view: ViewModel | null; error: ShellError | null; send: (e: Event) => void; clearError: () => void }) {
+export function App({
+  view,
+  error,
+  send,
+  clearError,
+  update = null,
+}: {
+  view: ViewModel | null;
+  error: ShellError | null;
+  send: (e: Event) => void;
+  clearError: () => void;
+  /** A new version waits: reload into it (offered, never done on its own). */
+  update?: (() => void) | null;
+}) {
   const language = view?.language.kind ?? 'Dutch';
   const say = sayIn(language);
   useEffect(() => {
@@ -37,6 +50,15 @@ export function App({ view, error, send, clearError }: { view: ViewModel | null;
   useEffect(() => {
     document.querySelector('nav [aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [screen]);
+  if (error?.kind === 'gave_up') {
+    return (
+      <main className="loading">
+        <p role="alert">
+          {say('gave_up')} ({error.message})
+        </p>
+      </main>
+    );
+  }
   if (view === null || view.loading) {
     return (
       <main className="loading" aria-busy="true">
@@ -63,6 +85,7 @@ export function App({ view, error, send, clearError }: { view: ViewModel | null;
       </header>
       <StatusBar view={view} send={send} />
       {view.busy && <div className="busy" role="progressbar" aria-label={say('loading')} />}
+      {update !== null && <Banner text={say('update_available')} isError={false} action={say('update_reload')} onDismiss={update} />}
       {error !== null && <Banner text={say('core_error', error.message)} isError onDismiss={clearError} />}
       {view.notice !== null && <Banner text={view.notice.text} isError={view.notice.is_error} onDismiss={() => send({ kind: 'DismissNotice' })} />}
       {/* The device's clock is off: shown until it is set right, not dismissable. */}
@@ -79,7 +102,7 @@ export function App({ view, error, send, clearError }: { view: ViewModel | null;
                 onClick={() => send({ kind: 'Navigate', value: item.screen })}
               >
                 {item.label}
-                {item.badge > 0 && <span className="badge">{item.badge}</span>}
+                {item.badge > 0 && <span className="badge"> {item.badge}</span>}
               </button>
             </li>
           ))}
@@ -97,23 +120,51 @@ export function App({ view, error, send, clearError }: { view: ViewModel | null;
         {page.kind === 'Closing' && <Closing view={page.value} send={send} />}
         {page.kind === 'Sync' && <Sync view={page.value} send={send} />}
       </main>
-      {view.confirmation !== null && (
-        <div className="dialog-backdrop">
-          <div role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" className="dialog">
-            <h2 id="confirm-title">{view.confirmation.title}</h2>
-            <Issues issues={view.confirmation.warnings} />
-            <div className="dialog-actions">
-              <button type="button" className="secondary" onClick={() => send({ kind: 'CancelConfirmation' })}>
-                {say('cancel')}
-              </button>
-              <button type="button" className="big" autoFocus onClick={() => send({ kind: 'ConfirmWarnings' })}>
-                {say('confirm')}
-              </button>
-            </div>
-          </div>
-        </div>
-      )}
+      {view.confirmation !== null && <Confirmation title={view.confirmation.title} warnings={view.confirmation.warnings} send={send} />}
     </SayContext.Provider>
+  );
+}
+
+/**
+ * The warnings the chair must confirm before a report is made. Focus starts on Cancel
+ * (one Enter never confirms warnings unread), stays in the dialog (Tab wraps), Escape
+ * cancels, and focus returns to where it was when the dialog closes.
+ */
+function Confirmation({ title, warnings, send }: { title: string; warnings: IssueView[]; send: (e: Event) => void }) {
+  const say = useSay();
+  const dialog = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    dialog.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    return () => before?.focus?.();
+  }, []);
+  const keys = (e: React.KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      send({ kind: 'CancelConfirmation' });
+    } else if (e.key === 'Tab') {
+      const buttons = [...(dialog.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+      const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+      const next = e.shiftKey ? (at <= 0 ? buttons.length - 1 : at - 1) : (at + 1) % buttons.length;
+      e.preventDefault();
+      buttons[next]?.focus();
+    }
+  };
+  return (
+    <div className="dialog-backdrop">
+      <div ref={dialog} role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" className="dialog" onKeyDown={keys}>
+        <h2 id="confirm-title">{title}</h2>
+        <Issues issues={warnings} />
+        <div className="dialog-actions">
+          <button type="button" className="secondary" onClick={() => send({ kind: 'CancelConfirmation' })}>
+            {say('cancel')}
+          </button>
+          <button type="button" className="big" onClick={() => send({ kind: 'ConfirmWarnings' })}>
+            {say('confirm')}
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }
 
@@ -130,9 +181,10 @@ function StatusBar({ view, send }: { view: ViewModel; send: (e: Event) => void }
   const canReconnect = state === 'Offline' || state === 'ServerNotAnswering' || state === 'ServerCannotStore';
   const pending = view.sync.saving + view.sync.pending + view.sync.sent;
   return (
-    <div className={`status status-${tone}`} role="status" aria-live="polite" data-connection={state} data-pending={pending}>
+    <div className={`status status-${tone}`} data-connection={state} data-pending={pending}>
       <div className="status-connection">
-        <strong>{view.connection.label}</strong>
+        {/* Announced when the connection's state changes, not at every retry or report. */}
+        <strong role="status">{view.connection.label}</strong>
         {view.connection.retry_in_seconds !== null && <span> · {say('retry_in', view.connection.retry_in_seconds)}</span>}
       </div>
       <div className="status-sync">{view.sync.label}</div>
@@ -145,14 +197,14 @@ function StatusBar({ view, send }: { view: ViewModel; send: (e: Event) => void }
   );
 }
 
-function Banner({ text, isError, onDismiss }: { text: string; isError: boolean; onDismiss?: () => void }) {
+function Banner({ text, isError, onDismiss, action }: { text: string; isError: boolean; onDismiss?: () => void; action?: string }) {
   const say = useSay();
   return (
     <div className={isError ? 'banner banner-error' : 'banner'} role={isError ? 'alert' : 'status'}>
       <span>{text}</span>
       {onDismiss && (
         <button type="button" className="secondary" onClick={onDismiss}>
-          {say('dismiss')}
+          {action ?? say('dismiss')}
         </button>
       )}
     </div>

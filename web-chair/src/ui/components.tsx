@@ -188,7 +188,7 @@ export function StateText({ state }: { state: OperationState }) {
 export function Issues({ issues }: { issues: IssueView[] }) {
   if (issues.length === 0) return null;
   return (
-    <ul className="issues" aria-live="polite">
+    <ul className="issues">
       {issues.map((issue, i) => (
         <li key={i} className={issue.severity.kind === 'Error' ? 'issue issue-error' : 'issue issue-warning'}>
           {issue.message} <span className="code">({issue.code})</span>

@@ -13,7 +13,9 @@ export function defaultServerUrl(): string {
 export function Activation({ view, station, send }: { view: ActivationView; station: StationHeader | null; send: (e: Event) => void }) {
   const say = useSay();
   const params = new URLSearchParams(window.location.search);
-  const [server, setServer] = useState(view.server_url || params.get('server') || defaultServerUrl());
+  // The server that served this page; a link may fill in the code (never the server,
+  // so that no link can send a station's code elsewhere).
+  const [server, setServer] = useState(view.server_url || defaultServerUrl());
   const [code, setCode] = useState(params.get('code') ?? '');
   return (
     <Screen title={say('activation_title')}>

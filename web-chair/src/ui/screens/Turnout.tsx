@@ -42,7 +42,7 @@ export function Turnout({ view, send }: { view: TurnoutView; send: (e: Event) =>
         enabled={count !== null}
         onClick={() => {
           if (count === null) return;
-          send({ kind: 'ReportTurnout', count, moment, correction_reason: reason.trim() === '' ? null : reason.trim() });
+          send({ kind: 'ReportTurnout', count, moment, correction_reason: lower && reason.trim() !== '' ? reason.trim() : null });
           setCount(null);
           setReason('');
           setChosen(null);
