@@ -2,9 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import type { TurnoutReport } from '../src/api/types';
-import { translate, type Lang } from '../src/i18n';
 import { TurnoutChart, TurnoutTable } from '../src/pages/Turnout';
-import { turnoutChartSvg, turnoutSeries } from '../src/turnout';
 
 vi.stubEnv('TZ', 'Europe/Amsterdam');
 const opens = Date.UTC(2026, 2, 18, 6, 30); // 07:30 in Amsterdam
@@ -29,35 +27,10 @@ function figures(html: string, cell: string): Record<string, string> {
 }
 
 describe('turnout: one figure per unit, the same in the table and the chart', () => {
-  const t = (lang: Lang) => (k: Parameters<typeof translate>[1], v?: Record<string, string | number>) => translate(lang, k, v);
-
   it('shows the same figure in the table and in the chart legend', () => {
     const table = figures(renderToStaticMarkup(createElement(TurnoutTable, { report })), 'figure');
     const legend = figures(renderToStaticMarkup(createElement(TurnoutChart, { report })), 'legend-figure');
     expect(table).toEqual({ '': '47,3 %', Noord: '50,0 %', Zuid: '44,6 %' });
     expect(legend).toEqual(table);
-    // The saved chart's own legend too.
-    const svg = turnoutChartSvg(report, t('nl'), 'nl', true);
-    expect(svg).toContain('>Gemeente: 47,3 %<');
-    expect(svg).toContain('>Noord: 50,0 %<');
-    expect(svg).not.toContain('38,4');
-  });
-
-  it("ends each line at the unit's figure now", () => {
-    expect(turnoutSeries(report, report.municipality).at(-1)).toEqual([opens + 2 * quarter, 47.3]);
-    expect(turnoutSeries(report, report.municipality)[1]).toEqual([opens + quarter, 20]);
-  });
-
-  it('writes its axes in the UI language', () => {
-    const nl = turnoutChartSvg(report, t('nl'), 'nl', false);
-    expect(nl).toContain('>Tijd<');
-    expect(nl).toContain('>Opkomst (% van de verwachte kiezers)<');
-    expect(nl).toContain('>60 %<');
-    expect(nl).toContain('>08:00<');
-    expect(nl).toContain('>18 maart 08:00<');
-    const en = turnoutChartSvg(report, t('en'), 'en', false);
-    expect(en).toContain('>Time<');
-    expect(en).toContain('>60%<');
-    expect(en).not.toContain('Tijd');
   });
 });

@@ -1,7 +1,7 @@
-import { useMemo, useState } from 'react';
-import { downloadCsv, getJson, loadSession, save as saveBlob } from '../api/client';
+import { useEffect, useState } from 'react';
+import { call, downloadCsv, getJson, loadSession, save as saveBlob } from '../api/client';
 import type { TurnoutReport, UnitTurnout } from '../api/types';
-import { svgToPng, turnoutChartSvg, turnoutFigure, unitColour, unitLabel } from '../turnout';
+import { turnoutFigure, unitColour, unitLabel } from '../turnout';
 import { useI18n } from '../i18n';
 import { useLive } from '../live/context';
 import { Boundary, ErrorMessage, num, time, useLoad, Wide } from '../util';
@@ -39,22 +39,45 @@ export function TurnoutTable({ report }: { report: TurnoutReport }) {
   );
 }
 
+/** The server's chart (plotters, in the UI language), fetched with the token (an <img> cannot send one). */
+function ServerChart({ path, alt, version }: { path: string; alt: string; version: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let url: string | null = null;
+    let live = true;
+    call(path)
+      .then((r) => r.blob())
+      .then((blob) => {
+        if (!live) return;
+        url = URL.createObjectURL(blob);
+        setSrc(url);
+      })
+      .catch(() => setSrc(null));
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [path, version]);
+  return src ? <img src={src} alt={alt} className="chart" data-testid="turnout-chart" /> : null;
+}
+
 /**
- * The turnout chart, drawn here from the same report as the table (src/turnout.ts):
- * its legend shows each unit's figure as the table does, in the UI language.
+ * The turnout chart: the server's drawing, and below it each unit's figure as the table
+ * shows it (the chart's own legend says the same; this list is its text alternative).
  */
-export function TurnoutChart({ report }: { report: TurnoutReport }) {
+export function TurnoutChart({ report, code }: { report: TurnoutReport; code?: string }) {
   const { t, lang } = useI18n();
-  const svg = useMemo(() => turnoutChartSvg(report, t, lang, false), [report, t, lang]);
   const units = [report.municipality, ...report.districts];
+  // Drawn anew when the figures or the language change.
+  const version = `${lang}:${units.map((u) => u.voters).join(',')}`;
   return (
     <figure className="chart-figure">
-      <div className="chart" role="img" aria-label={t('chartAlt')} dangerouslySetInnerHTML={{ __html: svg }} />
+      {code && <ServerChart path={`/api/municipalities/${code}/turnout/chart?format=svg`} alt={t('chartAlt')} version={version} />}
       <figcaption>
         <ul className="legend" data-testid="chart-legend">
-          {units.map((u, i) => (
+          {units.map((u) => (
             <li key={u.unit} data-unit={u.unit}>
-              <span className="swatch" style={{ background: unitColour(i) }} aria-hidden="true" /> {unitLabel(u, t)}:{' '}
+              <span className="swatch" style={{ background: unitColour(report, u) }} aria-hidden="true" /> {unitLabel(u, t)}:{' '}
               <strong data-testid="legend-figure">{turnoutFigure(u)}</strong>
             </li>
           ))}
@@ -65,7 +88,7 @@ export function TurnoutChart({ report }: { report: TurnoutReport }) {
 }
 
 export function Turnout() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const live = useLive();
   const code = loadSession()?.municipality ?? '';
   // Refetch at most every 5 seconds while changes stream in.
@@ -83,17 +106,17 @@ export function Turnout() {
         <button type="button" onClick={() => void downloadCsv(`/api/municipalities/${code}/turnout.csv`, `opkomst-${code}.csv`).catch(failed)}>
           {t('exportCsv')}
         </button>
-        <button type="button" onClick={() => saveBlob(new Blob([turnoutChartSvg(data, t, lang, true)], { type: 'image/svg+xml' }), `opkomst-${code}.svg`)}>
+        <button type="button" onClick={() => void call(`/api/municipalities/${code}/turnout/chart?format=svg`).then((r) => r.blob()).then((b) => saveBlob(b, `opkomst-${code}.svg`), failed)}>
           {t('chartSvg')}
         </button>
-        <button type="button" onClick={() => void svgToPng(turnoutChartSvg(data, t, lang, true)).then((png) => saveBlob(png, `opkomst-${code}.png`), failed)}>
+        <button type="button" onClick={() => void call(`/api/municipalities/${code}/turnout/chart?format=png`).then((r) => r.blob()).then((b) => saveBlob(b, `opkomst-${code}.png`), failed)}>
           {t('chartPng')}
         </button>
       </div>
       {exportError && <ErrorMessage error={exportError} />}
       <section className="card" aria-label={t('chartAlt')}>
         <Boundary scope="part">
-          <TurnoutChart report={data} />
+          <TurnoutChart report={data} code={code} />
         </Boundary>
       </section>
       <section className="card">

@@ -1,5 +1,7 @@
 //! Charts for the control room and for reports: turnout over the day and votes per
 //! list, as SVG (text) or PNG (bytes). Pure functions over plain data, no database.
+//! Every word and number on them is in the caller's language: Dutch ("Tijd", 47,3 %,
+//! 12.345) or English ("Time", 47.3%, 12,345).
 //!
 //! There are no system fonts on the servers, so the text is drawn with DejaVu Sans,
 //! embedded in the binary (`server/assets/DejaVuSans.ttf`; its Bitstream Vera licence
@@ -16,6 +18,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 use shared::domain::Timestamp;
+use shared::validation::Language;
 use thiserror::Error;
 
 /// Size of every chart, in pixels (SVG user units for SVG).
@@ -56,12 +59,46 @@ fn drawing<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Ch
 }
 
 /// Cumulative voters over the day for one district or the whole municipality.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TurnoutSeries {
     pub label: String,
     pub expected_voters: u64,
     /// (moment, voters so far); in any order, sorted before drawing.
     pub points: Vec<(Timestamp, u64)>,
+    /// The unit's turnout now, as the report's table shows it (the one figure the
+    /// legend shows); None when no voters are expected.
+    pub figure: Option<f64>,
+}
+
+/// The words and number formats of a chart, in one language.
+#[derive(Debug, Clone, Copy)]
+struct Words(Language);
+
+impl Words {
+    const fn pick(self, dutch: &'static str, english: &'static str) -> &'static str {
+        match self.0 {
+            Language::Dutch => dutch,
+            Language::English => english,
+        }
+    }
+
+    /// "12.345" in Dutch, "12,345" in English.
+    fn thousands(self, value: u64) -> String {
+        let dutch = group_thousands(value);
+        match self.0 {
+            Language::Dutch => dutch,
+            Language::English => dutch.replace('.', ","),
+        }
+    }
+
+    /// "47,3 %" in Dutch, "47.3%" in English, with `decimals` decimals.
+    fn percent(self, value: f64, decimals: usize) -> String {
+        let number = format!("{value:.decimals$}");
+        match self.0 {
+            Language::Dutch => format!("{} %", number.replace('.', ",")),
+            Language::English => format!("{number}%"),
+        }
+    }
 }
 
 /// Registers the embedded font once per process.
@@ -118,7 +155,10 @@ fn font(size: f64) -> TextStyle<'static> {
     (FONT_FAMILY, size).into_font().color(&BLACK)
 }
 
-fn no_data_note<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>
+fn no_data_note<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    words: Words,
+) -> Result<(), ChartError>
 where
     DB::ErrorType: 'static,
 {
@@ -127,7 +167,7 @@ where
         .color(&RGBColor(110, 110, 110))
         .pos(Pos::new(HPos::Center, VPos::Center));
     root.draw_text(
-        "No data",
+        words.pick("Geen gegevens", "No data"),
         &style,
         (
             i32::try_from(w / 2).unwrap_or(0),
@@ -139,6 +179,7 @@ where
 
 fn draw_turnout<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    words: Words,
     title: &str,
     series: &[TurnoutSeries],
     opens_at: Timestamp,
@@ -192,9 +233,12 @@ where
         .x_labels(14)
         .y_labels(11)
         .x_label_formatter(&|h| hours_label(*h))
-        .y_label_formatter(&|p| format!("{p:.0}%"))
-        .x_desc("Time")
-        .y_desc("Turnout (% of expected voters)")
+        .y_label_formatter(&|p| words.percent(*p, 0))
+        .x_desc(words.pick("Tijd", "Time"))
+        .y_desc(words.pick(
+            "Opkomst (% van de verwachte kiezers)",
+            "Turnout (% of expected voters)",
+        ))
         .label_style(font(14.0))
         .axis_desc_style(font(14.0))
         .light_line_style(RGBColor(235, 235, 235))
@@ -205,12 +249,18 @@ where
     for (i, (s, values)) in series.iter().zip(&plotted).enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         let points: Vec<(f64, f64)> = values.iter().map(|&(m, p)| (to_x(m), p)).collect();
-        let legend = match values.last() {
-            Some((_, p)) => format!("{} ({p:.1}%)", s.label),
-            None if s.expected_voters == 0 && !s.points.is_empty() => {
-                format!("{} (expected voters unknown)", s.label)
-            }
-            None => format!("{} (no reports)", s.label),
+        let legend = match s.figure {
+            Some(p) => format!("{} ({})", s.label, words.percent(p, 1)),
+            None if s.expected_voters == 0 && !s.points.is_empty() => format!(
+                "{} ({})",
+                s.label,
+                words.pick("verwachte kiezers onbekend", "expected voters unknown")
+            ),
+            None => format!(
+                "{} ({})",
+                s.label,
+                words.pick("geen meldingen", "no reports")
+            ),
         };
         chart
             .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
@@ -238,7 +288,7 @@ where
             .map_err(drawing)?;
     }
     if plotted.iter().all(Vec::is_empty) {
-        no_data_note(root)?;
+        no_data_note(root, words)?;
     }
     Ok(())
 }
@@ -258,6 +308,7 @@ fn short_name(name: &str) -> String {
 
 fn draw_results<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    words: Words,
     title: &str,
     lists: &[(String, u64)],
 ) -> Result<(), ChartError>
@@ -295,12 +346,12 @@ where
         .x_labels(8)
         .x_label_formatter(&|v| {
             if *v >= 0.0 && v.fract() == 0.0 {
-                group_thousands(*v as u64)
+                words.thousands(*v as u64)
             } else {
                 String::new()
             }
         })
-        .x_desc("Votes")
+        .x_desc(words.pick("Stemmen", "Votes"))
         .label_style(font(14.0))
         .axis_desc_style(font(14.0))
         .light_line_style(RGBColor(235, 235, 235))
@@ -309,7 +360,7 @@ where
         .map_err(drawing)?;
 
     if lists.is_empty() {
-        no_data_note(root)?;
+        no_data_note(root, words)?;
         return Ok(());
     }
     // The first list at the top: row i spans [rows - 1 - i, rows - i].
@@ -325,10 +376,10 @@ where
     let value_style = label_style.pos(Pos::new(HPos::Left, VPos::Center));
     let name_style = label_style.pos(Pos::new(HPos::Right, VPos::Center));
     for (i, (_, votes)) in lists.iter().enumerate() {
-        let mut text = group_thousands(*votes);
+        let mut text = words.thousands(*votes);
         if total > 0 {
             let share = *votes as f64 * 100.0 / total as f64;
-            let _ = write!(text, " ({share:.1}%)");
+            let _ = write!(text, " ({})", words.percent(share, 1));
         }
         let (x, y) = chart.backend_coord(&(*votes as f64, top(i) - 0.5));
         root.draw_text(&text, &value_style, (x + 6, y))
@@ -384,13 +435,24 @@ fn png_with(
 /// # Errors
 /// When the font cannot be loaded or drawing fails.
 pub fn turnout_svg(
+    language: Language,
     title: &str,
     series: &[TurnoutSeries],
     opens_at: Timestamp,
     closes_at: Timestamp,
     utc_offset_minutes: i32,
 ) -> Result<String, ChartError> {
-    svg_with(|root| draw_turnout(root, title, series, opens_at, closes_at, utc_offset_minutes))
+    svg_with(|root| {
+        draw_turnout(
+            root,
+            Words(language),
+            title,
+            series,
+            opens_at,
+            closes_at,
+            utc_offset_minutes,
+        )
+    })
 }
 
 /// [`turnout_svg`] as a PNG of [`CHART_SIZE`].
@@ -398,13 +460,24 @@ pub fn turnout_svg(
 /// # Errors
 /// When the font cannot be loaded, drawing fails or the temporary file cannot be used.
 pub fn turnout_png(
+    language: Language,
     title: &str,
     series: &[TurnoutSeries],
     opens_at: Timestamp,
     closes_at: Timestamp,
     utc_offset_minutes: i32,
 ) -> Result<Vec<u8>, ChartError> {
-    png_with(|root| draw_turnout(root, title, series, opens_at, closes_at, utc_offset_minutes))
+    png_with(|root| {
+        draw_turnout(
+            root,
+            Words(language),
+            title,
+            series,
+            opens_at,
+            closes_at,
+            utc_offset_minutes,
+        )
+    })
 }
 
 /// Votes per list as horizontal bars, in the given order (first at the top), each
@@ -412,21 +485,31 @@ pub fn turnout_png(
 ///
 /// # Errors
 /// When the font cannot be loaded or drawing fails.
-pub fn results_svg(title: &str, lists: &[(String, u64)]) -> Result<String, ChartError> {
-    svg_with(|root| draw_results(root, title, lists))
+pub fn results_svg(
+    language: Language,
+    title: &str,
+    lists: &[(String, u64)],
+) -> Result<String, ChartError> {
+    svg_with(|root| draw_results(root, Words(language), title, lists))
 }
 
 /// [`results_svg`] as a PNG of [`CHART_SIZE`].
 ///
 /// # Errors
 /// When the font cannot be loaded, drawing fails or the temporary file cannot be used.
-pub fn results_png(title: &str, lists: &[(String, u64)]) -> Result<Vec<u8>, ChartError> {
-    png_with(|root| draw_results(root, title, lists))
+pub fn results_png(
+    language: Language,
+    title: &str,
+    lists: &[(String, u64)],
+) -> Result<Vec<u8>, ChartError> {
+    png_with(|root| draw_results(root, Words(language), title, lists))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const EN: Language = Language::English;
 
     // 2026-03-18T06:30:00Z: 07:30 in the Netherlands (UTC+1).
     const OPEN: Timestamp = Timestamp(1_773_815_400_000);
@@ -445,16 +528,19 @@ mod tests {
                 label: "Centrum".into(),
                 expected_voters: 2000,
                 points: vec![(at(150), 300), (at(330), 700), (at(570), 1100)],
+                figure: Some(55.0),
             },
             TurnoutSeries {
                 label: "Noord".into(),
                 expected_voters: 1500,
                 points: vec![(at(330), 450), (at(150), 150)],
+                figure: Some(30.0),
             },
             TurnoutSeries {
                 label: "Gemeente totaal".into(),
                 expected_voters: 3500,
                 points: vec![(at(150), 450), (at(330), 1150)],
+                figure: Some(32.857),
             },
         ]
     }
@@ -510,7 +596,7 @@ mod tests {
 
     #[test]
     fn turnout_svg_has_title_labels_and_local_times() {
-        let svg = turnout_svg("Opkomst Rotterdam", &series(), OPEN, close(), 60).unwrap();
+        let svg = turnout_svg(EN, "Opkomst Rotterdam", &series(), OPEN, close(), 60).unwrap();
         assert_well_formed_svg(&svg);
         assert!(svg.contains("Opkomst Rotterdam"));
         assert!(svg.contains("Centrum (55.0%)"));
@@ -520,16 +606,48 @@ mod tests {
         assert!(!svg.contains("No data"));
     }
 
+    /// Dutch words and numbers, and the legend shows the unit's figure now (the
+    /// table's), not the last point drawn, which may lag behind it.
+    #[test]
+    fn a_dutch_chart_speaks_dutch_and_shows_the_tables_figure() {
+        let mut lagging = series();
+        lagging[0].figure = Some(58.26);
+        let svg = turnout_svg(Language::Dutch, "Opkomst", &lagging, OPEN, close(), 60).unwrap();
+        assert_well_formed_svg(&svg);
+        assert!(svg.contains("Centrum (58,3 %)"), "the table's figure");
+        assert!(!svg.contains("55,0"), "not the last point's");
+        assert!(svg.contains("Tijd") && svg.contains("Opkomst (% van de verwachte kiezers)"));
+        assert!(svg.contains("100 %"));
+        assert!(!svg.contains("Time") && !svg.contains("expected voters"));
+        let blank = [TurnoutSeries {
+            label: "West".into(),
+            expected_voters: 100,
+            points: vec![],
+            figure: None,
+        }];
+        let svg = turnout_svg(Language::Dutch, "Opkomst", &blank, OPEN, close(), 60).unwrap();
+        assert!(svg.contains("West (geen meldingen)") && svg.contains("Geen gegevens"));
+
+        let lists = [
+            ("Leefbaar Rotterdam".to_owned(), 12_345),
+            ("VVD".to_owned(), 8_000),
+        ];
+        let svg = results_svg(Language::Dutch, "Voorlopige uitslag", &lists).unwrap();
+        assert!(svg.contains("12.345 (60,7 %)") && svg.contains("Stemmen"));
+        let svg = results_svg(EN, "Provisional result", &lists).unwrap();
+        assert!(svg.contains("12,345 (60.7%)") && svg.contains("Votes"));
+    }
+
     #[test]
     fn titles_are_escaped_in_svg() {
-        let svg = results_svg("Lijsten <A & B>", &[("A & B".into(), 3)]).unwrap();
+        let svg = results_svg(EN, "Lijsten <A & B>", &[("A & B".into(), 3)]).unwrap();
         assert_well_formed_svg(&svg);
         assert!(svg.contains("Lijsten &lt;A &amp; B&gt;"));
     }
 
     #[test]
     fn empty_input_gives_a_chart_with_a_note() {
-        let svg = turnout_svg("Opkomst", &[], OPEN, close(), 60).unwrap();
+        let svg = turnout_svg(EN, "Opkomst", &[], OPEN, close(), 60).unwrap();
         assert_well_formed_svg(&svg);
         assert!(svg.contains("No data"));
         // Series without reports or without expected voters, and a day of no length.
@@ -538,29 +656,34 @@ mod tests {
                 label: "Zuid".into(),
                 expected_voters: 0,
                 points: vec![(at(60), 10)],
+                figure: None,
             },
             TurnoutSeries {
                 label: "West".into(),
                 expected_voters: 100,
                 points: vec![],
+                figure: None,
             },
         ];
-        let svg = turnout_svg("Opkomst", &blank, OPEN, OPEN, 0).unwrap();
+        let svg = turnout_svg(EN, "Opkomst", &blank, OPEN, OPEN, 0).unwrap();
         assert_well_formed_svg(&svg);
         assert!(svg.contains("Zuid (expected voters unknown)"));
         assert!(svg.contains("West (no reports)"));
         assert!(svg.contains("No data"));
 
-        let svg = results_svg("Uitslag", &[]).unwrap();
+        let svg = results_svg(EN, "Uitslag", &[]).unwrap();
         assert_well_formed_svg(&svg);
         assert!(svg.contains("Uitslag") && svg.contains("No data"));
-        let svg = results_svg("Uitslag", &[("Lijst".into(), 0)]).unwrap();
+        let svg = results_svg(EN, "Uitslag", &[("Lijst".into(), 0)]).unwrap();
         assert_well_formed_svg(&svg);
         assert_eq!(
-            png_size(&turnout_png("Opkomst", &[], OPEN, close(), 60).unwrap()),
+            png_size(&turnout_png(EN, "Opkomst", &[], OPEN, close(), 60).unwrap()),
             CHART_SIZE
         );
-        assert_eq!(png_size(&results_png("Uitslag", &[]).unwrap()), CHART_SIZE);
+        assert_eq!(
+            png_size(&results_png(EN, "Uitslag", &[]).unwrap()),
+            CHART_SIZE
+        );
     }
 
     #[test]
@@ -570,25 +693,25 @@ mod tests {
             ("VVD".to_owned(), 8_000),
             ("GroenLinks-PvdA".to_owned(), 4_655),
         ];
-        let svg = results_svg("Uitslag gemeente", &lists).unwrap();
+        let svg = results_svg(EN, "Uitslag gemeente", &lists).unwrap();
         assert_well_formed_svg(&svg);
         assert!(svg.contains("Uitslag gemeente"));
         for name in ["Leefbaar Rotterdam", "VVD", "GroenLinks-PvdA"] {
             assert!(svg.contains(name), "{name}");
         }
-        assert!(svg.contains("12.345 (49.4%)"));
-        assert!(svg.contains("4.655 (18.6%)"));
+        assert!(svg.contains("12,345 (49.4%)"));
+        assert!(svg.contains("4,655 (18.6%)"));
         let long = "Een bijzonder lange lijstnaam die niet in de marge past";
-        let svg = results_svg("Uitslag", &[(long.into(), 1)]).unwrap();
+        let svg = results_svg(EN, "Uitslag", &[(long.into(), 1)]).unwrap();
         assert!(svg.contains("Een bijzonder lange lijstnaam die n…"));
     }
 
     #[test]
     fn pngs_have_the_chart_size() {
-        let png = turnout_png("Opkomst", &series(), OPEN, close(), 60).unwrap();
+        let png = turnout_png(EN, "Opkomst", &series(), OPEN, close(), 60).unwrap();
         assert_eq!(png_size(&png), CHART_SIZE);
         let many: Vec<(String, u64)> = (1..=40).map(|i| (format!("Lijst {i}"), i * 100)).collect();
-        let png = results_png("Uitslag", &many).unwrap();
+        let png = results_png(EN, "Uitslag", &many).unwrap();
         assert_eq!(png_size(&png), CHART_SIZE);
     }
 }

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::{Election, Report, Timestamp};
+use shared::validation::Language;
 
 use super::embargo::{TotalsEmbargo, Unit};
 use super::{charts, exports};
@@ -291,31 +292,50 @@ pub async fn public_turnout(state: web::Data<AppState>, code: web::Path<String>)
     params(("code" = String, Path, description = "The municipality's code."), ChartQuery),
     responses((status = 200, description = "SVG or PNG.", content_type = "image/svg+xml"), (status = 400, description = "Unknown format (`invalid_format`).", body = ErrorBody), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody)))]
 pub async fn turnout_chart(
+    req: HttpRequest,
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
     let (stations, election, events) = or_respond!(load(&state, municipality.code.clone()).await);
+    let language = crate::http::error::language(&req);
     let report = turnout_report(&stations, &election, &events, now());
+    let municipality_word = match language {
+        Language::Dutch => "Gemeente",
+        Language::English => "Municipality",
+    };
     let series: Vec<charts::TurnoutSeries> = report
         .districts
         .iter()
         .chain(std::iter::once(&report.municipality))
-        .map(|u| charts::TurnoutSeries {
-            label: if u.unit.is_empty() {
-                "Gemeente".into()
-            } else {
-                u.unit.clone()
-            },
-            expected_voters: u.expected_voters,
-            points: report
+        .map(|u| {
+            let mut points: Vec<(Timestamp, u64)> = report
                 .times
                 .iter()
                 .zip(&u.over_time)
                 .map(|(t, n)| (Timestamp(*t), *n))
-                .collect(),
+                .collect();
+            // The line ends at the unit's figure now, the table's, not at a recount up
+            // to the last moment, which can lag behind the latest report.
+            if let Some(last) = points.last_mut() {
+                last.1 = u.voters;
+            }
+            charts::TurnoutSeries {
+                label: if u.unit.is_empty() {
+                    municipality_word.into()
+                } else {
+                    u.unit.clone()
+                },
+                expected_voters: u.expected_voters,
+                points,
+                figure: u.percent,
+            }
         })
         .collect();
+    let title = match language {
+        Language::Dutch => "Opkomst",
+        Language::English => "Turnout",
+    };
     let (opens, closes, offset) = (
         election.opens_at,
         election.closes_at,
@@ -323,8 +343,8 @@ pub async fn turnout_chart(
     );
     chart_response(
         query.format.as_deref(),
-        || charts::turnout_svg("Opkomst", &series, opens, closes, offset),
-        || charts::turnout_png("Opkomst", &series, opens, closes, offset),
+        || charts::turnout_svg(language, title, &series, opens, closes, offset),
+        || charts::turnout_png(language, title, &series, opens, closes, offset),
     )
 }
 
@@ -395,6 +415,7 @@ pub async fn public_results(state: web::Data<AppState>, code: web::Path<String>)
     params(("code" = String, Path, description = "The municipality's code."), ChartQuery),
     responses((status = 200, description = "SVG or PNG.", content_type = "image/svg+xml"), (status = 403, description = "Not the caller's municipality, or under embargo for the caller (`forbidden`, `embargo`).", body = ErrorBody)))]
 pub async fn results_chart(
+    req: HttpRequest,
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
@@ -414,10 +435,15 @@ pub async fn results_chart(
             )
         })
         .collect();
+    let language = crate::http::error::language(&req);
+    let title = match language {
+        Language::Dutch => "Voorlopige uitslag",
+        Language::English => "Provisional result",
+    };
     chart_response(
         query.format.as_deref(),
-        || charts::results_svg("Voorlopige uitslag", &lists),
-        || charts::results_png("Voorlopige uitslag", &lists),
+        || charts::results_svg(language, title, &lists),
+        || charts::results_png(language, title, &lists),
     )
 }
 
