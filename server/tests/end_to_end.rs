@@ -194,6 +194,26 @@ async fn a_station_day_reaches_the_dashboard_once_in_order_through_drops_on_both
     )
     .await;
     assert_eq!(public["municipality"]["voters"], 300);
+    // Named for its title: the municipality and the election, not a code.
+    assert_eq!(public["municipality_name"], "Rotterdam");
+    assert_eq!(public["election_name"], "Testverkiezing");
+    let (_, results) = support::http(
+        &server,
+        "GET",
+        &format!("/api/public/municipalities/{MUNICIPALITY}/results"),
+        "",
+        &serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(results["municipality_name"], "Rotterdam");
+    assert_eq!(results["lists"][0]["number"], 1);
+    assert!(
+        results["lists"][0]["name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty()),
+        "the lists by name: {}",
+        results["lists"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

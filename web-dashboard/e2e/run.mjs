@@ -116,6 +116,9 @@ async function main() {
       // The headline: the municipality's turnout, large, in Dutch figures.
       await page.getByTestId('headline-turnout').waitFor();
       assert.equal(await page.getByTestId('headline-turnout').textContent(), '4,6 % opkomst: 620 van de 13.600 verwachte kiezers');
+      // Titled by the municipality's and the election's names, not a code.
+      await page.getByRole('heading', { level: 1, name: 'Rotterdam: opkomst en uitslag' }).waitFor();
+      await page.getByText('Gemeenteraadsverkiezing (test)').waitFor();
       await capture(page, 'public-before-closing');
     });
 
@@ -523,6 +526,8 @@ async function main() {
       assert.equal(await page.getByTestId('list-1').textContent(), '300');
       assert.equal(await page.getByTestId('no-results').count(), 0);
       assert.deepEqual(await overflow(page), [], 'the results reflow too');
+      // The lists by their names on the public page too.
+      await page.getByRole('rowheader', { name: '1. Lijst Noord' }).first().waitFor();
       await capture(page, 'public-after-closing');
     });
   } finally {

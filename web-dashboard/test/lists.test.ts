@@ -2,11 +2,15 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { UnitResult } from '../src/api/types';
-import { ListNamesContext, listNamesFromCsv } from '../src/lists';
+import { ListNamesContext, listNames } from '../src/lists';
 import { ListTable } from '../src/pages/Results';
 
-// The header the server writes (server/src/features/reporting/exports.rs).
-const csv = 'unit,stations,stations_in,admitted_voters,votes_cast,blank,invalid,1. Lijst Noord,"2. Lijst ""Samen"", Rotterdam",3. Stadspartij\nGemeente,8,1,620,620,0,0,300,200,120\n';
+// The election's lists as the results report carries them.
+const lists = [
+  { number: 1, name: 'Lijst Noord' },
+  { number: 2, name: 'Lijst "Samen", Rotterdam' },
+  { number: 3, name: 'Stadspartij' },
+];
 
 const unit: UnitResult = {
   unit: '',
@@ -32,8 +36,8 @@ const unit: UnitResult = {
 };
 
 describe("the lists' names", () => {
-  it('reads them from the results export, by number', () => {
-    expect([...listNamesFromCsv(csv)]).toEqual([
+  it("reads them from the report's lists, by number", () => {
+    expect([...listNames({ lists })]).toEqual([
       [1, 'Lijst Noord'],
       [2, 'Lijst "Samen", Rotterdam'],
       [3, 'Stadspartij'],
@@ -41,7 +45,7 @@ describe("the lists' names", () => {
   });
 
   it('names each list in the results table, and says "Lijst n" only without a name', () => {
-    const named = renderToStaticMarkup(createElement(ListNamesContext.Provider, { value: listNamesFromCsv(csv) }, createElement(ListTable, { unit })));
+    const named = renderToStaticMarkup(createElement(ListNamesContext.Provider, { value: listNames({ lists }) }, createElement(ListTable, { unit })));
     expect(named).toContain('<th scope="row">1. Lijst Noord</th>');
     expect(named).toContain('<th scope="row">2. Lijst &quot;Samen&quot;, Rotterdam</th>');
     expect(named).not.toContain('Lijst 1<');

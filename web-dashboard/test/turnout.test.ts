@@ -11,6 +11,7 @@ const quarter = 15 * 60_000;
 // after the last moment), so a chart drawn from them read 38.4 % beside the table's 47.3 %.
 const report: TurnoutReport = {
   election_id: 'E',
+  election_name: 'Gemeenteraadsverkiezing',
   times: [opens, opens + quarter, opens + 2 * quarter],
   municipality: { unit: '', stations: 2, expected_voters: 2000, voters: 946, percent: 47.3, over_time: [0, 400, 768] },
   districts: [

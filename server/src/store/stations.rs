@@ -59,6 +59,18 @@ pub fn upsert_municipality(db: &mut Db, code: &str, name: &str) -> Result<(), St
     Ok(())
 }
 
+/// The municipality's name, when an import gave one.
+///
+/// # Errors
+/// A database error.
+pub fn municipality_name(db: &mut Db, code: &str) -> Result<Option<String>, StoreError> {
+    Ok(municipalities::table
+        .find(code)
+        .select(municipalities::name)
+        .first::<String>(db)
+        .optional()?)
+}
+
 /// Creates the station or updates its configuration; its state is kept.
 ///
 /// # Errors

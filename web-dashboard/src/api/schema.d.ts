@@ -668,6 +668,12 @@ export interface components {
             /** @description Where the control room is with the incident. */
             status: components["schemas"]["IncidentStatus"];
         };
+        /** @description A list (party) on the ballot: its number and its name. */
+        ListName: {
+            name: string;
+            /** Format: int32 */
+            number: number;
+        };
         ListSeatCount: {
             /**
              * Format: int32
@@ -830,7 +836,13 @@ export interface components {
             closes_at: number;
             districts: components["schemas"]["UnitResult"][];
             election_id: string;
+            /** @description The election's name, for titles. */
+            election_name: string;
+            /** @description The election's lists, by number: the names every page, export and chart shows. */
+            lists: components["schemas"]["ListName"][];
             municipality: components["schemas"]["UnitResult"];
+            /** @description The municipality's name, when the stations' import gave one. */
+            municipality_name?: string | null;
             /**
              * Format: int32
              * @description Smallest number of voters a unit needs for its figures to be published.
@@ -1021,7 +1033,11 @@ export interface components {
         TurnoutReport: {
             districts: components["schemas"]["UnitTurnout"][];
             election_id: string;
+            /** @description The election's name, for titles ("Gemeenteraadsverkiezing 2026"). */
+            election_name: string;
             municipality: components["schemas"]["UnitTurnout"];
+            /** @description The municipality's name ("Rotterdam"), when the stations' import gave one. */
+            municipality_name?: string | null;
             /** @description Moments (ms since the epoch) of `over_time`, from opening to now or closing. */
             times: number[];
         };

@@ -8,6 +8,7 @@ import { formatNumber } from '../format';
 import { turnoutFigure } from '../turnout';
 import { useI18n } from '../i18n';
 import { ErrorMessage, time, useLoad } from '../util';
+import { ListNamesContext, listNames } from '../lists';
 import { ListTable, UnitsTable } from './Results';
 import { TurnoutTable } from './Turnout';
 
@@ -34,9 +35,13 @@ export function Public({ code }: { code: string }) {
   const results = useLoad(() => getPublic<ResultsReport>(`/api/public/municipalities/${code}/results`), [code, tick]);
   const r = results.data;
   const published = r ? [r.municipality, ...r.districts, ...r.subareas].filter((u) => u.published && u.totals) : [];
+  // Named for the place and the election, once the server said them; the code until then.
+  const named = turnout.data ?? r;
+  const place = named?.municipality_name ?? code;
   return (
-    <>
-      <h1>{t('publicTitle', { code })}</h1>
+    <ListNamesContext.Provider value={listNames(r)}>
+      <h1>{t('publicTitle', { code: place })}</h1>
+      {named && <p className="muted">{named.election_name}</p>}
       {turnout.data && <HeadlineTurnout report={turnout.data} />}
       <p className="muted" role="status">
         {t('updated', { time: time(Date.now()) })}
@@ -60,6 +65,6 @@ export function Public({ code }: { code: string }) {
           </>
         )}
       </section>
-    </>
+    </ListNamesContext.Provider>
   );
 }

@@ -1,5 +1,5 @@
-import { call, downloadCsv, getJson, loadSession } from '../api/client';
-import { ListNamesContext, listNamesFromCsv, useListLabel } from '../lists';
+import { downloadCsv, getJson, loadSession } from '../api/client';
+import { ListNamesContext, listNames, useListLabel } from '../lists';
 import { formatPercent } from '../format';
 import type { ResultsReport, SeatAllocation, SeatMethodName, UnitResult } from '../api/types';
 import { type Key, useI18n } from '../i18n';
@@ -155,18 +155,12 @@ export function Results() {
   const bucket = Math.floor((live.lastChange ?? 0) / 3_000);
   const { data, error, reload } = useLoad(() => getJson<ResultsReport>(`/api/municipalities/${code}/results`), [code, bucket]);
   const [exportError, setExportError] = useState<string | null>(null);
-  // The lists' names, once the figures are published (the export is refused before).
-  const published = data?.municipality.published ?? false;
-  const names = useLoad(
-    () => (published ? call(`/api/municipalities/${code}/results.csv`).then(async (r) => listNamesFromCsv(await r.text())) : Promise.resolve(new Map<number, string>())),
-    [code, published],
-  );
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
   const m = data.municipality;
   const closed = Date.now() >= data.closes_at;
   return (
-    <ListNamesContext.Provider value={names.data ?? new Map()}>
+    <ListNamesContext.Provider value={listNames(data)}>
       <h1>{t('resultsTitle')}</h1>
       <p data-testid="completeness">
         <strong>{t('completeness', { in: m.stations_in, total: m.stations })}</strong> · {t('threshold', { n: num(data.publication_threshold) })}

@@ -33,6 +33,10 @@ pub struct UnitTurnout {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TurnoutReport {
     pub election_id: String,
+    /// The election's name, for titles ("Gemeenteraadsverkiezing 2026").
+    pub election_name: String,
+    /// The municipality's name ("Rotterdam"), when the stations' import gave one.
+    pub municipality_name: Option<String>,
     /// Moments (ms since the epoch) of `over_time`, from opening to now or closing.
     pub times: Vec<i64>,
     pub municipality: UnitTurnout,
@@ -55,6 +59,12 @@ pub struct UnitResult {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ResultsReport {
     pub election_id: String,
+    /// The election's name, for titles.
+    pub election_name: String,
+    /// The municipality's name, when the stations' import gave one.
+    pub municipality_name: Option<String>,
+    /// The election's lists, by number: the names every page, export and chart shows.
+    pub lists: Vec<ListName>,
     pub closes_at: i64,
     /// Smallest number of voters a unit needs for its figures to be published.
     pub publication_threshold: u32,
@@ -65,6 +75,13 @@ pub struct ResultsReport {
     /// present only when those totals are published to the caller and the election's
     /// seats are configured (`kiesdag election init --seats`).
     pub seat_allocation: Option<results::SeatAllocation>,
+}
+
+/// A list (party) on the ballot: its number and its name.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ListName {
+    pub number: u32,
+    pub name: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -88,6 +105,7 @@ async fn load(
         Vec<StationRecord>,
         Election,
         Vec<store::events::EventRecord>,
+        Option<String>,
     ),
     HttpResponse,
 > {
@@ -97,7 +115,8 @@ async fn load(
                 return Ok(None);
             };
             let turnout = store::events::of_kind(db, &election.id, "turnout")?;
-            Ok(Some((stations, election, turnout)))
+            let name = store::stations::municipality_name(db, &code)?;
+            Ok(Some((stations, election, turnout, name)))
         })
         .await;
     match found {
@@ -109,6 +128,7 @@ async fn load(
 
 /// Turnout per unit, now and over the day (every quarter of an hour, at most 64 points).
 fn turnout_report(
+    municipality_name: Option<String>,
     stations: &[StationRecord],
     election: &Election,
     events: &[store::events::EventRecord],
@@ -176,6 +196,8 @@ fn turnout_report(
     }
     TurnoutReport {
         election_id: election.id.clone(),
+        election_name: election.name.clone(),
+        municipality_name,
         municipality: unit(String::new(), &all),
         districts: by_district
             .into_iter()
@@ -202,6 +224,7 @@ fn voters(totals: &ResultTotals) -> u32 {
 }
 
 fn results_report(
+    municipality_name: Option<String>,
     principal: &Principal,
     stations: &[StationRecord],
     election: &Election,
@@ -232,6 +255,16 @@ fn results_report(
     ResultsReport {
         seat_allocation,
         election_id: election.id.clone(),
+        election_name: election.name.clone(),
+        municipality_name,
+        lists: election
+            .lists
+            .iter()
+            .map(|l| ListName {
+                number: l.number,
+                name: l.name.clone(),
+            })
+            .collect(),
         closes_at: election.closes_at.millis(),
         publication_threshold: election.jurisdiction.rules().publication_threshold,
         municipality,
@@ -274,8 +307,9 @@ pub async fn turnout(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, events) = or_respond!(load(&state, municipality.code.clone()).await);
-    HttpResponse::Ok().json(turnout_report(&stations, &election, &events, now()))
+    let (stations, election, events, name) =
+        or_respond!(load(&state, municipality.code.clone()).await);
+    HttpResponse::Ok().json(turnout_report(name, &stations, &election, &events, now()))
 }
 
 /// Turnout for the public: the municipality's and its districts', live.
@@ -283,8 +317,8 @@ pub async fn turnout(
     params(("code" = String, Path, description = "The municipality's code.")),
     responses((status = 200, description = "Turnout.", body = TurnoutReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
 pub async fn public_turnout(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
-    let (stations, election, events) = or_respond!(load(&state, code.into_inner()).await);
-    HttpResponse::Ok().json(turnout_report(&stations, &election, &events, now()))
+    let (stations, election, events, name) = or_respond!(load(&state, code.into_inner()).await);
+    HttpResponse::Ok().json(turnout_report(name, &stations, &election, &events, now()))
 }
 
 /// Turnout over the day per district against expected voters, as a chart.
@@ -297,9 +331,10 @@ pub async fn turnout_chart(
     municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
-    let (stations, election, events) = or_respond!(load(&state, municipality.code.clone()).await);
+    let (stations, election, events, name) =
+        or_respond!(load(&state, municipality.code.clone()).await);
     let language = crate::http::error::language(&req);
-    let report = turnout_report(&stations, &election, &events, now());
+    let report = turnout_report(name, &stations, &election, &events, now());
     let municipality_word = match language {
         Language::Dutch => "Gemeente",
         Language::English => "Municipality",
@@ -356,7 +391,7 @@ pub async fn turnout_csv(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
+    let (stations, election, _, _) = or_respond!(load(&state, municipality.code.clone()).await);
     let rows: Vec<exports::StationTurnoutRow> = stations
         .iter()
         .map(|s| exports::StationTurnoutRow {
@@ -386,8 +421,9 @@ pub async fn results(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
+    let (stations, election, _, name) = or_respond!(load(&state, municipality.code.clone()).await);
     HttpResponse::Ok().json(results_report(
+        name,
         &municipality.caller,
         &stations,
         &election,
@@ -401,8 +437,9 @@ pub async fn results(
     params(("code" = String, Path, description = "The municipality's code.")),
     responses((status = 200, description = "Results, figures under embargo left out.", body = ResultsReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
 pub async fn public_results(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
-    let (stations, election, _) = or_respond!(load(&state, code.into_inner()).await);
+    let (stations, election, _, name) = or_respond!(load(&state, code.into_inner()).await);
     HttpResponse::Ok().json(results_report(
+        name,
         &Principal::Public,
         &stations,
         &election,
@@ -420,8 +457,8 @@ pub async fn results_chart(
     municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
-    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
-    let report = results_report(&municipality.caller, &stations, &election, now());
+    let (stations, election, _, name) = or_respond!(load(&state, municipality.code.clone()).await);
+    let report = results_report(name, &municipality.caller, &stations, &election, now());
     let Some(totals) = report.municipality.totals else {
         return ApiError::from(ErrorReference::Embargo).into();
     };
@@ -455,8 +492,8 @@ pub async fn results_csv(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _) = or_respond!(load(&state, municipality.code.clone()).await);
-    let report = results_report(&municipality.caller, &stations, &election, now());
+    let (stations, election, _, name) = or_respond!(load(&state, municipality.code.clone()).await);
+    let report = results_report(name, &municipality.caller, &stations, &election, now());
     if !report.municipality.published {
         return ApiError::from(ErrorReference::Embargo).into();
     }
