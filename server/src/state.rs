@@ -32,6 +32,8 @@ pub struct AppState {
     /// thread of its own, so that a crowd of requests does not start hundreds of
     /// threads that each wait for one of the few connections.
     pub db_slots: Arc<tokio::sync::Semaphore>,
+    /// Set when the server is stopping: sockets close with 1001 ("going away").
+    pub shutdown: crate::realtime::shutdown::Shutdown,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -19,8 +19,8 @@ use shared::domain::{
 use shared::protocol::{ClientMessage, Operation, RejectCode, ServerMessage, operation_id};
 use support::{
     Dashboard, MUNICIPALITY, RawDevice, Server, cli, create_user, election_open_now,
-    fresh_database, http, metrics, now, opening, seed, server_with, staff_token, start_server,
-    stored_counts,
+    fresh_database, http, metrics, now, opening, operation, seed, server_with, staff_token,
+    start_server, stored_counts,
 };
 use tokio_tungstenite::tungstenite::Message;
 
@@ -622,13 +622,23 @@ async fn one_device_cannot_make_anothers_report_vanish() {
     assert_eq!(phases, ["open", "open"], "{body}");
 }
 
+/// SIGTERM: the server answers what it was sent, tells every socket it is going away
+/// (1001, so that devices and dashboards reconnect at once, to the other instance
+/// where there are two), exits 0 within seconds, and what it acknowledged is stored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_stops_soon_after_sigterm_with_stations_connected() {
     let (mut server, codes) = server_with(1);
     let mut device = RawDevice::connect(&server).await;
     device.activate(&codes[0]).await;
     let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
-    let (_live, _) = Dashboard::subscribe(&server, &coordinator, None, None).await;
+    let (mut live, _) = Dashboard::subscribe(&server, &coordinator, None, None).await;
+    device
+        .send(&operation(&device, 1, "GM0599-1", opening()))
+        .await;
+    assert!(matches!(
+        next_answer(&mut device).await,
+        ServerMessage::Ack { .. }
+    ));
     let pid = server.child.id().to_string();
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -636,6 +646,16 @@ async fn serve_stops_soon_after_sigterm_with_stations_connected() {
         .unwrap();
     assert!(sent.success());
     let started = std::time::Instant::now();
+    assert_eq!(
+        device.closed_with(Duration::from_secs(5)).await,
+        Some(1001),
+        "the station is told the server is going away"
+    );
+    assert_eq!(
+        live.closed_with(Duration::from_secs(5)).await,
+        Some(1001),
+        "the dashboard too"
+    );
     let mut exited = None;
     while started.elapsed() < Duration::from_secs(12) {
         if let Some(status) = server.child.try_wait().unwrap() {
@@ -646,4 +666,16 @@ async fn serve_stops_soon_after_sigterm_with_stations_connected() {
     }
     let status = exited.expect("kiesdag serve still running 12 s after SIGTERM");
     assert!(status.success(), "{status:?}");
+
+    // Started again on the same database: the acknowledged opening is there.
+    let server = server.crash_and_restart();
+    let (_, body) = http(
+        &server,
+        "GET",
+        &format!("/api/municipalities/{MUNICIPALITY}/stations"),
+        &coordinator,
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(body[0]["phase"], "open", "{body}");
 }

@@ -101,6 +101,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         revocations: crate::auth::revocations::Revocations::default(),
         device_token_hours: 36,
         db_slots: Arc::new(tokio::sync::Semaphore::new(config.pool_size as usize)),
+        shutdown: crate::realtime::shutdown::Shutdown::default(),
     })
 }
 
@@ -176,8 +177,9 @@ pub async fn serve(
             .forward_from(state.hub.clone(), state.clone()),
     );
     actix_web::rt::spawn(crate::auth::revocations::watch_revocations(state.clone()));
+    let shutdown = state.shutdown.clone();
     let data = web::Data::new(state);
-    HttpServer::new(move || {
+    let server = HttpServer::new(move || {
         App::new()
             .wrap_fn(contain_panics)
             .app_data(data.clone())
@@ -186,17 +188,27 @@ pub async fn serve(
             .configure(crate::http::web::configure(dashboard.clone()))
     })
     .workers(workers)
-    // On SIGTERM or SIGINT: stop accepting at once, and give open connections (station
-    // and dashboard sockets never end by themselves) 5 s before they are closed;
-    // every acknowledged report is already committed.
+    // On SIGTERM or SIGINT (handled below, not by actix): every socket is told first,
+    // with 1001 after its last answers, then the server stops accepting and gives
+    // open requests 5 s; every acknowledged report is already committed.
+    .disable_signals()
     .shutdown_timeout(5)
     // Flush what a connection sends once this much waits, which keeps its write buffer
     // near its first 8 KiB (see `ws::FRAGMENT_BYTES`).
     .h1_write_buffer_size(4 * 1024)
     .max_connections(50_000)
     .listen(listener)?
-    .run()
-    .await
+    .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        crate::realtime::shutdown::signalled().await;
+        tracing::info!("stopping: closing sockets with 1001, then the server");
+        shutdown.begin();
+        // Long enough for the sockets' close frames to go out.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        handle.stop(true).await;
+    });
+    server.await
 }
 
 #[cfg(test)]

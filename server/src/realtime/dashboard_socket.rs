@@ -214,7 +214,12 @@ async fn run(
         )
         .await;
     }
-    let _ = session.close(None).await;
+    // Going away (the server stops): 1001, so that the dashboard reconnects at once.
+    let reason = state
+        .shutdown
+        .is_going_away()
+        .then(crate::realtime::shutdown::close_reason);
+    let _ = session.close(reason).await;
     state.metrics.dashboard_connected(-1);
 }
 
@@ -595,6 +600,8 @@ async fn stream_changes(
         HEARTBEAT_INTERVAL,
     );
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let going_away = state.shutdown.going_away();
+    tokio::pin!(going_away);
     loop {
         pacer.set_rate(
             frames_per_second(state.metrics.dashboards_connected()),
@@ -664,6 +671,7 @@ async fn stream_changes(
                     return;
                 }
             }
+            () = &mut going_away => return,
             message = stream.next() => match message {
                 Some(Ok(AggregatedMessage::Ping(bytes))) => { let _ = session.pong(&bytes).await; }
                 Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => return,

@@ -64,8 +64,18 @@ async fn run(
     let mut registered: Option<(String, u64)> = None;
     let mut session = session;
     let mut device: Option<Device> = None;
+    let going_away = state.shutdown.going_away();
+    tokio::pin!(going_away);
 
-    while let Some(message) = stream.next().await {
+    loop {
+        // The server going away ends reading; what was read is still answered below.
+        let message = tokio::select! {
+            message = stream.next() => match message {
+                Some(message) => message,
+                None => break,
+            },
+            () = &mut going_away => break,
+        };
         if writer.is_finished() {
             // The session was ended from this side (revoked, or an answer could not
             // be committed): read nothing more.
@@ -129,8 +139,15 @@ async fn run(
     }
     drop(answers);
     drop(pushes);
+    // The writer sends every answer queued, acknowledgements of committed reports
+    // included, before it ends.
     let _ = writer.await;
-    let _ = session.close(None).await;
+    // Going away (the server stops): 1001, so that the device reconnects at once.
+    let reason = state
+        .shutdown
+        .is_going_away()
+        .then(crate::realtime::shutdown::close_reason);
+    let _ = session.close(reason).await;
     state.metrics.station_connected(-1);
 }
 

@@ -11,6 +11,7 @@ pub mod event_log;
 pub mod fanout;
 pub mod hub;
 pub mod pacer;
+pub mod shutdown;
 
 use actix_web::web::Bytes;
 use actix_ws::{Closed, Item, Session};

@@ -333,6 +333,23 @@ pub fn staff_token(role: Role, municipality: Option<&str>) -> String {
         .unwrap()
 }
 
+/// Reads a socket until its close frame, skipping what comes before; the close code,
+/// or None when the connection ended without one (or nothing came within `within`).
+async fn close_code(
+    socket: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
+    within: Duration,
+) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, socket.next()).await.ok()?? {
+            Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
 /// A dashboard connection.
 pub struct Dashboard {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -374,6 +391,11 @@ impl Dashboard {
                 message => return Some(message),
             }
         }
+    }
+
+    /// The code the server closes this connection with (see `close_code`).
+    pub async fn closed_with(&mut self, within: Duration) -> Option<u16> {
+        close_code(&mut self.socket, within).await
     }
 
     /// The next message, heartbeats included.
@@ -441,6 +463,11 @@ impl RawDevice {
             panic!("a welcome back")
         };
         (device, last_processed_seq)
+    }
+
+    /// The code the server closes this connection with (see `close_code`).
+    pub async fn closed_with(&mut self, within: Duration) -> Option<u16> {
+        close_code(&mut self.socket, within).await
     }
 
     pub async fn send_text(&mut self, text: String) {
