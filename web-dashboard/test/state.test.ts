@@ -32,6 +32,12 @@ describe('status', () => {
     expect(statusOf(station(1, { phase: 'open', resupply_requested: 500, resupply_outstanding: 0, resupply_in_transit: 500 }))).toBe('on_the_way');
     expect(statusOf(station(1, { phase: 'open', resupply_requested: 500, resupply_outstanding: 0, resupply_in_transit: 0 }))).toBe('open');
     expect(statusOf(station(1, { phase: 'closed' }))).toBe('closed');
+    // A station the server has alerts for is a problem whatever its phase: the map and
+    // the alerts panel count the same stations.
+    const flagged = new Set(['GM0599-1']);
+    expect(statusOf(station(1), flagged)).toBe('problem');
+    expect(statusOf(station(1, { phase: 'result_submitted' }), flagged)).toBe('problem');
+    expect(statusOf(station(2, { phase: 'open' }), flagged)).toBe('open');
     expect(statusOf(station(1, { phase: 'result_submitted' }))).toBe('result_in');
   });
 });

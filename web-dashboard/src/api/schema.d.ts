@@ -484,7 +484,7 @@ export interface components {
             station_id: string;
         };
         /** @enum {string} */
-        AlertKind: "not_open" | "too_few_members" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "turnout_decrease" | "result_with_warnings";
+        AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "turnout_decrease" | "result_with_warnings";
         /** @description Ballot papers received so far (including resupplies) and remaining unused. */
         BallotStockReport: {
             /** Format: int32 */

@@ -25,7 +25,14 @@ export interface LiveState {
 
 const RECENT = 50;
 
-export function statusOf(s: StationSummary): Status {
+/**
+ * A station's status. `flagged` holds the stations the server has alerts for (late
+ * opening, open incidents, ballots asked for, a silent device, ...): each of those is a
+ * problem whatever its phase, so that every red dot has its reasons in the alerts
+ * panel and the panel and the map count the same stations.
+ */
+export function statusOf(s: StationSummary, flagged?: ReadonlySet<string>): Status {
+  if (flagged?.has(s.station_id)) return 'problem';
   switch (s.phase) {
     case 'result_submitted':
       return 'result_in';
@@ -109,11 +116,11 @@ export interface ListQuery {
 const ORDER: Record<Status, number> = { problem: 0, not_open: 1, on_the_way: 2, open: 3, closed: 4, result_in: 5 };
 
 /** The stations matching a filter, sorted. */
-export function query(state: LiveState, q: ListQuery): StationSummary[] {
+export function query(state: LiveState, q: ListQuery, flagged?: ReadonlySet<string>): StationSummary[] {
   const text = q.text.trim().toLowerCase();
   const rows: StationSummary[] = [];
   for (const s of state.stations.values()) {
-    if (q.status && statusOf(s) !== q.status) continue;
+    if (q.status && statusOf(s, flagged) !== q.status) continue;
     if (
       text &&
       !s.name.toLowerCase().includes(text) &&
@@ -128,7 +135,7 @@ export function query(state: LiveState, q: ListQuery): StationSummary[] {
       case 'name':
         return s.name;
       case 'status':
-        return ORDER[statusOf(s)];
+        return ORDER[statusOf(s, flagged)];
       case 'turnout':
         return s.turnout ?? -1;
       case 'ballots':

@@ -47,9 +47,8 @@ function go(id: string) {
   navigate(`/stations/${id}`);
 }
 
-/** One row; re-rendered only when its station's summary changes. */
-const Row = memo(function Row({ s, canOpen, label }: { s: StationSummary; canOpen: boolean; label: string }) {
-  const status = statusOf(s);
+/** One row; re-rendered only when its station's summary or its alerts change. */
+const Row = memo(function Row({ s, canOpen, status, label, reasons }: { s: StationSummary; canOpen: boolean; status: Status; label: string; reasons: string }) {
   return (
     <tr data-station={s.station_id}>
       <td>{s.number}</td>
@@ -65,6 +64,11 @@ const Row = memo(function Row({ s, canOpen, label }: { s: StationSummary; canOpe
       <td>{s.district ?? '–'}</td>
       <td>
         <span className={`badge badge-${status}`}>{label}</span>
+        {reasons && (
+          <div className="reasons" data-testid="reasons">
+            {reasons}
+          </div>
+        )}
       </td>
       <td data-testid="turnout">{num(s.turnout)}</td>
       <td>{num(s.ballots_remaining)}</td>
@@ -80,8 +84,24 @@ export function ControlRoom() {
   const state = live.state;
   const [q, setQ] = useState<ListQuery>({ text: '', status: '', sort: 'status', descending: false });
   const { alerts, error } = useAlerts(live.version);
+  // The stations with alerts are the problems: on the map, in the counts, in the list.
+  const flagged = useMemo(() => new Set(alerts.map((a) => a.station_id)), [alerts]);
   const stations = useMemo(() => (state ? [...state.stations.values()] : []), [state, live.version]);
-  const rows = useMemo(() => (state ? query(state, q) : []), [state, q, live.version]);
+  const rows = useMemo(() => (state ? query(state, q, flagged) : []), [state, q, live.version, flagged]);
+  const counts = useMemo(() => {
+    const c = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+    for (const s of stations) c[statusOf(s, flagged)] += 1;
+    return c;
+  }, [stations, flagged, live.version]);
+  // Each station's reasons, in Dutch or English: which alert, its figure, since when.
+  const reasons = useMemo(() => {
+    const by = new Map<string, string[]>();
+    for (const a of alerts) {
+      const line = `${t(`alert_${a.kind}` as Key)}: ${a.detail}${a.since ? ` (${time(a.since)})` : ''}`;
+      by.set(a.station_id, [...(by.get(a.station_id) ?? []), line]);
+    }
+    return by;
+  }, [alerts, t]);
   const role = loadSession()?.role;
   const canOpen = role !== undefined && mayOpen('/stations/', role);
   // Frame-to-screen timings, read by the browser benchmark: from a frame's arrival to
@@ -114,7 +134,7 @@ export function ControlRoom() {
             <li key={s} className={`count count-${s}`}>
               <button type="button" aria-pressed={q.status === s} onClick={() => setQ({ ...q, status: q.status === s ? '' : s })}>
                 <span className="n" data-testid={`count-${s}`}>
-                  {state.counts[s]}
+                  {counts[s]}
                 </span>{' '}
                 {t(`status_${s}`)}
               </button>
@@ -126,7 +146,7 @@ export function ControlRoom() {
         <section aria-labelledby="map" className="card">
           <h2 id="map">{t('mapTitle')}</h2>
           <Boundary scope="part">
-            <StationMap stations={stations} version={live.version} linked={canOpen} />
+            <StationMap stations={stations} version={live.version} linked={canOpen} flagged={flagged} />
           </Boundary>
           <p>
             <a href="#list" onClick={(e) => { e.preventDefault(); document.getElementById('list-search')?.focus(); }}>
@@ -143,6 +163,9 @@ export function ControlRoom() {
         </section>
         <section aria-labelledby="alerts" className="card">
           <h2 id="alerts">{t('alertsTitle')}</h2>
+          {flagged.size > 0 && (
+            <p data-testid="alerted-stations">{t('alertedStations', { n: flagged.size })}</p>
+          )}
           {error && <ErrorMessage error={error} />}
           {alerts.length === 0 ? (
             <p>{t('noAlerts')}</p>
@@ -150,7 +173,7 @@ export function ControlRoom() {
             <ul className="alerts">
               {alerts.slice(0, 100).map((a, i) => {
                 const s = state.stations.get(a.station_id);
-                const label = `${s ? `${s.number} ${s.name}` : a.station_id}: ${t(`alert_${a.kind}` as Key)}`;
+                const label = `${s ? `${s.number} ${s.name}` : a.station_id}: ${t(`alert_${a.kind}` as Key)} — ${a.detail}`;
                 return (
                   <li key={`${a.station_id}-${a.kind}-${i}`} className={`alert alert-${a.kind}`}>
                     {canOpen ? (
@@ -225,7 +248,14 @@ export function ControlRoom() {
             </thead>
             <tbody>
               {rows.slice(0, MAX_ROWS).map((s) => (
-                <Row key={s.station_id} s={s} canOpen={canOpen} label={t(`status_${statusOf(s)}`)} />
+                <Row
+                  key={s.station_id}
+                  s={s}
+                  canOpen={canOpen}
+                  status={statusOf(s, flagged)}
+                  label={t(`status_${statusOf(s, flagged)}`)}
+                  reasons={(reasons.get(s.station_id) ?? []).join(' · ')}
+                />
               ))}
             </tbody>
           </table>

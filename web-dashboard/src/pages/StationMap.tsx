@@ -56,7 +56,19 @@ function frameFor(points: [number, number][]): Frame {
   return { px: (x) => (x - cx) * scale + W / 2, py: (y) => (y - cy) * scale + H / 2 };
 }
 
-function CanvasMap({ stations, version, linked, label }: { stations: StationSummary[]; version: number; linked: boolean; label: string }) {
+function CanvasMap({
+  stations,
+  version,
+  linked,
+  label,
+  flagged,
+}: {
+  stations: StationSummary[];
+  version: number;
+  linked: boolean;
+  label: string;
+  flagged?: ReadonlySet<string>;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const placed = useRef<{ id: string; x: number; y: number }[]>([]);
   // What each station was last drawn as: a frame redraws only the stations whose
@@ -88,7 +100,7 @@ function CanvasMap({ stations, version, linked, label }: { stations: StationSumm
     for (const status of ['open', 'closed', 'result_in', 'not_open', 'on_the_way', 'problem']) {
       ctx.fillStyle = COLOURS[status];
       for (const s of located) {
-        if (statusOf(s) !== status) continue;
+        if (statusOf(s, flagged) !== status) continue;
         const dot = drawn.current.get(s.station_id);
         if (!dot || dot.status === status) continue;
         dot.status = status;
@@ -96,7 +108,7 @@ function CanvasMap({ stations, version, linked, label }: { stations: StationSumm
         ctx.fillRect(dot.x - 2, dot.y - 2, 4, 4);
       }
     }
-  }, [stations, version]);
+  }, [stations, version, flagged]);
   const open = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (!linked || !canvas.current) return;
     const box = canvas.current.getBoundingClientRect();
@@ -116,14 +128,26 @@ function CanvasMap({ stations, version, linked, label }: { stations: StationSumm
   return <canvas ref={canvas} className="map" role="img" tabIndex={0} aria-label={label} onClick={open} style={{ aspectRatio: `${W} / ${H}` }} />;
 }
 
-export const StationMap = memo(function StationMap({ stations, version, linked }: { stations: StationSummary[]; version: number; linked: boolean }) {
+export const StationMap = memo(function StationMap({
+  stations,
+  version,
+  linked,
+  flagged,
+}: {
+  stations: StationSummary[];
+  version: number;
+  linked: boolean;
+  /** Stations with alerts: drawn as problems (see statusOf). */
+  flagged?: ReadonlySet<string>;
+}) {
   const { t } = useI18n();
-  if (stations.length >= CANVAS_FROM) return <CanvasMap stations={stations} version={version} linked={linked} label={t('mapLabel', { n: stations.length })} />;
+  if (stations.length >= CANVAS_FROM)
+    return <CanvasMap stations={stations} version={version} linked={linked} flagged={flagged} label={t('mapLabel', { n: stations.length })} />;
   // Trouble is drawn last, on top of the rest.
   const layer = { open: 0, closed: 1, result_in: 2, not_open: 3, on_the_way: 4, problem: 5 };
   const placed = stations
     .filter((s) => s.latitude != null && s.longitude != null)
-    .sort((a, b) => layer[statusOf(a)] - layer[statusOf(b)]);
+    .sort((a, b) => layer[statusOf(a, flagged)] - layer[statusOf(b, flagged)]);
   const radius = placed.length > 2000 ? 2.5 : placed.length > 200 ? 4.5 : 7;
   if (placed.length === 0) return <p>{t('mapNoCoords')}</p>;
   const points = placed.map((s) => mercator(s.latitude as number, s.longitude as number));
@@ -175,7 +199,7 @@ export const StationMap = memo(function StationMap({ stations, version, linked }
         <image key={tile.href} href={tile.href} x={tile.x} y={tile.y} width={tile.size} height={tile.size} />
       ))}
       {placed.map((s, i) => {
-        const status = statusOf(s);
+        const status = statusOf(s, flagged);
         return (
           <circle key={s.station_id} data-station={s.station_id} cx={px(points[i][0])} cy={py(points[i][1])} r={radius} className={`dot-${status}`}>
             <title>{`${s.number} ${s.name}: ${t(`status_${status}`)}`}</title>

@@ -1,5 +1,6 @@
 //! Alerts for the control room, computed from each station's state and the clock:
-//! not open at opening time, too few members, ballots running out before closing,
+//! not open at opening time, open incidents, ballots asked for and not yet sent, too
+//! few members, ballots running out before closing,
 //! a turnout moment overdue, a silent device, turnout corrected downward, and a result
 //! sent with warnings the chair confirmed.
 
@@ -18,6 +19,10 @@ pub const SILENT_AFTER_MS: i64 = 45 * 60_000;
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     NotOpen,
+    /// Incidents the control room has not resolved.
+    OpenIncidents,
+    /// Ballot papers the station asked for that the control room has not sent.
+    BallotsRequested,
     TooFewMembers,
     BallotsRunningOut,
     TurnoutOverdue,
@@ -58,6 +63,30 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
                 "Niet open om {}",
                 opening.local_hh_mm(election.utc_offset_minutes)
             ),
+        ));
+    }
+    let open_incidents = day
+        .incidents
+        .iter()
+        .filter(|i| i.status != shared::domain::IncidentStatus::Resolved)
+        .count();
+    if open_incidents > 0 {
+        alerts.push(alert(
+            AlertKind::OpenIncidents,
+            None,
+            if open_incidents == 1 {
+                "1 melding niet opgelost".to_owned()
+            } else {
+                format!("{open_incidents} meldingen niet opgelost")
+            },
+        ));
+    }
+    let requested = day.resupply_outstanding();
+    if requested > 0 {
+        alerts.push(alert(
+            AlertKind::BallotsRequested,
+            None,
+            format!("{requested} stembiljetten gevraagd, nog niet verstuurd"),
         ));
     }
     if day.phase == StationPhase::Open {
@@ -202,6 +231,37 @@ mod tests {
             .into_iter()
             .map(|a| a.kind)
             .collect()
+    }
+
+    /// What makes a station red on the map is an alert with its reason, so that the
+    /// panel explains every red dot: an open incident, ballots asked for and not sent.
+    #[test]
+    fn open_incidents_and_unsent_ballots_are_alerts_until_dealt_with() {
+        let mut day = open_day(3);
+        day.incidents
+            .push(shared::domain::station_day::IncidentState {
+                incident_id: "i1".into(),
+                status: shared::domain::IncidentStatus::New,
+                messages: 0,
+            });
+        day.resupply_requested = 500;
+        let now = OPENS + 30 * MINUTE;
+        let found = for_station(&record(day.clone(), Some(now)), &election(), Timestamp(now));
+        let details: Vec<(AlertKind, &str)> =
+            found.iter().map(|a| (a.kind, a.detail.as_str())).collect();
+        assert_eq!(
+            details,
+            [
+                (AlertKind::OpenIncidents, "1 melding niet opgelost"),
+                (
+                    AlertKind::BallotsRequested,
+                    "500 stembiljetten gevraagd, nog niet verstuurd"
+                ),
+            ]
+        );
+        day.set_incident_status("i1", shared::domain::IncidentStatus::Resolved);
+        day.record_resupply_dispatched(500);
+        assert!(kinds(&record(day, Some(now)), now).is_empty());
     }
 
     #[test]
