@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 /// A municipality with five stations, so a demo starts quickly.
 const SMALL: &str = "GM0431";
 
@@ -258,5 +260,52 @@ fn the_demo_leaves_one_station_to_a_chair_in_the_browser() {
         "the printed code activates a browser: {answer:?}"
     );
     stops_within(&mut child, "-TERM", Duration::from_secs(10));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `DATABASE_URL` and `--db` together: DATABASE_URL wins (as `--help` says), and a
+/// warning names both.
+#[test]
+fn database_url_and_db_together_warn_and_database_url_wins() {
+    let dir = folder();
+    let named = dir.join("named.db");
+    let from_env = dir.join("from-env.db");
+    let migrated = run(kiesdag(&dir)
+        .env("DATABASE_URL", &from_env)
+        .arg("--db")
+        .arg(&named)
+        .arg("migrate"));
+    assert!(migrated.status.success(), "{migrated:?}");
+    let said = String::from_utf8_lossy(&migrated.stderr);
+    assert!(
+        said.contains("both DATABASE_URL and --db") && said.contains("DATABASE_URL wins"),
+        "{said}"
+    );
+    assert!(from_env.exists(), "DATABASE_URL's database was used");
+    assert!(!named.exists(), "--db's was not touched");
+    let help = run(kiesdag(&dir).arg("--help"));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("DATABASE_URL wins"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// On PostgreSQL (postgres-tests: `KIESDAG_TEST_POSTGRES`), the demo refuses a
+/// database that already holds Kiesdag's tables, even with --postgres. Without a
+/// PostgreSQL it is a no-op here, and runs in the PostgreSQL pass of `make test`.
+#[test]
+fn the_demo_refuses_a_postgres_database_that_is_not_empty() {
+    let (database, dir) = support::fresh_database();
+    if !database.starts_with("postgres") {
+        eprintln!("no PostgreSQL here (KIESDAG_TEST_POSTGRES): checked in postgres-tests");
+        return;
+    }
+    let migrated = run(kiesdag(&dir).arg("--db").arg(&database).arg("migrate"));
+    assert!(migrated.status.success(), "{migrated:?}");
+    let refused = run(demo_args(kiesdag(&dir).arg("--db").arg(&database)).arg("--postgres"));
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("already holds Kiesdag tables"),
+        "{refused:?}"
+    );
+    support::drop_database(&database);
     let _ = std::fs::remove_dir_all(dir);
 }
