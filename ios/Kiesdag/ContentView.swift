@@ -24,6 +24,10 @@ struct ContentView: View {
                         Banner(text: warning, isError: true, dismiss: nil)
                     }
                     if !view.issues.isEmpty { IssuesList(issues: view.issues).padding(.horizontal) }
+                    // The control room's number, on every screen, for when the app is not enough.
+                    if let phone = view.controlRoomPhone {
+                        Text("control_room_phone \(phone)").font(.callout).padding(.vertical, 4)
+                    }
                     NavigationBar(view: view, send: core.send)
                     PageView(page: view.page, station: view.station, send: core.send)
                 }

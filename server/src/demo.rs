@@ -214,6 +214,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         opening_checklist: Election::default_checklist(),
         council: Default::default(),
         seats: None,
+        control_room_phone: Some("010 123 45 67".into()),
     };
     let curve = turnout_curve(
         &std::fs::read_to_string(&config.turnout_file)

@@ -59,6 +59,7 @@ pub fn election(jurisdiction: Jurisdiction, lists: u32) -> Election {
         opening_checklist: Election::default_checklist(),
         council: Default::default(),
         seats: None,
+        control_room_phone: None,
     }
 }
 

@@ -40,6 +40,10 @@ fn activation_with_a_wrong_code_is_refused_and_a_right_code_binds_the_station() 
     let mut shell = started();
     assert_eq!(shell.view().screen, Screen::Activation);
     assert!(shell.view().station.is_none());
+    assert!(
+        shell.view().control_room_phone.is_none(),
+        "no number before activation"
+    );
 
     shell.send(Event::Activate {
         server_url: "wss://kiesdag.example/ws".into(),
@@ -64,6 +68,11 @@ fn activation_with_a_wrong_code_is_refused_and_a_right_code_binds_the_station() 
     shell.sync_with(&mut server);
     let view = shell.view();
     assert_eq!(view.screen, Screen::Opening);
+    assert_eq!(
+        view.control_room_phone.as_deref(),
+        Some("010 123 45 67"),
+        "the control room's number, on every screen from now on"
+    );
     assert_eq!(view.station.unwrap().station_number, 12);
     assert_eq!(view.connection.state, ConnectionState::Online);
     assert!(

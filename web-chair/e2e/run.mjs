@@ -128,6 +128,10 @@ async function main() {
 
     await test('the chair works through the whole day, and the control room sees each report', async () => {
       await activate(page, server, 0);
+      // The control room's number on every screen, to call when the app is not enough.
+      const phone = page.getByTestId('control-room-phone');
+      assert.equal(await phone.textContent(), 'Regiekamer: 010 123 45 67');
+      assert.equal(await phone.getAttribute('href'), 'tel:0101234567');
       await openStation(page);
       await capture(page, 'opening');
 
@@ -187,7 +191,7 @@ async function main() {
       await room.getByLabel(/Gebruikersnaam|Username/).fill('coordinator');
       await room.getByLabel(/Wachtwoord|Password/).fill(PASSWORD);
       await room.getByRole('button', { name: /Aanmelden|Sign in/ }).click();
-      await room.getByRole('link', { name: 'Meldingen' }).click();
+      await room.getByRole('link', { name: 'Meldingen', exact: true }).click();
       const card = room.locator('[data-incident]', { hasText: 'De hellingbaan ontbreekt' });
       await card.waitFor({ timeout: 10_000 });
       await card.getByLabel('Antwoord aan het stembureau').fill('Gemeentewerken komt eraan');

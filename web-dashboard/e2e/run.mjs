@@ -223,7 +223,7 @@ async function main() {
     let incidentId;
     await test('an incident goes round trip: station reports, coordinator answers, station sees it', async () => {
       ({ incident_id: incidentId } = await stations[1].send({ cmd: 'incident', text: 'Geen hellingbaan bij de ingang' }));
-      await page.getByRole('link', { name: 'Meldingen' }).click();
+      await page.getByRole('link', { name: 'Meldingen', exact: true }).click();
       const card = page.locator(`[data-incident="${incidentId}"]`);
       await card.waitFor({ timeout: 5_000 });
       // In Dutch, with who has it and for how long, before anyone took it.

@@ -113,6 +113,7 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
         council: Default::default(),
         // Rotterdam's council: 45 seats, largest averages (Kieswet P 7).
         seats: Some(45),
+        control_room_phone: Some("010 123 45 67".into()),
     };
     let stations = (1..=options.stations)
         .map(station)

@@ -294,6 +294,7 @@ fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
         opening_checklist: Election::default_checklist(),
         council: Default::default(),
         seats: None,
+        control_room_phone: None,
     };
     db::write_transaction(&mut conn, |db| {
         store::elections::upsert(db, &election)?;

@@ -21,6 +21,7 @@ pub(crate) fn election(url: &str, command: ElectionCommand) -> Result<(), String
             lists,
             council,
             seats,
+            phone,
         } => {
             let jurisdiction = match jurisdiction {
                 JurisdictionArg::Nl => Jurisdiction::Netherlands,
@@ -41,6 +42,7 @@ pub(crate) fn election(url: &str, command: ElectionCommand) -> Result<(), String
                     CouncilArg::District => CouncilKind::District,
                 },
                 seats,
+                control_room_phone: phone.as_deref(),
             };
             let election = support::election(&spec)?;
             db::write_transaction(&mut db, |db| {

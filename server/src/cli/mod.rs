@@ -151,6 +151,10 @@ pub enum ElectionCommand {
         /// averages). Without it no seat allocation is made.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
         seats: Option<u32>,
+        /// The control room's phone number, shown on every screen of the chair's app
+        /// (digits, spaces and + - ( ) only), e.g. "010 123 45 67".
+        #[arg(long)]
+        phone: Option<String>,
     },
     List,
 }

@@ -40,6 +40,8 @@ pub struct ElectionSpec<'a> {
     pub council: CouncilKind,
     /// Seats on the council; the seat allocation needs it.
     pub seats: Option<u32>,
+    /// The control room's phone number, shown in the chair's app.
+    pub control_room_phone: Option<&'a str>,
 }
 
 /// An election from command-line values.
@@ -92,6 +94,16 @@ pub fn election(spec: &ElectionSpec<'_>) -> Result<Election, String> {
         opening_checklist: Election::default_checklist(),
         council: spec.council,
         seats: spec.seats,
+        control_room_phone: spec
+            .control_room_phone
+            .map(|text| {
+                Election::phone_number(text).ok_or_else(|| {
+                    format!(
+                        "--phone {text:?} is not a phone number (digits, spaces and + - ( ) only)"
+                    )
+                })
+            })
+            .transpose()?,
     })
 }
 
@@ -141,9 +153,11 @@ mod tests {
             lists: "VVD; GL-PvdA ;;D66",
             council: CouncilKind::Municipal,
             seats: Some(17),
+            control_room_phone: Some(" 010 123 45 67"),
         })
         .unwrap();
         assert_eq!(e.seats, Some(17));
+        assert_eq!(e.control_room_phone.as_deref(), Some("010 123 45 67"));
         assert_eq!(
             e.seat_method(),
             Some(shared::domain::SeatMethod::QuotaLargestRemainders)
@@ -177,6 +191,14 @@ mod tests {
             })
             .is_err()
         );
+        assert!(
+            election(&ElectionSpec {
+                control_room_phone: Some("bel de gemeente"),
+                ..spec()
+            })
+            .is_err(),
+            "a phone number that is not one is refused"
+        );
     }
 
     fn spec() -> ElectionSpec<'static> {
@@ -191,6 +213,7 @@ mod tests {
             lists: "",
             council: CouncilKind::Municipal,
             seats: None,
+            control_room_phone: None,
         }
     }
 

@@ -24,6 +24,9 @@ pub struct ViewModel {
     /// A tap was received and is being processed: show a spinner, not nothing.
     pub busy: bool,
     pub station: Option<StationHeader>,
+    /// The control room's phone number (from the election), for every screen: the
+    /// chair calls it when the app is not enough.
+    pub control_room_phone: Option<String>,
     pub phase: StationPhase,
     /// Local time, "HH:MM".
     pub clock: String,
@@ -438,6 +441,7 @@ pub fn view(model: &Model) -> ViewModel {
             ),
             election_name: d.election.name.clone(),
         }),
+        control_room_phone: election.and_then(|e| e.control_room_phone.clone()),
         phase: day.phase,
         clock: model
             .election_now()

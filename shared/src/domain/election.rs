@@ -27,7 +27,15 @@ pub struct Election {
     /// then no seat allocation is made.
     #[serde(default)]
     pub seats: Option<u32>,
+    /// The control room's phone number, shown on every screen of the chair's app for
+    /// when the app is not enough (`kiesdag election init --phone`; checked by
+    /// `Election::phone_number`).
+    #[serde(default)]
+    pub control_room_phone: Option<String>,
 }
+
+/// Longest phone number accepted, in characters.
+pub const MAX_PHONE_CHARS: usize = 32;
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct CandidateList {
@@ -44,6 +52,19 @@ pub struct ChecklistItem {
 }
 
 impl Election {
+    /// `text` as a phone number to show and dial: digits, spaces, '+', '-', '(' and
+    /// ')' only, with at least 3 digits and at most `MAX_PHONE_CHARS` characters;
+    /// trimmed. None when it is not one.
+    #[must_use]
+    pub fn phone_number(text: &str) -> Option<String> {
+        let text = text.trim();
+        let allowed = text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'));
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        (allowed && digits >= 3 && text.chars().count() <= MAX_PHONE_CHARS).then(|| text.to_owned())
+    }
+
     /// How this election's seats are allocated, once the number of seats is configured.
     #[must_use]
     pub fn seat_method(&self) -> Option<SeatMethod> {
@@ -134,6 +155,22 @@ mod tests {
             opening_checklist: Election::default_checklist(),
             council: Default::default(),
             seats: None,
+            control_room_phone: None,
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_and_dialling_signs_only() {
+        assert_eq!(
+            Election::phone_number(" 010 - 123 45 67 "),
+            Some("010 - 123 45 67".to_owned())
+        );
+        assert_eq!(
+            Election::phone_number("+32 (0)9 123 45 67"),
+            Some("+32 (0)9 123 45 67".to_owned())
+        );
+        for bad in ["", "12", "call 0101234567", "<script>", &"1".repeat(33)] {
+            assert_eq!(Election::phone_number(bad), None, "{bad}");
         }
     }
 
@@ -157,8 +194,10 @@ mod tests {
         let object = json.as_object_mut().unwrap();
         object.remove("council");
         object.remove("seats");
+        object.remove("control_room_phone");
         let e: Election = serde_json::from_value(json).unwrap();
         assert_eq!((e.council, e.seats), (CouncilKind::Municipal, None));
+        assert_eq!(e.control_room_phone, None);
         assert_eq!(e.seat_method(), None);
         let e = Election {
             seats: Some(9),

@@ -52,6 +52,7 @@ pub struct SimServer {
 pub fn election() -> Election {
     Election {
         name: "Gemeenteraadsverkiezing 2026".into(),
+        control_room_phone: Some("010 123 45 67".into()),
         turnout_moments: [150, 330, 510, 690]
             .iter()
             .map(|m| Timestamp(OPENS + m * 60_000))

@@ -73,6 +73,14 @@ export function App({
         <div>
           <div className="station-name">{view.station?.station_name ?? say('app_name')}</div>
           <div className="clock">{view.clock}</div>
+          {/* The control room's number, on every screen, for when the app is not enough. */}
+          {view.control_room_phone !== null && (
+            <div className="phone">
+              <a href={`tel:${view.control_room_phone.replace(/[^+\d]/g, '')}`} data-testid="control-room-phone">
+                {say('control_room_phone', view.control_room_phone)}
+              </a>
+            </div>
+          )}
         </div>
         <button
           type="button"

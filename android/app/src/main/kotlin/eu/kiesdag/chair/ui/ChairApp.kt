@@ -71,6 +71,10 @@ fun ChairApp(view: ViewModel?, error: ShellError?, send: (Event) -> Unit, clearE
                     Column {
                         Text(view.station?.stationName ?: stringResource(R.string.app_name), fontWeight = FontWeight.Bold)
                         Text(view.clock, style = MaterialTheme.typography.bodyMedium)
+                        // The control room's number, on every screen, for when the app is not enough.
+                        view.controlRoomPhone?.let {
+                            Text(stringResource(R.string.control_room_phone, it), style = MaterialTheme.typography.bodyMedium)
+                        }
                     }
                 },
                 actions = {
