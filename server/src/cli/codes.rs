@@ -15,7 +15,9 @@ pub(crate) fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
             municipality,
             hours,
             sheet,
+            app_url,
         } => {
+            let app_url = app_url.map(|u| support::app_url(&u)).transpose()?;
             let stations = match (station, municipality) {
                 (Some(id), _) => {
                     vec![store::stations::get(&mut db, &id).map_err(|e| e.to_string())?]
@@ -44,7 +46,11 @@ pub(crate) fn codes(url: &str, command: CodesCommand) -> Result<(), String> {
             if let Some(path) = sheet {
                 std::fs::write(
                     &path,
-                    support::code_sheet("Activeringscodes stembureaus", &issued),
+                    support::code_sheet(
+                        "Activeringscodes stembureaus",
+                        &issued,
+                        app_url.as_deref(),
+                    ),
                 )
                 .map_err(|e| format!("cannot write {path}: {e}"))?;
                 eprintln!("sheet written to {path}");

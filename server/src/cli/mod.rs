@@ -214,6 +214,11 @@ pub enum CodesCommand {
         /// Also write a printable HTML sheet.
         #[arg(long)]
         sheet: Option<String>,
+        /// The chair's app's address (e.g. https://kiesdag.example.nl/chair/): the sheet
+        /// then carries a QR code per station that opens the app with its code filled in,
+        /// so that nobody types an address or a code.
+        #[arg(long, requires = "sheet")]
+        app_url: Option<String>,
     },
     List,
     /// Revoke a station's unused codes and its devices' activations, at once.

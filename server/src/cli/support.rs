@@ -107,9 +107,56 @@ pub fn election(spec: &ElectionSpec<'_>) -> Result<Election, String> {
     })
 }
 
-/// A printable HTML sheet of activation codes, one card per station.
+/// The chair's app's address for the code sheet: http(s), no query or fragment of its
+/// own, ending in "/".
+///
+/// # Errors
+/// A sentence saying why `url` cannot be used.
+pub fn app_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    if !scheme_ok || url.contains(['?', '#', '"', '<', '>', ' ']) || url.len() > 200 {
+        return Err(format!(
+            "--app-url {url:?} is not an http(s) address of the chair's app (like https://kiesdag.example.nl/chair/)"
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// The link a station's QR code holds: the chair's app with the code filled in.
 #[must_use]
-pub fn code_sheet(title: &str, codes: &[(String, String, String)]) -> String {
+pub fn activation_link(app_url: &str, code: &str) -> String {
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!("{app_url}?code={code}")
+}
+
+/// A QR code of `text` as an SVG element, or None if it does not fit one.
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    // Inline in HTML: the element alone, without the XML declaration before it.
+    svg.find("<svg").map(|start| svg[start..].to_owned())
+}
+
+/// A printable HTML sheet of activation codes, one card per station; with the chair's
+/// app's address, each card has a QR code that opens the app with its code filled in.
+#[must_use]
+pub fn code_sheet(
+    title: &str,
+    codes: &[(String, String, String)],
+    app_url: Option<&str>,
+) -> String {
     fn escape(s: &str) -> String {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -119,14 +166,25 @@ pub fn code_sheet(title: &str, codes: &[(String, String, String)]) -> String {
     let mut html = format!(
         "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\"><title>{}</title>\
 <style>body{{font-family:sans-serif}}.card{{border:1px dashed #444;padding:1em;margin:.5em;width:20em;display:inline-block;page-break-inside:avoid}}\
-.code{{font:bold 2em monospace;letter-spacing:.1em}}</style><h1>{}</h1>",
+.code{{font:bold 2em monospace;letter-spacing:.1em}}.qr svg{{width:10em;height:10em}}.link{{font:.8em monospace;word-break:break-all}}</style><h1>{}</h1>",
         escape(title),
         escape(title)
     );
     for (station_id, station_name, code) in codes {
+        let qr = app_url
+            .map(|url| activation_link(url, code))
+            .and_then(|link| {
+                qr_svg(&link).map(|svg| {
+                    format!(
+                        "<div class=\"qr\">{svg}</div><div>Scan met de camera van het apparaat / Scan with the device's camera</div><div class=\"link\">{}</div>",
+                        escape(&link)
+                    )
+                })
+            })
+            .unwrap_or_default();
         html.push_str(&format!(
             "<div class=\"card\"><div>{}</div><div>{}</div><div class=\"code\">{}</div>\
-<div>Activeringscode — eenmalig te gebruiken / Activation code — single use</div></div>",
+<div>Activeringscode — eenmalig te gebruiken / Activation code — single use</div>{qr}</div>",
             escape(station_id),
             escape(station_name),
             escape(code)
@@ -222,8 +280,42 @@ mod tests {
         let html = code_sheet(
             "Codes",
             &[("GM1-1".into(), "<b>School</b>".into(), "ABCD-EFGH".into())],
+            None,
         );
         assert!(html.contains("&lt;b&gt;School&lt;/b&gt;"));
         assert!(html.contains("ABCD-EFGH"));
+        assert!(
+            !html.contains("<svg"),
+            "no QR code without the app's address"
+        );
+    }
+
+    /// With the app's address, each card's QR code opens the chair's app with the
+    /// station's code filled in: nobody types an address or a code.
+    #[test]
+    fn the_sheet_carries_a_qr_code_of_the_apps_address_with_the_code() {
+        let url = app_url("https://kiesdag.example.nl/chair").unwrap();
+        assert_eq!(url, "https://kiesdag.example.nl/chair/");
+        let html = code_sheet(
+            "Codes",
+            &[("GM1-1".into(), "School".into(), "ABCD-EFGH".into())],
+            Some(&url),
+        );
+        assert!(html.contains("https://kiesdag.example.nl/chair/?code=ABCD-EFGH"));
+        assert_eq!(html.matches("<svg").count(), 1);
+        assert!(!html.contains("<?xml"));
+        assert_eq!(
+            activation_link(&url, "AB\"><CD"),
+            "https://kiesdag.example.nl/chair/?code=ABCD",
+            "only a code's own characters go into the link"
+        );
+        for bad in [
+            "kiesdag.example.nl/chair",
+            "javascript:alert(1)",
+            "https://x/?a=1",
+            "https://x/ y",
+        ] {
+            assert!(app_url(bad).is_err(), "{bad}");
+        }
     }
 }
