@@ -120,6 +120,8 @@ pub enum CouncilArg {
     District,
 }
 
+// Parsed once from the command line: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum ElectionCommand {
     /// Create an election, or update its configuration.
