@@ -655,6 +655,18 @@ fn a_clean_result_goes_straight_through() {
     };
     assert!(page.issues.is_empty() && page.may_submit);
     assert_eq!(page.lists[1].votes, 300);
+    // Help beside each figure, for the fields the issues name.
+    let help = |field: &str| {
+        page.help
+            .iter()
+            .find(|h| h.field == field)
+            .map(|h| h.text.clone())
+    };
+    assert_eq!(
+        help("votes.votes_cast").as_deref(),
+        Some("E + F + G: alle getelde stembiljetten.")
+    );
+    assert_eq!(page.help.len(), 10, "every figure of the form");
     shell.send(Event::SubmitResult);
     shell.sync_with(&mut server);
     assert_eq!(server.day.result.as_ref().unwrap().votes.votes_cast, 1_000);

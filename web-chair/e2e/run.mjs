@@ -220,6 +220,9 @@ async function main() {
       await fill('F: blanco', 3);
       await fill('G: ongeldig', 2);
       await fill('H: uitgebrachte stemmen', 100);
+      // Each figure says where it comes from, read out with its field.
+      assert.equal(await page.getByLabel('H: uitgebrachte stemmen', { exact: true }).getAttribute('aria-describedby') !== null, true);
+      await page.getByText('E + F + G: alle getelde stembiljetten.').waitFor();
       const submit = page.getByRole('main').getByRole('button', { name: 'Uitslag verzenden' });
       await page.locator('.issue-error').first().waitFor();
       assert.equal(await page.getByLabel('E: stemmen op kandidaten', { exact: true }).getAttribute('aria-invalid'), 'true', 'the field is marked');

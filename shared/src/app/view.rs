@@ -299,6 +299,9 @@ pub struct ListEntryView {
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ResultView {
     pub draft: ProvisionalResult,
+    /// Short help per figure of the form (field path as in the issues, and its text),
+    /// in the chair's language: where the figure comes from on the official report.
+    pub help: Vec<FieldHelpView>,
     pub lists: Vec<ListEntryView>,
     /// Live: errors block, warnings will need confirmation.
     pub issues: Vec<IssueView>,
@@ -306,6 +309,12 @@ pub struct ResultView {
     /// The station is closed, so a result can be sent.
     pub may_submit: bool,
     pub submitted: bool,
+}
+
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FieldHelpView {
+    pub field: String,
+    pub text: String,
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -339,6 +348,69 @@ pub struct SyncView {
 }
 
 const SHOWN_OPERATIONS: usize = 100;
+
+/// Where each figure of the result form comes from: the counting steps of the official
+/// report (proces-verbaal N 10-1), short enough to read beside the field.
+fn result_help(t: &Texts) -> Vec<FieldHelpView> {
+    [
+        (
+            "voters.poll_cards",
+            "Tel de ingenomen stempassen.",
+            "Count the poll cards taken in.",
+        ),
+        (
+            "voters.proxy_certificates",
+            "Tel de ingenomen volmachtbewijzen (ook schriftelijke volmachten).",
+            "Count the proxy certificates taken in (written proxies too).",
+        ),
+        (
+            "voters.voter_cards",
+            "Tel de ingenomen kiezerspassen.",
+            "Count the voter cards taken in.",
+        ),
+        (
+            "voters.admitted_voters",
+            "A + B + C: alle toegelaten kiezers.",
+            "A + B + C: every voter admitted.",
+        ),
+        (
+            "votes.votes_for_candidates",
+            "De som van de stemmen op alle lijsten.",
+            "The sum of the votes for every list.",
+        ),
+        (
+            "votes.blank_votes",
+            "Stembiljetten zonder keuze.",
+            "Ballots without a choice.",
+        ),
+        (
+            "votes.invalid_votes",
+            "Stembiljetten die niet duidelijk één kandidaat kiezen.",
+            "Ballots that do not clearly choose one candidate.",
+        ),
+        (
+            "votes.votes_cast",
+            "E + F + G: alle getelde stembiljetten.",
+            "E + F + G: every ballot counted.",
+        ),
+        (
+            "more_ballots_counted",
+            "Als H groter is dan D: het verschil, met een verklaring.",
+            "If H is more than D: the difference, with an explanation.",
+        ),
+        (
+            "fewer_ballots_counted",
+            "Als H kleiner is dan D: het verschil, met een verklaring.",
+            "If H is less than D: the difference, with an explanation.",
+        ),
+    ]
+    .into_iter()
+    .map(|(field, dutch, english)| FieldHelpView {
+        field: field.to_owned(),
+        text: t.pick(dutch, english),
+    })
+    .collect()
+}
 
 struct Texts {
     language: Language,
@@ -829,6 +901,7 @@ fn page(model: &Model, t: &Texts) -> Page {
                     })
                     .collect(),
                 draft: draft.clone(),
+                help: result_help(&t),
                 issues: model.result_issues.iter().map(|i| t.issue(i)).collect(),
                 has_errors: model
                     .result_issues

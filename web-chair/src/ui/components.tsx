@@ -75,20 +75,29 @@ export function NumberInput({
   onValue,
   state = null,
   name,
+  help,
 }: {
   label: string;
   value: number | null;
   onValue: (v: number | null) => void;
   state?: 'error' | 'warning' | null;
   name?: string;
+  /** Where the figure comes from (the core's help for the field). */
+  help?: string;
 }) {
   const id = useId();
   return (
     <div className={`field${state ? ` field-${state}` : ''}`}>
       <label htmlFor={id}>{label}</label>
+      {help && (
+        <small id={`${id}-help`} className="help">
+          {help}
+        </small>
+      )}
       <input
         id={id}
         name={name}
+        aria-describedby={help ? `${id}-help` : undefined}
         inputMode="numeric"
         pattern="[0-9]*"
         autoComplete="off"

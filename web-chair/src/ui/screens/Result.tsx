@@ -64,8 +64,9 @@ export function Result({ view, send }: { view: ResultView; send: (e: Event) => v
       </Screen>
     );
   }
+  const help = (field: string) => view.help.find((h) => h.field === field)?.text;
   const number = (label: string, field: string, value: number, set: (d: Draft, v: number) => void) => (
-    <NumberInput label={label} name={field} value={value} state={state(field)} onValue={(v) => edit((d) => set(d, v ?? 0))} />
+    <NumberInput label={label} name={field} value={value} state={state(field)} help={help(field)} onValue={(v) => edit((d) => set(d, v ?? 0))} />
   );
   return (
     <Screen title={say('result_title')}>
