@@ -473,7 +473,16 @@ async fn simulate(
     };
     until(Timestamp(election.opens_at.millis() + late)).await;
     device.send(Event::OpenStation);
-    let received = expected + expected / 20;
+    // So that a newcomer sees every alert a day brings, a few stations have a harder
+    // day: one in ten gets too few ballots (they run out before closing, and it asks
+    // for more), one in ten loses two members for a while (too few members), one in
+    // ten corrects its turnout downward.
+    let (short_of_ballots, short_of_staff, corrects) = (n % 10 == 6, n % 10 == 2, n % 10 == 4);
+    let received = if short_of_ballots {
+        expected / 3
+    } else {
+        expected + expected / 20
+    };
     device.send(Event::ReportBallotStock {
         received,
         remaining: received,
@@ -510,12 +519,32 @@ async fn simulate(
             moment: TurnoutMoment::Scheduled(*moment),
             correction_reason: None,
         });
+        if corrects && i == 1 && count > 10 {
+            device.send(Event::ReportTurnout {
+                count: count - 10,
+                moment: TurnoutMoment::AdHoc,
+                correction_reason: Some("Tien kiezers dubbel geteld".into()),
+            });
+        }
+        if short_of_staff && i == 1 {
+            for name in ["Lid 2", "Lid 3"] {
+                device.send(Event::MemberDeparted {
+                    name: format!("{name} {}", station.number),
+                });
+            }
+        }
+        if short_of_staff && i == 3 {
+            device.send(Event::MemberArrived {
+                name: format!("Invaller {}", station.number),
+                role: StaffRole::Substitute,
+            });
+        }
         let remaining = received.saturating_sub(count);
         device.send(Event::ReportBallotStock {
             received,
             remaining,
         });
-        if !resupplied && n % 40 == 7 {
+        if !resupplied && (n % 40 == 7 || (short_of_ballots && i == 1)) {
             resupplied = true;
             device.send(Event::RequestResupply {
                 quantity: 300,
