@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeView, StationSummary } from '../src/api/types';
-import { applyChanges, fromSnapshot, query, statusOf } from '../src/live/state';
+import { applyChanges, fromSnapshot, needsAction, query, statusOf } from '../src/live/state';
 
 export function station(n: number, over: Partial<StationSummary> = {}): StationSummary {
   return {
@@ -38,6 +38,9 @@ describe('status', () => {
     expect(statusOf(station(1), flagged)).toBe('problem');
     expect(statusOf(station(1, { phase: 'result_submitted' }), flagged)).toBe('problem');
     expect(statusOf(station(2, { phase: 'open' }), flagged)).toBe('open');
+    // Only alerts that ask for action make a station red.
+    expect(needsAction('open_incidents') && needsAction('not_open') && needsAction('device_silent')).toBe(true);
+    expect(needsAction('turnout_decrease') || needsAction('result_with_warnings')).toBe(false);
     expect(statusOf(station(1, { phase: 'result_submitted' }))).toBe('result_in');
   });
 });

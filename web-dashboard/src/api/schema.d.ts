@@ -1223,7 +1223,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Alerts: not open at opening time, too few members, ballots running out before closing, turnout moment overdue, silent device, turnout corrected downward, result with warnings. */
+            /** @description Alerts: not open at opening time, open incidents, ballots asked for and not yet sent (while open), too few members, ballots running out before closing, turnout moment overdue, silent device, turnout corrected downward, result with warnings. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -26,6 +26,15 @@ export interface LiveState {
 const RECENT = 50;
 
 /**
+ * Alerts that ask the control room to act: they make a station a problem. A turnout
+ * corrected downward and a result sent with confirmed warnings are for information:
+ * listed, with their reasons, but they do not keep a station red for the rest of the day.
+ */
+export function needsAction(kind: string): boolean {
+  return kind !== 'turnout_decrease' && kind !== 'result_with_warnings';
+}
+
+/**
  * A station's status. `flagged` holds the stations the server has alerts for (late
  * opening, open incidents, ballots asked for, a silent device, ...): each of those is a
  * problem whatever its phase, so that every red dot has its reasons in the alerts

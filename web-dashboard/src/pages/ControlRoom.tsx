@@ -4,7 +4,7 @@ import type { Alert, StationSummary } from '../api/types';
 import { useI18n, type Key } from '../i18n';
 import { turnoutOf } from '../payload';
 import { useLive } from '../live/context';
-import { query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
+import { needsAction, query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
 import { mayOpen } from '../access';
 import { navigate } from '../router';
 import { Boundary, ErrorMessage, num, time } from '../util';
@@ -21,8 +21,14 @@ function useAlerts(version: number): { alerts: Alert[]; error: string | null } {
     const timer = setInterval(() => setTick((t) => t + 1), 15_000);
     return () => clearInterval(timer);
   }, []);
-  // At most one fetch a second however fast changes arrive.
-  const bucket = Math.floor(Date.now() / 1000);
+  // At most one fetch a second however fast changes arrive, and always one after the
+  // last change: a change in the same second as a fetch is fetched at the second's end.
+  const [bucket, setBucket] = useState(0);
+  useEffect(() => {
+    const wait = 1000 - (Date.now() % 1000);
+    const timer = setTimeout(() => setBucket(Math.floor(Date.now() / 1000)), wait);
+    return () => clearTimeout(timer);
+  }, [version]);
   useEffect(() => {
     const session = loadSession();
     if (!session) return;
@@ -39,7 +45,7 @@ function useAlerts(version: number): { alerts: Alert[]; error: string | null } {
     return () => {
       live = false;
     };
-  }, [tick, bucket, version > 0]);
+  }, [tick, bucket]);
   return { alerts, error };
 }
 
@@ -85,7 +91,7 @@ export function ControlRoom() {
   const [q, setQ] = useState<ListQuery>({ text: '', status: '', sort: 'status', descending: false });
   const { alerts, error } = useAlerts(live.version);
   // The stations with alerts are the problems: on the map, in the counts, in the list.
-  const flagged = useMemo(() => new Set(alerts.map((a) => a.station_id)), [alerts]);
+  const flagged = useMemo(() => new Set(alerts.filter((a) => needsAction(a.kind)).map((a) => a.station_id)), [alerts]);
   const stations = useMemo(() => (state ? [...state.stations.values()] : []), [state, live.version]);
   const rows = useMemo(() => (state ? query(state, q, flagged) : []), [state, q, live.version, flagged]);
   const counts = useMemo(() => {

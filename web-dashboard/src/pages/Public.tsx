@@ -37,7 +37,7 @@ export function Public({ code }: { code: string }) {
   const published = r ? [r.municipality, ...r.districts, ...r.subareas].filter((u) => u.published && u.totals) : [];
   // Named for the place and the election, once the server said them; the code until then.
   const named = turnout.data ?? r;
-  const place = named?.municipality_name ?? code;
+  const place = named?.municipality_name || code;
   return (
     <ListNamesContext.Provider value={listNames(r)}>
       <h1>{t('publicTitle', { code: place })}</h1>

@@ -82,7 +82,7 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
         ));
     }
     let requested = day.resupply_outstanding();
-    if requested > 0 {
+    if requested > 0 && day.phase == StationPhase::Open {
         alerts.push(alert(
             AlertKind::BallotsRequested,
             None,
@@ -101,7 +101,11 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
                 ),
             ));
         }
-        if let Some(at) = day.ballots_run_out(closing) {
+        // Ballots on their way answer the alert: the station is amber, not red.
+        if let Some(at) = day
+            .ballots_run_out(closing)
+            .filter(|_| day.resupply_in_transit == 0)
+        {
             alerts.push(alert(
                 AlertKind::BallotsRunningOut,
                 day.ballot_stock_at,
@@ -262,6 +266,31 @@ mod tests {
         day.set_incident_status("i1", shared::domain::IncidentStatus::Resolved);
         day.record_resupply_dispatched(500);
         assert!(kinds(&record(day, Some(now)), now).is_empty());
+    }
+
+    /// A station running out of ballots that the control room has sent ballots to is
+    /// not alerted for running out (it is "onderweg"), until the delivery is counted.
+    #[test]
+    fn ballots_on_their_way_answer_the_running_out_alert() {
+        let mut day = open_day(3);
+        day.ballot_stock = Some(BallotStockReport {
+            received: 200,
+            remaining: 20,
+        });
+        day.ballot_stock_at = Some(Timestamp(OPENS + 60 * MINUTE));
+        day.latest_turnout = Some((Timestamp(OPENS + 60 * MINUTE), 180));
+        let now = OPENS + 61 * MINUTE;
+        assert!(
+            kinds(&record(day.clone(), Some(now)), now).contains(&AlertKind::BallotsRunningOut)
+        );
+        day.record_resupply_dispatched(500);
+        assert!(
+            !kinds(&record(day.clone(), Some(now)), now).contains(&AlertKind::BallotsRunningOut)
+        );
+        // A request not yet sent is for the open station's day only.
+        day.resupply_requested = 900;
+        day.phase = StationPhase::Closed;
+        assert!(!kinds(&record(day, Some(now)), now).contains(&AlertKind::BallotsRequested));
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub async fn list(
     tag = "stations",
     params(("code" = String, Path, description = "The municipality's code, e.g. `GM0599`.")),
     responses(
-        (status = 200, description = "Alerts: not open at opening time, too few members, ballots running out before closing, turnout moment overdue, silent device, turnout corrected downward, result with warnings.", body = Vec<crate::features::control_room::alerts::Alert>),
+        (status = 200, description = "Alerts: not open at opening time, open incidents, ballots asked for and not yet sent (while open), too few members, ballots running out before closing, turnout moment overdue, silent device, turnout corrected downward, result with warnings.", body = Vec<crate::features::control_room::alerts::Alert>),
         (status = 403, description = "The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`).", body = ErrorBody),
         (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
     )
