@@ -901,7 +901,7 @@ fn page(model: &Model, t: &Texts) -> Page {
                     })
                     .collect(),
                 draft: draft.clone(),
-                help: result_help(&t),
+                help: result_help(t),
                 issues: model.result_issues.iter().map(|i| t.issue(i)).collect(),
                 has_errors: model
                     .result_issues
