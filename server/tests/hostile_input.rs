@@ -632,6 +632,10 @@ async fn serve_stops_soon_after_sigterm_with_stations_connected() {
     device.activate(&codes[0]).await;
     let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
     let (mut live, _) = Dashboard::subscribe(&server, &coordinator, None, None).await;
+    // A dashboard that has connected but not yet subscribed.
+    let (mut subscribing, _) = tokio_tungstenite::connect_async(server.ws("/ws/dashboard"))
+        .await
+        .unwrap();
     device
         .send(&operation(&device, 1, "GM0599-1", opening()))
         .await;
@@ -655,6 +659,11 @@ async fn serve_stops_soon_after_sigterm_with_stations_connected() {
         live.closed_with(Duration::from_secs(5)).await,
         Some(1001),
         "the dashboard too"
+    );
+    assert_eq!(
+        support::close_code(&mut subscribing, Duration::from_secs(5)).await,
+        Some(1001),
+        "and one still subscribing"
     );
     let mut exited = None;
     while started.elapsed() < Duration::from_secs(12) {

@@ -170,6 +170,9 @@ async fn run(
 ) {
     state.metrics.dashboard_connected(1);
     let mut refusals = 0;
+    // A dashboard still subscribing is told too when the server goes away.
+    let going_away = state.shutdown.going_away();
+    tokio::pin!(going_away);
     let subscription = loop {
         if refusals >= MAX_REFUSALS {
             // A client that keeps failing is not a dashboard finding its feet.
@@ -181,7 +184,11 @@ async fn run(
             .await;
             break None;
         }
-        match stream.next().await {
+        let message = tokio::select! {
+            message = stream.next() => message,
+            () = &mut going_away => break None,
+        };
+        match message {
             Some(Ok(AggregatedMessage::Text(text))) => {
                 // Boxed: the snapshot's future is large and short-lived.
                 if let Some(subscription) =

@@ -60,7 +60,12 @@ async fn run(
     // The control room's messages and incident statuses for this station (boxed: a
     // channel keeps its slots inline, and an idle connection should stay small).
     let (pushes, push_queue) = mpsc::unbounded_channel::<Push>();
-    let writer = actix_web::rt::spawn(write_answers(session.clone(), answer_queue, push_queue));
+    let writer = actix_web::rt::spawn(write_answers(
+        session.clone(),
+        answer_queue,
+        push_queue,
+        state.shutdown.clone(),
+    ));
     let mut registered: Option<(String, u64)> = None;
     let mut session = session;
     let mut device: Option<Device> = None;
@@ -169,7 +174,15 @@ async fn write_answers(
     mut session: Session,
     mut queue: mpsc::Receiver<Answer>,
     mut pushes: mpsc::UnboundedReceiver<Push>,
+    shutdown: crate::realtime::shutdown::Shutdown,
 ) {
+    // Going away (the server stops): the device is told so with 1001 whichever way the
+    // session ends, and reconnects at once.
+    let reason = || {
+        shutdown
+            .is_going_away()
+            .then(crate::realtime::shutdown::close_reason)
+    };
     loop {
         let answer = tokio::select! {
             answer = queue.recv() => match answer {
@@ -190,7 +203,7 @@ async fn write_answers(
             Answer::Now(message) => Some(*message),
             Answer::Close(message) => {
                 let _ = send_text(&mut session, encode(&*message)).await;
-                let _ = session.close(None).await;
+                let _ = session.close(reason()).await;
                 return;
             }
             Answer::AfterCommit {
@@ -228,11 +241,11 @@ async fn write_answers(
                         )),
                     )
                     .await;
-                    let _ = session.close(None).await;
+                    let _ = session.close(reason()).await;
                     return;
                 }
                 Ok(Outcome::Failed(_)) | Err(_) => {
-                    let _ = session.close(None).await;
+                    let _ = session.close(reason()).await;
                     return;
                 }
             },

@@ -335,7 +335,7 @@ pub fn staff_token(role: Role, municipality: Option<&str>) -> String {
 
 /// Reads a socket until its close frame, skipping what comes before; the close code,
 /// or None when the connection ended without one (or nothing came within `within`).
-async fn close_code(
+pub async fn close_code(
     socket: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
     within: Duration,
 ) -> Option<u16> {
