@@ -202,3 +202,145 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
         .await
         .unwrap();
 }
+
+/// A coordinator sees an alert (named beside it), then resolves it (no longer a
+/// problem); both are in the audit log with who and when. An alert the station does
+/// not have, or one that reads differently now, is refused and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_is_seen_and_resolved_with_who_and_when_in_the_audit_log() {
+    let (database, dir) = fresh_database();
+    let _codes = seed(&database, &election_open_now(), 2);
+    let fatima = support::create_user(&database, "Fatima", Role::Coordinator, Some(MUNICIPALITY));
+    let server = start_server(&database, dir);
+    let coordinator = support::staff_token_for(&fatima, Role::Coordinator, Some(MUNICIPALITY));
+    let alerts_url = format!("/api/municipalities/{MUNICIPALITY}/alerts");
+    let station = format!("{MUNICIPALITY}-2");
+    let not_open = |alerts: &serde_json::Value| {
+        alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["station_id"] == station && a["kind"] == "not_open")
+            .cloned()
+            .unwrap()
+    };
+    // Neither station opened at opening time.
+    let (status, alerts) = http(&server, "GET", &alerts_url, &coordinator, &json!(null)).await;
+    assert_eq!(status, 200);
+    let alert = not_open(&alerts);
+    assert_eq!(alert["handled"], json!(null));
+    let detail = alert["detail"].as_str().unwrap().to_owned();
+    let handle = format!("/api/stations/{station}/alerts");
+
+    // Refused, and nothing recorded: another reading, an alert it does not have, a
+    // viewer, a coordinator of another municipality.
+    let (status, body) = http(
+        &server,
+        "POST",
+        &handle,
+        &coordinator,
+        &json!({"kind": "not_open", "status": "resolved", "detail": "Niet open om 03:00"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.to_string().contains(&detail),
+        "says how it reads now: {body}"
+    );
+    let (status, _) = http(
+        &server,
+        "POST",
+        &handle,
+        &coordinator,
+        &json!({"kind": "device_silent", "status": "resolved", "detail": detail}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let viewer = staff_token(Role::Viewer, Some(MUNICIPALITY));
+    let (status, _) = http(
+        &server,
+        "POST",
+        &handle,
+        &viewer,
+        &json!({"kind": "not_open", "status": "resolved", "detail": detail}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let other = staff_token(Role::Coordinator, Some("GM0505"));
+    let (status, _) = http(
+        &server,
+        "POST",
+        &handle,
+        &other,
+        &json!({"kind": "not_open", "status": "resolved", "detail": detail}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = http(
+        &server,
+        "POST",
+        &handle,
+        &coordinator,
+        &json!({"kind": "not_open", "status": "gone", "detail": detail}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (_, alerts) = http(&server, "GET", &alerts_url, &coordinator, &json!(null)).await;
+    assert_eq!(not_open(&alerts)["handled"], json!(null));
+
+    // Seen: still a problem, with her name beside it.
+    let (status, body) = http(
+        &server,
+        "POST",
+        &handle,
+        &coordinator,
+        &json!({"kind": "not_open", "status": "acknowledged", "detail": detail}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, alerts) = http(&server, "GET", &alerts_url, &coordinator, &json!(null)).await;
+    let seen = not_open(&alerts);
+    assert_eq!(seen["handled"]["status"], "acknowledged");
+    assert_eq!(seen["handled"]["by"], "Fatima");
+    assert!(seen["handled"]["at"].as_i64().unwrap() > 0);
+
+    // Resolved: listed after the alerts that still need the control room.
+    let (status, _) = http(
+        &server,
+        "POST",
+        &handle,
+        &coordinator,
+        &json!({"kind": "not_open", "status": "resolved", "detail": detail}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, alerts) = http(&server, "GET", &alerts_url, &coordinator, &json!(null)).await;
+    assert_eq!(not_open(&alerts)["handled"]["status"], "resolved");
+    let list = alerts.as_array().unwrap();
+    assert_eq!(list.last().unwrap()["station_id"], station);
+    assert_eq!(
+        list[0]["handled"],
+        json!(null),
+        "station 1's alert comes first"
+    );
+
+    // Who and when, in the audit log, and the chain still verifies.
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    let audited: Vec<(String, String)> = {
+        use diesel::prelude::*;
+        use kiesdag::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::action.eq("control_room.alert_handled"))
+            .select((audit_log::actor, audit_log::subject))
+            .load(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(audited.len(), 2, "{audited:?}");
+    assert!(
+        audited
+            .iter()
+            .all(|(actor, subject)| actor.contains(&fatima) && subject.contains(&station)),
+        "{audited:?}"
+    );
+    assert!(kiesdag::store::audit::verify(&mut conn).unwrap().is_ok());
+}

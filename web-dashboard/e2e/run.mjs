@@ -190,6 +190,39 @@ async function main() {
       await capture(page, 'control-room');
     });
 
+    await test('a coordinator marks an alert seen, then resolved: named, and no longer red', async () => {
+      const before = await problemsAgree(page);
+      // From the control room's list of alerts to the station's page, where it is handled.
+      await page.locator('[data-testid="alert"][data-station="GM0599-8"][data-kind="not_open"]').getByRole('link').click();
+      await page.getByRole('heading', { name: /Stembureau 8/ }).waitFor();
+      const alert = page.locator('[data-testid="alert"][data-kind="not_open"]');
+      assert.equal(await page.locator('h1 .badge').textContent(), 'Probleem');
+      await alert.getByRole('button', { name: /^Gezien/ }).click();
+      // Seen: still a problem, with who and when beside it.
+      await alert.getByTestId('handled').getByText(/Gezien door coordinator om \d\d:\d\d/).waitFor({ timeout: 5_000 });
+      assert.equal(await page.locator('h1 .badge').textContent(), 'Probleem');
+      assert.equal(await alert.getByRole('button', { name: /^Gezien/ }).count(), 0);
+      await alert.getByRole('button', { name: /^Opgelost/ }).click();
+      await alert.getByTestId('handled').getByText(/Opgelost door coordinator om \d\d:\d\d/).waitFor({ timeout: 5_000 });
+      assert.equal(await alert.getByRole('button').count(), 0, 'nothing left to do on it');
+      await page.locator('h1 .badge').getByText('Niet open').waitFor({ timeout: 5_000 });
+      // The station's timeline says who did what.
+      await page.getByText(/Niet open op openingstijd: opgelost \(coordinator\)/).first().waitFor({ timeout: 5_000 });
+      await page.getByText(/Niet open op openingstijd: gezien \(coordinator\)/).first().waitFor({ timeout: 5_000 });
+      await axe(page, 'station page with a handled alert');
+      // Back in the control room: no longer a problem, on the map, in the counts and the list.
+      await page.goto(`${base}/control`);
+      await page.locator('[data-connection="live"]').waitFor();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="count-problem"]')?.textContent === String(n), before - 1, { timeout: 5_000 });
+      assert.equal(await problemsAgree(page), before - 1);
+      assert.equal(await page.locator('tr[data-station="GM0599-8"] [data-testid="reasons"]').count(), 0);
+      await page
+        .locator('[data-testid="alert"][data-station="GM0599-8"][data-kind="not_open"]')
+        .getByTestId('handled')
+        .getByText(/Opgelost door coordinator/)
+        .waitFor({ timeout: 5_000 });
+    });
+
     await test('by keyboard: a skip link first, and the map is one tab stop on the way to the list', async () => {
       await page.goto(`${base}/control`);
       await page.locator('svg.map circle').first().waitFor();

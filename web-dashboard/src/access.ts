@@ -51,8 +51,10 @@ export const PAGES: PageDef[] = [
     match: (p) => p.startsWith('/stations/'),
     routes: [
       'GET /api/stations/{station}/timeline',
+      'GET /api/municipalities/{code}/alerts',
       'POST /api/municipalities/{code}/messages',
       'POST /api/stations/{station}/resupply',
+      'POST /api/stations/{station}/alerts',
     ],
   },
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeView, StationSummary } from '../src/api/types';
-import { applyChanges, fromSnapshot, needsAction, query, statusOf } from '../src/live/state';
+import { applyChanges, asksForAction, fromSnapshot, needsAction, query, statusOf } from '../src/live/state';
 
 export function station(n: number, over: Partial<StationSummary> = {}): StationSummary {
   return {
@@ -41,6 +41,12 @@ describe('status', () => {
     // Only alerts that ask for action make a station red.
     expect(needsAction('open_incidents') && needsAction('not_open') && needsAction('device_silent')).toBe(true);
     expect(needsAction('turnout_decrease') || needsAction('result_with_warnings')).toBe(false);
+    // Seen, it still does (someone is on it); resolved, it no longer does.
+    const silent = { kind: 'device_silent' };
+    expect(asksForAction(silent)).toBe(true);
+    expect(asksForAction({ ...silent, handled: { status: 'acknowledged' } })).toBe(true);
+    expect(asksForAction({ ...silent, handled: { status: 'resolved' } })).toBe(false);
+    expect(asksForAction({ kind: 'turnout_decrease', handled: null })).toBe(false);
     expect(statusOf(station(1, { phase: 'result_submitted' }))).toBe('result_in');
   });
 });

@@ -53,6 +53,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         crate::features::control_room::routes::incident_status,
         crate::features::control_room::routes::message,
         crate::features::control_room::routes::resupply,
+        crate::features::control_room::routes::handle_alert,
         crate::features::reporting::routes::turnout,
         crate::features::reporting::routes::turnout_chart,
         crate::features::reporting::routes::turnout_csv,

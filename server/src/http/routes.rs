@@ -116,6 +116,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             route: || web::post().to(control_room::routes::resupply),
         },
         Endpoint {
+            method: "POST",
+            path: "/api/stations/{station}/alerts",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::post().to(control_room::routes::handle_alert),
+        },
+        Endpoint {
             method: "GET",
             path: "/api/municipalities/{code}/turnout",
             access: Access::Staff(ALL_STAFF),

@@ -67,10 +67,11 @@ impl Change {
 }
 
 /// Whether changes of `kind` are pushed to stations' devices: the control room's
-/// actions (`ControlRoomAction::kind`), never a station's own reports.
+/// actions that concern the station (`ControlRoomAction::DEVICE_KINDS`), never a
+/// station's own reports nor how the control room handles its alerts.
 #[must_use]
 pub fn is_device_push(kind: &str) -> bool {
-    ControlRoomAction::KINDS.contains(&kind)
+    ControlRoomAction::DEVICE_KINDS.contains(&kind)
 }
 
 /// Votes cast in the station's current provisional result; 0 without one.
@@ -328,6 +329,7 @@ mod tests {
         hub.publish(vec![
             of_kind(5, "incident_status"),
             of_kind(6, "resupply_dispatched"),
+            of_kind(7, "alert_handled"),
         ]);
         assert_eq!(seqs(&pushes.try_recv().unwrap()), [2]);
         assert_eq!(seqs(&pushes.try_recv().unwrap()), [5, 6]);

@@ -63,6 +63,18 @@ pub fn by_username(db: &mut Db, username: &str) -> Result<Option<UserRecord>, St
     .transpose()
 }
 
+/// The username of the user with `id`, if there is one.
+///
+/// # Errors
+/// A database error.
+pub fn username_of(db: &mut Db, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(users::table
+        .filter(users::id.eq(id))
+        .select(users::username)
+        .first(db)
+        .optional()?)
+}
+
 /// A staff user as others may see them: no password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffUser {

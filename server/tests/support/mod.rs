@@ -317,10 +317,15 @@ impl Proxy {
 }
 
 pub fn staff_token(role: Role, municipality: Option<&str>) -> String {
+    staff_token_for(&format!("user-{}", role.as_str()), role, municipality)
+}
+
+/// A staff token for the user with `user_id` (as `create_user` returns it).
+pub fn staff_token_for(user_id: &str, role: Role, municipality: Option<&str>) -> String {
     let now = db::now_ms() / 1000;
     TokenKeys::new(SECRET.as_bytes())
         .sign(&Claims {
-            sub: format!("user-{}", role.as_str()),
+            sub: user_id.into(),
             kind: TokenKind::Staff,
             role: Some(role),
             municipality: municipality.map(Into::into),

@@ -1,6 +1,7 @@
 //! The election-day domain: pure data and rules, shared by the chair's app and the server.
 //! Names follow the glossary in DOMAIN.md (English in code).
 
+pub mod alert;
 pub mod election;
 pub mod jurisdiction;
 pub mod report;
@@ -9,6 +10,7 @@ pub mod station;
 pub mod station_day;
 pub mod time;
 
+pub use alert::{AlertHandling, AlertKind, AlertStatus};
 pub use election::{CandidateList, ChecklistItem, Election};
 pub use jurisdiction::{Jurisdiction, JurisdictionRules};
 pub use report::*;

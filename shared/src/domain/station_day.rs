@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{
-    BallotStockReport, IncidentStatus, PresenceReport, ProvisionalResult, Report, StaffMember,
-    Timestamp, TurnoutMoment,
+    AlertHandling, AlertKind, BallotStockReport, IncidentStatus, PresenceReport, ProvisionalResult,
+    Report, StaffMember, Timestamp, TurnoutMoment,
 };
 
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -106,6 +106,10 @@ pub struct StationDay {
     /// Of those sent, how many the station has not yet reported as received: the
     /// delivery is on its way ("onderweg") until a stock report's `received` grows.
     pub resupply_in_transit: u32,
+    /// What the control room did about the station's alerts: the latest handling of
+    /// each kind (so at most one per `AlertKind`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alerts_handled: Vec<AlertHandling>,
 }
 
 impl StationDay {
@@ -235,6 +239,21 @@ impl StationDay {
     pub fn record_resupply_dispatched(&mut self, quantity: u32) {
         self.resupply_dispatched = self.resupply_dispatched.saturating_add(quantity);
         self.resupply_in_transit = self.resupply_in_transit.saturating_add(quantity);
+    }
+
+    /// Records a coordinator's handling of an alert, replacing an earlier one of its kind.
+    pub fn record_alert_handling(&mut self, handling: AlertHandling) {
+        self.alerts_handled.retain(|h| h.kind != handling.kind);
+        self.alerts_handled.push(handling);
+    }
+
+    /// The handling that holds for the alert of `kind` reading `detail`: none when the
+    /// alert was never handled, or read differently when it was (a new situation).
+    #[must_use]
+    pub fn alert_handling(&self, kind: AlertKind, detail: &str) -> Option<&AlertHandling> {
+        self.alerts_handled
+            .iter()
+            .find(|h| h.kind == kind && h.detail == detail)
     }
 
     /// Ballot papers asked for and not yet sent.
@@ -497,5 +516,53 @@ mod tests {
         day.record_resupply_dispatched(u32::MAX);
         assert_eq!(day.resupply_outstanding(), 0);
         assert_eq!(day.resupply_dispatched, u32::MAX);
+    }
+
+    /// A coordinator's handling holds for the alert as it read: seen or resolved while
+    /// the ballots run out at 17:40, the alert is new again when they run out at 16:10.
+    /// A later handling of the same kind replaces the earlier one.
+    #[test]
+    fn an_alert_handling_holds_until_the_alert_reads_differently() {
+        let mut day = StationDay::default();
+        let handling = |status, detail: &str, at| AlertHandling {
+            kind: AlertKind::BallotsRunningOut,
+            status,
+            by: "fatima".into(),
+            at: Timestamp(at),
+            detail: detail.into(),
+        };
+        assert!(
+            day.alert_handling(AlertKind::BallotsRunningOut, "op rond 17:40")
+                .is_none()
+        );
+        day.record_alert_handling(handling(
+            crate::domain::AlertStatus::Acknowledged,
+            "op rond 17:40",
+            1,
+        ));
+        day.record_alert_handling(handling(
+            crate::domain::AlertStatus::Resolved,
+            "op rond 17:40",
+            2,
+        ));
+        assert_eq!(day.alerts_handled.len(), 1);
+        let held = day
+            .alert_handling(AlertKind::BallotsRunningOut, "op rond 17:40")
+            .map(|h| (h.status, h.at));
+        assert_eq!(
+            held,
+            Some((crate::domain::AlertStatus::Resolved, Timestamp(2)))
+        );
+        assert!(
+            day.alert_handling(AlertKind::BallotsRunningOut, "op rond 16:10")
+                .is_none()
+        );
+        assert!(
+            day.alert_handling(AlertKind::DeviceSilent, "op rond 17:40")
+                .is_none()
+        );
+        // Stored and read back (the station's day is JSON in the database).
+        let json = serde_json::to_string(&day).unwrap();
+        assert_eq!(serde_json::from_str::<StationDay>(&json).unwrap(), day);
     }
 }

@@ -1,15 +1,16 @@
 //! A control-room action on a station (incident status and assignee, a message,
-//! resupply dispatch): what the server stores as the payload of the action's event,
+//! resupply dispatch, an alert seen or resolved): what the server stores as the payload of the action's event,
 //! and what it tells the station's device about it.
 
 use serde::{Deserialize, Serialize};
 
 use super::{ResupplyNotice, ServerMessage, StationMessage};
-use crate::domain::{IncidentStatus, Timestamp};
+use crate::domain::{AlertKind, AlertStatus, IncidentStatus, Timestamp};
 use crate::validation::Language;
 
 /// What the control room did, as stored in the event's payload: a JSON object whose
-/// `"action"` names the variant (`incident_status`, `message`, `resupply_dispatched`),
+/// `"action"` names the variant (`incident_status`, `message`, `resupply_dispatched`,
+/// `alert_handled`),
 /// the same string as the event's kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -30,11 +31,30 @@ pub enum ControlRoomAction {
     },
     /// Ballot papers sent to the station.
     ResupplyDispatched { quantity: u32, note: String },
+    /// A coordinator saw or resolved one of the station's alerts, as it read then
+    /// (`detail`). For the control room only: the station's device is not told.
+    AlertHandled {
+        kind: AlertKind,
+        status: AlertStatus,
+        /// The alert's text as the coordinator saw it.
+        detail: String,
+        /// Who (a username).
+        by: String,
+    },
 }
 
 impl ControlRoomAction {
     /// The event kinds of the actions, each the `"action"` of its payload.
-    pub const KINDS: [&'static str; 3] = ["incident_status", "message", "resupply_dispatched"];
+    pub const KINDS: [&'static str; 4] = [
+        "incident_status",
+        "message",
+        "resupply_dispatched",
+        "alert_handled",
+    ];
+
+    /// The kinds the station's device is told about (`to_device` gives a message).
+    pub const DEVICE_KINDS: [&'static str; 3] =
+        ["incident_status", "message", "resupply_dispatched"];
 
     /// The event's kind, and the `"action"` of its payload.
     #[must_use]
@@ -43,6 +63,7 @@ impl ControlRoomAction {
             Self::IncidentStatus { .. } => "incident_status",
             Self::Message { .. } => "message",
             Self::ResupplyDispatched { .. } => "resupply_dispatched",
+            Self::AlertHandled { .. } => "alert_handled",
         }
     }
 
@@ -89,6 +110,7 @@ impl ControlRoomAction {
                     resupply: Some(notice),
                 }))
             }
+            Self::AlertHandled { .. } => None,
         }
     }
 }
@@ -98,7 +120,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn every_action() -> [ControlRoomAction; 3] {
+    fn every_action() -> [ControlRoomAction; 4] {
         [
             ControlRoomAction::IncidentStatus {
                 incident_id: "i1".into(),
@@ -115,12 +137,18 @@ mod tests {
                 quantity: 200,
                 note: "via de bode".into(),
             },
+            ControlRoomAction::AlertHandled {
+                kind: AlertKind::DeviceSilent,
+                status: AlertStatus::Resolved,
+                detail: "Niets gemeld sinds 14:05".into(),
+                by: "fatima".into(),
+            },
         ]
     }
 
     #[test]
     fn actions_are_stored_as_objects_tagged_by_action() {
-        let [status, message, dispatch] = every_action();
+        let [status, message, dispatch, handled] = every_action();
         assert_eq!(
             serde_json::to_value(&status).unwrap(),
             json!({"action": "incident_status", "incident_id": "i1", "status": "in_progress", "assignee": "fatima"})
@@ -133,6 +161,24 @@ mod tests {
             serde_json::to_value(&dispatch).unwrap(),
             json!({"action": "resupply_dispatched", "quantity": 200, "note": "via de bode"})
         );
+        assert_eq!(
+            serde_json::to_value(&handled).unwrap(),
+            json!({"action": "alert_handled", "kind": "device_silent", "status": "resolved", "detail": "Niets gemeld sinds 14:05", "by": "fatima"})
+        );
+    }
+
+    /// The device is told what concerns it (incidents, messages, ballots on their way),
+    /// and nothing of how the control room handles its alerts.
+    #[test]
+    fn only_the_device_kinds_reach_the_device() {
+        for action in every_action() {
+            assert_eq!(
+                action.to_device(1).is_some(),
+                ControlRoomAction::DEVICE_KINDS.contains(&action.kind()),
+                "{}",
+                action.kind()
+            );
+        }
     }
 
     #[test]
@@ -146,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_dispatch_tells_the_device_in_dutch_with_the_notice() {
-        let [_, _, dispatch] = every_action();
+        let [_, _, dispatch, _] = every_action();
         let Some(ServerMessage::Message(message)) = dispatch.to_device(5) else {
             panic!("a dispatch is a message to the device");
         };

@@ -15,6 +15,7 @@ export const ROUTE_ROLES = {
   "GET /api/municipalities/{code}/turnout/chart": ["administrator", "coordinator", "manager", "viewer"],
   "GET /api/stations/{station}/timeline": ["administrator", "coordinator"],
   "POST /api/municipalities/{code}/messages": ["administrator", "coordinator"],
+  "POST /api/stations/{station}/alerts": ["administrator", "coordinator"],
   "POST /api/stations/{station}/incidents/{incident}/status": ["administrator", "coordinator"],
   "POST /api/stations/{station}/resupply": ["administrator", "coordinator"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -315,6 +315,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stations/{station}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records that a coordinator saw, or resolved, one of a station's alerts as it reads
+         *     now; who and when go in the audit log. A resolved alert no longer makes the station
+         *     a problem until it reads differently.
+         * @description Roles: administrator, coordinator.
+         */
+        post: operations["handle_alert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stations/{station}/incidents/{incident}/status": {
         parameters: {
             query?: never;
@@ -475,6 +497,7 @@ export interface components {
         Alert: {
             /** @description What the control room should know, in Dutch (the dashboard translates by kind). */
             detail: string;
+            handled?: null | components["schemas"]["AlertHandled"];
             kind: components["schemas"]["AlertKind"];
             /**
              * Format: int64
@@ -483,8 +506,38 @@ export interface components {
             since?: number | null;
             station_id: string;
         };
-        /** @enum {string} */
+        /** @description A coordinator's handling of an alert, as the control room is shown it. */
+        AlertHandled: {
+            /**
+             * Format: int64
+             * @description When (ms since the epoch).
+             */
+            at: number;
+            /** @description Who (a username). */
+            by: string;
+            status: components["schemas"]["AlertStatus"];
+        };
+        AlertHandlingRequest: {
+            /**
+             * @description The alert's text as the coordinator saw it: when the alert now reads
+             *     differently, the situation changed and nothing is recorded.
+             */
+            detail: string;
+            kind: components["schemas"]["AlertKind"];
+            /** @description Seen (someone is on it) or resolved (no longer a problem). */
+            status: components["schemas"]["AlertStatus"];
+        };
+        /**
+         * @description What an alert is about, most urgent first (the order in which the control room
+         *     lists them).
+         * @enum {string}
+         */
         AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "turnout_decrease" | "result_with_warnings";
+        /**
+         * @description What a coordinator did about an alert.
+         * @enum {string}
+         */
+        AlertStatus: "acknowledged" | "resolved";
         /** @description Ballot papers received so far (including resupplies) and remaining unused. */
         BallotStockReport: {
             /** Format: int32 */
@@ -514,7 +567,8 @@ export interface components {
         };
         /**
          * @description What the control room did, as stored in the event's payload: a JSON object whose
-         *     `"action"` names the variant (`incident_status`, `message`, `resupply_dispatched`),
+         *     `"action"` names the variant (`incident_status`, `message`, `resupply_dispatched`,
+         *     `alert_handled`),
          *     the same string as the event's kind.
          */
         ControlRoomAction: {
@@ -536,6 +590,15 @@ export interface components {
             note: string;
             /** Format: int32 */
             quantity: number;
+        } | {
+            /** @enum {string} */
+            action: "alert_handled";
+            /** @description Who (a username). */
+            by: string;
+            /** @description The alert's text as the coordinator saw it. */
+            detail: string;
+            kind: components["schemas"]["AlertKind"];
+            status: components["schemas"]["AlertStatus"];
         };
         /** @description A member of the control room staff. */
         Coordinator: {
@@ -1888,6 +1951,69 @@ export interface operations {
             };
             /** @description The database does not answer (`unavailable`). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    handle_alert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Station id. */
+                station: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertHandlingRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResponse"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality or role (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such station (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The station has no such alert now, or it reads differently than `detail` (`refused`, with the alert as it reads now); nothing was recorded. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

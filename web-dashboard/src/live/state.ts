@@ -35,6 +35,15 @@ export function needsAction(kind: string): boolean {
 }
 
 /**
+ * Whether an alert makes its station a problem now: one that asks the control room to
+ * act (`needsAction`) and that no coordinator has resolved. A seen (acknowledged) alert
+ * still does, with the coordinator's name beside it.
+ */
+export function asksForAction(alert: { kind: string; handled?: { status: string } | null }): boolean {
+  return needsAction(alert.kind) && alert.handled?.status !== 'resolved';
+}
+
+/**
  * A station's status. `flagged` holds the stations the server has alerts for (late
  * opening, open incidents, ballots asked for, a silent device, ...): each of those is a
  * problem whatever its phase, so that every red dot has its reasons in the alerts

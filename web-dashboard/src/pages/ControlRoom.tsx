@@ -1,53 +1,18 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useState } from 'react';
-import { getJson, loadSession } from '../api/client';
-import type { Alert, StationSummary } from '../api/types';
+import { memo, useLayoutEffect, useMemo, useState } from 'react';
+import { loadSession } from '../api/client';
+import type { StationSummary } from '../api/types';
 import { useI18n, type Key } from '../i18n';
 import { turnoutOf } from '../payload';
 import { useLive } from '../live/context';
-import { needsAction, query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
+import { asksForAction, query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
 import { mayOpen } from '../access';
+import { AlertItem, useAlerts } from './Alerts';
 import { navigate } from '../router';
 import { Boundary, ErrorMessage, num, time } from '../util';
 import { StationMap } from './StationMap';
 
 const SORTS: SortKey[] = ['number', 'name', 'status', 'turnout', 'ballots', 'district'];
 const MAX_ROWS = 100;
-
-function useAlerts(version: number): { alerts: Alert[]; error: string | null } {
-  const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const timer = setInterval(() => setTick((t) => t + 1), 15_000);
-    return () => clearInterval(timer);
-  }, []);
-  // At most one fetch a second however fast changes arrive, and always one after the
-  // last change: a change in the same second as a fetch is fetched at the second's end.
-  const [bucket, setBucket] = useState(0);
-  useEffect(() => {
-    const wait = 1000 - (Date.now() % 1000);
-    const timer = setTimeout(() => setBucket(Math.floor(Date.now() / 1000)), wait);
-    return () => clearTimeout(timer);
-  }, [version]);
-  useEffect(() => {
-    const session = loadSession();
-    if (!session) return;
-    let live = true;
-    getJson<Alert[]>(`/api/municipalities/${session.municipality}/alerts`).then(
-      (a) => {
-        if (live) {
-          setAlerts(a);
-          setError(null);
-        }
-      },
-      (e: unknown) => live && setError(String((e as Error).message ?? e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [tick, bucket]);
-  return { alerts, error };
-}
 
 function go(id: string) {
   navigate(`/stations/${id}`);
@@ -90,8 +55,9 @@ export function ControlRoom() {
   const state = live.state;
   const [q, setQ] = useState<ListQuery>({ text: '', status: '', sort: 'status', descending: false });
   const { alerts, error } = useAlerts(live.version);
-  // The stations with alerts are the problems: on the map, in the counts, in the list.
-  const flagged = useMemo(() => new Set(alerts.filter((a) => needsAction(a.kind)).map((a) => a.station_id)), [alerts]);
+  // The stations with alerts no one resolved are the problems: on the map, in the
+  // counts, in the list.
+  const flagged = useMemo(() => new Set(alerts.filter(asksForAction).map((a) => a.station_id)), [alerts]);
   const stations = useMemo(() => (state ? [...state.stations.values()] : []), [state, live.version]);
   const rows = useMemo(() => (state ? query(state, q, flagged) : []), [state, q, live.version, flagged]);
   const counts = useMemo(() => {
@@ -103,6 +69,7 @@ export function ControlRoom() {
   const reasons = useMemo(() => {
     const by = new Map<string, string[]>();
     for (const a of alerts) {
+      if (a.handled?.status === 'resolved') continue;
       const line = `${t(`alert_${a.kind}` as Key)}: ${a.detail}${a.since ? ` (${time(a.since)})` : ''}`;
       by.set(a.station_id, [...(by.get(a.station_id) ?? []), line]);
     }
@@ -177,22 +144,9 @@ export function ControlRoom() {
             <p>{t('noAlerts')}</p>
           ) : (
             <ul className="alerts">
-              {alerts.slice(0, 100).map((a, i) => {
-                const s = state.stations.get(a.station_id);
-                const label = `${s ? `${s.number} ${s.name}` : a.station_id}: ${t(`alert_${a.kind}` as Key)} — ${a.detail}`;
-                return (
-                  <li key={`${a.station_id}-${a.kind}-${i}`} className={`alert alert-${a.kind}`}>
-                    {canOpen ? (
-                      <a href={`/stations/${a.station_id}`} onClick={(e) => { e.preventDefault(); go(a.station_id); }}>
-                        {label}
-                      </a>
-                    ) : (
-                      label
-                    )}
-                    {a.since ? <span className="muted"> · {time(a.since)}</span> : null}
-                  </li>
-                );
-              })}
+              {alerts.slice(0, 100).map((a) => (
+                <AlertItem key={`${a.station_id}-${a.kind}`} a={a} station={state.stations.get(a.station_id)} canOpen={canOpen} />
+              ))}
             </ul>
           )}
           <h2>{t('recentTitle')}</h2>

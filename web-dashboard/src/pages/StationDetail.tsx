@@ -4,7 +4,8 @@ import type { ChangeView, StationTimeline } from '../api/types';
 import { useDraft } from '../drafts';
 import { useI18n, type Key, type T } from '../i18n';
 import { useLive } from '../live/context';
-import { statusOf } from '../live/state';
+import { asksForAction, statusOf } from '../live/state';
+import { AlertItem, useAlerts } from './Alerts';
 import { describePresence } from '../presence';
 import { actionOf, reportOf } from '../payload';
 import { navigate } from '../router';
@@ -30,6 +31,8 @@ export function describe(c: ChangeView, t: T): string {
       return `${t(`istatus_${a.status}`)}${a.assignee ? ` (${a.assignee})` : ''}`;
     case 'resupply_dispatched':
       return `${num(a.quantity)} ${a.note}`;
+    case 'alert_handled':
+      return `${t(`alert_${a.kind}` as Key)}: ${t(`astatus_${a.status}`)} (${a.by}) — ${a.detail}`;
     default:
       return '';
   }
@@ -120,6 +123,7 @@ export function StationDetail({ id }: { id: string }) {
   const [note, setNote, clearNote] = useDraft(`resupply.${id}`);
   const [actionError, setActionError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const { alerts, error: alertsError, reload: reloadAlerts } = useAlerts(live.version);
 
   const act = async (e: FormEvent, path: string, body: unknown, after: () => void) => {
     e.preventDefault();
@@ -137,7 +141,9 @@ export function StationDetail({ id }: { id: string }) {
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
   const s = summary ?? data.station;
-  const status = statusOf(s);
+  const mine = alerts.filter((a) => a.station_id === id);
+  // Red for the same reasons as on the control room's map: an alert no one resolved.
+  const status = statusOf(s, new Set(mine.filter(asksForAction).map((a) => a.station_id)));
   return (
     <>
       <p>
@@ -152,6 +158,19 @@ export function StationDetail({ id }: { id: string }) {
         {data.location} · {s.district ?? ''} · {t('colTurnout')}: {num(s.turnout)} / {num(s.expected_voters)}
       </p>
       {error && <ErrorMessage error={error} retry={reload} />}
+      <section className="card" aria-labelledby="station-alerts">
+        <h2 id="station-alerts">{t('alertsTitle')}</h2>
+        {alertsError && <ErrorMessage error={alertsError} />}
+        {mine.length === 0 ? (
+          <p>{t('noAlerts')}</p>
+        ) : (
+          <ul className="alerts">
+            {mine.map((a) => (
+              <AlertItem key={a.kind} a={a} station={s} canOpen={false} canHandle onHandled={reloadAlerts} />
+            ))}
+          </ul>
+        )}
+      </section>
       <div className="columns">
         <section className="card" aria-labelledby="stock">
           <h2 id="stock">{t('stockTitle')}</h2>

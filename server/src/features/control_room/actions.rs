@@ -2,6 +2,7 @@
 //! an event in the election's log with an audit entry and the station's new state, in
 //! one transaction, and reaches dashboards and the station's device like any change.
 
+use shared::domain::{AlertHandling, Timestamp};
 use shared::protocol::{EventPayload, ServerMessage};
 
 use std::collections::HashMap;
@@ -67,6 +68,40 @@ pub fn record(
                 ControlRoomAction::ResupplyDispatched { quantity, .. } => {
                     record.day.record_resupply_dispatched(*quantity);
                 }
+                ControlRoomAction::AlertHandled {
+                    kind,
+                    status,
+                    detail,
+                    by,
+                } => {
+                    // Only the alert the coordinator saw: not one that has gone, nor
+                    // one that reads differently now (a new situation).
+                    let election = store::elections::get(db, &record.election_id)?;
+                    let current = super::alerts::for_station(&record, &election, Timestamp(now))
+                        .into_iter()
+                        .find(|a| a.kind == *kind);
+                    match current {
+                        None => {
+                            return Err(ActionError::Refused(format!(
+                                "station {id} has no alert {} now",
+                                store::to_json(kind)
+                            )));
+                        }
+                        Some(alert) if alert.detail != *detail => {
+                            return Err(ActionError::Refused(format!(
+                                "the alert of station {id} now reads \"{}\"; look again",
+                                alert.detail
+                            )));
+                        }
+                        Some(_) => record.day.record_alert_handling(AlertHandling {
+                            kind: *kind,
+                            status: *status,
+                            by: by.clone(),
+                            at: Timestamp(now),
+                            detail: detail.clone(),
+                        }),
+                    }
+                }
                 ControlRoomAction::Message { .. } => {}
             }
             records.push(record);
@@ -114,7 +149,7 @@ pub fn device_messages(
     let rows: Vec<(i64, String, String, i64)> = events::table
         .filter(events::election_id.eq(election_id))
         .filter(events::station_id.eq(station))
-        .filter(events::kind.eq_any(ControlRoomAction::KINDS))
+        .filter(events::kind.eq_any(ControlRoomAction::DEVICE_KINDS))
         .order(events::seq.asc())
         .select((
             events::seq,

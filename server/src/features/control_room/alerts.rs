@@ -15,21 +15,9 @@ pub const MOMENT_GRACE_MS: i64 = 10 * 60_000;
 /// A station that reported nothing for this long, while open, is silent.
 pub const SILENT_AFTER_MS: i64 = 45 * 60_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AlertKind {
-    NotOpen,
-    /// Incidents the control room has not resolved.
-    OpenIncidents,
-    /// Ballot papers the station asked for that the control room has not sent.
-    BallotsRequested,
-    TooFewMembers,
-    BallotsRunningOut,
-    TurnoutOverdue,
-    DeviceSilent,
-    TurnoutDecrease,
-    ResultWithWarnings,
-}
+/// What an alert is about (a shared domain type: it is also what a coordinator's
+/// handling of the alert is recorded under).
+pub use shared::domain::{AlertKind, AlertStatus};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Alert {
@@ -39,6 +27,30 @@ pub struct Alert {
     pub since: Option<i64>,
     /// What the control room should know, in Dutch (the dashboard translates by kind).
     pub detail: String,
+    /// What a coordinator did about the alert as it reads now: seen (and by whom), or
+    /// resolved, so that it no longer makes the station a problem. None until then, and
+    /// again once the alert reads differently (a new situation).
+    pub handled: Option<AlertHandled>,
+}
+
+/// A coordinator's handling of an alert, as the control room is shown it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AlertHandled {
+    pub status: AlertStatus,
+    /// Who (a username).
+    pub by: String,
+    /// When (ms since the epoch).
+    pub at: i64,
+}
+
+impl Alert {
+    /// Whether the alert still asks the control room to act: not resolved.
+    #[must_use]
+    pub fn is_resolved(&self) -> bool {
+        self.handled
+            .as_ref()
+            .is_some_and(|h| h.status == AlertStatus::Resolved)
+    }
 }
 
 /// The alerts of one station at `now`.
@@ -50,6 +62,11 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
         kind,
         station_id: station.id.clone(),
         since: since.map(Timestamp::millis),
+        handled: day.alert_handling(kind, &detail).map(|h| AlertHandled {
+            status: h.status,
+            by: h.by.clone(),
+            at: h.at.millis(),
+        }),
         detail,
     };
     let opening = station.opening_time(election);
@@ -173,14 +190,14 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
     alerts
 }
 
-/// The alerts of many stations, most urgent kinds first.
+/// The alerts of many stations, most urgent kinds first, the resolved ones last.
 #[must_use]
 pub fn for_stations(records: &[StationRecord], election: &Election, now: Timestamp) -> Vec<Alert> {
     let mut alerts: Vec<Alert> = records
         .iter()
         .flat_map(|r| for_station(r, election, now))
         .collect();
-    alerts.sort_by_key(|a| (a.kind as u8, a.since.unwrap_or(i64::MAX)));
+    alerts.sort_by_key(|a| (a.is_resolved(), a.kind as u8, a.since.unwrap_or(i64::MAX)));
     alerts
 }
 
@@ -393,5 +410,66 @@ mod tests {
             [AlertKind::ResultWithWarnings]
         );
         assert!(alerts[0].detail.contains("blanco"));
+    }
+
+    /// A coordinator who saw a silent station is named beside it; once resolved it no
+    /// longer asks for action; when the station reports and falls silent again, the
+    /// alert is new.
+    #[test]
+    fn a_handled_alert_says_by_whom_until_its_situation_changes() {
+        let moment = OPENS + 150 * MINUTE;
+        let mut day = open_day(3);
+        day.reported_moments.push(Timestamp(moment));
+        let now = moment + 46 * MINUTE;
+        let silent = |day: &StationDay, last_seen: i64, now: i64| {
+            for_station(
+                &record(day.clone(), Some(last_seen)),
+                &election(),
+                Timestamp(now),
+            )
+            .into_iter()
+            .find(|a| a.kind == AlertKind::DeviceSilent)
+            .unwrap()
+        };
+        let alert = silent(&day, moment, now);
+        assert_eq!(alert.handled, None);
+        let handle = |day: &mut StationDay, status, at| {
+            day.record_alert_handling(shared::domain::AlertHandling {
+                kind: AlertKind::DeviceSilent,
+                status,
+                by: "fatima".into(),
+                at: Timestamp(at),
+                detail: alert.detail.clone(),
+            });
+        };
+        handle(&mut day, AlertStatus::Acknowledged, now);
+        let seen = silent(&day, moment, now + MINUTE);
+        assert_eq!(
+            seen.handled,
+            Some(AlertHandled {
+                status: AlertStatus::Acknowledged,
+                by: "fatima".into(),
+                at: now
+            })
+        );
+        assert!(!seen.is_resolved());
+        handle(&mut day, AlertStatus::Resolved, now + 2 * MINUTE);
+        assert!(silent(&day, moment, now + 3 * MINUTE).is_resolved());
+        // The resolved one is listed after an unresolved one of a later kind.
+        let mut other = open_day(3);
+        other.turnout_correction = Some((Timestamp(OPENS), "dubbel geteld".into()));
+        other.reported_moments.push(Timestamp(moment));
+        let listed = for_stations(
+            &[record(day.clone(), Some(moment)), record(other, Some(now))],
+            &election(),
+            Timestamp(now + 3 * MINUTE),
+        );
+        assert_eq!(
+            listed.iter().map(|a| a.kind).collect::<Vec<_>>(),
+            [AlertKind::TurnoutDecrease, AlertKind::DeviceSilent]
+        );
+        // The station reports at 15:00 and is silent again: a new alert.
+        let again = silent(&day, now + 10 * MINUTE, now + 60 * MINUTE);
+        assert_eq!(again.handled, None);
     }
 }

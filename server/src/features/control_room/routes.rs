@@ -1,9 +1,9 @@
 //! The control room's actions on stations: incident status and assignment, messages
-//! to one, some or all stations, and resupply dispatch.
+//! to one, some or all stations, resupply dispatch, and alerts seen or resolved.
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use shared::domain::IncidentStatus;
+use shared::domain::{AlertKind, AlertStatus, IncidentStatus};
 use shared::validation::{Issue, assignee_issues, dispatch_issues, message_issues};
 
 use crate::auth::Principal;
@@ -41,6 +41,16 @@ pub struct ResupplyRequest {
     pub quantity: u32,
     #[serde(default)]
     pub note: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AlertHandlingRequest {
+    pub kind: AlertKind,
+    /// Seen (someone is on it) or resolved (no longer a problem).
+    pub status: AlertStatus,
+    /// The alert's text as the coordinator saw it: when the alert now reads
+    /// differently, the situation changed and nothing is recorded.
+    pub detail: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -325,6 +335,61 @@ pub async fn resupply(
         &caller,
         vec![station.into_inner()],
         ControlRoomAction::ResupplyDispatched { quantity, note },
+    )
+    .await
+}
+
+/// Records that a coordinator saw, or resolved, one of a station's alerts as it reads
+/// now; who and when go in the audit log. A resolved alert no longer makes the station
+/// a problem until it reads differently.
+#[utoipa::path(
+    post,
+    path = "/api/stations/{station}/alerts",
+    operation_id = "handle_alert",
+    tag = "control room",
+    params(("station" = String, Path, description = "Station id.")),
+    request_body = AlertHandlingRequest,
+    responses(
+        (status = 200, description = "Recorded.", body = ActionResponse),
+        (status = 403, description = "Not the caller's municipality or role (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "No such station (`not_found`).", body = ErrorBody),
+        (status = 422, description = "The station has no such alert now, or it reads differently than `detail` (`refused`, with the alert as it reads now); nothing was recorded.", body = ErrorBody),
+    )
+)]
+pub async fn handle_alert(
+    state: web::Data<AppState>,
+    caller: Caller,
+    station: web::Path<String>,
+    body: web::Json<AlertHandlingRequest>,
+) -> HttpResponse {
+    let AlertHandlingRequest {
+        kind,
+        status,
+        detail,
+    } = body.into_inner();
+    let by = match &caller.0 {
+        Principal::Staff { user_id, .. } => {
+            let id = user_id.clone();
+            match state
+                .with_db(move |db| store::users::username_of(db, &id))
+                .await
+            {
+                Ok(name) => name.unwrap_or_else(|| user_id.clone()),
+                Err(e) => return ApiError::from(&e).into(),
+            }
+        }
+        _ => return ApiError::not_your_municipality().into(),
+    };
+    act(
+        &state,
+        &caller,
+        vec![station.into_inner()],
+        ControlRoomAction::AlertHandled {
+            kind,
+            status,
+            detail,
+            by,
+        },
     )
     .await
 }
