@@ -4,10 +4,13 @@
 //! them into districts by postcode area, gives them expected voters, lists and staff,
 //! starts the server, and runs one simulated device per station: the real chair's
 //! core over real WebSockets. Turnout follows the shape of real turnout by time of
-//! day (data/nl_turnout_by_time_press_reports.csv). There are late openings,
-//! incidents, a ballot resupply, a station that loses its network and catches up,
-//! and results after closing. The day is real time, only shorter: devices, server and
-//! embargo all see the same clock.
+//! day (data/nl_turnout_by_time_press_reports.csv). So that a newcomer sees every
+//! alert the control room has, and can resolve it, stations have the day's troubles
+//! by their number (`Trouble`): a late opening, an incident, ballots running short,
+//! members leaving, a turnout corrected or far from the others', a station that loses
+//! its network (silent, turnout overdue) and catches up, a result with warnings, and
+//! one sent late (missing). The alert rules are shortened with the day. The day is
+//! real time, only shorter: devices, server and embargo all see the same clock.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -15,8 +18,8 @@ use std::time::Duration;
 use kiesdag_sim::{Station as Device, Storage};
 use shared::Event;
 use shared::domain::{
-    CandidateList, Election, IncidentCategory, IncidentSeverity, StaffRole, Station, StationPhase,
-    Timestamp, TurnoutMoment, Urgency,
+    AlertRules, CandidateList, Election, IncidentCategory, IncidentSeverity, StaffRole, Station,
+    StationPhase, Timestamp, TurnoutMoment, Urgency,
 };
 
 use crate::auth::{Role, hash_password};
@@ -118,6 +121,64 @@ pub fn share_at(curve: &[(f64, f64)], minute: f64) -> f64 {
         Some(i) => {
             let (a, b) = (curve[i - 1], curve[i]);
             a.1 + (b.1 - a.1) * (minute - a.0) / (b.0 - a.0)
+        }
+    }
+}
+
+/// A real day, 07:30 to 21:00, in ms.
+const REAL_DAY_MS: f64 = 810.0 * 60_000.0;
+/// A connected device is heard from at least every 50 s (a heartbeat every 20 s,
+/// recorded every 30 s): a shorter "silent" rule would flag stations that are fine.
+const DEMO_SILENT_AT_LEAST_MS: i64 = 60_000;
+
+/// The election's alert rules for a demo day of `day_ms`: a real day's, in proportion.
+#[must_use]
+pub fn demo_alert_rules(day_ms: i64) -> AlertRules {
+    #[allow(clippy::cast_precision_loss)]
+    let mut rules = AlertRules::default().scaled(day_ms as f64 / REAL_DAY_MS);
+    rules.silent_after_ms = rules.silent_after_ms.max(DEMO_SILENT_AT_LEAST_MS);
+    rules
+}
+
+/// What goes wrong at a simulated station, by its number, so that every alert kind
+/// appears in every demo with ten stations or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trouble {
+    None,
+    /// Blank votes over 3 %: a result with warnings, confirmed.
+    ResultWithWarnings,
+    /// Two members leave after the second moment; a substitute comes at the fourth.
+    MembersLeave,
+    /// No network from opening to the fourth moment: silent, turnout overdue, then
+    /// everything delivered at once.
+    LosesNetwork,
+    /// Turnout corrected downward.
+    CorrectsTurnout,
+    /// An incident reported.
+    Incident,
+    /// A third of the ballots needed: they run out, it asks for more.
+    ShortOfBallots,
+    /// Opens well after opening time.
+    OpensLate,
+    /// A third of the others' turnout.
+    FewVoters,
+    /// Sends its result well after the rule's time: missing until then.
+    ResultLate,
+}
+
+impl Trouble {
+    const fn of(n: usize) -> Self {
+        match n % 10 {
+            1 => Self::ResultWithWarnings,
+            2 => Self::MembersLeave,
+            3 => Self::LosesNetwork,
+            4 => Self::CorrectsTurnout,
+            5 => Self::Incident,
+            6 => Self::ShortOfBallots,
+            7 => Self::OpensLate,
+            8 => Self::FewVoters,
+            9 => Self::ResultLate,
+            _ => Self::None,
         }
     }
 }
@@ -260,6 +321,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         .collect();
     let codes = db::write_transaction(&mut conn, |db| {
         preparation::init_election(db, &by, &election)?;
+        preparation::set_alert_rules(db, &by, &election.id, &demo_alert_rules(day_ms))?;
         preparation::add_stations(
             db,
             &by,
@@ -429,9 +491,14 @@ async fn simulate(
     day_ms: i64,
 ) {
     let mut dice = Dice(0x2545_F491_4F6C_DD1D ^ (n as u64 + 1).wrapping_mul(0x9E37_79B9));
+    let trouble = Trouble::of(n);
+    let rules = demo_alert_rules(day_ms);
     let expected = station.expected_voters.unwrap_or(1_000);
-    let final_count =
+    let mut final_count =
         (f64::from(expected) * (FINAL_TURNOUT + (dice.below(200) as f64 - 100.0) / 1_000.0)) as u32;
+    if trouble == Trouble::FewVoters {
+        final_count /= 3;
+    }
     let count_at = |t: i64| -> u32 {
         let minute = 450.0 + (t - election.opens_at.millis()) as f64 / day_ms as f64 * 810.0;
         (f64::from(final_count) * share_at(&curve, minute)) as u32
@@ -465,19 +532,19 @@ async fn simulate(
             role,
         });
     }
-    // Most open on time; a few late, for the control room's "not open" alert.
-    let late = if dice.chance(3) {
-        day_ms / 20
+    // Most open on time; some late, for the control room's "not open" alert.
+    let late = if trouble == Trouble::OpensLate {
+        day_ms / 12
     } else {
         i64::try_from(dice.below(4_000)).unwrap_or(0)
     };
     until(Timestamp(election.opens_at.millis() + late)).await;
     device.send(Event::OpenStation);
-    // So that a newcomer sees every alert a day brings, a few stations have a harder
-    // day: one in ten gets too few ballots (they run out before closing, and it asks
-    // for more), one in ten loses two members for a while (too few members), one in
-    // ten corrects its turnout downward.
-    let (short_of_ballots, short_of_staff, corrects) = (n % 10 == 6, n % 10 == 2, n % 10 == 4);
+    let (short_of_ballots, short_of_staff, corrects) = (
+        trouble == Trouble::ShortOfBallots,
+        trouble == Trouble::MembersLeave,
+        trouble == Trouble::CorrectsTurnout,
+    );
     let received = if short_of_ballots {
         expected / 3
     } else {
@@ -487,14 +554,23 @@ async fn simulate(
         received,
         remaining: received,
     });
-    let offline = n == 3;
-    let mut incident_at = dice.chance(6).then(|| {
+    let offline = trouble == Trouble::LosesNetwork;
+    let mut incident_at = (trouble == Trouble::Incident || dice.chance(4)).then(|| {
         election.opens_at.millis()
-            + i64::try_from(dice.below(u64::try_from(day_ms).unwrap_or(1))).unwrap_or(0)
+            + i64::try_from(dice.below(u64::try_from(day_ms / 2).unwrap_or(1))).unwrap_or(0)
     });
     let mut resupplied = false;
     for (i, moment) in election.turnout_moments.iter().enumerate() {
-        if offline && i == 1 {
+        if offline && i == 0 {
+            // Once the opening is stored: the control room sees an open station fall
+            // silent, not one that never opened.
+            let _ = device
+                .wait_for(Duration::from_secs(30), |v| {
+                    v.phase == StationPhase::Open
+                        && v.sync.confirmed > 0
+                        && v.sync.pending + v.sync.sent + v.sync.saving == 0
+                })
+                .await;
             device.set_network(false);
         }
         if offline && i == 3 {
@@ -568,15 +644,28 @@ async fn simulate(
     let _ = device
         .wait_for(Duration::from_secs(120), |v| v.phase != StationPhase::Open)
         .await;
-    tokio::time::sleep(Duration::from_millis(
-        500 + dice.below(u64::try_from(day_ms / 10).unwrap_or(1)),
-    ))
-    .await;
-    device.send(Event::EditResult(kiesdag_sim::consistent_result(
+    let counting = if trouble == Trouble::ResultLate {
+        // Past the rule's time, so that the result is missing for a while.
+        rules.result_after_ms + rules.result_after_ms / 2
+    } else {
+        500 + i64::try_from(dice.below(u64::try_from(day_ms / 10).unwrap_or(1))).unwrap_or(0)
+    };
+    until(Timestamp(election.closes_at.millis() + counting)).await;
+    let mut result = kiesdag_sim::consistent_result(
         final_count,
         &WEIGHTS,
         u32::try_from(dice.below(5)).unwrap_or(0),
-    )));
+    );
+    if trouble == Trouble::ResultWithWarnings {
+        // 5 % blank, taken from the first list: the arithmetic holds, the share warns.
+        if let Some(first) = result.votes.list_votes.first_mut() {
+            let blank = (final_count / 20).min(first.votes);
+            first.votes -= blank;
+            result.votes.votes_for_candidates -= blank;
+            result.votes.blank_votes += blank;
+        }
+    }
+    device.send(Event::EditResult(result));
     device.send(Event::SubmitResult);
     // Warnings (more than 3 % blank, say) are confirmed after a look, as a chair would.
     let view = device

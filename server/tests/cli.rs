@@ -368,3 +368,89 @@ fn imports_a_flemish_list_then_districts_and_staff() {
     assert!(tereken.planned_staff.is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The alert rules of an election: the defaults, one changed (and audited), the rest
+/// kept; a zero or an unknown election refused without a change.
+#[test]
+fn alert_rules_are_set_per_election_and_audited() {
+    let (db, dir) = fresh();
+    let init = kiesdag(
+        &db,
+        &[
+            "election",
+            "init",
+            "--id",
+            "E",
+            "--name",
+            "E",
+            "--date",
+            "2026-03-18",
+        ],
+        None,
+    );
+    assert!(init.status.success(), "{}", text(&init));
+    let shown = kiesdag(&db, &["election", "alerts", "--election", "E"], None);
+    assert!(
+        text(&shown).contains(
+            "overdue 10 min after a moment, a device silent after 45 min, a result missing 180 min"
+        ),
+        "{}",
+        text(&shown)
+    );
+    let set = kiesdag(
+        &db,
+        &[
+            "election",
+            "alerts",
+            "--election",
+            "E",
+            "--silent-after-minutes",
+            "20",
+        ],
+        None,
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    assert!(
+        text(&set).contains(
+            "overdue 10 min after a moment, a device silent after 20 min, a result missing 180 min"
+        ),
+        "{}",
+        text(&set)
+    );
+    let zero = kiesdag(
+        &db,
+        &[
+            "election",
+            "alerts",
+            "--election",
+            "E",
+            "--silent-after-minutes",
+            "0",
+        ],
+        None,
+    );
+    assert!(!zero.status.success());
+    let unknown = kiesdag(
+        &db,
+        &[
+            "election",
+            "alerts",
+            "--election",
+            "X",
+            "--silent-after-minutes",
+            "5",
+        ],
+        None,
+    );
+    assert!(!unknown.status.success());
+    let mut conn = kiesdag::db::open(&db).unwrap();
+    assert_eq!(
+        kiesdag::store::elections::alert_rules(&mut conn, "E")
+            .unwrap()
+            .silent_after_ms,
+        20 * 60_000
+    );
+    let verified = kiesdag(&db, &["audit", "verify"], None);
+    assert!(verified.status.success(), "{}", text(&verified));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -344,3 +344,66 @@ async fn an_alert_is_seen_and_resolved_with_who_and_when_in_the_audit_log() {
     );
     assert!(kiesdag::store::audit::verify(&mut conn).unwrap().is_ok());
 }
+
+/// A device that is connected but has nothing to report is heard from through its
+/// heartbeats, so it is not "silent" between turnout moments; a message from the
+/// control room is no contact, and leaves a station never heard from unheard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeats_count_as_contact_and_control_room_messages_do_not() {
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), 2);
+    let server = start_server(&database, dir);
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let url = server.ws("/ws/station");
+    let _one = open_station(&url, &codes[0]).await;
+    let seen = |body: &serde_json::Value, n: u32| {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["station_id"] == format!("{MUNICIPALITY}-{n}"))
+            .unwrap()["last_seen_at"]
+            .as_i64()
+    };
+    let stations = format!("/api/municipalities/{MUNICIPALITY}/stations");
+    // The opening, once stored, was a contact.
+    let deadline = std::time::Instant::now() + WAIT;
+    let opened = loop {
+        let (_, body) = http(&server, "GET", &stations, &coordinator, &json!(null)).await;
+        assert_eq!(seen(&body, 2), None);
+        if let Some(at) = seen(&body, 1) {
+            break at;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the opening was not stored"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let (status, _) = http(
+        &server,
+        "POST",
+        &format!("/api/municipalities/{MUNICIPALITY}/messages"),
+        &coordinator,
+        &json!({"all_stations": true, "text": "Goedemorgen"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The device sends a heartbeat every 20 s (shared::app::session::TICK).
+    let deadline = std::time::Instant::now() + Duration::from_secs(35);
+    loop {
+        let (_, body) = http(&server, "GET", &stations, &coordinator, &json!(null)).await;
+        assert_eq!(
+            seen(&body, 2),
+            None,
+            "a message is no contact with station 2"
+        );
+        if seen(&body, 1).is_some_and(|at| at > opened) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no heartbeat recorded as contact"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

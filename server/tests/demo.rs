@@ -33,10 +33,15 @@ fn kiesdag(dir: &Path) -> Command {
 }
 
 fn demo_args(command: &mut Command) -> &mut Command {
+    demo_of(command, SMALL)
+}
+
+/// The demo of `municipality`'s stations, in a day of two minutes.
+fn demo_of<'a>(command: &'a mut Command, municipality: &str) -> &'a mut Command {
     command.args([
         "demo",
         "--municipality",
-        SMALL,
+        municipality,
         "--minutes",
         "2",
         "--listen",
@@ -307,5 +312,65 @@ fn the_demo_refuses_a_postgres_database_that_is_not_empty() {
         "{refused:?}"
     );
     support::drop_database(&database);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A newcomer sees every kind of alert in the demo's day (a municipality of 20
+/// stations, a day of two minutes): read as the control room's alerts endpoint reads
+/// them, from the demo's database while it plays.
+#[test]
+fn the_demo_day_brings_every_alert_kind() {
+    use kiesdag::features::control_room::alerts;
+    use shared::domain::{AlertKind, Timestamp};
+    let dir = folder();
+    let db = dir.join("demo.db");
+    let mut child = demo_of(kiesdag(&dir).arg("--db").arg(&db), "GM0385")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let every = [
+        AlertKind::NotOpen,
+        AlertKind::OpenIncidents,
+        AlertKind::BallotsRequested,
+        AlertKind::TooFewMembers,
+        AlertKind::BallotsRunningOut,
+        AlertKind::TurnoutOverdue,
+        AlertKind::DeviceSilent,
+        AlertKind::ResultMissing,
+        AlertKind::TurnoutFarFromExpected,
+        AlertKind::TurnoutDecrease,
+        AlertKind::ResultWithWarnings,
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    // 20 s before opening, 2 minutes of day, the late result, and a margin.
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while seen.len() < every.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+        let Ok(mut conn) = kiesdag::db::connect(db.to_str().unwrap()) else {
+            continue;
+        };
+        let Ok(Some((stations, election))) =
+            kiesdag::store::stations::with_election(&mut conn, "GM0385")
+        else {
+            continue;
+        };
+        let rules = kiesdag::store::elections::alert_rules(&mut conn, &election.id).unwrap();
+        let now = Timestamp(kiesdag::db::now_ms());
+        for alert in alerts::for_stations(&stations, &election, &rules, now) {
+            seen.insert(format!("{:?}", alert.kind));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let missing: Vec<String> = every
+        .iter()
+        .map(|k| format!("{k:?}"))
+        .filter(|k| !seen.contains(k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "never seen: {missing:?} (seen {seen:?})"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

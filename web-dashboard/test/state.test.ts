@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeView, StationSummary } from '../src/api/types';
-import { applyChanges, asksForAction, fromSnapshot, needsAction, query, statusOf } from '../src/live/state';
+import { applyChanges, asksForAction, fromSnapshot, query, statusOf } from '../src/live/state';
 
 export function station(n: number, over: Partial<StationSummary> = {}): StationSummary {
   return {
@@ -38,15 +38,13 @@ describe('status', () => {
     expect(statusOf(station(1), flagged)).toBe('problem');
     expect(statusOf(station(1, { phase: 'result_submitted' }), flagged)).toBe('problem');
     expect(statusOf(station(2, { phase: 'open' }), flagged)).toBe('open');
-    // Only alerts that ask for action make a station red.
-    expect(needsAction('open_incidents') && needsAction('not_open') && needsAction('device_silent')).toBe(true);
-    expect(needsAction('turnout_decrease') || needsAction('result_with_warnings')).toBe(false);
-    // Seen, it still does (someone is on it); resolved, it no longer does.
-    const silent = { kind: 'device_silent' };
+    // Only alerts that ask for action make a station red; seen, they still do (someone
+    // is on it); resolved, they no longer do.
+    const silent = { needs_action: true };
     expect(asksForAction(silent)).toBe(true);
     expect(asksForAction({ ...silent, handled: { status: 'acknowledged' } })).toBe(true);
     expect(asksForAction({ ...silent, handled: { status: 'resolved' } })).toBe(false);
-    expect(asksForAction({ kind: 'turnout_decrease', handled: null })).toBe(false);
+    expect(asksForAction({ needs_action: false, handled: null })).toBe(false);
     expect(statusOf(station(1, { phase: 'result_submitted' }))).toBe('result_in');
   });
 });

@@ -52,6 +52,47 @@ pub(crate) fn election(url: &str, command: ElectionCommand) -> Result<(), String
             println!("election {id} ready: {} to {}", opens, closes);
             Ok(())
         }
+        ElectionCommand::Alerts {
+            election,
+            moment_grace_minutes,
+            silent_after_minutes,
+            result_after_minutes,
+        } => {
+            store::elections::get(&mut db, &election).map_err(|e| e.to_string())?;
+            let mut rules =
+                store::elections::alert_rules(&mut db, &election).map_err(|e| e.to_string())?;
+            let ms = |minutes: u32| i64::from(minutes) * 60_000;
+            let changed = [
+                moment_grace_minutes,
+                silent_after_minutes,
+                result_after_minutes,
+            ]
+            .iter()
+            .any(Option::is_some);
+            if let Some(m) = moment_grace_minutes {
+                rules.moment_grace_ms = ms(m);
+            }
+            if let Some(m) = silent_after_minutes {
+                rules.silent_after_ms = ms(m);
+            }
+            if let Some(m) = result_after_minutes {
+                rules.result_after_ms = ms(m);
+            }
+            if changed {
+                db::write_transaction(&mut db, |db| {
+                    preparation::set_alert_rules(db, &Preparer::command_line(), &election, &rules)
+                })
+                .map_err(|e: store::StoreError| e.to_string())?;
+            }
+            println!(
+                "alerts of {election}: turnout overdue {} min after a moment, a device silent \
+                 after {} min, a result missing {} min after closing",
+                rules.moment_grace_ms / 60_000,
+                rules.silent_after_ms / 60_000,
+                rules.result_after_ms / 60_000
+            );
+            Ok(())
+        }
         ElectionCommand::List => {
             for e in store::elections::all(&mut db).map_err(|e| e.to_string())? {
                 println!(

@@ -159,6 +159,23 @@ pub enum ElectionCommand {
         phone: Option<String>,
     },
     List,
+    /// When the clock makes the control room's alerts; prints the rules in effect.
+    /// Without a value a rule stays as it is (defaults: 10, 45 and 180 minutes).
+    Alerts {
+        #[arg(long)]
+        election: String,
+        /// A turnout moment counts as overdue this many minutes after it passed.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1440))]
+        moment_grace_minutes: Option<u32>,
+        /// An open station whose device sent nothing, not even a heartbeat, for this
+        /// many minutes is silent (at least 2: a connected device is heard from every
+        /// half minute).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=1440))]
+        silent_after_minutes: Option<u32>,
+        /// A station closed this many minutes without a provisional result is missing it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1440))]
+        result_after_minutes: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -66,6 +66,26 @@ pub fn init_election(db: &mut Db, by: &Preparer, election: &Election) -> Result<
     )
 }
 
+/// Sets when the clock makes the election's alerts (overdue turnout, a silent device,
+/// a missing result).
+///
+/// # Errors
+/// When the database refuses a write.
+pub fn set_alert_rules(
+    db: &mut Db,
+    by: &Preparer,
+    election_id: &str,
+    rules: &shared::domain::AlertRules,
+) -> Result<(), StoreError> {
+    store::elections::set_alert_rules(db, election_id, rules)?;
+    by.audit(
+        db,
+        "election.alert_rules",
+        election_id,
+        &serde_json::to_value(rules).unwrap_or_default(),
+    )
+}
+
 /// Adds or updates `municipalities` (code to name) and `stations` of `election_id`;
 /// `source` says where they came from (for the audit entry: a file and its rows, or
 /// what generated them). `each` is called after each station is written.

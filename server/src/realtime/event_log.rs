@@ -94,7 +94,9 @@ pub fn append(
                 &station.station.id,
                 &station.day,
                 station.last_event_seq,
-                station.last_seen_at.unwrap_or(now),
+                // A control-room action is no contact with the device: only a report
+                // (which set it) moves the time the station was last heard from.
+                station.last_seen_at,
             )?;
         }
     }

@@ -1,5 +1,5 @@
 use diesel::prelude::*;
-use shared::domain::Election;
+use shared::domain::{AlertRules, Election};
 
 use super::{StoreError, from_json, to_json};
 use crate::db::{Db, schema::elections};
@@ -80,4 +80,45 @@ pub fn last_seq(db: &mut Db, election_id: &str) -> Result<i64, StoreError> {
         .first(db)
         .optional()?
         .unwrap_or(0))
+}
+
+/// The settings name of an election's alert rules.
+fn alert_rules_key(election_id: &str) -> String {
+    format!("alert_rules:{election_id}")
+}
+
+/// The election's alert rules: those set with `set_alert_rules`, the defaults until
+/// then.
+///
+/// # Errors
+/// A database error, or stored rules that do not read.
+pub fn alert_rules(db: &mut Db, election_id: &str) -> Result<AlertRules, StoreError> {
+    use crate::db::schema::settings;
+    let stored: Option<String> = settings::table
+        .find(alert_rules_key(election_id))
+        .select(settings::value)
+        .first(db)
+        .optional()?;
+    stored.map_or_else(
+        || Ok(AlertRules::default()),
+        |json| from_json("alert rules", &json),
+    )
+}
+
+/// Sets the election's alert rules.
+///
+/// # Errors
+/// A database error.
+pub fn set_alert_rules(
+    db: &mut Db,
+    election_id: &str,
+    rules: &AlertRules,
+) -> Result<(), StoreError> {
+    use crate::db::schema::settings;
+    let key = alert_rules_key(election_id);
+    diesel::delete(settings::table.find(&key)).execute(db)?;
+    diesel::insert_into(settings::table)
+        .values((settings::name.eq(&key), settings::value.eq(to_json(rules))))
+        .execute(db)?;
+    Ok(())
 }

@@ -180,14 +180,34 @@ pub fn save_day(
     id: &str,
     day: &StationDay,
     last_event_seq: i64,
-    seen_at: i64,
+    seen_at: Option<i64>,
 ) -> Result<(), StoreError> {
     diesel::update(stations::table.find(id))
         .set((
             stations::day.eq(to_json(day)),
             stations::last_event_seq.eq(last_event_seq),
-            stations::last_seen_at.eq(seen_at),
         ))
         .execute(db)?;
+    if let Some(at) = seen_at {
+        touch(db, id, at)?;
+    }
+    Ok(())
+}
+
+/// Records that the station's device was heard from at `at` (a report, a heartbeat);
+/// never moves the time back, so a late writer cannot undo a newer contact.
+///
+/// # Errors
+/// A database error.
+pub fn touch(db: &mut Db, id: &str, at: i64) -> Result<(), StoreError> {
+    diesel::update(
+        stations::table.find(id).filter(
+            stations::last_seen_at
+                .is_null()
+                .or(stations::last_seen_at.lt(at)),
+        ),
+    )
+    .set(stations::last_seen_at.eq(at))
+    .execute(db)?;
     Ok(())
 }

@@ -20,8 +20,85 @@ pub enum AlertKind {
     BallotsRunningOut,
     TurnoutOverdue,
     DeviceSilent,
+    /// Closed for a while (`AlertRules::result_after_ms`) and no provisional result.
+    ResultMissing,
+    /// The station's turnout is far from that of the stations that reported as many
+    /// moments: under half or over twice their median share of expected voters. For
+    /// information (a count to check, a door that was shut, a busy station nearby).
+    TurnoutFarFromExpected,
     TurnoutDecrease,
     ResultWithWarnings,
+}
+
+impl AlertKind {
+    /// Whether alerts of this kind ask the control room to act, and so make the
+    /// station a problem. Turnout far from expected or corrected downward, and a result
+    /// with warnings the chair confirmed, are for information.
+    #[must_use]
+    pub const fn needs_action(self) -> bool {
+        !matches!(
+            self,
+            Self::TurnoutFarFromExpected | Self::TurnoutDecrease | Self::ResultWithWarnings
+        )
+    }
+}
+
+/// When the clock makes an alert, per election (`kiesdag election alerts`): the
+/// defaults fit a real day; the demo, whose day lasts minutes, shortens them in
+/// proportion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct AlertRules {
+    /// A turnout moment counts as overdue this long after it passed.
+    pub moment_grace_ms: i64,
+    /// An open station whose device the server has not heard from (no report, no
+    /// heartbeat: the app closed, the battery flat, no network) for this long is silent.
+    pub silent_after_ms: i64,
+    /// A station closed this long without a provisional result is missing it.
+    pub result_after_ms: i64,
+}
+
+impl AlertRules {
+    /// The shortest threshold accepted: one second.
+    pub const MIN_MS: i64 = 1_000;
+    /// The longest: a day.
+    pub const MAX_MS: i64 = 86_400_000;
+
+    /// Every threshold scaled by `factor` (the demo's day against a real one), within
+    /// `MIN_MS..=MAX_MS`.
+    #[must_use]
+    pub fn scaled(self, factor: f64) -> Self {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        let scale = |ms: i64| ((ms as f64 * factor) as i64).clamp(Self::MIN_MS, Self::MAX_MS);
+        Self {
+            moment_grace_ms: scale(self.moment_grace_ms),
+            silent_after_ms: scale(self.silent_after_ms),
+            result_after_ms: scale(self.result_after_ms),
+        }
+    }
+
+    /// Whether every threshold lies within `MIN_MS..=MAX_MS`.
+    #[must_use]
+    pub fn is_plausible(&self) -> bool {
+        [
+            self.moment_grace_ms,
+            self.silent_after_ms,
+            self.result_after_ms,
+        ]
+        .iter()
+        .all(|ms| (Self::MIN_MS..=Self::MAX_MS).contains(ms))
+    }
+}
+
+impl Default for AlertRules {
+    fn default() -> Self {
+        Self {
+            moment_grace_ms: 10 * 60_000,
+            silent_after_ms: 45 * 60_000,
+            result_after_ms: 3 * 60 * 60_000,
+        }
+    }
 }
 
 /// What a coordinator did about an alert.
@@ -50,4 +127,38 @@ pub struct AlertHandling {
     pub at: Timestamp,
     /// The alert's text when it was handled.
     pub detail: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_scale_within_bounds_and_refuse_the_implausible() {
+        let rules = AlertRules::default();
+        assert!(rules.is_plausible());
+        // A ten-minute demo day against 07:30 to 21:00.
+        let demo = rules.scaled(10.0 / 810.0);
+        assert_eq!(demo.silent_after_ms, 33_333);
+        assert_eq!(demo.moment_grace_ms, 7_407);
+        assert!(demo.is_plausible());
+        assert_eq!(rules.scaled(0.0).moment_grace_ms, AlertRules::MIN_MS);
+        assert_eq!(
+            rules.scaled(f64::INFINITY).result_after_ms,
+            AlertRules::MAX_MS
+        );
+        let zero = AlertRules {
+            silent_after_ms: 0,
+            ..rules
+        };
+        assert!(!zero.is_plausible());
+    }
+
+    #[test]
+    fn information_kinds_do_not_ask_for_action() {
+        assert!(AlertKind::ResultMissing.needs_action());
+        assert!(AlertKind::DeviceSilent.needs_action());
+        assert!(!AlertKind::TurnoutFarFromExpected.needs_action());
+        assert!(!AlertKind::ResultWithWarnings.needs_action());
+    }
 }

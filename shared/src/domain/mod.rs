@@ -10,7 +10,7 @@ pub mod station;
 pub mod station_day;
 pub mod time;
 
-pub use alert::{AlertHandling, AlertKind, AlertStatus};
+pub use alert::{AlertHandling, AlertKind, AlertRules, AlertStatus};
 pub use election::{CandidateList, ChecklistItem, Election};
 pub use jurisdiction::{Jurisdiction, JurisdictionRules};
 pub use report::*;

@@ -500,6 +500,11 @@ export interface components {
             handled?: null | components["schemas"]["AlertHandled"];
             kind: components["schemas"]["AlertKind"];
             /**
+             * @description Whether the alert asks the control room to act (`AlertKind::needs_action`), and
+             *     so makes the station a problem until resolved; otherwise it is for information.
+             */
+            needs_action: boolean;
+            /**
              * Format: int64
              * @description Since when, where known (ms since the epoch).
              */
@@ -532,7 +537,7 @@ export interface components {
          *     lists them).
          * @enum {string}
          */
-        AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "turnout_decrease" | "result_with_warnings";
+        AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "result_missing" | "turnout_far_from_expected" | "turnout_decrease" | "result_with_warnings";
         /**
          * @description What a coordinator did about an alert.
          * @enum {string}

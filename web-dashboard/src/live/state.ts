@@ -26,21 +26,14 @@ export interface LiveState {
 const RECENT = 50;
 
 /**
- * Alerts that ask the control room to act: they make a station a problem. A turnout
- * corrected downward and a result sent with confirmed warnings are for information:
- * listed, with their reasons, but they do not keep a station red for the rest of the day.
+ * Whether an alert makes its station a problem now: one the server says asks the
+ * control room to act (`needs_action`: not turnout far from expected or corrected
+ * downward, nor a result with confirmed warnings, which are for information) and that
+ * no coordinator has resolved. A seen (acknowledged) alert still does, with the
+ * coordinator's name beside it.
  */
-export function needsAction(kind: string): boolean {
-  return kind !== 'turnout_decrease' && kind !== 'result_with_warnings';
-}
-
-/**
- * Whether an alert makes its station a problem now: one that asks the control room to
- * act (`needsAction`) and that no coordinator has resolved. A seen (acknowledged) alert
- * still does, with the coordinator's name beside it.
- */
-export function asksForAction(alert: { kind: string; handled?: { status: string } | null }): boolean {
-  return needsAction(alert.kind) && alert.handled?.status !== 'resolved';
+export function asksForAction(alert: { needs_action: boolean; handled?: { status: string } | null }): boolean {
+  return alert.needs_action && alert.handled?.status !== 'resolved';
 }
 
 /**

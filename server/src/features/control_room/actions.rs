@@ -76,10 +76,23 @@ pub fn record(
                 } => {
                     // Only the alert the coordinator saw: not one that has gone, nor
                     // one that reads differently now (a new situation).
-                    let election = store::elections::get(db, &record.election_id)?;
-                    let current = super::alerts::for_station(&record, &election, Timestamp(now))
-                        .into_iter()
-                        .find(|a| a.kind == *kind);
+                    let Some((peers, election)) =
+                        store::stations::with_election(db, &record.station.municipality_code)?
+                    else {
+                        return Err(ActionError::Refused(format!(
+                            "station {id} has no election"
+                        )));
+                    };
+                    let rules = store::elections::alert_rules(db, &election.id)?;
+                    let current = super::alerts::for_station(
+                        &record,
+                        &election,
+                        &rules,
+                        &super::alerts::Peers::of(&peers),
+                        Timestamp(now),
+                    )
+                    .into_iter()
+                    .find(|a| a.kind == *kind);
                     match current {
                         None => {
                             return Err(ActionError::Refused(format!(

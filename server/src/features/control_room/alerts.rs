@@ -1,19 +1,66 @@
-//! Alerts for the control room, computed from each station's state and the clock:
-//! not open at opening time, open incidents, ballots asked for and not yet sent, too
-//! few members, ballots running out before closing,
-//! a turnout moment overdue, a silent device, turnout corrected downward, and a result
-//! sent with warnings the chair confirmed.
+//! Alerts for the control room, computed from each station's state, its peers and the
+//! clock (with the election's `AlertRules`): not open at opening time, open incidents,
+//! ballots asked for and not yet sent, too few members, ballots running out before
+//! closing, a turnout moment overdue, a silent device, a result missing after closing,
+//! turnout far from the other stations', turnout corrected downward, and a result sent
+//! with warnings the chair confirmed.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use shared::domain::{Election, Report, StationPhase, Timestamp};
+use shared::domain::{AlertRules, Election, Report, StationPhase, Timestamp};
 use shared::validation::{self, Context, Language, message};
 
 use crate::store::stations::StationRecord;
 
-/// A turnout moment counts as overdue this long after it passed.
-pub const MOMENT_GRACE_MS: i64 = 10 * 60_000;
-/// A station that reported nothing for this long, while open, is silent.
-pub const SILENT_AFTER_MS: i64 = 45 * 60_000;
+/// Turnout compared with peers only once their median share reaches this (5 %): in
+/// the first hour every share is small and the ratios mean nothing.
+const FAR_FROM_MIN_SHARE: f64 = 0.05;
+/// Peers needed before a station is compared with them.
+const FAR_FROM_MIN_PEERS: usize = 5;
+
+/// What a station's turnout is compared with: per number of turnout moments reported,
+/// the median share of expected voters of the stations that reported that many.
+#[derive(Debug, Clone, Default)]
+pub struct Peers {
+    median_share: HashMap<usize, f64>,
+}
+
+impl Peers {
+    /// The peers among `records` (a municipality's stations).
+    #[must_use]
+    pub fn of(records: &[StationRecord]) -> Self {
+        let mut shares: HashMap<usize, Vec<f64>> = HashMap::new();
+        for record in records {
+            if let Some(share) = turnout_share(record) {
+                shares
+                    .entry(record.day.reported_moments.len())
+                    .or_default()
+                    .push(share);
+            }
+        }
+        let median_share = shares
+            .into_iter()
+            .filter(|(_, v)| v.len() >= FAR_FROM_MIN_PEERS)
+            .map(|(moments, mut v)| {
+                v.sort_by(f64::total_cmp);
+                (moments, v[v.len() / 2])
+            })
+            .collect();
+        Self { median_share }
+    }
+}
+
+/// The station's latest turnout as a share of its expected voters, once it reported a
+/// set moment.
+fn turnout_share(record: &StationRecord) -> Option<f64> {
+    let expected = record.station.expected_voters.filter(|e| *e > 0)?;
+    if record.day.reported_moments.is_empty() {
+        return None;
+    }
+    let count = record.day.latest_turnout_count()?;
+    Some(f64::from(count) / f64::from(expected))
+}
 
 /// What an alert is about (a shared domain type: it is also what a coordinator's
 /// handling of the alert is recorded under).
@@ -27,6 +74,9 @@ pub struct Alert {
     pub since: Option<i64>,
     /// What the control room should know, in Dutch (the dashboard translates by kind).
     pub detail: String,
+    /// Whether the alert asks the control room to act (`AlertKind::needs_action`), and
+    /// so makes the station a problem until resolved; otherwise it is for information.
+    pub needs_action: bool,
     /// What a coordinator did about the alert as it reads now: seen (and by whom), or
     /// resolved, so that it no longer makes the station a problem. None until then, and
     /// again once the alert reads differently (a new situation).
@@ -55,11 +105,19 @@ impl Alert {
 
 /// The alerts of one station at `now`.
 #[must_use]
-pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) -> Vec<Alert> {
+#[allow(clippy::too_many_lines)]
+pub fn for_station(
+    record: &StationRecord,
+    election: &Election,
+    rules: &AlertRules,
+    peers: &Peers,
+    now: Timestamp,
+) -> Vec<Alert> {
     let station = &record.station;
     let day = &record.day;
-    let alert = |kind, since: Option<Timestamp>, detail: String| Alert {
+    let alert = |kind: AlertKind, since: Option<Timestamp>, detail: String| Alert {
         kind,
+        needs_action: kind.needs_action(),
         station_id: station.id.clone(),
         since: since.map(Timestamp::millis),
         handled: day.alert_handling(kind, &detail).map(|h| AlertHandled {
@@ -133,7 +191,7 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
             ));
         }
         let overdue = election.overdue_turnout_moments(
-            Timestamp(now.millis() - MOMENT_GRACE_MS),
+            Timestamp(now.millis().saturating_sub(rules.moment_grace_ms)),
             &day.reported_moments,
         );
         if let Some(first) = overdue.first() {
@@ -148,7 +206,7 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
         }
         let last = record.last_seen_at.or(day.opened_at.map(Timestamp::millis));
         if let Some(last) = last
-            && now.millis() - last > SILENT_AFTER_MS
+            && now.millis().saturating_sub(last) > rules.silent_after_ms
         {
             alerts.push(alert(
                 AlertKind::DeviceSilent,
@@ -159,6 +217,43 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
                 ),
             ));
         }
+    }
+    if day.result.is_none()
+        && matches!(day.phase, StationPhase::Open | StationPhase::Closed)
+        && now.millis().saturating_sub(closing.millis()) > rules.result_after_ms
+    {
+        alerts.push(alert(
+            AlertKind::ResultMissing,
+            Some(closing),
+            format!(
+                "Geen voorlopige uitslag, sluiting was om {}",
+                closing.local_hh_mm(election.utc_offset_minutes)
+            ),
+        ));
+    }
+    if let (Some(share), Some(median), Some((at, _))) = (
+        turnout_share(record),
+        peers.median_share.get(&day.reported_moments.len()),
+        day.latest_turnout,
+    ) && *median >= FAR_FROM_MIN_SHARE
+        && (share < median / 2.0 || share > median * 2.0)
+    {
+        // The text says only the station's own figures, so that a resolved alert stays
+        // resolved while others report, and comes back with the station's next report.
+        let direction = if share < *median {
+            "ver onder"
+        } else {
+            "ver boven"
+        };
+        alerts.push(alert(
+            AlertKind::TurnoutFarFromExpected,
+            Some(at),
+            format!(
+                "Opkomst {} % om {}, {direction} de andere stembureaus",
+                format!("{:.1}", share * 100.0).replace('.', ","),
+                at.local_hh_mm(election.utc_offset_minutes)
+            ),
+        ));
     }
     if let Some((at, reason)) = &day.turnout_correction {
         alerts.push(alert(
@@ -190,12 +285,19 @@ pub fn for_station(record: &StationRecord, election: &Election, now: Timestamp) 
     alerts
 }
 
-/// The alerts of many stations, most urgent kinds first, the resolved ones last.
+/// The alerts of a municipality's stations, most urgent kinds first, the resolved ones
+/// last.
 #[must_use]
-pub fn for_stations(records: &[StationRecord], election: &Election, now: Timestamp) -> Vec<Alert> {
+pub fn for_stations(
+    records: &[StationRecord],
+    election: &Election,
+    rules: &AlertRules,
+    now: Timestamp,
+) -> Vec<Alert> {
+    let peers = Peers::of(records);
     let mut alerts: Vec<Alert> = records
         .iter()
-        .flat_map(|r| for_station(r, election, now))
+        .flat_map(|r| for_station(r, election, rules, &peers, now))
         .collect();
     alerts.sort_by_key(|a| (a.is_resolved(), a.kind as u8, a.since.unwrap_or(i64::MAX)));
     alerts
@@ -210,6 +312,22 @@ mod tests {
     use shared::fixtures::{self, OPENS};
 
     const MINUTE: i64 = 60_000;
+
+    /// A station's alerts with the default rules and no peers.
+    fn for_station(record: &StationRecord, election: &Election, now: Timestamp) -> Vec<Alert> {
+        super::for_station(
+            record,
+            election,
+            &AlertRules::default(),
+            &Peers::default(),
+            now,
+        )
+    }
+
+    /// A municipality's alerts with the default rules.
+    fn for_stations(records: &[StationRecord], election: &Election, now: Timestamp) -> Vec<Alert> {
+        super::for_stations(records, election, &AlertRules::default(), now)
+    }
 
     /// The canonical election (`shared::fixtures`) with one list and one turnout
     /// moment.
@@ -471,5 +589,97 @@ mod tests {
         // The station reports at 15:00 and is silent again: a new alert.
         let again = silent(&day, now + 10 * MINUTE, now + 60 * MINUTE);
         assert_eq!(again.handled, None);
+    }
+
+    /// Closed for longer than the rules allow without a result: the result is missing,
+    /// and the alert goes when the result arrives. The election's rules set when.
+    #[test]
+    fn a_result_missing_after_closing_by_the_elections_rules() {
+        let closes = fixtures::CLOSES;
+        let closed = StationDay {
+            phase: StationPhase::Closed,
+            ..open_day(3)
+        };
+        let at = |day: &StationDay, now: i64, rules: &AlertRules| {
+            super::for_station(
+                &record(day.clone(), Some(closes)),
+                &election(),
+                rules,
+                &Peers::default(),
+                Timestamp(now),
+            )
+            .into_iter()
+            .map(|a| a.kind)
+            .collect::<Vec<_>>()
+        };
+        let rules = AlertRules::default();
+        assert!(!at(&closed, closes + 179 * MINUTE, &rules).contains(&AlertKind::ResultMissing));
+        assert!(at(&closed, closes + 181 * MINUTE, &rules).contains(&AlertKind::ResultMissing));
+        // A demo's short day: the same in seconds.
+        let short = AlertRules {
+            result_after_ms: 30_000,
+            ..rules
+        };
+        assert!(at(&closed, closes + 31_000, &short).contains(&AlertKind::ResultMissing));
+        let mut sent = closed.clone();
+        sent.phase = StationPhase::ResultSubmitted;
+        sent.result = Some(fixtures::result((100, 0, 0), &[98], 1, 1));
+        assert!(!at(&sent, closes + 181 * MINUTE, &rules).contains(&AlertKind::ResultMissing));
+    }
+
+    /// A station whose turnout is under half or over twice the median of the stations
+    /// that reported as many moments is told about (for information, not red); early in
+    /// the day, or with few peers, nobody is compared.
+    #[test]
+    fn turnout_far_from_the_other_stations() {
+        let moment = OPENS + 150 * MINUTE;
+        let station = |n: u32, count: u32| {
+            let mut day = open_day(3);
+            day.reported_moments.push(Timestamp(moment));
+            day.latest_turnout = Some((Timestamp(moment), count));
+            let mut r = record(day, Some(moment));
+            r.station.id = format!("GM1-{n}");
+            r
+        };
+        // Expected 1,000 each: 300, 310, ... and one at 100 and one at 700.
+        let mut records: Vec<StationRecord> = (0..6).map(|n| station(n, 300 + n * 10)).collect();
+        records.push(station(7, 100));
+        records.push(station(8, 700));
+        let alerts = for_stations(&records, &election(), Timestamp(moment + MINUTE));
+        let far: Vec<(&str, &str)> = alerts
+            .iter()
+            .filter(|a| a.kind == AlertKind::TurnoutFarFromExpected)
+            .map(|a| (a.station_id.as_str(), a.detail.as_str()))
+            .collect();
+        assert_eq!(
+            far,
+            [
+                (
+                    "GM1-7",
+                    "Opkomst 10,0 % om 10:00, ver onder de andere stembureaus"
+                ),
+                (
+                    "GM1-8",
+                    "Opkomst 70,0 % om 10:00, ver boven de andere stembureaus"
+                ),
+            ]
+        );
+        assert!(!AlertKind::TurnoutFarFromExpected.needs_action());
+        // Too few peers: no comparison.
+        assert!(
+            for_stations(&records[4..], &election(), Timestamp(moment + MINUTE))
+                .iter()
+                .all(|a| a.kind != AlertKind::TurnoutFarFromExpected)
+        );
+        // Early, when every share is small: no comparison either.
+        let early: Vec<StationRecord> = (0..6)
+            .map(|n| station(n, 20 + n))
+            .chain([station(7, 2)])
+            .collect();
+        assert!(
+            for_stations(&early, &election(), Timestamp(moment + MINUTE))
+                .iter()
+                .all(|a| a.kind != AlertKind::TurnoutFarFromExpected)
+        );
     }
 }

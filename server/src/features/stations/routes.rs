@@ -52,12 +52,21 @@ pub async fn alerts(
     municipality: CoveredMunicipality,
 ) -> Result<HttpResponse, ApiError> {
     let found = state
-        .with_db(move |db| store::stations::with_election(db, &municipality.code))
+        .with_db(move |db| {
+            let Some((stations, election)) =
+                store::stations::with_election(db, &municipality.code)?
+            else {
+                return Ok(None);
+            };
+            let rules = store::elections::alert_rules(db, &election.id)?;
+            Ok(Some((stations, election, rules)))
+        })
         .await?;
-    let alerts = found.map_or_else(Vec::new, |(stations, election)| {
+    let alerts = found.map_or_else(Vec::new, |(stations, election, rules)| {
         crate::features::control_room::alerts::for_stations(
             &stations,
             &election,
+            &rules,
             shared::domain::Timestamp(crate::db::now_ms()),
         )
     });
