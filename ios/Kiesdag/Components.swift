@@ -29,20 +29,25 @@ struct SecondaryButton: View {
     }
 }
 
-/// A whole number typed on the number pad; nil while empty.
+/// A whole number typed on the number pad; nil while empty. `help`, when given, is a
+/// line under the field (where the figure comes from).
 struct NumberField: View {
     let title: LocalizedStringKey
     @Binding var value: UInt32?
+    var help: String? = nil
 
     var body: some View {
-        TextField(title, text: Binding(
-            get: { value.map(String.init) ?? "" },
-            set: { value = UInt32(String($0.filter(\.isNumber).prefix(9))) }
-        ))
-        .keyboardType(.numberPad)
-        .font(.title2)
-        .frame(minHeight: 56)
-        .textFieldStyle(.roundedBorder)
+        VStack(alignment: .leading, spacing: 4) {
+            TextField(title, text: Binding(
+                get: { value.map(String.init) ?? "" },
+                set: { value = UInt32(String($0.filter(\.isNumber).prefix(9))) }
+            ))
+            .keyboardType(.numberPad)
+            .font(.title2)
+            .frame(minHeight: 56)
+            .textFieldStyle(.roundedBorder)
+            if let help { Text(help).font(.footnote).foregroundColor(.secondary) }
+        }
     }
 }
 

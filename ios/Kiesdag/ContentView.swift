@@ -78,6 +78,7 @@ struct PageView: View {
                 case let .result(view): ResultScreen(view: view, send: send)
                 case let .closing(view): ClosingScreen(view: view, send: send)
                 case let .sync(view): SyncScreen(view: view, send: send)
+                case let .summary(view): SummaryScreen(view: view, send: send)
                 }
             }
             .padding()

@@ -273,6 +273,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        closing_checklist: Election::default_closing_checklist(),
         council: Default::default(),
         seats: None,
         control_room_phone: Some("010 123 45 67".into()),
@@ -638,6 +639,11 @@ async fn simulate(
         moment: TurnoutMoment::AdHoc,
         correction_reason: None,
     });
+    for item in &election.closing_checklist {
+        device.send(Event::ToggleClosingItem {
+            item_id: item.id.clone(),
+        });
+    }
     device.send(Event::CloseStation {
         voters_in_queue_at_close: u32::try_from(dice.below(4)).unwrap_or(0),
     });

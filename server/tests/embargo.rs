@@ -154,6 +154,7 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
 
 /// Closes a station (before closing time, confirmed) and submits `result`.
 async fn close_and_submit(station: &mut kiesdag_sim::Station, result: ProvisionalResult) {
+    station.tap_closing_checklist();
     station.send(Event::CloseStation {
         voters_in_queue_at_close: 0,
     });

@@ -146,6 +146,7 @@ async fn send_official_results(file: &str) {
             .await
             .unwrap();
         // Closing before the test election's closing time asks for confirmation.
+        device.tap_closing_checklist();
         device.send(Event::CloseStation {
             voters_in_queue_at_close: 0,
         });

@@ -123,7 +123,28 @@ fn show(step: &str, view: &ViewModel) {
             r.may_submit,
             r.submitted
         ),
-        Page::Closing(c) => println!("   [closing] closes at {}", c.closes_at),
+        Page::Closing(c) => println!(
+            "   [closing] closes at {}, checklist {}/{}, can close: {}",
+            c.closes_at, c.checklist_done, c.checklist_total, c.can_close
+        ),
+        Page::Summary(s) => {
+            println!("   [summary] {} — {}", s.title, s.printed_at);
+            for r in &s.reports {
+                let figures: Vec<String> = r
+                    .figures
+                    .iter()
+                    .map(|f| format!("{}: {}", f.label, f.value))
+                    .collect();
+                println!(
+                    "   [summary] {} {} ({}) — {}",
+                    r.at,
+                    r.label,
+                    figures.join(", "),
+                    r.state_label
+                );
+            }
+            println!("   [summary] {}", s.note);
+        }
         Page::Sync(s) => {
             for op in s.operations.iter().take(6) {
                 println!(
@@ -239,6 +260,14 @@ fn main() {
     show("The control room answers the incident", &shell.view());
 
     shell.now_ms = CLOSES;
+    shell.send(Event::Navigate(Screen::Summary));
+    show(
+        "The day's summary, to print: every report and whether it arrived",
+        &shell.view(),
+    );
+    shell.send(Event::Navigate(Screen::Closing));
+    shell.tick_closing_checklist(&server);
+    show("The closing checklist done", &shell.view());
     shell.send(Event::CloseStation {
         voters_in_queue_at_close: 3,
     });

@@ -57,6 +57,7 @@ pub fn election(jurisdiction: Jurisdiction, lists: u32) -> Election {
         ],
         lists: self::lists(lists),
         opening_checklist: Election::default_checklist(),
+        closing_checklist: Election::default_closing_checklist(),
         council: Default::default(),
         seats: None,
         control_room_phone: None,

@@ -484,6 +484,7 @@ fn closed(server: &mut SimServer) -> Shell {
     let mut shell = activated(server);
     open_station(&mut shell, server);
     shell.now_ms = CLOSES;
+    shell.tick_closing_checklist(server);
     shell.send(Event::CloseStation {
         voters_in_queue_at_close: 4,
     });
@@ -499,6 +500,7 @@ fn closing_before_closing_time_needs_confirmation() {
     let mut shell = activated(&mut server);
     open_station(&mut shell, &mut server);
     shell.now_ms = CLOSES - 3_600_000;
+    shell.tick_closing_checklist(&server);
     shell.send(Event::CloseStation {
         voters_in_queue_at_close: 0,
     });
@@ -514,6 +516,149 @@ fn closing_before_closing_time_needs_confirmation() {
     assert_eq!(shell.view().phase, StationPhase::Closed);
     let op = server.applied.last().unwrap();
     assert_eq!(op.confirmed_warnings, ["CLOSING_W01_BEFORE_TIME"]);
+}
+
+#[test]
+fn closing_is_refused_until_the_closing_checklist_is_done() {
+    let mut server = SimServer::new();
+    let mut shell = activated(&mut server);
+    open_station(&mut shell, &mut server);
+    shell.now_ms = CLOSES;
+    shell.send(Event::Navigate(Screen::Closing));
+    let items = server.election.closing_checklist.clone();
+    assert!(items.len() >= 2, "a closing checklist by default");
+    let closing = |shell: &Shell| {
+        let Page::Closing(closing) = shell.page() else {
+            panic!("the closing screen")
+        };
+        closing
+    };
+    let page = closing(&shell);
+    assert_eq!(page.checklist.len(), items.len());
+    assert_eq!((page.checklist_done, page.can_close), (0, false));
+    assert!(
+        page.checklist
+            .iter()
+            .all(|c| !c.label.is_empty() && !c.done)
+    );
+
+    // All but the last item done: the core refuses, and no report is queued.
+    for item in &items[..items.len() - 1] {
+        shell.send(Event::ToggleClosingItem {
+            item_id: item.id.clone(),
+        });
+    }
+    // An opening item's id does not tick a closing one.
+    shell.send(Event::ToggleChecklistItem {
+        item_id: items[items.len() - 1].id.clone(),
+    });
+    assert!(!closing(&shell).can_close);
+    let sent_before = server.applied.len();
+    shell.send(Event::CloseStation {
+        voters_in_queue_at_close: 0,
+    });
+    shell.sync_with(&mut server);
+    assert_eq!(issue_codes(&shell), ["CLOSING_E01_CHECKLIST_INCOMPLETE"]);
+    let last = format!("closing_checklist.{}", items[items.len() - 1].id);
+    assert_eq!(shell.view().issues[0].fields, [last]);
+    assert!(shell.view().notice.unwrap().is_error);
+    assert_eq!(shell.view().sync.pending + shell.view().sync.saving, 0);
+    assert_eq!(server.applied.len(), sent_before, "nothing was sent");
+    assert_eq!(shell.view().phase, StationPhase::Open);
+
+    // The done items survive a restart, apart from the opening's.
+    shell.restart();
+    shell.sync_with(&mut server);
+    shell.send(Event::Navigate(Screen::Closing));
+    assert_eq!(
+        closing(&shell).checklist_done as usize,
+        items.len() - 1,
+        "kept across a restart"
+    );
+    shell.send(Event::ToggleClosingItem {
+        item_id: items[items.len() - 1].id.clone(),
+    });
+    assert!(closing(&shell).can_close);
+    shell.send(Event::CloseStation {
+        voters_in_queue_at_close: 0,
+    });
+    shell.sync_with(&mut server);
+    assert_eq!(shell.view().phase, StationPhase::Closed);
+    shell.send(Event::Navigate(Screen::Closing));
+    let page = closing(&shell);
+    assert!(page.closed && !page.can_close);
+}
+
+#[test]
+fn the_days_summary_lists_every_report_and_whether_it_was_received() {
+    let mut server = SimServer::new();
+    let mut shell = activated(&mut server);
+    open_station(&mut shell, &mut server);
+    // Made offline: on the device, not yet at the municipality.
+    shell.drop_connection();
+    shell.send(Event::ReportTurnout {
+        count: 312,
+        moment: TurnoutMoment::AdHoc,
+        correction_reason: None,
+    });
+    shell.flush_all_storage();
+    shell.send(Event::Navigate(Screen::Summary));
+    let summary = |shell: &Shell| {
+        let Page::Summary(summary) = shell.page() else {
+            panic!("the summary screen")
+        };
+        summary
+    };
+    let page = summary(&shell);
+    assert!(
+        page.station.contains(&server.station.name),
+        "{}",
+        page.station
+    );
+    assert!(
+        page.printed_at.starts_with("Afgedrukt op "),
+        "{}",
+        page.printed_at
+    );
+    let kinds: Vec<&str> = page.reports.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["opening", "turnout"]);
+    assert!(page.reports[0].received);
+    assert!(!page.reports[1].received);
+    assert_eq!(page.reports[1].label, "Opkomst");
+    assert!(
+        page.reports[1]
+            .figures
+            .iter()
+            .any(|f| f.label == "Opkomst" && f.value == "312"),
+        "{:?}",
+        page.reports[1].figures
+    );
+    let names = &page.reports[0].figures;
+    assert!(
+        names.iter().any(|f| f.value.contains("Anna de Vries")),
+        "{names:?}"
+    );
+    assert_eq!((page.received, page.not_received), (1, 1));
+    assert!(page.note.contains("nog niet ontvangen"), "{}", page.note);
+
+    // Kept across a restart, then received, in the chair's language.
+    shell.restart();
+    shell.sync_with(&mut server);
+    shell.send(Event::SetLanguage(Language::English));
+    shell.send(Event::Navigate(Screen::Summary));
+    let page = summary(&shell);
+    assert_eq!(page.reports.len(), 2);
+    assert!(
+        page.reports.iter().all(|r| r.received),
+        "{:?}",
+        page.reports
+    );
+    assert_eq!(page.reports[1].label, "Turnout");
+    assert!(page.printed_at.starts_with("Printed on "));
+    assert_eq!(
+        page.note,
+        "The municipality has received every report above."
+    );
 }
 
 #[test]

@@ -117,6 +117,14 @@ impl Station {
         self.send(Event::OpenStation);
     }
 
+    /// The chair ticks every item of the default closing checklist, what closing
+    /// needs (`Event::CloseStation` is refused until it is done). Only sends the taps.
+    pub fn tap_closing_checklist(&self) {
+        for item in shared::domain::Election::default_closing_checklist() {
+            self.send(Event::ToggleClosingItem { item_id: item.id });
+        }
+    }
+
     #[must_use]
     pub fn view(&self) -> ViewModel {
         self.core.view()

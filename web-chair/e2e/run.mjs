@@ -199,9 +199,44 @@ async function main() {
       await page.locator('article.incident').getByText('Gemeentewerken komt eraan').waitFor({ timeout: 15_000 });
       await capture(page, 'incidents');
 
-      // Closing before closing time is a warning: the chair confirms it.
+      // The day's summary, from the overview: every report so far, each received, with
+      // its figures; printing shows the summary alone.
+      await nav(page, 'Overzicht');
+      await page.getByRole('main').getByRole('button', { name: 'Alle meldingen van vandaag op een rij' }).click();
+      await page.getByRole('heading', { name: 'Overzicht van de meldingen van vandaag' }).waitFor();
+      const summary = page.getByTestId('day-summary');
+      const reported = await summary.locator('.summary-report').evaluateAll((rows) => rows.map((r) => [r.dataset.kind, r.dataset.received]));
+      assert.deepEqual(
+        reported,
+        ['opening', 'turnout', 'ballot_stock', 'resupply_request', 'presence', 'presence', 'incident'].map((kind) => [kind, 'yes']),
+        'every report so far, in order, each received',
+      );
+      await summary.locator('.summary-report[data-kind="turnout"]').getByText('120', { exact: true }).waitFor();
+      await summary.locator('.summary-report[data-kind="resupply_request"]').getByText('500', { exact: true }).waitFor();
+      await summary.getByText('De gemeente heeft elke melding hierboven ontvangen.').waitFor();
+      assert.match(await summary.textContent(), /Afgedrukt op \d\d-\d\d-\d{4} om \d\d:\d\d/);
+      await page.getByRole('main').getByRole('button', { name: 'Afdrukken' }).waitFor();
+      await capture(page, 'summary');
+      await page.emulateMedia({ media: 'print' });
+      assert.ok(await summary.isVisible(), 'the summary is printed');
+      assert.ok(!(await page.getByRole('navigation').isVisible()), 'the navigation is not printed');
+      assert.ok(!(await page.getByRole('main').getByRole('button', { name: 'Afdrukken' }).isVisible()), 'nor the buttons');
+      await page.emulateMedia({ media: 'screen' });
+
+      // Closing: the closing checklist first, every item; then closing before closing
+      // time is a warning the chair confirms.
       await nav(page, 'Sluiten');
-      await page.getByRole('main').getByRole('button', { name: 'Stembureau sluiten' }).click();
+      const close = page.getByRole('main').getByRole('button', { name: 'Stembureau sluiten' });
+      const steps = await page.getByRole('main').getByRole('checkbox').all();
+      assert.equal(steps.length, 4, 'the standard closing checklist');
+      await page.getByText('Voor het sluiten (0 van 4)').waitFor();
+      assert.ok(await close.isDisabled(), 'closing waits for the checklist');
+      for (const step of steps.slice(0, -1)) await step.check();
+      await page.getByText('Voor het sluiten (3 van 4)').waitFor();
+      assert.ok(await close.isDisabled(), 'every item of the checklist');
+      await steps[steps.length - 1].check();
+      await page.getByText('Voor het sluiten (4 van 4)').waitFor();
+      await close.click();
       const dialog = page.getByRole('alertdialog');
       await dialog.waitFor();
       await capture(page, 'closing-confirmation');

@@ -1,7 +1,7 @@
 import SwiftUI
 import SharedTypes
 
-/// Page.closing: close the station, with the voters still in the queue.
+/// Page.closing: the closing checklist, then close the station with the voters still in the queue.
 struct ClosingScreen: View {
     let view: ClosingView
     let send: (Event) -> Void
@@ -14,8 +14,12 @@ struct ClosingScreen: View {
             Text("closing_closed")
             BigButton(title: "go_to_result") { send(.navigate(.result)) }
         } else if view.isOpen {
+            Text("closing_checklist \(Int(view.checklistDone)) \(Int(view.checklistTotal))").font(.headline)
+            ForEach(view.checklist, id: \.id) { item in
+                CheckRow(title: item.label, checked: item.done) { send(.toggleClosingItem(itemId: item.id)) }
+            }
             NumberField(title: "closing_queue", value: $queue)
-            BigButton(title: "closing_submit", enabled: queue != nil) {
+            BigButton(title: "closing_submit", enabled: view.canClose && queue != nil) {
                 send(.closeStation(votersInQueueAtClose: queue ?? 0))
             }
         } else {

@@ -33,6 +33,8 @@ struct DayScreen: View {
         InfoRow(title: "day_members", value: "\(view.membersPresent)")
         InfoRow(title: "day_incidents", value: "\(view.openIncidents)")
         MessagesList(messages: view.messages)
+        // Every report of today on one screen: the paper fallback (photograph it).
+        SecondaryButton(title: "day_summary") { send(.navigate(.summary)) }
     }
 }
 

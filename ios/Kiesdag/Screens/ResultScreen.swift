@@ -19,6 +19,11 @@ struct ResultScreen: View {
         )
     }
 
+    /// The core's line of help for a figure: where it comes from on the official report.
+    private func help(_ field: String) -> String? {
+        view.help.first { $0.field == field }?.text
+    }
+
     private func listField(_ number: UInt32) -> Binding<UInt32?> {
         Binding(
             get: { view.lists.first { $0.number == number }?.votes },
@@ -40,24 +45,24 @@ struct ResultScreen: View {
             if view.submitted { Text("result_submitted") }
             Group {
                 Text("result_voters").font(.headline)
-                NumberField(title: "result_poll_cards", value: field(\.voters.pollCards))
-                NumberField(title: "result_proxies", value: field(\.voters.proxyCertificates))
-                NumberField(title: "result_voter_cards", value: field(\.voters.voterCards))
-                NumberField(title: "result_admitted", value: field(\.voters.admittedVoters))
+                NumberField(title: "result_poll_cards", value: field(\.voters.pollCards), help: help("voters.poll_cards"))
+                NumberField(title: "result_proxies", value: field(\.voters.proxyCertificates), help: help("voters.proxy_certificates"))
+                NumberField(title: "result_voter_cards", value: field(\.voters.voterCards), help: help("voters.voter_cards"))
+                NumberField(title: "result_admitted", value: field(\.voters.admittedVoters), help: help("voters.admitted_voters"))
             }
             Group {
                 Text("result_votes").font(.headline)
                 ForEach(view.lists, id: \.number) { list in
                     NumberField(title: "result_list \(Int(list.number)) \(list.name)", value: listField(list.number))
                 }
-                NumberField(title: "result_candidates", value: field(\.votes.votesForCandidates))
-                NumberField(title: "result_blank", value: field(\.votes.blankVotes))
-                NumberField(title: "result_invalid", value: field(\.votes.invalidVotes))
-                NumberField(title: "result_cast", value: field(\.votes.votesCast))
+                NumberField(title: "result_candidates", value: field(\.votes.votesForCandidates), help: help("votes.votes_for_candidates"))
+                NumberField(title: "result_blank", value: field(\.votes.blankVotes), help: help("votes.blank_votes"))
+                NumberField(title: "result_invalid", value: field(\.votes.invalidVotes), help: help("votes.invalid_votes"))
+                NumberField(title: "result_cast", value: field(\.votes.votesCast), help: help("votes.votes_cast"))
             }
             Group {
-                NumberField(title: "result_more", value: field(\.moreBallotsCounted))
-                NumberField(title: "result_fewer", value: field(\.fewerBallotsCounted))
+                NumberField(title: "result_more", value: field(\.moreBallotsCounted), help: help("more_ballots_counted"))
+                NumberField(title: "result_fewer", value: field(\.fewerBallotsCounted), help: help("fewer_ballots_counted"))
                 BigTextField(title: "result_explanation", text: Binding(
                     get: { view.draft.explanation },
                     set: { text in

@@ -110,6 +110,7 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        closing_checklist: Election::default_closing_checklist(),
         council: Default::default(),
         // Rotterdam's council: 45 seats, largest averages (Kieswet P 7).
         seats: Some(45),

@@ -292,6 +292,7 @@ fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
             })
             .collect(),
         opening_checklist: Election::default_checklist(),
+        closing_checklist: Election::default_closing_checklist(),
         council: Default::default(),
         seats: None,
         control_room_phone: None,

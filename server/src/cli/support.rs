@@ -92,6 +92,7 @@ pub fn election(spec: &ElectionSpec<'_>) -> Result<Election, String> {
         turnout_moments,
         lists,
         opening_checklist: Election::default_checklist(),
+        closing_checklist: Election::default_closing_checklist(),
         council: spec.council,
         seats: spec.seats,
         control_room_phone: spec

@@ -21,12 +21,11 @@ use crate::validation::{self, Context, Issue, Language};
 pub(super) fn handle(event: Event, model: &mut Model) -> Command<Effect, Event> {
     let report = match event {
         Event::ToggleChecklistItem { item_id } => {
-            let done = &mut model.local.checklist_done;
-            if let Some(at) = done.iter().position(|i| *i == item_id) {
-                done.remove(at);
-            } else {
-                done.push(item_id);
-            }
+            toggle(&mut model.local.checklist_done, item_id);
+            return draft_changed(model);
+        }
+        Event::ToggleClosingItem { item_id } => {
+            toggle(&mut model.local.closing_done, item_id);
             return draft_changed(model);
         }
         Event::AddMember { name, role } => {
@@ -124,6 +123,14 @@ pub(super) fn handle(event: Event, model: &mut Model) -> Command<Effect, Event> 
     begin(model, report, Vec::new())
 }
 
+fn toggle(done: &mut Vec<String>, item_id: String) {
+    if let Some(at) = done.iter().position(|i| *i == item_id) {
+        done.remove(at);
+    } else {
+        done.push(item_id);
+    }
+}
+
 fn draft_changed(model: &mut Model) -> Command<Effect, Event> {
     Command::all([persist::day(model), render()])
 }
@@ -200,7 +207,14 @@ pub(super) fn submit(
         day: &day,
         now,
     };
-    let outcome = validation::validate(&report, &ctx);
+    let mut outcome = validation::validate(&report, &ctx);
+    if matches!(report, Report::Closing(_)) {
+        // The closing checklist is the device's own: the report does not carry it.
+        outcome.issues.extend(validation::closing_checklist_issue(
+            &device.election,
+            &model.local.closing_done,
+        ));
+    }
     let language = model.local.language;
     if let Err(phase) = day.check(&report, now) {
         model.notice = Some(Notice {

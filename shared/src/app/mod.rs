@@ -94,6 +94,10 @@ pub enum Event {
         text: String,
     },
     // Closing and the count.
+    /// An item of the closing checklist done, or undone.
+    ToggleClosingItem {
+        item_id: String,
+    },
     CloseStation {
         voters_in_queue_at_close: u32,
     },

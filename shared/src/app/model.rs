@@ -29,6 +29,8 @@ pub enum Screen {
     Result,
     Closing,
     Sync,
+    /// The day's summary, to print or photograph (from the day's overview).
+    Summary,
 }
 
 /// Stored under `device`: who this device is and for which station.
@@ -39,6 +41,51 @@ pub struct DeviceRecord {
     pub device_token: String,
     pub election: Election,
     pub station: Station,
+}
+
+/// A report the chair made, for the day's summary (the paper fallback): the report
+/// with its free texts shortened to `LOGGED_TEXT_CHARS`, so the `day` record stays
+/// small. Refused reports leave the log.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct LoggedReport {
+    pub seq: u64,
+    pub recorded_at: Timestamp,
+    pub report: Report,
+}
+
+/// Longest free text a logged report keeps, in characters.
+pub const LOGGED_TEXT_CHARS: usize = 80;
+/// Most reports the day's summary keeps; the oldest drop off (a station makes a few
+/// dozen in a day).
+pub const REPORT_LOG_LIMIT: usize = 300;
+
+impl LoggedReport {
+    fn new(op: &Operation) -> Self {
+        let clip = |text: &str| -> String {
+            if text.chars().count() > LOGGED_TEXT_CHARS {
+                let mut short: String = text.chars().take(LOGGED_TEXT_CHARS - 1).collect();
+                short.push('…');
+                short
+            } else {
+                text.to_owned()
+            }
+        };
+        let mut report = op.report.clone();
+        match &mut report {
+            Report::Turnout(t) => t.correction_reason = t.correction_reason.as_deref().map(clip),
+            Report::Incident(i) => i.text = clip(&i.text),
+            Report::IncidentMessage(m) => m.text = clip(&m.text),
+            Report::ResupplyRequest(r) => r.note = clip(&r.note),
+            Report::ProvisionalResult(r) => r.explanation = clip(&r.explanation),
+            Report::Opening(o) => o.checklist_done.clear(),
+            Report::Presence(_) | Report::BallotStock(_) | Report::Closing(_) => {}
+        }
+        Self {
+            seq: op.device_seq,
+            recorded_at: op.recorded_at,
+            report,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -126,10 +173,15 @@ pub struct LocalState {
     /// Messages from the control room not about an incident.
     pub messages: Vec<StationMessage>,
     pub rejected: Vec<RejectedOperation>,
+    /// Every report made on this device today, oldest first, for the day's summary.
+    pub report_log: Vec<LoggedReport>,
     pub confirmed_total: u64,
     pub rejected_total: u64,
     // Drafts, kept so that nothing typed is lost when the app is killed.
     pub checklist_done: Vec<String>,
+    /// Ids of the closing checklist's items done (apart from the opening's: an
+    /// election may use one id in both).
+    pub closing_done: Vec<String>,
     pub members_draft: Vec<StaffMember>,
     pub result_draft: ProvisionalResult,
 }
@@ -148,9 +200,11 @@ impl Default for LocalState {
             incidents: Vec::new(),
             messages: Vec::new(),
             rejected: Vec::new(),
+            report_log: Vec::new(),
             confirmed_total: 0,
             rejected_total: 0,
             checklist_done: Vec::new(),
+            closing_done: Vec::new(),
             members_draft: Vec::new(),
             result_draft: ProvisionalResult::default(),
         }
@@ -170,6 +224,14 @@ impl LocalState {
         // (an earlier one was rejected), the server will say so and we rebuild.
         let _ = self.day.apply(&op.report, op.recorded_at);
         self.applied_through = self.applied_through.max(op.device_seq);
+        if !self.report_log.iter().any(|r| r.seq == op.device_seq) {
+            if self.report_log.len() >= REPORT_LOG_LIMIT {
+                self.report_log
+                    .drain(..=self.report_log.len() - REPORT_LOG_LIMIT);
+            }
+            self.report_log.push(LoggedReport::new(op));
+            self.report_log.sort_by_key(|r| r.seq);
+        }
         match &op.report {
             Report::Turnout(t) => {
                 push_bounded(
@@ -261,6 +323,7 @@ impl LocalState {
         });
         let seq = op.device_seq;
         self.turnout_log.retain(|t| t.seq != seq);
+        self.report_log.retain(|r| r.seq != seq);
         self.incidents.retain(|t| t.seq != seq);
         for thread in &mut self.incidents {
             thread.messages.retain(|m| m.seq != Some(seq));

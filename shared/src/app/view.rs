@@ -15,6 +15,8 @@ use crate::domain::{
 };
 use crate::validation::{Issue, Language, Severity, message};
 
+mod summary;
+
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct ViewModel {
     pub screen: Screen,
@@ -58,6 +60,7 @@ pub enum Page {
     Result(ResultView),
     Closing(ClosingView),
     Sync(SyncView),
+    Summary(DaySummaryView),
 }
 
 impl Default for Page {
@@ -320,8 +323,57 @@ pub struct FieldHelpView {
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ClosingView {
     pub closes_at: String,
+    /// What the station does before it closes (`Event::ToggleClosingItem`).
+    pub checklist: Vec<ChecklistItemView>,
+    pub checklist_done: u32,
+    pub checklist_total: u32,
+    /// The station is open and the whole checklist done (the time is checked when the
+    /// chair taps: closing early is a warning to confirm).
+    pub can_close: bool,
     pub is_open: bool,
     pub closed: bool,
+}
+
+/// The day's summary (`Screen::Summary`): every report made on this device today,
+/// oldest first, with its key figures and whether the municipality received it. Made
+/// to be printed or photographed as the paper fallback when a device fails.
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DaySummaryView {
+    pub title: String,
+    /// "Stembureau 12 Name, location, address".
+    pub station: String,
+    pub election: String,
+    /// "Afgedrukt op 18-03-2026 om 14:05", in local time.
+    pub printed_at: String,
+    pub device_id: String,
+    pub reports: Vec<SummaryReportView>,
+    pub received: u32,
+    pub not_received: u32,
+    /// What to do about the reports not received (call the control room), or that
+    /// every one was.
+    pub note: String,
+}
+
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SummaryReportView {
+    pub seq: u64,
+    /// Local "HH:MM" the report was made.
+    pub at: String,
+    /// The report's stable kind (`Report::kind`).
+    pub kind: String,
+    /// What the chair calls it, in the chair's language.
+    pub label: String,
+    pub figures: Vec<FigureView>,
+    /// The municipality's server has it.
+    pub received: bool,
+    pub state: OperationState,
+    pub state_label: String,
+}
+
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FigureView {
+    pub label: String,
+    pub value: String,
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -713,6 +765,21 @@ fn overdue_moments(model: &Model) -> Vec<Timestamp> {
     }
 }
 
+fn checklist_view(
+    items: &[crate::domain::ChecklistItem],
+    done: &[String],
+    t: &Texts,
+) -> Vec<ChecklistItemView> {
+    items
+        .iter()
+        .map(|item| ChecklistItemView {
+            id: item.id.clone(),
+            label: t.pick(&item.label_nl, &item.label_en),
+            done: done.contains(&item.id),
+        })
+        .collect()
+}
+
 fn members(list: &[crate::domain::StaffMember], t: &Texts) -> Vec<MemberView> {
     list.iter()
         .map(|m| MemberView {
@@ -763,16 +830,8 @@ fn page(model: &Model, t: &Texts) -> Page {
             activated: true,
         }),
         Screen::Opening => {
-            let done = &model.local.checklist_done;
-            let checklist: Vec<ChecklistItemView> = election
-                .opening_checklist
-                .iter()
-                .map(|item| ChecklistItemView {
-                    id: item.id.clone(),
-                    label: t.pick(&item.label_nl, &item.label_en),
-                    done: done.contains(&item.id),
-                })
-                .collect();
+            let checklist =
+                checklist_view(&election.opening_checklist, &model.local.checklist_done, t);
             let checklist_done = checklist.iter().filter(|c| c.done).count();
             let total = checklist.len();
             let enough = model.local.members_draft.len() >= min_members as usize;
@@ -914,14 +973,25 @@ fn page(model: &Model, t: &Texts) -> Page {
                 submitted: day.phase == StationPhase::ResultSubmitted,
             })
         }
-        Screen::Closing => Page::Closing(ClosingView {
-            closes_at: t.time(election.closes_at),
-            is_open: day.phase == StationPhase::Open,
-            closed: matches!(
-                day.phase,
-                StationPhase::Closed | StationPhase::ResultSubmitted
-            ),
-        }),
+        Screen::Closing => {
+            let checklist =
+                checklist_view(&election.closing_checklist, &model.local.closing_done, t);
+            let checklist_done = checklist.iter().filter(|c| c.done).count();
+            let total = checklist.len();
+            Page::Closing(ClosingView {
+                closes_at: t.time(election.closes_at),
+                checklist_done: u32::try_from(checklist_done).unwrap_or(0),
+                checklist_total: u32::try_from(total).unwrap_or(0),
+                can_close: checklist_done == total && day.phase == StationPhase::Open,
+                checklist,
+                is_open: day.phase == StationPhase::Open,
+                closed: matches!(
+                    day.phase,
+                    StationPhase::Closed | StationPhase::ResultSubmitted
+                ),
+            })
+        }
+        Screen::Summary => Page::Summary(summary::summary(model, t)),
         Screen::Sync => Page::Sync(SyncView {
             operations: model
                 .recent_entries()

@@ -32,6 +32,11 @@ pub struct Election {
     /// `Election::phone_number`).
     #[serde(default)]
     pub control_room_phone: Option<String>,
+    /// What the station does at closing time before it closes (the doors, the unused
+    /// ballots, the passes, the official report's figures). Elections stored before it
+    /// was recorded get the standard list (`default_closing_checklist`).
+    #[serde(default = "Election::default_closing_checklist")]
+    pub closing_checklist: Vec<ChecklistItem>,
 }
 
 /// Longest phone number accepted, in characters.
@@ -129,12 +134,50 @@ impl Election {
             ),
         ]
         .into_iter()
-        .map(|(id, nl, en)| ChecklistItem {
-            id: id.to_owned(),
-            label_nl: nl.to_owned(),
-            label_en: en.to_owned(),
-        })
+        .map(|(id, nl, en)| ChecklistItem::new(id, nl, en))
         .collect()
+    }
+
+    /// The standard closing checklist: what the station does at closing time, before it
+    /// closes and counts the votes (DOMAIN.md: after 21:00 the station counts and seals
+    /// passes and unused ballots; the official report holds the figures).
+    #[must_use]
+    pub fn default_closing_checklist() -> Vec<ChecklistItem> {
+        [
+            (
+                "doors_closed",
+                "Deur gesloten om sluitingstijd; wie in de rij stond heeft gestemd",
+                "Doors closed at closing time; everyone in the queue has voted",
+            ),
+            (
+                "unused_ballots_sealed",
+                "Ongebruikte stembiljetten geteld en verzegeld",
+                "Unused ballot papers counted and sealed",
+            ),
+            (
+                "passes_sealed",
+                "Stempassen, volmachtbewijzen en kiezerspassen geteld en verzegeld",
+                "Poll cards, proxy certificates and voter cards counted and sealed",
+            ),
+            (
+                "report_figures",
+                "Aantallen ingevuld in het proces-verbaal",
+                "Figures filled in on the official report",
+            ),
+        ]
+        .into_iter()
+        .map(|(id, nl, en)| ChecklistItem::new(id, nl, en))
+        .collect()
+    }
+}
+
+impl ChecklistItem {
+    fn new(id: &str, label_nl: &str, label_en: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            label_nl: label_nl.to_owned(),
+            label_en: label_en.to_owned(),
+        }
     }
 }
 
@@ -156,6 +199,7 @@ mod tests {
             council: Default::default(),
             seats: None,
             control_room_phone: None,
+            closing_checklist: Election::default_closing_checklist(),
         }
     }
 
@@ -195,15 +239,31 @@ mod tests {
         object.remove("council");
         object.remove("seats");
         object.remove("control_room_phone");
+        object.remove("closing_checklist");
         let e: Election = serde_json::from_value(json).unwrap();
         assert_eq!((e.council, e.seats), (CouncilKind::Municipal, None));
         assert_eq!(e.control_room_phone, None);
+        assert_eq!(e.closing_checklist, Election::default_closing_checklist());
         assert_eq!(e.seat_method(), None);
         let e = Election {
             seats: Some(9),
             ..e
         };
         assert_eq!(e.seat_method(), Some(SeatMethod::QuotaLargestRemainders));
+    }
+
+    #[test]
+    fn the_checklists_speak_dutch_and_english_and_their_ids_do_not_clash() {
+        let opening = Election::default_checklist();
+        let closing = Election::default_closing_checklist();
+        assert!(!closing.is_empty());
+        for item in opening.iter().chain(&closing) {
+            assert!(
+                !item.label_nl.is_empty() && item.label_nl != item.label_en,
+                "{item:?}"
+            );
+        }
+        assert!(closing.iter().all(|c| opening.iter().all(|o| o.id != c.id)));
     }
 
     #[test]

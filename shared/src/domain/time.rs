@@ -64,11 +64,44 @@ impl Timestamp {
         let minute_of_day = local.rem_euclid(MS_PER_DAY) / MS_PER_MINUTE;
         format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
     }
+
+    /// "DD-MM-YYYY" local date, given the day's offset from UTC in minutes (the
+    /// proleptic Gregorian calendar, by days since 1970-01-01).
+    #[must_use]
+    pub fn local_date(self, utc_offset_minutes: i32) -> String {
+        let offset = i64::from(utc_offset_minutes) * MS_PER_MINUTE;
+        let days = self.0.saturating_add(offset).div_euclid(MS_PER_DAY);
+        // Howard Hinnant's civil_from_days; |days| < 2^37, so nothing overflows.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        format!("{day:02}-{month:02}-{year}")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_local_date_with_offset() {
+        // 2026-03-18T23:30:00Z is already the 19th in the Netherlands.
+        let t = Timestamp(1_773_876_600_000);
+        assert_eq!(t.local_date(0), "18-03-2026");
+        assert_eq!(t.local_date(60), "19-03-2026");
+        assert_eq!(Timestamp(0).local_date(0), "01-01-1970");
+        assert_eq!(Timestamp(-1).local_date(0), "31-12-1969");
+        // 2024-02-29 (a leap day).
+        assert_eq!(Timestamp(1_709_164_800_000).local_date(0), "29-02-2024");
+        assert!(!Timestamp(i64::MAX).local_date(i32::MAX).is_empty());
+        assert!(!Timestamp(i64::MIN).local_date(i32::MIN).is_empty());
+    }
 
     #[test]
     fn formats_local_time_with_offset() {

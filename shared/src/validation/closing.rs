@@ -1,5 +1,7 @@
+//! Closing: the time, and the closing checklist the device keeps.
+
 use super::{Context, Issue, Rule, out_of_range};
-use crate::domain::ClosingReport;
+use crate::domain::{ClosingReport, Election};
 
 pub(super) fn validate(report: &ClosingReport, ctx: &Context<'_>) -> Vec<Issue> {
     let mut issues: Vec<Issue> =
@@ -10,6 +12,21 @@ pub(super) fn validate(report: &ClosingReport, ctx: &Context<'_>) -> Vec<Issue> 
         issues.push(Issue::new(Rule::ClosingBeforeTime, ["closed_at"]));
     }
     issues
+}
+
+/// The closing checklist's items not in `done`, as one issue (field paths
+/// `closing_checklist.<id>`), or none when every item is done. The device checks it
+/// before it makes a closing report; the report does not carry the checklist, so the
+/// server cannot (and a device of an older version still closes).
+#[must_use]
+pub fn closing_checklist_issue(election: &Election, done: &[String]) -> Option<Issue> {
+    let missing: Vec<String> = election
+        .closing_checklist
+        .iter()
+        .filter(|item| !done.contains(&item.id))
+        .map(|item| format!("closing_checklist.{}", item.id))
+        .collect();
+    (!missing.is_empty()).then(|| Issue::new(Rule::ClosingChecklistIncomplete, missing))
 }
 
 #[cfg(test)]
@@ -38,5 +55,32 @@ mod tests {
         let outcome = Outcome { issues: early };
         assert!(!outcome.accepts(&[]));
         assert!(outcome.accepts(&["CLOSING_W01_BEFORE_TIME".to_owned()]));
+    }
+
+    #[test]
+    fn the_closing_checklist_names_each_item_not_done() {
+        let election = fixtures::election(Jurisdiction::Netherlands, 2);
+        let all: Vec<String> = election
+            .closing_checklist
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        assert_eq!(closing_checklist_issue(&election, &all), None);
+        let issue = closing_checklist_issue(&election, &all[1..]);
+        let issue = issue.as_ref().map(|i| (i.code(), i.fields.clone()));
+        assert_eq!(
+            issue,
+            Some((
+                "CLOSING_E01_CHECKLIST_INCOMPLETE",
+                vec![format!("closing_checklist.{}", all[0])]
+            ))
+        );
+        // An opening item's id does not count for closing.
+        let opening: Vec<String> = election
+            .opening_checklist
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        assert!(closing_checklist_issue(&election, &opening).is_some());
     }
 }

@@ -125,6 +125,10 @@ const fn texts(rule: Rule) -> (&'static str, &'static str) {
             "Het is nog geen sluitingstijd. Weet u zeker dat het stembureau sluit?",
             "It is not closing time yet. Are you sure the station is closing?",
         ),
+        Rule::ClosingChecklistIncomplete => (
+            "Rond eerst de hele sluitingschecklist af.",
+            "Complete the whole closing checklist first.",
+        ),
         Rule::CountOutOfRange => (
             "Dit aantal is groter dan een stembureau kan hebben.",
             "This number is larger than any station can have.",

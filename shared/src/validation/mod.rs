@@ -20,6 +20,7 @@ pub use ballot_stock::projected_run_out;
 pub use clock::{
     RECORDED_AT_MARGIN_MS, RECORDED_AT_MAX_AHEAD_MS, RECORDED_AT_MAX_BEHIND_MS, check_recorded_at,
 };
+pub use closing::closing_checklist_issue;
 pub use control_room::{assignee_issues, dispatch_issues, message_issues};
 pub use issue::{Issue, Outcome, Severity};
 pub use messages::{Language, message};

@@ -62,6 +62,9 @@ pub enum Rule {
     OpeningTooEarly,
     /// Closing before the closing time.
     ClosingBeforeTime,
+    /// Not every item of the closing checklist is done (checked on the device: the
+    /// closing report does not carry the checklist).
+    ClosingChecklistIncomplete,
 
     // Any report.
     /// A figure above the largest a station can report.
@@ -93,7 +96,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 36] = [
         Self::ResultAdmittedVotersSum,
         Self::ResultListTotalsSum,
         Self::ResultVotesCastSum,
@@ -119,6 +122,7 @@ impl Rule {
         Self::OpeningChecklistIncomplete,
         Self::OpeningTooEarly,
         Self::ClosingBeforeTime,
+        Self::ClosingChecklistIncomplete,
         Self::CountOutOfRange,
         Self::TextMissing,
         Self::TextTooLong,
@@ -159,6 +163,7 @@ impl Rule {
             Self::OpeningChecklistIncomplete => "OPENING_E02_CHECKLIST_INCOMPLETE",
             Self::OpeningTooEarly => "OPENING_E03_TOO_EARLY",
             Self::ClosingBeforeTime => "CLOSING_W01_BEFORE_TIME",
+            Self::ClosingChecklistIncomplete => "CLOSING_E01_CHECKLIST_INCOMPLETE",
             Self::CountOutOfRange => "INPUT_E01_OUT_OF_RANGE",
             Self::TextMissing => "INPUT_E02_TEXT_MISSING",
             Self::TextTooLong => "INPUT_E03_TEXT_TOO_LONG",

@@ -375,6 +375,15 @@ impl Shell {
         self.send(Event::OpenStation);
         self.sync_with(server);
     }
+
+    /// Ticks the whole closing checklist (what closing needs besides the time).
+    pub fn tick_closing_checklist(&mut self, server: &SimServer) {
+        for item in &server.election.closing_checklist {
+            self.send(Event::ToggleClosingItem {
+                item_id: item.id.clone(),
+            });
+        }
+    }
 }
 
 /// Three members present at opening.

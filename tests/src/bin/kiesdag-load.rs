@@ -1174,6 +1174,7 @@ async fn run(plan: Plan) -> Result<(), String> {
     for (n, device) in devices.iter().enumerate() {
         match device {
             Device::Core(station) => {
+                station.tap_closing_checklist();
                 station.send(Event::CloseStation {
                     voters_in_queue_at_close: 0,
                 });

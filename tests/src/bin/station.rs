@@ -178,6 +178,7 @@ async fn handle(station: &mut Station, command: &Value) -> Result<Value, String>
             Ok(json!({}))
         }
         "close" => {
+            station.tap_closing_checklist();
             station.send(Event::CloseStation {
                 voters_in_queue_at_close: 0,
             });

@@ -14,6 +14,7 @@ import { Incidents } from './screens/Incidents';
 import { Opening } from './screens/Opening';
 import { Result } from './screens/Result';
 import { Staff } from './screens/Staff';
+import { Summary } from './screens/Summary';
 import { Sync } from './screens/Sync';
 import { Turnout } from './screens/Turnout';
 
@@ -127,6 +128,7 @@ export function App({
         {page.kind === 'Result' && <Result view={page.value} send={send} />}
         {page.kind === 'Closing' && <Closing view={page.value} send={send} />}
         {page.kind === 'Sync' && <Sync view={page.value} send={send} />}
+        {page.kind === 'Summary' && <Summary view={page.value} send={send} />}
       </main>
       {view.confirmation !== null && <Confirmation title={view.confirmation.title} warnings={view.confirmation.warnings} send={send} />}
     </SayContext.Provider>

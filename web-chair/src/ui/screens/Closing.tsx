@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { ClosingView, Event } from '../../generated/types/shared_types';
-import { BigButton, NumberInput, Screen } from '../components';
+import { BigButton, CheckRow, NumberInput, Screen, Section } from '../components';
 import { useSay } from '../texts';
 
-/** Page.Closing: close the station, with the voters still in the queue. */
+/** Page.Closing: the closing checklist, then close the station with the voters still in the queue. */
 export function Closing({ view, send }: { view: ClosingView; send: (e: Event) => void }) {
   const say = useSay();
   const [queue, setQueue] = useState<number | null>(0);
@@ -17,10 +17,14 @@ export function Closing({ view, send }: { view: ClosingView; send: (e: Event) =>
         </>
       ) : view.is_open ? (
         <>
+          <Section>{say('closing_checklist', view.checklist_done, view.checklist_total)}</Section>
+          {view.checklist.map((item) => (
+            <CheckRow key={item.id} label={item.label} checked={item.done} onToggle={() => send({ kind: 'ToggleClosingItem', item_id: item.id })} />
+          ))}
           <NumberInput label={say('closing_queue')} name="queue" value={queue} onValue={setQueue} />
           <BigButton
             label={say('closing_submit')}
-            enabled={queue !== null}
+            enabled={view.can_close && queue !== null}
             onClick={() => queue !== null && send({ kind: 'CloseStation', voters_in_queue_at_close: queue })}
           />
         </>

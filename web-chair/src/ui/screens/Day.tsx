@@ -1,5 +1,5 @@
 import type { DayView, Event, MessageView } from '../../generated/types/shared_types';
-import { InfoRow, Screen, Section, orNone } from '../components';
+import { InfoRow, Screen, SecondaryButton, Section, orNone } from '../components';
 import { useSay } from '../texts';
 
 /** Page.Day: what is due, the day's figures, and the control room's messages. */
@@ -23,6 +23,8 @@ export function Day({ view, send }: { view: DayView; send: (e: Event) => void })
       <InfoRow label={say('day_members')} value={String(view.members_present)} />
       <InfoRow label={say('day_incidents')} value={String(view.open_incidents)} />
       <Messages messages={view.messages} />
+      {/* Every report of today on one page, to print or photograph: the paper fallback. */}
+      <SecondaryButton label={say('day_summary')} onClick={() => send({ kind: 'Navigate', value: { kind: 'Summary' } })} />
     </Screen>
   );
 }

@@ -44,6 +44,7 @@ import eu.kiesdag.chair.ui.screens.IncidentsScreen
 import eu.kiesdag.chair.ui.screens.OpeningScreen
 import eu.kiesdag.chair.ui.screens.ResultScreen
 import eu.kiesdag.chair.ui.screens.StaffScreen
+import eu.kiesdag.chair.ui.screens.SummaryScreen
 import eu.kiesdag.chair.ui.screens.SyncScreen
 import eu.kiesdag.chair.ui.screens.TurnoutScreen
 import eu.kiesdag.shared.types.ConnectionState
@@ -109,6 +110,7 @@ fun ChairApp(view: ViewModel?, error: ShellError?, send: (Event) -> Unit, clearE
                     is Page.Result -> ResultScreen(page.value, send)
                     is Page.Closing -> ClosingScreen(page.value, send)
                     is Page.Sync -> SyncScreen(page.value, send)
+                    is Page.Summary -> SummaryScreen(page.value, send)
                 }
             }
         }

@@ -100,13 +100,17 @@ fun TextInput(label: String, value: String, onValue: (String) -> Unit, singleLin
     )
 }
 
-/** A whole number typed on the number pad; `value` is null while empty. */
+/**
+ * A whole number typed on the number pad; `value` is null while empty. `help`, when
+ * given, is a line under the field (where the figure comes from).
+ */
 @Composable
-fun NumberInput(label: String, value: UInt?, onValue: (UInt?) -> Unit) {
+fun NumberInput(label: String, value: UInt?, help: String? = null, onValue: (UInt?) -> Unit) {
     OutlinedTextField(
         value = value?.toString() ?: "",
         onValueChange = { text -> onValue(text.filter(Char::isDigit).take(9).toUIntOrNull()) },
         label = { Text(label) },
+        supportingText = help?.let { text -> { Text(text) } },
         singleLine = true,
         keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
         textStyle = MaterialTheme.typography.headlineSmall,

@@ -15,12 +15,14 @@ import androidx.compose.ui.unit.dp
 import eu.kiesdag.chair.R
 import eu.kiesdag.chair.ui.InfoRow
 import eu.kiesdag.chair.ui.ScreenColumn
+import eu.kiesdag.chair.ui.SecondaryButton
 import eu.kiesdag.chair.ui.Section
 import eu.kiesdag.chair.ui.Title
 import eu.kiesdag.chair.ui.orNone
 import eu.kiesdag.shared.types.DayView
 import eu.kiesdag.shared.types.Event
 import eu.kiesdag.shared.types.MessageView
+import eu.kiesdag.shared.types.Screen
 
 /** Page.Day: what is due, the day's figures, and the control room's messages. */
 @Composable
@@ -48,6 +50,8 @@ fun DayScreen(view: DayView, send: (Event) -> Unit) {
         InfoRow(stringResource(R.string.day_members), view.membersPresent.toString())
         InfoRow(stringResource(R.string.day_incidents), view.openIncidents.toString())
         Messages(view.messages)
+        // Every report of today on one screen: the paper fallback (photograph it).
+        SecondaryButton(stringResource(R.string.day_summary)) { send(Event.Navigate(Screen.SUMMARY)) }
     }
 }
 

@@ -24,6 +24,8 @@ import eu.kiesdag.shared.types.ResultView
 fun ResultScreen(view: ResultView, send: (Event) -> Unit) {
     val draft = view.draft
     fun edit(change: (ProvisionalResult) -> ProvisionalResult) = send(Event.EditResult(change(draft)))
+    // The core's line of help per figure: where it comes from on the official report.
+    fun help(field: String): String? = view.help.firstOrNull { it.field == field }?.text
     ScreenColumn {
         Title(stringResource(R.string.result_title))
         if (!view.maySubmit) {
@@ -32,16 +34,16 @@ fun ResultScreen(view: ResultView, send: (Event) -> Unit) {
         }
         if (view.submitted) Text(stringResource(R.string.result_submitted))
         Section(stringResource(R.string.result_voters))
-        NumberInput(stringResource(R.string.result_poll_cards), draft.voters.pollCards) { v ->
+        NumberInput(stringResource(R.string.result_poll_cards), draft.voters.pollCards, help("voters.poll_cards")) { v ->
             edit { it.copy(voters = it.voters.copy(pollCards = v ?: 0u)) }
         }
-        NumberInput(stringResource(R.string.result_proxies), draft.voters.proxyCertificates) { v ->
+        NumberInput(stringResource(R.string.result_proxies), draft.voters.proxyCertificates, help("voters.proxy_certificates")) { v ->
             edit { it.copy(voters = it.voters.copy(proxyCertificates = v ?: 0u)) }
         }
-        NumberInput(stringResource(R.string.result_voter_cards), draft.voters.voterCards) { v ->
+        NumberInput(stringResource(R.string.result_voter_cards), draft.voters.voterCards, help("voters.voter_cards")) { v ->
             edit { it.copy(voters = it.voters.copy(voterCards = v ?: 0u)) }
         }
-        NumberInput(stringResource(R.string.result_admitted), draft.voters.admittedVoters) { v ->
+        NumberInput(stringResource(R.string.result_admitted), draft.voters.admittedVoters, help("voters.admitted_voters")) { v ->
             edit { it.copy(voters = it.voters.copy(admittedVoters = v ?: 0u)) }
         }
         Section(stringResource(R.string.result_votes))
@@ -54,22 +56,22 @@ fun ResultScreen(view: ResultView, send: (Event) -> Unit) {
                 }
             }
         }
-        NumberInput(stringResource(R.string.result_candidates), draft.votes.votesForCandidates) { v ->
+        NumberInput(stringResource(R.string.result_candidates), draft.votes.votesForCandidates, help("votes.votes_for_candidates")) { v ->
             edit { it.copy(votes = it.votes.copy(votesForCandidates = v ?: 0u)) }
         }
-        NumberInput(stringResource(R.string.result_blank), draft.votes.blankVotes) { v ->
+        NumberInput(stringResource(R.string.result_blank), draft.votes.blankVotes, help("votes.blank_votes")) { v ->
             edit { it.copy(votes = it.votes.copy(blankVotes = v ?: 0u)) }
         }
-        NumberInput(stringResource(R.string.result_invalid), draft.votes.invalidVotes) { v ->
+        NumberInput(stringResource(R.string.result_invalid), draft.votes.invalidVotes, help("votes.invalid_votes")) { v ->
             edit { it.copy(votes = it.votes.copy(invalidVotes = v ?: 0u)) }
         }
-        NumberInput(stringResource(R.string.result_cast), draft.votes.votesCast) { v ->
+        NumberInput(stringResource(R.string.result_cast), draft.votes.votesCast, help("votes.votes_cast")) { v ->
             edit { it.copy(votes = it.votes.copy(votesCast = v ?: 0u)) }
         }
-        NumberInput(stringResource(R.string.result_more), draft.moreBallotsCounted) { v ->
+        NumberInput(stringResource(R.string.result_more), draft.moreBallotsCounted, help("more_ballots_counted")) { v ->
             edit { it.copy(moreBallotsCounted = v ?: 0u) }
         }
-        NumberInput(stringResource(R.string.result_fewer), draft.fewerBallotsCounted) { v ->
+        NumberInput(stringResource(R.string.result_fewer), draft.fewerBallotsCounted, help("fewer_ballots_counted")) { v ->
             edit { it.copy(fewerBallotsCounted = v ?: 0u) }
         }
         TextInput(stringResource(R.string.result_explanation), draft.explanation, { text -> edit { it.copy(explanation = text) } }, singleLine = false)
