@@ -34,6 +34,8 @@ pub struct AppState {
     pub db_slots: Arc<tokio::sync::Semaphore>,
     /// Set when the server is stopping: sockets close with 1001 ("going away").
     pub shutdown: crate::realtime::shutdown::Shutdown,
+    /// Heartbeats heard, written every few seconds (`contacts::flush_periodically`).
+    pub contacts: crate::realtime::contacts::Contacts,
 }
 
 #[derive(Debug, thiserror::Error)]

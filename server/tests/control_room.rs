@@ -46,6 +46,47 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
     };
     let incident = page.incidents[0].incident_id.clone();
 
+    // An open incident is settled by resolving it, not by marking its alert resolved;
+    // it can be marked seen.
+    let (_, alerts) = http(
+        &server,
+        "GET",
+        &format!("/api/municipalities/{MUNICIPALITY}/alerts"),
+        &coordinator,
+        &json!(null),
+    )
+    .await;
+    let open = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "open_incidents")
+        .cloned()
+        .unwrap();
+    let handle = format!("/api/stations/{MUNICIPALITY}-1/alerts");
+    let (status, body) = http(
+        &server,
+        "POST",
+        &handle,
+        &coordinator,
+        &json!({"kind": "open_incidents", "status": "resolved", "detail": open["detail"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.to_string().contains("resolving the incidents"),
+        "{body}"
+    );
+    let (status, _) = http(
+        &server,
+        "POST",
+        &handle,
+        &coordinator,
+        &json!({"kind": "open_incidents", "status": "acknowledged", "detail": open["detail"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
     // The coordinator takes it and answers.
     let (status, body) = http(
         &server,
@@ -209,7 +250,7 @@ async fn an_incident_goes_round_trip_and_messages_reach_every_station() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_alert_is_seen_and_resolved_with_who_and_when_in_the_audit_log() {
     let (database, dir) = fresh_database();
-    let _codes = seed(&database, &election_open_now(), 2);
+    let codes = seed(&database, &election_open_now(), 2);
     let fatima = support::create_user(&database, "Fatima", Role::Coordinator, Some(MUNICIPALITY));
     let server = start_server(&database, dir);
     let coordinator = support::staff_token_for(&fatima, Role::Coordinator, Some(MUNICIPALITY));
@@ -343,6 +384,15 @@ async fn an_alert_is_seen_and_resolved_with_who_and_when_in_the_audit_log() {
         "{audited:?}"
     );
     assert!(kiesdag::store::audit::verify(&mut conn).unwrap().is_ok());
+
+    // The station's device is told nothing of it: its welcome's day has no handlings.
+    let mut device = support::RawDevice::connect(&server).await;
+    let token = device.activate(&codes[1]).await;
+    let mut again = support::RawDevice::connect_as(&server, device.device_id).await;
+    let shared::protocol::ServerMessage::Welcome { day, .. } = again.hello(&token).await else {
+        panic!("a welcome")
+    };
+    assert!(day.alerts_handled.is_empty(), "{:?}", day.alerts_handled);
 }
 
 /// A device that is connected but has nothing to report is heard from through its
@@ -388,8 +438,9 @@ async fn heartbeats_count_as_contact_and_control_room_messages_do_not() {
     )
     .await;
     assert_eq!(status, 200);
-    // The device sends a heartbeat every 20 s (shared::app::session::TICK).
-    let deadline = std::time::Instant::now() + Duration::from_secs(35);
+    // The device sends a heartbeat every 20 s (shared::app::session::TICK), and the
+    // server writes what it heard every 15 s (contacts::FLUSH_EVERY).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
         let (_, body) = http(&server, "GET", &stations, &coordinator, &json!(null)).await;
         assert_eq!(

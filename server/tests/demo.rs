@@ -329,19 +329,7 @@ fn the_demo_day_brings_every_alert_kind() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let every = [
-        AlertKind::NotOpen,
-        AlertKind::OpenIncidents,
-        AlertKind::BallotsRequested,
-        AlertKind::TooFewMembers,
-        AlertKind::BallotsRunningOut,
-        AlertKind::TurnoutOverdue,
-        AlertKind::DeviceSilent,
-        AlertKind::ResultMissing,
-        AlertKind::TurnoutFarFromExpected,
-        AlertKind::TurnoutDecrease,
-        AlertKind::ResultWithWarnings,
-    ];
+    let every = AlertKind::ALL;
     let mut seen = std::collections::BTreeSet::new();
     // 20 s before opening, 2 minutes of day, the late result, and a margin.
     let deadline = Instant::now() + Duration::from_secs(240);

@@ -197,12 +197,12 @@ async function main() {
       await page.getByRole('heading', { name: /Stembureau 8/ }).waitFor();
       const alert = page.locator('[data-testid="alert"][data-kind="not_open"]');
       assert.equal(await page.locator('h1 .badge').textContent(), 'Probleem');
-      await alert.getByRole('button', { name: /^Gezien/ }).click();
+      await alert.getByRole('button', { name: /^Markeer als gezien/ }).click();
       // Seen: still a problem, with who and when beside it.
       await alert.getByTestId('handled').getByText(/Gezien door coordinator om \d\d:\d\d/).waitFor({ timeout: 5_000 });
       assert.equal(await page.locator('h1 .badge').textContent(), 'Probleem');
-      assert.equal(await alert.getByRole('button', { name: /^Gezien/ }).count(), 0);
-      await alert.getByRole('button', { name: /^Opgelost/ }).click();
+      assert.equal(await alert.getByRole('button', { name: /^Markeer als gezien/ }).count(), 0);
+      await alert.getByRole('button', { name: /^Markeer als opgelost/ }).click();
       await alert.getByTestId('handled').getByText(/Opgelost door coordinator om \d\d:\d\d/).waitFor({ timeout: 5_000 });
       assert.equal(await alert.getByRole('button').count(), 0, 'nothing left to do on it');
       await page.locator('h1 .badge').getByText('Niet open').waitFor({ timeout: 5_000 });

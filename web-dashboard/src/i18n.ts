@@ -1,5 +1,6 @@
 // Dutch by default, English on a switch. Every key exists in both (a test checks).
 import { createContext, useContext } from 'react';
+import type { AlertKind, AlertStatus } from './api/types';
 
 export type Lang = 'nl' | 'en';
 
@@ -76,9 +77,11 @@ export const nl = {
   alert_turnout_decrease: 'Opkomst naar beneden bijgesteld',
   alert_result_with_warnings: 'Uitslag met waarschuwingen',
   alert_result_missing: 'Uitslag ontbreekt',
-  alert_turnout_far_from_expected: 'Opkomst wijkt sterk af',
-  alertSeen: 'Gezien',
-  alertResolve: 'Opgelost',
+  alert_turnout_far_from_expected: 'Opkomst wijkt sterk af van andere stembureaus',
+  alertSeen: 'Markeer als gezien',
+  alertResolve: 'Markeer als opgelost',
+  alertSettledIncidents: 'lost op door de melding af te handelen (Meldingen)',
+  alertSettledBallots: 'lost op door stembiljetten na te sturen (hieronder)',
   alertSeenBy: 'Gezien door {by} om {at}',
   alertResolvedBy: 'Opgelost door {by} om {at}',
   astatus_acknowledged: 'gezien',
@@ -228,6 +231,29 @@ export const nl = {
 
 export type Key = keyof typeof nl;
 
+/**
+ * The name of every alert kind and status the server can send: a `Record` over the
+ * types generated from the API, so a kind added on the server does not compile here
+ * until it has its words.
+ */
+export const ALERT_KIND: Record<AlertKind, Key> = {
+  not_open: 'alert_not_open',
+  open_incidents: 'alert_open_incidents',
+  ballots_requested: 'alert_ballots_requested',
+  too_few_members: 'alert_too_few_members',
+  ballots_running_out: 'alert_ballots_running_out',
+  turnout_overdue: 'alert_turnout_overdue',
+  device_silent: 'alert_device_silent',
+  result_missing: 'alert_result_missing',
+  turnout_far_from_expected: 'alert_turnout_far_from_expected',
+  turnout_decrease: 'alert_turnout_decrease',
+  result_with_warnings: 'alert_result_with_warnings',
+};
+export const ALERT_STATUS: Record<AlertStatus, Key> = {
+  acknowledged: 'astatus_acknowledged',
+  resolved: 'astatus_resolved',
+};
+
 export const en: Record<Key, string> = {
   appName: 'Kiesdag',
   skip: 'Skip to content',
@@ -301,9 +327,11 @@ export const en: Record<Key, string> = {
   alert_turnout_decrease: 'Turnout corrected downward',
   alert_result_with_warnings: 'Result with warnings',
   alert_result_missing: 'Result missing',
-  alert_turnout_far_from_expected: 'Turnout far from expected',
-  alertSeen: 'Seen',
-  alertResolve: 'Resolved',
+  alert_turnout_far_from_expected: 'Turnout far from other stations',
+  alertSeen: 'Mark seen',
+  alertResolve: 'Mark resolved',
+  alertSettledIncidents: 'settled by handling the incident (Incidents)',
+  alertSettledBallots: 'settled by sending ballots (below)',
   alertSeenBy: 'Seen by {by} at {at}',
   alertResolvedBy: 'Resolved by {by} at {at}',
   astatus_acknowledged: 'seen',

@@ -50,8 +50,8 @@ describe('the station timeline', () => {
     expect(describeEvent(act({ action: 'incident_status', incident_id: 'i1', status: 'in_progress', assignee: 'ahmed' }), t)).toBe('In progress (ahmed)');
     expect(describeEvent(act({ action: 'incident_status', incident_id: 'i1', status: 'resolved', assignee: null }), t)).toBe('Resolved');
     expect(describeEvent(act({ action: 'resupply_dispatched', quantity: 200, note: 'bode' }), t)).toBe('200 bode');
-    expect(describeEvent(act({ action: 'alert_handled', kind: 'device_silent', status: 'resolved', detail: 'Niets gemeld sinds 14:05', by: 'fatima' }), t)).toBe(
-      'Device silent: resolved (fatima) — Niets gemeld sinds 14:05',
+    expect(describeEvent(act({ action: 'alert_handled', kind: 'device_silent', status: 'resolved', detail: 'Geen contact sinds 14:05', by: 'fatima' }), t)).toBe(
+      'Device silent: resolved (fatima) — Geen contact sinds 14:05',
     );
     expect(describeEvent(op({ closing: { voters_in_queue_at_close: 3 } }), t)).toBe('');
   });

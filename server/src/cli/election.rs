@@ -84,12 +84,20 @@ pub(crate) fn election(url: &str, command: ElectionCommand) -> Result<(), String
                 })
                 .map_err(|e: store::StoreError| e.to_string())?;
             }
+            // Whole minutes as set here; a demo's shortened rules in seconds.
+            let say = |ms: i64| {
+                if ms % 60_000 == 0 {
+                    format!("{} min", ms / 60_000)
+                } else {
+                    format!("{} s", ms / 1_000)
+                }
+            };
             println!(
-                "alerts of {election}: turnout overdue {} min after a moment, a device silent \
-                 after {} min, a result missing {} min after closing",
-                rules.moment_grace_ms / 60_000,
-                rules.silent_after_ms / 60_000,
-                rules.result_after_ms / 60_000
+                "alerts of {election}: turnout overdue {} after a moment, a device silent \
+                 after {}, a result missing {} after closing",
+                say(rules.moment_grace_ms),
+                say(rules.silent_after_ms),
+                say(rules.result_after_ms)
             );
             Ok(())
         }

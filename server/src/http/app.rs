@@ -102,6 +102,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         device_token_hours: 36,
         db_slots: Arc::new(tokio::sync::Semaphore::new(config.pool_size as usize)),
         shutdown: crate::realtime::shutdown::Shutdown::default(),
+        contacts: crate::realtime::contacts::Contacts::default(),
     })
 }
 
@@ -177,6 +178,7 @@ pub async fn serve(
             .forward_from(state.hub.clone(), state.clone()),
     );
     actix_web::rt::spawn(crate::auth::revocations::watch_revocations(state.clone()));
+    actix_web::rt::spawn(crate::realtime::contacts::flush_periodically(state.clone()));
     let shutdown = state.shutdown.clone();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {

@@ -44,14 +44,7 @@ struct Device {
     /// The control room's messages and statuses so far, sent again after the welcome
     /// (the device ignores those it has).
     messages: Vec<ServerMessage>,
-    /// When this session last recorded that the station was heard from (0: not yet).
-    heard_at: i64,
 }
-
-/// How often a session records a heartbeat as contact with the station: the control
-/// room's "silent device" is about minutes (2 at the least), so one write every half
-/// minute per device is enough.
-const HEARD_EVERY_MS: i64 = 30_000;
 
 async fn run(
     state: AppState,
@@ -356,20 +349,12 @@ async fn handle_text(
             }
         }
         ClientMessage::Heartbeat { .. } => {
-            // A device that answers is not silent, reports or not: record the contact,
-            // at most once a minute. Failing to (a busy database) costs only that.
+            // A device that answers is not silent, reports or not: note the contact,
+            // written with the others every few seconds (`contacts`), so that the
+            // answer never waits on the database.
             let now = now_ms();
-            if let Some(device) = device.as_mut()
-                && now.saturating_sub(device.heard_at) >= HEARD_EVERY_MS
-            {
-                device.heard_at = now;
-                let station = device.station_id.clone();
-                if let Err(e) = state
-                    .with_db(move |db| store::stations::touch(db, &station, now))
-                    .await
-                {
-                    tracing::debug!(error = %e, "could not record a heartbeat");
-                }
+            if let Some(device) = device.as_ref() {
+                state.contacts.heard(&device.station_id, now);
             }
             Some(ServerMessage::Heartbeat {
                 server_time: Timestamp(now),
@@ -508,18 +493,21 @@ async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage
                 && device.token_id == claims.jti
                 && claims.station.as_deref() == Some(device.station_id.as_str()) =>
         {
+            // How the control room handles the station's alerts (who, what) is not the
+            // station's business.
+            let mut day = record.day;
+            day.alerts_handled.clear();
             let welcome = ServerMessage::Welcome {
                 last_processed_seq: u64::try_from(device.last_processed_seq).unwrap_or(0),
                 server_time: Timestamp(now_ms()),
                 election,
                 station: record.station,
-                day: record.day,
+                day,
             };
             let device = Device {
                 id: device.id,
                 station_id: device.station_id,
                 messages,
-                heard_at: 0,
             };
             (welcome, Some(device))
         }

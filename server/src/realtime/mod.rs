@@ -4,6 +4,7 @@
 //! pacing.
 
 pub mod commit;
+pub mod contacts;
 pub mod dashboard_socket;
 pub mod device_sessions;
 pub mod device_socket;

@@ -99,10 +99,17 @@ pub fn alert_rules(db: &mut Db, election_id: &str) -> Result<AlertRules, StoreEr
         .select(settings::value)
         .first(db)
         .optional()?;
-    stored.map_or_else(
-        || Ok(AlertRules::default()),
-        |json| from_json("alert rules", &json),
-    )
+    let Some(json) = stored else {
+        return Ok(AlertRules::default());
+    };
+    let rules: AlertRules = from_json("alert rules", &json)?;
+    if rules.is_plausible() {
+        Ok(rules)
+    } else {
+        // Written by hand into the database: the day goes on with the defaults.
+        tracing::warn!(election_id, ?rules, "implausible alert rules stored; using the defaults");
+        Ok(AlertRules::default())
+    }
 }
 
 /// Sets the election's alert rules.

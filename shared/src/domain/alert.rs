@@ -31,6 +31,47 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    /// Every kind, most urgent first.
+    pub const ALL: [Self; 11] = [
+        Self::NotOpen,
+        Self::OpenIncidents,
+        Self::BallotsRequested,
+        Self::TooFewMembers,
+        Self::BallotsRunningOut,
+        Self::TurnoutOverdue,
+        Self::DeviceSilent,
+        Self::ResultMissing,
+        Self::TurnoutFarFromExpected,
+        Self::TurnoutDecrease,
+        Self::ResultWithWarnings,
+    ];
+
+    /// The kind's name as the API writes it (`device_silent`).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::NotOpen => "not_open",
+            Self::OpenIncidents => "open_incidents",
+            Self::BallotsRequested => "ballots_requested",
+            Self::TooFewMembers => "too_few_members",
+            Self::BallotsRunningOut => "ballots_running_out",
+            Self::TurnoutOverdue => "turnout_overdue",
+            Self::DeviceSilent => "device_silent",
+            Self::ResultMissing => "result_missing",
+            Self::TurnoutFarFromExpected => "turnout_far_from_expected",
+            Self::TurnoutDecrease => "turnout_decrease",
+            Self::ResultWithWarnings => "result_with_warnings",
+        }
+    }
+
+    /// Whether alerts of this kind are settled by the control room's action rather than
+    /// marked resolved: open incidents by resolving them, ballots asked for by sending
+    /// them. They can be marked seen.
+    #[must_use]
+    pub const fn settled_by_action(self) -> bool {
+        matches!(self, Self::OpenIncidents | Self::BallotsRequested)
+    }
+
     /// Whether alerts of this kind ask the control room to act, and so make the
     /// station a problem. Turnout far from expected or corrected downward, and a result
     /// with warnings the chair confirmed, are for information.
@@ -113,9 +154,10 @@ pub enum AlertStatus {
     Resolved,
 }
 
-/// A coordinator's handling of one alert of a station. It holds for the alert as it
-/// read then (`detail`, e.g. "Stembiljetten op rond 17:40"): when the situation changes
-/// the alert reads differently and is new, and needs the control room again.
+/// A coordinator's handling of one alert of a station. It holds for the situation the
+/// alert was about then (`situation`, which the server derives from the alert's text,
+/// e.g. "Stembiljetten op rond 17:40", and what stands behind it, e.g. which incidents
+/// are open): in a new situation the alert is new, and needs the control room again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertHandling {
@@ -127,6 +169,10 @@ pub struct AlertHandling {
     pub at: Timestamp,
     /// The alert's text when it was handled.
     pub detail: String,
+    /// The identity of the situation handled (opaque; empty in handlings stored before
+    /// it was recorded, which then hold for nothing).
+    #[serde(default)]
+    pub situation: String,
 }
 
 #[cfg(test)]
@@ -152,6 +198,19 @@ mod tests {
             ..rules
         };
         assert!(!zero.is_plausible());
+    }
+
+    /// `ALL` holds every kind once, in the order of the enum (a new kind must be added
+    /// to `name`, whose match is exhaustive, and then here), and `name` is the API's.
+    #[test]
+    fn all_kinds_are_listed_once_with_their_api_names() {
+        for (i, kind) in AlertKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, i);
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::json!(kind.name())
+            );
+        }
     }
 
     #[test]

@@ -247,13 +247,13 @@ impl StationDay {
         self.alerts_handled.push(handling);
     }
 
-    /// The handling that holds for the alert of `kind` reading `detail`: none when the
-    /// alert was never handled, or read differently when it was (a new situation).
+    /// The handling that holds for the alert of `kind` about `situation`: none when the
+    /// alert was never handled, or was handled in another situation.
     #[must_use]
-    pub fn alert_handling(&self, kind: AlertKind, detail: &str) -> Option<&AlertHandling> {
+    pub fn alert_handling(&self, kind: AlertKind, situation: &str) -> Option<&AlertHandling> {
         self.alerts_handled
             .iter()
-            .find(|h| h.kind == kind && h.detail == detail)
+            .find(|h| h.kind == kind && !h.situation.is_empty() && h.situation == situation)
     }
 
     /// Ballot papers asked for and not yet sent.
@@ -530,9 +530,10 @@ mod tests {
             by: "fatima".into(),
             at: Timestamp(at),
             detail: detail.into(),
+            situation: format!("s-{detail}"),
         };
         assert!(
-            day.alert_handling(AlertKind::BallotsRunningOut, "op rond 17:40")
+            day.alert_handling(AlertKind::BallotsRunningOut, "s-op rond 17:40")
                 .is_none()
         );
         day.record_alert_handling(handling(
@@ -547,20 +548,26 @@ mod tests {
         ));
         assert_eq!(day.alerts_handled.len(), 1);
         let held = day
-            .alert_handling(AlertKind::BallotsRunningOut, "op rond 17:40")
+            .alert_handling(AlertKind::BallotsRunningOut, "s-op rond 17:40")
             .map(|h| (h.status, h.at));
         assert_eq!(
             held,
             Some((crate::domain::AlertStatus::Resolved, Timestamp(2)))
         );
         assert!(
-            day.alert_handling(AlertKind::BallotsRunningOut, "op rond 16:10")
+            day.alert_handling(AlertKind::BallotsRunningOut, "s-op rond 16:10")
                 .is_none()
         );
         assert!(
-            day.alert_handling(AlertKind::DeviceSilent, "op rond 17:40")
+            day.alert_handling(AlertKind::DeviceSilent, "s-op rond 17:40")
                 .is_none()
         );
+        // A handling stored without its situation holds for nothing.
+        let mut old = handling(crate::domain::AlertStatus::Resolved, "x", 3);
+        old.kind = AlertKind::DeviceSilent;
+        old.situation.clear();
+        day.record_alert_handling(old);
+        assert!(day.alert_handling(AlertKind::DeviceSilent, "").is_none());
         // Stored and read back (the station's day is JSON in the database).
         let json = serde_json::to_string(&day).unwrap();
         assert_eq!(serde_json::from_str::<StationDay>(&json).unwrap(), day);

@@ -140,7 +140,7 @@ mod tests {
             ControlRoomAction::AlertHandled {
                 kind: AlertKind::DeviceSilent,
                 status: AlertStatus::Resolved,
-                detail: "Niets gemeld sinds 14:05".into(),
+                detail: "Geen contact sinds 14:05".into(),
                 by: "fatima".into(),
             },
         ]
@@ -163,7 +163,7 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_value(&handled).unwrap(),
-            json!({"action": "alert_handled", "kind": "device_silent", "status": "resolved", "detail": "Niets gemeld sinds 14:05", "by": "fatima"})
+            json!({"action": "alert_handled", "kind": "device_silent", "status": "resolved", "detail": "Geen contact sinds 14:05", "by": "fatima"})
         );
     }
 

@@ -505,6 +505,12 @@ export interface components {
              */
             needs_action: boolean;
             /**
+             * @description Whether a coordinator can mark it resolved; open incidents and ballots asked
+             *     for are settled by resolving the incidents or sending the ballots
+             *     (`AlertKind::settled_by_action`). Every alert can be marked seen.
+             */
+            resolvable: boolean;
+            /**
              * Format: int64
              * @description Since when, where known (ms since the epoch).
              */

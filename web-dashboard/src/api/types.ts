@@ -7,6 +7,7 @@ export type ChangeView = S['ChangeView'];
 export type DashboardMessage = S['DashboardMessage'];
 export type Alert = S['Alert'];
 export type AlertKind = S['AlertKind'];
+export type AlertStatus = S['AlertStatus'];
 export type TokenResponse = S['TokenResponse'];
 export type Role = S['Role'];
 export type TurnoutReport = S['TurnoutReport'];

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { getJson, loadSession, postJson } from '../api/client';
 import type { Alert, StationSummary } from '../api/types';
-import { useI18n, type Key } from '../i18n';
+import { ALERT_KIND, useI18n } from '../i18n';
 import { navigate } from '../router';
 import { ErrorMessage, time } from '../util';
 
@@ -61,7 +61,7 @@ export function AlertItem({ a, station, canOpen, canHandle = false, onHandled }:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // On the station's own page (`canHandle`) the station goes without saying.
-  const what = `${t(`alert_${a.kind}` as Key)} — ${a.detail}`;
+  const what = `${t(ALERT_KIND[a.kind])} — ${a.detail}`;
   const label = canHandle ? what : `${station ? `${station.number} ${station.name}` : a.station_id}: ${what}`;
   const handle = async (status: AlertStatus) => {
     setBusy(true);
@@ -101,9 +101,15 @@ export function AlertItem({ a, station, canOpen, canHandle = false, onHandled }:
               {t('alertSeen')}
             </button>
           )}
-          <button type="button" className="small" disabled={busy} aria-label={`${t('alertResolve')}: ${label}`} onClick={() => void handle('resolved')}>
-            {t('alertResolve')}
-          </button>
+          {a.resolvable ? (
+            <button type="button" className="small" disabled={busy} aria-label={`${t('alertResolve')}: ${label}`} onClick={() => void handle('resolved')}>
+              {t('alertResolve')}
+            </button>
+          ) : (
+            <span className="muted" data-testid="settled-by">
+              {t(a.kind === 'open_incidents' ? 'alertSettledIncidents' : 'alertSettledBallots')}
+            </span>
+          )}
         </span>
       )}
       {error && <ErrorMessage error={error} />}

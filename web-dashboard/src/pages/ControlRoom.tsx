@@ -1,7 +1,7 @@
 import { memo, useLayoutEffect, useMemo, useState } from 'react';
 import { loadSession } from '../api/client';
 import type { StationSummary } from '../api/types';
-import { useI18n, type Key } from '../i18n';
+import { ALERT_KIND, useI18n, type Key } from '../i18n';
 import { turnoutOf } from '../payload';
 import { useLive } from '../live/context';
 import { asksForAction, query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
@@ -70,7 +70,7 @@ export function ControlRoom() {
     const by = new Map<string, string[]>();
     for (const a of alerts) {
       if (a.handled?.status === 'resolved') continue;
-      const line = `${t(`alert_${a.kind}` as Key)}: ${a.detail}${a.since ? ` (${time(a.since)})` : ''}`;
+      const line = `${t(ALERT_KIND[a.kind])}: ${a.detail}${a.since ? ` (${time(a.since)})` : ''}`;
       by.set(a.station_id, [...(by.get(a.station_id) ?? []), line]);
     }
     return by;

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { getJson, postJson } from '../api/client';
 import type { ChangeView, StationTimeline } from '../api/types';
 import { useDraft } from '../drafts';
-import { useI18n, type Key, type T } from '../i18n';
+import { ALERT_KIND, ALERT_STATUS, useI18n, type Key, type T } from '../i18n';
 import { useLive } from '../live/context';
 import { asksForAction, statusOf } from '../live/state';
 import { AlertItem, useAlerts } from './Alerts';
@@ -32,7 +32,7 @@ export function describe(c: ChangeView, t: T): string {
     case 'resupply_dispatched':
       return `${num(a.quantity)} ${a.note}`;
     case 'alert_handled':
-      return `${t(`alert_${a.kind}` as Key)}: ${t(`astatus_${a.status}`)} (${a.by}) — ${a.detail}`;
+      return `${t(ALERT_KIND[a.kind])}: ${t(ALERT_STATUS[a.status])} (${a.by}) — ${a.detail}`;
     default:
       return '';
   }

@@ -2,7 +2,7 @@
 //! an event in the election's log with an audit entry and the station's new state, in
 //! one transaction, and reaches dashboards and the station's device like any change.
 
-use shared::domain::{AlertHandling, Timestamp};
+use shared::domain::{AlertHandling, AlertStatus, Timestamp};
 use shared::protocol::{EventPayload, ServerMessage};
 
 use std::collections::HashMap;
@@ -74,6 +74,13 @@ pub fn record(
                     detail,
                     by,
                 } => {
+                    if *status == AlertStatus::Resolved && kind.settled_by_action() {
+                        return Err(ActionError::Refused(format!(
+                            "{} is settled by resolving the incidents or sending the \
+                             ballots, not by marking it resolved",
+                            kind.name()
+                        )));
+                    }
                     // Only the alert the coordinator saw: not one that has gone, nor
                     // one that reads differently now (a new situation).
                     let Some((peers, election)) =
@@ -97,7 +104,7 @@ pub fn record(
                         None => {
                             return Err(ActionError::Refused(format!(
                                 "station {id} has no alert {} now",
-                                store::to_json(kind)
+                                kind.name()
                             )));
                         }
                         Some(alert) if alert.detail != *detail => {
@@ -106,12 +113,13 @@ pub fn record(
                                 alert.detail
                             )));
                         }
-                        Some(_) => record.day.record_alert_handling(AlertHandling {
+                        Some(alert) => record.day.record_alert_handling(AlertHandling {
                             kind: *kind,
                             status: *status,
                             by: by.clone(),
                             at: Timestamp(now),
                             detail: detail.clone(),
+                            situation: alert.situation,
                         }),
                     }
                 }

@@ -77,10 +77,18 @@ pub struct Alert {
     /// Whether the alert asks the control room to act (`AlertKind::needs_action`), and
     /// so makes the station a problem until resolved; otherwise it is for information.
     pub needs_action: bool,
+    /// Whether a coordinator can mark it resolved; open incidents and ballots asked
+    /// for are settled by resolving the incidents or sending the ballots
+    /// (`AlertKind::settled_by_action`). Every alert can be marked seen.
+    pub resolvable: bool,
     /// What a coordinator did about the alert as it reads now: seen (and by whom), or
     /// resolved, so that it no longer makes the station a problem. None until then, and
-    /// again once the alert reads differently (a new situation).
+    /// again in a new situation (the alert reads differently, or a new incident,
+    /// request, departure or result stands behind the same text).
     pub handled: Option<AlertHandled>,
+    /// The situation's identity (`situation`), which a handling is recorded under.
+    #[serde(skip)]
+    pub situation: String,
 }
 
 /// A coordinator's handling of an alert, as the control room is shown it.
@@ -103,6 +111,53 @@ impl Alert {
     }
 }
 
+/// What identifies the situation an alert is about, beyond its text: the unresolved
+/// incidents, the ballots asked for in total, the members present, the result. A
+/// coordinator's handling holds for one situation; a new incident, request, departure
+/// or result is a new situation even when the alert reads the same ("1 melding niet
+/// opgelost").
+fn situation(
+    day: &shared::domain::StationDay,
+    kind: AlertKind,
+    since: Option<Timestamp>,
+    detail: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let extra = match kind {
+        AlertKind::OpenIncidents => day
+            .incidents
+            .iter()
+            .filter(|i| i.status != shared::domain::IncidentStatus::Resolved)
+            .map(|i| i.incident_id.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        AlertKind::BallotsRequested => day.resupply_requested.to_string(),
+        AlertKind::TooFewMembers => day
+            .members_present
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        AlertKind::ResultWithWarnings => day
+            .result
+            .as_ref()
+            .map(crate::store::to_json)
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let mut hash = Sha256::new();
+    for part in [
+        crate::store::to_json(&kind),
+        since.map_or(String::new(), |t| t.millis().to_string()),
+        detail.to_owned(),
+        extra,
+    ] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    hex::encode(&hash.finalize()[..8])
+}
+
 /// The alerts of one station at `now`.
 #[must_use]
 #[allow(clippy::too_many_lines)]
@@ -115,17 +170,22 @@ pub fn for_station(
 ) -> Vec<Alert> {
     let station = &record.station;
     let day = &record.day;
-    let alert = |kind: AlertKind, since: Option<Timestamp>, detail: String| Alert {
-        kind,
-        needs_action: kind.needs_action(),
-        station_id: station.id.clone(),
-        since: since.map(Timestamp::millis),
-        handled: day.alert_handling(kind, &detail).map(|h| AlertHandled {
-            status: h.status,
-            by: h.by.clone(),
-            at: h.at.millis(),
-        }),
-        detail,
+    let alert = |kind: AlertKind, since: Option<Timestamp>, detail: String| {
+        let situation = situation(day, kind, since, &detail);
+        Alert {
+            kind,
+            needs_action: kind.needs_action(),
+            resolvable: !kind.settled_by_action(),
+            station_id: station.id.clone(),
+            since: since.map(Timestamp::millis),
+            handled: day.alert_handling(kind, &situation).map(|h| AlertHandled {
+                status: h.status,
+                by: h.by.clone(),
+                at: h.at.millis(),
+            }),
+            detail,
+            situation,
+        }
     };
     let opening = station.opening_time(election);
     let closing = station.closing_time(election);
@@ -212,7 +272,7 @@ pub fn for_station(
                 AlertKind::DeviceSilent,
                 Some(Timestamp(last)),
                 format!(
-                    "Niets gemeld sinds {}",
+                    "Geen contact sinds {}",
                     Timestamp(last).local_hh_mm(election.utc_offset_minutes)
                 ),
             ));
@@ -558,6 +618,7 @@ mod tests {
                 by: "fatima".into(),
                 at: Timestamp(at),
                 detail: alert.detail.clone(),
+                situation: alert.situation.clone(),
             });
         };
         handle(&mut day, AlertStatus::Acknowledged, now);
@@ -681,5 +742,61 @@ mod tests {
                 .iter()
                 .all(|a| a.kind != AlertKind::TurnoutFarFromExpected)
         );
+    }
+
+    /// `AlertKind::ALL` names every kind the API can send (its schema is derived from
+    /// the enum), so that the demo's test of every kind, which uses `ALL`, misses none.
+    #[test]
+    fn all_kinds_are_every_kind_of_the_schema() {
+        let schema = serde_json::to_value(<AlertKind as utoipa::PartialSchema>::schema()).unwrap();
+        let names: Vec<&str> = AlertKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(schema["enum"], serde_json::json!(names));
+    }
+
+    /// The same text over a new situation is a new alert: resolved with Anna and Bram
+    /// present, it is back when Bram left and Chris came (still 2 of 3); seen with one
+    /// incident open, it is unseen when another replaces it (still "1 melding").
+    #[test]
+    fn a_handling_does_not_carry_over_to_a_new_situation_with_the_same_text() {
+        let mut day = open_day(2);
+        let at = OPENS + 60 * MINUTE;
+        let find = |day: &StationDay, kind| {
+            for_station(&record(day.clone(), Some(at)), &election(), Timestamp(at))
+                .into_iter()
+                .find(|a| a.kind == kind)
+                .unwrap()
+        };
+        let handle = |day: &mut StationDay, alert: &Alert, status| {
+            day.record_alert_handling(shared::domain::AlertHandling {
+                kind: alert.kind,
+                status,
+                by: "fatima".into(),
+                at: Timestamp(at),
+                detail: alert.detail.clone(),
+                situation: alert.situation.clone(),
+            });
+        };
+        let few = find(&day, AlertKind::TooFewMembers);
+        handle(&mut day, &few, AlertStatus::Resolved);
+        assert!(find(&day, AlertKind::TooFewMembers).is_resolved());
+        day.members_present[1].name = "Chris".into();
+        let again = find(&day, AlertKind::TooFewMembers);
+        assert_eq!(again.detail, few.detail, "reads the same");
+        assert_eq!(again.handled, None, "but is a new situation");
+
+        let incident = |id: &str| shared::domain::station_day::IncidentState {
+            incident_id: id.into(),
+            status: shared::domain::IncidentStatus::New,
+            messages: 0,
+        };
+        day.incidents.push(incident("i1"));
+        let open = find(&day, AlertKind::OpenIncidents);
+        handle(&mut day, &open, AlertStatus::Acknowledged);
+        assert!(find(&day, AlertKind::OpenIncidents).handled.is_some());
+        day.set_incident_status("i1", shared::domain::IncidentStatus::Resolved);
+        day.incidents.push(incident("i2"));
+        let other = find(&day, AlertKind::OpenIncidents);
+        assert_eq!(other.detail, open.detail);
+        assert_eq!(other.handled, None);
     }
 }
