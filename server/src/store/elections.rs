@@ -107,7 +107,11 @@ pub fn alert_rules(db: &mut Db, election_id: &str) -> Result<AlertRules, StoreEr
         Ok(rules)
     } else {
         // Written by hand into the database: the day goes on with the defaults.
-        tracing::warn!(election_id, ?rules, "implausible alert rules stored; using the defaults");
+        tracing::warn!(
+            election_id,
+            ?rules,
+            "implausible alert rules stored; using the defaults"
+        );
         Ok(AlertRules::default())
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{CouncilKind, Jurisdiction, SeatMethod, Timestamp};
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Election {
     pub id: String,
     pub name: String,
@@ -43,6 +44,7 @@ pub struct Election {
 pub const MAX_PHONE_CHARS: usize = 32;
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateList {
     /// The list's number on the ballot (E.1, E.2, ...).
     pub number: u32,
@@ -50,6 +52,7 @@ pub struct CandidateList {
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistItem {
     pub id: String,
     pub label_nl: String,

@@ -35,6 +35,7 @@ pub const LARGE_COUNCIL_SEATS: u32 = 19;
 /// The body being elected; with the jurisdiction and the number of seats it decides the
 /// method. Stored elections without it are municipal councils.
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum CouncilKind {

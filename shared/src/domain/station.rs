@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Election, StaffMember, Timestamp};
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Station {
     /// Stable id, e.g. "GM0599-12" (municipality code and station number).
     pub id: String,
@@ -48,6 +49,7 @@ impl Station {
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VotingLocation {
     pub name: String,
     pub address: String,

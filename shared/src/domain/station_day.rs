@@ -18,6 +18,7 @@ use super::{
 };
 
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(C)]
 pub enum StationPhase {
@@ -61,6 +62,7 @@ impl TransitionError {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncidentState {
     pub incident_id: String,
     pub status: IncidentStatus,
@@ -82,6 +84,7 @@ pub struct IncidentState {
 /// totals at most the election's lists; texts at most `MAX_TEXT_CHARS`. The texts of
 /// messages and the turnout history live in the event log, not here.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct StationDay {
     pub phase: StationPhase,

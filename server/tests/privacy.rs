@@ -1,0 +1,168 @@
+//! The privacy register (`docs/privacy.md`) names every place Kiesdag stores data: each
+//! database column, and each text field inside the JSON it stores (reports and
+//! control-room actions in the event log and audit log, the station's day and
+//! configuration, the election). A new column or text field fails this test until the
+//! register says whether it is personal, why it is kept, who may see it, how long, and
+//! how it is erased.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use utoipa::ToSchema;
+
+const REGISTER: &str = include_str!("../../docs/privacy.md");
+const SCHEMA_RS: &str = include_str!("../src/db/schema.rs");
+
+/// `table.column` for every column of `schema.rs`.
+fn columns() -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut table = None;
+    for line in SCHEMA_RS.lines() {
+        let line = line.trim();
+        if let Some((name, _)) = line.split_once(" (")
+            && line.ends_with('{')
+            && !name.contains(' ')
+        {
+            table = Some(name.to_owned());
+        } else if let (Some(t), Some((column, _))) = (&table, line.split_once(" -> ")) {
+            found.insert(format!("{t}.{column}"));
+        } else if line == "}" {
+            table = None;
+        }
+    }
+    found
+}
+
+/// The schemas of `T` and of every type it refers to, by name.
+fn schemas<T: ToSchema>() -> Vec<(String, Value)> {
+    let mut all = vec![(
+        T::name().into_owned(),
+        serde_json::to_value(T::schema()).unwrap(),
+    )];
+    let mut referenced = Vec::new();
+    T::schemas(&mut referenced);
+    all.extend(
+        referenced
+            .into_iter()
+            .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap())),
+    );
+    all
+}
+
+/// Whether `schema` is free text: a string that is not one of fixed values.
+fn is_text(schema: &Value) -> bool {
+    let string = match &schema["type"] {
+        Value::String(t) => t == "string",
+        Value::Array(types) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    string && schema.get("enum").is_none()
+}
+
+/// Every free-text place in `schema`, as `Schema.field` (a variant of a tagged enum as
+/// `Schema(tag).field`; a text inside a list or pair as its field's path).
+fn texts(path: &str, schema: &Value, found: &mut BTreeSet<String>) {
+    if is_text(schema) {
+        found.insert(path.to_owned());
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (field, property) in properties {
+            texts(&format!("{path}.{field}"), property, found);
+        }
+    }
+    for key in ["items"] {
+        if let Some(inner) = schema.get(key) {
+            texts(path, inner, found);
+        }
+    }
+    for key in ["prefixItems", "allOf", "anyOf"] {
+        for inner in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            texts(path, inner, found);
+        }
+    }
+    for variant in schema
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        // A variant tagged by a property with one fixed value is named by it.
+        let tag = variant
+            .get("properties")
+            .and_then(Value::as_object)
+            .and_then(|p| {
+                p.values()
+                    .find_map(|v| v["enum"].as_array().filter(|e| e.len() == 1)?[0].as_str())
+            });
+        match tag {
+            Some(tag) => texts(&format!("{path}({tag})"), variant, found),
+            None => texts(path, variant, found),
+        }
+    }
+}
+
+/// Every free-text field of the JSON the server stores.
+fn stored_texts() -> BTreeSet<String> {
+    let mut all = Vec::new();
+    all.extend(schemas::<shared::protocol::EventPayload>());
+    all.extend(schemas::<shared::domain::StationDay>());
+    all.extend(schemas::<shared::domain::Station>());
+    all.extend(schemas::<shared::domain::Election>());
+    let mut found = BTreeSet::new();
+    for (name, schema) in &all {
+        texts(name, schema, &mut found);
+    }
+    // The kind of a report: a tag, not text.
+    found.retain(|path| !path.ends_with(".action"));
+    found
+}
+
+/// What the register names: every `code` in the first cell of a table row.
+fn registered() -> BTreeSet<String> {
+    REGISTER
+        .lines()
+        .filter(|line| line.starts_with('|'))
+        .filter_map(|line| line.split('|').nth(1))
+        .flat_map(|cell| {
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn every_column_and_stored_text_is_in_the_privacy_register() {
+    let registered = registered();
+    let columns = columns();
+    assert!(columns.len() > 50, "schema.rs read: {columns:?}");
+    let texts = stored_texts();
+    assert!(texts.contains("StaffMember.name"), "{texts:?}");
+    let missing: Vec<&String> = columns
+        .iter()
+        .chain(texts.iter())
+        .filter(|name| !registered.contains(*name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in docs/privacy.md (add each to the register, personal or not): {missing:#?}"
+    );
+    // And nothing registered that is no longer stored.
+    let known: BTreeSet<&String> = columns.iter().chain(texts.iter()).collect();
+    let stale: Vec<&String> = registered
+        .iter()
+        .filter(|name| (name.contains('.')) && !known.contains(name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "in the register but not stored: {stale:#?}"
+    );
+}
