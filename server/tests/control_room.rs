@@ -458,3 +458,65 @@ async fn heartbeats_count_as_contact_and_control_room_messages_do_not() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// Managers and viewers see the day's figures on the live feed, not its people: the
+/// members' names and the incident's text reach the coordinator's dashboard only
+/// (docs/privacy.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_and_texts_reach_the_control_room_and_not_managers_or_viewers() {
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), 1);
+    let server = start_server(&database, dir);
+    let (mut coordinator, _) = support::Dashboard::subscribe(
+        &server,
+        &staff_token(Role::Coordinator, Some(MUNICIPALITY)),
+        None,
+        None,
+    )
+    .await;
+    let (mut viewer, _) = support::Dashboard::subscribe(
+        &server,
+        &staff_token(Role::Viewer, Some(MUNICIPALITY)),
+        None,
+        None,
+    )
+    .await;
+    let (mut manager, _) = support::Dashboard::subscribe(
+        &server,
+        &staff_token(Role::Manager, Some(MUNICIPALITY)),
+        None,
+        None,
+    )
+    .await;
+    let station = open_station(&server.ws("/ws/station"), &codes[0]).await;
+    station.send(Event::ReportIncident {
+        category: IncidentCategory::Accessibility,
+        severity: IncidentSeverity::High,
+        text: "Mevrouw Jansen kan niet naar binnen".into(),
+    });
+    station.send(Event::ReportTurnout {
+        count: 42,
+        moment: shared::domain::TurnoutMoment::AdHoc,
+        correction_reason: None,
+    });
+    let quiet = Duration::from_secs(3);
+    let seen = coordinator.changes(3, quiet).await;
+    let text = serde_json::to_string(&seen).unwrap();
+    assert!(
+        text.contains("Anna") && text.contains("Mevrouw Jansen"),
+        "{text}"
+    );
+    for feed in [&mut viewer, &mut manager] {
+        let seen = feed.changes(3, quiet).await;
+        assert_eq!(
+            seen.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
+            ["opening", "incident", "turnout"]
+        );
+        let text = serde_json::to_string(&seen).unwrap();
+        assert!(!text.contains("Anna") && !text.contains("Jansen"), "{text}");
+        assert!(
+            text.contains("\"count\":42"),
+            "the figures are there: {text}"
+        );
+    }
+}

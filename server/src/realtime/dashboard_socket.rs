@@ -406,6 +406,14 @@ fn render(
         station,
     };
     let full = Arc::from(serde_json::to_string(&view).unwrap_or_default());
+    let redacted = view.payload.as_ref().and_then(|payload| {
+        let without = payload.without_personal_data();
+        (without.as_ref() != Some(payload)).then(|| {
+            let mut redacted = view.clone();
+            redacted.payload = without;
+            Arc::from(serde_json::to_string(&redacted).unwrap_or_default())
+        })
+    });
     let withheld = (event.kind == "provisional_result").then(|| {
         view.payload = None;
         Arc::from(serde_json::to_string(&view).unwrap_or_default())
@@ -413,6 +421,7 @@ fn render(
     Rendered {
         full,
         withheld,
+        redacted,
         votes_cast,
     }
 }
@@ -449,7 +458,9 @@ fn current_states(
         .collect()
 }
 
-/// The rendering this subscriber may receive.
+/// The rendering this subscriber may receive: without a result under the embargo,
+/// and without names and free texts unless they run the control room
+/// (docs/privacy.md).
 fn visible(subscription: &Subscription, rendered: &Rendered) -> Arc<str> {
     match &rendered.withheld {
         Some(withheld)
@@ -460,10 +471,19 @@ fn visible(subscription: &Subscription, rendered: &Rendered) -> Arc<str> {
                 now_ms(),
             ) =>
         {
-            Arc::clone(withheld)
+            return Arc::clone(withheld);
         }
+        _ => {}
+    }
+    match &rendered.redacted {
+        Some(redacted) if !sees_people(&subscription.principal) => Arc::clone(redacted),
         _ => Arc::clone(&rendered.full),
     }
+}
+
+/// Whether `principal` may see names and free texts: the control room's roles.
+fn sees_people(principal: &Principal) -> bool {
+    matches!(principal, Principal::Staff { role, .. } if crate::http::CONTROL_ROOM.contains(role))
 }
 
 /// A snapshot message: the stations' state at `seq`.

@@ -87,6 +87,9 @@ pub struct Rendered {
     /// Shared, not copied, by every viewer's pending frame that holds it.
     pub full: Arc<str>,
     pub withheld: Option<Arc<str>>,
+    /// Without names and free texts, for those who may see figures but not people
+    /// (managers, viewers); None when the payload holds none.
+    pub redacted: Option<Arc<str>>,
     /// Votes cast in the station's current provisional result (the unit's size for
     /// the publication threshold); 0 for other changes.
     pub votes_cast: u32,

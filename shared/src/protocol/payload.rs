@@ -90,6 +90,44 @@ impl EventPayload {
             Self::Operation(_) => None,
         }
     }
+
+    /// The payload for those who may see figures but not people (managers, viewers;
+    /// docs/privacy.md): names and free texts emptied, the figures, categories and
+    /// times kept. None when nothing but people is in it (a presence report, a message).
+    #[must_use]
+    pub fn without_personal_data(&self) -> Option<Self> {
+        use crate::domain::Report;
+        match self {
+            Self::Operation(op) => {
+                let mut op = op.clone();
+                match &mut op.report {
+                    Report::Presence(_) => return None,
+                    Report::Opening(r) => r.members_present.clear(),
+                    Report::ResupplyRequest(r) => r.note.clear(),
+                    Report::Turnout(r) => {
+                        if let Some(reason) = r.correction_reason.as_mut() {
+                            reason.clear();
+                        }
+                    }
+                    Report::Incident(r) => r.text.clear(),
+                    Report::IncidentMessage(m) => m.text.clear(),
+                    Report::ProvisionalResult(r) => r.explanation.clear(),
+                    Report::BallotStock(_) | Report::Closing(_) => {}
+                }
+                Some(Self::Operation(op))
+            }
+            Self::Action(action) => {
+                let mut action = action.clone();
+                match &mut action {
+                    ControlRoomAction::Message { .. } => return None,
+                    ControlRoomAction::IncidentStatus { assignee, .. } => *assignee = None,
+                    ControlRoomAction::ResupplyDispatched { note, .. } => note.clear(),
+                    ControlRoomAction::AlertHandled { by, .. } => by.clear(),
+                }
+                Some(Self::Action(action))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -264,5 +302,85 @@ mod tests {
                 {"$ref": "#/components/schemas/ControlRoomAction", "description": "What the control room did."}
             ])
         );
+    }
+
+    /// What a manager or viewer is sent has no name and no free text from any kind of
+    /// payload; the figures are those of the full payload.
+    #[test]
+    fn without_personal_data_keeps_figures_and_drops_people() {
+        use crate::domain::{IncidentCategory, IncidentReport, IncidentSeverity, Report};
+        let named = "Anna de Vries";
+        let op = |report: Report| {
+            EventPayload::Operation(Operation {
+                id: uuid::Uuid::nil(),
+                device_seq: 1,
+                station_id: "GM1-1".into(),
+                recorded_at: crate::domain::Timestamp(1),
+                report,
+                confirmed_warnings: Vec::new(),
+            })
+        };
+        let opening = op(Report::Opening(crate::fixtures::opening(&[])));
+        let mut with_member = opening.clone();
+        if let EventPayload::Operation(o) = &mut with_member
+            && let Report::Opening(r) = &mut o.report
+        {
+            r.members_present.push(crate::domain::StaffMember {
+                name: named.into(),
+                role: crate::domain::StaffRole::Chair,
+            });
+        }
+        let incident = op(Report::Incident(IncidentReport {
+            incident_id: "i1".into(),
+            category: IncidentCategory::Accessibility,
+            severity: IncidentSeverity::High,
+            text: format!("{named} kan niet naar binnen"),
+        }));
+        let turnout = op(Report::Turnout(crate::domain::TurnoutReport {
+            count: 321,
+            moment: crate::domain::TurnoutMoment::AdHoc,
+            correction_reason: Some(format!("{named} dubbel geteld")),
+        }));
+        let actions = [
+            ControlRoomAction::IncidentStatus {
+                incident_id: "i1".into(),
+                status: crate::domain::IncidentStatus::InProgress,
+                assignee: Some(named.into()),
+            },
+            ControlRoomAction::ResupplyDispatched {
+                quantity: 200,
+                note: format!("via {named}"),
+            },
+            ControlRoomAction::AlertHandled {
+                kind: crate::domain::AlertKind::DeviceSilent,
+                status: crate::domain::AlertStatus::Resolved,
+                detail: "Geen contact sinds 14:05".into(),
+                by: named.into(),
+            },
+        ];
+        for payload in [with_member, incident, turnout.clone()]
+            .into_iter()
+            .chain(actions.into_iter().map(EventPayload::Action))
+        {
+            let full = serde_json::to_string(&payload).unwrap();
+            assert!(full.contains(named));
+            let kept = payload.without_personal_data().unwrap();
+            let text = serde_json::to_string(&kept).unwrap();
+            assert!(!text.contains("Anna"), "{text}");
+            assert_eq!(kept.kind(), payload.kind());
+        }
+        let Some(EventPayload::Operation(o)) = turnout.without_personal_data() else {
+            panic!("a turnout keeps its figures")
+        };
+        assert!(
+            matches!(o.report, Report::Turnout(ref t) if t.count == 321 && t.correction_reason.as_deref() == Some(""))
+        );
+        let message = EventPayload::Action(ControlRoomAction::Message {
+            message_id: "m".into(),
+            incident_id: None,
+            from: named.into(),
+            text: "Hallo".into(),
+        });
+        assert_eq!(message.without_personal_data(), None);
     }
 }
