@@ -54,12 +54,19 @@ struct NumberField: View {
 struct BigTextField: View {
     let title: LocalizedStringKey
     @Binding var text: String
+    /// A line under the field (a free text's "do not name voters").
+    var help: LocalizedStringKey? = nil
 
     var body: some View {
-        TextField(title, text: $text, axis: .vertical)
-            .font(.title3)
-            .frame(minHeight: 56)
-            .textFieldStyle(.roundedBorder)
+        VStack(alignment: .leading, spacing: 4) {
+            TextField(title, text: $text, axis: .vertical)
+                .font(.title3)
+                .frame(minHeight: 56)
+                .textFieldStyle(.roundedBorder)
+            if let help {
+                Text(help).font(.footnote).foregroundStyle(.secondary)
+            }
+        }
     }
 }
 

@@ -181,7 +181,10 @@ async function main() {
 
       await nav(page, 'Meldingen');
       await page.getByText('Toegankelijkheid', { exact: true }).click();
-      await page.getByLabel('Wat is er aan de hand?').fill('De hellingbaan ontbreekt');
+      // A free text says, and is read with, that voters are not to be named.
+      const field = page.getByLabel('Wat is er aan de hand?');
+      assert.match(await field.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby'))?.textContent ?? ''), /Noem geen kiezers/);
+      await field.fill('De hellingbaan ontbreekt');
       await page.getByRole('main').getByRole('button', { name: 'Melding versturen' }).click();
       await page.locator('article.incident').getByText('De hellingbaan ontbreekt').waitFor();
       await allConfirmed(page);

@@ -41,7 +41,7 @@ struct BallotStockScreen: View {
                 case .critical: return "urgency_critical"
                 }
             }
-            BigTextField(title: "resupply_note", text: $note)
+            BigTextField(title: "resupply_note", text: $note, help: "free_text_no_voters")
             BigButton(title: "resupply_submit", enabled: quantity != nil) {
                 guard let quantity else { return }
                 send(.requestResupply(quantity: quantity, urgency: urgency, note: note.trimmingCharacters(in: .whitespaces)))

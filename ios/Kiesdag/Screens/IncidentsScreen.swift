@@ -17,7 +17,7 @@ struct IncidentsScreen: View {
             Choice(options: allCategories, selected: $category, label: categoryKey)
             Text("incident_severity")
             Choice(options: allSeverities, selected: $severity, label: severityKey)
-            BigTextField(title: "incident_text", text: $text)
+            BigTextField(title: "incident_text", text: $text, help: "free_text_no_voters")
             BigButton(title: "incident_submit", enabled: !text.trimmingCharacters(in: .whitespaces).isEmpty) {
                 send(.reportIncident(category: category, severity: severity, text: text.trimmingCharacters(in: .whitespaces)))
                 text = ""
@@ -51,7 +51,7 @@ private struct IncidentCard: View {
                     if let state = message.state { StateText(state: state) }
                 }
             }
-            BigTextField(title: "incident_reply", text: $reply)
+            BigTextField(title: "incident_reply", text: $reply, help: "free_text_no_voters")
             SecondaryButton(title: "incident_send", enabled: !reply.trimmingCharacters(in: .whitespaces).isEmpty) {
                 send(.sendIncidentMessage(incidentId: incident.incidentId, text: reply.trimmingCharacters(in: .whitespaces)))
                 reply = ""

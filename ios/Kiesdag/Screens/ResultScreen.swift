@@ -70,7 +70,7 @@ struct ResultScreen: View {
                         draft.explanation = text
                         send(.editResult(draft))
                     }
-                ))
+                ), help: "free_text_no_voters")
                 IssuesList(issues: view.issues)
                 BigButton(title: "result_submit", enabled: !view.hasErrors && !view.submitted) { send(.submitResult) }
             }

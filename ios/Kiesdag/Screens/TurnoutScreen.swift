@@ -31,7 +31,7 @@ struct TurnoutScreen: View {
         Text("turnout_moment").font(.headline)
         Choice(options: moments, selected: $moment, label: label)
         // A lower count is a correction and needs a reason (the core says so too).
-        if lower { BigTextField(title: "turnout_correction", text: $reason) }
+        if lower { BigTextField(title: "turnout_correction", text: $reason, help: "free_text_no_voters") }
         BigButton(title: "turnout_submit", enabled: count != nil) {
             guard let count else { return }
             let why = reason.trimmingCharacters(in: .whitespaces)

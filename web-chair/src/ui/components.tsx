@@ -48,21 +48,31 @@ export function TextInput({
   onValue,
   multiline = false,
   name,
+  help,
 }: {
   label: string;
   value: string;
   onValue: (v: string) => void;
   multiline?: boolean;
   name?: string;
+  /** A line under the field, read with it (a free text's "do not name voters"). */
+  help?: string;
 }) {
   const id = useId();
+  const helpId = `${id}-help`;
+  const described = help ? helpId : undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {multiline ? (
-        <textarea id={id} name={name} value={value} rows={3} onChange={(e) => onValue(e.target.value)} />
+        <textarea id={id} name={name} value={value} rows={3} aria-describedby={described} onChange={(e) => onValue(e.target.value)} />
       ) : (
-        <input id={id} name={name} value={value} autoComplete="off" onChange={(e) => onValue(e.target.value)} />
+        <input id={id} name={name} value={value} autoComplete="off" aria-describedby={described} onChange={(e) => onValue(e.target.value)} />
+      )}
+      {help && (
+        <p className="help" id={helpId}>
+          {help}
+        </p>
       )}
     </div>
   );

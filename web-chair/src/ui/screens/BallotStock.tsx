@@ -34,7 +34,7 @@ export function BallotStock({ view, send }: { view: BallotStockView; send: (e: E
       {view.resupply_requested > 0 && <p>{say('resupply_requested', view.resupply_requested)}</p>}
       <NumberInput label={say('resupply_quantity')} name="quantity" value={quantity} onValue={setQuantity} />
       <Choice legend={say('resupply_urgency')} options={URGENCIES} selected={urgency} label={urgencyLabel} onSelect={setUrgency} />
-      <TextInput label={say('resupply_note')} name="note" value={note} onValue={setNote} multiline />
+      <TextInput label={say('resupply_note')} help={say('free_text_no_voters')} name="note" value={note} onValue={setNote} multiline />
       <BigButton
         label={say('resupply_submit')}
         enabled={quantity !== null}

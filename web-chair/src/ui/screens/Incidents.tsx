@@ -40,7 +40,7 @@ export function Incidents({ view, send }: { view: IncidentsView; send: (e: Event
       <Section>{say('incident_new')}</Section>
       <Choice legend={say('incident_category')} options={CATEGORIES} selected={category} label={(c) => categoryLabel(say, c)} onSelect={setCategory} />
       <Choice legend={say('incident_severity')} options={SEVERITIES} selected={severity} label={(s) => severityLabel(say, s)} onSelect={setSeverity} />
-      <TextInput label={say('incident_text')} name="incident" value={text} onValue={setText} multiline />
+      <TextInput label={say('incident_text')} help={say('free_text_no_voters')} name="incident" value={text} onValue={setText} multiline />
       <BigButton
         label={say('incident_submit')}
         enabled={text.trim() !== ''}
@@ -79,7 +79,7 @@ function Incident({ incident, send }: { incident: IncidentView; send: (e: Event)
           </li>
         ))}
       </ul>
-      <TextInput label={say('incident_reply')} value={reply} onValue={setReply} multiline />
+      <TextInput label={say('incident_reply')} help={say('free_text_no_voters')} value={reply} onValue={setReply} multiline />
       <SecondaryButton
         label={say('incident_send')}
         enabled={reply.trim() !== ''}

@@ -98,7 +98,7 @@ export function Result({ view, send }: { view: ResultView; send: (e: Event) => v
       {number(say('result_cast'), 'votes.votes_cast', draft.votes.votes_cast, (d, v) => (d.votes.votes_cast = v))}
       {number(say('result_more'), 'more_ballots_counted', draft.more_ballots_counted, (d, v) => (d.more_ballots_counted = v))}
       {number(say('result_fewer'), 'fewer_ballots_counted', draft.fewer_ballots_counted, (d, v) => (d.fewer_ballots_counted = v))}
-      <TextInput label={say('result_explanation')} name="explanation" value={draft.explanation} onValue={(text) => edit((d) => (d.explanation = text))} multiline />
+      <TextInput label={say('result_explanation')} help={say('free_text_no_voters')} name="explanation" value={draft.explanation} onValue={(text) => edit((d) => (d.explanation = text))} multiline />
       <Issues issues={view.issues} />
       <BigButton label={say('result_submit')} enabled={!view.has_errors && !view.submitted} onClick={() => send({ kind: 'SubmitResult' })} />
     </Screen>

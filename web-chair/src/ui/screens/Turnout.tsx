@@ -36,7 +36,7 @@ export function Turnout({ view, send }: { view: TurnoutView; send: (e: Event) =>
       <NumberInput label={say('turnout_count')} name="turnout" value={count} onValue={setCount} />
       <Choice legend={say('turnout_moment')} options={moments} selected={moment} same={sameMoment} label={label} onSelect={setChosen} />
       {/* A lower count is a correction and needs a reason (the core says so too). */}
-      {lower && <TextInput label={say('turnout_correction')} name="correction" value={reason} onValue={setReason} multiline />}
+      {lower && <TextInput label={say('turnout_correction')} help={say('free_text_no_voters')} name="correction" value={reason} onValue={setReason} multiline />}
       <BigButton
         label={say('turnout_submit')}
         enabled={count !== null}

@@ -89,11 +89,12 @@ fun SecondaryButton(text: String, enabled: Boolean = true, onClick: () -> Unit) 
 }
 
 @Composable
-fun TextInput(label: String, value: String, onValue: (String) -> Unit, singleLine: Boolean = true) {
+fun TextInput(label: String, value: String, onValue: (String) -> Unit, singleLine: Boolean = true, help: String? = null) {
     OutlinedTextField(
         value = value,
         onValueChange = onValue,
         label = { Text(label) },
+        supportingText = help?.let { text -> { Text(text) } },
         singleLine = singleLine,
         textStyle = MaterialTheme.typography.titleLarge,
         modifier = Modifier.fillMaxWidth().heightIn(min = 64.dp),

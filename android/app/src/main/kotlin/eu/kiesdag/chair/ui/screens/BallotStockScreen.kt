@@ -47,7 +47,7 @@ fun BallotStockScreen(view: BallotStockView, send: (Event) -> Unit) {
         NumberInput(stringResource(R.string.resupply_quantity), quantity) { quantity = it }
         Text(stringResource(R.string.resupply_urgency))
         Choice(Urgency.entries, urgency, { urgencyLabel(it) }) { urgency = it }
-        TextInput(stringResource(R.string.resupply_note), note, { note = it }, singleLine = false)
+        TextInput(stringResource(R.string.resupply_note), note, { note = it }, singleLine = false, help = stringResource(R.string.free_text_no_voters))
         BigButton(stringResource(R.string.resupply_submit), enabled = quantity != null) {
             send(Event.RequestResupply(quantity!!, urgency, note.trim()))
             quantity = null

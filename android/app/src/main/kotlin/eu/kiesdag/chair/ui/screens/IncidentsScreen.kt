@@ -45,7 +45,7 @@ fun IncidentsScreen(view: IncidentsView, send: (Event) -> Unit) {
         Choice(IncidentCategory.entries, category, { categoryLabel(it) }) { category = it }
         Text(stringResource(R.string.incident_severity))
         Choice(IncidentSeverity.entries, severity, { severityLabel(it) }) { severity = it }
-        TextInput(stringResource(R.string.incident_text), text, { text = it }, singleLine = false)
+        TextInput(stringResource(R.string.incident_text), text, { text = it }, singleLine = false, help = stringResource(R.string.free_text_no_voters))
         BigButton(stringResource(R.string.incident_submit), enabled = text.isNotBlank()) {
             send(Event.ReportIncident(category, severity, text.trim()))
             text = ""
@@ -70,7 +70,7 @@ private fun Incident(incident: IncidentView, send: (Event) -> Unit) {
                 Text("${message.at} ${message.from}: ${message.text}", fontWeight = if (message.fromStation) FontWeight.Normal else FontWeight.SemiBold)
                 message.state?.let { StateText(it) }
             }
-            TextInput(stringResource(R.string.incident_reply), reply, { reply = it }, singleLine = false)
+            TextInput(stringResource(R.string.incident_reply), reply, { reply = it }, singleLine = false, help = stringResource(R.string.free_text_no_voters))
             SecondaryButton(stringResource(R.string.incident_send), enabled = reply.isNotBlank()) {
                 send(Event.SendIncidentMessage(incident.incidentId, reply.trim()))
                 reply = ""

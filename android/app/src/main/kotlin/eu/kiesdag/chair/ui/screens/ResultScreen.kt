@@ -74,7 +74,7 @@ fun ResultScreen(view: ResultView, send: (Event) -> Unit) {
         NumberInput(stringResource(R.string.result_fewer), draft.fewerBallotsCounted, help("fewer_ballots_counted")) { v ->
             edit { it.copy(fewerBallotsCounted = v ?: 0u) }
         }
-        TextInput(stringResource(R.string.result_explanation), draft.explanation, { text -> edit { it.copy(explanation = text) } }, singleLine = false)
+        TextInput(stringResource(R.string.result_explanation), draft.explanation, { text -> edit { it.copy(explanation = text) } }, singleLine = false, help = stringResource(R.string.free_text_no_voters))
         Issues(view.issues)
         BigButton(stringResource(R.string.result_submit), enabled = !view.hasErrors && !view.submitted) {
             send(Event.SubmitResult)

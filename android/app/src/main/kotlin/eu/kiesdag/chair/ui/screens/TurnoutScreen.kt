@@ -51,7 +51,7 @@ fun TurnoutScreen(view: TurnoutView, send: (Event) -> Unit) {
             }
         }) { moment = it }
         // A lower count is a correction and needs a reason (the core says so too).
-        if (lower) TextInput(stringResource(R.string.turnout_correction), reason, { reason = it }, singleLine = false)
+        if (lower) TextInput(stringResource(R.string.turnout_correction), reason, { reason = it }, singleLine = false, help = stringResource(R.string.free_text_no_voters))
         BigButton(stringResource(R.string.turnout_submit), enabled = count != null) {
             send(Event.ReportTurnout(count!!, moment, reason.trim().ifEmpty { null }))
             count = null
