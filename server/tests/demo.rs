@@ -324,9 +324,11 @@ fn the_demo_day_brings_every_alert_kind() {
     use shared::domain::{AlertKind, Timestamp};
     let dir = folder();
     let db = dir.join("demo.db");
+    let log = dir.join("demo.log");
     let mut child = demo_of(kiesdag(&dir).arg("--db").arg(&db), "GM0385")
+        .env("RUST_LOG", "debug")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
     let every = AlertKind::ALL;
@@ -360,5 +362,33 @@ fn the_demo_day_brings_every_alert_kind() {
         missing.is_empty(),
         "never seen: {missing:?} (seen {seen:?})"
     );
+
+    // The day's log, at debug level, names no one and holds no code or token
+    // (docs/privacy.md): not the members, not the texts, not an activation code
+    // (XXXX-XXXX) or a JWT.
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.lines().count() >= 3, "the demo logged: {log}");
+    for personal in [
+        "Voorzitter",
+        "Lid 1 ",
+        "Invaller",
+        "stemhokjesverlichting",
+        "harder dan verwacht",
+        "dubbel geteld",
+        "eyJ",
+    ] {
+        assert!(!log.contains(personal), "{personal:?} in the log");
+    }
+    let code = |word: &str| {
+        let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-');
+        word.len() == 9
+            && word.as_bytes()[4] == b'-'
+            && word
+                .chars()
+                .filter(|c| *c != '-')
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    };
+    let codes: Vec<&str> = log.split_whitespace().filter(|w| code(w)).collect();
+    assert!(codes.is_empty(), "activation codes in the log: {codes:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
