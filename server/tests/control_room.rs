@@ -343,6 +343,10 @@ async fn an_alert_is_seen_and_resolved_with_who_and_when_in_the_audit_log() {
     let seen = not_open(&alerts);
     assert_eq!(seen["handled"]["status"], "acknowledged");
     assert_eq!(seen["handled"]["by"], "Fatima");
+    // A viewer sees that it was seen, not by whom.
+    let (_, for_viewer) = http(&server, "GET", &alerts_url, &viewer, &json!(null)).await;
+    assert_eq!(not_open(&for_viewer)["handled"]["status"], "acknowledged");
+    assert_eq!(not_open(&for_viewer)["handled"]["by"], "");
     assert!(seen["handled"]["at"].as_i64().unwrap() > 0);
 
     // Resolved: listed after the alerts that still need the control room.

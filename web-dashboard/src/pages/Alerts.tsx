@@ -91,7 +91,9 @@ export function AlertItem({ a, station, canOpen, canHandle = false, onHandled }:
       {a.handled && (
         <span className="handled" data-testid="handled">
           {' · '}
-          {t(resolved ? 'alertResolvedBy' : 'alertSeenBy', { by: a.handled.by, at: time(a.handled.at) })}
+          {a.handled.by
+            ? t(resolved ? 'alertResolvedBy' : 'alertSeenBy', { by: a.handled.by, at: time(a.handled.at) })
+            : t(resolved ? 'alertResolvedAt' : 'alertSeenAt', { at: time(a.handled.at) })}
         </span>
       )}
       {canHandle && !resolved && (

@@ -51,6 +51,12 @@ pub async fn alerts(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> Result<HttpResponse, ApiError> {
+    // Who handled an alert names a coordinator: for the control room's roles only
+    // (docs/privacy.md); others see that it was seen or resolved, and when.
+    let sees_people = matches!(
+        &municipality.caller,
+        crate::auth::Principal::Staff { role, .. } if crate::http::CONTROL_ROOM.contains(role)
+    );
     let found = state
         .with_db(move |db| {
             let Some((stations, election)) =
@@ -62,7 +68,7 @@ pub async fn alerts(
             Ok(Some((stations, election, rules)))
         })
         .await?;
-    let alerts = found.map_or_else(Vec::new, |(stations, election, rules)| {
+    let mut alerts = found.map_or_else(Vec::new, |(stations, election, rules)| {
         crate::features::control_room::alerts::for_stations(
             &stations,
             &election,
@@ -70,5 +76,10 @@ pub async fn alerts(
             shared::domain::Timestamp(crate::db::now_ms()),
         )
     });
+    if !sees_people {
+        for handled in alerts.iter_mut().filter_map(|a| a.handled.as_mut()) {
+            handled.by.clear();
+        }
+    }
     Ok(HttpResponse::Ok().json(alerts))
 }
