@@ -6,7 +6,10 @@
 //! how it is erased.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -165,4 +168,100 @@ fn every_column_and_stored_text_is_in_the_privacy_register() {
         stale.is_empty(),
         "in the register but not stored: {stale:#?}"
     );
+}
+
+/// Subject access: `kiesdag person show` finds a member in the opening report and the
+/// station's day, and a person named in an incident's text; prints JSON for the
+/// person's copy; refuses a query too short to mean anyone; and audits the search
+/// without the name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn person_show_finds_a_member_across_reports_and_audits_the_search() {
+    use shared::Event;
+    use shared::domain::{IncidentCategory, IncidentSeverity};
+    let (database, dir) = support::fresh_database();
+    let codes = support::seed(&database, &support::election_open_now(), 2);
+    support::create_user(
+        &database,
+        "Fatima",
+        kiesdag::auth::Role::Coordinator,
+        Some(support::MUNICIPALITY),
+    );
+    let server = support::start_server(&database, dir);
+    // `open_station` opens with Anna, Bram and Chris present.
+    let mut station = support::open_station(&server.ws("/ws/station"), &codes[0]).await;
+    station.send(Event::ReportIncident {
+        category: IncidentCategory::Accessibility,
+        severity: IncidentSeverity::High,
+        text: "Mevrouw Jansen kan niet naar binnen".into(),
+    });
+    station
+        .wait_for(Duration::from_secs(15), |v| {
+            v.sync.confirmed >= 2 && v.sync.pending + v.sync.sent + v.sync.saving == 0
+        })
+        .await
+        .unwrap();
+
+    let person = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kiesdag"))
+            .env_remove("DATABASE_URL")
+            .arg("--db")
+            .arg(&database)
+            .arg("person")
+            .arg("show")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let anna = person(&["anna", "--json"]);
+    assert!(anna.status.success(), "{anna:?}");
+    let found: Vec<serde_json::Value> = serde_json::from_slice(&anna.stdout).unwrap();
+    let places: BTreeSet<&str> = found.iter().map(|f| f["place"].as_str().unwrap()).collect();
+    assert!(
+        places.contains("event") && places.contains("station_day"),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|f| f["kind"] == "opening"),
+        "the opening report names her"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| f["content"].as_str().unwrap().contains("Anna"))
+    );
+
+    let jansen = person(&["Jansen"]);
+    let text = String::from_utf8_lossy(&jansen.stdout);
+    assert!(
+        text.contains("(incident)") && text.contains("Mevrouw Jansen"),
+        "{text}"
+    );
+    let fatima = person(&["fatima"]);
+    assert!(
+        String::from_utf8_lossy(&fatima.stdout).contains("user "),
+        "{fatima:?}"
+    );
+
+    let short = person(&["an"]);
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 3"));
+
+    // The searches are in the audit log, the names are not.
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    let searches: Vec<String> = {
+        use diesel::prelude::*;
+        use kiesdag::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::action.eq("person.show"))
+            .select(audit_log::payload)
+            .load(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(searches.len(), 3, "{searches:?}");
+    assert!(
+        searches
+            .iter()
+            .all(|p| p.contains("query_sha256") && !p.to_lowercase().contains("jansen"))
+    );
+    assert!(kiesdag::store::audit::verify(&mut conn).unwrap().is_ok());
 }

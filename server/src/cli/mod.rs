@@ -4,6 +4,7 @@
 mod codes;
 mod election;
 mod import;
+mod person;
 mod serve;
 pub mod support;
 mod users;
@@ -78,6 +79,11 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Subject access (AVG/GDPR): what is held about one person.
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
     },
     /// A real municipality's election day, compressed into minutes, with simulated
     /// stations driving the real chair's core. Uses ./kiesdag-demo.db unless --db; never
@@ -273,6 +279,21 @@ pub enum UserCommand {
 }
 
 #[derive(Subcommand)]
+pub enum PersonCommand {
+    /// Everything that names the person: staff users, planned staff, the stations'
+    /// days, reports and messages in the event log, the audit log. The search is
+    /// audited without the query itself.
+    Show {
+        /// A name, an e-mail address or a phone number (at least 3 characters;
+        /// matched anywhere, ignoring case).
+        query: String,
+        /// Print JSON, for the person's copy (export).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum AuditCommand {
     /// Recompute the hash chain and name the first broken entry.
     Verify,
@@ -438,6 +459,9 @@ fn run(url: &str, command: Command) -> Result<(), String> {
         Command::User {
             command: UserCommand::Enable { username },
         } => users::set_user_disabled(url, &username, false),
+        Command::Person {
+            command: PersonCommand::Show { query, json },
+        } => person::show(url, &query, json),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
