@@ -71,6 +71,8 @@ pub struct ActionSubmission {
 enum Work {
     Operation(Submission),
     Action(ActionSubmission),
+    /// Stations' devices heard from by heartbeats (`contacts`): when, per station.
+    Contacts(Vec<(String, i64)>),
 }
 
 /// How the committer batches.
@@ -144,6 +146,15 @@ impl Committer {
         self.send(Work::Action(action))
     }
 
+    /// Queues contacts heard by heartbeats, to be written by the writer between
+    /// batches (one writer: no second transaction waiting on SQLite's lock).
+    ///
+    /// # Errors
+    /// `Overloaded` when the queue is full, `Stopped` when the writer is gone.
+    pub fn contacts(&self, heard: Vec<(String, i64)>) -> Result<(), SubmitError> {
+        self.send(Work::Contacts(heard))
+    }
+
     fn send(&self, work: Work) -> Result<(), SubmitError> {
         self.sender.try_send(work).map_err(|e| match e {
             TrySendError::Full(_) => SubmitError::Overloaded,
@@ -202,6 +213,8 @@ fn run(
                             .reply
                             .send(Err(ActionError::Unavailable(reason.clone())));
                     }
+                    // A contact is a hint, renewed within seconds: dropped.
+                    Work::Contacts(_) => {}
                 }
             }
             continue;
@@ -221,6 +234,16 @@ fn run(
                         metrics,
                     );
                     commit_action(&mut db, url, action, fanout);
+                }
+                Work::Contacts(heard) => {
+                    commit_operations(
+                        &mut db,
+                        url,
+                        std::mem::take(&mut operations),
+                        fanout,
+                        metrics,
+                    );
+                    commit_contacts(&mut db, url, &heard);
                 }
             }
         }
@@ -282,6 +305,19 @@ fn commit_operations(
 }
 
 /// Commits a control-room action in its own transaction and answers it.
+/// Writes when stations were last heard from; a failure only delays that.
+fn commit_contacts(db: &mut Db, url: &str, heard: &[(String, i64)]) {
+    let result = guarded(db, url, |db| {
+        for (station, at) in heard {
+            store::stations::touch(db, station, *at)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        tracing::warn!(%error, stations = heard.len(), "heartbeats not recorded");
+    }
+}
+
 fn commit_action(db: &mut Db, url: &str, work: ActionSubmission, fanout: &Fanout) {
     let ActionSubmission {
         actor,

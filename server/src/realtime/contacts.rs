@@ -1,20 +1,22 @@
 //! When each station's device was last heard from by a heartbeat: kept in memory and
-//! written in one transaction every `FLUSH_EVERY`, so that a heartbeat is answered at
-//! once and thousands of devices cost one write, not thousands. Reports set the time
-//! themselves, in the writer's transaction. The control room's "silent device" is
-//! about minutes (two at the least), so a contact recorded up to `FLUSH_EVERY` late
-//! is on time.
+//! handed to the one writer (`Committer::contacts`) every `FLUSH_EVERY`, `CHUNK`
+//! stations at a time, so that a heartbeat is answered at once, thousands of devices
+//! cost a few short writes, and no second writer waits on SQLite's lock (whose busy
+//! handler sleeps in steps of up to 100 ms, which the reports would feel). Reports set
+//! the time themselves, in the writer's transaction. The control room's "silent
+//! device" is about minutes (two at the least), so a contact recorded up to
+//! `FLUSH_EVERY` late is on time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crate::db;
 use crate::state::AppState;
-use crate::store;
 
 /// How often heard contacts are written.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(15);
+/// Stations written in one transaction (the writer takes reports between two).
+const CHUNK: usize = 500;
 
 /// Per station, when it was last heard from and not yet written.
 #[derive(Debug, Default, Clone)]
@@ -59,30 +61,18 @@ pub async fn flush_periodically(state: AppState) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        flush(&state).await;
+        flush(&state);
     }
 }
 
-/// Writes what was heard, in one transaction; on failure keeps it for the next time.
-pub async fn flush(state: &AppState) {
-    let heard = state.contacts.take();
-    if heard.is_empty() {
-        return;
-    }
-    let written = heard.clone();
-    let outcome = state
-        .with_db(move |conn| {
-            db::write_transaction(conn, |conn| {
-                for (station, at) in &written {
-                    store::stations::touch(conn, station, *at)?;
-                }
-                Ok::<_, store::StoreError>(())
-            })
-        })
-        .await;
-    if let Err(e) = outcome {
-        tracing::warn!(error = %e, stations = heard.len(), "could not record heartbeats; will retry");
-        state.contacts.restore(heard);
+/// Hands what was heard to the writer, `CHUNK` stations at a time; what it cannot take
+/// now (its queue full) is kept for the next time.
+pub fn flush(state: &AppState) {
+    let heard: Vec<(String, i64)> = state.contacts.take().into_iter().collect();
+    for chunk in heard.chunks(CHUNK) {
+        if state.committer.contacts(chunk.to_vec()).is_err() {
+            state.contacts.restore(chunk.iter().cloned().collect());
+        }
     }
 }
 
