@@ -191,7 +191,6 @@ async function main() {
     });
 
     await test('a coordinator marks an alert seen, then resolved: named, and no longer red', async () => {
-      const before = await problemsAgree(page);
       // From the control room's list of alerts to the station's page, where it is handled.
       await page.locator('[data-testid="alert"][data-station="GM0599-8"][data-kind="not_open"]').getByRole('link').click();
       await page.getByRole('heading', { name: /Stembureau 8/ }).waitFor();
@@ -213,9 +212,11 @@ async function main() {
       // Back in the control room: no longer a problem, on the map, in the counts and the list.
       await page.goto(`${base}/control`);
       await page.locator('[data-connection="live"]').waitFor();
-      await page.waitForFunction((n) => document.querySelector('[data-testid="count-problem"]')?.textContent === String(n), before - 1, { timeout: 5_000 });
-      assert.equal(await problemsAgree(page), before - 1);
+      // (Other stations' alerts come and go with the clock meanwhile: this station's
+      // row is what says it, and the map and panel still agree.)
+      await page.locator('tr[data-station="GM0599-8"] .badge').getByText('Niet open').waitFor({ timeout: 5_000 });
       assert.equal(await page.locator('tr[data-station="GM0599-8"] [data-testid="reasons"]').count(), 0);
+      await problemsAgree(page);
       await page
         .locator('[data-testid="alert"][data-station="GM0599-8"][data-kind="not_open"]')
         .getByTestId('handled')
