@@ -4,6 +4,7 @@ use super::support::ElectionSpec;
 use super::{CouncilArg, ElectionCommand, JurisdictionArg, open, support};
 use crate::db;
 use crate::features::preparation::{self, Preparer};
+use crate::features::purge;
 use crate::store;
 use shared::domain::{CouncilKind, Jurisdiction};
 
@@ -101,6 +102,27 @@ pub(crate) fn election(url: &str, command: ElectionCommand) -> Result<(), String
             );
             Ok(())
         }
+        ElectionCommand::Finish { election } => {
+            let lifecycle = db::write_transaction(&mut db, |db| {
+                purge::finish(db, &Preparer::command_line(), &election, db::now_ms())
+            })
+            .map_err(|e| e.to_string())?;
+            print_lifecycle(&election, &lifecycle);
+            Ok(())
+        }
+        ElectionCommand::Retention { election, days } => {
+            let lifecycle = match days {
+                Some(days) => db::write_transaction(&mut db, |db| {
+                    purge::set_retention(db, &Preparer::command_line(), &election, days)
+                }),
+                None => store::elections::get(&mut db, &election)
+                    .and_then(|_| store::elections::lifecycle(&mut db, &election))
+                    .map_err(purge::PurgeError::from),
+            }
+            .map_err(|e| e.to_string())?;
+            print_lifecycle(&election, &lifecycle);
+            Ok(())
+        }
         ElectionCommand::List => {
             for e in store::elections::all(&mut db).map_err(|e| e.to_string())? {
                 println!(
@@ -113,5 +135,27 @@ pub(crate) fn election(url: &str, command: ElectionCommand) -> Result<(), String
             }
             Ok(())
         }
+    }
+}
+
+fn print_lifecycle(election: &str, lifecycle: &store::elections::Lifecycle) {
+    let date = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default()
+    };
+    let days = lifecycle.retention_days();
+    match (lifecycle.finished_at, lifecycle.purgeable_from()) {
+        (Some(at), Some(from)) => println!(
+            "{election}: finished {}; personal data kept {days} days, purgeable from {}",
+            date(at),
+            date(from)
+        ),
+        _ => println!(
+            "{election}: not finished; personal data is kept until {days} days after it is"
+        ),
+    }
+    if let Some(at) = lifecycle.purged_at {
+        println!("{election}: purged {}", date(at));
     }
 }

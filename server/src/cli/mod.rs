@@ -5,6 +5,7 @@ mod codes;
 mod election;
 mod import;
 mod person;
+mod purge;
 mod serve;
 pub mod support;
 mod users;
@@ -84,6 +85,25 @@ pub enum Command {
     Person {
         #[command(subcommand)]
         command: PersonCommand,
+    },
+    /// Erase the people from a finished election once its retention has run (see
+    /// `election finish` and `election retention`): names and free texts become
+    /// "[gewist]", the texts the audit log refers to are deleted, and the database is
+    /// compacted. Every turnout, count and result is kept, and the audit log still
+    /// verifies. Prints what it will erase and asks for the election's id to be typed,
+    /// unless --yes.
+    Purge {
+        #[arg(long)]
+        election: String,
+        /// Purge before the retention has run (or before the election is finished);
+        /// needs a --reason, which the audit log keeps.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
     },
     /// A real municipality's election day, compressed into minutes, with simulated
     /// stations driving the real chair's core. Uses ./kiesdag-demo.db unless --db; never
@@ -182,6 +202,20 @@ pub enum ElectionCommand {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1440))]
         result_after_minutes: Option<u32>,
     },
+    /// Declare the election finished (its results are final and any dispute over): the
+    /// retention of its personal data starts now. Declaring it again changes nothing.
+    Finish {
+        #[arg(long)]
+        election: String,
+    },
+    /// How many days after it is finished the election's personal data is kept before
+    /// `kiesdag purge` may erase it (default 90); prints where the election stands.
+    Retention {
+        #[arg(long)]
+        election: String,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=3650))]
+        days: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -276,6 +310,16 @@ pub enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Erase a staff user who left (AVG/GDPR): the account is renamed gewist-<id>,
+    /// its password and sessions deleted, and its name replaced where an election's
+    /// records name it as an action's author. The audit log still verifies.
+    Erase {
+        #[arg(long)]
+        username: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -295,7 +339,8 @@ pub enum PersonCommand {
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Recompute the hash chain and name the first broken entry.
+    /// Recompute the hash chain and name the first broken entry; check the personal
+    /// texts the chain refers to against their references.
     Verify,
 }
 
@@ -391,6 +436,12 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Election { command } => election::election(url, command),
+        Command::Purge {
+            election,
+            force,
+            reason,
+            yes,
+        } => purge::purge(url, &election, force, reason, yes),
         #[cfg(feature = "demo")]
         Command::Demo {
             municipality,
@@ -459,6 +510,9 @@ fn run(url: &str, command: Command) -> Result<(), String> {
         Command::User {
             command: UserCommand::Enable { username },
         } => users::set_user_disabled(url, &username, false),
+        Command::User {
+            command: UserCommand::Erase { username, yes },
+        } => users::erase_user(url, &username, yes),
         Command::Person {
             command: PersonCommand::Show { query, json },
         } => person::show(url, &query, json),
@@ -466,14 +520,25 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             command: AuditCommand::Verify,
         } => {
             let mut db = open(url)?;
-            match store::audit::verify(&mut db).map_err(|e| e.to_string())? {
-                Ok(count) => {
-                    println!("audit log intact: {count} entries");
+            let count = match store::audit::verify(&mut db).map_err(|e| e.to_string())? {
+                Ok(count) => count,
+                Err(broken) => {
+                    return Err(format!(
+                        "audit log broken at entry {}: {}",
+                        broken.id, broken.reason
+                    ));
+                }
+            };
+            match store::personal::verify(&mut db).map_err(|e| e.to_string())? {
+                Ok(texts) => {
+                    println!(
+                        "audit log intact: {count} entries; {texts} personal texts match their references"
+                    );
                     Ok(())
                 }
-                Err(broken) => Err(format!(
-                    "audit log broken at entry {}: {}",
-                    broken.id, broken.reason
+                Err(mismatch) => Err(format!(
+                    "audit log intact ({count} entries), but a personal text of {} was changed after it was written (reference {})",
+                    mismatch.scope, mismatch.reference
                 )),
             }
         }

@@ -16,9 +16,17 @@ pub(crate) fn set_user_disabled(url: &str, username: &str, disabled: bool) -> Re
         "user.enable"
     };
     let found = db::write_transaction(&mut db, |db| {
+        let Some(user) = store::users::by_username(db, username)? else {
+            return Ok(false);
+        };
         let found = store::users::set_disabled(db, username, disabled, db::now_ms())?;
         if found {
-            Preparer::command_line().audit(db, action, username, &serde_json::json!({}))?;
+            Preparer::command_line().audit(
+                db,
+                action,
+                &format!("user:{}", user.id),
+                &serde_json::json!({}),
+            )?;
         }
         Ok(found)
     })
@@ -75,5 +83,42 @@ pub(crate) fn create_user(
         other => other.to_string(),
     })?;
     println!("user {username} created ({})", role.as_str());
+    Ok(())
+}
+
+pub(crate) fn erase_user(url: &str, username: &str, yes: bool) -> Result<(), String> {
+    let mut db = open(url)?;
+    if store::users::by_username(&mut db, username)
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        return Err(format!("no user {username}"));
+    }
+    if !yes {
+        println!(
+            "Erasing {username} renames the account gewist-<id>, deletes its password and \
+             sessions, and replaces the name wherever an election's records name it as an \
+             action's author. It cannot be undone. Type the username to erase it:"
+        );
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        if line.trim() != username {
+            return Err("not confirmed; nothing was erased".into());
+        }
+    }
+    let erased = db::write_transaction(&mut db, |db| {
+        crate::features::purge::erase_user(db, &Preparer::command_line(), username, db::now_ms())
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "erased {username}: now {}; named in {} events and {} stations, {} referenced texts deleted",
+        store::users::erased_username(&erased.user_id),
+        erased.events,
+        erased.stations,
+        erased.referenced_texts
+    );
+    crate::features::purge::compact(&mut db).map_err(|e| e.to_string())?;
     Ok(())
 }

@@ -130,6 +130,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    personal_keys (scope) {
+        scope -> Text,
+        key_hex -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    personal_values (scope, reference) {
+        scope -> Text,
+        reference -> Text,
+        value -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     stations,
     municipalities,

@@ -153,7 +153,8 @@ pub fn create_user(db: &mut Db, by: &Preparer, user: &UserRecord) -> Result<(), 
     by.audit(
         db,
         "user.create",
-        &user.username,
+        // By id, not by name: the chain outlives the username (`user erase`).
+        &format!("user:{}", user.id),
         &json!({ "role": user.role.as_str() }),
     )
 }

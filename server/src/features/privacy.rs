@@ -16,7 +16,8 @@ const PAGE: i64 = 5_000;
 /// One place that holds the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// `user`, `planned_staff`, `station_day`, `event` or `audit`.
+    /// `user`, `planned_staff`, `station_day`, `event`, `audited_text` (a text an
+    /// audit entry refers to) or `audit`.
     pub place: &'static str,
     /// The row: a user id, a station id, an event's `election/seq`, an audit entry's id.
     pub id: String,
@@ -45,7 +46,8 @@ impl From<diesel::result::Error> for SearchError {
 }
 
 /// Everything that contains `query` (case-insensitively): staff users, planned staff,
-/// the stations' days, the event log and the audit log, in that order.
+/// the stations' days, the event log, the texts the audit log refers to and the audit
+/// entries that hold or refer to it, in that order.
 ///
 /// # Errors
 /// `TooShort` for a query under `MIN_QUERY_CHARS`; a database error.
@@ -138,6 +140,22 @@ pub fn find(db: &mut Db, query: &str) -> Result<Vec<Finding>, SearchError> {
         }
     }
 
+    // The audit log holds references where a report held a personal text: the texts
+    // themselves are kept apart (`store::personal`), and found here with the entries
+    // that refer to them.
+    let kept = store::personal::containing(db, &query)?;
+    for (scope, reference, text) in &kept {
+        found.push(Finding {
+            place: "audited_text",
+            id: reference.clone(),
+            station_id: None,
+            at: None,
+            kind: scope.clone(),
+            content: text.clone(),
+        });
+    }
+    let refers = |payload: &str| kept.iter().any(|(_, r, _)| payload.contains(r.as_str()));
+
     let mut after = 0_i64;
     loop {
         let page: Vec<(i64, i64, String, String, String, String)> = schema::audit_log::table
@@ -158,7 +176,7 @@ pub fn find(db: &mut Db, query: &str) -> Result<Vec<Finding>, SearchError> {
         };
         after = last;
         for (id, at, actor, action, subject, payload) in page {
-            if holds(&payload) || holds(&subject) || holds(&actor) {
+            if holds(&payload) || holds(&subject) || holds(&actor) || refers(&payload) {
                 found.push(Finding {
                     place: "audit",
                     id: id.to_string(),

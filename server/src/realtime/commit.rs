@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use shared::domain::Election;
-use shared::protocol::{Operation, ServerRefusal};
+use shared::protocol::{EventPayload, Operation, ServerRefusal};
 use shared::validation::{self, Context, Issue, Language, message};
 use tokio::sync::oneshot;
 
@@ -506,7 +506,7 @@ fn process(db: &mut Db, batch: &[Submission], poisoned: bool) -> Result<Committe
                 election_id: election_id.clone(),
                 station_id: station_id.clone(),
                 kind: op.report.kind().to_owned(),
-                payload: store::to_json(op),
+                payload: EventPayload::Operation(op.clone()),
                 recorded_at: op.recorded_at.millis(),
                 actor: format!("device:{}", batch[*index].device_id),
                 audit_action: format!("operation.{}", op.report.kind()),

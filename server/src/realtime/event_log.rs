@@ -13,6 +13,7 @@ use crate::realtime::hub::Change;
 use crate::store::{
     self, StoreError, audit::AuditRecord, events::EventRecord, stations::StationRecord,
 };
+use shared::protocol::EventPayload;
 
 /// One event to append, about one station.
 #[derive(Debug, Clone)]
@@ -21,8 +22,9 @@ pub struct Entry {
     pub station_id: String,
     /// The report's or the action's kind (`turnout`, `message`, ...).
     pub kind: String,
-    /// The operation or action as JSON, as stored and audited.
-    pub payload: String,
+    /// The operation or action. The event stores it as it is; its audit entry holds
+    /// references where it holds personal texts (`store::personal`).
+    pub payload: EventPayload,
     /// When it happened where it was made (the device's clock for an operation).
     pub recorded_at: i64,
     /// Who: `device:<id>`, or `user:<id>:<role>` for the control room.
@@ -65,16 +67,22 @@ pub fn append(
             seq: *seq,
             station_id: Some(entry.station_id.clone()),
             kind: entry.kind.clone(),
-            payload: entry.payload.clone(),
+            payload: store::to_json(&entry.payload),
             recorded_at: entry.recorded_at,
             committed_at: now,
         });
+        let mut audited = entry.payload.clone();
+        store::personal::seal(
+            db,
+            &store::personal::election_scope(&entry.election_id),
+            &mut audited,
+        )?;
         audit.push(AuditRecord {
             at: now,
             actor: entry.actor.clone(),
             action: entry.audit_action.clone(),
             subject: entry.station_id.clone(),
-            payload: entry.payload.clone(),
+            payload: store::to_json(&audited),
         });
         if let Some(station) = stations.get_mut(&entry.station_id) {
             station.last_event_seq = *seq;

@@ -93,13 +93,7 @@ fn alert_rules_key(election_id: &str) -> String {
 /// # Errors
 /// A database error, or stored rules that do not read.
 pub fn alert_rules(db: &mut Db, election_id: &str) -> Result<AlertRules, StoreError> {
-    use crate::db::schema::settings;
-    let stored: Option<String> = settings::table
-        .find(alert_rules_key(election_id))
-        .select(settings::value)
-        .first(db)
-        .optional()?;
-    let Some(json) = stored else {
+    let Some(json) = setting(db, &alert_rules_key(election_id))? else {
         return Ok(AlertRules::default());
     };
     let rules: AlertRules = from_json("alert rules", &json)?;
@@ -125,11 +119,82 @@ pub fn set_alert_rules(
     election_id: &str,
     rules: &AlertRules,
 ) -> Result<(), StoreError> {
+    put_setting(db, &alert_rules_key(election_id), &to_json(rules))
+}
+
+/// A setting's value.
+fn setting(db: &mut Db, name: &str) -> Result<Option<String>, StoreError> {
     use crate::db::schema::settings;
-    let key = alert_rules_key(election_id);
-    diesel::delete(settings::table.find(&key)).execute(db)?;
+    Ok(settings::table
+        .find(name)
+        .select(settings::value)
+        .first(db)
+        .optional()?)
+}
+
+/// Sets a setting.
+fn put_setting(db: &mut Db, name: &str, value: &str) -> Result<(), StoreError> {
+    use crate::db::schema::settings;
+    diesel::delete(settings::table.find(name)).execute(db)?;
     diesel::insert_into(settings::table)
-        .values((settings::name.eq(&key), settings::value.eq(to_json(rules))))
+        .values((settings::name.eq(name), settings::value.eq(value)))
         .execute(db)?;
     Ok(())
+}
+
+/// How long personal data is kept after an election is finished, unless set.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+/// Where an election is in its life after the day: finished, and purged of personal
+/// data once its retention has run (`features::purge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Lifecycle {
+    /// When it was declared finished (ms since the epoch): the retention starts here.
+    pub finished_at: Option<i64>,
+    /// Days personal data is kept after `finished_at`; `DEFAULT_RETENTION_DAYS` unset.
+    pub retention_days: Option<u32>,
+    /// When personal data was last purged.
+    pub purged_at: Option<i64>,
+}
+
+impl Lifecycle {
+    /// The days personal data is kept after the election is finished.
+    #[must_use]
+    pub fn retention_days(&self) -> u32 {
+        self.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS)
+    }
+
+    /// From when personal data may be purged without force: never while unfinished.
+    #[must_use]
+    pub fn purgeable_from(&self) -> Option<i64> {
+        let days = i64::from(self.retention_days());
+        self.finished_at
+            .map(|at| at.saturating_add(days.saturating_mul(86_400_000)))
+    }
+}
+
+fn lifecycle_key(election_id: &str) -> String {
+    format!("lifecycle:{election_id}")
+}
+
+/// The election's lifecycle (the default, nothing yet, until set).
+///
+/// # Errors
+/// A database error, or a stored lifecycle that does not read.
+pub fn lifecycle(db: &mut Db, election_id: &str) -> Result<Lifecycle, StoreError> {
+    setting(db, &lifecycle_key(election_id))?.map_or(Ok(Lifecycle::default()), |json| {
+        from_json("lifecycle", &json)
+    })
+}
+
+/// Sets the election's lifecycle.
+///
+/// # Errors
+/// A database error.
+pub fn set_lifecycle(
+    db: &mut Db,
+    election_id: &str,
+    lifecycle: &Lifecycle,
+) -> Result<(), StoreError> {
+    put_setting(db, &lifecycle_key(election_id), &to_json(lifecycle))
 }

@@ -99,6 +99,23 @@ pub fn since(
     Ok(rows.into_iter().map(record).collect())
 }
 
+/// Rewrites an event's payload: only for erasing its personal texts
+/// (`features::purge`); the event log is otherwise never changed.
+///
+/// # Errors
+/// A database error.
+pub fn set_payload(
+    db: &mut Db,
+    election_id: &str,
+    seq: i64,
+    payload: &str,
+) -> Result<(), StoreError> {
+    diesel::update(events::table.find((election_id, seq)))
+        .set(events::payload.eq(payload))
+        .execute(db)?;
+    Ok(())
+}
+
 /// The whole log, every election's, by number: for the runs that verify it
 /// (`delivery::check`).
 ///

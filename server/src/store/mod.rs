@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod devices;
 pub mod elections;
 pub mod events;
+pub mod personal;
 pub mod stations;
 pub mod users;
 

@@ -156,6 +156,37 @@ pub fn set_disabled(
     Ok(true)
 }
 
+/// The username an erased user is left with.
+#[must_use]
+pub fn erased_username(id: &str) -> String {
+    format!("gewist-{id}")
+}
+
+/// Erases a user (`features::purge::erase_user`): the username becomes
+/// `erased_username`, the password hash and refresh tokens are deleted, and the user
+/// is disabled with every session ended. The id stays, so the audit log's entries by
+/// it still verify; it leads to nobody. Returns the erased user's id, or `None` when
+/// there is no such user.
+///
+/// # Errors
+/// A database error.
+pub fn erase(db: &mut Db, username: &str, now_ms: i64) -> Result<Option<String>, StoreError> {
+    let Some(user) = by_username(db, username)? else {
+        return Ok(None);
+    };
+    diesel::update(users::table.find(&user.id))
+        .set((
+            users::username.eq(erased_username(&user.id)),
+            users::password_hash.eq(""),
+            users::disabled.eq(1),
+            users::tokens_valid_after.eq(now_ms / 1000 + 1),
+        ))
+        .execute(db)?;
+    diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(&user.id)))
+        .execute(db)?;
+    Ok(Some(user.id))
+}
+
 /// Per user with a revocation: (user id, disabled, tokens issued before this second
 /// are refused). Small: only users ever disabled.
 ///

@@ -4,6 +4,7 @@
 pub mod alert;
 pub mod election;
 pub mod jurisdiction;
+pub mod personal;
 pub mod report;
 pub mod seats;
 pub mod station;
@@ -13,6 +14,7 @@ pub mod time;
 pub use alert::{AlertHandling, AlertKind, AlertRules, AlertStatus};
 pub use election::{CandidateList, ChecklistItem, Election};
 pub use jurisdiction::{Jurisdiction, JurisdictionRules};
+pub use personal::PersonalTexts;
 pub use report::*;
 pub use seats::{Allocation, CouncilKind, SeatMethod};
 pub use station::{Station, VotingLocation};

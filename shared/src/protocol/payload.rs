@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{ControlRoomAction, Operation};
+use crate::domain::PersonalTexts;
 
 /// What an event records. On the wire it is the operation or the action itself, with
 /// no wrapper: an operation is the object with a `report` (whose one key is the
@@ -126,6 +127,27 @@ impl EventPayload {
                 }
                 Some(Self::Action(action))
             }
+        }
+    }
+}
+
+impl PersonalTexts for EventPayload {
+    fn visit_personal_texts(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        match self {
+            Self::Operation(op) => op.report.visit_personal_texts(visit),
+            Self::Action(action) => match action {
+                ControlRoomAction::Message { from, text, .. } => {
+                    visit(from);
+                    visit(text);
+                }
+                ControlRoomAction::IncidentStatus { assignee, .. } => {
+                    if let Some(assignee) = assignee.as_mut() {
+                        visit(assignee);
+                    }
+                }
+                ControlRoomAction::ResupplyDispatched { note, .. } => visit(note),
+                ControlRoomAction::AlertHandled { by, .. } => visit(by),
+            },
         }
     }
 }
@@ -367,6 +389,10 @@ mod tests {
             let kept = payload.without_personal_data().unwrap();
             let text = serde_json::to_string(&kept).unwrap();
             assert!(!text.contains("Anna"), "{text}");
+            let mut erased = payload.clone();
+            assert!(erased.erase_personal_texts() > 0);
+            let text = serde_json::to_string(&erased).unwrap();
+            assert!(!text.contains("Anna"), "erasure misses a text: {text}");
             assert_eq!(kept.kind(), payload.kind());
         }
         let Some(EventPayload::Operation(o)) = turnout.without_personal_data() else {
@@ -382,5 +408,6 @@ mod tests {
             text: "Hallo".into(),
         });
         assert_eq!(message.without_personal_data(), None);
+        assert_eq!(message.personal_texts(), [named, "Hallo"]);
     }
 }

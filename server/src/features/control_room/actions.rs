@@ -135,14 +135,13 @@ pub fn record(
                 "the stations belong to different elections; act per election".into(),
             ));
         }
-        let payload = store::to_json(action);
         let entries: Vec<Entry> = records
             .iter()
             .map(|record| Entry {
                 election_id: election_id.clone(),
                 station_id: record.station.id.clone(),
                 kind: action.kind().into(),
-                payload: payload.clone(),
+                payload: EventPayload::Action(action.clone()),
                 recorded_at: now,
                 actor: actor.into(),
                 audit_action: format!("control_room.{}", action.kind()),

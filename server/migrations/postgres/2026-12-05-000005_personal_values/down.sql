@@ -1,0 +1,3 @@
+-- PostgreSQL
+DROP TABLE personal_values;
+DROP TABLE personal_keys;

@@ -1,0 +1,3 @@
+-- SQLite
+DROP TABLE personal_values;
+DROP TABLE personal_keys;
