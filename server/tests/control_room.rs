@@ -523,4 +523,46 @@ async fn names_and_texts_reach_the_control_room_and_not_managers_or_viewers() {
             "the figures are there: {text}"
         );
     }
+
+    // A downward correction's reason is the chair's own words: the control room reads
+    // it with the alert, managers and viewers get the alert without it.
+    let mut station = station;
+    station.send(Event::ReportTurnout {
+        count: 40,
+        moment: shared::domain::TurnoutMoment::AdHoc,
+        correction_reason: Some("Mevrouw Jansen dubbel geteld".into()),
+    });
+    let view = station
+        .wait_for(WAIT, |v| v.confirmation.is_some() || support::settled(v))
+        .await
+        .unwrap();
+    if view.confirmation.is_some() {
+        station.send(Event::ConfirmWarnings);
+    }
+    station
+        .wait_for(WAIT, |v| {
+            v.confirmation.is_none() && v.sync.confirmed >= 4 && support::settled(v)
+        })
+        .await
+        .unwrap();
+    let alerts = format!("/api/municipalities/{MUNICIPALITY}/alerts");
+    let decrease = |alerts: &serde_json::Value| {
+        alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["kind"] == "turnout_decrease")
+            .cloned()
+            .unwrap_or_else(|| panic!("no turnout_decrease in {alerts}"))
+    };
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (_, seen) = http(&server, "GET", &alerts, &coordinator, &json!(null)).await;
+    assert_eq!(decrease(&seen)["reason"], "Mevrouw Jansen dubbel geteld");
+    for role in [Role::Manager, Role::Viewer] {
+        let token = staff_token(role, Some(MUNICIPALITY));
+        let (status, seen) = http(&server, "GET", &alerts, &token, &json!(null)).await;
+        assert_eq!(status, 200);
+        assert!(decrease(&seen)["reason"].is_null(), "{seen}");
+        assert!(!seen.to_string().contains("Jansen"), "{role:?}: {seen}");
+    }
 }

@@ -505,6 +505,12 @@ export interface components {
              */
             needs_action: boolean;
             /**
+             * @description The chair's own words behind the alert (a downward turnout correction's
+             *     reason): personal data, so apart from `detail`, and for the control room only
+             *     (the alerts route leaves it out for managers and viewers).
+             */
+            reason?: string | null;
+            /**
              * @description Whether a coordinator can mark it resolved; open incidents and ballots asked
              *     for are settled by resolving the incidents or sending the ballots
              *     (`AlertKind::settled_by_action`). Every alert can be marked seen.

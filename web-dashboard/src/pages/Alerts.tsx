@@ -61,7 +61,8 @@ export function AlertItem({ a, station, canOpen, canHandle = false, onHandled }:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // On the station's own page (`canHandle`) the station goes without saying.
-  const what = `${t(ALERT_KIND[a.kind])} — ${a.detail}`;
+  // A correction's reason is the chair's own words, sent to the control room only.
+  const what = `${t(ALERT_KIND[a.kind])} — ${a.detail}${a.reason ? ` — “${a.reason}”` : ''}`;
   const label = canHandle ? what : `${station ? `${station.number} ${station.name}` : a.station_id}: ${what}`;
   const handle = async (status: AlertStatus) => {
     setBusy(true);

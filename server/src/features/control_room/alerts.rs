@@ -86,6 +86,11 @@ pub struct Alert {
     /// again in a new situation (the alert reads differently, or a new incident,
     /// request, departure or result stands behind the same text).
     pub handled: Option<AlertHandled>,
+    /// The chair's own words behind the alert (a downward turnout correction's
+    /// reason): personal data, so apart from `detail`, and for the control room only
+    /// (the alerts route leaves it out for managers and viewers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// The situation's identity (`situation`), which a handling is recorded under.
     #[serde(skip)]
     pub situation: String,
@@ -184,6 +189,7 @@ pub fn for_station(
                 at: h.at.millis(),
             }),
             detail,
+            reason: None,
             situation,
         }
     };
@@ -316,11 +322,17 @@ pub fn for_station(
         ));
     }
     if let Some((at, reason)) = &day.turnout_correction {
-        alerts.push(alert(
-            AlertKind::TurnoutDecrease,
-            Some(*at),
-            format!("Opkomst naar beneden bijgesteld: {reason}"),
-        ));
+        alerts.push(Alert {
+            reason: Some(reason.clone()),
+            ..alert(
+                AlertKind::TurnoutDecrease,
+                Some(*at),
+                format!(
+                    "Opkomst naar beneden bijgesteld om {}",
+                    at.local_hh_mm(election.utc_offset_minutes)
+                ),
+            )
+        });
     }
     if let Some(result) = &day.result {
         let ctx = Context {

@@ -51,8 +51,9 @@ pub async fn alerts(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> Result<HttpResponse, ApiError> {
-    // Who handled an alert names a coordinator: for the control room's roles only
-    // (docs/privacy.md); others see that it was seen or resolved, and when.
+    // Who handled an alert names a coordinator, and a correction's reason is the
+    // chair's own words: for the control room's roles only (docs/privacy.md); others
+    // see the alert, that it was seen or resolved, and when.
     let sees_people = matches!(
         &municipality.caller,
         crate::auth::Principal::Staff { role, .. } if crate::http::CONTROL_ROOM.contains(role)
@@ -77,6 +78,9 @@ pub async fn alerts(
         )
     });
     if !sees_people {
+        for alert in &mut alerts {
+            alert.reason = None;
+        }
         for handled in alerts.iter_mut().filter_map(|a| a.handled.as_mut()) {
             handled.by.clear();
         }
