@@ -34,7 +34,8 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
         what: what.to_owned(),
-        reason: e.to_string(),
+        // Where, not what: the document may name a person, and this goes to the log.
+        reason: shared::protocol::without_content(&e),
     })
 }
 

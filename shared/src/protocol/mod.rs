@@ -6,6 +6,7 @@
 
 mod action;
 mod codec;
+mod json_error;
 mod messages;
 mod operation;
 mod payload;
@@ -13,6 +14,7 @@ mod refusal;
 
 pub use action::ControlRoomAction;
 pub use codec::{DecodeError, decode_client, decode_server, encode};
+pub use json_error::without_content;
 pub use messages::{ClientMessage, RejectCode, ResupplyNotice, ServerMessage, StationMessage};
 pub use operation::{Operation, operation_id};
 pub use payload::{EventPayload, PayloadError};

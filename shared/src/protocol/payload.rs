@@ -24,12 +24,9 @@ pub enum EventPayload {
 /// Why a stored payload cannot be read as its event's kind.
 #[derive(Debug, Error)]
 pub enum PayloadError {
-    #[error("not a {expected} payload: {source}")]
-    Malformed {
-        expected: &'static str,
-        #[source]
-        source: serde_json::Error,
-    },
+    /// Where it fails to read, never what it read (it may name a person).
+    #[error("not a {expected} payload: {at}")]
+    Malformed { expected: &'static str, at: String },
     #[error("a {found} payload in a {kind} event")]
     KindMismatch { kind: String, found: &'static str },
 }
@@ -44,18 +41,18 @@ impl EventPayload {
     pub fn parse(kind: &str, json: &str) -> Result<Self, PayloadError> {
         let payload = if ControlRoomAction::KINDS.contains(&kind) {
             Self::Action(
-                serde_json::from_str(json).map_err(|source| PayloadError::Malformed {
+                serde_json::from_str(json).map_err(|e| PayloadError::Malformed {
                     expected: "control-room action",
-                    source,
+                    at: super::without_content(&e),
                 })?,
             )
         } else {
-            Self::Operation(serde_json::from_str(json).map_err(|source| {
-                PayloadError::Malformed {
+            Self::Operation(
+                serde_json::from_str(json).map_err(|e| PayloadError::Malformed {
                     expected: "operation",
-                    source,
-                }
-            })?)
+                    at: super::without_content(&e),
+                })?,
+            )
         };
         if payload.kind() == kind {
             Ok(payload)
@@ -252,6 +249,13 @@ mod tests {
                 "{old}"
             );
         }
+        // What could not be read is not repeated: it may name a person, and the error
+        // goes to the log.
+        let named = r#"{"action":"Anna de Vries"}"#;
+        let serde = serde_json::from_str::<ControlRoomAction>(named).unwrap_err();
+        assert!(serde.to_string().contains("Anna"), "serde quotes it");
+        let error = EventPayload::parse("message", named).unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("Anna"), "{error:?}");
     }
 
     /// The OpenAPI schemas (and the dashboard's types generated from them) say what
