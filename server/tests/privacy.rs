@@ -162,11 +162,51 @@ fn every_column_and_stored_text_is_in_the_privacy_register() {
     let known: BTreeSet<&String> = columns.iter().chain(texts.iter()).collect();
     let stale: Vec<&String> = registered
         .iter()
-        .filter(|name| (name.contains('.')) && !known.contains(name))
+        // Routes (`GET /path`) are checked by the route table's test.
+        .filter(|name| name.contains('.') && !name.contains(' ') && !known.contains(name))
         .collect();
     assert!(
         stale.is_empty(),
         "in the register but not stored: {stale:#?}"
+    );
+}
+
+/// Every route is in the register's route table, and a route the register says
+/// returns personal data ("yes") is open to the control room only.
+#[test]
+fn every_route_is_in_the_register_and_personal_ones_are_for_the_control_room() {
+    use kiesdag::auth::Access;
+    use kiesdag::http::routes::{CONTROL_ROOM, endpoints};
+    let section = REGISTER
+        .split("## What each route gives, by role")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the register has its route table");
+    let rows: Vec<(String, String)> = section
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            (cells[1].to_owned(), cells[2].to_owned())
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for endpoint in endpoints() {
+        let name = format!("`{} {}`", endpoint.method, endpoint.path);
+        let Some((_, personal)) = rows.iter().find(|(routes, _)| routes.contains(&name)) else {
+            missing.push(name);
+            continue;
+        };
+        if personal.starts_with("yes") {
+            assert!(
+                matches!(endpoint.access, Access::Staff(roles) if roles.iter().all(|r| CONTROL_ROOM.contains(r))),
+                "{name} returns personal data and is open to more than the control room"
+            );
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the register's route table: {missing:#?}"
     );
 }
 
