@@ -162,6 +162,21 @@ async fn a_purge_erases_every_person_and_keeps_the_evidence() {
         }];
         kiesdag::store::stations::upsert(&mut conn, &election.id, &planned).unwrap();
     }
+    // A candidate for convocation, with her e-mail address and phone number, assigned.
+    let candidates = dir.join("kandidaten.csv");
+    std::fs::write(
+        &candidates,
+        "name,email,phone,roles\nOlga Pietersma,olga.pietersma@example.nl,0687654321,voorzitter\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["import", "candidates", candidates.to_str().unwrap(), "--election", "E2E", "--municipality", MUNICIPALITY],
+        vec!["staff", "suggest", "--election", "E2E", "--municipality", MUNICIPALITY, "--apply"],
+    ] {
+        let (ok, said) = cli(&database, &args);
+        assert!(ok, "{said}");
+    }
+    std::fs::remove_file(&candidates).unwrap();
     let coordinator_id = support::create_user(
         &database,
         COORDINATOR,

@@ -7,6 +7,7 @@ mod import;
 mod person;
 mod purge;
 mod serve;
+mod staff;
 pub mod support;
 mod users;
 
@@ -70,6 +71,11 @@ pub enum Command {
     Codes {
         #[command(subcommand)]
         command: CodesCommand,
+    },
+    /// Convocation of station staff: what stations need, who is assigned where.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
     },
     /// Staff users.
     User {
@@ -248,6 +254,81 @@ pub enum ImportCommand {
         election: String,
         #[arg(long)]
         skip_bad_rows: bool,
+    },
+    /// Candidates for convocation, from a CSV with a name column and where known id,
+    /// email, phone, postcode, languages, experience, roles, wishes and reserve
+    /// (lists separated by |). Adds new people, updates those known by id, or by name
+    /// and e-mail.
+    Candidates {
+        file: String,
+        #[arg(long)]
+        election: String,
+        /// The municipality that convokes them (CBS or NIS code).
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StaffCommand {
+    /// The roles each station needs and the most people per station; prints them.
+    /// Without values they stay as they are (usual: NL a chair, 2 members and a
+    /// substitute; Flanders a chair, a secretary, 4 assessors and a substitute).
+    Need {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        chairs: Option<u32>,
+        #[arg(long)]
+        secretaries: Option<u32>,
+        #[arg(long)]
+        members: Option<u32>,
+        #[arg(long)]
+        substitutes: Option<u32>,
+        #[arg(long)]
+        max_per_station: Option<u32>,
+    },
+    /// Suggest who fills what is open at the municipality's stations: scarcest roles
+    /// first, wishes before experience, nobody twice, the reserve kept. Prints the
+    /// suggestion and the gaps; --apply records it (as proposed).
+    Suggest {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Assign a candidate to a station and role by hand (replacing where they were).
+    Assign {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        candidate: String,
+        #[arg(long)]
+        station: String,
+        /// chair, member, secretary, counter or substitute (or the Dutch names).
+        #[arg(long)]
+        role: String,
+    },
+    /// Take a candidate off their station.
+    Unassign {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        candidate: String,
+    },
+    /// Per station who is convoked, in which role, where their answer stands, and
+    /// what is missing; --csv for a spreadsheet.
+    List {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        csv: bool,
     },
 }
 
@@ -495,6 +576,16 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                     skip_bad_rows,
                 },
         } => import::import_roster(url, &file, &election, import::Roster::Staff, skip_bad_rows),
+        Command::Import {
+            command:
+                ImportCommand::Candidates {
+                    file,
+                    election,
+                    municipality,
+                    skip_bad_rows,
+                },
+        } => staff::import_candidates(url, &file, &election, &municipality, skip_bad_rows),
+        Command::Staff { command } => staff::staff(url, command),
         Command::Codes { command } => codes::codes(url, command),
         Command::User {
             command:

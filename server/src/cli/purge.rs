@@ -51,12 +51,14 @@ pub(crate) fn purge(
     };
     println!(
         "Purging election {election}{} erases {} names and texts in {} events and {} stations, \
-         and deletes {} texts the audit log refers to. Every turnout, count and result is kept.",
+         deletes {} texts the audit log refers to and {} candidates for convocation. Every \
+         turnout, count and result is kept.",
         if would.forced { " (forced)" } else { "" },
         would.texts,
         would.events,
         would.stations,
-        would.referenced_texts
+        would.referenced_texts,
+        would.candidates
     );
     if !yes {
         println!("Type the election's id ({election}) to purge it:");
@@ -75,8 +77,12 @@ pub(crate) fn purge(
     })
     .map_err(|e| e.to_string())?;
     println!(
-        "purged {election}: {} texts erased in {} events and {} stations, {} referenced texts deleted",
-        purged.texts, purged.events, purged.stations, purged.referenced_texts
+        "purged {election}: {} texts erased in {} events and {} stations, {} referenced texts and {} candidates deleted",
+        purged.texts,
+        purged.events,
+        purged.stations,
+        purged.referenced_texts,
+        purged.candidates
     );
     match purge::compact(&mut db).map_err(|e| e.to_string())? {
         Compacted::Complete => println!("database compacted: no erased byte remains in it"),

@@ -146,6 +146,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    candidates (election_id, id) {
+        election_id -> Text,
+        id -> Text,
+        municipality_code -> Text,
+        person -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    convocations (election_id, candidate_id) {
+        election_id -> Text,
+        candidate_id -> Text,
+        station_id -> Text,
+        role -> Text,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     stations,
     municipalities,

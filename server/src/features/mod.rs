@@ -5,6 +5,7 @@
 //! erasure).
 
 pub mod control_room;
+pub mod convocation;
 pub mod preparation;
 pub mod privacy;
 pub mod purge;

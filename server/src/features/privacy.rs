@@ -16,8 +16,8 @@ const PAGE: i64 = 5_000;
 /// One place that holds the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// `user`, `planned_staff`, `station_day`, `event`, `audited_text` (a text an
-    /// audit entry refers to) or `audit`.
+    /// `user`, `planned_staff`, `station_day`, `event`, `candidate` (for
+    /// convocation), `audited_text` (a text an audit entry refers to) or `audit`.
     pub place: &'static str,
     /// The row: a user id, a station id, an event's `election/seq`, an audit entry's id.
     pub id: String,
@@ -46,8 +46,8 @@ impl From<diesel::result::Error> for SearchError {
 }
 
 /// Everything that contains `query` (case-insensitively): staff users, planned staff,
-/// the stations' days, the event log, the texts the audit log refers to and the audit
-/// entries that hold or refer to it, in that order.
+/// the stations' days, the event log, the candidates for convocation, the texts the
+/// audit log refers to and the audit entries that hold or refer to it, in that order.
 ///
 /// # Errors
 /// `TooShort` for a query under `MIN_QUERY_CHARS`; a database error.
@@ -136,6 +136,22 @@ pub fn find(db: &mut Db, query: &str) -> Result<Vec<Finding>, SearchError> {
                         content: payload,
                     });
                 }
+            }
+        }
+    }
+
+    for election in store::elections::all(db)? {
+        for record in store::convocation::candidates(db, &election.id, None)? {
+            let person = store::to_json(&record.candidate);
+            if holds(&person) {
+                found.push(Finding {
+                    place: "candidate",
+                    id: format!("{}/{}", election.id, record.candidate.id),
+                    station_id: None,
+                    at: None,
+                    kind: record.municipality_code,
+                    content: person,
+                });
             }
         }
     }

@@ -2,7 +2,8 @@
 //! personal data is kept for its retention after that, and `kiesdag purge` then erases
 //! the people from it while keeping its evidence. Names and free texts in the event log
 //! and the stations' state become "[gewist]"; the texts the audit chain refers to, and
-//! the key of those references, are deleted. Figures, ids and times are never
+//! the key of those references, are deleted, and so are the candidates for
+//! convocation with their convocations. Figures, ids and times are never
 //! personal and never touched, so every turnout, count and result stays as it was and
 //! the audit chain still verifies. Afterwards the database is compacted so that the
 //! erased bytes do not linger in free pages (SQLite) or dead rows (PostgreSQL).
@@ -131,6 +132,8 @@ pub struct Purged {
     pub texts: usize,
     /// Texts the audit chain referred to, deleted.
     pub referenced_texts: usize,
+    /// Candidates for convocation deleted, with their convocations.
+    pub candidates: usize,
     pub forced: bool,
 }
 
@@ -214,6 +217,7 @@ pub fn purge(
         }
     }
 
+    purged.candidates = store::convocation::erase(db, election_id)?;
     purged.referenced_texts =
         store::personal::erase(db, &store::personal::election_scope(election_id))?.values;
     lifecycle.purged_at = Some(now);
@@ -229,6 +233,7 @@ pub fn purge(
             "stations": purged.stations,
             "texts": purged.texts,
             "referenced_texts": purged.referenced_texts,
+            "candidates": purged.candidates,
         }),
     )?;
     Ok(purged)
@@ -366,6 +371,8 @@ pub fn compact(db: &mut Db) -> Result<Compacted, StoreError> {
                 "personal_keys",
                 "users",
                 "refresh_tokens",
+                "candidates",
+                "convocations",
             ] {
                 conn.batch_execute(&format!("VACUUM FULL {table}"))?;
             }

@@ -142,6 +142,41 @@ fn put_setting(db: &mut Db, name: &str, value: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+fn staffing_need_key(election_id: &str) -> String {
+    format!("staffing_need:{election_id}")
+}
+
+/// The roles each station of the election needs (convocation): as set, or the
+/// jurisdiction's usual need.
+///
+/// # Errors
+/// A database error, or a stored need that does not read.
+pub fn staffing_need(
+    db: &mut Db,
+    election: &Election,
+) -> Result<shared::domain::convocation::StaffingNeed, StoreError> {
+    setting(db, &staffing_need_key(&election.id))?.map_or_else(
+        || {
+            Ok(shared::domain::convocation::StaffingNeed::usual(
+                election.jurisdiction,
+            ))
+        },
+        |json| from_json("staffing need", &json),
+    )
+}
+
+/// Sets the roles each station of the election needs.
+///
+/// # Errors
+/// A database error.
+pub fn set_staffing_need(
+    db: &mut Db,
+    election_id: &str,
+    need: &shared::domain::convocation::StaffingNeed,
+) -> Result<(), StoreError> {
+    put_setting(db, &staffing_need_key(election_id), &to_json(need))
+}
+
 /// How long personal data is kept after an election is finished, unless set.
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod codes;
+pub mod convocation;
 pub mod delivery;
 pub mod devices;
 pub mod elections;

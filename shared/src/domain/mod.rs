@@ -2,6 +2,7 @@
 //! Names follow the glossary in DOMAIN.md (English in code).
 
 pub mod alert;
+pub mod convocation;
 pub mod election;
 pub mod jurisdiction;
 pub mod personal;

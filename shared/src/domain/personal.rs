@@ -43,6 +43,13 @@ pub trait PersonalTexts {
     }
 }
 
+/// One text that names a person (a candidate's id in an audit entry).
+impl PersonalTexts for String {
+    fn visit_personal_texts(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        visit(self);
+    }
+}
+
 impl PersonalTexts for StaffMember {
     fn visit_personal_texts(&mut self, visit: &mut dyn FnMut(&mut String)) {
         visit(&mut self.name);

@@ -16,7 +16,7 @@ use shared::domain::Station;
 use thiserror::Error;
 
 pub use flemish::{parse_flemish, parse_flemish_name};
-pub use roster::{Assignment, parse_districts, parse_staff};
+pub use roster::{Assignment, parse_districts, parse_role, parse_staff};
 pub use sods::parse_sods;
 
 #[derive(Debug, Error)]
@@ -53,7 +53,7 @@ pub(crate) fn column(headers: &csv::StringRecord, name: &'static str) -> Option<
 }
 
 /// The file's header row, once every `required` column is in it.
-fn checked_headers<R: std::io::Read>(
+pub(crate) fn checked_headers<R: std::io::Read>(
     reader: &mut csv::Reader<R>,
     required: &[&'static str],
 ) -> Result<csv::StringRecord, ImportError> {
@@ -69,7 +69,7 @@ fn checked_headers<R: std::io::Read>(
 
 /// The data rows of `reader`, each with its line in the file (the header is line 1),
 /// or the problem that it cannot be read.
-fn records<R: std::io::Read>(
+pub(crate) fn records<R: std::io::Read>(
     reader: &mut csv::Reader<R>,
 ) -> impl Iterator<Item = Result<(usize, csv::StringRecord), RowProblem>> + '_ {
     reader.records().enumerate().map(|(n, record)| {
@@ -82,7 +82,7 @@ fn records<R: std::io::Read>(
 }
 
 /// The trimmed text of `record` under column `name`; empty when either is missing.
-fn cell(headers: &csv::StringRecord, record: &csv::StringRecord, name: &'static str) -> String {
+pub(crate) fn cell(headers: &csv::StringRecord, record: &csv::StringRecord, name: &'static str) -> String {
     column(headers, name)
         .and_then(|i| record.get(i))
         .unwrap_or("")
@@ -92,7 +92,7 @@ fn cell(headers: &csv::StringRecord, record: &csv::StringRecord, name: &'static 
 
 /// A CSV reader for `input` that takes `;` as the separator when the header line uses
 /// it (as Belgian spreadsheets write CSV), `,` otherwise.
-fn reader(input: &str) -> csv::Reader<&[u8]> {
+pub(crate) fn reader(input: &str) -> csv::Reader<&[u8]> {
     let header = input.lines().next().unwrap_or_default();
     let delimiter = if header.matches(';').count() > header.matches(',').count() {
         b';'

@@ -81,6 +81,20 @@ pub fn parse_districts(input: &str, known: &BTreeSet<String>) -> Result<Rows<Str
     })
 }
 
+/// A role by its English or Dutch name (chair or voorzitter, member, lid or
+/// bijzitter, secretary or secretaris, counter or teller, substitute or reserve).
+#[must_use]
+pub fn parse_role(text: &str) -> Option<StaffRole> {
+    match text.trim().to_lowercase().as_str() {
+        "chair" | "voorzitter" => Some(StaffRole::Chair),
+        "member" | "lid" | "bijzitter" => Some(StaffRole::Member),
+        "secretary" | "secretaris" => Some(StaffRole::Secretary),
+        "counter" | "teller" => Some(StaffRole::Counter),
+        "substitute" | "reserve" => Some(StaffRole::Substitute),
+        _ => None,
+    }
+}
+
 /// Reads planned staff.
 ///
 /// # Errors
@@ -92,14 +106,7 @@ pub fn parse_staff(
     parse(input, &["station", "name", "role"], known, |get| {
         let name = get("name");
         let role_text = get("role");
-        let role = match role_text.to_lowercase().as_str() {
-            "chair" | "voorzitter" => Some(StaffRole::Chair),
-            "member" | "lid" | "bijzitter" => Some(StaffRole::Member),
-            "secretary" | "secretaris" => Some(StaffRole::Secretary),
-            "counter" | "teller" => Some(StaffRole::Counter),
-            "substitute" | "reserve" => Some(StaffRole::Substitute),
-            _ => None,
-        };
+        let role = parse_role(&role_text);
         let mut reasons = Vec::new();
         if name.is_empty() {
             reasons.push("no name".to_owned());

@@ -1,0 +1,3 @@
+-- PostgreSQL
+DROP TABLE convocations;
+DROP TABLE candidates;

@@ -1,0 +1,3 @@
+-- SQLite
+DROP TABLE convocations;
+DROP TABLE candidates;

@@ -1,0 +1,225 @@
+//! `kiesdag import candidates` and `kiesdag staff`: convocation of station staff.
+
+use shared::domain::convocation::{Assignment, StaffingNeed, Suggestion};
+
+use super::{StaffCommand, open};
+use crate::db;
+use crate::features::convocation::{self, Overview, import};
+use crate::features::preparation::Preparer;
+use crate::features::stations::import::parse_role;
+use crate::store;
+
+pub(crate) fn import_candidates(
+    url: &str,
+    file: &str,
+    election_id: &str,
+    municipality: &str,
+    skip_bad_rows: bool,
+) -> Result<(), String> {
+    let mut db = open(url)?;
+    store::elections::get(&mut db, election_id).map_err(|e| e.to_string())?;
+    let input = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let parsed = import::parse_candidates(&input).map_err(|e| e.to_string())?;
+    for problem in &parsed.problems {
+        eprintln!("{file}:{}: {}", problem.line, problem.reason);
+    }
+    if !parsed.problems.is_empty() && !skip_bad_rows {
+        return Err(format!(
+            "{} of {} rows cannot be taken (listed above); nothing was imported. Fix them, or run with --skip-bad-rows",
+            parsed.problems.len(),
+            parsed.rows
+        ));
+    }
+    let imported = db::write_transaction(&mut db, |db| {
+        convocation::import_candidates(
+            db,
+            &Preparer::command_line(),
+            election_id,
+            municipality,
+            parsed.candidates,
+            db::now_ms(),
+        )
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{} candidates added, {} updated for {municipality}",
+        imported.added, imported.updated
+    );
+    Ok(())
+}
+
+fn role_name(role: shared::domain::StaffRole) -> String {
+    store::to_json(&role).trim_matches('"').to_owned()
+}
+
+fn print_suggestion(suggestion: &Suggestion) {
+    for a in &suggestion.assignments {
+        println!("{}\t{}\t{}", a.station_id, role_name(a.role), a.candidate_id);
+    }
+    for g in &suggestion.gaps {
+        println!("gap\t{}\t{} {} missing", g.station_id, g.missing, role_name(g.role));
+    }
+}
+
+fn print_overview(overview: &Overview, csv: bool) -> Result<(), String> {
+    if csv {
+        let mut out = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(std::io::stdout());
+        out.write_record(["station", "nummer", "rol", "naam", "kandidaat", "status"])
+            .map_err(|e| e.to_string())?;
+        for station in &overview.stations {
+            for p in &station.people {
+                out.write_record([
+                    station.station_id.as_str(),
+                    &station.number.to_string(),
+                    &role_name(p.role),
+                    &p.name,
+                    &p.candidate_id,
+                    p.status.as_str(),
+                ])
+                .map_err(|e| e.to_string())?;
+            }
+            for g in &station.gaps {
+                out.write_record([
+                    station.station_id.as_str(),
+                    &station.number.to_string(),
+                    &role_name(g.role),
+                    "",
+                    "",
+                    &format!("ontbreekt: {}", g.missing),
+                ])
+                .map_err(|e| e.to_string())?;
+            }
+        }
+        return out.flush().map_err(|e| e.to_string());
+    }
+    for station in &overview.stations {
+        let gaps: Vec<String> = station
+            .gaps
+            .iter()
+            .map(|g| format!("{} {}", g.missing, role_name(g.role)))
+            .collect();
+        println!(
+            "{} ({} people){}",
+            station.station_id,
+            station.people.len(),
+            if gaps.is_empty() {
+                String::new()
+            } else {
+                format!(", missing {}", gaps.join(", "))
+            }
+        );
+        for p in &station.people {
+            println!("  {}\t{}\t{}", role_name(p.role), p.name, p.status.as_str());
+        }
+    }
+    println!(
+        "{} candidates assigned nowhere ({} in reserve)",
+        overview.unassigned, overview.reserve
+    );
+    Ok(())
+}
+
+pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
+    let mut db = open(url)?;
+    let by = Preparer::command_line();
+    match command {
+        StaffCommand::Need {
+            election,
+            chairs,
+            secretaries,
+            members,
+            substitutes,
+            max_per_station,
+        } => {
+            let record = store::elections::get(&mut db, &election).map_err(|e| e.to_string())?;
+            let mut need: StaffingNeed =
+                store::elections::staffing_need(&mut db, &record).map_err(|e| e.to_string())?;
+            let given = [chairs, secretaries, members, substitutes, max_per_station];
+            need.chairs = chairs.unwrap_or(need.chairs);
+            need.secretaries = secretaries.unwrap_or(need.secretaries);
+            need.members = members.unwrap_or(need.members);
+            need.substitutes = substitutes.unwrap_or(need.substitutes);
+            need.max_per_station = max_per_station.unwrap_or(need.max_per_station);
+            if given.iter().any(Option::is_some) {
+                db::write_transaction(&mut db, |db| convocation::set_need(db, &by, &election, &need))
+                    .map_err(|e| e.to_string())?;
+            }
+            println!(
+                "{election}: per station {} chair, {} secretary, {} members, {} substitutes; at most {} people",
+                need.chairs, need.secretaries, need.members, need.substitutes, need.max_per_station
+            );
+            Ok(())
+        }
+        StaffCommand::Suggest {
+            election,
+            municipality,
+            apply,
+        } => {
+            let suggestion = db::write_transaction(&mut db, |db| {
+                let suggestion = convocation::suggest(db, &election, &municipality)?;
+                if apply {
+                    convocation::apply(db, &by, &election, &municipality, &suggestion, db::now_ms())?;
+                }
+                Ok::<_, convocation::ConvocationError>(suggestion)
+            })
+            .map_err(|e| e.to_string())?;
+            print_suggestion(&suggestion);
+            println!(
+                "{} assignments {}; {} places still open",
+                suggestion.assignments.len(),
+                if apply { "recorded as proposed" } else { "suggested (not recorded; --apply records them)" },
+                suggestion.gaps.iter().map(|g| g.missing).sum::<u32>()
+            );
+            Ok(())
+        }
+        StaffCommand::Assign {
+            election,
+            candidate,
+            station,
+            role,
+        } => {
+            let role = parse_role(&role).ok_or_else(|| {
+                format!("role {role:?} is not chair, member, secretary, counter or substitute")
+            })?;
+            let assignment = Assignment {
+                candidate_id: candidate,
+                station_id: station,
+                role,
+            };
+            db::write_transaction(&mut db, |db| {
+                convocation::assign(db, &by, &election, &assignment, db::now_ms())
+            })
+            .map_err(|e| e.to_string())?;
+            println!(
+                "{} assigned to {} as {}",
+                assignment.candidate_id,
+                assignment.station_id,
+                role_name(assignment.role)
+            );
+            Ok(())
+        }
+        StaffCommand::Unassign { election, candidate } => {
+            let had = db::write_transaction(&mut db, |db| {
+                convocation::unassign(db, &by, &election, &candidate)
+            })
+            .map_err(|e| e.to_string())?;
+            if had {
+                println!("{candidate} is no longer assigned");
+                Ok(())
+            } else {
+                Err(format!("{candidate} was not assigned"))
+            }
+        }
+        StaffCommand::List {
+            election,
+            municipality,
+            csv,
+        } => {
+            let overview = convocation::overview(&mut db, &election, &municipality)
+                .map_err(|e| e.to_string())?;
+            print_overview(&overview, csv)
+        }
+    }
+}

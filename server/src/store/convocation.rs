@@ -1,0 +1,188 @@
+//! Candidates and their convocations, per election (`features::convocation`).
+
+use diesel::prelude::*;
+use shared::domain::StaffRole;
+use shared::domain::convocation::{Assignment, Candidate, ConvocationStatus};
+
+use super::{StoreError, from_json, to_json};
+use crate::db::{
+    Db,
+    schema::{candidates, convocations},
+};
+
+/// A candidate with the municipality that convokes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateRecord {
+    pub municipality_code: String,
+    pub candidate: Candidate,
+}
+
+/// Adds the candidates, or replaces those with the same id.
+///
+/// # Errors
+/// A database error.
+pub fn save_candidates(
+    db: &mut Db,
+    election_id: &str,
+    records: &[CandidateRecord],
+    now: i64,
+) -> Result<(), StoreError> {
+    for record in records {
+        let person = to_json(&record.candidate);
+        let updated = diesel::update(candidates::table.find((election_id, &record.candidate.id)))
+            .set((
+                candidates::person.eq(&person),
+                candidates::municipality_code.eq(&record.municipality_code),
+            ))
+            .execute(db)?;
+        if updated == 0 {
+            diesel::insert_into(candidates::table)
+                .values((
+                    candidates::election_id.eq(election_id),
+                    candidates::id.eq(&record.candidate.id),
+                    candidates::municipality_code.eq(&record.municipality_code),
+                    candidates::person.eq(&person),
+                    candidates::created_at.eq(now),
+                ))
+                .execute(db)?;
+        }
+    }
+    Ok(())
+}
+
+/// The election's candidates, of one municipality or all, by id.
+///
+/// # Errors
+/// A database error, or a stored candidate that does not read.
+pub fn candidates(
+    db: &mut Db,
+    election_id: &str,
+    municipality: Option<&str>,
+) -> Result<Vec<CandidateRecord>, StoreError> {
+    let mut query = candidates::table
+        .filter(candidates::election_id.eq(election_id))
+        .select((candidates::municipality_code, candidates::person))
+        .order(candidates::id.asc())
+        .into_boxed();
+    if let Some(code) = municipality {
+        query = query.filter(candidates::municipality_code.eq(code));
+    }
+    let rows: Vec<(String, String)> = query.load(db)?;
+    rows.into_iter()
+        .map(|(municipality_code, person)| {
+            Ok(CandidateRecord {
+                municipality_code,
+                candidate: from_json("candidate", &person)?,
+            })
+        })
+        .collect()
+}
+
+/// A convocation: the assignment and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvocationRecord {
+    pub assignment: Assignment,
+    pub status: ConvocationStatus,
+    pub decline_reason: Option<String>,
+    pub updated_at: i64,
+}
+
+fn role_of(text: &str) -> Result<StaffRole, StoreError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
+        StoreError::Corrupt {
+            what: "convocation role".into(),
+            reason: "not a role".into(),
+        }
+    })
+}
+
+fn role_text(role: StaffRole) -> String {
+    to_json(&role).trim_matches('"').to_owned()
+}
+
+/// The election's convocations, by station and candidate.
+///
+/// # Errors
+/// A database error, or a stored row that does not read.
+pub fn convocations(db: &mut Db, election_id: &str) -> Result<Vec<ConvocationRecord>, StoreError> {
+    type Row = (String, String, String, String, Option<String>, i64);
+    let rows: Vec<Row> = convocations::table
+        .filter(convocations::election_id.eq(election_id))
+        .select((
+            convocations::candidate_id,
+            convocations::station_id,
+            convocations::role,
+            convocations::status,
+            convocations::decline_reason,
+            convocations::updated_at,
+        ))
+        .order((convocations::station_id.asc(), convocations::candidate_id.asc()))
+        .load(db)?;
+    rows.into_iter()
+        .map(|(candidate_id, station_id, role, status, decline_reason, updated_at)| {
+            Ok(ConvocationRecord {
+                assignment: Assignment {
+                    candidate_id,
+                    station_id,
+                    role: role_of(&role)?,
+                },
+                status: ConvocationStatus::parse(&status).ok_or_else(|| StoreError::Corrupt {
+                    what: "convocation status".into(),
+                    reason: "not a status".into(),
+                })?,
+                decline_reason,
+                updated_at,
+            })
+        })
+        .collect()
+}
+
+/// Assigns a candidate (replacing an assignment they had), with `status`.
+///
+/// # Errors
+/// A database error (a candidate or station that does not exist).
+pub fn assign(
+    db: &mut Db,
+    election_id: &str,
+    assignment: &Assignment,
+    status: ConvocationStatus,
+    now: i64,
+) -> Result<(), StoreError> {
+    unassign(db, election_id, &assignment.candidate_id)?;
+    diesel::insert_into(convocations::table)
+        .values((
+            convocations::election_id.eq(election_id),
+            convocations::candidate_id.eq(&assignment.candidate_id),
+            convocations::station_id.eq(&assignment.station_id),
+            convocations::role.eq(role_text(assignment.role)),
+            convocations::status.eq(status.as_str()),
+            convocations::updated_at.eq(now),
+        ))
+        .execute(db)?;
+    Ok(())
+}
+
+/// Removes a candidate's assignment; whether there was one.
+///
+/// # Errors
+/// A database error.
+pub fn unassign(db: &mut Db, election_id: &str, candidate_id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::delete(
+        convocations::table.find((election_id, candidate_id)),
+    )
+    .execute(db)?
+        > 0)
+}
+
+/// Deletes the election's candidates and convocations (its purge); how many people.
+///
+/// # Errors
+/// A database error.
+pub fn erase(db: &mut Db, election_id: &str) -> Result<usize, StoreError> {
+    diesel::delete(convocations::table.filter(convocations::election_id.eq(election_id)))
+        .execute(db)?;
+    Ok(
+        diesel::delete(candidates::table.filter(candidates::election_id.eq(election_id)))
+            .execute(db)?,
+    )
+}

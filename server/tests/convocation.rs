@@ -1,0 +1,147 @@
+//! Convocation of station staff from the command line: candidates imported (again,
+//! without doubles), a suggestion that fills every station's roles with people who
+//! may take them and honours wishes, assignment by hand with its refusals, the
+//! follow-up list and its CSV; the audit log names nobody.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use support::{cli, fresh_database};
+
+const CANDIDATES: &str = "\
+name,email,phone,roles,wishes,experience,reserve
+Anneke Voorzitter,anneke@example.nl,0612345678,voorzitter,,6,nee
+Bert Voorzitter,bert@example.nl,,voorzitter|lid,3,2,nee
+Carla Voorzitter,,,chair,,1,nee
+Dirk Lid,dirk@example.nl,,,,4,nee
+Els Lid,,,,,0,nee
+Frank Lid,,,,,0,nee
+Gerda Lid,,,,,0,nee
+Henk Lid,,,,,0,nee
+Ilse Lid,,,,,0,nee
+Jan Reserve,jan@example.nl,,,,9,ja
+";
+
+#[test]
+fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
+    let (database, dir) = fresh_database();
+    support::seed(&database, &support::election_open_now(), 3);
+    let file = dir.join("kandidaten.csv");
+    std::fs::write(&file, CANDIDATES).unwrap();
+    let file = file.to_str().unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import", "candidates", file, "--election", "E2E", "--municipality", "GM0599"];
+        args.extend_from_slice(extra);
+        cli(&database, &args)
+    };
+    let (ok, said) = import(&[]);
+    assert!(ok && said.contains("10 candidates added, 0 updated"), "{said}");
+    let (ok, said) = import(&[]);
+    assert!(ok && said.contains("0 candidates added, 10 updated"), "again: {said}");
+
+    // A bad file changes nothing and names its lines.
+    let bad = dir.join("slecht.csv");
+    std::fs::write(&bad, "name,email\nKees,geen-adres\n,x@example.nl\n").unwrap();
+    let (ok, said) = cli(
+        &database,
+        &["import", "candidates", bad.to_str().unwrap(), "--election", "E2E", "--municipality", "GM0599"],
+    );
+    assert!(!ok && said.contains(":2:") && said.contains(":3:"), "{said}");
+
+    let list = || cli(&database, &["staff", "list", "--election", "E2E", "--municipality", "GM0599"]);
+    let (_, before) = list();
+    assert!(before.contains("GM0599-1 (0 people), missing 1 chair, 2 member, 1 substitute"), "{before}");
+
+    // A suggestion is shown, and recorded only with --apply.
+    let suggest = |extra: &[&str]| {
+        let mut args = vec!["staff", "suggest", "--election", "E2E", "--municipality", "GM0599"];
+        args.extend_from_slice(extra);
+        cli(&database, &args)
+    };
+    let (ok, said) = suggest(&[]);
+    assert!(ok && said.contains("not recorded"), "{said}");
+    assert_eq!(list().1, before);
+    let (ok, said) = suggest(&["--apply"]);
+    assert!(ok && said.contains("recorded as proposed"), "{said}");
+    let (_, after) = list();
+    // Three chairs from those who may chair; Bert where he wished; Jan kept in reserve.
+    for station in 1..=3 {
+        let block: String = after
+            .split(&format!("GM0599-{station} ("))
+            .nth(1)
+            .unwrap()
+            .lines()
+            .take_while(|l| l.starts_with("  ") || l.contains("people"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(block.contains("chair\t"), "station {station}: {block}");
+    }
+    assert!(
+        after
+            .split("GM0599-3 (")
+            .nth(1)
+            .unwrap()
+            .split("GM0599-")
+            .next()
+            .unwrap()
+            .contains("Bert Voorzitter"),
+        "{after}"
+    );
+    assert!(!after.contains("Jan Reserve"), "{after}");
+    assert!(after.contains("in reserve"), "{after}");
+
+    // By hand: who may not chair cannot, a full station takes nobody more.
+    let id_of = |name: &str| {
+        let (_, csv) = cli(&database, &["staff", "list", "--election", "E2E", "--municipality", "GM0599", "--csv"]);
+        csv.lines()
+            .find(|l| l.contains(name))
+            .map(|l| l.split(';').nth(4).unwrap().to_owned())
+    };
+    let dirk = id_of("Dirk Lid").expect("Dirk is assigned");
+    let (ok, said) = cli(
+        &database,
+        &["staff", "assign", "--election", "E2E", "--candidate", &dirk, "--station", "GM0599-1", "--role", "voorzitter"],
+    );
+    assert!(!ok && said.contains("may not be chair"), "{said}");
+    let (ok, said) = cli(
+        &database,
+        &["staff", "need", "--election", "E2E", "--max-per-station", "2"],
+    );
+    assert!(ok && said.contains("at most 2 people"), "{said}");
+    let (ok, said) = cli(
+        &database,
+        &["staff", "assign", "--election", "E2E", "--candidate", &dirk, "--station", "GM0599-2", "--role", "lid"],
+    );
+    assert!(!ok && said.contains("already has 2 people"), "{said}");
+    let (ok, said) = cli(&database, &["staff", "unassign", "--election", "E2E", "--candidate", &dirk]);
+    assert!(ok, "{said}");
+    assert!(id_of("Dirk Lid").is_none());
+
+    let (_, csv) = cli(&database, &["staff", "list", "--election", "E2E", "--municipality", "GM0599", "--csv"]);
+    assert!(csv.starts_with("station;nummer;rol;naam;kandidaat;status"), "{csv}");
+    assert!(csv.contains(";proposed"), "{csv}");
+
+    // Every change is audited, and the audit log names nobody.
+    let (ok, said) = cli(&database, &["audit", "verify"]);
+    assert!(ok, "{said}");
+    {
+        use diesel::prelude::*;
+        use kiesdag::db::schema::audit_log;
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        let entries: Vec<(String, String)> = audit_log::table
+            .select((audit_log::action, audit_log::payload))
+            .load(&mut conn)
+            .unwrap();
+        let actions: Vec<&str> = entries.iter().map(|(a, _)| a.as_str()).collect();
+        for action in ["candidates.import", "convocation.suggest", "convocation.need", "convocation.unassign"] {
+            assert!(actions.contains(&action), "{action} in {actions:?}");
+        }
+        let all = format!("{entries:?}");
+        for person in ["Anneke", "anneke@example.nl", "0612345678", "Dirk", &dirk] {
+            assert!(!all.contains(person), "the audit log names {person}");
+        }
+    }
+    let (_, found) = cli(&database, &["person", "show", "anneke@example.nl"]);
+    assert!(found.contains("(candidate)") || found.contains("candidate"), "{found}");
+    support::drop_database(&database);
+}
