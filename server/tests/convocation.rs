@@ -30,31 +30,78 @@ fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
     std::fs::write(&file, CANDIDATES).unwrap();
     let file = file.to_str().unwrap();
     let import = |extra: &[&str]| {
-        let mut args = vec!["import", "candidates", file, "--election", "E2E", "--municipality", "GM0599"];
+        let mut args = vec![
+            "import",
+            "candidates",
+            file,
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ];
         args.extend_from_slice(extra);
         cli(&database, &args)
     };
     let (ok, said) = import(&[]);
-    assert!(ok && said.contains("10 candidates added, 0 updated"), "{said}");
+    assert!(
+        ok && said.contains("10 candidates added, 0 updated"),
+        "{said}"
+    );
     let (ok, said) = import(&[]);
-    assert!(ok && said.contains("0 candidates added, 10 updated"), "again: {said}");
+    assert!(
+        ok && said.contains("0 candidates added, 10 updated"),
+        "again: {said}"
+    );
 
     // A bad file changes nothing and names its lines.
     let bad = dir.join("slecht.csv");
     std::fs::write(&bad, "name,email\nKees,geen-adres\n,x@example.nl\n").unwrap();
     let (ok, said) = cli(
         &database,
-        &["import", "candidates", bad.to_str().unwrap(), "--election", "E2E", "--municipality", "GM0599"],
+        &[
+            "import",
+            "candidates",
+            bad.to_str().unwrap(),
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ],
     );
-    assert!(!ok && said.contains(":2:") && said.contains(":3:"), "{said}");
+    assert!(
+        !ok && said.contains(":2:") && said.contains(":3:"),
+        "{said}"
+    );
 
-    let list = || cli(&database, &["staff", "list", "--election", "E2E", "--municipality", "GM0599"]);
+    let list = || {
+        cli(
+            &database,
+            &[
+                "staff",
+                "list",
+                "--election",
+                "E2E",
+                "--municipality",
+                "GM0599",
+            ],
+        )
+    };
     let (_, before) = list();
-    assert!(before.contains("GM0599-1 (0 people), missing 1 chair, 2 member, 1 substitute"), "{before}");
+    assert!(
+        before.contains("GM0599-1 (0 people), missing 1 chair, 2 member, 1 substitute"),
+        "{before}"
+    );
 
     // A suggestion is shown, and recorded only with --apply.
     let suggest = |extra: &[&str]| {
-        let mut args = vec!["staff", "suggest", "--election", "E2E", "--municipality", "GM0599"];
+        let mut args = vec![
+            "staff",
+            "suggest",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ];
         args.extend_from_slice(extra);
         cli(&database, &args)
     };
@@ -92,7 +139,18 @@ fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
 
     // By hand: who may not chair cannot, a full station takes nobody more.
     let id_of = |name: &str| {
-        let (_, csv) = cli(&database, &["staff", "list", "--election", "E2E", "--municipality", "GM0599", "--csv"]);
+        let (_, csv) = cli(
+            &database,
+            &[
+                "staff",
+                "list",
+                "--election",
+                "E2E",
+                "--municipality",
+                "GM0599",
+                "--csv",
+            ],
+        );
         csv.lines()
             .find(|l| l.contains(name))
             .map(|l| l.split(';').nth(4).unwrap().to_owned())
@@ -100,25 +158,78 @@ fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
     let dirk = id_of("Dirk Lid").expect("Dirk is assigned");
     let (ok, said) = cli(
         &database,
-        &["staff", "assign", "--election", "E2E", "--candidate", &dirk, "--station", "GM0599-1", "--role", "voorzitter"],
+        &[
+            "staff",
+            "assign",
+            "--election",
+            "E2E",
+            "--candidate",
+            &dirk,
+            "--station",
+            "GM0599-1",
+            "--role",
+            "voorzitter",
+        ],
     );
     assert!(!ok && said.contains("may not be chair"), "{said}");
     let (ok, said) = cli(
         &database,
-        &["staff", "need", "--election", "E2E", "--max-per-station", "2"],
+        &[
+            "staff",
+            "need",
+            "--election",
+            "E2E",
+            "--max-per-station",
+            "2",
+        ],
     );
     assert!(ok && said.contains("at most 2 people"), "{said}");
     let (ok, said) = cli(
         &database,
-        &["staff", "assign", "--election", "E2E", "--candidate", &dirk, "--station", "GM0599-2", "--role", "lid"],
+        &[
+            "staff",
+            "assign",
+            "--election",
+            "E2E",
+            "--candidate",
+            &dirk,
+            "--station",
+            "GM0599-2",
+            "--role",
+            "lid",
+        ],
     );
     assert!(!ok && said.contains("already has 2 people"), "{said}");
-    let (ok, said) = cli(&database, &["staff", "unassign", "--election", "E2E", "--candidate", &dirk]);
+    let (ok, said) = cli(
+        &database,
+        &[
+            "staff",
+            "unassign",
+            "--election",
+            "E2E",
+            "--candidate",
+            &dirk,
+        ],
+    );
     assert!(ok, "{said}");
     assert!(id_of("Dirk Lid").is_none());
 
-    let (_, csv) = cli(&database, &["staff", "list", "--election", "E2E", "--municipality", "GM0599", "--csv"]);
-    assert!(csv.starts_with("station;nummer;rol;naam;kandidaat;status"), "{csv}");
+    let (_, csv) = cli(
+        &database,
+        &[
+            "staff",
+            "list",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--csv",
+        ],
+    );
+    assert!(
+        csv.starts_with("station;nummer;rol;naam;kandidaat;status"),
+        "{csv}"
+    );
     assert!(csv.contains(";proposed"), "{csv}");
 
     // Every change is audited, and the audit log names nobody.
@@ -133,7 +244,12 @@ fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
             .load(&mut conn)
             .unwrap();
         let actions: Vec<&str> = entries.iter().map(|(a, _)| a.as_str()).collect();
-        for action in ["candidates.import", "convocation.suggest", "convocation.need", "convocation.unassign"] {
+        for action in [
+            "candidates.import",
+            "convocation.suggest",
+            "convocation.need",
+            "convocation.unassign",
+        ] {
             assert!(actions.contains(&action), "{action} in {actions:?}");
         }
         let all = format!("{entries:?}");
@@ -142,6 +258,9 @@ fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
         }
     }
     let (_, found) = cli(&database, &["person", "show", "anneke@example.nl"]);
-    assert!(found.contains("(candidate)") || found.contains("candidate"), "{found}");
+    assert!(
+        found.contains("(candidate)") || found.contains("candidate"),
+        "{found}"
+    );
     support::drop_database(&database);
 }

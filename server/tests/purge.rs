@@ -170,8 +170,24 @@ async fn a_purge_erases_every_person_and_keeps_the_evidence() {
     )
     .unwrap();
     for args in [
-        vec!["import", "candidates", candidates.to_str().unwrap(), "--election", "E2E", "--municipality", MUNICIPALITY],
-        vec!["staff", "suggest", "--election", "E2E", "--municipality", MUNICIPALITY, "--apply"],
+        vec![
+            "import",
+            "candidates",
+            candidates.to_str().unwrap(),
+            "--election",
+            "E2E",
+            "--municipality",
+            MUNICIPALITY,
+        ],
+        vec![
+            "staff",
+            "suggest",
+            "--election",
+            "E2E",
+            "--municipality",
+            MUNICIPALITY,
+            "--apply",
+        ],
     ] {
         let (ok, said) = cli(&database, &args);
         assert!(ok, "{said}");
@@ -346,6 +362,18 @@ async fn a_purge_erases_every_person_and_keeps_the_evidence() {
     report(&mut station, Event::SubmitResult).await;
     assert_eq!(station.view().phase, StationPhase::ResultSubmitted);
 
+    // Not finished before it closes; then the day ends, the election closed a moment ago.
+    let (ok, said) = cli(&database, &["election", "finish", "--election", "E2E"]);
+    assert!(
+        !ok && said.contains("not over"),
+        "finished before closing: {said}"
+    );
+    {
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        let mut closed = election.clone();
+        closed.closes_at = shared::domain::Timestamp(kiesdag::db::now_ms() - 1_000);
+        kiesdag::store::elections::upsert(&mut conn, &closed).unwrap();
+    }
     let before = figures(&server).await;
     server.kill();
     drop(station);
@@ -428,6 +456,17 @@ async fn a_purge_erases_every_person_and_keeps_the_evidence() {
     let mut server = server.crash_and_restart();
     let after = figures(&server).await;
     assert_eq!(without_texts(after), without_texts(before));
+    // The finished election records nothing more: no name enters it again.
+    let (status, answer) = http(
+        &server,
+        "POST",
+        &format!("/api/municipalities/{MUNICIPALITY}/messages"),
+        &coordinator,
+        &json!({"station_ids": [format!("{MUNICIPALITY}-1")], "text": "Jacoba Hofstede weer"}),
+    )
+    .await;
+    assert_ne!(status, 200, "{answer}");
+    assert!(answer.to_string().contains("finished"), "{answer}");
 
     // The coordinator leaves: their account is erased, and their username with it.
     server.kill();

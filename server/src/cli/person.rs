@@ -1,7 +1,5 @@
 //! `kiesdag person show`: subject access.
 
-use sha2::{Digest, Sha256};
-
 use super::open;
 use crate::db;
 use crate::features::preparation::Preparer;
@@ -11,14 +9,14 @@ use crate::store;
 pub(crate) fn show(url: &str, query: &str, json: bool) -> Result<(), String> {
     let mut db = open(url)?;
     let found = privacy::find(&mut db, query).map_err(|e| e.to_string())?;
-    // Who searched, and how much was found, without the person's name.
-    let digest = hex::encode(Sha256::digest(query.trim().to_lowercase().as_bytes()));
+    // Who searched, and how much was found; not whom: neither the name nor a digest
+    // of it, which a list of likely names would reverse.
     db::write_transaction(&mut db, |db| {
         Preparer::command_line().audit(
             db,
             "person.show",
             "",
-            &serde_json::json!({ "query_sha256": digest, "found": found.len() }),
+            &serde_json::json!({ "found": found.len() }),
         )
     })
     .map_err(|e: store::StoreError| e.to_string())?;

@@ -2,8 +2,6 @@
 
 use std::io::BufRead;
 
-use diesel::Connection;
-
 use super::open;
 use crate::db;
 use crate::features::preparation::Preparer;
@@ -40,7 +38,9 @@ pub(crate) fn purge(
     let now = db::now_ms();
 
     // What it would erase: the purge itself, rolled back.
-    let would = match db.transaction(|db| -> Result<(), DryRun> {
+    // A write transaction, as the purge itself: it takes the write lock first, so a
+    // running server's commits wait instead of making the dry run fail.
+    let would = match db::write_transaction(&mut db, |db| -> Result<(), DryRun> {
         let purged =
             purge::purge(db, &by, election, force.as_ref(), now).map_err(DryRun::Refused)?;
         Err(DryRun::Would(purged))
@@ -78,18 +78,14 @@ pub(crate) fn purge(
     .map_err(|e| e.to_string())?;
     println!(
         "purged {election}: {} texts erased in {} events and {} stations, {} referenced texts and {} candidates deleted",
-        purged.texts,
-        purged.events,
-        purged.stations,
-        purged.referenced_texts,
-        purged.candidates
+        purged.texts, purged.events, purged.stations, purged.referenced_texts, purged.candidates
     );
     match purge::compact(&mut db).map_err(|e| e.to_string())? {
         Compacted::Complete => println!("database compacted: no erased byte remains in it"),
         Compacted::WalInUse => println!(
             "database compacted, but its write-ahead log is in use by the running server: \
-             the erased bytes leave it at the server's next checkpoint; stop the server and \
-             run `kiesdag purge --election {election} --yes` again to be sure"
+             the erased bytes leave it at the server's next checkpoint, or when the server \
+             stops"
         ),
     }
     Ok(())

@@ -54,10 +54,20 @@ fn role_name(role: shared::domain::StaffRole) -> String {
 
 fn print_suggestion(suggestion: &Suggestion) {
     for a in &suggestion.assignments {
-        println!("{}\t{}\t{}", a.station_id, role_name(a.role), a.candidate_id);
+        println!(
+            "{}\t{}\t{}",
+            a.station_id,
+            role_name(a.role),
+            a.candidate_id
+        );
     }
     for g in &suggestion.gaps {
-        println!("gap\t{}\t{} {} missing", g.station_id, g.missing, role_name(g.role));
+        println!(
+            "gap\t{}\t{} {} missing",
+            g.station_id,
+            g.missing,
+            role_name(g.role)
+        );
     }
 }
 
@@ -143,8 +153,10 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             need.substitutes = substitutes.unwrap_or(need.substitutes);
             need.max_per_station = max_per_station.unwrap_or(need.max_per_station);
             if given.iter().any(Option::is_some) {
-                db::write_transaction(&mut db, |db| convocation::set_need(db, &by, &election, &need))
-                    .map_err(|e| e.to_string())?;
+                db::write_transaction(&mut db, |db| {
+                    convocation::set_need(db, &by, &election, &need)
+                })
+                .map_err(|e| e.to_string())?;
             }
             println!(
                 "{election}: per station {} chair, {} secretary, {} members, {} substitutes; at most {} people",
@@ -160,7 +172,14 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             let suggestion = db::write_transaction(&mut db, |db| {
                 let suggestion = convocation::suggest(db, &election, &municipality)?;
                 if apply {
-                    convocation::apply(db, &by, &election, &municipality, &suggestion, db::now_ms())?;
+                    convocation::apply(
+                        db,
+                        &by,
+                        &election,
+                        &municipality,
+                        &suggestion,
+                        db::now_ms(),
+                    )?;
                 }
                 Ok::<_, convocation::ConvocationError>(suggestion)
             })
@@ -169,7 +188,11 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             println!(
                 "{} assignments {}; {} places still open",
                 suggestion.assignments.len(),
-                if apply { "recorded as proposed" } else { "suggested (not recorded; --apply records them)" },
+                if apply {
+                    "recorded as proposed"
+                } else {
+                    "suggested (not recorded; --apply records them)"
+                },
                 suggestion.gaps.iter().map(|g| g.missing).sum::<u32>()
             );
             Ok(())
@@ -200,7 +223,10 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             );
             Ok(())
         }
-        StaffCommand::Unassign { election, candidate } => {
+        StaffCommand::Unassign {
+            election,
+            candidate,
+        } => {
             let had = db::write_transaction(&mut db, |db| {
                 convocation::unassign(db, &by, &election, &candidate)
             })

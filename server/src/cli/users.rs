@@ -119,6 +119,14 @@ pub(crate) fn erase_user(url: &str, username: &str, yes: bool) -> Result<(), Str
         erased.stations,
         erased.referenced_texts
     );
-    crate::features::purge::compact(&mut db).map_err(|e| e.to_string())?;
+    match crate::features::purge::compact(&mut db).map_err(|e| e.to_string())? {
+        crate::features::purge::Compacted::Complete => {
+            println!("database compacted: no erased byte remains in it");
+        }
+        crate::features::purge::Compacted::WalInUse => println!(
+            "database compacted, but its write-ahead log is in use by the running server: \
+             the erased bytes leave it at the server's next checkpoint"
+        ),
+    }
     Ok(())
 }

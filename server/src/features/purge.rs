@@ -40,6 +40,8 @@ pub enum PurgeError {
         until: String,
         days: u32,
     },
+    #[error("election {election} is not over: it closes {closes}")]
+    NotOver { election: String, closes: String },
     #[error("a forced purge needs a --reason, which the audit log keeps")]
     NoReason,
     #[error("a retention of {0} days is not plausible: give 0 to {MAX_RETENTION_DAYS}")]
@@ -69,11 +71,13 @@ fn existing(db: &mut Db, election_id: &str) -> Result<Lifecycle, PurgeError> {
     Ok(store::elections::lifecycle(db, election_id)?)
 }
 
-/// Declares the election finished at `at`: its retention starts. Declaring it again
-/// keeps the first moment.
+/// Declares the election finished at `at`: its retention starts, and its record is
+/// closed: the stations' activation codes and devices are revoked, and the control
+/// room can record nothing more. Refused before the election has closed. Declaring
+/// it again keeps the first moment.
 ///
 /// # Errors
-/// `NoElection`, or a database error.
+/// `NoElection`, `NotOver`, or a database error.
 pub fn finish(
     db: &mut Db,
     by: &Preparer,
@@ -81,11 +85,31 @@ pub fn finish(
     at: i64,
 ) -> Result<Lifecycle, PurgeError> {
     let mut lifecycle = existing(db, election_id)?;
-    if lifecycle.finished_at.is_none() {
-        lifecycle.finished_at = Some(at);
-        store::elections::set_lifecycle(db, election_id, &lifecycle)?;
-        by.audit(db, "election.finish", election_id, &json!({ "at": at }))?;
+    if lifecycle.finished_at.is_some() {
+        return Ok(lifecycle);
     }
+    let election = store::elections::get(db, election_id)?;
+    if at < election.closes_at.millis() {
+        return Err(PurgeError::NotOver {
+            election: election_id.to_owned(),
+            closes: chrono::DateTime::from_timestamp_millis(election.closes_at.millis())
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
+        });
+    }
+    let mut devices = 0;
+    for record in store::stations::of_election(db, election_id)? {
+        store::codes::revoke_for_station(db, &record.station.id)?;
+        devices += store::devices::revoke_station(db, &record.station.id)?.len();
+    }
+    lifecycle.finished_at = Some(at);
+    store::elections::set_lifecycle(db, election_id, &lifecycle)?;
+    by.audit(
+        db,
+        "election.finish",
+        election_id,
+        &json!({ "at": at, "devices_revoked": devices }),
+    )?;
     Ok(lifecycle)
 }
 
@@ -243,8 +267,8 @@ pub fn purge(
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct UserErased {
     pub user_id: String,
-    /// Events and stations that named the user (as an incident's assignee, a
-    /// message's sender, who handled an alert), now naming `gewist-<id>`.
+    /// Events and stations that named the user (as an incident's assignee, or
+    /// who handled an alert), now naming `gewist-<id>`.
     pub events: usize,
     pub stations: usize,
     /// Texts the audit log referred to that were the username, deleted.
@@ -253,9 +277,11 @@ pub struct UserErased {
 
 /// Erases a staff user (one who left, or asked), inside the caller's write
 /// transaction: the account (`store::users::erase`), and the username wherever the
-/// elections' records name the user as the author of an action; the audit log's
-/// references to it then lead to nobody. A username inside a free text (a message
-/// that mentions a colleague) is erased with its election's purge.
+/// elections' records name the user (an incident's assignee, who handled an alert);
+/// the texts the audit log refers to that are the username are deleted. Until the
+/// election's own purge deletes its key, a guessed username can still be tested
+/// against those references; a username inside a free text (a message that mentions
+/// a colleague) is erased with its election's purge.
 ///
 /// # Errors
 /// `Store(NotFound)` when there is no such user; a database error.
@@ -292,7 +318,7 @@ pub fn erase_user(
                     continue;
                 };
                 let mut changed = false;
-                payload.visit_personal_texts(&mut |text| changed |= rename(text));
+                payload.visit_usernames(&mut |text| changed |= rename(text));
                 if changed {
                     store::events::set_payload(
                         db,
@@ -308,7 +334,7 @@ pub fn erase_user(
             let mut changed = false;
             record
                 .day
-                .visit_personal_texts(&mut |text| changed |= rename(text));
+                .visit_usernames(&mut |text| changed |= rename(text));
             if changed {
                 store::stations::save_day(
                     db,
@@ -342,8 +368,8 @@ pub enum Compacted {
     /// rewritten (PostgreSQL).
     Complete,
     /// SQLite's write-ahead log could not be emptied: a reader (the running server)
-    /// still used it. It is emptied at the server's next checkpoint; run the purge
-    /// again with the server stopped to be sure.
+    /// still used it. It is emptied at the server's next checkpoint, or when the
+    /// server stops (SQLite checkpoints its log as the last connection closes).
     WalInUse,
 }
 

@@ -116,24 +116,31 @@ pub fn convocations(db: &mut Db, election_id: &str) -> Result<Vec<ConvocationRec
             convocations::decline_reason,
             convocations::updated_at,
         ))
-        .order((convocations::station_id.asc(), convocations::candidate_id.asc()))
+        .order((
+            convocations::station_id.asc(),
+            convocations::candidate_id.asc(),
+        ))
         .load(db)?;
     rows.into_iter()
-        .map(|(candidate_id, station_id, role, status, decline_reason, updated_at)| {
-            Ok(ConvocationRecord {
-                assignment: Assignment {
-                    candidate_id,
-                    station_id,
-                    role: role_of(&role)?,
-                },
-                status: ConvocationStatus::parse(&status).ok_or_else(|| StoreError::Corrupt {
-                    what: "convocation status".into(),
-                    reason: "not a status".into(),
-                })?,
-                decline_reason,
-                updated_at,
-            })
-        })
+        .map(
+            |(candidate_id, station_id, role, status, decline_reason, updated_at)| {
+                Ok(ConvocationRecord {
+                    assignment: Assignment {
+                        candidate_id,
+                        station_id,
+                        role: role_of(&role)?,
+                    },
+                    status: ConvocationStatus::parse(&status).ok_or_else(|| {
+                        StoreError::Corrupt {
+                            what: "convocation status".into(),
+                            reason: "not a status".into(),
+                        }
+                    })?,
+                    decline_reason,
+                    updated_at,
+                })
+            },
+        )
         .collect()
 }
 
@@ -167,11 +174,7 @@ pub fn assign(
 /// # Errors
 /// A database error.
 pub fn unassign(db: &mut Db, election_id: &str, candidate_id: &str) -> Result<bool, StoreError> {
-    Ok(diesel::delete(
-        convocations::table.find((election_id, candidate_id)),
-    )
-    .execute(db)?
-        > 0)
+    Ok(diesel::delete(convocations::table.find((election_id, candidate_id))).execute(db)? > 0)
 }
 
 /// Deletes the election's candidates and convocations (its purge); how many people.

@@ -157,7 +157,12 @@ pub enum ConvocationStatus {
 }
 
 impl ConvocationStatus {
-    pub const ALL: [Self; 4] = [Self::Proposed, Self::Invited, Self::Confirmed, Self::Declined];
+    pub const ALL: [Self; 4] = [
+        Self::Proposed,
+        Self::Invited,
+        Self::Confirmed,
+        Self::Declined,
+    ];
 
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -217,7 +222,11 @@ pub fn suggest(
     stations.sort_by(|a, b| a.number.cmp(&b.number).then_with(|| a.id.cmp(&b.id)));
     // The most experienced first; the id settles ties, so the result is stable.
     let mut pool: Vec<&Candidate> = candidates.iter().filter(|c| !c.reserve).collect();
-    pool.sort_by(|a, b| b.experience.cmp(&a.experience).then_with(|| a.id.cmp(&b.id)));
+    pool.sort_by(|a, b| {
+        b.experience
+            .cmp(&a.experience)
+            .then_with(|| a.id.cmp(&b.id))
+    });
 
     let mut assignments = Vec::new();
     // First those who wished for a station, each at a station they wished for; then
@@ -226,7 +235,10 @@ pub fn suggest(
         for role in FILL_ORDER {
             for station in &stations {
                 loop {
-                    let have = filled.get(&(station.id.as_str(), role)).copied().unwrap_or(0);
+                    let have = filled
+                        .get(&(station.id.as_str(), role))
+                        .copied()
+                        .unwrap_or(0);
                     let total = per_station.get(station.id.as_str()).copied().unwrap_or(0);
                     if have >= need.of(role) || total >= need.max_per_station {
                         break;
@@ -254,7 +266,10 @@ pub fn suggest(
     let mut gaps = Vec::new();
     for station in &stations {
         for role in FILL_ORDER {
-            let have = filled.get(&(station.id.as_str(), role)).copied().unwrap_or(0);
+            let have = filled
+                .get(&(station.id.as_str(), role))
+                .copied()
+                .unwrap_or(0);
             let missing = need.of(role).saturating_sub(have);
             if missing > 0 {
                 gaps.push(Gap {
@@ -350,7 +365,11 @@ mod tests {
                 .find(|a| a.candidate_id == id)
                 .map(|a| a.station_id.as_str())
         };
-        assert_eq!(at("w"), Some("GM0599-2"), "the station wished for, by number");
+        assert_eq!(
+            at("w"),
+            Some("GM0599-2"),
+            "the station wished for, by number"
+        );
         assert_eq!(at("d"), Some("GM0599-1"), "the district wished for");
         assert_eq!(at("r"), None, "the reserve is kept");
         assert!(at("x").is_some());
@@ -371,7 +390,14 @@ mod tests {
             role: StaffRole::Chair,
         }];
         let candidates: Vec<Candidate> = (1..=9)
-            .map(|n| candidate(&format!("c{n}"), 0, &[StaffRole::Chair, StaffRole::Member], &[]))
+            .map(|n| {
+                candidate(
+                    &format!("c{n}"),
+                    0,
+                    &[StaffRole::Chair, StaffRole::Member],
+                    &[],
+                )
+            })
             .collect();
         let tight = StaffingNeed {
             max_per_station: 2,
@@ -379,7 +405,10 @@ mod tests {
         };
         let suggestion = suggest(&stations, &candidates, &existing, tight);
         assert_eq!(suggestion.assignments.len(), 1, "{suggestion:?}");
-        assert_ne!(suggestion.assignments[0].candidate_id, "c1", "already assigned");
+        assert_ne!(
+            suggestion.assignments[0].candidate_id, "c1",
+            "already assigned"
+        );
         assert_eq!(suggestion.assignments[0].role, StaffRole::Member);
         assert_eq!(
             suggestion.gaps,

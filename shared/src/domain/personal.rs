@@ -16,6 +16,10 @@ pub trait PersonalTexts {
     /// ones included.
     fn visit_personal_texts(&mut self, visit: &mut dyn FnMut(&mut String));
 
+    /// Calls `visit` on every staff username in `self` (who took an incident, who
+    /// handled an alert): the texts an erased staff user is named by.
+    fn visit_usernames(&mut self, _visit: &mut dyn FnMut(&mut String)) {}
+
     /// Replaces every non-empty personal text with `ERASED`; returns how many changed.
     fn erase_personal_texts(&mut self) -> usize {
         let mut erased = 0;
@@ -97,6 +101,12 @@ impl PersonalTexts for StationDay {
         if let Some(result) = self.result.as_mut() {
             visit(&mut result.explanation);
         }
+        for handling in &mut self.alerts_handled {
+            visit(&mut handling.by);
+        }
+    }
+
+    fn visit_usernames(&mut self, visit: &mut dyn FnMut(&mut String)) {
         for handling in &mut self.alerts_handled {
             visit(&mut handling.by);
         }

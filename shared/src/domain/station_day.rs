@@ -113,6 +113,10 @@ pub struct StationDay {
     /// each kind (so at most one per `AlertKind`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alerts_handled: Vec<AlertHandling>,
+    /// When who is present last changed (the opening, an arrival, a departure, a shift
+    /// change): a new situation for the members' alert, without naming anyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members_changed_at: Option<Timestamp>,
 }
 
 impl StationDay {
@@ -134,8 +138,12 @@ impl StationDay {
                 self.phase = StationPhase::Open;
                 self.opened_at = Some(at);
                 self.members_present.clone_from(&opening.members_present);
+                self.members_changed_at = Some(at);
             }
-            Report::Presence(presence) => self.apply_presence(presence),
+            Report::Presence(presence) => {
+                self.apply_presence(presence);
+                self.members_changed_at = Some(at);
+            }
             Report::BallotStock(stock) => {
                 let before = self.ballot_stock.as_ref().map_or(0, |s| s.received);
                 let arrived = stock.received.saturating_sub(before);

@@ -147,6 +147,17 @@ impl PersonalTexts for EventPayload {
             },
         }
     }
+
+    fn visit_usernames(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        match self {
+            Self::Action(ControlRoomAction::IncidentStatus {
+                assignee: Some(assignee),
+                ..
+            }) => visit(assignee),
+            Self::Action(ControlRoomAction::AlertHandled { by, .. }) => visit(by),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -413,5 +424,35 @@ mod tests {
         });
         assert_eq!(message.without_personal_data(), None);
         assert_eq!(message.personal_texts(), [named, "Hallo"]);
+
+        // An erased staff user is renamed where a username stands, never in a text
+        // or a member's name that happens to read the same.
+        let mut usernames = Vec::new();
+        let mut collect = |payload: &mut EventPayload| {
+            payload.visit_usernames(&mut |t| usernames.push(t.clone()));
+        };
+        collect(&mut message.clone());
+        collect(&mut with_member_named(named));
+        collect(&mut EventPayload::Action(
+            ControlRoomAction::IncidentStatus {
+                incident_id: "i1".into(),
+                status: crate::domain::IncidentStatus::InProgress,
+                assignee: Some("fatima".into()),
+            },
+        ));
+        assert_eq!(usernames, ["fatima"]);
+    }
+
+    fn with_member_named(name: &str) -> EventPayload {
+        let mut opening = crate::fixtures::opening(&[]);
+        opening.members_present[0].name = name.into();
+        EventPayload::Operation(Operation {
+            id: uuid::Uuid::nil(),
+            device_seq: 1,
+            station_id: "GM1-1".into(),
+            recorded_at: crate::domain::Timestamp(1),
+            report: crate::domain::Report::Opening(opening),
+            confirmed_warnings: Vec::new(),
+        })
     }
 }

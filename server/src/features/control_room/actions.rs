@@ -135,6 +135,16 @@ pub fn record(
                 "the stations belong to different elections; act per election".into(),
             ));
         }
+        // A finished election records nothing more: its record is closed, and once
+        // purged no name may enter it again.
+        if store::elections::lifecycle(db, &election_id)?
+            .finished_at
+            .is_some()
+        {
+            return Err(ActionError::Refused(format!(
+                "election {election_id} is finished; nothing more is recorded for it"
+            )));
+        }
         let entries: Vec<Entry> = records
             .iter()
             .map(|record| Entry {

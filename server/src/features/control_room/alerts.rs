@@ -137,16 +137,21 @@ fn situation(
             .collect::<Vec<_>>()
             .join("\n"),
         AlertKind::BallotsRequested => day.resupply_requested.to_string(),
-        AlertKind::TooFewMembers => day
-            .members_present
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
+        // Never a name or a text: the situation outlives the purge that erases them
+        // (a resolved alert stays resolved), and it is no pseudonym of anyone.
+        AlertKind::TooFewMembers => format!(
+            "{} {}",
+            day.members_present.len(),
+            day.members_changed_at.map_or(0, Timestamp::millis)
+        ),
         AlertKind::ResultWithWarnings => day
             .result
             .as_ref()
-            .map(crate::store::to_json)
+            .map(|result| {
+                let mut figures = result.clone();
+                figures.explanation.clear();
+                crate::store::to_json(&figures)
+            })
             .unwrap_or_default(),
         _ => String::new(),
     };
@@ -602,6 +607,36 @@ mod tests {
         assert!(alerts[0].detail.contains("blanco"));
     }
 
+    /// The purge erases names and texts; a situation does not depend on them, so an
+    /// alert handled before the purge is handled after it.
+    #[test]
+    fn a_situation_outlives_the_purge_of_names_and_texts() {
+        use shared::domain::PersonalTexts;
+        let mut few = open_day(1);
+        few.members_present[0].name = "Anna de Vries".into();
+        let mut closed = StationDay {
+            phase: StationPhase::ResultSubmitted,
+            ..StationDay::default()
+        };
+        let mut result = fixtures::result((100, 0, 0), &[90], 10, 0);
+        result.explanation = "Anna de Vries telde mee".into();
+        closed.result = Some(result);
+        for (day, now) in [(few, OPENS + MINUTE), (closed, OPENS + 900 * MINUTE)] {
+            let mut erased = day.clone();
+            assert!(erased.erase_personal_texts() > 0);
+            let before = for_station(&record(day, Some(OPENS)), &election(), Timestamp(now));
+            let after = for_station(&record(erased, Some(OPENS)), &election(), Timestamp(now));
+            assert!(!before.is_empty());
+            let situations = |alerts: &[Alert]| {
+                alerts
+                    .iter()
+                    .map(|a| (a.kind, a.situation.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(situations(&before), situations(&after));
+        }
+    }
+
     /// A coordinator who saw a silent station is named beside it; once resolved it no
     /// longer asks for action; when the station reports and falls silent again, the
     /// alert is new.
@@ -791,7 +826,28 @@ mod tests {
         let few = find(&day, AlertKind::TooFewMembers);
         handle(&mut day, &few, AlertStatus::Resolved);
         assert!(find(&day, AlertKind::TooFewMembers).is_resolved());
-        day.members_present[1].name = "Chris".into();
+        // Bram leaves and Chris comes: still 2 of 3, later.
+        for (presence, minutes) in [
+            (
+                shared::domain::PresenceReport::Departed {
+                    name: day.members_present[1].name.clone(),
+                },
+                61,
+            ),
+            (
+                shared::domain::PresenceReport::Arrived(StaffMember {
+                    name: "Chris".into(),
+                    role: StaffRole::Member,
+                }),
+                62,
+            ),
+        ] {
+            day.apply(
+                &shared::domain::Report::Presence(presence),
+                Timestamp(OPENS + minutes * MINUTE),
+            )
+            .unwrap();
+        }
         let again = find(&day, AlertKind::TooFewMembers);
         assert_eq!(again.detail, few.detail, "reads the same");
         assert_eq!(again.handled, None, "but is a new situation");

@@ -139,7 +139,9 @@ pub fn parse_candidates(input: &str) -> Result<ParsedCandidates, ImportError> {
                 reasons.push(format!("more than {MAX_LIST} {column}"));
             }
             if items.iter().any(|i| i.chars().count() > MAX_TEXT) {
-                reasons.push(format!("one of the {column} is longer than {MAX_TEXT} characters"));
+                reasons.push(format!(
+                    "one of the {column} is longer than {MAX_TEXT} characters"
+                ));
             }
         }
         let reserve = match get("reserve").to_lowercase().as_str() {

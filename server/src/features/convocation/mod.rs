@@ -27,7 +27,9 @@ pub enum ConvocationError {
     NoCandidate(String),
     #[error("there is no station {0} in this election")]
     NoStation(String),
-    #[error("candidate {candidate} is convoked by {theirs}, station {station} is of another municipality")]
+    #[error(
+        "candidate {candidate} is convoked by {theirs}, station {station} is of another municipality"
+    )]
     OtherMunicipality {
         candidate: String,
         theirs: String,
@@ -41,7 +43,9 @@ pub enum ConvocationError {
     },
     #[error("station {station} already has {max} people, the most one station may have")]
     StationFull { station: String, max: u32 },
-    #[error("the staffing need is not plausible: at most 50 per role and per station, and at least one chair")]
+    #[error(
+        "the staffing need is not plausible: at most 50 per role and per station, and at least one chair"
+    )]
     ImplausibleNeed,
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -68,7 +72,11 @@ fn audit_candidate(
     extra: serde_json::Value,
 ) -> Result<(), StoreError> {
     let mut reference = candidate_id.to_owned();
-    store::personal::seal(db, &store::personal::election_scope(election_id), &mut reference)?;
+    store::personal::seal(
+        db,
+        &store::personal::election_scope(election_id),
+        &mut reference,
+    )?;
     let mut payload = json!({ "candidate": reference });
     if let (Some(fields), serde_json::Value::Object(more)) = (payload.as_object_mut(), extra) {
         fields.extend(more);
@@ -148,13 +156,23 @@ pub fn set_need(
     election_id: &str,
     need: &StaffingNeed,
 ) -> Result<(), ConvocationError> {
-    let per_role = [need.chairs, need.secretaries, need.members, need.substitutes];
+    let per_role = [
+        need.chairs,
+        need.secretaries,
+        need.members,
+        need.substitutes,
+    ];
     if need.chairs == 0 || per_role.iter().any(|n| *n > 50) || need.max_per_station > 50 {
         return Err(ConvocationError::ImplausibleNeed);
     }
     store::elections::get(db, election_id)?;
     store::elections::set_staffing_need(db, election_id, need)?;
-    by.audit(db, "convocation.need", election_id, &serde_json::to_value(need).unwrap_or_default())?;
+    by.audit(
+        db,
+        "convocation.need",
+        election_id,
+        &serde_json::to_value(need).unwrap_or_default(),
+    )?;
     Ok(())
 }
 
@@ -167,7 +185,11 @@ struct Situation {
     need: StaffingNeed,
 }
 
-fn situation(db: &mut Db, election_id: &str, municipality: &str) -> Result<Situation, ConvocationError> {
+fn situation(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+) -> Result<Situation, ConvocationError> {
     let election = store::elections::get(db, election_id)?;
     let need = store::elections::staffing_need(db, &election)?;
     let stations: Vec<StationSlot> = store::stations::of_election(db, election_id)?
@@ -201,9 +223,18 @@ fn situation(db: &mut Db, election_id: &str, municipality: &str) -> Result<Situa
 ///
 /// # Errors
 /// A database error.
-pub fn suggest(db: &mut Db, election_id: &str, municipality: &str) -> Result<Suggestion, ConvocationError> {
+pub fn suggest(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+) -> Result<Suggestion, ConvocationError> {
     let s = situation(db, election_id, municipality)?;
-    Ok(convocation::suggest(&s.stations, &s.candidates, &s.holding, s.need))
+    Ok(convocation::suggest(
+        &s.stations,
+        &s.candidates,
+        &s.holding,
+        s.need,
+    ))
 }
 
 /// Records the suggestion's assignments as proposed; how many.
@@ -219,7 +250,13 @@ pub fn apply(
     now: i64,
 ) -> Result<usize, ConvocationError> {
     for assignment in &suggestion.assignments {
-        store::convocation::assign(db, election_id, assignment, ConvocationStatus::Proposed, now)?;
+        store::convocation::assign(
+            db,
+            election_id,
+            assignment,
+            ConvocationStatus::Proposed,
+            now,
+        )?;
     }
     by.audit(
         db,
@@ -282,7 +319,9 @@ pub fn assign(
     let others = s
         .holding
         .iter()
-        .filter(|a| a.station_id == assignment.station_id && a.candidate_id != assignment.candidate_id)
+        .filter(|a| {
+            a.station_id == assignment.station_id && a.candidate_id != assignment.candidate_id
+        })
         .count();
     if u32::try_from(others).unwrap_or(u32::MAX) >= s.need.max_per_station {
         return Err(ConvocationError::StationFull {
@@ -290,7 +329,13 @@ pub fn assign(
             max: s.need.max_per_station,
         });
     }
-    store::convocation::assign(db, election_id, assignment, ConvocationStatus::Proposed, now)?;
+    store::convocation::assign(
+        db,
+        election_id,
+        assignment,
+        ConvocationStatus::Proposed,
+        now,
+    )?;
     audit_candidate(
         db,
         by,
@@ -359,7 +404,11 @@ pub struct Overview {
 ///
 /// # Errors
 /// A database error.
-pub fn overview(db: &mut Db, election_id: &str, municipality: &str) -> Result<Overview, ConvocationError> {
+pub fn overview(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+) -> Result<Overview, ConvocationError> {
     let s = situation(db, election_id, municipality)?;
     let all = store::convocation::convocations(db, election_id)?;
     let name_of = |id: &str| {
@@ -386,12 +435,18 @@ pub fn overview(db: &mut Db, election_id: &str, municipality: &str) -> Result<Ov
                     status: c.status,
                 })
                 .collect(),
-            gaps: gaps.iter().filter(|g| g.station_id == station.id).cloned().collect(),
+            gaps: gaps
+                .iter()
+                .filter(|g| g.station_id == station.id)
+                .cloned()
+                .collect(),
         })
         .collect();
     stations.sort_by_key(|s| s.number);
-    let assigned: std::collections::BTreeSet<&str> =
-        all.iter().map(|c| c.assignment.candidate_id.as_str()).collect();
+    let assigned: std::collections::BTreeSet<&str> = all
+        .iter()
+        .map(|c| c.assignment.candidate_id.as_str())
+        .collect();
     Ok(Overview {
         stations,
         unassigned: s

@@ -82,7 +82,11 @@ pub(crate) fn records<R: std::io::Read>(
 }
 
 /// The trimmed text of `record` under column `name`; empty when either is missing.
-pub(crate) fn cell(headers: &csv::StringRecord, record: &csv::StringRecord, name: &'static str) -> String {
+pub(crate) fn cell(
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+    name: &'static str,
+) -> String {
     column(headers, name)
         .and_then(|i| record.get(i))
         .unwrap_or("")
