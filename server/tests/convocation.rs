@@ -264,3 +264,186 @@ fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
     );
     support::drop_database(&database);
 }
+
+/// The personal link: invited people see their convocation with their code only,
+/// accept (and are in the station's planned staff, which goes to its device) or
+/// decline with a reason (and someone from the reserve is proposed in their place);
+/// a wrong code learns nothing, and a finished election's codes stop working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invited_people_answer_through_their_personal_link() {
+    use serde_json::{Value, json};
+    let (database, dir) = fresh_database();
+    let election = support::election_open_now();
+    support::seed(&database, &election, 1);
+    let file = dir.join("kandidaten.csv");
+    std::fs::write(
+        &file,
+        "name,email,roles,experience,reserve\n\
+         Anneke Voorzitter,anneke@example.nl,voorzitter,5,nee\n\
+         Dirk Lid,dirk@example.nl,,2,nee\n\
+         Els Lid,,,1,nee\n\
+         Fleur Lid,,,0,nee\n\
+         Jan Reserve,jan@example.nl,,3,ja\n",
+    )
+    .unwrap();
+    for args in [
+        vec![
+            "import",
+            "candidates",
+            file.to_str().unwrap(),
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ],
+        vec![
+            "staff",
+            "suggest",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--apply",
+        ],
+    ] {
+        let (ok, said) = cli(&database, &args);
+        assert!(ok, "{said}");
+    }
+    let out = dir.join("uitnodigingen.csv");
+    let invite = |extra: &[&str]| {
+        let mut args = vec![
+            "staff",
+            "invite",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--app-url",
+            "https://kiesdag.example.nl",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        cli(&database, &args)
+    };
+    let (ok, said) = invite(&[]);
+    assert!(ok && said.contains("4 invited"), "{said}");
+    let (ok, said) = invite(&[]);
+    assert!(
+        !ok && said.contains("new file"),
+        "an existing file is not overwritten: {said}"
+    );
+    let sheet = std::fs::read_to_string(&out).unwrap();
+    let code_of = |name: &str| {
+        let line = sheet.lines().find(|l| l.starts_with(name)).unwrap();
+        let cells: Vec<&str> = line.split(';').collect();
+        assert_eq!(
+            cells[6],
+            format!("https://kiesdag.example.nl/antwoord#code={}", cells[5])
+        );
+        cells[5].to_owned()
+    };
+    let (anneke, dirk) = (code_of("Anneke"), code_of("Dirk"));
+    assert_eq!(anneke.len(), 19, "four groups of four: {anneke}");
+
+    let server = support::start_server(&database, dir);
+    let post = |path: &'static str, body: Value| {
+        let server = &server;
+        async move { support::http(server, "POST", path, "", &body).await }
+    };
+    let (status, seen) = post("/api/convocation", json!({"code": anneke})).await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["name"], "Anneke Voorzitter");
+    assert_eq!(seen["role"], "chair");
+    assert_eq!(seen["status"], "invited");
+    assert_eq!(seen["station_number"], 1);
+    assert!(seen["opens"].as_str().unwrap().contains(':'), "{seen}");
+    let (status, wrong) = post("/api/convocation", json!({"code": "AAAA-BBBB-CCCC-DDDD"})).await;
+    assert_eq!(status, 401, "{wrong}");
+    assert!(!wrong.to_string().contains("Anneke"));
+
+    // Accepted: in the station's planned staff.
+    let (status, seen) = post(
+        "/api/convocation/answer",
+        json!({"code": anneke, "answer": "accept"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["status"], "confirmed");
+    let planned = || {
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        kiesdag::store::stations::get(&mut conn, "GM0599-1")
+            .unwrap()
+            .station
+            .planned_staff
+    };
+    assert!(
+        planned().iter().any(|m| m.name == "Anneke Voorzitter"),
+        "{:?}",
+        planned()
+    );
+
+    // Declined: a reason is needed; the reserve is proposed in Dirk's place.
+    let (status, _) = post(
+        "/api/convocation/answer",
+        json!({"code": dirk, "answer": "decline", "reason": "  "}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, seen) = post(
+        "/api/convocation/answer",
+        json!({"code": dirk, "answer": "decline", "reason": "Op vakantie"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["status"], "declined");
+    let (_, list) = cli(
+        &database,
+        &[
+            "staff",
+            "list",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ],
+    );
+    assert!(list.contains("Dirk Lid\tdeclined"), "{list}");
+    assert!(
+        list.contains("Jan Reserve\tproposed"),
+        "the reserve takes his place: {list}"
+    );
+    assert!(!planned().iter().any(|m| m.name == "Dirk Lid"));
+
+    // Answers are audited without names or reasons.
+    let (ok, said) = cli(&database, &["audit", "verify"]);
+    assert!(ok, "{said}");
+    {
+        use diesel::prelude::*;
+        use kiesdag::db::schema::audit_log;
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        let payloads: Vec<String> = audit_log::table
+            .filter(audit_log::action.like("convocation.%"))
+            .select(audit_log::payload)
+            .load(&mut conn)
+            .unwrap();
+        assert!(payloads.len() >= 4, "{payloads:?}");
+        let all = payloads.join(" ");
+        assert!(
+            !all.contains("Anneke") && !all.contains("vakantie"),
+            "{all}"
+        );
+    }
+
+    // A finished election's links stop working.
+    {
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        let mut closed = election.clone();
+        closed.closes_at = shared::domain::Timestamp(kiesdag::db::now_ms() - 1_000);
+        kiesdag::store::elections::upsert(&mut conn, &closed).unwrap();
+    }
+    let (ok, said) = cli(&database, &["election", "finish", "--election", "E2E"]);
+    assert!(ok, "{said}");
+    let (status, _) = post("/api/convocation", json!({"code": anneke})).await;
+    assert_eq!(status, 401);
+}

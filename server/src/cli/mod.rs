@@ -313,6 +313,29 @@ pub enum StaffCommand {
         #[arg(long)]
         role: String,
     },
+    /// Give everyone proposed at the municipality's stations a personal code (their
+    /// link to see the convocation and answer it) and mark them invited; writes the
+    /// invitations (name, e-mail, phone, station, role, code, link) to a CSV file for
+    /// sending. A new invitation replaces the code sent before.
+    Invite {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        municipality: String,
+        /// How many days the personal link works.
+        #[arg(long, default_value_t = crate::features::convocation::answer::DEFAULT_VALID_DAYS, value_parser = clap::value_parser!(u32).range(1..=365))]
+        valid_days: u32,
+        /// Where the dashboard is served, for the link (…/antwoord#code=…).
+        #[arg(long, default_value = "http://localhost:8080")]
+        app_url: String,
+        /// The CSV file to write, new (not standard output: it holds the codes).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Invite again who was invited and did not answer (a new code replaces the
+        /// old one), besides who is newly proposed.
+        #[arg(long)]
+        again: bool,
+    },
     /// Take a candidate off their station.
     Unassign {
         #[arg(long)]

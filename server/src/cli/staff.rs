@@ -223,6 +223,66 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             );
             Ok(())
         }
+        StaffCommand::Invite {
+            election,
+            municipality,
+            valid_days,
+            app_url,
+            out,
+            again,
+        } => {
+            // The file first: codes are shown only once, so none is made without a
+            // place to write it.
+            let created = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&out)
+                .map_err(|e| {
+                    format!(
+                        "cannot write {} (it must be a new file): {e}",
+                        out.display()
+                    )
+                })?;
+            let mut file = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(created);
+            let invitations = db::write_transaction(&mut db, |db| {
+                convocation::answer::invite(
+                    db,
+                    &by,
+                    &election,
+                    &municipality,
+                    valid_days,
+                    again,
+                    db::now_ms(),
+                )
+            })
+            .map_err(|e| e.to_string())?;
+            file.write_record([
+                "naam", "e-mail", "telefoon", "station", "rol", "code", "link",
+            ])
+            .map_err(|e| e.to_string())?;
+            let base = app_url.trim_end_matches('/');
+            for i in &invitations {
+                file.write_record([
+                    i.name.as_str(),
+                    i.email.as_deref().unwrap_or(""),
+                    i.phone.as_deref().unwrap_or(""),
+                    &i.station_id,
+                    &role_name(i.role),
+                    &i.code,
+                    &format!("{base}/antwoord#code={}", i.code),
+                ])
+                .map_err(|e| e.to_string())?;
+            }
+            file.flush().map_err(|e| e.to_string())?;
+            println!(
+                "{} invited; their personal links (valid {valid_days} days) are in {}",
+                invitations.len(),
+                out.display()
+            );
+            Ok(())
+        }
         StaffCommand::Unassign {
             election,
             candidate,

@@ -165,6 +165,9 @@ diesel::table! {
         status -> Text,
         decline_reason -> Nullable<Text>,
         updated_at -> BigInt,
+        answer_code_hash -> Nullable<Text>,
+        answer_code_expires_at -> Nullable<BigInt>,
+        answered_at -> Nullable<BigInt>,
     }
 }
 

@@ -62,6 +62,8 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         crate::features::reporting::routes::results_csv,
         crate::features::reporting::routes::public_turnout,
         crate::features::reporting::routes::public_results,
+        crate::features::convocation::routes::view,
+        crate::features::convocation::routes::answer,
     ),
     components(schemas(ErrorBody, ErrorReference, DashboardMessage, ChangeView)),
     modifiers(&DeclaredAccess),
@@ -70,6 +72,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         (name = "session", description = "Staff sign-in and token refresh."),
         (name = "stations", description = "Polling stations and their state."),
         (name = "realtime", description = "WebSocket endpoints (JSON frames)."),
+        (name = "convocation", description = "A convoked person's personal link: their convocation and their answer."),
     )
 )]
 struct ApiDoc;

@@ -9,7 +9,7 @@ use super::error::{ApiError, ErrorBody, Localise, json_config};
 use super::guard;
 use super::{openapi, session};
 use crate::auth::{Access, Role};
-use crate::features::{control_room, reporting, stations};
+use crate::features::{control_room, convocation, reporting, stations};
 use crate::realtime::{dashboard_socket, device_socket};
 
 pub const ALL_STAFF: &[Role] = &Role::ALL;
@@ -168,6 +168,19 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/api/public/municipalities/{code}/results",
             access: Access::Public,
             route: || web::get().to(reporting::routes::public_results),
+        },
+        // The personal link of a convoked person: the code in the body is the access.
+        Endpoint {
+            method: "POST",
+            path: "/api/convocation",
+            access: Access::Public,
+            route: || web::post().to(convocation::routes::view),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/convocation/answer",
+            access: Access::Public,
+            route: || web::post().to(convocation::routes::answer),
         },
         Endpoint {
             method: "GET",

@@ -34,11 +34,22 @@ pub enum CodeError {
 /// A new random code, "ABCD-EFGH".
 #[must_use]
 pub fn generate() -> String {
+    generate_groups(2)
+}
+
+/// A new random code of `groups` groups of four ("ABCD-EFGH-..."); 16 characters
+/// hold about 79 bits.
+#[must_use]
+pub fn generate_groups(groups: usize) -> String {
     let mut rng = rand::rng();
-    let chars: String = (0..8)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
+    (0..groups)
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Case, spaces and dashes do not matter when typing a code.

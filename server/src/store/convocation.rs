@@ -177,6 +177,115 @@ pub fn unassign(db: &mut Db, election_id: &str, candidate_id: &str) -> Result<bo
     Ok(diesel::delete(convocations::table.find((election_id, candidate_id))).execute(db)? > 0)
 }
 
+/// Gives a convocation a new answer code (its hash) until `expires_at`, and marks it
+/// invited. The code it had before stops working.
+///
+/// # Errors
+/// A database error.
+pub fn set_answer_code(
+    db: &mut Db,
+    election_id: &str,
+    candidate_id: &str,
+    code_hash: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    diesel::update(convocations::table.find((election_id, candidate_id)))
+        .set((
+            convocations::answer_code_hash.eq(code_hash),
+            convocations::answer_code_expires_at.eq(expires_at),
+            convocations::status.eq(ConvocationStatus::Invited.as_str()),
+            convocations::updated_at.eq(now),
+        ))
+        .execute(db)?;
+    Ok(())
+}
+
+/// The convocation an answer code belongs to: its election, the record, and until
+/// when the code holds.
+///
+/// # Errors
+/// A database error, or a stored row that does not read.
+pub fn by_answer_code(
+    db: &mut Db,
+    code_hash: &str,
+) -> Result<Option<(String, ConvocationRecord, i64)>, StoreError> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        Option<i64>,
+    );
+    let row: Option<Row> = convocations::table
+        .filter(convocations::answer_code_hash.eq(code_hash))
+        .select((
+            convocations::election_id,
+            convocations::candidate_id,
+            convocations::station_id,
+            convocations::role,
+            convocations::status,
+            convocations::decline_reason,
+            convocations::updated_at,
+            convocations::answer_code_expires_at,
+        ))
+        .first(db)
+        .optional()?;
+    let Some((
+        election_id,
+        candidate_id,
+        station_id,
+        role,
+        status,
+        decline_reason,
+        updated_at,
+        expires,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let record = ConvocationRecord {
+        assignment: Assignment {
+            candidate_id,
+            station_id,
+            role: role_of(&role)?,
+        },
+        status: ConvocationStatus::parse(&status).ok_or_else(|| StoreError::Corrupt {
+            what: "convocation status".into(),
+            reason: "not a status".into(),
+        })?,
+        decline_reason,
+        updated_at,
+    };
+    Ok(Some((election_id, record, expires.unwrap_or(0))))
+}
+
+/// Records a person's answer: confirmed, or declined with their reason.
+///
+/// # Errors
+/// A database error.
+pub fn record_answer(
+    db: &mut Db,
+    election_id: &str,
+    candidate_id: &str,
+    status: ConvocationStatus,
+    decline_reason: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    diesel::update(convocations::table.find((election_id, candidate_id)))
+        .set((
+            convocations::status.eq(status.as_str()),
+            convocations::decline_reason.eq(decline_reason),
+            convocations::answered_at.eq(now),
+            convocations::updated_at.eq(now),
+        ))
+        .execute(db)?;
+    Ok(())
+}
+
 /// Deletes the election's candidates and convocations (its purge); how many people.
 ///
 /// # Errors

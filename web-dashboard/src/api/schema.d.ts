@@ -4,6 +4,40 @@
  */
 
 export interface paths {
+    "/api/convocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the holder of a personal code is convoked for. */
+        post: operations["convocation_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/convocation/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The holder's answer: accept, or decline with a reason. */
+        post: operations["convocation_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/login": {
         parameters: {
             query?: never;
@@ -555,6 +589,18 @@ export interface components {
          * @enum {string}
          */
         AlertStatus: "acknowledged" | "resolved";
+        /** @description The person's answer. */
+        Answer: {
+            /** @enum {string} */
+            answer: "accept";
+        } | {
+            /** @enum {string} */
+            answer: "decline";
+            reason: string;
+        };
+        AnswerRequest: components["schemas"]["Answer"] & {
+            code: string;
+        };
         /** @description Ballot papers received so far (including resupplies) and remaining unused. */
         BallotStockReport: {
             /** Format: int32 */
@@ -581,6 +627,10 @@ export interface components {
              * @description Voters who were in the queue at closing time and were still admitted.
              */
             voters_in_queue_at_close: number;
+        };
+        CodeRequest: {
+            /** @description The personal code from the invitation ("ABCD-EFGH-JKLM-NPQR"). */
+            code: string;
         };
         /**
          * @description What the control room did, as stored in the event's payload: a JSON object whose
@@ -616,6 +666,26 @@ export interface components {
             detail: string;
             kind: components["schemas"]["AlertKind"];
             status: components["schemas"]["AlertStatus"];
+        };
+        /** @description What the person sees through their link. */
+        ConvocationView: {
+            closes: string;
+            /** @description The election day, YYYY-MM-DD, local. */
+            date: string;
+            election: string;
+            /** @description Where: the building, its address and place. */
+            location: string;
+            /** @description Their own name, so they know the link is theirs. */
+            name: string;
+            /** @description When the station opens and closes, local (HH:MM). */
+            opens: string;
+            /** @example chair */
+            role: string;
+            station_name: string;
+            /** Format: int32 */
+            station_number: number;
+            /** @example invited */
+            status: string;
         };
         /** @description A member of the control room staff. */
         Coordinator: {
@@ -1213,6 +1283,144 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    convocation_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The person's convocation: their station, role, times and answer so far. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConvocationView"];
+                };
+            };
+            /** @description The body is not a code request (`invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The code is unknown, expired, replaced, or of a finished election (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many wrong codes from this address (`too_many_refusals`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database does not answer (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    convocation_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the convocation as it stands now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConvocationView"];
+                };
+            };
+            /** @description The body is not an answer (`invalid_json`), or a decline without a reason or with one too long (`invalid_text`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The code is unknown, expired, replaced, or of a finished election (`invalid_token`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many wrong codes from this address (`too_many_refusals`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database does not answer (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;

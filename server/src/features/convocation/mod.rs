@@ -6,7 +6,9 @@
 //! (`docs/privacy.md`), visible to administrators and their own municipality, and
 //! deleted by the election's purge.
 
+pub mod answer;
 pub mod import;
+pub mod routes;
 
 use std::collections::BTreeMap;
 

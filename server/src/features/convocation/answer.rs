@@ -1,0 +1,344 @@
+//! The convoked person's own answer, through a personal link: no account, only a code
+//! (16 characters, about 79 bits) that is stored as a hash, expires, and stops working
+//! when a new one is issued or the election is finished. With it the person sees
+//! their station, role and times, and accepts, or declines with a reason. An
+//! acceptance puts them in the station's planned staff, which travels to its device;
+//! a decline takes them out of it and proposes a substitute from the reserve.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use shared::domain::convocation::{Assignment, ConvocationStatus};
+use shared::domain::{StaffMember, StaffRole};
+
+use super::{ConvocationError, audit_candidate};
+use crate::db::Db;
+use crate::features::preparation::Preparer;
+use crate::store::{self, StoreError};
+
+/// How long a personal link works unless said otherwise.
+pub const DEFAULT_VALID_DAYS: u32 = 30;
+/// The longest reason for declining.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// One invitation to send: to whom, where, and the personal code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    pub candidate_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub station_id: String,
+    pub role: StaffRole,
+    /// The personal code; shown once, stored only as its hash.
+    pub code: String,
+}
+
+/// Gives everyone proposed at the municipality's stations (and with `again` everyone
+/// invited who has not answered) a personal code, valid for `valid_days`, and marks
+/// them invited; returns the invitations to send.
+///
+/// # Errors
+/// A database error; nothing is then changed.
+pub fn invite(
+    db: &mut Db,
+    by: &Preparer,
+    election_id: &str,
+    municipality: &str,
+    valid_days: u32,
+    again: bool,
+    now: i64,
+) -> Result<Vec<Invitation>, ConvocationError> {
+    let stations: std::collections::BTreeSet<String> =
+        store::stations::of_election(db, election_id)?
+            .into_iter()
+            .filter(|r| r.station.municipality_code == municipality)
+            .map(|r| r.station.id)
+            .collect();
+    let candidates = store::convocation::candidates(db, election_id, Some(municipality))?;
+    let expires_at = now.saturating_add(i64::from(valid_days).saturating_mul(86_400_000));
+    let mut invitations = Vec::new();
+    for record in store::convocation::convocations(db, election_id)? {
+        let wanted = record.status == ConvocationStatus::Proposed
+            || (again && record.status == ConvocationStatus::Invited);
+        if !wanted || !stations.contains(&record.assignment.station_id) {
+            continue;
+        }
+        let Some(candidate) = candidates
+            .iter()
+            .find(|c| c.candidate.id == record.assignment.candidate_id)
+        else {
+            continue;
+        };
+        let code = store::codes::generate_groups(4);
+        store::convocation::set_answer_code(
+            db,
+            election_id,
+            &record.assignment.candidate_id,
+            &store::codes::hash(&code),
+            expires_at,
+            now,
+        )?;
+        invitations.push(Invitation {
+            candidate_id: record.assignment.candidate_id.clone(),
+            name: candidate.candidate.name.clone(),
+            email: candidate.candidate.email.clone(),
+            phone: candidate.candidate.phone.clone(),
+            station_id: record.assignment.station_id.clone(),
+            role: record.assignment.role,
+            code,
+        });
+    }
+    by.audit(
+        db,
+        "convocation.invite",
+        municipality,
+        &json!({ "election": election_id, "invited": invitations.len(), "valid_days": valid_days }),
+    )?;
+    Ok(invitations)
+}
+
+/// What the person sees through their link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ConvocationView {
+    /// Their own name, so they know the link is theirs.
+    pub name: String,
+    pub election: String,
+    /// The election day, YYYY-MM-DD, local.
+    pub date: String,
+    pub station_number: u32,
+    pub station_name: String,
+    /// Where: the building, its address and place.
+    pub location: String,
+    #[schema(value_type = String, example = "chair")]
+    pub role: StaffRole,
+    /// When the station opens and closes, local (HH:MM).
+    pub opens: String,
+    pub closes: String,
+    #[schema(value_type = String, example = "invited")]
+    pub status: ConvocationStatus,
+}
+
+/// The person's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case", tag = "answer")]
+pub enum Answer {
+    Accept,
+    Decline { reason: String },
+}
+
+/// Why an answer or a look was refused; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    /// Unknown, expired, replaced, or of a finished election: one answer for all, so
+    /// that a guess learns nothing.
+    #[error("this code is unknown or no longer valid")]
+    Invalid,
+    #[error("say why you decline, in at most {MAX_REASON_CHARS} characters")]
+    Reason,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Convocation(#[from] ConvocationError),
+}
+
+impl From<diesel::result::Error> for AnswerError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Store(StoreError::Db(e))
+    }
+}
+
+struct Found {
+    election_id: String,
+    record: store::convocation::ConvocationRecord,
+    station: store::stations::StationRecord,
+    election: shared::domain::Election,
+    name: String,
+    municipality: String,
+}
+
+fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
+    if code.len() > 64 {
+        return Err(AnswerError::Invalid);
+    }
+    let Some((election_id, record, expires_at)) =
+        store::convocation::by_answer_code(db, &store::codes::hash(code))?
+    else {
+        return Err(AnswerError::Invalid);
+    };
+    if now >= expires_at
+        || store::elections::lifecycle(db, &election_id)?
+            .finished_at
+            .is_some()
+    {
+        return Err(AnswerError::Invalid);
+    }
+    let election = store::elections::get(db, &election_id)?;
+    let station = store::stations::get(db, &record.assignment.station_id)?;
+    let candidate = store::convocation::candidates(db, &election_id, None)?
+        .into_iter()
+        .find(|c| c.candidate.id == record.assignment.candidate_id)
+        .ok_or(AnswerError::Invalid)?;
+    Ok(Found {
+        election_id,
+        record,
+        station,
+        election,
+        name: candidate.candidate.name,
+        municipality: candidate.municipality_code,
+    })
+}
+
+fn view_of(found: &Found) -> ConvocationView {
+    let offset = found.election.utc_offset_minutes;
+    let station = &found.station.station;
+    let location = &station.location;
+    ConvocationView {
+        name: found.name.clone(),
+        election: found.election.name.clone(),
+        date: station.opening_time(&found.election).local_date(offset),
+        station_number: station.number,
+        station_name: station.name.clone(),
+        location: [&location.name, &location.address, &location.city]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        role: found.record.assignment.role,
+        opens: station.opening_time(&found.election).local_hh_mm(offset),
+        closes: station.closing_time(&found.election).local_hh_mm(offset),
+        status: found.record.status,
+    }
+}
+
+/// What the code's holder may see.
+///
+/// # Errors
+/// `Invalid` for a code that does not hold; a database error.
+pub fn view(db: &mut Db, code: &str, now: i64) -> Result<ConvocationView, AnswerError> {
+    Ok(view_of(&find(db, code, now)?))
+}
+
+/// Records the holder's answer, in the caller's write transaction; returns what they
+/// see now. Answering again changes the answer (a decline after an acceptance takes
+/// them out of the planned staff again).
+///
+/// # Errors
+/// `Invalid`, `Reason` for a decline without a reason or with a too long one; a
+/// database error.
+pub fn answer(
+    db: &mut Db,
+    code: &str,
+    answer: &Answer,
+    now: i64,
+) -> Result<ConvocationView, AnswerError> {
+    let mut found = find(db, code, now)?;
+    let by = Preparer("candidate".into());
+    let member = StaffMember {
+        name: found.name.clone(),
+        role: found.record.assignment.role,
+    };
+    let mut station = found.station.station.clone();
+    station.planned_staff.retain(|m| *m != member);
+    let (status, reason) = match answer {
+        Answer::Accept => {
+            station.planned_staff.push(member);
+            (ConvocationStatus::Confirmed, None)
+        }
+        Answer::Decline { reason } => {
+            let reason = reason.trim();
+            if reason.is_empty()
+                || reason.chars().count() > MAX_REASON_CHARS
+                || reason.chars().any(char::is_control)
+            {
+                return Err(AnswerError::Reason);
+            }
+            (ConvocationStatus::Declined, Some(reason.to_owned()))
+        }
+    };
+    store::stations::upsert(db, &found.election_id, &station)?;
+    store::convocation::record_answer(
+        db,
+        &found.election_id,
+        &found.record.assignment.candidate_id,
+        status,
+        reason.as_deref(),
+        now,
+    )?;
+    audit_candidate(
+        db,
+        &by,
+        &found.election_id,
+        "convocation.answer",
+        &station.id,
+        &found.record.assignment.candidate_id,
+        json!({ "status": status.as_str() }),
+    )?;
+    if status == ConvocationStatus::Declined && found.record.status != ConvocationStatus::Declined {
+        propose_substitute(db, &found, now)?;
+    }
+    found.record.status = status;
+    found.station.station = station;
+    Ok(view_of(&found))
+}
+
+/// Proposes the best one of the reserve for the place a decline left open: someone
+/// assigned nowhere who may take the role, who wished for the station if any did,
+/// else the most experienced.
+fn propose_substitute(db: &mut Db, found: &Found, now: i64) -> Result<(), AnswerError> {
+    let assigned: std::collections::BTreeSet<String> =
+        store::convocation::convocations(db, &found.election_id)?
+            .into_iter()
+            .map(|c| c.assignment.candidate_id)
+            .collect();
+    let role = found.record.assignment.role;
+    let slot = shared::domain::convocation::StationSlot {
+        id: found.station.station.id.clone(),
+        number: found.station.station.number,
+        district: found.station.station.district.clone(),
+    };
+    let mut reserve: Vec<shared::domain::convocation::Candidate> =
+        store::convocation::candidates(db, &found.election_id, Some(&found.municipality))?
+            .into_iter()
+            .map(|r| r.candidate)
+            .filter(|c| c.reserve && !assigned.contains(&c.id) && c.may_take(role))
+            .map(|mut c| {
+                // The reserve is kept out of the suggestion; here it is what is asked.
+                c.reserve = false;
+                c
+            })
+            .collect();
+    reserve.sort_by(|a, b| a.id.cmp(&b.id));
+    let need = shared::domain::convocation::StaffingNeed {
+        chairs: u32::from(role == StaffRole::Chair),
+        secretaries: u32::from(role == StaffRole::Secretary),
+        members: u32::from(matches!(role, StaffRole::Member | StaffRole::Counter)),
+        substitutes: u32::from(role == StaffRole::Substitute),
+        max_per_station: 1,
+    };
+    let suggestion = shared::domain::convocation::suggest(&[slot], &reserve, &[], need);
+    if let Some(chosen) = suggestion.assignments.first() {
+        let assignment = Assignment {
+            candidate_id: chosen.candidate_id.clone(),
+            station_id: found.station.station.id.clone(),
+            role,
+        };
+        store::convocation::assign(
+            db,
+            &found.election_id,
+            &assignment,
+            ConvocationStatus::Proposed,
+            now,
+        )?;
+        audit_candidate(
+            db,
+            &Preparer("candidate".into()),
+            &found.election_id,
+            "convocation.substitute",
+            &assignment.station_id,
+            &assignment.candidate_id,
+            json!({}),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! The personal link's two public endpoints: what the code's holder may see, and
+//! their answer. The code travels in the body, never in a URL (which logs keep).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::answer::{self, Answer, AnswerError, ConvocationView};
+use crate::http::{ApiError, ErrorBody, ErrorReference};
+use crate::state::AppState;
+use crate::store::StoreError;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CodeRequest {
+    /// The personal code from the invitation ("ABCD-EFGH-JKLM-NPQR").
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AnswerRequest {
+    pub code: String,
+    #[serde(flatten)]
+    pub answer: Answer,
+}
+
+fn peer(req: &HttpRequest) -> String {
+    format!(
+        "convocation:{}",
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default()
+    )
+}
+
+/// Counts a try from the caller's address; false when it has tried too often.
+fn may_try(state: &AppState, req: &HttpRequest) -> bool {
+    state
+        .failed_activation_limiter
+        .attempt(&peer(req), crate::db::now_ms())
+}
+
+fn refused(e: AnswerError) -> ApiError {
+    match e {
+        AnswerError::Invalid => ApiError::from(ErrorReference::InvalidToken)
+            .with_detail("the code is unknown or no longer valid"),
+        AnswerError::Reason => ApiError::from(ErrorReference::InvalidText).with_detail(format!(
+            "a reason for declining, at most {} characters",
+            answer::MAX_REASON_CHARS
+        )),
+        AnswerError::Store(e) => ApiError::unavailable(&e),
+        AnswerError::Convocation(e) => ApiError::unavailable(&StoreError::Corrupt {
+            what: "convocation".into(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// What the holder of a personal code is convoked for.
+#[utoipa::path(
+    post,
+    path = "/api/convocation",
+    operation_id = "convocation_view",
+    tag = "convocation",
+    request_body = CodeRequest,
+    responses(
+        (status = 200, description = "The person's convocation: their station, role, times and answer so far.", body = ConvocationView),
+        (status = 400, description = "The body is not a code request (`invalid_json`).", body = ErrorBody),
+        (status = 401, description = "The code is unknown, expired, replaced, or of a finished election (`invalid_token`).", body = ErrorBody),
+        (status = 413, description = "The body is too large (`payload_too_large`).", body = ErrorBody),
+        (status = 429, description = "Too many wrong codes from this address (`too_many_refusals`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
+pub async fn view(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<CodeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !state
+        .failed_activation_limiter
+        .allowed(&peer(&req), crate::db::now_ms())
+    {
+        return Err(ErrorReference::TooManyRefusals.into());
+    }
+    let code = body.into_inner().code;
+    let now = crate::db::now_ms();
+    let found = state
+        .with_db(move |db| Ok(answer::view(db, &code, now)))
+        .await?;
+    match found {
+        Ok(view) => Ok(HttpResponse::Ok().json(view)),
+        Err(e) => {
+            may_try(&state, &req);
+            Err(refused(e))
+        }
+    }
+}
+
+/// The holder's answer: accept, or decline with a reason.
+#[utoipa::path(
+    post,
+    path = "/api/convocation/answer",
+    operation_id = "convocation_answer",
+    tag = "convocation",
+    request_body = AnswerRequest,
+    responses(
+        (status = 200, description = "Recorded; the convocation as it stands now.", body = ConvocationView),
+        (status = 400, description = "The body is not an answer (`invalid_json`), or a decline without a reason or with one too long (`invalid_text`).", body = ErrorBody),
+        (status = 401, description = "The code is unknown, expired, replaced, or of a finished election (`invalid_token`).", body = ErrorBody),
+        (status = 413, description = "The body is too large (`payload_too_large`).", body = ErrorBody),
+        (status = 429, description = "Too many wrong codes from this address (`too_many_refusals`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
+pub async fn answer(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<AnswerRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if !state
+        .failed_activation_limiter
+        .allowed(&peer(&req), crate::db::now_ms())
+    {
+        return Err(ErrorReference::TooManyRefusals.into());
+    }
+    let AnswerRequest {
+        code,
+        answer: given,
+    } = body.into_inner();
+    let now = crate::db::now_ms();
+    let done = state
+        .with_db(move |db| {
+            Ok(crate::db::write_transaction(db, |db| {
+                answer::answer(db, &code, &given, now)
+            }))
+        })
+        .await?;
+    match done {
+        Ok(view) => Ok(HttpResponse::Ok().json(view)),
+        Err(e) => {
+            if matches!(e, AnswerError::Invalid) {
+                may_try(&state, &req);
+            }
+            Err(refused(e))
+        }
+    }
+}
