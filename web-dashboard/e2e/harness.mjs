@@ -52,6 +52,11 @@ export class Server {
     Object.assign(this, { child, dir, base, codes, closesAt });
   }
 
+  /** Runs the `kiesdag` command line on this server's database; its standard output. */
+  cli(args) {
+    return run('kiesdag', ['--db', join(this.dir, 'kiesdag.db'), ...args], '');
+  }
+
   stationUrl() {
     return this.base.replace('http://', 'ws://') + '/ws/station';
   }

@@ -5,7 +5,7 @@
 // Needs: a built dist/ (npm run build) and target/debug/{kiesdag,dashboard-fixture,station}
 // (or CARGO_TARGET_DIR's, or KIESDAG_BIN_DIR: see harness.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -579,6 +579,47 @@ async function main() {
       await other.waitForURL(`${base}/public/GM0599`);
       await other.getByRole('heading', { level: 1, name: /Rotterdam/ }).waitFor();
       await other.close();
+    });
+
+    await test("a convoked person sees their convocation through their link and answers it", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kiesdag-convocation-'));
+      try {
+        const people = join(dir, 'kandidaten.csv');
+        writeFileSync(people, 'name,email,roles\nAnneke de Vries,anneke@example.nl,voorzitter\nBram Lid,,\n');
+        await server.cli(['import', 'candidates', people, '--election', 'E2E', '--municipality', 'GM0599']);
+        await server.cli(['staff', 'suggest', '--election', 'E2E', '--municipality', 'GM0599', '--apply']);
+        const sheet = join(dir, 'uitnodigingen.csv');
+        await server.cli(['staff', 'invite', '--election', 'E2E', '--municipality', 'GM0599', '--app-url', base, '--out', sheet]);
+        const line = readFileSync(sheet, 'utf8').split('\n').find((l) => l.startsWith('Anneke'));
+        const link = line.split(';')[6];
+        const other = await browser.newPage();
+        const asked = [];
+        other.on('request', (r) => asked.push(r.url()));
+        await other.setViewportSize(PHONE);
+        await other.goto(link);
+        const convocation = other.getByTestId('convocation');
+        await convocation.getByText('Dag Anneke de Vries,').waitFor();
+        await convocation.getByText(/opgeroepen als voorzitter/).waitFor();
+        // The code left the address bar, and no request carried it in its address.
+        assert.ok(!other.url().includes('code'), other.url());
+        assert.ok(asked.every((u) => !u.includes(link.split('#code=')[1])), asked.join(' '));
+        await axe(other, 'answer');
+        assert.deepEqual(await overflow(other), []);
+        await capture(other, 'answer');
+        await convocation.getByRole('button', { name: 'Ik kom' }).click();
+        await convocation.getByText('Uw antwoord tot nu toe: u komt.').waitFor();
+        const list = await server.cli(['staff', 'list', '--election', 'E2E', '--municipality', 'GM0599']);
+        assert.match(list, /chair\tAnneke de Vries\tconfirmed/);
+        // A wrong code typed from a letter: a clear message, nothing shown.
+        await other.goto(`${base}/antwoord`);
+        await other.getByLabel('Persoonlijke code').fill('AAAA-BBBB-CCCC-DDDD');
+        await other.getByRole('button', { name: 'Toon mijn oproep' }).click();
+        await other.getByText('Deze code is onbekend of niet meer geldig.', { exact: false }).waitFor();
+        assert.equal(await other.getByTestId('convocation').count(), 0);
+        await other.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     await test('public page shows the result after closing', async () => {

@@ -11,6 +11,7 @@ import { ControlRoom } from './pages/ControlRoom';
 import { Incidents } from './pages/Incidents';
 import { Login } from './pages/Login';
 import { Public } from './pages/Public';
+import { Answer } from './pages/Answer';
 import { Results } from './pages/Results';
 import { StationDetail } from './pages/StationDetail';
 import { Turnout } from './pages/Turnout';
@@ -115,7 +116,7 @@ export function App() {
   const [lang, setLang] = useLang();
   const session = useSession();
   const path = usePath();
-  const live = useLiveConnection(session && !path.startsWith('/public') ? session : null);
+  const live = useLiveConnection(session && !path.startsWith('/public') && !path.startsWith('/antwoord') ? session : null);
   const i18n = useMemo(() => {
     // Figures follow the language in the same render as the words (idempotent).
     setFormatLanguage(lang);
@@ -139,6 +140,24 @@ export function App() {
       {t('language')}
     </button>
   );
+
+  if (path.startsWith('/antwoord')) {
+    // A convoked person's answer: no sign-in, their personal code is the access.
+    return (
+      <I18n.Provider value={i18n}>
+        {skip}
+        <header className="top">
+          <span className="brand">{t('appName')}</span>
+          {switcher}
+        </header>
+        <main id="main" tabIndex={-1}>
+          <Boundary>
+            <Answer />
+          </Boundary>
+        </main>
+      </I18n.Provider>
+    );
+  }
 
   if (path.startsWith('/public')) {
     // The code is in the address; without one the visitor chooses, never a default.

@@ -175,6 +175,17 @@ export async function getPublic<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** A public POST: no token (the body carries what gives access, e.g. a personal code). */
+export async function postPublic<T>(path: string, body: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'accept-language': language, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw await errorOf(response);
+  return (await response.json()) as T;
+}
+
 /** Offers a blob as a file to save. */
 export function save(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
