@@ -11,4 +11,19 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+# The convocation tests send e-mail to a real local SMTP server: Debian's aiosmtpd.
+if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  echo "setup: installing python3-aiosmtpd from Debian" >&2
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo=(sudo)
+    else
+      echo "setup: python3-aiosmtpd missing and not root; install it with apt-get" >&2
+      exit 1
+    fi
+  fi
+  "${sudo[@]}" apt-get update -qq >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >&2
+fi
 echo "setup: ready"

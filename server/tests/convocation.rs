@@ -447,3 +447,198 @@ async fn invited_people_answer_through_their_personal_link() {
     let (status, _) = post("/api/convocation", json!({"code": anneke})).await;
     assert_eq!(status, 401);
 }
+
+/// A real local SMTP server (Debian's python3-aiosmtpd, storing what it receives in a
+/// Maildir), started for the test on a free port.
+struct MailServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: std::path::PathBuf,
+}
+
+impl MailServer {
+    fn start(dir: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let maildir = dir.join("maildir");
+        let python = if std::path::Path::new("/usr/bin/python3").exists() {
+            "/usr/bin/python3"
+        } else {
+            "python3"
+        };
+        let mut child = std::process::Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .spawn()
+            .expect("python3 with aiosmtpd (make setup installs python3-aiosmtpd)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Self {
+                    child,
+                    port,
+                    maildir,
+                };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the SMTP server did not start: is python3-aiosmtpd installed (make setup)?");
+    }
+
+    /// Every message received, as text.
+    fn received(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
+            return Vec::new();
+        };
+        entries
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for MailServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Invitations go out by e-mail through a real SMTP server: one message per person
+/// with an address, naming their station, role and times, with their personal link;
+/// who has no address is listed for a letter; a relay that cannot be reached is
+/// reported per person and the codes are still written.
+#[test]
+fn invitations_are_mailed_through_a_real_smtp_server() {
+    let (database, dir) = fresh_database();
+    support::seed(&database, &support::election_open_now(), 1);
+    let file = dir.join("kandidaten.csv");
+    std::fs::write(
+        &file,
+        "name,email,roles\n\
+         Anneke Voorzitter,anneke@example.nl,voorzitter\n\
+         Dirk Lid,dirk@example.nl,\n\
+         Els Zonderadres,,\n",
+    )
+    .unwrap();
+    for args in [
+        vec![
+            "import",
+            "candidates",
+            file.to_str().unwrap(),
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ],
+        vec![
+            "staff",
+            "suggest",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--apply",
+        ],
+    ] {
+        let (ok, said) = cli(&database, &args);
+        assert!(ok, "{said}");
+    }
+    let mail = MailServer::start(&dir);
+    let out = dir.join("uitnodigingen.csv");
+    let relay = format!("smtp://127.0.0.1:{}", mail.port);
+    let (ok, said) = cli(
+        &database,
+        &[
+            "staff",
+            "invite",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--app-url",
+            "https://kiesdag.example.nl",
+            "--out",
+            out.to_str().unwrap(),
+            "--smtp-url",
+            &relay,
+            "--from",
+            "Gemeente Rotterdam <verkiezingen@example.nl>",
+        ],
+    );
+    assert!(ok, "{said}");
+    assert!(said.contains("2 sent, 1 without an address"), "{said}");
+    let sheet = std::fs::read_to_string(&out).unwrap();
+    let anneke: Vec<&str> = sheet
+        .lines()
+        .find(|l| l.starts_with("Anneke"))
+        .unwrap()
+        .split(';')
+        .collect();
+    assert_eq!(anneke[7], "ja");
+    assert!(
+        sheet
+            .lines()
+            .any(|l| l.starts_with("Els") && l.contains("stuur een brief")),
+        "{sheet}"
+    );
+
+    let received = mail.received();
+    assert_eq!(received.len(), 2, "{received:?}");
+    let to_anneke = received
+        .iter()
+        .find(|m| m.contains("anneke@example.nl"))
+        .unwrap();
+    assert!(
+        to_anneke.contains("Subject: Oproep stembureau 1"),
+        "{to_anneke}"
+    );
+    assert!(to_anneke.contains("verkiezingen@example.nl"));
+    // The body may be wrapped by its transfer encoding; its words are there.
+    let unfolded = to_anneke.replace("=\r\n", "").replace("=\n", "");
+    assert!(unfolded.contains("voorzitter"), "{unfolded}");
+    assert!(unfolded.contains(anneke[5]), "the code: {unfolded}");
+    assert!(
+        unfolded.contains("kiesdag.example.nl/antwoord#code="),
+        "{unfolded}"
+    );
+
+    // A relay that is not there: nothing is sent, each is listed as failed, and the
+    // codes are written all the same.
+    drop(mail);
+    let again = dir.join("opnieuw.csv");
+    let (ok, said) = cli(
+        &database,
+        &[
+            "staff",
+            "invite",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--again",
+            "--out",
+            again.to_str().unwrap(),
+            "--smtp-url",
+            &relay,
+            "--from",
+            "verkiezingen@example.nl",
+        ],
+    );
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("0 sent") && said.contains("2 failed"),
+        "{said}"
+    );
+    let sheet = std::fs::read_to_string(&again).unwrap();
+    assert_eq!(
+        sheet.lines().filter(|l| l.contains("mislukt")).count(),
+        2,
+        "{sheet}"
+    );
+    support::drop_database(&database);
+}

@@ -335,6 +335,14 @@ pub enum StaffCommand {
         /// old one), besides who is newly proposed.
         #[arg(long)]
         again: bool,
+        /// Send each invitation with an e-mail address through this SMTP relay:
+        /// smtp://host:port (a local relay), smtp://host:587?tls=required (STARTTLS),
+        /// smtps://user:password@host (TLS). Without it nothing is sent.
+        #[arg(long, env = "KIESDAG_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of the e-mails, e.g. "Gemeente Rotterdam <verkiezingen@rotterdam.nl>".
+        #[arg(long, env = "KIESDAG_MAIL_FROM")]
+        from: Option<String>,
     },
     /// Take a candidate off their station.
     Unassign {

@@ -230,7 +230,14 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             app_url,
             out,
             again,
+            smtp_url,
+            from,
         } => {
+            let mail = match (smtp_url, from) {
+                (Some(url), Some(from)) => Some((url, from)),
+                (None, None) => None,
+                _ => return Err("--smtp-url and --from go together".into()),
+            };
             // The file first: codes are shown only once, so none is made without a
             // place to write it.
             let created = std::fs::OpenOptions::new()
@@ -259,11 +266,51 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             })
             .map_err(|e| e.to_string())?;
             file.write_record([
-                "naam", "e-mail", "telefoon", "station", "rol", "code", "link",
+                "naam",
+                "e-mail",
+                "telefoon",
+                "station",
+                "rol",
+                "code",
+                "link",
+                "e-mail verstuurd",
             ])
             .map_err(|e| e.to_string())?;
             let base = app_url.trim_end_matches('/');
-            for i in &invitations {
+            let linked: Vec<(convocation::answer::Invitation, String)> = invitations
+                .into_iter()
+                .map(|i| {
+                    let link = format!("{base}/antwoord#code={}", i.code);
+                    (i, link)
+                })
+                .collect();
+            let outcomes = match &mail {
+                Some((url, from)) => match convocation::mail::send_all(url, from, &linked) {
+                    Ok(outcomes) => outcomes,
+                    Err(e) => {
+                        eprintln!("no e-mail was sent: {e}");
+                        vec![convocation::mail::Outcome::Failed(e.to_string()); linked.len()]
+                    }
+                },
+                None => Vec::new(),
+            };
+            let (mut sent, mut letters, mut failed) = (0, 0, 0);
+            for (n, (i, link)) in linked.iter().enumerate() {
+                let said = match outcomes.get(n) {
+                    Some(convocation::mail::Outcome::Sent) => {
+                        sent += 1;
+                        "ja".to_owned()
+                    }
+                    Some(convocation::mail::Outcome::NoAddress) => {
+                        letters += 1;
+                        "nee: geen adres, stuur een brief".to_owned()
+                    }
+                    Some(convocation::mail::Outcome::Failed(e)) => {
+                        failed += 1;
+                        format!("mislukt: {e}")
+                    }
+                    None => "nee".to_owned(),
+                };
                 file.write_record([
                     i.name.as_str(),
                     i.email.as_deref().unwrap_or(""),
@@ -271,16 +318,33 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                     &i.station_id,
                     &role_name(i.role),
                     &i.code,
-                    &format!("{base}/antwoord#code={}", i.code),
+                    link,
+                    &said,
                 ])
                 .map_err(|e| e.to_string())?;
             }
             file.flush().map_err(|e| e.to_string())?;
+            if mail.is_some() {
+                db::write_transaction(&mut db, |db| {
+                    by.audit(
+                        db,
+                        "convocation.mail",
+                        &municipality,
+                        &serde_json::json!({ "sent": sent, "no_address": letters, "failed": failed }),
+                    )
+                })
+                .map_err(|e| e.to_string())?;
+            }
             println!(
                 "{} invited; their personal links (valid {valid_days} days) are in {}",
-                invitations.len(),
+                linked.len(),
                 out.display()
             );
+            if mail.is_some() {
+                println!(
+                    "e-mail: {sent} sent, {letters} without an address (send a letter), {failed} failed (listed in the file)"
+                );
+            }
             Ok(())
         }
         StaffCommand::Unassign {

@@ -31,6 +31,8 @@ pub struct Invitation {
     pub role: StaffRole,
     /// The personal code; shown once, stored only as its hash.
     pub code: String,
+    /// Where and when, as the person is told.
+    pub details: super::mail::Details,
 }
 
 /// Gives everyone proposed at the municipality's stations (and with `again` everyone
@@ -55,6 +57,7 @@ pub fn invite(
             .map(|r| r.station.id)
             .collect();
     let candidates = store::convocation::candidates(db, election_id, Some(municipality))?;
+    let election = store::elections::get(db, election_id)?;
     let expires_at = now.saturating_add(i64::from(valid_days).saturating_mul(86_400_000));
     let mut invitations = Vec::new();
     for record in store::convocation::convocations(db, election_id)? {
@@ -69,6 +72,7 @@ pub fn invite(
         else {
             continue;
         };
+        let station = store::stations::get(db, &record.assignment.station_id)?;
         let code = store::codes::generate_groups(4);
         store::convocation::set_answer_code(
             db,
@@ -86,6 +90,7 @@ pub fn invite(
             station_id: record.assignment.station_id.clone(),
             role: record.assignment.role,
             code,
+            details: details(&election, &station.station),
         });
     }
     by.audit(
@@ -188,25 +193,41 @@ fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
     })
 }
 
-fn view_of(found: &Found) -> ConvocationView {
-    let offset = found.election.utc_offset_minutes;
-    let station = &found.station.station;
+/// Where and when, in the election's local time.
+fn details(
+    election: &shared::domain::Election,
+    station: &shared::domain::Station,
+) -> super::mail::Details {
+    let offset = election.utc_offset_minutes;
     let location = &station.location;
-    ConvocationView {
-        name: found.name.clone(),
-        election: found.election.name.clone(),
-        date: station.opening_time(&found.election).local_date(offset),
-        station_number: station.number,
-        station_name: station.name.clone(),
+    super::mail::Details {
+        election: election.name.clone(),
+        date: station.opening_time(election).local_date(offset),
+        station: format!("{} ({})", station.number, station.name),
         location: [&location.name, &location.address, &location.city]
             .iter()
             .filter(|s| !s.is_empty())
             .map(|s| s.as_str())
             .collect::<Vec<_>>()
             .join(", "),
+        opens: station.opening_time(election).local_hh_mm(offset),
+        closes: station.closing_time(election).local_hh_mm(offset),
+    }
+}
+
+fn view_of(found: &Found) -> ConvocationView {
+    let station = &found.station.station;
+    let details = details(&found.election, station);
+    ConvocationView {
+        name: found.name.clone(),
+        election: details.election,
+        date: details.date,
+        station_number: station.number,
+        station_name: station.name.clone(),
+        location: details.location,
         role: found.record.assignment.role,
-        opens: station.opening_time(&found.election).local_hh_mm(offset),
-        closes: station.closing_time(&found.election).local_hh_mm(offset),
+        opens: details.opens,
+        closes: details.closes,
         status: found.record.status,
     }
 }
