@@ -607,6 +607,26 @@ fn invitations_are_mailed_through_a_real_smtp_server() {
         "{unfolded}"
     );
 
+    // A reminder goes only to who has been silent long enough: nobody yet.
+    let early = dir.join("herinnering.csv");
+    let (ok, said) = cli(
+        &database,
+        &[
+            "staff",
+            "invite",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--again",
+            "--silent-days",
+            "7",
+            "--out",
+            early.to_str().unwrap(),
+        ],
+    );
+    assert!(ok && said.contains("0 invited"), "{said}");
+
     // A relay that is not there: nothing is sent, each is listed as failed, and the
     // codes are written all the same.
     drop(mail);

@@ -331,10 +331,13 @@ pub enum StaffCommand {
         /// The CSV file to write, new (not standard output: it holds the codes).
         #[arg(long)]
         out: std::path::PathBuf,
-        /// Invite again who was invited and did not answer (a new code replaces the
-        /// old one), besides who is newly proposed.
+        /// Remind who was invited and did not answer (a new code replaces the old
+        /// one), besides inviting who is newly proposed.
         #[arg(long)]
         again: bool,
+        /// With --again: only who has been silent at least this many days.
+        #[arg(long, default_value_t = 0, requires = "again", value_parser = clap::value_parser!(u32).range(0..=365))]
+        silent_days: u32,
         /// Send each invitation with an e-mail address through this SMTP relay:
         /// smtp://host:port (a local relay), smtp://host:587?tls=required (STARTTLS),
         /// smtps://user:password@host (TLS). Without it nothing is sent.

@@ -230,6 +230,7 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             app_url,
             out,
             again,
+            silent_days,
             smtp_url,
             from,
         } => {
@@ -260,7 +261,7 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                     &election,
                     &municipality,
                     valid_days,
-                    again,
+                    again.then_some(silent_days),
                     db::now_ms(),
                 )
             })

@@ -35,9 +35,10 @@ pub struct Invitation {
     pub details: super::mail::Details,
 }
 
-/// Gives everyone proposed at the municipality's stations (and with `again` everyone
-/// invited who has not answered) a personal code, valid for `valid_days`, and marks
-/// them invited; returns the invitations to send.
+/// Gives everyone proposed at the municipality's stations a personal code, valid for
+/// `valid_days`, and marks them invited; with `again: Some(days)` also everyone
+/// invited who has not answered for at least that many days (a reminder, with a new
+/// code that replaces the old one). Returns the invitations to send.
 ///
 /// # Errors
 /// A database error; nothing is then changed.
@@ -47,7 +48,7 @@ pub fn invite(
     election_id: &str,
     municipality: &str,
     valid_days: u32,
-    again: bool,
+    again: Option<u32>,
     now: i64,
 ) -> Result<Vec<Invitation>, ConvocationError> {
     let stations: std::collections::BTreeSet<String> =
@@ -62,7 +63,11 @@ pub fn invite(
     let mut invitations = Vec::new();
     for record in store::convocation::convocations(db, election_id)? {
         let wanted = record.status == ConvocationStatus::Proposed
-            || (again && record.status == ConvocationStatus::Invited);
+            || again.is_some_and(|days| {
+                record.status == ConvocationStatus::Invited
+                    && now.saturating_sub(record.updated_at)
+                        >= i64::from(days).saturating_mul(86_400_000)
+            });
         if !wanted || !stations.contains(&record.assignment.station_id) {
             continue;
         }
