@@ -415,6 +415,40 @@ async fn invited_people_answer_through_their_personal_link() {
     );
     assert!(!planned().iter().any(|m| m.name == "Dirk Lid"));
 
+    // The control room follows up: who answered what, and why not; nobody else.
+    let follow_up = "/api/municipalities/GM0599/convocations";
+    let coordinator = support::staff_token(kiesdag::auth::Role::Coordinator, Some("GM0599"));
+    let (status, overview) =
+        support::http(&server, "GET", follow_up, &coordinator, &Value::Null).await;
+    assert_eq!(status, 200, "{overview}");
+    let people = overview["stations"][0]["people"].as_array().unwrap();
+    let status_of = |name: &str| {
+        people
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| (p["status"].clone(), p["decline_reason"].clone()))
+    };
+    assert_eq!(
+        status_of("Anneke Voorzitter"),
+        Some((json!("confirmed"), Value::Null))
+    );
+    assert_eq!(
+        status_of("Dirk Lid"),
+        Some((json!("declined"), json!("Op vakantie")))
+    );
+    assert_eq!(
+        status_of("Jan Reserve").map(|s| s.0),
+        Some(json!("proposed"))
+    );
+    for (role, code) in [
+        (kiesdag::auth::Role::Manager, Some("GM0599")),
+        (kiesdag::auth::Role::Coordinator, Some("GM0363")),
+    ] {
+        let token = support::staff_token(role, code);
+        let (status, _) = support::http(&server, "GET", follow_up, &token, &Value::Null).await;
+        assert_eq!(status, 403, "{role:?} of {code:?}");
+    }
+
     // Answers are audited without names or reasons.
     let (ok, said) = cli(&database, &["audit", "verify"]);
     assert!(ok, "{said}");

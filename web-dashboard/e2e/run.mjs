@@ -617,6 +617,18 @@ async function main() {
         await other.getByText('Deze code is onbekend of niet meer geldig.', { exact: false }).waitFor();
         assert.equal(await other.getByTestId('convocation').count(), 0);
         await other.close();
+
+        // The control room follows up: Anneke confirmed, Bram not yet answered.
+        const followUp = await browser.newPage();
+        await signIn(followUp, base, 'coordinator', '/convocations');
+        await followUp.getByRole('heading', { name: 'Oproepen van stembureauleden' }).waitFor();
+        const anneke = followUp.locator('tr[data-status="confirmed"]', { hasText: 'Anneke de Vries' });
+        await anneke.getByText('bevestigd').waitFor();
+        await followUp.locator('tr[data-status="invited"]', { hasText: 'Bram Lid' }).waitFor();
+        assert.match(await followUp.getByTestId('convocation-counts').textContent(), /^1 bevestigd, 1 zonder antwoord/);
+        await axe(followUp, 'convocations');
+        await capture(followUp, 'convocations');
+        await followUp.close();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

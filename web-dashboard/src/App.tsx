@@ -12,6 +12,7 @@ import { Incidents } from './pages/Incidents';
 import { Login } from './pages/Login';
 import { Public } from './pages/Public';
 import { Answer } from './pages/Answer';
+import { Convocations } from './pages/Convocations';
 import { Results } from './pages/Results';
 import { StationDetail } from './pages/StationDetail';
 import { Turnout } from './pages/Turnout';
@@ -198,6 +199,7 @@ export function App() {
   if (!allowed) content = <p role="alert" className="error">{t('forbidden')}</p>;
   else if (session.municipality === null) content = <ChooseMunicipality intro={t('chooseStaff')} onChoose={chooseMunicipality} />;
   else if (path === '/incidents') content = <Incidents />;
+  else if (path === '/convocations') content = <Convocations />;
   else if (path === '/turnout') content = <Turnout />;
   else if (path === '/results') content = <Results />;
   else if (path.startsWith('/stations/')) content = <StationDetail id={decodeURIComponent(path.slice('/stations/'.length))} />;

@@ -30,6 +30,11 @@ export const PAGES: PageDef[] = [
     nav: { href: '/incidents', label: 'navIncidents' },
   },
   {
+    match: (p) => p === '/convocations',
+    routes: ['GET /api/municipalities/{code}/convocations'],
+    nav: { href: '/convocations', label: 'navConvocations' },
+  },
+  {
     match: (p) => p === '/turnout',
     routes: [
       'GET /api/municipalities/{code}/turnout',

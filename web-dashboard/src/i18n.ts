@@ -247,6 +247,20 @@ export const nl = {
   convocation_proposed: 'nog niet uitgenodigd',
   convocation_confirmed: 'u komt',
   convocation_declined: 'u kunt niet',
+  navConvocations: 'Oproepen',
+  convocationsTitle: 'Oproepen van stembureauleden',
+  convocationCounts: '{confirmed} bevestigd, {invited} zonder antwoord, {declined} afgemeld, {proposed} nog niet uitgenodigd; {missing} plaatsen open; {reserve} in reserve.',
+  convocation_proposed_staff: 'nog niet uitgenodigd',
+  convocation_invited_staff: 'geen antwoord',
+  convocation_confirmed_staff: 'bevestigd',
+  convocation_declined_staff: 'afgemeld',
+  convocationMissing: 'ontbreekt: {n}',
+  stationColumn: 'Stembureau',
+  roleColumn: 'Rol',
+  nameColumn: 'Naam',
+  statusColumn: 'Status',
+  sinceColumn: 'Sinds',
+  reasonColumn: 'Reden',
 };
 
 export type Key = keyof typeof nl;
@@ -517,6 +531,20 @@ export const en: Record<Key, string> = {
   convocation_proposed: 'not yet invited',
   convocation_confirmed: 'you will come',
   convocation_declined: 'you cannot come',
+  navConvocations: 'Convocations',
+  convocationsTitle: 'Convocation of station staff',
+  convocationCounts: '{confirmed} confirmed, {invited} without an answer, {declined} declined, {proposed} not yet invited; {missing} places open; {reserve} in reserve.',
+  convocation_proposed_staff: 'not yet invited',
+  convocation_invited_staff: 'no answer',
+  convocation_confirmed_staff: 'confirmed',
+  convocation_declined_staff: 'declined',
+  convocationMissing: 'missing: {n}',
+  stationColumn: 'Station',
+  roleColumn: 'Role',
+  nameColumn: 'Name',
+  statusColumn: 'Status',
+  sinceColumn: 'Since',
+  reasonColumn: 'Reason',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };

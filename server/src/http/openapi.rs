@@ -64,6 +64,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         crate::features::reporting::routes::public_results,
         crate::features::convocation::routes::view,
         crate::features::convocation::routes::answer,
+        crate::features::convocation::routes::follow_up,
     ),
     components(schemas(ErrorBody, ErrorReference, DashboardMessage, ChangeView)),
     modifiers(&DeclaredAccess),

@@ -169,6 +169,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             access: Access::Public,
             route: || web::get().to(reporting::routes::public_results),
         },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/convocations",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::get().to(convocation::routes::follow_up),
+        },
         // The personal link of a convoked person: the code in the body is the access.
         Endpoint {
             method: "POST",

@@ -4,6 +4,7 @@ import type { Role } from './types';
 /** The roles each staff route of the API admits, by "METHOD /path". */
 export const ROUTE_ROLES = {
   "GET /api/municipalities/{code}/alerts": ["administrator", "coordinator", "manager", "viewer"],
+  "GET /api/municipalities/{code}/convocations": ["administrator", "coordinator"],
   "GET /api/municipalities/{code}/coordinators": ["administrator", "coordinator"],
   "GET /api/municipalities/{code}/incidents": ["administrator", "coordinator"],
   "GET /api/municipalities/{code}/results": ["administrator", "coordinator", "manager", "viewer"],

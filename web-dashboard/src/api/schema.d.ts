@@ -76,6 +76,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/municipalities/{code}/convocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The follow-up: per station of the municipality who is convoked, in which role,
+         *     where their answer stands, and what is still missing.
+         * @description Roles: administrator, coordinator.
+         */
+        get: operations["convocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/municipalities/{code}/coordinators": {
         parameters: {
             query?: never;
@@ -667,6 +688,11 @@ export interface components {
             kind: components["schemas"]["AlertKind"];
             status: components["schemas"]["AlertStatus"];
         };
+        /**
+         * @description Where a person's convocation stands.
+         * @enum {string}
+         */
+        ConvocationStatus: "proposed" | "invited" | "confirmed" | "declined";
         /** @description What the person sees through their link. */
         ConvocationView: {
             closes: string;
@@ -777,6 +803,13 @@ export interface components {
          *     report's kind), an action the object with an `action` (its kind).
          */
         EventPayload: components["schemas"]["Operation"] | components["schemas"]["ControlRoomAction"];
+        /** @description A role a station still lacks. */
+        Gap: {
+            /** Format: int32 */
+            missing: number;
+            role: components["schemas"]["StaffRole"];
+            station_id: string;
+        };
         /** @description The server's health: `ok` with the number of stations, or `unavailable`. */
         Health: {
             error?: string | null;
@@ -891,6 +924,13 @@ export interface components {
             recorded_at: components["schemas"]["Timestamp"];
             report: components["schemas"]["Report"];
             station_id: string;
+        };
+        /** @description Where the municipality's staffing stands. */
+        Overview: {
+            reserve: number;
+            stations: components["schemas"]["StationStaffing"][];
+            /** @description Candidates assigned nowhere (the reserve included). */
+            unassigned: number;
         };
         /** @description Members arriving, leaving, or a shift change (dagploeg to avondploeg). */
         PresenceReport: {
@@ -1081,12 +1121,35 @@ export interface components {
         };
         /** @enum {string} */
         StaffRole: "chair" | "member" | "secretary" | "counter" | "substitute";
+        /** @description One person at a station, as the follow-up shows them. */
+        Staffed: {
+            candidate_id: string;
+            /** @description Why they declined, in their words. */
+            decline_reason?: string | null;
+            name: string;
+            role: components["schemas"]["StaffRole"];
+            /**
+             * Format: int64
+             * @description When the status last changed (ms since the epoch).
+             */
+            since: number;
+            status: components["schemas"]["ConvocationStatus"];
+        };
         /** @description A request for more ballot papers (bijlevering). */
         StationResupplyRequest: {
             note: string;
             /** Format: int32 */
             quantity: number;
             urgency: components["schemas"]["Urgency"];
+        };
+        /** @description A station's staffing: who is convoked, and what is missing. */
+        StationStaffing: {
+            gaps: components["schemas"]["Gap"][];
+            name: string;
+            /** Format: int32 */
+            number: number;
+            people: components["schemas"]["Staffed"][];
+            station_id: string;
         };
         StationSummary: {
             /** Format: int32 */
@@ -1531,6 +1594,65 @@ export interface operations {
             };
             /** @description The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database does not answer (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    convocations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code, e.g. `GM0599`. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the municipality's staffing stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The municipality has no stations in an election (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,8 @@ export type ErrorBody = S['ErrorBody'];
 export type ErrorReference = S['ErrorReference'];
 export type Coordinator = S['Coordinator'];
 export type ConvocationView = S['ConvocationView'];
+export type ConvocationOverview = S['Overview'];
+export type ConvocationStatus = S['ConvocationStatus'];
 // What an event carries (shared/src/protocol/payload.rs): a station's operation, whose
 // `report` has one key, the report's kind, or a control-room action tagged by `action`.
 export type EventPayload = S['EventPayload'];

@@ -186,6 +186,8 @@ struct Situation {
     /// Assignments that hold their place (not declined), at this municipality.
     holding: Vec<Assignment>,
     need: StaffingNeed,
+    /// The stations' names, by id.
+    names: BTreeMap<String, String>,
 }
 
 fn situation(
@@ -195,9 +197,16 @@ fn situation(
 ) -> Result<Situation, ConvocationError> {
     let election = store::elections::get(db, election_id)?;
     let need = store::elections::staffing_need(db, &election)?;
-    let stations: Vec<StationSlot> = store::stations::of_election(db, election_id)?
+    let records: Vec<_> = store::stations::of_election(db, election_id)?
         .into_iter()
         .filter(|r| r.station.municipality_code == municipality)
+        .collect();
+    let names = records
+        .iter()
+        .map(|r| (r.station.id.clone(), r.station.name.clone()))
+        .collect();
+    let stations: Vec<StationSlot> = records
+        .into_iter()
         .map(|r| StationSlot {
             id: r.station.id,
             number: r.station.number,
@@ -219,6 +228,7 @@ fn situation(
         candidates,
         holding,
         need,
+        names,
     })
 }
 
@@ -377,25 +387,30 @@ pub fn unassign(
 }
 
 /// One person at a station, as the follow-up shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Staffed {
     pub candidate_id: String,
     pub name: String,
     pub role: StaffRole,
     pub status: ConvocationStatus,
+    /// Why they declined, in their words.
+    pub decline_reason: Option<String>,
+    /// When the status last changed (ms since the epoch).
+    pub since: i64,
 }
 
 /// A station's staffing: who is convoked, and what is missing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StationStaffing {
     pub station_id: String,
     pub number: u32,
+    pub name: String,
     pub people: Vec<Staffed>,
     pub gaps: Vec<Gap>,
 }
 
 /// Where the municipality's staffing stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub stations: Vec<StationStaffing>,
     /// Candidates assigned nowhere (the reserve included).
@@ -428,6 +443,7 @@ pub fn overview(
         .map(|station| StationStaffing {
             station_id: station.id.clone(),
             number: station.number,
+            name: s.names.get(&station.id).cloned().unwrap_or_default(),
             people: all
                 .iter()
                 .filter(|c| c.assignment.station_id == station.id)
@@ -436,6 +452,8 @@ pub fn overview(
                     name: name_of(&c.assignment.candidate_id),
                     role: c.assignment.role,
                     status: c.status,
+                    decline_reason: c.decline_reason.clone(),
+                    since: c.updated_at,
                 })
                 .collect(),
             gaps: gaps

@@ -5,7 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::answer::{self, Answer, AnswerError, ConvocationView};
-use crate::http::{ApiError, ErrorBody, ErrorReference};
+use super::{ConvocationError, Overview};
+use crate::http::{ApiError, CoveredMunicipality, ErrorBody, ErrorReference};
 use crate::state::AppState;
 use crate::store::StoreError;
 
@@ -142,5 +143,46 @@ pub async fn answer(
             }
             Err(refused(e))
         }
+    }
+}
+
+/// The follow-up: per station of the municipality who is convoked, in which role,
+/// where their answer stands, and what is still missing.
+#[utoipa::path(
+    get,
+    path = "/api/municipalities/{code}/convocations",
+    operation_id = "convocations",
+    tag = "convocation",
+    params(("code" = String, Path, description = "The municipality's code, e.g. `GM0599`.")),
+    responses(
+        (status = 200, description = "Where the municipality's staffing stands.", body = Overview),
+        (status = 403, description = "The role may not call this (`forbidden`), or the municipality is not the caller's (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "The municipality has no stations in an election (`not_found`).", body = ErrorBody),
+        (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
+    )
+)]
+pub async fn follow_up(
+    state: web::Data<AppState>,
+    municipality: CoveredMunicipality,
+) -> Result<HttpResponse, ApiError> {
+    let code = municipality.code.clone();
+    let found = state
+        .with_db(move |db| {
+            let Some((_, election)) = crate::store::stations::with_election(db, &code)? else {
+                return Ok(None);
+            };
+            match super::overview(db, &election.id, &code) {
+                Ok(overview) => Ok(Some(overview)),
+                Err(ConvocationError::Store(e)) => Err(e),
+                Err(e) => Err(StoreError::Corrupt {
+                    what: "convocations".into(),
+                    reason: e.to_string(),
+                }),
+            }
+        })
+        .await?;
+    match found {
+        Some(overview) => Ok(HttpResponse::Ok().json(overview)),
+        None => Err(ApiError::from(ErrorReference::NotFound)),
     }
 }
