@@ -359,6 +359,13 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         Ok::<_, store::StoreError>(codes)
     })
     .map_err(|e| e.to_string())?;
+    let silent_code = convoke(
+        &mut conn,
+        &by,
+        &election.id,
+        &config.municipality,
+        &stations,
+    )?;
     drop(conn);
 
     let server_config = ServerConfig {
@@ -404,6 +411,11 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
             yours.name,
         );
     }
+    if let Some(code) = silent_code {
+        println!(
+            "  be convoked: http://{address}/antwoord#code={code}   (a person who has not answered yet; follow-up: /convocations)"
+        );
+    }
     println!(
         "  polls open in 20 s and close {} minutes later; Ctrl-C stops the demo",
         config.minutes
@@ -426,6 +438,98 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
     // is committed, so the database is consistent whenever the demo stops.
     runtime.shutdown_timeout(Duration::from_secs(2));
     Ok(())
+}
+
+/// The demo's convocation: made-up people (no real names), four per station and a
+/// reserve, assigned by the suggestion and invited; most accept, some decline with a
+/// reason (and the reserve is proposed in their place), some have not answered yet.
+/// Returns the code of one who has not, to try the answer page with.
+fn convoke(
+    db: &mut db::Db,
+    by: &Preparer,
+    election_id: &str,
+    municipality: &str,
+    stations: &[Station],
+) -> Result<Option<String>, String> {
+    use crate::features::convocation::{self, answer};
+    use shared::domain::convocation::Candidate;
+    const FIRST: [&str; 20] = [
+        "Anna", "Bram", "Carla", "Daan", "Eva", "Fleur", "Gijs", "Hanna", "Ilse", "Joost", "Karin",
+        "Lars", "Maud", "Niels", "Olga", "Pieter", "Roos", "Sem", "Tess", "Vera",
+    ];
+    const LAST: [&str; 15] = [
+        "de Vries",
+        "Jansen",
+        "Bakker",
+        "Visser",
+        "Smit",
+        "Meijer",
+        "de Boer",
+        "Mulder",
+        "de Groot",
+        "Bos",
+        "Vos",
+        "Peters",
+        "Hendriks",
+        "van Leeuwen",
+        "Dekker",
+    ];
+    const REASONS: [&str; 3] = ["Op vakantie", "Ziek", "Moet werken"];
+    let people = stations.len().saturating_mul(4) + stations.len() / 10 + 1;
+    let candidates: Vec<Candidate> = (0..people)
+        .map(|n| {
+            let first = FIRST[n % FIRST.len()];
+            let last = LAST[(n / FIRST.len()) % LAST.len()];
+            let name = format!("{first} {last} ({n})");
+            Candidate {
+                id: String::new(),
+                email: (n % 5 != 0).then(|| format!("kandidaat{n}@example.nl")),
+                phone: None,
+                postcode: None,
+                languages: vec!["nl".into()],
+                experience: u32::try_from(n % 7).unwrap_or(0),
+                roles: if n % 4 == 0 {
+                    vec![StaffRole::Chair, StaffRole::Member]
+                } else {
+                    Vec::new()
+                },
+                wishes: Vec::new(),
+                reserve: n >= stations.len().saturating_mul(4),
+                name,
+            }
+        })
+        .collect();
+    let invitations = db::write_transaction(db, |db| {
+        let now = now_ms();
+        convocation::import_candidates(db, by, election_id, municipality, candidates, now)?;
+        let suggestion = convocation::suggest(db, election_id, municipality)?;
+        convocation::apply(db, by, election_id, municipality, &suggestion, now)?;
+        answer::invite(db, by, election_id, municipality, 30, None, now)
+    })
+    .map_err(|e| e.to_string())?;
+    // The answers in one transaction: one write to disk, not one per person.
+    db::write_transaction(db, |db| {
+        let mut silent = None;
+        for (n, invitation) in invitations.iter().enumerate() {
+            let given = match n % 10 {
+                0 => None,
+                1 => Some(answer::Answer::Decline {
+                    reason: REASONS[n % REASONS.len()].into(),
+                }),
+                _ => Some(answer::Answer::Accept),
+            };
+            match given {
+                Some(given) => {
+                    answer::answer(db, &invitation.code, &given, now_ms())?;
+                }
+                None => {
+                    silent.get_or_insert_with(|| invitation.code.clone());
+                }
+            }
+        }
+        Ok::<_, answer::AnswerError>(silent)
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// Ctrl-C (SIGINT) or SIGTERM.

@@ -78,6 +78,29 @@ pub fn candidates(
         .collect()
 }
 
+/// One candidate of the election, with their municipality.
+///
+/// # Errors
+/// A database error, or a stored candidate that does not read.
+pub fn candidate(
+    db: &mut Db,
+    election_id: &str,
+    id: &str,
+) -> Result<Option<CandidateRecord>, StoreError> {
+    let row: Option<(String, String)> = candidates::table
+        .find((election_id, id))
+        .select((candidates::municipality_code, candidates::person))
+        .first(db)
+        .optional()?;
+    row.map(|(municipality_code, person)| {
+        Ok(CandidateRecord {
+            municipality_code,
+            candidate: from_json("candidate", &person)?,
+        })
+    })
+    .transpose()
+}
+
 /// A convocation: the assignment and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConvocationRecord {

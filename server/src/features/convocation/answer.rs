@@ -184,10 +184,9 @@ fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
     }
     let election = store::elections::get(db, &election_id)?;
     let station = store::stations::get(db, &record.assignment.station_id)?;
-    let candidate = store::convocation::candidates(db, &election_id, None)?
-        .into_iter()
-        .find(|c| c.candidate.id == record.assignment.candidate_id)
-        .ok_or(AnswerError::Invalid)?;
+    let candidate =
+        store::convocation::candidate(db, &election_id, &record.assignment.candidate_id)?
+            .ok_or(AnswerError::Invalid)?;
     Ok(Found {
         election_id,
         record,

@@ -296,9 +296,7 @@ pub fn assign(
     assignment: &Assignment,
     now: i64,
 ) -> Result<(), ConvocationError> {
-    let candidate = store::convocation::candidates(db, election_id, None)?
-        .into_iter()
-        .find(|r| r.candidate.id == assignment.candidate_id)
+    let candidate = store::convocation::candidate(db, election_id, &assignment.candidate_id)?
         .ok_or_else(|| ConvocationError::NoCandidate(assignment.candidate_id.clone()))?;
     let station = store::stations::of_election(db, election_id)?
         .into_iter()
