@@ -10,6 +10,7 @@ pub mod disk_space;
 pub mod features;
 pub mod http;
 pub mod metrics;
+pub mod pdf;
 pub mod realtime;
 pub mod state;
 pub mod store;

@@ -602,10 +602,21 @@ fn invitations_are_mailed_through_a_real_smtp_server() {
             &relay,
             "--from",
             "Gemeente Rotterdam <verkiezingen@example.nl>",
+            "--letters",
+            dir.join("brieven.pdf").to_str().unwrap(),
         ],
     );
     assert!(ok, "{said}");
     assert!(said.contains("2 sent, 1 without an address"), "{said}");
+    // Who has no address gets a letter: one page, with her name and her code.
+    assert!(said.contains("1 letters to print"), "{said}");
+    let letters = std::fs::read(dir.join("brieven.pdf")).unwrap();
+    let pdf = String::from_utf8_lossy(&letters).into_owned();
+    assert!(
+        pdf.starts_with("%PDF-") && pdf.contains("/Count 1"),
+        "{pdf}"
+    );
+    assert!(pdf.contains("Beste Els Zonderadres,"), "{pdf}");
     let sheet = std::fs::read_to_string(&out).unwrap();
     let anneke: Vec<&str> = sheet
         .lines()
@@ -614,6 +625,13 @@ fn invitations_are_mailed_through_a_real_smtp_server() {
         .split(';')
         .collect();
     assert_eq!(anneke[7], "ja");
+    let els: Vec<&str> = sheet
+        .lines()
+        .find(|l| l.starts_with("Els"))
+        .unwrap()
+        .split(';')
+        .collect();
+    assert!(pdf.contains(els[5]), "her code is in her letter");
     assert!(
         sheet
             .lines()

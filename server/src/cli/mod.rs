@@ -346,6 +346,11 @@ pub enum StaffCommand {
         /// The sender of the e-mails, e.g. "Gemeente Rotterdam <verkiezingen@rotterdam.nl>".
         #[arg(long, env = "KIESDAG_MAIL_FROM")]
         from: Option<String>,
+        /// Write printable letters (PDF, one page each, new file) for everyone not
+        /// reached by e-mail: without an address, whose e-mail failed, or all when
+        /// nothing is sent.
+        #[arg(long)]
+        letters: Option<std::path::PathBuf>,
     },
     /// Take a candidate off their station.
     Unassign {

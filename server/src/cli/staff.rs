@@ -233,12 +233,18 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             silent_days,
             smtp_url,
             from,
+            letters,
         } => {
             let mail = match (smtp_url, from) {
                 (Some(url), Some(from)) => Some((url, from)),
                 (None, None) => None,
                 _ => return Err("--smtp-url and --from go together".into()),
             };
+            if let Some(path) = &letters
+                && path.exists()
+            {
+                return Err(format!("{} exists; give a new file", path.display()));
+            }
             // The file first: codes are shown only once, so none is made without a
             // place to write it.
             let created = std::fs::OpenOptions::new()
@@ -295,7 +301,8 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                 },
                 None => Vec::new(),
             };
-            let (mut sent, mut letters, mut failed) = (0, 0, 0);
+            let (mut sent, mut no_address, mut failed) = (0, 0, 0);
+            let mut on_paper = Vec::new();
             for (n, (i, link)) in linked.iter().enumerate() {
                 let said = match outcomes.get(n) {
                     Some(convocation::mail::Outcome::Sent) => {
@@ -303,14 +310,19 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                         "ja".to_owned()
                     }
                     Some(convocation::mail::Outcome::NoAddress) => {
-                        letters += 1;
+                        no_address += 1;
+                        on_paper.push(&linked[n]);
                         "nee: geen adres, stuur een brief".to_owned()
                     }
                     Some(convocation::mail::Outcome::Failed(e)) => {
                         failed += 1;
+                        on_paper.push(&linked[n]);
                         format!("mislukt: {e}")
                     }
-                    None => "nee".to_owned(),
+                    None => {
+                        on_paper.push(&linked[n]);
+                        "nee".to_owned()
+                    }
                 };
                 file.write_record([
                     i.name.as_str(),
@@ -331,7 +343,7 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                         db,
                         "convocation.mail",
                         &municipality,
-                        &serde_json::json!({ "sent": sent, "no_address": letters, "failed": failed }),
+                        &serde_json::json!({ "sent": sent, "no_address": no_address, "failed": failed }),
                     )
                 })
                 .map_err(|e| e.to_string())?;
@@ -341,9 +353,25 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                 linked.len(),
                 out.display()
             );
+            if let Some(path) = letters {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .and_then(|mut f| {
+                        std::io::Write::write_all(&mut f, &convocation::letters::letters(&on_paper))
+                    })
+                    .map_err(|e| {
+                        format!(
+                            "cannot write {} (it must be a new file): {e}",
+                            path.display()
+                        )
+                    })?;
+                println!("{} letters to print in {}", on_paper.len(), path.display());
+            }
             if mail.is_some() {
                 println!(
-                    "e-mail: {sent} sent, {letters} without an address (send a letter), {failed} failed (listed in the file)"
+                    "e-mail: {sent} sent, {no_address} without an address (send a letter), {failed} failed (listed in the file)"
                 );
             }
             Ok(())

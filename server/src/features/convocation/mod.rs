@@ -8,6 +8,7 @@
 
 pub mod answer;
 pub mod import;
+pub mod letters;
 pub mod mail;
 pub mod routes;
 
