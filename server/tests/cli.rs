@@ -454,3 +454,150 @@ fn alert_rules_are_set_per_election_and_audited() {
     assert!(verified.status.success(), "{}", text(&verified));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The strength list: voters per station imported (a bad row refused with its line),
+/// checked against the municipality's maximum and for stations without voters, and
+/// exported as CSV and PDF.
+#[test]
+fn the_strength_list_is_imported_checked_and_exported() {
+    let (db, dir) = fresh();
+    let run = |args: &[&str]| {
+        let out = kiesdag(&db, args, None);
+        (out.status.success(), text(&out))
+    };
+    let (ok, said) = run(&[
+        "election",
+        "init",
+        "--id",
+        "GR2024",
+        "--name",
+        "Gemeenteraad 2024",
+        "--date",
+        "2024-10-13",
+        "--jurisdiction",
+        "be",
+    ]);
+    assert!(ok, "{said}");
+    let stations = dir.join("stations.csv");
+    std::fs::write(
+        &stations,
+        "NIS-code;Gemeente;Stembureau;Locatie;Adres;Postcode;Kiezers\n\
+         44021;Gent;GENT-001-Binnenstad;Stadhuis;Botermarkt 1;9000;1\n\
+         44021;Gent;GENT-002-Binnenstad;School;Kouter 2;9000;1\n\
+         44021;Gent;GENT-003-Binnenstad;Bib;Kouter 3;9000;1\n",
+    )
+    .unwrap();
+    let (ok, said) = run(&[
+        "import",
+        "stations",
+        stations.to_str().unwrap(),
+        "--election",
+        "GR2024",
+        "--format",
+        "flemish",
+    ]);
+    assert!(ok, "{said}");
+
+    let list = dir.join("sterktelijst.csv");
+    std::fs::write(&list, "station;voters\n44021-001;812\n44021-002;veel\n").unwrap();
+    let (ok, said) = run(&[
+        "import",
+        "strength",
+        list.to_str().unwrap(),
+        "--election",
+        "GR2024",
+    ]);
+    assert!(
+        !ok && said.contains(":3:") && said.contains("veel"),
+        "{said}"
+    );
+    std::fs::write(
+        &list,
+        "station;voters\n44021-001;812\n44021-002;1.640\n44021-003;0\n",
+    )
+    .unwrap();
+    let (ok, said) = run(&[
+        "import",
+        "strength",
+        list.to_str().unwrap(),
+        "--election",
+        "GR2024",
+    ]);
+    assert!(ok, "{said}");
+    assert!(said.contains("3 stations, 2452 voters"), "{said}");
+    assert!(said.contains("44021-003: no voters assigned"), "{said}");
+
+    let (ok, said) = run(&[
+        "strength",
+        "check",
+        "--election",
+        "GR2024",
+        "--municipality",
+        "44021",
+        "--max",
+        "1500",
+    ]);
+    assert!(!ok, "a failed check fails: {said}");
+    assert!(
+        said.contains("44021-002: 1640 voters, more than the maximum"),
+        "{said}"
+    );
+    assert!(said.contains("at most 1500 per station"), "{said}");
+    // The maximum is kept for the next check.
+    let (_, said) = run(&[
+        "strength",
+        "check",
+        "--election",
+        "GR2024",
+        "--municipality",
+        "44021",
+    ]);
+    assert!(said.contains("at most 1500 per station"), "{said}");
+
+    let csv = dir.join("sterktelijst-export.csv");
+    let (ok, said) = run(&[
+        "strength",
+        "export",
+        "--election",
+        "GR2024",
+        "--municipality",
+        "44021",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{said}");
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        exported.starts_with("nummer;stembureau;adres;kiezers"),
+        "{exported}"
+    );
+    assert!(exported.contains(";1640\n"), "{exported}");
+    let pdf = dir.join("sterktelijst.pdf");
+    let (ok, said) = run(&[
+        "strength",
+        "export",
+        "--election",
+        "GR2024",
+        "--municipality",
+        "44021",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(ok, "{said}");
+    let printed = String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).into_owned();
+    assert!(printed.contains("3 stembureaus, 2452 kiezers"), "{printed}");
+    let (ok, said) = run(&[
+        "strength",
+        "export",
+        "--election",
+        "GR2024",
+        "--municipality",
+        "44021",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && said.contains("new file"),
+        "never overwritten: {said}"
+    );
+}

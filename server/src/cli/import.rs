@@ -91,6 +91,7 @@ pub(crate) fn import_stations(
 pub enum Roster {
     Districts,
     Staff,
+    Strength,
 }
 
 /// Districts or planned staff for an election's stations: every row checked first,
@@ -141,6 +142,19 @@ pub(crate) fn import_roster(
                 }
             }
             (changed, n, problems, "staff")
+        }
+        Roster::Strength => {
+            let (rows, problems) =
+                import::parse_strength(&input, &known).map_err(|e| e.to_string())?;
+            let n = rows.len();
+            let mut changed = std::collections::BTreeSet::new();
+            for row in rows {
+                if let Some(station) = stations.get_mut(&row.station_id) {
+                    station.expected_voters = Some(row.value);
+                    changed.insert(row.station_id);
+                }
+            }
+            (changed, n, problems, "strength")
         }
     };
     for problem in &problems {

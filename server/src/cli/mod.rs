@@ -8,6 +8,7 @@ mod person;
 mod purge;
 mod serve;
 mod staff;
+mod strength;
 pub mod support;
 mod users;
 
@@ -71,6 +72,11 @@ pub enum Command {
     Codes {
         #[command(subcommand)]
         command: CodesCommand,
+    },
+    /// The strength list: voters per station, its checks and its export.
+    Strength {
+        #[command(subcommand)]
+        command: StrengthCommand,
     },
     /// Convocation of station staff: what stations need, who is assigned where.
     Staff {
@@ -255,6 +261,16 @@ pub enum ImportCommand {
         #[arg(long)]
         skip_bad_rows: bool,
     },
+    /// The strength list (sterktelijst): voters per station, from a CSV with columns
+    /// station (its id) and voters; they are the expected voters the day's checks
+    /// and turnout use. Prints the list's checks afterwards.
+    Strength {
+        file: String,
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
     /// Candidates for convocation, from a CSV with a name column and where known id,
     /// email, phone, postcode, languages, experience, roles, wishes and reserve
     /// (lists separated by |). Adds new people, updates those known by id, or by name
@@ -268,6 +284,31 @@ pub enum ImportCommand {
         municipality: String,
         #[arg(long)]
         skip_bad_rows: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StrengthCommand {
+    /// Check the municipality's strength list: every station has voters, none more
+    /// than the maximum (`--max` sets it, kept for later checks). Fails when a check
+    /// fails.
+    Check {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        municipality: String,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max: Option<u32>,
+    },
+    /// Export the municipality's strength list to a new file: CSV (`.csv`, Dutch
+    /// headers, `;`) or printable PDF (`.pdf`).
+    Export {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -625,6 +666,22 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                 },
         } => staff::import_candidates(url, &file, &election, &municipality, skip_bad_rows),
         Command::Staff { command } => staff::staff(url, command),
+        Command::Import {
+            command:
+                ImportCommand::Strength {
+                    file,
+                    election,
+                    skip_bad_rows,
+                },
+        } => import::import_roster(
+            url,
+            &file,
+            &election,
+            import::Roster::Strength,
+            skip_bad_rows,
+        )
+        .and_then(|()| strength::check_all(url, &election)),
+        Command::Strength { command } => strength::strength(url, command),
         Command::Codes { command } => codes::codes(url, command),
         Command::User {
             command:

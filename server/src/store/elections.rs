@@ -177,6 +177,41 @@ pub fn set_staffing_need(
     put_setting(db, &staffing_need_key(election_id), &to_json(need))
 }
 
+fn strength_maximum_key(election_id: &str, municipality: &str) -> String {
+    format!("strength_maximum:{election_id}:{municipality}")
+}
+
+/// The most voters the municipality allows one station (the strength list's check).
+///
+/// # Errors
+/// A database error, or a stored value that does not read.
+pub fn strength_maximum(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+) -> Result<Option<u32>, StoreError> {
+    setting(db, &strength_maximum_key(election_id, municipality))?
+        .map(|json| from_json("strength maximum", &json))
+        .transpose()
+}
+
+/// Sets the most voters the municipality allows one station.
+///
+/// # Errors
+/// A database error.
+pub fn set_strength_maximum(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+    maximum: u32,
+) -> Result<(), StoreError> {
+    put_setting(
+        db,
+        &strength_maximum_key(election_id, municipality),
+        &to_json(&maximum),
+    )
+}
+
 /// How long personal data is kept after an election is finished, unless set.
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 

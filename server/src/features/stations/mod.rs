@@ -3,4 +3,5 @@
 
 pub mod import;
 pub mod routes;
+pub mod strength;
 pub mod summary;

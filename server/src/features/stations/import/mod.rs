@@ -16,7 +16,7 @@ use shared::domain::Station;
 use thiserror::Error;
 
 pub use flemish::{parse_flemish, parse_flemish_name};
-pub use roster::{Assignment, parse_districts, parse_role, parse_staff};
+pub use roster::{Assignment, parse_districts, parse_role, parse_staff, parse_strength};
 pub use sods::parse_sods;
 
 #[derive(Debug, Error)]

@@ -81,6 +81,26 @@ pub fn parse_districts(input: &str, known: &BTreeSet<String>) -> Result<Rows<Str
     })
 }
 
+/// The most voters one station may plausibly have assigned.
+pub const MAX_PLAUSIBLE_VOTERS: u32 = 100_000;
+
+/// Reads the strength list (sterktelijst): columns `station` and `voters`, the
+/// voters assigned to or expected at each station.
+///
+/// # Errors
+/// When the file is not CSV or lacks a required column; bad rows are in the problems.
+pub fn parse_strength(input: &str, known: &BTreeSet<String>) -> Result<Rows<u32>, ImportError> {
+    parse(input, &["station", "voters"], known, |get| {
+        let text = get("voters");
+        match text.replace(['.', ' '], "").parse::<u32>() {
+            Ok(n) if n <= MAX_PLAUSIBLE_VOTERS => Ok(n),
+            _ => Err(format!(
+                "voters {text:?} is not a number of voters (0 to {MAX_PLAUSIBLE_VOTERS})"
+            )),
+        }
+    })
+}
+
 /// A role by its English or Dutch name (chair or voorzitter, member, lid or
 /// bijzitter, secretary or secretaris, counter or teller, substitute or reserve).
 #[must_use]
