@@ -147,7 +147,8 @@ enum Trouble {
     None,
     /// Blank votes over 3 %: a result with warnings, confirmed.
     ResultWithWarnings,
-    /// Two members leave after the second moment; a substitute comes at the fourth.
+    /// Two members leave after the second moment (convoked people, so the control room
+    /// also sees who did not stay); a substitute comes at the fourth.
     MembersLeave,
     /// No network from opening to the fourth moment: silent, turnout overdue, then
     /// everything delivered at once.
@@ -366,6 +367,22 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         &config.municipality,
         &stations,
     )?;
+    // Who accepted is the stations' planned staff now: the chairs register them.
+    let planned: BTreeMap<String, Vec<shared::domain::StaffMember>> =
+        store::stations::of_election(&mut conn, &election.id)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|r| (r.station.id, r.station.planned_staff))
+            .collect();
+    let stations: Vec<Station> = stations
+        .into_iter()
+        .map(|mut s| {
+            if let Some(staff) = planned.get(&s.id) {
+                s.planned_staff.clone_from(staff);
+            }
+            s
+        })
+        .collect();
     drop(conn);
 
     let server_config = ServerConfig {
@@ -626,15 +643,33 @@ async fn simulate(
             item_id: item.id.clone(),
         });
     }
-    for (name, role) in [
+    // Four members: those convoked who accepted (substitutes aside), and as many
+    // others as it takes; who leaves later, for the control room's alerts, comes
+    // last: convoked people, where there are any.
+    let mut members: Vec<(String, StaffRole)> = [
         ("Voorzitter", StaffRole::Chair),
         ("Lid 1", StaffRole::Member),
         ("Lid 2", StaffRole::Member),
         ("Lid 3", StaffRole::Member),
-    ] {
+    ]
+    .into_iter()
+    .map(|(name, role)| (format!("{name} {}", station.number), role))
+    .collect();
+    let convoked: Vec<(String, StaffRole)> = station
+        .planned_staff
+        .iter()
+        .filter(|m| m.role != StaffRole::Substitute)
+        .map(|m| (m.name.clone(), m.role))
+        .collect();
+    if convoked.iter().any(|(_, role)| *role == StaffRole::Chair) {
+        members.remove(0);
+    }
+    members.truncate(4usize.saturating_sub(convoked.len()));
+    members.extend(convoked);
+    for (name, role) in &members {
         device.send(Event::AddMember {
-            name: format!("{name} {}", station.number),
-            role,
+            name: name.clone(),
+            role: *role,
         });
     }
     // Most open on time; some late, for the control room's "not open" alert.
@@ -708,10 +743,8 @@ async fn simulate(
             });
         }
         if short_of_staff && i == 1 {
-            for name in ["Lid 2", "Lid 3"] {
-                device.send(Event::MemberDeparted {
-                    name: format!("{name} {}", station.number),
-                });
+            for (name, _) in members.iter().rev().take(2) {
+                device.send(Event::MemberDeparted { name: name.clone() });
             }
         }
         if short_of_staff && i == 3 {

@@ -17,6 +17,10 @@ pub enum AlertKind {
     /// Ballot papers the station asked for that the control room has not sent.
     BallotsRequested,
     TooFewMembers,
+    /// People convoked for the station (its planned staff, substitutes aside) who are
+    /// not among the members present. For information: too few present is
+    /// `TooFewMembers`.
+    PlannedStaffAbsent,
     BallotsRunningOut,
     TurnoutOverdue,
     DeviceSilent,
@@ -32,11 +36,12 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind, most urgent first.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::NotOpen,
         Self::OpenIncidents,
         Self::BallotsRequested,
         Self::TooFewMembers,
+        Self::PlannedStaffAbsent,
         Self::BallotsRunningOut,
         Self::TurnoutOverdue,
         Self::DeviceSilent,
@@ -54,6 +59,7 @@ impl AlertKind {
             Self::OpenIncidents => "open_incidents",
             Self::BallotsRequested => "ballots_requested",
             Self::TooFewMembers => "too_few_members",
+            Self::PlannedStaffAbsent => "planned_staff_absent",
             Self::BallotsRunningOut => "ballots_running_out",
             Self::TurnoutOverdue => "turnout_overdue",
             Self::DeviceSilent => "device_silent",
@@ -73,13 +79,17 @@ impl AlertKind {
     }
 
     /// Whether alerts of this kind ask the control room to act, and so make the
-    /// station a problem. Turnout far from expected or corrected downward, and a result
-    /// with warnings the chair confirmed, are for information.
+    /// station a problem. Convoked people who did not come (while enough members are
+    /// present), turnout far from expected or corrected downward, and a result with
+    /// warnings the chair confirmed, are for information.
     #[must_use]
     pub const fn needs_action(self) -> bool {
         !matches!(
             self,
-            Self::TurnoutFarFromExpected | Self::TurnoutDecrease | Self::ResultWithWarnings
+            Self::PlannedStaffAbsent
+                | Self::TurnoutFarFromExpected
+                | Self::TurnoutDecrease
+                | Self::ResultWithWarnings
         )
     }
 }

@@ -560,9 +560,10 @@ export interface components {
              */
             needs_action: boolean;
             /**
-             * @description The chair's own words behind the alert (a downward turnout correction's
-             *     reason): personal data, so apart from `detail`, and for the control room only
-             *     (the alerts route leaves it out for managers and viewers).
+             * @description The personal text behind the alert (a downward turnout correction's reason in
+             *     the chair's words; who of the convoked did not come): apart from `detail`, and
+             *     for the control room only (the alerts route leaves it out for managers and
+             *     viewers).
              */
             reason?: string | null;
             /**
@@ -604,7 +605,7 @@ export interface components {
          *     lists them).
          * @enum {string}
          */
-        AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "result_missing" | "turnout_far_from_expected" | "turnout_decrease" | "result_with_warnings";
+        AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "planned_staff_absent" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "result_missing" | "turnout_far_from_expected" | "turnout_decrease" | "result_with_warnings";
         /**
          * @description What a coordinator did about an alert.
          * @enum {string}

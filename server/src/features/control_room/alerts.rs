@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use shared::domain::{AlertRules, Election, Report, StationPhase, Timestamp};
+use shared::domain::{
+    AlertRules, Election, Report, StaffMember, StaffRole, StationPhase, Timestamp,
+};
 use shared::validation::{self, Context, Language, message};
 
 use crate::store::stations::StationRecord;
@@ -86,9 +88,10 @@ pub struct Alert {
     /// again in a new situation (the alert reads differently, or a new incident,
     /// request, departure or result stands behind the same text).
     pub handled: Option<AlertHandled>,
-    /// The chair's own words behind the alert (a downward turnout correction's
-    /// reason): personal data, so apart from `detail`, and for the control room only
-    /// (the alerts route leaves it out for managers and viewers).
+    /// The personal text behind the alert (a downward turnout correction's reason in
+    /// the chair's words; who of the convoked did not come): apart from `detail`, and
+    /// for the control room only (the alerts route leaves it out for managers and
+    /// viewers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The situation's identity (`situation`), which a handling is recorded under.
@@ -139,7 +142,7 @@ fn situation(
         AlertKind::BallotsRequested => day.resupply_requested.to_string(),
         // Never a name or a text: the situation outlives the purge that erases them
         // (a resolved alert stays resolved), and it is no pseudonym of anyone.
-        AlertKind::TooFewMembers => format!(
+        AlertKind::TooFewMembers | AlertKind::PlannedStaffAbsent => format!(
             "{} {}",
             day.members_present.len(),
             day.members_changed_at.map_or(0, Timestamp::millis)
@@ -246,6 +249,37 @@ pub fn for_station(
                     day.members_present.len()
                 ),
             ));
+        }
+        // The people convoked for the station who are not present (substitutes are
+        // called on only when needed): who, for the control room only.
+        let present: Vec<String> = day
+            .members_present
+            .iter()
+            .map(|m| m.name.trim().to_lowercase())
+            .collect();
+        let expected: Vec<&StaffMember> = station
+            .planned_staff
+            .iter()
+            .filter(|m| m.role != StaffRole::Substitute)
+            .collect();
+        let absent: Vec<&str> = expected
+            .iter()
+            .filter(|m| !present.contains(&m.name.trim().to_lowercase()))
+            .map(|m| m.name.as_str())
+            .collect();
+        if !absent.is_empty() {
+            alerts.push(Alert {
+                reason: Some(absent.join(", ")),
+                ..alert(
+                    AlertKind::PlannedStaffAbsent,
+                    day.members_changed_at,
+                    format!(
+                        "{} van de {} opgeroepen leden niet aanwezig",
+                        absent.len(),
+                        expected.len()
+                    ),
+                )
+            });
         }
         // Ballots on their way answer the alert: the station is amber, not red.
         if let Some(at) = day
@@ -605,6 +639,43 @@ mod tests {
             [AlertKind::ResultWithWarnings]
         );
         assert!(alerts[0].detail.contains("blanco"));
+    }
+
+    /// Convoked people who are not present are named to the control room, for
+    /// information; substitutes are not expected, and names match whatever their case.
+    #[test]
+    fn convoked_people_who_did_not_come_are_named() {
+        let member = |name: &str, role| StaffMember {
+            name: name.into(),
+            role,
+        };
+        let mut record = record(open_day(0), Some(OPENS));
+        record.day.members_present = vec![
+            member("Anna de Vries", StaffRole::Chair),
+            member("Dirk", StaffRole::Member),
+            member("Eva", StaffRole::Member),
+        ];
+        record.station.planned_staff = vec![
+            member("Anna de Vries", StaffRole::Chair),
+            member("Bram Smit", StaffRole::Member),
+            member("Carla Bos", StaffRole::Substitute),
+        ];
+        let alerts = for_station(&record, &election(), Timestamp(OPENS + MINUTE));
+        let absent = alerts
+            .iter()
+            .find(|a| a.kind == AlertKind::PlannedStaffAbsent)
+            .unwrap();
+        assert_eq!(absent.detail, "1 van de 2 opgeroepen leden niet aanwezig");
+        assert_eq!(absent.reason.as_deref(), Some("Bram Smit"));
+        assert!(!absent.needs_action, "enough members are present");
+        record
+            .day
+            .members_present
+            .push(member(" bram smit ", StaffRole::Member));
+        assert!(
+            !kinds(&record, OPENS + MINUTE).contains(&AlertKind::PlannedStaffAbsent),
+            "he came"
+        );
     }
 
     /// The purge erases names and texts; a situation does not depend on them, so an
