@@ -257,6 +257,35 @@ fn candidates_are_suggested_for_every_role_assigned_by_hand_and_followed_up() {
             assert!(!all.contains(person), "the audit log names {person}");
         }
     }
+    // Person numbers are each municipality's own: the same number in another
+    // municipality is another person, and takes nobody over.
+    for (municipality, name) in [("GM0599", "Piet Zeven"), ("GM0606", "Kees Zeven")] {
+        let numbered = dir.join(format!("{municipality}.csv"));
+        std::fs::write(&numbered, format!("id,name\n7,{name}\n")).unwrap();
+        let (ok, said) = cli(
+            &database,
+            &[
+                "import",
+                "candidates",
+                numbered.to_str().unwrap(),
+                "--election",
+                "E2E",
+                "--municipality",
+                municipality,
+            ],
+        );
+        assert!(ok && said.contains("1 candidates added"), "{said}");
+    }
+    {
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        let ours =
+            kiesdag::store::convocation::candidates(&mut conn, "E2E", Some("GM0599")).unwrap();
+        assert!(
+            ours.iter().any(|c| c.candidate.name == "Piet Zeven"),
+            "{ours:?}"
+        );
+    }
+
     let (_, found) = cli(&database, &["person", "show", "anneke@example.nl"]);
     assert!(
         found.contains("(candidate)") || found.contains("candidate"),
@@ -414,6 +443,81 @@ async fn invited_people_answer_through_their_personal_link() {
         "the reserve takes his place: {list}"
     );
     assert!(!planned().iter().any(|m| m.name == "Dirk Lid"));
+
+    // Dirk changes his mind, but his place went to Jan: refused, never one too many.
+    let (status, refused) = post(
+        "/api/convocation/answer",
+        json!({"code": dirk, "answer": "accept"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(!planned().iter().any(|m| m.name == "Dirk Lid"));
+    // Who declined is not suggested again, even for a place still open.
+    let (ok, said) = cli(
+        &database,
+        &["staff", "need", "--election", "E2E", "--members", "3"],
+    );
+    assert!(ok, "{said}");
+    let (_, csv) = cli(
+        &database,
+        &[
+            "staff",
+            "list",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--csv",
+        ],
+    );
+    let dirk_id = csv
+        .lines()
+        .find(|l| l.contains("Dirk Lid"))
+        .and_then(|l| l.split(';').nth(4))
+        .unwrap()
+        .to_owned();
+    let (_, suggested) = cli(
+        &database,
+        &[
+            "staff",
+            "suggest",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ],
+    );
+    assert!(
+        suggested.contains("gap\tGM0599-1\t1 member missing"),
+        "{suggested}"
+    );
+    assert!(!suggested.contains(&dirk_id), "{suggested}");
+    // Anneke declines after accepting, on two lines, and takes it back: she is in the
+    // planned staff once, as the reserve is used up and nobody took her place.
+    let (status, seen) = post(
+        "/api/convocation/answer",
+        json!({"code": anneke, "answer": "decline", "reason": "Ziek.\nGroet, Anneke"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert!(!planned().iter().any(|m| m.name == "Anneke Voorzitter"));
+    for _ in 0..2 {
+        let (status, _) = post(
+            "/api/convocation/answer",
+            json!({"code": anneke, "answer": "accept"}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(
+        planned()
+            .iter()
+            .filter(|m| m.name == "Anneke Voorzitter")
+            .count(),
+        1,
+        "{:?}",
+        planned()
+    );
 
     // The control room follows up: who answered what, and why not; nobody else.
     let follow_up = "/api/municipalities/GM0599/convocations";
@@ -598,6 +702,7 @@ fn invitations_are_mailed_through_a_real_smtp_server() {
             "https://kiesdag.example.nl",
             "--out",
             out.to_str().unwrap(),
+            "--send",
             "--smtp-url",
             &relay,
             "--from",
@@ -673,6 +778,8 @@ fn invitations_are_mailed_through_a_real_smtp_server() {
             "--again",
             "--silent-days",
             "7",
+            "--app-url",
+            "https://kiesdag.example.nl",
             "--out",
             early.to_str().unwrap(),
         ],
@@ -693,8 +800,11 @@ fn invitations_are_mailed_through_a_real_smtp_server() {
             "--municipality",
             "GM0599",
             "--again",
+            "--app-url",
+            "https://kiesdag.example.nl",
             "--out",
             again.to_str().unwrap(),
+            "--send",
             "--smtp-url",
             &relay,
             "--from",

@@ -366,8 +366,9 @@ pub enum StaffCommand {
         /// How many days the personal link works.
         #[arg(long, default_value_t = crate::features::convocation::answer::DEFAULT_VALID_DAYS, value_parser = clap::value_parser!(u32).range(1..=365))]
         valid_days: u32,
-        /// Where the dashboard is served, for the link (…/antwoord#code=…).
-        #[arg(long, default_value = "http://localhost:8080")]
+        /// Where the dashboard is served, for the link (…/antwoord#code=…), e.g.
+        /// https://kiesdag.gemeente.nl.
+        #[arg(long)]
         app_url: String,
         /// The CSV file to write, new (not standard output: it holds the codes).
         #[arg(long)]
@@ -379,9 +380,13 @@ pub enum StaffCommand {
         /// With --again: only who has been silent at least this many days.
         #[arg(long, default_value_t = 0, requires = "again", value_parser = clap::value_parser!(u32).range(0..=365))]
         silent_days: u32,
-        /// Send each invitation with an e-mail address through this SMTP relay:
+        /// Send the e-mails (explicitly: an e-mail cannot be called back). Without
+        /// it nothing is sent, whatever the environment says.
+        #[arg(long)]
+        send: bool,
+        /// With --send: each invitation with an e-mail address goes through this SMTP relay:
         /// smtp://host:port (a local relay), smtp://host:587?tls=required (STARTTLS),
-        /// smtps://user:password@host (TLS). Without it nothing is sent.
+        /// smtps://user:password@host (TLS).
         #[arg(long, env = "KIESDAG_SMTP_URL", hide_env_values = true)]
         smtp_url: Option<String>,
         /// The sender of the e-mails, e.g. "Gemeente Rotterdam <verkiezingen@rotterdam.nl>".

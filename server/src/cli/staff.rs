@@ -231,150 +231,28 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             out,
             again,
             silent_days,
+            send,
             smtp_url,
             from,
             letters,
         } => {
-            let mail = match (smtp_url, from) {
-                (Some(url), Some(from)) => Some((url, from)),
-                (None, None) => None,
-                _ => return Err("--smtp-url and --from go together".into()),
+            let mail = match (send, smtp_url, from) {
+                (true, Some(url), Some(from)) => Some((url, from)),
+                (true, _, _) => {
+                    return Err("--send needs --smtp-url (or KIESDAG_SMTP_URL) and --from".into());
+                }
+                (false, _, _) => None,
             };
-            if let Some(path) = &letters
-                && path.exists()
-            {
-                return Err(format!("{} exists; give a new file", path.display()));
-            }
-            // The file first: codes are shown only once, so none is made without a
-            // place to write it.
-            let created = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&out)
-                .map_err(|e| {
-                    format!(
-                        "cannot write {} (it must be a new file): {e}",
-                        out.display()
-                    )
-                })?;
-            let mut file = csv::WriterBuilder::new()
-                .delimiter(b';')
-                .from_writer(created);
-            let invitations = db::write_transaction(&mut db, |db| {
-                convocation::answer::invite(
-                    db,
-                    &by,
-                    &election,
-                    &municipality,
-                    valid_days,
-                    again.then_some(silent_days),
-                    db::now_ms(),
-                )
-            })
-            .map_err(|e| e.to_string())?;
-            file.write_record([
-                "naam",
-                "e-mail",
-                "telefoon",
-                "station",
-                "rol",
-                "code",
-                "link",
-                "e-mail verstuurd",
-            ])
-            .map_err(|e| e.to_string())?;
-            let base = app_url.trim_end_matches('/');
-            let linked: Vec<(convocation::answer::Invitation, String)> = invitations
-                .into_iter()
-                .map(|i| {
-                    let link = format!("{base}/antwoord#code={}", i.code);
-                    (i, link)
-                })
-                .collect();
-            let outcomes = match &mail {
-                Some((url, from)) => match convocation::mail::send_all(url, from, &linked) {
-                    Ok(outcomes) => outcomes,
-                    Err(e) => {
-                        eprintln!("no e-mail was sent: {e}");
-                        vec![convocation::mail::Outcome::Failed(e.to_string()); linked.len()]
-                    }
-                },
-                None => Vec::new(),
+            let invite = Invite {
+                election,
+                municipality,
+                valid_days,
+                again: again.then_some(silent_days),
+                app_url,
+                out,
+                letters,
             };
-            let (mut sent, mut no_address, mut failed) = (0, 0, 0);
-            let mut on_paper = Vec::new();
-            for (n, (i, link)) in linked.iter().enumerate() {
-                let said = match outcomes.get(n) {
-                    Some(convocation::mail::Outcome::Sent) => {
-                        sent += 1;
-                        "ja".to_owned()
-                    }
-                    Some(convocation::mail::Outcome::NoAddress) => {
-                        no_address += 1;
-                        on_paper.push(&linked[n]);
-                        "nee: geen adres, stuur een brief".to_owned()
-                    }
-                    Some(convocation::mail::Outcome::Failed(e)) => {
-                        failed += 1;
-                        on_paper.push(&linked[n]);
-                        format!("mislukt: {e}")
-                    }
-                    None => {
-                        on_paper.push(&linked[n]);
-                        "nee".to_owned()
-                    }
-                };
-                file.write_record([
-                    i.name.as_str(),
-                    i.email.as_deref().unwrap_or(""),
-                    i.phone.as_deref().unwrap_or(""),
-                    &i.station_id,
-                    &role_name(i.role),
-                    &i.code,
-                    link,
-                    &said,
-                ])
-                .map_err(|e| e.to_string())?;
-            }
-            file.flush().map_err(|e| e.to_string())?;
-            if mail.is_some() {
-                db::write_transaction(&mut db, |db| {
-                    by.audit(
-                        db,
-                        "convocation.mail",
-                        &municipality,
-                        &serde_json::json!({ "sent": sent, "no_address": no_address, "failed": failed }),
-                    )
-                })
-                .map_err(|e| e.to_string())?;
-            }
-            println!(
-                "{} invited; their personal links (valid {valid_days} days) are in {}",
-                linked.len(),
-                out.display()
-            );
-            if let Some(path) = letters {
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                    .and_then(|mut f| {
-                        std::io::Write::write_all(&mut f, &convocation::letters::letters(&on_paper))
-                    })
-                    .map_err(|e| {
-                        format!(
-                            "cannot write {} (it must be a new file): {e}",
-                            path.display()
-                        )
-                    })?;
-                println!("{} letters to print in {}", on_paper.len(), path.display());
-            }
-            if mail.is_some() {
-                println!(
-                    "e-mail: {sent} sent, {no_address} without an address (send a letter), {failed} failed (listed in the file)"
-                );
-            }
-            Ok(())
+            invite.run(&mut db, &by, mail.as_ref())
         }
         StaffCommand::Unassign {
             election,
@@ -400,5 +278,195 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             print_overview(&overview, csv)
         }
+    }
+}
+
+/// `staff invite`: the codes, the invitations file, the e-mails and the letters.
+struct Invite {
+    election: String,
+    municipality: String,
+    valid_days: u32,
+    again: Option<u32>,
+    app_url: String,
+    out: std::path::PathBuf,
+    letters: Option<std::path::PathBuf>,
+}
+
+/// The invitations file: one row per person, with what became of their e-mail.
+fn write_invitations(
+    path: &std::path::Path,
+    linked: &[(convocation::answer::Invitation, String)],
+    said: &[String],
+) -> Result<(), String> {
+    let mut file = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_path(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_record([
+        "naam",
+        "e-mail",
+        "telefoon",
+        "station",
+        "rol",
+        "code",
+        "link",
+        "e-mail verstuurd",
+    ])
+    .map_err(|e| e.to_string())?;
+    for (n, (i, link)) in linked.iter().enumerate() {
+        file.write_record([
+            i.name.as_str(),
+            i.email.as_deref().unwrap_or(""),
+            i.phone.as_deref().unwrap_or(""),
+            &i.station_id,
+            &role_name(i.role),
+            &i.code,
+            link,
+            said.get(n).map_or("nee", String::as_str),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    file.flush().map_err(|e| e.to_string())
+}
+
+impl Invite {
+    fn run(
+        self,
+        db: &mut db::Db,
+        by: &Preparer,
+        mail: Option<&(String, String)>,
+    ) -> Result<(), String> {
+        if let Some(path) = &self.letters
+            && path.exists()
+        {
+            return Err(format!("{} exists; give a new file", path.display()));
+        }
+        // The file first: codes are shown only once, so none is made without a place
+        // to write it.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&self.out)
+            .map_err(|e| {
+                format!(
+                    "cannot write {} (it must be a new file): {e}",
+                    self.out.display()
+                )
+            })?;
+        let invitations = db::write_transaction(db, |db| {
+            convocation::answer::invite(
+                db,
+                by,
+                &self.election,
+                &self.municipality,
+                self.valid_days,
+                self.again,
+                db::now_ms(),
+            )
+        })
+        .map_err(|e| e.to_string())?;
+        let base = self.app_url.trim_end_matches('/');
+        let linked: Vec<(convocation::answer::Invitation, String)> = invitations
+            .into_iter()
+            .map(|i| {
+                let link = format!("{base}/antwoord#code={}", i.code);
+                (i, link)
+            })
+            .collect();
+        // Every code is on disk before the first e-mail goes: a relay that hangs, or
+        // a stop halfway, loses none.
+        let pending = vec![
+            if mail.is_some() {
+                "nog niet verstuurd".to_owned()
+            } else {
+                "nee".to_owned()
+            };
+            linked.len()
+        ];
+        write_invitations(&self.out, &linked, &pending)?;
+        println!(
+            "{} invited; their personal links (valid {} days) are in {}",
+            linked.len(),
+            self.valid_days,
+            self.out.display()
+        );
+
+        let outcomes = match mail {
+            Some((url, from)) => {
+                println!(
+                    "sending {} e-mails through the relay…",
+                    linked.iter().filter(|(i, _)| i.email.is_some()).count()
+                );
+                match convocation::mail::send_all(url, from, &linked) {
+                    Ok(outcomes) => outcomes,
+                    Err(e) => {
+                        eprintln!("no e-mail was sent: {e}");
+                        vec![convocation::mail::Outcome::Failed(e.to_string()); linked.len()]
+                    }
+                }
+            }
+            None => Vec::new(),
+        };
+        let (mut sent, mut no_address, mut failed) = (0, 0, 0);
+        let mut on_paper = Vec::new();
+        let mut said = Vec::with_capacity(linked.len());
+        for (n, invitation) in linked.iter().enumerate() {
+            said.push(match outcomes.get(n) {
+                Some(convocation::mail::Outcome::Sent) => {
+                    sent += 1;
+                    "ja".to_owned()
+                }
+                Some(convocation::mail::Outcome::NoAddress) => {
+                    no_address += 1;
+                    on_paper.push(invitation);
+                    "nee: geen adres, stuur een brief".to_owned()
+                }
+                Some(convocation::mail::Outcome::Failed(e)) => {
+                    failed += 1;
+                    on_paper.push(invitation);
+                    format!("mislukt: {e}")
+                }
+                None => {
+                    on_paper.push(invitation);
+                    "nee".to_owned()
+                }
+            });
+        }
+        if mail.is_some() {
+            write_invitations(&self.out, &linked, &said)?;
+            db::write_transaction(db, |db| {
+                by.audit(
+                    db,
+                    "convocation.mail",
+                    &self.municipality,
+                    &serde_json::json!({ "sent": sent, "no_address": no_address, "failed": failed }),
+                )
+            })
+            .map_err(|e| e.to_string())?;
+            println!(
+                "e-mail: {sent} sent, {no_address} without an address (send a letter), {failed} failed (listed in the file)"
+            );
+        }
+        if let Some(path) = self.letters {
+            if on_paper.is_empty() {
+                println!("no letters needed: everyone was reached by e-mail");
+            } else {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .and_then(|mut f| {
+                        std::io::Write::write_all(&mut f, &convocation::letters::letters(&on_paper))
+                    })
+                    .map_err(|e| {
+                        format!(
+                            "cannot write {} (it must be a new file): {e}",
+                            path.display()
+                        )
+                    })?;
+                println!("{} letters to print in {}", on_paper.len(), path.display());
+            }
+        }
+        Ok(())
     }
 }

@@ -141,16 +141,33 @@ pub fn find(db: &mut Db, query: &str) -> Result<Vec<Finding>, SearchError> {
     }
 
     for election in store::elections::all(db)? {
+        let convocations = store::convocation::convocations(db, &election.id)?;
         for record in store::convocation::candidates(db, &election.id, None)? {
             let person = store::to_json(&record.candidate);
             if holds(&person) {
+                // Their convocation with it: where, in which role, their answer and
+                // their reason for declining.
+                let convocation = convocations
+                    .iter()
+                    .find(|c| c.assignment.candidate_id == record.candidate.id);
                 found.push(Finding {
                     place: "candidate",
                     id: format!("{}/{}", election.id, record.candidate.id),
-                    station_id: None,
-                    at: None,
+                    station_id: convocation.map(|c| c.assignment.station_id.clone()),
+                    at: convocation.map(|c| c.updated_at),
                     kind: record.municipality_code,
-                    content: person,
+                    content: match convocation {
+                        Some(c) => format!(
+                            "{person} convoked as {} ({}{})",
+                            store::to_json(&c.assignment.role).trim_matches('"'),
+                            c.status.as_str(),
+                            c.decline_reason
+                                .as_deref()
+                                .map(|r| format!(": {r}"))
+                                .unwrap_or_default()
+                        ),
+                        None => person,
+                    },
                 });
             }
         }

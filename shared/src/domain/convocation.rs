@@ -56,7 +56,9 @@ impl Candidate {
         }
     }
 
-    fn wishes_for(&self, station: &StationSlot) -> bool {
+    /// Whether the person wished for `station` (its number, id or district).
+    #[must_use]
+    pub fn wishes_for(&self, station: &StationSlot) -> bool {
         self.wishes.iter().any(|wish| {
             let wish = wish.trim();
             wish == station.number.to_string()

@@ -697,7 +697,7 @@ export interface components {
         /** @description What the person sees through their link. */
         ConvocationView: {
             closes: string;
-            /** @description The election day, YYYY-MM-DD, local. */
+            /** @description The election day, local (DD-MM-YYYY). */
             date: string;
             election: string;
             /** @description Where: the building, its address and place. */
@@ -1458,6 +1458,15 @@ export interface operations {
             };
             /** @description The body is too large (`payload_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Declined before, and the place has been given to someone else since (`refused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

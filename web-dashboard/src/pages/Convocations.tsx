@@ -15,9 +15,13 @@ const STATUS: Record<ConvocationStatus, Key> = {
   declined: 'convocation_declined_staff',
 };
 
-/** A CSV field, quoted where it must be. */
-function field(text: string): string {
-  return /[;"\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * A CSV field, quoted where it must be. A text that a spreadsheet would read as a
+ * formula (a decline's reason is typed by anyone with a code) starts with a quote mark.
+ */
+export function field(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[;"\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function Convocations() {

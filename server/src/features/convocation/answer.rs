@@ -113,7 +113,7 @@ pub struct ConvocationView {
     /// Their own name, so they know the link is theirs.
     pub name: String,
     pub election: String,
-    /// The election day, YYYY-MM-DD, local.
+    /// The election day, local (DD-MM-YYYY).
     pub date: String,
     pub station_number: u32,
     pub station_name: String,
@@ -145,6 +145,9 @@ pub enum AnswerError {
     Invalid,
     #[error("say why you decline, in at most {MAX_REASON_CHARS} characters")]
     Reason,
+    /// Declined before, and the place has been given to someone else since.
+    #[error("your place has been given to someone else; please contact your municipality")]
+    Filled,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -259,29 +262,60 @@ pub fn answer(
 ) -> Result<ConvocationView, AnswerError> {
     let mut found = find(db, code, now)?;
     let by = Preparer("candidate".into());
-    let member = StaffMember {
-        name: found.name.clone(),
-        role: found.record.assignment.role,
-    };
-    let mut station = found.station.station.clone();
-    station.planned_staff.retain(|m| *m != member);
+    let role = found.record.assignment.role;
+    let before = found.record.status;
+    let need = store::elections::staffing_need(db, &found.election)?;
+    // The others holding a place in this role at this station now.
+    let others = store::convocation::convocations(db, &found.election_id)?
+        .into_iter()
+        .filter(|c| {
+            c.assignment.station_id == found.station.station.id
+                && c.assignment.role == role
+                && c.assignment.candidate_id != found.record.assignment.candidate_id
+                && c.status.holds_the_place()
+        })
+        .count();
+    let others = u32::try_from(others).unwrap_or(u32::MAX);
     let (status, reason) = match answer {
         Answer::Accept => {
-            station.planned_staff.push(member);
+            // Who declined and was replaced cannot take the place back: never more
+            // people than the station needs.
+            if before == ConvocationStatus::Declined && need.of(role) > 0 && others >= need.of(role)
+            {
+                return Err(AnswerError::Filled);
+            }
             (ConvocationStatus::Confirmed, None)
         }
         Answer::Decline { reason } => {
             let reason = reason.trim();
             if reason.is_empty()
                 || reason.chars().count() > MAX_REASON_CHARS
-                || reason.chars().any(char::is_control)
+                || reason
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r')
             {
                 return Err(AnswerError::Reason);
             }
             (ConvocationStatus::Declined, Some(reason.to_owned()))
         }
     };
-    store::stations::upsert(db, &found.election_id, &station)?;
+    // The planned staff holds the person once while confirmed, and not otherwise.
+    let member = StaffMember {
+        name: found.name.clone(),
+        role,
+    };
+    let mut station = found.station.station.clone();
+    let listed = station.planned_staff.iter().position(|m| *m == member);
+    match (status, listed) {
+        (ConvocationStatus::Confirmed, None) => station.planned_staff.push(member),
+        (ConvocationStatus::Declined, Some(at)) if before == ConvocationStatus::Confirmed => {
+            station.planned_staff.remove(at);
+        }
+        _ => {}
+    }
+    if station != found.station.station {
+        store::stations::upsert(db, &found.election_id, &station)?;
+    }
     store::convocation::record_answer(
         db,
         &found.election_id,
@@ -299,7 +333,10 @@ pub fn answer(
         &found.record.assignment.candidate_id,
         json!({ "status": status.as_str() }),
     )?;
-    if status == ConvocationStatus::Declined && found.record.status != ConvocationStatus::Declined {
+    if status == ConvocationStatus::Declined
+        && before != ConvocationStatus::Declined
+        && others < need.of(role)
+    {
         propose_substitute(db, &found, now)?;
     }
     found.record.status = status;
@@ -309,43 +346,43 @@ pub fn answer(
 
 /// Proposes the best one of the reserve for the place a decline left open: someone
 /// assigned nowhere who may take the role, who wished for the station if any did,
-/// else the most experienced.
+/// else the most experienced (the id settles ties). Nobody when the station already
+/// has its most people.
 fn propose_substitute(db: &mut Db, found: &Found, now: i64) -> Result<(), AnswerError> {
-    let assigned: std::collections::BTreeSet<String> =
-        store::convocation::convocations(db, &found.election_id)?
-            .into_iter()
-            .map(|c| c.assignment.candidate_id)
-            .collect();
+    let convocations = store::convocation::convocations(db, &found.election_id)?;
+    let station = &found.station.station;
+    let need = store::elections::staffing_need(db, &found.election)?;
+    let at_station = convocations
+        .iter()
+        .filter(|c| c.assignment.station_id == station.id && c.status.holds_the_place())
+        .count();
+    if u32::try_from(at_station).unwrap_or(u32::MAX) >= need.max_per_station {
+        return Ok(());
+    }
+    let assigned: std::collections::BTreeSet<&str> = convocations
+        .iter()
+        .map(|c| c.assignment.candidate_id.as_str())
+        .collect();
     let role = found.record.assignment.role;
     let slot = shared::domain::convocation::StationSlot {
-        id: found.station.station.id.clone(),
-        number: found.station.station.number,
-        district: found.station.station.district.clone(),
+        id: station.id.clone(),
+        number: station.number,
+        district: station.district.clone(),
     };
-    let mut reserve: Vec<shared::domain::convocation::Candidate> =
-        store::convocation::candidates(db, &found.election_id, Some(&found.municipality))?
-            .into_iter()
-            .map(|r| r.candidate)
-            .filter(|c| c.reserve && !assigned.contains(&c.id) && c.may_take(role))
-            .map(|mut c| {
-                // The reserve is kept out of the suggestion; here it is what is asked.
-                c.reserve = false;
-                c
-            })
-            .collect();
-    reserve.sort_by(|a, b| a.id.cmp(&b.id));
-    let need = shared::domain::convocation::StaffingNeed {
-        chairs: u32::from(role == StaffRole::Chair),
-        secretaries: u32::from(role == StaffRole::Secretary),
-        members: u32::from(matches!(role, StaffRole::Member | StaffRole::Counter)),
-        substitutes: u32::from(role == StaffRole::Substitute),
-        max_per_station: 1,
-    };
-    let suggestion = shared::domain::convocation::suggest(&[slot], &reserve, &[], need);
-    if let Some(chosen) = suggestion.assignments.first() {
+    let chosen = store::convocation::candidates(db, &found.election_id, Some(&found.municipality))?
+        .into_iter()
+        .map(|r| r.candidate)
+        .filter(|c| c.reserve && !assigned.contains(c.id.as_str()) && c.may_take(role))
+        .max_by(|a, b| {
+            a.wishes_for(&slot)
+                .cmp(&b.wishes_for(&slot))
+                .then(a.experience.cmp(&b.experience))
+                .then(b.id.cmp(&a.id))
+        });
+    if let Some(chosen) = chosen {
         let assignment = Assignment {
-            candidate_id: chosen.candidate_id.clone(),
-            station_id: found.station.station.id.clone(),
+            candidate_id: chosen.id,
+            station_id: station.id.clone(),
             role,
         };
         store::convocation::assign(

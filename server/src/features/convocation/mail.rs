@@ -95,41 +95,68 @@ pub fn send_all(
         .map_err(|e| MailError::Relay(redacted(relay_url), e.to_string()))?
         .timeout(Some(std::time::Duration::from_secs(30)))
         .build();
+    // A relay that refuses three messages in a row is not tried for the rest: each
+    // try can take the timeout.
+    let mut failures_in_a_row = 0;
     Ok(invitations
         .iter()
         .map(|(invitation, link)| {
-            let details = &invitation.details;
-            let Some(address) = invitation.email.as_deref() else {
-                return Outcome::NoAddress;
-            };
-            let to = match address.parse::<lettre::Address>() {
-                Ok(a) => Mailbox::new(Some(invitation.name.clone()), a),
-                Err(e) => return Outcome::Failed(format!("not an address: {e}")),
-            };
-            let message = Message::builder()
-                .from(sender.clone())
-                .to(to)
-                .subject(format!(
-                    "Oproep stembureau {}: {}",
-                    details.station, details.date
-                ))
-                .header(ContentType::TEXT_PLAIN)
-                .body(body(invitation, link));
-            match message {
-                Ok(message) => match relay.send(&message) {
-                    Ok(_) => Outcome::Sent,
-                    Err(e) => Outcome::Failed(e.to_string()),
-                },
-                Err(e) => Outcome::Failed(e.to_string()),
+            if failures_in_a_row >= 3 {
+                return if invitation.email.is_some() {
+                    Outcome::Failed("not tried: the relay failed three times in a row".into())
+                } else {
+                    Outcome::NoAddress
+                };
             }
+            let outcome = send_one(&relay, &sender, invitation, link);
+            match outcome {
+                Outcome::Failed(_) => failures_in_a_row += 1,
+                Outcome::Sent => failures_in_a_row = 0,
+                Outcome::NoAddress => {}
+            }
+            outcome
         })
         .collect())
 }
 
-/// The relay's URL without its password, for messages.
+/// One message; its outcome.
+fn send_one(
+    relay: &SmtpTransport,
+    sender: &Mailbox,
+    invitation: &Invitation,
+    link: &str,
+) -> Outcome {
+    let details = &invitation.details;
+    let Some(address) = invitation.email.as_deref() else {
+        return Outcome::NoAddress;
+    };
+    let to = match address.parse::<lettre::Address>() {
+        Ok(a) => Mailbox::new(Some(invitation.name.clone()), a),
+        Err(e) => return Outcome::Failed(format!("not an address: {e}")),
+    };
+    let message = Message::builder()
+        .from(sender.clone())
+        .to(to)
+        .subject(format!(
+            "Oproep stembureau {}: {}",
+            details.station, details.date
+        ))
+        .header(ContentType::TEXT_PLAIN)
+        .body(body(invitation, link));
+    match message {
+        Ok(message) => match relay.send(&message) {
+            Ok(_) => Outcome::Sent,
+            Err(e) => Outcome::Failed(e.to_string()),
+        },
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+/// The relay's URL without its user and password, for messages.
 fn redacted(url: &str) -> String {
     match (url.split_once("://"), url.rsplit_once('@')) {
         (Some((scheme, _)), Some((_, host))) => format!("{scheme}://…@{host}"),
+        (None, Some((_, host))) => format!("…@{host}"),
         _ => url.to_owned(),
     }
 }
@@ -145,5 +172,6 @@ mod tests {
             "smtps://…@smtp.example.nl"
         );
         assert_eq!(redacted("smtp://localhost:2525"), "smtp://localhost:2525");
+        assert_eq!(redacted("user:geheim@smtp.example.nl"), "…@smtp.example.nl");
     }
 }

@@ -88,6 +88,37 @@ fn audit_candidate(
     by.audit(db, action, subject, &payload)
 }
 
+/// Takes a confirmed person out of the planned staff of the station they were at
+/// (before they are moved or taken off): one entry, their name in their role.
+fn withdraw_confirmed(
+    db: &mut Db,
+    election_id: &str,
+    candidate_id: &str,
+) -> Result<(), ConvocationError> {
+    let Some(before) = store::convocation::convocations(db, election_id)?
+        .into_iter()
+        .find(|c| c.assignment.candidate_id == candidate_id)
+    else {
+        return Ok(());
+    };
+    if before.status != ConvocationStatus::Confirmed {
+        return Ok(());
+    }
+    let Some(person) = store::convocation::candidate(db, election_id, candidate_id)? else {
+        return Ok(());
+    };
+    let mut station = store::stations::get(db, &before.assignment.station_id)?.station;
+    if let Some(at) = station
+        .planned_staff
+        .iter()
+        .position(|m| m.name == person.candidate.name && m.role == before.assignment.role)
+    {
+        station.planned_staff.remove(at);
+        store::stations::upsert(db, election_id, &station)?;
+    }
+    Ok(())
+}
+
 /// What an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Imported {
@@ -114,6 +145,12 @@ pub fn import_candidates(
     let mut imported = Imported::default();
     let mut records: BTreeMap<String, CandidateRecord> = BTreeMap::new();
     for mut candidate in candidates {
+        // A municipality's own person numbers are its own: "1" in two municipalities
+        // is two people.
+        let prefix = format!("{municipality}:");
+        if !candidate.id.is_empty() && !candidate.id.starts_with(&prefix) {
+            candidate.id = format!("{prefix}{}", candidate.id);
+        }
         if candidate.id.is_empty() {
             candidate.id = known
                 .iter()
@@ -126,7 +163,9 @@ pub fn import_candidates(
                     |k| k.candidate.id.clone(),
                 );
         }
-        if known.iter().any(|k| k.candidate.id == candidate.id) {
+        if records.contains_key(&candidate.id) {
+            // The same person twice in one file: the last row counts, once.
+        } else if known.iter().any(|k| k.candidate.id == candidate.id) {
             imported.updated += 1;
         } else {
             imported.added += 1;
@@ -166,7 +205,10 @@ pub fn set_need(
         need.members,
         need.substitutes,
     ];
-    if need.chairs == 0 || per_role.iter().any(|n| *n > 50) || need.max_per_station > 50 {
+    if need.chairs == 0
+        || per_role.iter().any(|n| *n > 50)
+        || !(1..=50).contains(&need.max_per_station)
+    {
         return Err(ConvocationError::ImplausibleNeed);
     }
     store::elections::get(db, election_id)?;
@@ -214,14 +256,22 @@ fn situation(
             district: r.station.district,
         })
         .collect();
+    let convocations = store::convocation::convocations(db, election_id)?;
+    // Who declined is not asked again for this election.
+    let declined: std::collections::BTreeSet<&str> = convocations
+        .iter()
+        .filter(|c| !c.status.holds_the_place())
+        .map(|c| c.assignment.candidate_id.as_str())
+        .collect();
     let candidates = store::convocation::candidates(db, election_id, Some(municipality))?
         .into_iter()
         .map(|r| r.candidate)
+        .filter(|c| !declined.contains(c.id.as_str()))
         .collect();
-    let holding = store::convocation::convocations(db, election_id)?
-        .into_iter()
+    let holding = convocations
+        .iter()
         .filter(|c| c.status.holds_the_place())
-        .map(|c| c.assignment)
+        .map(|c| c.assignment.clone())
         .filter(|a| stations.iter().any(|s| s.id == a.station_id))
         .collect();
     Ok(Situation {
@@ -341,6 +391,7 @@ pub fn assign(
             max: s.need.max_per_station,
         });
     }
+    withdraw_confirmed(db, election_id, &assignment.candidate_id)?;
     store::convocation::assign(
         db,
         election_id,
@@ -370,6 +421,7 @@ pub fn unassign(
     election_id: &str,
     candidate_id: &str,
 ) -> Result<bool, ConvocationError> {
+    withdraw_confirmed(db, election_id, candidate_id)?;
     let had = store::convocation::unassign(db, election_id, candidate_id)?;
     if had {
         audit_candidate(
@@ -428,8 +480,14 @@ pub fn overview(
 ) -> Result<Overview, ConvocationError> {
     let s = situation(db, election_id, municipality)?;
     let all = store::convocation::convocations(db, election_id)?;
+    // Everyone, who declined too (the suggestion leaves them out).
+    let everyone: Vec<Candidate> =
+        store::convocation::candidates(db, election_id, Some(municipality))?
+            .into_iter()
+            .map(|r| r.candidate)
+            .collect();
     let name_of = |id: &str| {
-        s.candidates
+        everyone
             .iter()
             .find(|c| c.id == id)
             .map_or_else(String::new, |c| c.name.clone())
@@ -469,11 +527,10 @@ pub fn overview(
         .collect();
     Ok(Overview {
         stations,
-        unassigned: s
-            .candidates
+        unassigned: everyone
             .iter()
             .filter(|c| !assigned.contains(c.id.as_str()))
             .count(),
-        reserve: s.candidates.iter().filter(|c| c.reserve).count(),
+        reserve: everyone.iter().filter(|c| c.reserve).count(),
     })
 }

@@ -47,6 +47,8 @@ fn refused(e: AnswerError) -> ApiError {
             "a reason for declining, at most {} characters",
             answer::MAX_REASON_CHARS
         )),
+        AnswerError::Filled => ApiError::from(ErrorReference::Refused)
+            .with_detail("the place has been given to someone else; contact the municipality"),
         AnswerError::Store(e) => ApiError::unavailable(&e),
         AnswerError::Convocation(e) => ApiError::unavailable(&StoreError::Corrupt {
             what: "convocation".into(),
@@ -108,6 +110,7 @@ pub async fn view(
         (status = 400, description = "The body is not an answer (`invalid_json`), or a decline without a reason or with one too long (`invalid_text`).", body = ErrorBody),
         (status = 401, description = "The code is unknown, expired, replaced, or of a finished election (`invalid_token`).", body = ErrorBody),
         (status = 413, description = "The body is too large (`payload_too_large`).", body = ErrorBody),
+        (status = 422, description = "Declined before, and the place has been given to someone else since (`refused`).", body = ErrorBody),
         (status = 429, description = "Too many wrong codes from this address (`too_many_refusals`).", body = ErrorBody),
         (status = 503, description = "The database does not answer (`unavailable`).", body = ErrorBody),
     )
