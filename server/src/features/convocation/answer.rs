@@ -252,8 +252,8 @@ pub fn view(db: &mut Db, code: &str, now: i64) -> Result<ConvocationView, Answer
 /// them out of the planned staff again).
 ///
 /// # Errors
-/// `Invalid`, `Reason` for a decline without a reason or with a too long one; a
-/// database error.
+/// `Invalid`, `Reason` for a decline without a reason or with a too long one,
+/// `Filled` for taking back a place given to someone else; a database error.
 pub fn answer(
     db: &mut Db,
     code: &str,

@@ -32,11 +32,27 @@ fn peer(req: &HttpRequest) -> String {
     )
 }
 
-/// Counts a try from the caller's address; false when it has tried too often.
-fn may_try(state: &AppState, req: &HttpRequest) -> bool {
-    state
-        .failed_activation_limiter
-        .attempt(&peer(req), crate::db::now_ms())
+/// Runs `work` for the holder of a code, the same way for both endpoints: refused
+/// while the caller's address has tried too many wrong codes; a wrong code counts as
+/// a try (nothing else does); every refusal answers as `refused` says.
+async fn by_code<F>(state: &AppState, req: &HttpRequest, work: F) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut crate::db::Db) -> Result<ConvocationView, AnswerError> + Send + 'static,
+{
+    let key = peer(req);
+    let limiter = &state.failed_activation_limiter;
+    if !limiter.allowed(&key, crate::db::now_ms()) {
+        return Err(ErrorReference::TooManyRefusals.into());
+    }
+    match state.with_db(move |db| Ok(work(db))).await? {
+        Ok(view) => Ok(HttpResponse::Ok().json(view)),
+        Err(e) => {
+            if matches!(e, AnswerError::Invalid) {
+                limiter.attempt(&key, crate::db::now_ms());
+            }
+            Err(refused(e))
+        }
+    }
 }
 
 fn refused(e: AnswerError) -> ApiError {
@@ -78,24 +94,9 @@ pub async fn view(
     req: HttpRequest,
     body: web::Json<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state
-        .failed_activation_limiter
-        .allowed(&peer(&req), crate::db::now_ms())
-    {
-        return Err(ErrorReference::TooManyRefusals.into());
-    }
     let code = body.into_inner().code;
     let now = crate::db::now_ms();
-    let found = state
-        .with_db(move |db| Ok(answer::view(db, &code, now)))
-        .await?;
-    match found {
-        Ok(view) => Ok(HttpResponse::Ok().json(view)),
-        Err(e) => {
-            may_try(&state, &req);
-            Err(refused(e))
-        }
-    }
+    by_code(&state, &req, move |db| answer::view(db, &code, now)).await
 }
 
 /// The holder's answer: accept, or decline with a reason.
@@ -120,33 +121,15 @@ pub async fn answer(
     req: HttpRequest,
     body: web::Json<AnswerRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state
-        .failed_activation_limiter
-        .allowed(&peer(&req), crate::db::now_ms())
-    {
-        return Err(ErrorReference::TooManyRefusals.into());
-    }
     let AnswerRequest {
         code,
         answer: given,
     } = body.into_inner();
     let now = crate::db::now_ms();
-    let done = state
-        .with_db(move |db| {
-            Ok(crate::db::write_transaction(db, |db| {
-                answer::answer(db, &code, &given, now)
-            }))
-        })
-        .await?;
-    match done {
-        Ok(view) => Ok(HttpResponse::Ok().json(view)),
-        Err(e) => {
-            if matches!(e, AnswerError::Invalid) {
-                may_try(&state, &req);
-            }
-            Err(refused(e))
-        }
-    }
+    by_code(&state, &req, move |db| {
+        crate::db::write_transaction(db, |db| answer::answer(db, &code, &given, now))
+    })
+    .await
 }
 
 /// The follow-up: per station of the municipality who is convoked, in which role,
