@@ -18,8 +18,8 @@ use std::time::Duration;
 use kiesdag_sim::{Station as Device, Storage};
 use shared::Event;
 use shared::domain::{
-    AlertRules, CandidateList, Election, IncidentCategory, IncidentSeverity, StaffRole, Station,
-    StationPhase, Timestamp, TurnoutMoment, Urgency,
+    AlertRules, CandidateList, Election, IncidentCategory, IncidentSeverity, QueueLength,
+    StaffRole, Station, StationPhase, Timestamp, TurnoutMoment, Urgency,
 };
 
 use crate::auth::{Role, hash_password};
@@ -742,6 +742,19 @@ async fn simulate(
                 correction_reason: Some("Tien kiezers dubbel geteld".into()),
             });
         }
+        // The queue with each turnout report: mostly none or short; the untroubled
+        // stations have a long one from the second moment to the fourth, for the
+        // control room's alert and the finder.
+        let queue = if trouble == Trouble::None && (1..3).contains(&i) {
+            QueueLength::Minutes(35 + u32::try_from(dice.below(20)).unwrap_or(0))
+        } else {
+            match dice.below(3) {
+                0 => QueueLength::None,
+                1 => QueueLength::Short,
+                _ => QueueLength::Minutes(5 + u32::try_from(dice.below(15)).unwrap_or(0)),
+            }
+        };
+        device.send(Event::ReportQueue { length: queue });
         if short_of_staff && i == 1 {
             for (name, _) in members.iter().rev().take(2) {
                 device.send(Event::MemberDeparted { name: name.clone() });

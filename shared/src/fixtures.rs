@@ -93,6 +93,7 @@ pub fn station(municipality: &str, number: u32) -> Station {
             city: "Rotterdam".into(),
             latitude: None,
             longitude: None,
+            accessibility: Default::default(),
         },
         district: None,
         subarea: None,

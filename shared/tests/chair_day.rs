@@ -8,8 +8,8 @@ use shared::app::Screen;
 use shared::app::sync::OperationState;
 use shared::app::view::{ConnectionState, IssueSeverity, Page};
 use shared::domain::{
-    IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, StaffRole, StationPhase,
-    Timestamp, TurnoutMoment, Urgency, VotersCounts,
+    IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, QueueLength, StaffRole,
+    StationPhase, Timestamp, TurnoutMoment, Urgency, VotersCounts,
 };
 use shared::protocol::{ResupplyNotice, ServerMessage, StationMessage, encode};
 use shared::validation::Language;
@@ -1166,4 +1166,61 @@ fn a_welcome_at_the_last_sequence_number_refuses_new_reports_without_a_panic() {
     );
     assert_eq!(view.sync.pending + view.sync.saving + view.sync.sent, 0);
     assert_eq!(server.received_frames, frames, "nothing sent");
+}
+
+#[test]
+fn the_queue_is_reported_with_one_tap_and_reaches_the_server() {
+    let mut server = SimServer::new();
+    let mut shell = activated(&mut server);
+    shell.send(Event::Navigate(Screen::Day));
+    let Page::Day(day) = shell.page() else {
+        panic!()
+    };
+    assert!(day.queue.is_none(), "no queue buttons before opening");
+    open_station(&mut shell, &mut server);
+    shell.send(Event::Navigate(Screen::Day));
+    let Page::Day(day) = shell.page() else {
+        panic!()
+    };
+    let queue = day.queue.expect("queue buttons while open");
+    assert_eq!(queue.current, None);
+    let long = queue
+        .options
+        .iter()
+        .find(|o| o.length == QueueLength::Long)
+        .expect("a long-queue button");
+    shell.send(Event::ReportQueue {
+        length: long.length,
+    });
+    shell.sync_with(&mut server);
+    assert_eq!(server.day.queue.map(|q| q.length), Some(QueueLength::Long));
+    let Page::Day(day) = shell.page() else {
+        panic!()
+    };
+    let queue = day.queue.expect("queue buttons while open");
+    assert!(
+        queue
+            .current
+            .expect("the latest queue")
+            .starts_with("Lange wachtrij (")
+    );
+    assert!(
+        queue
+            .options
+            .iter()
+            .any(|o| o.selected && o.length == QueueLength::Long)
+    );
+    // A wait no queue has is refused on the device and never sent.
+    shell.send(Event::ReportQueue {
+        length: QueueLength::Minutes(10_000),
+    });
+    assert_eq!(issue_codes(&shell), ["QUEUE_E01_MINUTES_OUT_OF_RANGE"]);
+    shell.send(Event::ReportQueue {
+        length: QueueLength::Minutes(20),
+    });
+    shell.sync_with(&mut server);
+    assert_eq!(
+        server.day.queue.map(|q| q.length),
+        Some(QueueLength::Minutes(20))
+    );
 }

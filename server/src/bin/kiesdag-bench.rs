@@ -322,6 +322,7 @@ fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
                     city: format!("Gemeente {}", n % args.municipalities),
                     latitude: Some(52.0 + (n % 100) as f64 / 100.0),
                     longitude: Some(4.0 + (n / 100 % 100) as f64 / 100.0),
+                    accessibility: Default::default(),
                 },
                 district: Some(format!("Wijk {}", number % 10)),
                 subarea: None,

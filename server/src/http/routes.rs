@@ -9,7 +9,7 @@ use super::error::{ApiError, ErrorBody, Localise, json_config};
 use super::guard;
 use super::{openapi, session};
 use crate::auth::{Access, Role};
-use crate::features::{control_room, convocation, reporting, stations};
+use crate::features::{control_room, convocation, finder, reporting, stations};
 use crate::realtime::{dashboard_socket, device_socket};
 
 pub const ALL_STAFF: &[Role] = &Role::ALL;
@@ -162,6 +162,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/api/public/municipalities/{code}/turnout",
             access: Access::Public,
             route: || web::get().to(reporting::routes::public_turnout),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/public/municipalities/{code}/finder",
+            access: Access::Public,
+            route: || web::get().to(finder::routes::finder),
         },
         Endpoint {
             method: "GET",

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::domain::{
     BallotStockReport, ClosingReport, IncidentMessage, IncidentReport, OpeningReport,
-    PresenceReport, Report, ResupplyRequest, StaffMember, Timestamp, TurnoutReport,
+    PresenceReport, QueueReport, Report, ResupplyRequest, StaffMember, Timestamp, TurnoutReport,
 };
 use crate::protocol::{Operation, operation_id};
 use crate::validation::{self, Context, Issue, Language};
@@ -83,6 +83,7 @@ pub(super) fn handle(event: Event, model: &mut Model) -> Command<Effect, Event> 
             moment,
             correction_reason,
         }),
+        Event::ReportQueue { length } => Report::Queue(QueueReport { length }),
         Event::ReportIncident {
             category,
             severity,

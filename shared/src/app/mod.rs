@@ -19,8 +19,8 @@ use facet::Facet;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    IncidentCategory, IncidentSeverity, ProvisionalResult, StaffMember, StaffRole, Timestamp,
-    TurnoutMoment, Urgency,
+    IncidentCategory, IncidentSeverity, ProvisionalResult, QueueLength, StaffMember, StaffRole,
+    Timestamp, TurnoutMoment, Urgency,
 };
 use crate::validation::Language;
 use effects::{
@@ -82,6 +82,10 @@ pub enum Event {
         count: u32,
         moment: TurnoutMoment,
         correction_reason: Option<String>,
+    },
+    // The queue outside, with one tap.
+    ReportQueue {
+        length: QueueLength,
     },
     // Incidents and messages.
     ReportIncident {

@@ -78,7 +78,10 @@ impl LoggedReport {
             Report::ResupplyRequest(r) => r.note = clip(&r.note),
             Report::ProvisionalResult(r) => r.explanation = clip(&r.explanation),
             Report::Opening(o) => o.checklist_done.clear(),
-            Report::Presence(_) | Report::BallotStock(_) | Report::Closing(_) => {}
+            Report::Presence(_)
+            | Report::BallotStock(_)
+            | Report::Closing(_)
+            | Report::Queue(_) => {}
         }
         Self {
             seq: op.device_seq,

@@ -10,8 +10,8 @@ use super::{
     sync::OperationState,
 };
 use crate::domain::{
-    IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, StaffRole, StationPhase,
-    Timestamp, TurnoutMoment,
+    IncidentCategory, IncidentSeverity, IncidentStatus, ProvisionalResult, QueueLength, StaffRole,
+    StationPhase, Timestamp, TurnoutMoment,
 };
 use crate::validation::{Issue, Language, Severity, message};
 
@@ -212,6 +212,29 @@ pub struct DayView {
     pub members_present: u32,
     pub open_incidents: u32,
     pub messages: Vec<MessageView>,
+    /// The queue buttons, while the station is open.
+    pub queue: Option<QueueView>,
+}
+
+/// The queue outside: one tap on an option reports it (`Event::ReportQueue`); the
+/// shell adds a number field for "about N minutes" (`QueueLength::Minutes`).
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct QueueView {
+    pub title: String,
+    /// The latest report and its time ("Korte wachtrij (10:42)"), if any.
+    pub current: Option<String>,
+    pub options: Vec<QueueOptionView>,
+    /// The label of the minutes field and its button.
+    pub minutes_label: String,
+    pub minutes_button: String,
+}
+
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct QueueOptionView {
+    pub label: String,
+    pub length: QueueLength,
+    /// The latest report said this.
+    pub selected: bool,
 }
 
 #[derive(Facet, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -521,6 +544,7 @@ impl Texts {
             "opening" => self.pick("Opening", "Opening"),
             "presence" => self.pick("Bezetting", "Staff"),
             "ballot_stock" => self.pick("Voorraad stembiljetten", "Ballot stock"),
+            "queue" => self.pick("Wachtrij", "Queue"),
             "resupply_request" => self.pick("Aanvraag stembiljetten", "Ballot request"),
             "turnout" => self.pick("Opkomst", "Turnout"),
             "incident" => self.pick("Melding", "Incident"),
@@ -1120,5 +1144,40 @@ fn day_view(model: &Model, t: &Texts) -> DayView {
         )
         .unwrap_or(0),
         messages: messages(model, t),
+        queue: (day.phase == StationPhase::Open).then(|| queue_view(model, t)),
     }
+}
+
+fn queue_view(model: &Model, t: &Texts) -> QueueView {
+    let latest = model.local.day.queue;
+    let dutch = t.language == Language::Dutch;
+    let option = |length: QueueLength| QueueOptionView {
+        label: capitalised(&length.describe(dutch)),
+        length,
+        selected: latest.is_some_and(|q| q.length == length),
+    };
+    QueueView {
+        title: t.pick("Wachtrij buiten", "Queue outside"),
+        current: latest.map(|q| {
+            format!(
+                "{} ({})",
+                capitalised(&q.length.describe(dutch)),
+                t.time(q.reported_at)
+            )
+        }),
+        options: vec![
+            option(QueueLength::None),
+            option(QueueLength::Short),
+            option(QueueLength::Long),
+        ],
+        minutes_label: t.pick("Wachttijd in minuten", "Wait in minutes"),
+        minutes_button: t.pick("Wachttijd doorgeven", "Report the wait"),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }

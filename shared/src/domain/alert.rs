@@ -22,6 +22,9 @@ pub enum AlertKind {
     /// `TooFewMembers`.
     PlannedStaffAbsent,
     BallotsRunningOut,
+    /// The chair reported a long queue (`QueueLength::is_long`) and nothing shorter
+    /// since: voters wait, and the control room may send help.
+    LongQueue,
     TurnoutOverdue,
     DeviceSilent,
     /// Closed for a while (`AlertRules::result_after_ms`) and no provisional result.
@@ -36,13 +39,14 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind, most urgent first.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::NotOpen,
         Self::OpenIncidents,
         Self::BallotsRequested,
         Self::TooFewMembers,
         Self::PlannedStaffAbsent,
         Self::BallotsRunningOut,
+        Self::LongQueue,
         Self::TurnoutOverdue,
         Self::DeviceSilent,
         Self::ResultMissing,
@@ -61,6 +65,7 @@ impl AlertKind {
             Self::TooFewMembers => "too_few_members",
             Self::PlannedStaffAbsent => "planned_staff_absent",
             Self::BallotsRunningOut => "ballots_running_out",
+            Self::LongQueue => "long_queue",
             Self::TurnoutOverdue => "turnout_overdue",
             Self::DeviceSilent => "device_silent",
             Self::ResultMissing => "result_missing",

@@ -18,6 +18,8 @@ pub use jurisdiction::{Jurisdiction, JurisdictionRules};
 pub use personal::PersonalTexts;
 pub use report::*;
 pub use seats::{Allocation, CouncilKind, SeatMethod};
-pub use station::{Station, VotingLocation};
+pub use station::{
+    Accessibility, Interpreter, MAX_ACCESSIBILITY_NOTES_CHARS, Station, VotingLocation,
+};
 pub use station_day::{StationDay, StationPhase, TransitionError};
 pub use time::Timestamp;

@@ -87,7 +87,7 @@ impl PersonalTexts for Report {
             Self::Incident(r) => visit(&mut r.text),
             Self::IncidentMessage(m) => visit(&mut m.text),
             Self::ProvisionalResult(r) => visit(&mut r.explanation),
-            Self::BallotStock(_) | Self::Closing(_) => {}
+            Self::BallotStock(_) | Self::Closing(_) | Self::Queue(_) => {}
         }
     }
 }

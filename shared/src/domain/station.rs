@@ -57,4 +57,56 @@ pub struct VotingLocation {
     pub city: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// What the location offers voters with a disability (the open-data standard's
+    /// columns); all unknown when not imported.
+    #[serde(default)]
+    pub accessibility: Accessibility,
+}
+
+/// The accessibility facts of a voting location, as the Dutch open-data standard for
+/// polling stations (SODS v1.7) publishes them. `None`: the municipality did not say.
+#[derive(Facet, Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct Accessibility {
+    /// Accessible for people with a physical disability (wheelchair users).
+    pub wheelchair: Option<bool>,
+    /// An accessible public-transport stop nearby.
+    pub accessible_transit_stop: Option<bool>,
+    /// An accessible toilet.
+    pub accessible_toilet: Option<bool>,
+    /// A host who receives voters.
+    pub host: Option<bool>,
+    /// Tactile guidance lines for blind voters.
+    pub guidance_lines: Option<bool>,
+    /// A voting machine or booth with audio support.
+    pub audio_support: Option<bool>,
+    pub braille_candidate_list: Option<bool>,
+    pub large_print_candidate_list: Option<bool>,
+    /// A sign-language (NGT) interpreter: on site, remote (by video), or none.
+    pub sign_language_interpreter: Option<Interpreter>,
+    /// A member of the station who signs (NGT).
+    pub signing_member: Option<bool>,
+    /// Acoustics suited to the hard of hearing.
+    pub hearing_friendly: Option<bool>,
+    /// Low-stimulus (prikkelarm) hours or station.
+    pub low_stimulus: Option<bool>,
+    /// A low-stimulus companion (prokkelduo).
+    pub low_stimulus_companion: Option<bool>,
+    /// Further information in the municipality's words (Dutch), at most
+    /// `MAX_ACCESSIBILITY_NOTES_CHARS`.
+    pub notes: String,
+}
+
+/// The most characters of `Accessibility::notes` kept from an import.
+pub const MAX_ACCESSIBILITY_NOTES_CHARS: usize = 500;
+
+#[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[repr(C)]
+pub enum Interpreter {
+    OnSite,
+    Remote,
+    None,
 }

@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use super::{
     AlertHandling, AlertKind, BallotStockReport, IncidentStatus, PresenceReport, ProvisionalResult,
-    Report, StaffMember, Timestamp, TurnoutMoment,
+    QueueState, Report, StaffMember, Timestamp, TurnoutMoment,
 };
 
 #[derive(Facet, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -117,6 +117,9 @@ pub struct StationDay {
     /// change): a new situation for the members' alert, without naming anyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_changed_at: Option<Timestamp>,
+    /// The latest queue the chair reported, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueState>,
 }
 
 impl StationDay {
@@ -195,6 +198,19 @@ impl StationDay {
                     ));
                 };
                 incident.messages = incident.messages.saturating_add(1);
+            }
+            Report::Queue(queue) => {
+                match self.phase {
+                    StationPhase::Open => {}
+                    StationPhase::Setup => return Err(TransitionError::NotOpen),
+                    StationPhase::Closed | StationPhase::ResultSubmitted => {
+                        return Err(TransitionError::AlreadyClosed);
+                    }
+                }
+                self.queue = Some(QueueState {
+                    length: queue.length,
+                    reported_at: at,
+                });
             }
             Report::Closing(_) => {
                 match self.phase {
@@ -320,7 +336,7 @@ mod tests {
     use super::*;
     use crate::domain::{
         ClosingReport, IncidentCategory, IncidentMessage, IncidentReport, IncidentSeverity,
-        OpeningReport, StaffRole, TurnoutReport,
+        OpeningReport, QueueLength, StaffRole, TurnoutReport,
     };
 
     fn member(name: &str) -> StaffMember {
@@ -392,6 +408,33 @@ mod tests {
             StationPhase::Open,
             "a refused report changes nothing"
         );
+    }
+
+    #[test]
+    fn a_queue_is_reported_only_while_the_station_is_open() {
+        let queue = |length| Report::Queue(crate::domain::QueueReport { length });
+        let mut day = StationDay::default();
+        assert_eq!(
+            day.apply(&queue(QueueLength::Short), Timestamp(1)),
+            Err(TransitionError::NotOpen)
+        );
+        day.apply(&opening(), Timestamp(2)).unwrap();
+        day.apply(&queue(QueueLength::Minutes(40)), Timestamp(3))
+            .unwrap();
+        day.apply(&queue(QueueLength::None), Timestamp(4)).unwrap();
+        assert_eq!(
+            day.queue,
+            Some(QueueState {
+                length: QueueLength::None,
+                reported_at: Timestamp(4)
+            })
+        );
+        day.apply(&closing(), Timestamp(5)).unwrap();
+        assert_eq!(
+            day.apply(&queue(QueueLength::Long), Timestamp(6)),
+            Err(TransitionError::AlreadyClosed)
+        );
+        assert_eq!(day.queue.map(|q| q.reported_at), Some(Timestamp(4)));
     }
 
     #[test]

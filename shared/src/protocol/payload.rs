@@ -110,7 +110,7 @@ impl EventPayload {
                     Report::Incident(r) => r.text.clear(),
                     Report::IncidentMessage(m) => m.text.clear(),
                     Report::ProvisionalResult(r) => r.explanation.clear(),
-                    Report::BallotStock(_) | Report::Closing(_) => {}
+                    Report::BallotStock(_) | Report::Closing(_) | Report::Queue(_) => {}
                 }
                 Some(Self::Operation(op))
             }
@@ -298,7 +298,8 @@ mod tests {
                 "incident",
                 "incident_message",
                 "provisional_result",
-                "closing"
+                "closing",
+                "queue"
             ]
         );
         let op = serde_json::to_value(turnout()).unwrap();

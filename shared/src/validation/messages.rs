@@ -109,6 +109,10 @@ const fn texts(rule: Rule) -> (&'static str, &'static str) {
             "Vul in hoeveel stembiljetten nodig zijn.",
             "Enter how many ballots are needed.",
         ),
+        Rule::QueueMinutesOutOfRange => (
+            "Zo lang wachten kiezers niet: geef een wachttijd van hooguit 300 minuten.",
+            "Voters do not wait that long: give a wait of at most 300 minutes.",
+        ),
         Rule::OpeningTooFewMembers => (
             "Er zijn te weinig leden aanwezig om het stembureau te openen.",
             "Too few members are present to open the station.",

@@ -12,6 +12,7 @@ mod issue;
 mod messages;
 mod opening;
 mod presence;
+mod queue;
 mod result;
 mod rule;
 mod turnout;
@@ -72,6 +73,7 @@ pub fn validate(report: &Report, ctx: &Context<'_>) -> Outcome {
         Report::IncidentMessage(r) => incident::validate_message(r, ctx),
         Report::ProvisionalResult(r) => result::validate(r, ctx),
         Report::Closing(r) => closing::validate(r, ctx),
+        Report::Queue(r) => queue::validate(r),
     };
     Outcome { issues }
 }

@@ -53,6 +53,10 @@ pub enum Rule {
     /// A resupply request for zero ballots.
     ResupplyQuantityZero,
 
+    // Queue.
+    /// A wait of more than `MAX_QUEUE_MINUTES` minutes.
+    QueueMinutesOutOfRange,
+
     // Opening and closing.
     /// Fewer members present than the jurisdiction's minimum.
     OpeningTooFewMembers,
@@ -96,7 +100,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 37] = [
         Self::ResultAdmittedVotersSum,
         Self::ResultListTotalsSum,
         Self::ResultVotesCastSum,
@@ -118,6 +122,7 @@ impl Rule {
         Self::TurnoutUnknownMoment,
         Self::StockRemainingAboveReceived,
         Self::ResupplyQuantityZero,
+        Self::QueueMinutesOutOfRange,
         Self::OpeningTooFewMembers,
         Self::OpeningChecklistIncomplete,
         Self::OpeningTooEarly,
@@ -159,6 +164,7 @@ impl Rule {
             Self::TurnoutAboveExpectedVoters => "TURNOUT_W01_ABOVE_EXPECTED",
             Self::StockRemainingAboveReceived => "STOCK_E01_REMAINING_ABOVE_RECEIVED",
             Self::ResupplyQuantityZero => "STOCK_E02_RESUPPLY_ZERO",
+            Self::QueueMinutesOutOfRange => "QUEUE_E01_MINUTES_OUT_OF_RANGE",
             Self::OpeningTooFewMembers => "OPENING_E01_TOO_FEW_MEMBERS",
             Self::OpeningChecklistIncomplete => "OPENING_E02_CHECKLIST_INCOMPLETE",
             Self::OpeningTooEarly => "OPENING_E03_TOO_EARLY",

@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/municipalities/{code}/finder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A municipality's polling stations for citizens: address, hours, accessibility,
+         *     coordinates, and on the day whether each is open and its queue. No sign-in.
+         */
+        get: operations["public_finder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/municipalities/{code}/results": {
         parameters: {
             query?: never;
@@ -545,6 +565,74 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description The accessibility facts of a voting location, as the Dutch open-data standard for
+         *     polling stations (SODS v1.7) publishes them. `None`: the municipality did not say.
+         */
+        Accessibility: {
+            /**
+             * @description An accessible toilet.
+             * @default null
+             */
+            accessible_toilet: boolean | null;
+            /**
+             * @description An accessible public-transport stop nearby.
+             * @default null
+             */
+            accessible_transit_stop: boolean | null;
+            /**
+             * @description A voting machine or booth with audio support.
+             * @default null
+             */
+            audio_support: boolean | null;
+            /** @default null */
+            braille_candidate_list: boolean | null;
+            /**
+             * @description Tactile guidance lines for blind voters.
+             * @default null
+             */
+            guidance_lines: boolean | null;
+            /**
+             * @description Acoustics suited to the hard of hearing.
+             * @default null
+             */
+            hearing_friendly: boolean | null;
+            /**
+             * @description A host who receives voters.
+             * @default null
+             */
+            host: boolean | null;
+            /** @default null */
+            large_print_candidate_list: boolean | null;
+            /**
+             * @description Low-stimulus (prikkelarm) hours or station.
+             * @default null
+             */
+            low_stimulus: boolean | null;
+            /**
+             * @description A low-stimulus companion (prokkelduo).
+             * @default null
+             */
+            low_stimulus_companion: boolean | null;
+            /**
+             * @description Further information in the municipality's words (Dutch), at most
+             *     `MAX_ACCESSIBILITY_NOTES_CHARS`.
+             * @default
+             */
+            notes: string;
+            /** @default null */
+            sign_language_interpreter: null | components["schemas"]["Interpreter"];
+            /**
+             * @description A member of the station who signs (NGT).
+             * @default null
+             */
+            signing_member: boolean | null;
+            /**
+             * @description Accessible for people with a physical disability (wheelchair users).
+             * @default null
+             */
+            wheelchair: boolean | null;
+        };
         ActionResponse: {
             /** @description The event numbers the action got, one per station. */
             event_seqs: number[];
@@ -605,7 +693,7 @@ export interface components {
          *     lists them).
          * @enum {string}
          */
-        AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "planned_staff_absent" | "ballots_running_out" | "turnout_overdue" | "device_silent" | "result_missing" | "turnout_far_from_expected" | "turnout_decrease" | "result_with_warnings";
+        AlertKind: "not_open" | "open_incidents" | "ballots_requested" | "too_few_members" | "planned_staff_absent" | "ballots_running_out" | "long_queue" | "turnout_overdue" | "device_silent" | "result_missing" | "turnout_far_from_expected" | "turnout_decrease" | "result_with_warnings";
         /**
          * @description What a coordinator did about an alert.
          * @enum {string}
@@ -804,6 +892,71 @@ export interface components {
          *     report's kind), an action the object with an `action` (its kind).
          */
         EventPayload: components["schemas"]["Operation"] | components["schemas"]["ControlRoomAction"];
+        /** @description The finder's view of one municipality. */
+        Finder: {
+            /**
+             * @description Whether a voter may vote at any station of the municipality (the Netherlands),
+             *     so that a quieter one will do; in Flanders each voter has one station.
+             */
+            any_station: boolean;
+            /** Format: int64 */
+            closes_at: number;
+            election_name: string;
+            /**
+             * Format: int64
+             * @description When this view was made (ms since the epoch); ages are measured from it.
+             */
+            generated_at: number;
+            jurisdiction: components["schemas"]["Jurisdiction"];
+            municipality_code: string;
+            municipality_name?: string | null;
+            /**
+             * Format: int64
+             * @description The election's day (ms since the epoch) and its time zone's offset.
+             */
+            opens_at: number;
+            stations: components["schemas"]["FinderStation"][];
+            /** Format: int32 */
+            utc_offset_minutes: number;
+        };
+        FinderQueue: {
+            /**
+             * Format: int64
+             * @description How old the report is, in whole minutes.
+             */
+            age_minutes: number;
+            length: components["schemas"]["QueueLength"];
+            /** @description Older than `QUEUE_OUTDATED_AFTER_MINUTES`: shown, but as possibly out of date. */
+            outdated: boolean;
+            /**
+             * Format: int64
+             * @description When the chair reported it (ms since the epoch).
+             */
+            reported_at: number;
+        };
+        /** @description One station as the public may see it. */
+        FinderStation: {
+            /** Format: int64 */
+            closes_at: number;
+            district?: string | null;
+            /** @description A mobile station's further stops. */
+            extra_stops: components["schemas"]["VotingLocation"][];
+            id: string;
+            /** @description Where it is, with its accessibility facts and coordinates. */
+            location: components["schemas"]["VotingLocation"];
+            name: string;
+            /** Format: int32 */
+            number: number;
+            /** Format: int64 */
+            opens_at: number;
+            queue?: null | components["schemas"]["FinderQueue"];
+            status: components["schemas"]["FinderStatus"];
+        };
+        /**
+         * @description Whether the station receives voters now.
+         * @enum {string}
+         */
+        FinderStatus: "not_yet_open" | "open" | "not_open" | "closed";
         /** @description A role a station still lacks. */
         Gap: {
             /** Format: int32 */
@@ -852,6 +1005,10 @@ export interface components {
             /** @description Where the control room is with the incident. */
             status: components["schemas"]["IncidentStatus"];
         };
+        /** @enum {string} */
+        Interpreter: "on_site" | "remote" | "none";
+        /** @enum {string} */
+        Jurisdiction: "netherlands" | "flanders";
         /** @description A list (party) on the ballot: its number and its name. */
         ListName: {
             name: string;
@@ -963,6 +1120,18 @@ export interface components {
             voters: components["schemas"]["VotersCounts"];
             votes: components["schemas"]["VotesCounts"];
         };
+        /** @description How long the queue is. */
+        QueueLength: "none" | "short" | "long" | {
+            /**
+             * Format: int32
+             * @description About this many minutes' wait.
+             */
+            minutes: number;
+        };
+        /** @description The queue now, reported by the chair. */
+        QueueReport: {
+            length: components["schemas"]["QueueLength"];
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -985,6 +1154,9 @@ export interface components {
             provisional_result: components["schemas"]["ProvisionalResult"];
         } | {
             closing: components["schemas"]["ClosingReport"];
+        } | {
+            /** @description The queue outside the station now. */
+            queue: components["schemas"]["QueueReport"];
         };
         ResultTotals: {
             /** Format: int64 */
@@ -1337,6 +1509,21 @@ export interface components {
              * @description E: votes for candidates (sum of the list totals).
              */
             votes_for_candidates: number;
+        };
+        VotingLocation: {
+            /**
+             * @description What the location offers voters with a disability (the open-data standard's
+             *     columns); all unknown when not imported.
+             */
+            accessibility?: components["schemas"]["Accessibility"];
+            address: string;
+            city: string;
+            /** Format: double */
+            latitude?: number | null;
+            /** Format: double */
+            longitude?: number | null;
+            name: string;
+            postcode: string;
         };
     };
     responses: never;
@@ -2180,6 +2367,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    public_finder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finder"];
+                };
+            };
+            /** @description No stations (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -1,7 +1,7 @@
 //! Alerts for the control room, computed from each station's state, its peers and the
 //! clock (with the election's `AlertRules`): not open at opening time, open incidents,
 //! ballots asked for and not yet sent, too few members, ballots running out before
-//! closing, a turnout moment overdue, a silent device, a result missing after closing,
+//! closing, a long queue, a turnout moment overdue, a silent device, a result missing after closing,
 //! turnout far from the other stations', turnout corrected downward, and a result sent
 //! with warnings the chair confirmed.
 
@@ -295,6 +295,17 @@ pub fn for_station(
                 ),
             ));
         }
+        if let Some(queue) = day.queue.filter(|q| q.length.is_long()) {
+            alerts.push(alert(
+                AlertKind::LongQueue,
+                Some(queue.reported_at),
+                format!(
+                    "{} (gemeld om {})",
+                    queue_words(queue.length),
+                    queue.reported_at.local_hh_mm(election.utc_offset_minutes)
+                ),
+            ));
+        }
         let overdue = election.overdue_turnout_moments(
             Timestamp(now.millis().saturating_sub(rules.moment_grace_ms)),
             &day.reported_moments,
@@ -394,6 +405,15 @@ pub fn for_station(
         }
     }
     alerts
+}
+
+/// A long queue in the control room's words (Dutch, capitalised).
+fn queue_words(length: shared::domain::QueueLength) -> String {
+    let words = length.describe(true);
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The alerts of a municipality's stations, most urgent kinds first, the resolved ones
@@ -512,6 +532,47 @@ mod tests {
         day.set_incident_status("i1", shared::domain::IncidentStatus::Resolved);
         day.record_resupply_dispatched(500);
         assert!(kinds(&record(day, Some(now)), now).is_empty());
+    }
+
+    /// A long queue is an alert while it is the station's latest report of the queue;
+    /// a short one, or a long one the chair has since reported shorter, is not.
+    #[test]
+    fn a_long_queue_is_an_alert_until_the_chair_reports_it_shorter() {
+        use shared::domain::{QueueLength, QueueState};
+        let now = OPENS + 60 * MINUTE;
+        let with_queue = |length| {
+            let mut day = open_day(3);
+            day.queue = Some(QueueState {
+                length,
+                reported_at: Timestamp(OPENS + 50 * MINUTE),
+            });
+            record(day, Some(now))
+        };
+        let found = for_station(
+            &with_queue(QueueLength::Minutes(45)),
+            &election(),
+            Timestamp(now),
+        );
+        let details: Vec<(AlertKind, &str)> =
+            found.iter().map(|a| (a.kind, a.detail.as_str())).collect();
+        assert_eq!(
+            details,
+            [(
+                AlertKind::LongQueue,
+                "Ongeveer 45 minuten wachten (gemeld om 08:20)"
+            )]
+        );
+        assert!(found[0].needs_action);
+        assert_eq!(
+            kinds(&with_queue(QueueLength::Long), now),
+            [AlertKind::LongQueue]
+        );
+        assert!(kinds(&with_queue(QueueLength::Short), now).is_empty());
+        assert!(kinds(&with_queue(QueueLength::Minutes(29)), now).is_empty());
+        // Closed: the queue inside still votes, but the alert is over.
+        let mut closed = with_queue(QueueLength::Long);
+        closed.day.phase = StationPhase::Closed;
+        assert!(!kinds(&closed, now).contains(&AlertKind::LongQueue));
     }
 
     /// A station running out of ballots that the control room has sent ballots to is

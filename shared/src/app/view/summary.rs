@@ -166,6 +166,11 @@ fn figures(report: &Report, t: &Texts) -> Vec<FigureView> {
             "Voters in the queue at closing",
             c.voters_in_queue_at_close.to_string(),
         )],
+        Report::Queue(q) => vec![figure(
+            "Wachtrij",
+            "Queue",
+            q.length.describe(t.language == Language::Dutch),
+        )],
         Report::ProvisionalResult(r) => {
             let mut list = vec![
                 figure(

@@ -6,6 +6,7 @@ mod closing;
 mod incident;
 mod opening;
 mod presence;
+mod queue;
 mod result;
 mod turnout;
 
@@ -16,6 +17,7 @@ pub use incident::{
 };
 pub use opening::OpeningReport;
 pub use presence::{PresenceReport, StaffMember, StaffRole};
+pub use queue::{LONG_QUEUE_MINUTES, MAX_QUEUE_MINUTES, QueueLength, QueueReport, QueueState};
 pub use result::{ListVotes, ProvisionalResult, VotersCounts, VotesCounts};
 pub use turnout::{TurnoutMoment, TurnoutReport, turnout_percent};
 
@@ -37,6 +39,8 @@ pub enum Report {
     IncidentMessage(IncidentMessage),
     ProvisionalResult(ProvisionalResult),
     Closing(ClosingReport),
+    /// The queue outside the station now.
+    Queue(QueueReport),
 }
 
 impl Report {
@@ -53,6 +57,7 @@ impl Report {
             Self::IncidentMessage(_) => "incident_message",
             Self::ProvisionalResult(_) => "provisional_result",
             Self::Closing(_) => "closing",
+            Self::Queue(_) => "queue",
         }
     }
 }

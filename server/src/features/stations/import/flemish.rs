@@ -111,6 +111,7 @@ pub fn parse_flemish(input: &str) -> Result<Parsed, ImportError> {
                 city: municipality,
                 latitude,
                 longitude,
+                accessibility: Default::default(),
             },
             district: (!district.is_empty()).then_some(district),
             subarea: Some(subarea),

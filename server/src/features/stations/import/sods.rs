@@ -8,7 +8,10 @@ use std::io::Read;
 use super::{ImportError, Parsed, RowProblem, cell, checked_headers, records};
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
-use shared::domain::{Election, Station, Timestamp, VotingLocation};
+use shared::domain::{
+    Accessibility, Election, Interpreter, MAX_ACCESSIBILITY_NOTES_CHARS, Station, Timestamp,
+    VotingLocation,
+};
 
 const REQUIRED: [&str; 4] = [
     "Gemeente",
@@ -137,6 +140,7 @@ pub fn parse_sods(input: impl Read, election: &Election, zone: Tz) -> Result<Par
             city: get(&record, "Plaats"),
             latitude,
             longitude,
+            accessibility: accessibility(&|field| get(&record, field)),
         };
         parsed
             .municipalities
@@ -176,6 +180,45 @@ pub fn parse_sods(input: impl Read, election: &Election, zone: Tz) -> Result<Par
         station.may_open_early = opens.is_some_and(|o| o < election.opens_at);
     }
     Ok(parsed)
+}
+
+/// The accessibility columns of SODS v1.7 (absent columns and empty cells: unknown).
+fn accessibility(get: &dyn Fn(&'static str) -> String) -> Accessibility {
+    let yes_no = |field: &'static str| match get(field).to_lowercase().as_str() {
+        "ja" | "binnen" | "buiten" | "binnen en buiten" => Some(true),
+        "nee" => Some(false),
+        _ => None,
+    };
+    let toilet = match get("Toilet").to_lowercase().as_str() {
+        "ja, toegankelijk toilet" => Some(true),
+        "ja" | "nee" => Some(false),
+        _ => None,
+    };
+    let interpreter = match get("Gebarentolk (NGT)").to_lowercase().as_str() {
+        "ja" => Some(Interpreter::OnSite),
+        "op afstand" => Some(Interpreter::Remote),
+        "nee" => Some(Interpreter::None),
+        _ => None,
+    };
+    Accessibility {
+        wheelchair: yes_no("Toegankelijk voor mensen met een lichamelijke beperking"),
+        accessible_transit_stop: yes_no("Toegankelijke ov-halte"),
+        accessible_toilet: toilet,
+        host: yes_no("Host"),
+        guidance_lines: yes_no("Geleidelijnen"),
+        audio_support: yes_no("Stemmal met audio-ondersteuning"),
+        braille_candidate_list: yes_no("Kandidatenlijst in braille"),
+        large_print_candidate_list: yes_no("Kandidatenlijst met grote letters"),
+        sign_language_interpreter: interpreter,
+        signing_member: yes_no("Gebarentalig stembureaulid (NGT)"),
+        hearing_friendly: yes_no("Akoestiek geschikt voor slechthorenden"),
+        low_stimulus: yes_no("Prikkelarm"),
+        low_stimulus_companion: yes_no("Prokkelduo"),
+        notes: get("Extra toegankelijkheidsinformatie")
+            .chars()
+            .take(MAX_ACCESSIBILITY_NOTES_CHARS)
+            .collect(),
+    }
 }
 
 fn min_some(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
@@ -239,6 +282,35 @@ Ergens,XX12,3,Ver weg,Straat,1,,,1000AA,Ergens,10.0,4.8,2026-03-18T07:30:00,2026
         assert_eq!(mobile.extra_stops[0].address, "Anjerstraat 2");
         assert_eq!(mobile.opens_at, None, "opens with the election");
         assert_eq!(mobile.closes_at, None, "the last stop closes at 21:00");
+    }
+
+    #[test]
+    fn the_accessibility_facts_of_the_real_file_are_read() {
+        let file = std::fs::File::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../data/nl_stembureaus_SODS1.7_GR2026_wims_snapshot_20260121.csv"
+        ))
+        .unwrap();
+        let parsed = parse_sods(file, &election(), chrono_tz::Europe::Amsterdam).unwrap();
+        // Oudewater 1, Muziekhuis: wheelchair access, an accessible toilet, audio
+        // support, braille and large-print lists, a remote sign-language interpreter.
+        let muziekhuis = parsed.stations.iter().find(|s| s.id == "GM0589-1").unwrap();
+        let facts = &muziekhuis.location.accessibility;
+        assert_eq!(facts.wheelchair, Some(true));
+        assert_eq!(facts.accessible_toilet, Some(true));
+        assert_eq!(facts.audio_support, Some(true));
+        assert_eq!(facts.braille_candidate_list, Some(true));
+        assert_eq!(facts.large_print_candidate_list, Some(true));
+        assert_eq!(facts.sign_language_interpreter, Some(Interpreter::Remote));
+        assert_eq!(facts.low_stimulus, None, "not stated");
+        // The file's 58 stations without wheelchair access are said to be so.
+        let without = parsed
+            .stations
+            .iter()
+            .flat_map(|s| std::iter::once(&s.location).chain(&s.extra_stops))
+            .filter(|l| l.accessibility.wheelchair == Some(false))
+            .count();
+        assert_eq!(without, 58);
     }
 
     #[test]

@@ -1,0 +1,62 @@
+//! The finder's one public endpoint.
+
+use std::time::Instant;
+
+use actix_web::{HttpResponse, http::header, web};
+
+use super::Finder;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use crate::store;
+
+/// A municipality's polling stations for citizens: address, hours, accessibility,
+/// coordinates, and on the day whether each is open and its queue. No sign-in.
+#[utoipa::path(get, path = "/api/public/municipalities/{code}/finder", operation_id = "public_finder", tag = "public",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "The stations.", body = Finder), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+pub async fn finder(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
+    let code = code.into_inner();
+    // A code is a few letters and digits ("GM0385", "44021"); anything else names no
+    // municipality and is not looked up.
+    if code.is_empty() || code.len() > 16 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return ApiError::no_stations().into();
+    }
+    let cache = &state.finder_cache;
+    let body = if let Some(body) = cache.fresh(&code, Instant::now()) {
+        body
+    } else {
+        let lookup = code.clone();
+        let found = state
+            .with_db(move |db| {
+                let Some((stations, election)) = store::stations::with_election(db, &lookup)?
+                else {
+                    return Ok(None);
+                };
+                let name = store::stations::municipality_name(db, &lookup)?;
+                Ok(Some((stations, election, name)))
+            })
+            .await;
+        let (stations, election, name) = match found {
+            Ok(Some(found)) => found,
+            Ok(None) => return ApiError::no_stations().into(),
+            Err(e) => return ApiError::from(e).into(),
+        };
+        let view: Finder = super::view(
+            &code,
+            name,
+            &stations,
+            &election,
+            shared::domain::Timestamp(crate::db::now_ms()),
+        );
+        let body = web::Bytes::from(crate::store::to_json(&view));
+        cache.keep(&code, Instant::now(), body.clone());
+        body
+    };
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((
+            header::CACHE_CONTROL,
+            format!("public, max-age={}", super::cache::FRESH_FOR.as_secs()),
+        ))
+        .body(body)
+}
