@@ -332,6 +332,44 @@ async function main() {
       assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in the order the chair made them');
       await offline.close();
     });
+
+    await test('the queue outside: one tap reports a long queue, the overview shows it and the server receives it', async () => {
+      const context = await browser.newContext({ viewport: PHONE, locale: 'nl-NL' });
+      const chairPage = await context.newPage();
+      await activate(chairPage, server, 2);
+      await openStation(chairPage);
+      const queue = chairPage.getByTestId('queue');
+      await queue.getByRole('heading', { name: 'Wachtrij buiten' }).waitFor();
+      const long = queue.getByRole('button', { name: 'Lange wachtrij', exact: true });
+      for (const option of await queue.getByRole('group').getByRole('button').all()) {
+        assert.equal(await option.getAttribute('aria-pressed'), 'false', 'nothing reported yet');
+      }
+      await long.click();
+      await queue.getByRole('status').getByText(/^Lange wachtrij \(\d\d:\d\d\)$/).waitFor();
+      assert.equal(await long.getAttribute('aria-pressed'), 'true', 'the reported option is pressed');
+      assert.equal(await queue.getByRole('button', { name: 'Korte wachtrij', exact: true }).getAttribute('aria-pressed'), 'false');
+      await axe(chairPage, 'queue reported');
+      await allConfirmed(chairPage);
+      const reports = (await timeline(server, 'GM0599-3')).filter((e) => e.kind === 'queue');
+      assert.deepEqual(reports.map((e) => e.payload?.report?.queue?.length), ['long'], `received once: ${JSON.stringify(reports)}`);
+
+      // A wait no queue has is refused by the core, and nothing is sent; a real one is
+      // reported in minutes and replaces the long queue.
+      const minutes = queue.getByLabel('Wachttijd in minuten');
+      const report = queue.getByRole('button', { name: 'Wachttijd doorgeven' });
+      await minutes.fill('400');
+      await report.click();
+      await chairPage.locator('.issue-error', { hasText: 'QUEUE_E01_MINUTES_OUT_OF_RANGE' }).waitFor();
+      assert.equal(await long.getAttribute('aria-pressed'), 'true', 'the refused wait changed nothing');
+      await minutes.fill('45');
+      await report.click();
+      await queue.getByRole('status').getByText(/^Ongeveer 45 minuten wachten \(\d\d:\d\d\)$/).waitFor();
+      assert.equal(await long.getAttribute('aria-pressed'), 'false', 'no option says 45 minutes');
+      await allConfirmed(chairPage);
+      const lengths = (await timeline(server, 'GM0599-3')).filter((e) => e.kind === 'queue').map((e) => e.payload?.report?.queue?.length);
+      assert.deepEqual(lengths, ['long', { minutes: 45 }], 'the refused wait never left the device');
+      await context.close();
+    });
   } finally {
     await browser.close();
     server.stop();

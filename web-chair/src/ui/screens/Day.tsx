@@ -1,8 +1,9 @@
-import type { DayView, Event, MessageView } from '../../generated/types/shared_types';
-import { InfoRow, Screen, SecondaryButton, Section, orNone } from '../components';
+import { useId, useState } from 'react';
+import type { DayView, Event, MessageView, QueueView } from '../../generated/types/shared_types';
+import { InfoRow, NumberInput, Screen, SecondaryButton, Section, orNone } from '../components';
 import { useSay } from '../texts';
 
-/** Page.Day: what is due, the day's figures, and the control room's messages. */
+/** Page.Day: what is due, the queue outside, the day's figures, and the control room's messages. */
 export function Day({ view, send }: { view: DayView; send: (e: Event) => void }) {
   const say = useSay();
   const none = say('none');
@@ -17,6 +18,7 @@ export function Day({ view, send }: { view: DayView; send: (e: Event) => void })
           {due.at !== '' && <span className={due.overdue ? 'overdue' : ''}>{due.overdue ? `${due.at} — ${say('day_overdue')}` : due.at}</span>}
         </button>
       ))}
+      {view.queue !== null && <Queue queue={view.queue} send={send} />}
       <InfoRow label={say('day_turnout')} value={orNone(turnout, none)} />
       <InfoRow label={say('day_ballots')} value={orNone(view.ballots_remaining, none)} />
       {view.ballots_run_out_at !== null && <p className="overdue">{say('day_run_out', view.ballots_run_out_at)}</p>}
@@ -26,6 +28,47 @@ export function Day({ view, send }: { view: DayView; send: (e: Event) => void })
       {/* Every report of today on one page, to print or photograph: the paper fallback. */}
       <SecondaryButton label={say('day_summary')} onClick={() => send({ kind: 'Navigate', value: { kind: 'Summary' } })} />
     </Screen>
+  );
+}
+
+/**
+ * The queue outside, while the station is open: one tap on an option reports it, or a
+ * wait in minutes. Every text is the core's; a wait it refuses shows in its issues.
+ */
+function Queue({ queue, send }: { queue: QueueView; send: (e: Event) => void }) {
+  const titleId = useId();
+  const [minutes, setMinutes] = useState<number | null>(null);
+  return (
+    <section className="card queue" aria-labelledby={titleId} data-testid="queue">
+      <h2 id={titleId}>{queue.title}</h2>
+      {/* Announced when a new report replaces the last one. */}
+      <p className="queue-current" role="status">
+        {queue.current ?? ''}
+      </p>
+      <div className="queue-options" role="group" aria-labelledby={titleId}>
+        {queue.options.map((option) => (
+          <button
+            key={option.length.kind}
+            type="button"
+            className="queue-option"
+            aria-pressed={option.selected}
+            onClick={() => send({ kind: 'ReportQueue', length: option.length })}
+          >
+            {option.label}
+          </button>
+        ))}
+      </div>
+      <NumberInput label={queue.minutes_label} name="queue-minutes" value={minutes} onValue={setMinutes} />
+      <SecondaryButton
+        label={queue.minutes_button}
+        enabled={minutes !== null}
+        onClick={() => {
+          if (minutes === null) return;
+          send({ kind: 'ReportQueue', length: { kind: 'Minutes', value: minutes } });
+          setMinutes(null);
+        }}
+      />
+    </section>
   );
 }
 
