@@ -1,5 +1,6 @@
 package eu.kiesdag.chair.ui.screens
 
+import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.heightIn
@@ -8,12 +9,18 @@ import androidx.compose.material3.Card
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import eu.kiesdag.chair.R
+import eu.kiesdag.chair.ui.Choice
 import eu.kiesdag.chair.ui.InfoRow
+import eu.kiesdag.chair.ui.NumberInput
 import eu.kiesdag.chair.ui.ScreenColumn
 import eu.kiesdag.chair.ui.SecondaryButton
 import eu.kiesdag.chair.ui.Section
@@ -22,9 +29,11 @@ import eu.kiesdag.chair.ui.orNone
 import eu.kiesdag.shared.types.DayView
 import eu.kiesdag.shared.types.Event
 import eu.kiesdag.shared.types.MessageView
+import eu.kiesdag.shared.types.QueueLength
+import eu.kiesdag.shared.types.QueueView
 import eu.kiesdag.shared.types.Screen
 
-/** Page.Day: what is due, the day's figures, and the control room's messages. */
+/** Page.Day: what is due, the queue outside, the day's figures, and the control room's messages. */
 @Composable
 fun DayScreen(view: DayView, send: (Event) -> Unit) {
     ScreenColumn {
@@ -41,6 +50,7 @@ fun DayScreen(view: DayView, send: (Event) -> Unit) {
                 }
             }
         }
+        view.queue?.let { QueueCard(it, send) }
         val turnout = view.turnout?.let { count ->
             view.expectedVoters?.let { stringResource(R.string.day_turnout_of, count.toInt(), it.toInt()) } ?: count.toString()
         }
@@ -52,6 +62,30 @@ fun DayScreen(view: DayView, send: (Event) -> Unit) {
         Messages(view.messages)
         // Every report of today on one screen: the paper fallback (photograph it).
         SecondaryButton(stringResource(R.string.day_summary)) { send(Event.Navigate(Screen.SUMMARY)) }
+    }
+}
+
+/**
+ * The queue outside, while the station is open: one tap on an option reports it (the
+ * reported one selected), or a wait in minutes. Every text is the core's; a wait it
+ * refuses shows in its issues.
+ */
+@Composable
+fun QueueCard(queue: QueueView, send: (Event) -> Unit) {
+    var minutes by remember { mutableStateOf<UInt?>(null) }
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Section(queue.title)
+            queue.current?.let { Text(it, style = MaterialTheme.typography.titleMedium, fontWeight = FontWeight.Bold) }
+            Choice(queue.options, queue.options.firstOrNull { it.selected }, { it.label }) { option ->
+                send(Event.ReportQueue(option.length))
+            }
+            NumberInput(queue.minutesLabel, minutes) { minutes = it }
+            SecondaryButton(queue.minutesButton, enabled = minutes != null) {
+                minutes?.let { send(Event.ReportQueue(QueueLength.Minutes(it))) }
+                minutes = null
+            }
+        }
     }
 }
 
