@@ -167,6 +167,66 @@ async function main() {
       assert.ok((await problemsAgree(page)) >= 4);
     });
 
+    await test('the finder: a queue tapped at a station reaches the control room and citizens, with its age', async () => {
+      // Station 2 reports a long queue: the control room sees it in the list and as an alert.
+      await stations[1].send({ cmd: 'queue', minutes: 45 });
+      await stations[2].send({ cmd: 'queue', length: 'none' });
+      await page.goto(`${base}/control`);
+      await page.locator('[data-connection="live"]').waitFor();
+      const cell = page.locator('tr[data-station="GM0599-2"] [data-testid="queue"]');
+      await page.waitForFunction(() => document.querySelector('tr[data-station="GM0599-2"] [data-testid="queue"]')?.textContent?.startsWith('Ongeveer 45 minuten wachten'), null, { timeout: 5_000 });
+      assert.match(await cell.textContent(), /^Ongeveer 45 minuten wachten \(\d\d:\d\d\)$/);
+      await page.locator('tr[data-station="GM0599-2"] [data-testid="reasons"]', { hasText: 'Lange wachtrij' }).waitFor();
+      // Citizens, on a phone, without signing in: every station, the queue with its age.
+      const finder = await browser.newPage();
+      await finder.setViewportSize(PHONE);
+      await finder.goto(`${base}/stembureaus/GM0599`);
+      await finder.getByRole('heading', { level: 1, name: 'Stembureaus in Rotterdam' }).waitFor();
+      await finder.getByTestId('finder-count').getByText('8 van 8 stembureaus').waitFor();
+      const two = finder.locator('[data-station="GM0599-2"]');
+      assert.match(await two.getByTestId('queue').textContent(), /^Ongeveer 45 minuten wachten \(gemeld (< 1 min|1 minuut|\d+ minuten) geleden\)$/);
+      await two.getByText('Nu open').waitFor();
+      await finder.locator('[data-station="GM0599-5"]').getByText('Nog niet geopend').waitFor();
+      assert.equal(await finder.locator('[data-station="GM0599-5"] [data-testid="queue"]').count(), 0);
+      // Nothing else of the station's state: no turnout, no staff.
+      const text = await finder.locator('main').textContent();
+      for (const word of ['Opkomst', 'Anna', 'Leden', 'Meldingen']) assert.ok(!text.includes(word), `${word} on the finder`);
+      // Any station will do in the Netherlands: the shortest queue first puts station 3 first.
+      await finder.getByText('U mag stemmen in elk stembureau van uw gemeente').waitFor();
+      await finder.getByLabel('Volgorde').selectOption('queue');
+      assert.equal(await finder.locator('.finder-list > li').first().getAttribute('data-station'), 'GM0599-3');
+      // Search by street and number; accessibility as the municipality stated it.
+      await finder.getByLabel('Plaats, wijk, postcode of straat').fill('Straat 1');
+      await finder.getByTestId('finder-count').getByText('1 van 8 stembureaus').waitFor();
+      await finder.locator('[data-station="GM0599-1"] summary').click();
+      await finder.getByText('Gebarentolk (NGT) op afstand: ja').waitFor();
+      await finder.getByText('Toegankelijk voor rolstoelgebruikers: nee').waitFor();
+      await finder.getByLabel('Plaats, wijk, postcode of straat').fill('');
+      await finder.getByLabel('Alleen toegankelijk voor rolstoelgebruikers').check();
+      await finder.getByTestId('finder-count').getByText('4 van 8 stembureaus').waitFor();
+      await finder.getByLabel('Alleen toegankelijk voor rolstoelgebruikers').uncheck();
+      // By location: standing at station 6, it comes first.
+      const angle = 6 * 2.399;
+      const radius = 0.01 + 0.004 * (6 % 7);
+      await browser.grantPermissions(['geolocation']);
+      await browser.setGeolocation({ latitude: 51.915 + radius * Math.sin(angle), longitude: 4.48 + 1.6 * radius * Math.cos(angle) });
+      await finder.getByRole('button', { name: 'Gebruik mijn locatie' }).click();
+      await finder.getByText('Gesorteerd op afstand tot uw locatie.').waitFor();
+      assert.equal(await finder.locator('.finder-list > li').first().getAttribute('data-station'), 'GM0599-6');
+      await capture(finder, 'finder');
+      // In English on a switch.
+      await finder.getByRole('button', { name: 'Switch to English' }).click();
+      await finder.getByRole('heading', { level: 1, name: 'Polling stations in Rotterdam' }).waitFor();
+      await two.getByText(/About 45 minutes. wait/).waitFor();
+      await axe(finder, 'finder (English)');
+      await finder.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+      await finder.getByRole('heading', { level: 1, name: 'Stembureaus in Rotterdam' }).waitFor();
+      await finder.close();
+      // The chair says it is short now: the alert goes, the control room shows it.
+      await stations[1].send({ cmd: 'queue', length: 'short' });
+      await page.waitForFunction(() => document.querySelector('tr[data-station="GM0599-2"] [data-testid="queue"]')?.textContent?.startsWith('Korte wachtrij'), null, { timeout: 5_000 });
+    });
+
     await test('the control room filters, sorts and links alerts to the station', async () => {
       await page.getByLabel('Zoek op naam, nummer of wijk').fill('Stembureau 5');
       assert.equal(await page.locator('tbody tr').count(), 1);

@@ -11,6 +11,7 @@ import { ControlRoom } from './pages/ControlRoom';
 import { Incidents } from './pages/Incidents';
 import { Login } from './pages/Login';
 import { Public } from './pages/Public';
+import { Finder } from './pages/Finder';
 import { Answer } from './pages/Answer';
 import { Convocations } from './pages/Convocations';
 import { Results } from './pages/Results';
@@ -117,7 +118,7 @@ export function App() {
   const [lang, setLang] = useLang();
   const session = useSession();
   const path = usePath();
-  const live = useLiveConnection(session && !path.startsWith('/public') && !path.startsWith('/antwoord') ? session : null);
+  const live = useLiveConnection(session && !path.startsWith('/public') && !path.startsWith('/stembureaus') && !path.startsWith('/antwoord') ? session : null);
   const i18n = useMemo(() => {
     // Figures follow the language in the same render as the words (idempotent).
     setFormatLanguage(lang);
@@ -154,6 +155,25 @@ export function App() {
         <main id="main" tabIndex={-1}>
           <Boundary>
             <Answer />
+          </Boundary>
+        </main>
+      </I18n.Provider>
+    );
+  }
+
+  if (path.startsWith('/stembureaus')) {
+    // The finder: public, one municipality's stations; without a code the visitor chooses.
+    const code = decodeURIComponent(path.split('/')[2] ?? '');
+    return (
+      <I18n.Provider value={i18n}>
+        {skip}
+        <header className="top">
+          <span className="brand">{t('appName')}</span>
+          {switcher}
+        </header>
+        <main id="main" tabIndex={-1}>
+          <Boundary key={code}>
+            {code ? <Finder code={code} /> : <ChooseMunicipality intro={t('choosePublic')} onChoose={(c) => navigate(`/stembureaus/${c}`)} />}
           </Boundary>
         </main>
       </I18n.Provider>

@@ -48,6 +48,11 @@ export function formatTime(ms: number | null | undefined, lang: Lang = current, 
   return new Date(ms).toLocaleTimeString(LOCALE[lang], { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hour12: false });
 }
 
+/** A day: "18 maart" (nl), "18 March" (en). */
+export function formatDate(ms: number, lang: Lang = current): string {
+  return new Date(ms).toLocaleDateString(LOCALE[lang], { day: 'numeric', month: 'long' });
+}
+
 /** A moment with its day: "18 maart 21:00" (nl), "18 March 21:00" (en). */
 export function formatDateTime(ms: number | null | undefined, lang: Lang = current): string {
   if (!ms) return '–';

@@ -71,6 +71,12 @@ fn station(number: u32) -> Result<Station, serde_json::Error> {
             "city": "Rotterdam",
             "latitude": latitude,
             "longitude": longitude,
+            // For the public finder: even numbers step-free, odd ones not.
+            "accessibility": {
+                "wheelchair": number % 2 == 0,
+                "large_print_candidate_list": true,
+                "sign_language_interpreter": if number == 1 { "remote" } else { "none" },
+            },
         },
         "district": if latitude >= 51.915 { "Noord" } else { "Zuid" },
         "subarea": format!("Wijk {}", number % 3 + 1),

@@ -32,8 +32,8 @@ use shared::ViewModel;
 use shared::app::Screen;
 use shared::app::view::{ConnectionState, Page};
 use shared::domain::{
-    IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult, StaffMember, StaffRole,
-    StationPhase, TurnoutMoment, VotersCounts, VotesCounts,
+    IncidentCategory, IncidentSeverity, ListVotes, ProvisionalResult, QueueLength, StaffMember,
+    StaffRole, StationPhase, TurnoutMoment, VotersCounts, VotesCounts,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -108,6 +108,18 @@ async fn handle(station: &mut Station, command: &Value) -> Result<Value, String>
                 moment: TurnoutMoment::AdHoc,
                 correction_reason: None,
             });
+            wait(station, synced).await?;
+            Ok(json!({}))
+        }
+        "queue" => {
+            // "none", "short", "long", or a number of minutes.
+            let length = match command["length"].as_str() {
+                Some("none") => QueueLength::None,
+                Some("short") => QueueLength::Short,
+                Some("long") => QueueLength::Long,
+                _ => QueueLength::Minutes(number(command, "minutes")),
+            };
+            station.send(Event::ReportQueue { length });
             wait(station, synced).await?;
             Ok(json!({}))
         }

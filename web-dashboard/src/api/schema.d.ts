@@ -1132,6 +1132,11 @@ export interface components {
         QueueReport: {
             length: components["schemas"]["QueueLength"];
         };
+        /** @description The latest queue report a station made, and when. */
+        QueueState: {
+            length: components["schemas"]["QueueLength"];
+            reported_at: components["schemas"]["Timestamp"];
+        };
         RefreshRequest: {
             refresh_token: string;
         };
@@ -1351,6 +1356,7 @@ export interface components {
             open_incidents: number;
             /** @description setup, open, closed or result_submitted. */
             phase: string;
+            queue?: null | components["schemas"]["QueueState"];
             /**
              * Format: int32
              * @description Sent and not yet reported received by the station: on its way ("onderweg").

@@ -1,7 +1,7 @@
 import { memo, useLayoutEffect, useMemo, useState } from 'react';
 import { loadSession } from '../api/client';
 import type { StationSummary } from '../api/types';
-import { ALERT_KIND, useI18n, type Key } from '../i18n';
+import { ALERT_KIND, useI18n, type Key, type T } from '../i18n';
 import { turnoutOf } from '../payload';
 import { useLive } from '../live/context';
 import { asksForAction, query, statusOf, STATUSES, type ListQuery, type SortKey, type Status } from '../live/state';
@@ -10,6 +10,8 @@ import { AlertItem, useAlerts } from './Alerts';
 import { navigate } from '../router';
 import { Boundary, ErrorMessage, num, time } from '../util';
 import { StationMap } from './StationMap';
+import { describeQueue, isLong } from '../finder';
+import { formatTime } from '../format';
 
 const SORTS: SortKey[] = ['number', 'name', 'status', 'turnout', 'ballots', 'district'];
 const MAX_ROWS = 100;
@@ -19,7 +21,7 @@ function go(id: string) {
 }
 
 /** One row; re-rendered only when its station's summary or its alerts change. */
-const Row = memo(function Row({ s, canOpen, status, label, reasons }: { s: StationSummary; canOpen: boolean; status: Status; label: string; reasons: string }) {
+const Row = memo(function Row({ s, canOpen, status, label, reasons, t }: { s: StationSummary; canOpen: boolean; status: Status; label: string; reasons: string; t: T }) {
   return (
     <tr data-station={s.station_id}>
       <td>{s.number}</td>
@@ -45,6 +47,9 @@ const Row = memo(function Row({ s, canOpen, status, label, reasons }: { s: Stati
       <td>{num(s.ballots_remaining)}</td>
       <td>{s.members_present}</td>
       <td>{s.open_incidents}</td>
+      <td data-testid="queue" className={s.queue && isLong(s.queue.length) ? 'queue-long' : undefined}>
+        {s.queue ? `${describeQueue(s.queue.length, t)} (${formatTime(s.queue.reported_at, undefined, false)})` : '–'}
+      </td>
     </tr>
   );
 });
@@ -204,6 +209,7 @@ export function ControlRoom() {
                 {sortHeader('ballots', 'colBallots')}
                 <th scope="col">{t('colMembers')}</th>
                 <th scope="col">{t('colIncidents')}</th>
+                <th scope="col">{t('colQueue')}</th>
               </tr>
             </thead>
             <tbody>
@@ -215,6 +221,7 @@ export function ControlRoom() {
                   status={statusOf(s, flagged)}
                   label={t(`status_${statusOf(s, flagged)}`)}
                   reasons={(reasons.get(s.station_id) ?? []).join(' · ')}
+                  t={t}
                 />
               ))}
             </tbody>

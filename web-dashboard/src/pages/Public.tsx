@@ -42,6 +42,9 @@ export function Public({ code }: { code: string }) {
     <ListNamesContext.Provider value={listNames(r)}>
       <h1>{t('publicTitle', { code: place })}</h1>
       {named && <p className="muted">{named.election_name}</p>}
+      <p>
+        <a href={`/stembureaus/${encodeURIComponent(code)}`}>{t('publicFinderLink')}</a>
+      </p>
       {turnout.data && <HeadlineTurnout report={turnout.data} />}
       <p className="muted" role="status">
         {t('updated', { time: time(Date.now()) })}

@@ -7,6 +7,7 @@ import { useLive } from '../live/context';
 import { asksForAction, statusOf } from '../live/state';
 import { AlertItem, useAlerts } from './Alerts';
 import { describePresence } from '../presence';
+import { describeQueue } from '../finder';
 import { actionOf, reportOf } from '../payload';
 import { navigate } from '../router';
 import { Boundary, ErrorMessage, num, time, useLoad } from '../util';
@@ -21,6 +22,7 @@ export function describe(c: ChangeView, t: T): string {
     if ('incident' in r) return r.incident.text;
     if ('incident_message' in r) return r.incident_message.text;
     if ('presence' in r) return describePresence(r.presence, t);
+    if ('queue' in r) return describeQueue(r.queue.length, t);
     return '';
   }
   const a = actionOf(c);

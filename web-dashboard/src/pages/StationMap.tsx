@@ -11,14 +11,14 @@ import { navigate } from '../router';
 const W = 640;
 const H = 420;
 
-function mercator(lat: number, lon: number): [number, number] {
+export function mercator(lat: number, lon: number): [number, number] {
   const x = (lon + 180) / 360;
   const s = Math.sin((lat * Math.PI) / 180);
   const y = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
   return [x, y];
 }
 
-function tileUrl(): string | null {
+export function tileUrl(): string | null {
   const configured = (import.meta.env.VITE_TILE_URL as string | undefined) ?? localStorage.getItem('kiesdag.tiles');
   return configured || null;
 }

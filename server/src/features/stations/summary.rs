@@ -2,7 +2,7 @@
 //! these, and every committed change carries the station's new one.
 
 use serde::{Deserialize, Serialize};
-use shared::domain::{IncidentStatus, StationPhase};
+use shared::domain::{IncidentStatus, QueueState, StationPhase};
 
 use crate::store::stations::StationRecord;
 
@@ -31,6 +31,9 @@ pub struct StationSummary {
     /// Sent and not yet reported received by the station: on its way ("onderweg").
     #[serde(default)]
     pub resupply_in_transit: u32,
+    /// The queue the chair last reported, and when, while the station is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueState>,
     pub last_seen_at: Option<i64>,
     /// The event sequence number of the station's last change.
     pub last_event_seq: i64,
@@ -74,6 +77,8 @@ impl From<&StationRecord> for StationSummary {
             resupply_requested: day.resupply_requested,
             resupply_outstanding: day.resupply_outstanding(),
             resupply_in_transit: day.resupply_in_transit,
+            // Only while open: a closed station's last queue is history.
+            queue: day.queue.filter(|_| day.phase == StationPhase::Open),
             last_seen_at: record.last_seen_at,
             last_event_seq: record.last_event_seq,
         }
