@@ -824,3 +824,337 @@ fn invitations_are_mailed_through_a_real_smtp_server() {
     );
     support::drop_database(&database);
 }
+
+/// An election of `jurisdiction` held `days_ago` days ago (or open now, for 0), with
+/// one station of its own, numbered `number`.
+fn seed_election(
+    database: &str,
+    id: &str,
+    jurisdiction: shared::domain::Jurisdiction,
+    days_ago: i64,
+    number: u32,
+) {
+    use shared::domain::{Election, Timestamp};
+    let now = kiesdag::db::now_ms();
+    let opens = now - days_ago * 86_400_000 - 3_600_000;
+    let election = Election {
+        id: id.into(),
+        name: format!("Verkiezing {id}"),
+        jurisdiction,
+        opens_at: Timestamp(opens),
+        closes_at: Timestamp(opens + if days_ago == 0 { 8 } else { 13 } * 3_600_000),
+        ..support::election_open_now()
+    };
+    let mut conn = kiesdag::db::open(database).unwrap();
+    kiesdag::store::elections::upsert(&mut conn, &election).unwrap();
+    kiesdag::store::stations::upsert_municipality(&mut conn, "GM0599", "Rotterdam").unwrap();
+    kiesdag::store::stations::upsert(&mut conn, id, &support::station(number)).unwrap();
+}
+
+/// Imports `csv` as the election's candidates and assigns them by the suggestion.
+fn convoke(database: &str, dir: &std::path::Path, election: &str, csv: &str) {
+    let file = dir.join(format!("kandidaten-{election}.csv"));
+    std::fs::write(&file, csv).unwrap();
+    for args in [
+        vec![
+            "import",
+            "candidates",
+            file.to_str().unwrap(),
+            "--election",
+            election,
+            "--municipality",
+            "GM0599",
+        ],
+        vec![
+            "staff",
+            "suggest",
+            "--election",
+            election,
+            "--municipality",
+            "GM0599",
+            "--apply",
+        ],
+    ] {
+        let (ok, said) = cli(database, &args);
+        assert!(ok, "{said}");
+    }
+}
+
+/// The personal codes of everyone newly invited by a `staff invite` of `election`,
+/// by the start of their name.
+fn invite_codes(database: &str, dir: &std::path::Path, election: &str) -> impl Fn(&str) -> String {
+    let out = dir.join(format!(
+        "uitnodigingen-{election}-{}.csv",
+        kiesdag::db::now_ms()
+    ));
+    let (ok, said) = cli(
+        database,
+        &[
+            "staff",
+            "invite",
+            "--election",
+            election,
+            "--municipality",
+            "GM0599",
+            "--app-url",
+            "https://kiesdag.example.nl",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{said}");
+    let sheet = std::fs::read_to_string(&out).unwrap();
+    move |name: &str| {
+        let line = sheet
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} not in {sheet}"));
+        line.split(';').nth(5).unwrap().to_owned()
+    }
+}
+
+/// In Flanders who sat on a station twice may refuse a third time: the service history
+/// is recorded when an election is finished, survives its purge, and the personal
+/// link says so and takes a decline without a reason; in the Netherlands a reason is
+/// still asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_served_twice_in_flanders_may_refuse_a_third_time() {
+    use serde_json::json;
+    use shared::domain::Jurisdiction;
+    let (database, dir) = fresh_database();
+    // The same person (the municipality's number 77) in every election.
+    let people = "id,name,roles,experience,reserve\n\
+                  77,Anneke Voorzitter,voorzitter,0,nee\n\
+                  78,Bert Lid,lid,0,nee\n";
+    for (election, days_ago, number) in [("E2018", 3, 1), ("E2024", 2, 2)] {
+        seed_election(
+            &database,
+            election,
+            Jurisdiction::Flanders,
+            days_ago,
+            number,
+        );
+        convoke(&database, &dir, election, people);
+        // Anneke confirms through her link; Bert never answers.
+        let code = invite_codes(&database, &dir, election)("Anneke");
+        let mut conn = kiesdag::db::open(&database).unwrap();
+        let view = kiesdag::db::write_transaction(&mut conn, |db| {
+            kiesdag::features::convocation::answer::answer(
+                db,
+                &code,
+                &kiesdag::features::convocation::answer::Answer::Accept,
+                kiesdag::db::now_ms(),
+            )
+        })
+        .unwrap();
+        assert_eq!(view.status.as_str(), "confirmed");
+        let (ok, said) = cli(&database, &["election", "finish", "--election", election]);
+        assert!(ok, "{said}");
+        let (ok, said) = cli(
+            &database,
+            &[
+                "purge",
+                "--election",
+                election,
+                "--force",
+                "--reason",
+                "test",
+                "--yes",
+            ],
+        );
+        assert!(ok, "{said}");
+    }
+    let (ok, said) = cli(&database, &["staff", "history", "--candidate", "GM0599:77"]);
+    assert!(ok && said.contains("2 service(s)"), "{said}");
+    assert!(
+        said.contains("Verkiezing E2018") && said.contains("chair at station 1"),
+        "{said}"
+    );
+    let (_, said) = cli(&database, &["staff", "history", "--candidate", "GM0599:78"]);
+    assert!(
+        said.contains("0 service(s)"),
+        "who never confirmed never served: {said}"
+    );
+
+    // The third time, in Flanders: she may refuse, and need not say why.
+    seed_election(&database, "E2030", Jurisdiction::Flanders, 0, 3);
+    convoke(&database, &dir, "E2030", people);
+    let codes = invite_codes(&database, &dir, "E2030");
+    let (anneke, bert) = (codes("Anneke"), codes("Bert"));
+    let server = support::start_server(&database, dir.clone());
+    let (status, seen) = support::http(
+        &server,
+        "POST",
+        "/api/convocation",
+        "",
+        &json!({"code": anneke}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(
+        (seen["services"].as_u64(), seen["may_refuse"].as_bool()),
+        (Some(2), Some(true))
+    );
+    let (status, seen) = support::http(
+        &server,
+        "POST",
+        "/api/convocation",
+        "",
+        &json!({"code": bert}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["may_refuse"], false);
+    let (status, refused) = support::http(
+        &server,
+        "POST",
+        "/api/convocation/answer",
+        "",
+        &json!({"code": bert, "answer": "decline", "reason": ""}),
+    )
+    .await;
+    assert_eq!(status, 400, "who may not refuse says why: {refused}");
+    let (status, seen) = support::http(
+        &server,
+        "POST",
+        "/api/convocation/answer",
+        "",
+        &json!({"code": anneke, "answer": "decline", "reason": ""}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["status"], "declined");
+    // The follow-up shows her history.
+    let (ok, said) = cli(
+        &database,
+        &[
+            "staff",
+            "list",
+            "--election",
+            "E2030",
+            "--municipality",
+            "GM0599",
+        ],
+    );
+    assert!(ok && said.contains("2 service(s), may refuse"), "{said}");
+
+    // Forgotten on request: nothing of her history is left.
+    let (ok, said) = cli(&database, &["staff", "forget", "--candidate", "GM0599:77"]);
+    assert!(ok && said.contains("2 service(s) forgotten"), "{said}");
+    let (_, said) = cli(&database, &["staff", "history", "--candidate", "GM0599:77"]);
+    assert!(said.contains("0 service(s)"), "{said}");
+
+    // In the Netherlands the same history gives no right to refuse without a reason.
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    let service = shared::domain::convocation::Service {
+        election_id: "E2018".into(),
+        election_name: "x".into(),
+        date: 0,
+        role: shared::domain::StaffRole::Member,
+        station_number: 1,
+    };
+    for election in ["E2018", "E2024"] {
+        let service = shared::domain::convocation::Service {
+            election_id: election.into(),
+            ..service.clone()
+        };
+        kiesdag::store::service_history::record(&mut conn, "GM0599:78", "GM0599", &service)
+            .unwrap();
+    }
+    seed_election(&database, "TK2031", Jurisdiction::Netherlands, 0, 4);
+    convoke(&database, &dir, "TK2031", people);
+    let bert = invite_codes(&database, &dir, "TK2031")("Bert");
+    let (_, seen) = support::http(
+        &server,
+        "POST",
+        "/api/convocation",
+        "",
+        &json!({"code": bert}),
+    )
+    .await;
+    assert_eq!(
+        (seen["services"].as_u64(), seen["may_refuse"].as_bool()),
+        (Some(2), Some(false))
+    );
+}
+
+/// Who does not answer in the time allowed lapses: their link stops working and the
+/// reserve is proposed in their place, after the command has said so first.
+#[test]
+fn a_silent_person_lapses_and_the_reserve_is_proposed_in_their_place() {
+    let (database, dir) = fresh_database();
+    support::seed(&database, &support::election_open_now(), 1);
+    convoke(
+        &database,
+        &dir,
+        "E2E",
+        "name,roles,experience,reserve\n\
+         Anneke Voorzitter,voorzitter,5,nee\n\
+         Dirk Lid,,2,nee\n\
+         Els Lid,,1,nee\n\
+         Fleur Lid,,0,nee\n\
+         Jan Reserve,,3,ja\n",
+    );
+    let dirk = invite_codes(&database, &dir, "E2E")("Dirk");
+    let substitute = |apply: bool| {
+        let mut args = vec![
+            "staff",
+            "substitute",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--silent-days",
+            "3",
+        ];
+        if apply {
+            args.push("--apply");
+        }
+        cli(&database, &args)
+    };
+    // Invited just now: nobody is silent for three days yet.
+    let (ok, said) = substitute(true);
+    assert!(ok && said.contains("0 lapsed"), "{said}");
+    // Four days later (the invitation moved back in time).
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE convocations SET updated_at = updated_at - 4 * 86400000"),
+        &mut conn,
+    )
+    .unwrap();
+    let list = || {
+        cli(
+            &database,
+            &[
+                "staff",
+                "list",
+                "--election",
+                "E2E",
+                "--municipality",
+                "GM0599",
+            ],
+        )
+        .1
+    };
+    let before = list();
+    let (ok, said) = substitute(false);
+    assert!(
+        ok && said.contains("would lapse") && said.contains("proposed in their place"),
+        "{said}"
+    );
+    assert_eq!(list(), before, "without --apply nothing changed");
+    let (ok, said) = substitute(true);
+    assert!(
+        ok && said.contains("lapsed, 1 substitutes proposed"),
+        "{said}"
+    );
+    let after = list();
+    assert!(after.contains("Jan Reserve\tproposed"), "{after}");
+    assert!(after.contains("Dirk Lid\tlapsed"), "{after}");
+    // Dirk's link no longer works.
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    assert!(
+        kiesdag::features::convocation::answer::view(&mut conn, &dirk, kiesdag::db::now_ms())
+            .is_err()
+    );
+}

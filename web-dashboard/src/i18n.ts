@@ -250,7 +250,7 @@ export const nl = {
   convocation_declined: 'u kunt niet',
   navConvocations: 'Oproepen',
   convocationsTitle: 'Oproepen van stembureauleden',
-  convocationCounts: '{confirmed} bevestigd, {invited} zonder antwoord, {declined} afgemeld, {proposed} nog niet uitgenodigd; {missing} plaatsen open; {reserve} in reserve.',
+  convocationCounts: '{confirmed} bevestigd, {invited} zonder antwoord, {declined} afgemeld, {lapsed} zonder antwoord vervangen, {proposed} nog niet uitgenodigd; {missing} plaatsen open; {reserve} in reserve.',
   convocation_proposed_staff: 'nog niet uitgenodigd',
   convocation_invited_staff: 'geen antwoord',
   convocation_confirmed_staff: 'bevestigd',
@@ -316,6 +316,14 @@ export const nl = {
   a11y_low_stimulus: 'Prikkelarm',
   a11y_companion: 'Prokkelduo',
   finderUpdated: 'Bijgewerkt om {time}; wachtrijen melden de stembureaus zelf.',
+  convocation_lapsed: 'geen antwoord op tijd',
+  convocation_lapsed_staff: 'geen antwoord, vervangen',
+  answerMayRefuse: 'U hebt al {n} keer in een stembureau gezeten. Daarom mag u deze oproeping weigeren; u hoeft niet te zeggen waarom.',
+  answerReasonOptional: 'Waarom kunt u niet komen? (niet verplicht, hooguit 500 tekens)',
+  servicesColumn: 'Eerder gezeten',
+  servicesHistory: '{n} keer: geschiedenis',
+  mayRefuse: 'mag weigeren',
+  serviceLine: '{election} ({date}): {role}, stembureau {number}',
 };
 
 export type Key = keyof typeof nl;
@@ -591,7 +599,7 @@ export const en: Record<Key, string> = {
   convocation_declined: 'you cannot come',
   navConvocations: 'Convocations',
   convocationsTitle: 'Convocation of station staff',
-  convocationCounts: '{confirmed} confirmed, {invited} without an answer, {declined} declined, {proposed} not yet invited; {missing} places open; {reserve} in reserve.',
+  convocationCounts: '{confirmed} confirmed, {invited} without an answer, {declined} declined, {lapsed} replaced for want of an answer, {proposed} not yet invited; {missing} places open; {reserve} in reserve.',
   convocation_proposed_staff: 'not yet invited',
   convocation_invited_staff: 'no answer',
   convocation_confirmed_staff: 'confirmed',
@@ -657,6 +665,14 @@ export const en: Record<Key, string> = {
   a11y_low_stimulus: 'Low-stimulus',
   a11y_companion: 'Low-stimulus companion (prokkelduo)',
   finderUpdated: 'Updated at {time}; the polling stations report their queues themselves.',
+  convocation_lapsed: 'no answer in time',
+  convocation_lapsed_staff: 'no answer, replaced',
+  answerMayRefuse: 'You have already sat on a polling station {n} times, so you may refuse this call; you need not say why.',
+  answerReasonOptional: 'Why can you not come? (optional, at most 500 characters)',
+  servicesColumn: 'Served before',
+  servicesHistory: '{n} times: history',
+  mayRefuse: 'may refuse',
+  serviceLine: '{election} ({date}): {role}, station {number}',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };

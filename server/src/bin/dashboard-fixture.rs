@@ -73,7 +73,7 @@ fn station(number: u32) -> Result<Station, serde_json::Error> {
             "longitude": longitude,
             // For the public finder: even numbers step-free, odd ones not.
             "accessibility": {
-                "wheelchair": number % 2 == 0,
+                "wheelchair": number.is_multiple_of(2),
                 "large_print_candidate_list": true,
                 "sign_language_interpreter": if number == 1 { "remote" } else { "none" },
             },

@@ -405,6 +405,36 @@ pub enum StaffCommand {
         #[arg(long)]
         candidate: String,
     },
+    /// Who has not answered for --silent-days since their last invitation or
+    /// reminder: says first whom it would mark lapsed (their link stops working) and
+    /// whom of the reserve it would propose in their place; --apply does it.
+    Substitute {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        municipality: String,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
+        silent_days: u32,
+        #[arg(long)]
+        apply: bool,
+    },
+    /// The elections a person served in, as kept across elections (recorded when an
+    /// election is finished): for the Flemish rule that who served twice may refuse.
+    History {
+        /// The candidate's id (MUNICIPALITY:number).
+        #[arg(long)]
+        candidate: String,
+    },
+    /// Forget a person's service history (on their request).
+    Forget {
+        #[arg(long)]
+        candidate: String,
+    },
+    /// Forget every service in elections held more than --years ago.
+    HistoryPrune {
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        years: u32,
+    },
     /// Per station who is convoked, in which role, where their answer stands, and
     /// what is missing; --csv for a spreadsheet.
     List {

@@ -76,8 +76,16 @@ fn print_overview(overview: &Overview, csv: bool) -> Result<(), String> {
         let mut out = csv::WriterBuilder::new()
             .delimiter(b';')
             .from_writer(std::io::stdout());
-        out.write_record(["station", "nummer", "rol", "naam", "kandidaat", "status"])
-            .map_err(|e| e.to_string())?;
+        out.write_record([
+            "station",
+            "nummer",
+            "rol",
+            "naam",
+            "kandidaat",
+            "status",
+            "diensten",
+        ])
+        .map_err(|e| e.to_string())?;
         for station in &overview.stations {
             for p in &station.people {
                 out.write_record([
@@ -87,6 +95,7 @@ fn print_overview(overview: &Overview, csv: bool) -> Result<(), String> {
                     &p.name,
                     &p.candidate_id,
                     p.status.as_str(),
+                    &p.services.to_string(),
                 ])
                 .map_err(|e| e.to_string())?;
             }
@@ -98,6 +107,7 @@ fn print_overview(overview: &Overview, csv: bool) -> Result<(), String> {
                     "",
                     "",
                     &format!("ontbreekt: {}", g.missing),
+                    "",
                 ])
                 .map_err(|e| e.to_string())?;
             }
@@ -121,7 +131,14 @@ fn print_overview(overview: &Overview, csv: bool) -> Result<(), String> {
             }
         );
         for p in &station.people {
-            println!("  {}\t{}\t{}", role_name(p.role), p.name, p.status.as_str());
+            println!(
+                "  {}\t{}\t{}\t{} service(s){}",
+                role_name(p.role),
+                p.name,
+                p.status.as_str(),
+                p.services,
+                if p.may_refuse { ", may refuse" } else { "" }
+            );
         }
     }
     println!(
@@ -269,6 +286,48 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                 Err(format!("{candidate} was not assigned"))
             }
         }
+        StaffCommand::Substitute {
+            election,
+            municipality,
+            silent_days,
+            apply,
+        } => substitute(&mut db, &by, &election, &municipality, silent_days, apply),
+        StaffCommand::History { candidate } => {
+            let history = store::service_history::of_person(&mut db, &candidate)
+                .map_err(|e| e.to_string())?;
+            for s in &history {
+                let date = chrono::DateTime::from_timestamp_millis(s.date)
+                    .map(|t| t.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                println!(
+                    "{date} {} ({}): {} at station {}",
+                    s.election_name,
+                    s.election_id,
+                    role_name(s.role),
+                    s.station_number
+                );
+            }
+            println!("{} service(s)", history.len());
+            Ok(())
+        }
+        StaffCommand::Forget { candidate } => {
+            let forgotten = db::write_transaction(&mut db, |db| {
+                convocation::history::forget(db, &by, &candidate)
+            })
+            .map_err(|e| e.to_string())?;
+            println!("{forgotten} service(s) forgotten");
+            Ok(())
+        }
+        StaffCommand::HistoryPrune { years } => {
+            let before = chrono::Utc::now()
+                .checked_sub_months(chrono::Months::new(years.saturating_mul(12)))
+                .map_or(0, |t| t.timestamp_millis());
+            let pruned =
+                db::write_transaction(&mut db, |db| convocation::history::prune(db, &by, before))
+                    .map_err(|e| e.to_string())?;
+            println!("{pruned} service(s) of elections more than {years} years ago forgotten");
+            Ok(())
+        }
         StaffCommand::List {
             election,
             municipality,
@@ -279,6 +338,69 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
             print_overview(&overview, csv)
         }
     }
+}
+
+/// `staff substitute`: what it would do, always; with `apply`, done.
+fn substitute(
+    db: &mut db::Db,
+    by: &Preparer,
+    election: &str,
+    municipality: &str,
+    silent_days: u32,
+    apply: bool,
+) -> Result<(), String> {
+    enum Outcome {
+        Done(Vec<convocation::answer::Lapse>),
+        Would(Vec<convocation::answer::Lapse>),
+        Failed(convocation::ConvocationError),
+    }
+    impl From<diesel::result::Error> for Outcome {
+        fn from(e: diesel::result::Error) -> Self {
+            Self::Failed(e.into())
+        }
+    }
+    let now = db::now_ms();
+    // Without --apply the same work, rolled back: what is shown is what would happen.
+    let outcome = match db::write_transaction(db, |db| {
+        match convocation::answer::lapse_silent(db, by, election, municipality, silent_days, now) {
+            Ok(lapses) if apply => Ok(lapses),
+            Ok(lapses) => Err(Outcome::Would(lapses)),
+            Err(e) => Err(Outcome::Failed(e)),
+        }
+    }) {
+        Ok(lapses) => Outcome::Done(lapses),
+        Err(other) => other,
+    };
+    let (lapses, done) = match outcome {
+        Outcome::Done(l) => (l, true),
+        Outcome::Would(l) => (l, false),
+        Outcome::Failed(e) => return Err(e.to_string()),
+    };
+    for l in &lapses {
+        println!(
+            "{} at {} ({}): no answer for {silent_days} days; {}",
+            l.candidate_id,
+            l.station_id,
+            role_name(l.role),
+            l.substitute.as_deref().map_or_else(
+                || "nobody in the reserve to propose".to_owned(),
+                |s| format!("{s} proposed in their place")
+            )
+        );
+    }
+    let proposed = lapses.iter().filter(|l| l.substitute.is_some()).count();
+    if done {
+        println!(
+            "{} lapsed, {proposed} substitutes proposed (invite them with `kiesdag staff invite`)",
+            lapses.len()
+        );
+    } else {
+        println!(
+            "{} would lapse and {proposed} substitutes would be proposed; nothing changed (--apply does it)",
+            lapses.len()
+        );
+    }
+    Ok(())
 }
 
 /// `staff invite`: the codes, the invitations file, the e-mails and the letters.

@@ -171,6 +171,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_history (person_id, election_id) {
+        person_id -> Text,
+        municipality_code -> Text,
+        election_id -> Text,
+        service -> Text,
+        served_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     stations,
     municipalities,

@@ -102,13 +102,15 @@ pub fn finish(
         store::codes::revoke_for_station(db, &record.station.id)?;
         devices += store::devices::revoke_station(db, &record.station.id)?.len();
     }
+    // Who served, for the Flemish rule at the next elections: kept past the purge.
+    let services = crate::features::convocation::history::record_services(db, election_id)?;
     lifecycle.finished_at = Some(at);
     store::elections::set_lifecycle(db, election_id, &lifecycle)?;
     by.audit(
         db,
         "election.finish",
         election_id,
-        &json!({ "at": at, "devices_revoked": devices }),
+        &json!({ "at": at, "devices_revoked": devices, "services_recorded": services }),
     )?;
     Ok(lifecycle)
 }

@@ -224,6 +224,27 @@ pub fn set_answer_code(
     Ok(())
 }
 
+/// Marks a convocation lapsed (no answer in time): its code stops working.
+///
+/// # Errors
+/// A database error.
+pub fn lapse(
+    db: &mut Db,
+    election_id: &str,
+    candidate_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    diesel::update(convocations::table.find((election_id, candidate_id)))
+        .set((
+            convocations::answer_code_hash.eq(None::<String>),
+            convocations::answer_code_expires_at.eq(None::<i64>),
+            convocations::status.eq(ConvocationStatus::Lapsed.as_str()),
+            convocations::updated_at.eq(now),
+        ))
+        .execute(db)?;
+    Ok(())
+}
+
 /// The convocation an answer code belongs to: its election, the record, and until
 /// when the code holds.
 ///

@@ -9,6 +9,7 @@ pub mod devices;
 pub mod elections;
 pub mod events;
 pub mod personal;
+pub mod service_history;
 pub mod stations;
 pub mod users;
 

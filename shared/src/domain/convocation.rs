@@ -156,14 +156,18 @@ pub enum ConvocationStatus {
     Invited,
     Confirmed,
     Declined,
+    /// No answer in the time the municipality allowed: the code no longer works and a
+    /// substitute from the reserve is proposed (`kiesdag staff substitute`).
+    Lapsed,
 }
 
 impl ConvocationStatus {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::Proposed,
         Self::Invited,
         Self::Confirmed,
         Self::Declined,
+        Self::Lapsed,
     ];
 
     #[must_use]
@@ -173,6 +177,7 @@ impl ConvocationStatus {
             Self::Invited => "invited",
             Self::Confirmed => "confirmed",
             Self::Declined => "declined",
+            Self::Lapsed => "lapsed",
         }
     }
 
@@ -181,11 +186,38 @@ impl ConvocationStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    /// Whether the person still counts for the station: everyone but who declined.
+    /// Whether the person still counts for the station: everyone but who declined or
+    /// did not answer in time.
     #[must_use]
     pub const fn holds_the_place(self) -> bool {
-        !matches!(self, Self::Declined)
+        !matches!(self, Self::Declined | Self::Lapsed)
     }
+}
+
+/// Services after which a Flemish voter may refuse a further convocation: who has sat
+/// on a polling or counting station twice may refuse a third time.
+pub const FLEMISH_SERVICES_BEFORE_REFUSAL: u32 = 2;
+
+/// Whether a person who served `services` elections before may refuse this
+/// convocation without giving a reason: in Flanders after two services; in the
+/// Netherlands membership is voluntary and a decline always only asks why.
+#[must_use]
+pub const fn may_refuse_further_service(jurisdiction: Jurisdiction, services: u32) -> bool {
+    matches!(jurisdiction, Jurisdiction::Flanders) && services >= FLEMISH_SERVICES_BEFORE_REFUSAL
+}
+
+/// One election a person served in (sat on a station), as the municipality keeps it
+/// across elections for the Flemish rule.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Service {
+    pub election_id: String,
+    pub election_name: String,
+    /// The election's day (its opening, ms since the epoch).
+    pub date: i64,
+    pub role: StaffRole,
+    /// The station's number.
+    pub station_number: u32,
 }
 
 /// A role a station still lacks.
@@ -288,6 +320,22 @@ pub fn suggest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_flanders_two_services_allow_refusing_a_third() {
+        assert!(!may_refuse_further_service(Jurisdiction::Flanders, 1));
+        assert!(may_refuse_further_service(Jurisdiction::Flanders, 2));
+        assert!(!may_refuse_further_service(Jurisdiction::Netherlands, 5));
+    }
+
+    #[test]
+    fn who_did_not_answer_in_time_holds_no_place() {
+        assert!(!ConvocationStatus::Lapsed.holds_the_place());
+        assert_eq!(
+            ConvocationStatus::parse("lapsed"),
+            Some(ConvocationStatus::Lapsed)
+        );
+    }
 
     fn station(number: u32, district: &str) -> StationSlot {
         StationSlot {

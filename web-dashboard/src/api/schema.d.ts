@@ -781,7 +781,7 @@ export interface components {
          * @description Where a person's convocation stands.
          * @enum {string}
          */
-        ConvocationStatus: "proposed" | "invited" | "confirmed" | "declined";
+        ConvocationStatus: "proposed" | "invited" | "confirmed" | "declined" | "lapsed";
         /** @description What the person sees through their link. */
         ConvocationView: {
             closes: string;
@@ -790,12 +790,22 @@ export interface components {
             election: string;
             /** @description Where: the building, its address and place. */
             location: string;
+            /**
+             * @description Whether they may refuse without giving a reason: in Flanders after two services
+             *     (`convocation::may_refuse_further_service`).
+             */
+            may_refuse: boolean;
             /** @description Their own name, so they know the link is theirs. */
             name: string;
             /** @description When the station opens and closes, local (HH:MM). */
             opens: string;
             /** @example chair */
             role: string;
+            /**
+             * Format: int32
+             * @description Elections the person served in before this one (the municipality's record).
+             */
+            services: number;
             station_name: string;
             /** Format: int32 */
             station_number: number;
@@ -1293,6 +1303,25 @@ export interface components {
             seats: number;
             stage: components["schemas"]["SeatStageName"];
         };
+        /**
+         * @description One election a person served in (sat on a station), as the municipality keeps it
+         *     across elections for the Flemish rule.
+         */
+        Service: {
+            /**
+             * Format: int64
+             * @description The election's day (its opening, ms since the epoch).
+             */
+            date: number;
+            election_id: string;
+            election_name: string;
+            role: components["schemas"]["StaffRole"];
+            /**
+             * Format: int32
+             * @description The station's number.
+             */
+            station_number: number;
+        };
         StaffMember: {
             name: string;
             role: components["schemas"]["StaffRole"];
@@ -1304,8 +1333,18 @@ export interface components {
             candidate_id: string;
             /** @description Why they declined, in their words. */
             decline_reason?: string | null;
+            /** @description The elections they served in, as kept across elections, oldest first. */
+            history: components["schemas"]["Service"][];
+            /** @description Whether they may refuse without a reason (Flanders, after two services). */
+            may_refuse: boolean;
             name: string;
             role: components["schemas"]["StaffRole"];
+            /**
+             * Format: int32
+             * @description Elections served in before this one (the history kept, or the experience
+             *     imported if that says more).
+             */
+            services: number;
             /**
              * Format: int64
              * @description When the status last changed (ms since the epoch).

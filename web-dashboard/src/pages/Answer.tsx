@@ -99,6 +99,7 @@ export function Answer() {
               closes: view.closes,
             })}
           </p>
+          {view.may_refuse && <p>{t('answerMayRefuse', { n: view.services })}</p>}
           <p role="status">{t('answerStatus', { status: t(`convocation_${view.status}` as Key) })}</p>
           {thanks && <p className="ok">{t(thanks)}</p>}
           <div className="actions">
@@ -111,9 +112,9 @@ export function Answer() {
           </div>
           {declining && (
             <form onSubmit={onDecline}>
-              <label htmlFor="answer-reason">{t('answerReason')}</label>
-              <textarea id="answer-reason" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} rows={3} />
-              <button type="submit" disabled={busy || !reason.trim()}>{t('answerSendDecline')}</button>
+              <label htmlFor="answer-reason">{view.may_refuse ? t('answerReasonOptional') : t('answerReason')}</label>
+              <textarea id="answer-reason" value={reason} onChange={(e) => setReason(e.target.value)} required={!view.may_refuse} maxLength={500} rows={3} />
+              <button type="submit" disabled={busy || (!view.may_refuse && !reason.trim())}>{t('answerSendDecline')}</button>
             </form>
           )}
         </div>

@@ -5,7 +5,7 @@
 import { getJson, loadSession, save } from '../api/client';
 import type { ConvocationOverview, ConvocationStatus } from '../api/types';
 import { useI18n, type Key } from '../i18n';
-import { formatDateTime } from '../format';
+import { formatDate, formatDateTime } from '../format';
 import { ErrorMessage, useLoad, Wide } from '../util';
 
 const STATUS: Record<ConvocationStatus, Key> = {
@@ -13,6 +13,7 @@ const STATUS: Record<ConvocationStatus, Key> = {
   invited: 'convocation_invited_staff',
   confirmed: 'convocation_confirmed_staff',
   declined: 'convocation_declined_staff',
+  lapsed: 'convocation_lapsed_staff',
 };
 
 /**
@@ -36,10 +37,10 @@ export function Convocations() {
   const missing = data.stations.flatMap((s) => s.gaps).reduce((n, g) => n + g.missing, 0);
 
   const download = () => {
-    const rows = [[t('stationColumn'), t('roleColumn'), t('nameColumn'), t('statusColumn'), t('reasonColumn')]];
+    const rows = [[t('stationColumn'), t('roleColumn'), t('nameColumn'), t('statusColumn'), t('reasonColumn'), t('servicesColumn')]];
     for (const s of data.stations) {
-      for (const p of s.people) rows.push([`${s.number} ${s.name}`, t(`role_${p.role}` as Key), p.name, t(STATUS[p.status]), p.decline_reason ?? '']);
-      for (const g of s.gaps) rows.push([`${s.number} ${s.name}`, t(`role_${g.role}` as Key), '', t('convocationMissing', { n: g.missing }), '']);
+      for (const p of s.people) rows.push([`${s.number} ${s.name}`, t(`role_${p.role}` as Key), p.name, t(STATUS[p.status]), p.decline_reason ?? '', String(p.services)]);
+      for (const g of s.gaps) rows.push([`${s.number} ${s.name}`, t(`role_${g.role}` as Key), '', t('convocationMissing', { n: g.missing }), '', '']);
     }
     const text = rows.map((r) => r.map(field).join(';')).join('\r\n') + '\r\n';
     save(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }), `oproepen-${code}.csv`);
@@ -53,6 +54,7 @@ export function Convocations() {
           confirmed: count('confirmed'),
           invited: count('invited'),
           declined: count('declined'),
+          lapsed: count('lapsed'),
           proposed: count('proposed'),
           missing,
           reserve: data.reserve,
@@ -69,6 +71,7 @@ export function Convocations() {
               <th scope="col">{t('statusColumn')}</th>
               <th scope="col">{t('sinceColumn')}</th>
               <th scope="col">{t('reasonColumn')}</th>
+              <th scope="col">{t('servicesColumn')}</th>
             </tr>
           </thead>
           <tbody>
@@ -81,6 +84,25 @@ export function Convocations() {
                   <td>{t(STATUS[p.status])}</td>
                   <td>{formatDateTime(p.since)}</td>
                   <td>{p.decline_reason ?? ''}</td>
+                  <td data-testid="services">
+                    {p.history.length > 0 ? (
+                      <details>
+                        <summary>
+                          {t('servicesHistory', { n: p.services })}
+                          {p.may_refuse ? ` (${t('mayRefuse')})` : ''}
+                        </summary>
+                        <ul>
+                          {p.history.map((h) => (
+                            <li key={h.election_id}>
+                              {t('serviceLine', { election: h.election_name, date: formatDate(h.date), role: t(`role_${h.role}` as Key), number: h.station_number })}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    ) : (
+                      `${p.services}${p.may_refuse ? ` (${t('mayRefuse')})` : ''}`
+                    )}
+                  </td>
                 </tr>
               )),
               ...s.gaps.map((g) => (
@@ -89,6 +111,7 @@ export function Convocations() {
                   <td>{t(`role_${g.role}` as Key)}</td>
                   <td />
                   <td>{t('convocationMissing', { n: g.missing })}</td>
+                  <td />
                   <td />
                   <td />
                 </tr>

@@ -126,6 +126,11 @@ pub struct ConvocationView {
     pub closes: String,
     #[schema(value_type = String, example = "invited")]
     pub status: ConvocationStatus,
+    /// Elections the person served in before this one (the municipality's record).
+    pub services: u32,
+    /// Whether they may refuse without giving a reason: in Flanders after two services
+    /// (`convocation::may_refuse_further_service`).
+    pub may_refuse: bool,
 }
 
 /// The person's answer.
@@ -167,6 +172,7 @@ struct Found {
     election: shared::domain::Election,
     name: String,
     municipality: String,
+    services: u32,
 }
 
 fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
@@ -190,6 +196,8 @@ fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
     let candidate =
         store::convocation::candidate(db, &election_id, &record.assignment.candidate_id)?
             .ok_or(AnswerError::Invalid)?;
+    let history = store::service_history::of_person(db, &candidate.candidate.id)?;
+    let services = super::history::services_before(&candidate.candidate, &history, &election_id);
     Ok(Found {
         election_id,
         record,
@@ -197,6 +205,7 @@ fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
         election,
         name: candidate.candidate.name,
         municipality: candidate.municipality_code,
+        services,
     })
 }
 
@@ -236,7 +245,16 @@ fn view_of(found: &Found) -> ConvocationView {
         opens: details.opens,
         closes: details.closes,
         status: found.record.status,
+        services: found.services,
+        may_refuse: may_refuse(found),
     }
+}
+
+fn may_refuse(found: &Found) -> bool {
+    shared::domain::convocation::may_refuse_further_service(
+        found.election.jurisdiction,
+        found.services,
+    )
 }
 
 /// What the code's holder may see.
@@ -288,7 +306,8 @@ pub fn answer(
         }
         Answer::Decline { reason } => {
             let reason = reason.trim();
-            if reason.is_empty()
+            // Who may refuse need not say why; a reason given is still checked.
+            if (reason.is_empty() && !may_refuse(&found))
                 || reason.chars().count() > MAX_REASON_CHARS
                 || reason
                     .chars()
@@ -296,7 +315,10 @@ pub fn answer(
             {
                 return Err(AnswerError::Reason);
             }
-            (ConvocationStatus::Declined, Some(reason.to_owned()))
+            (
+                ConvocationStatus::Declined,
+                Some(reason.to_owned()).filter(|r| !r.is_empty()),
+            )
         }
     };
     // The planned staff holds the person once while confirmed, and not otherwise.
@@ -337,7 +359,17 @@ pub fn answer(
         && before != ConvocationStatus::Declined
         && others < need.of(role)
     {
-        propose_substitute(db, &found, now)?;
+        propose_substitute(
+            db,
+            &Place {
+                election_id: &found.election_id,
+                election: &found.election,
+                municipality: &found.municipality,
+                station: &found.station.station,
+                role,
+            },
+            now,
+        )?;
     }
     found.record.status = status;
     found.station.station = station;
@@ -348,28 +380,43 @@ pub fn answer(
 /// assigned nowhere who may take the role, who wished for the station if any did,
 /// else the most experienced (the id settles ties). Nobody when the station already
 /// has its most people.
-fn propose_substitute(db: &mut Db, found: &Found, now: i64) -> Result<(), AnswerError> {
-    let convocations = store::convocation::convocations(db, &found.election_id)?;
-    let station = &found.station.station;
-    let need = store::elections::staffing_need(db, &found.election)?;
+pub(super) fn propose_substitute(
+    db: &mut Db,
+    place: &Place<'_>,
+    now: i64,
+) -> Result<Option<String>, StoreError> {
+    let convocations = store::convocation::convocations(db, place.election_id)?;
+    let station = place.station;
+    let need = store::elections::staffing_need(db, place.election)?;
     let at_station = convocations
         .iter()
         .filter(|c| c.assignment.station_id == station.id && c.status.holds_the_place())
         .count();
-    if u32::try_from(at_station).unwrap_or(u32::MAX) >= need.max_per_station {
-        return Ok(());
+    // Only while the role lacks someone, and the station has room.
+    let in_role = convocations
+        .iter()
+        .filter(|c| {
+            c.assignment.station_id == station.id
+                && c.assignment.role == place.role
+                && c.status.holds_the_place()
+        })
+        .count();
+    if u32::try_from(at_station).unwrap_or(u32::MAX) >= need.max_per_station
+        || u32::try_from(in_role).unwrap_or(u32::MAX) >= need.of(place.role)
+    {
+        return Ok(None);
     }
     let assigned: std::collections::BTreeSet<&str> = convocations
         .iter()
         .map(|c| c.assignment.candidate_id.as_str())
         .collect();
-    let role = found.record.assignment.role;
+    let role = place.role;
     let slot = shared::domain::convocation::StationSlot {
         id: station.id.clone(),
         number: station.number,
         district: station.district.clone(),
     };
-    let chosen = store::convocation::candidates(db, &found.election_id, Some(&found.municipality))?
+    let chosen = store::convocation::candidates(db, place.election_id, Some(place.municipality))?
         .into_iter()
         .map(|r| r.candidate)
         .filter(|c| c.reserve && !assigned.contains(c.id.as_str()) && c.may_take(role))
@@ -387,7 +434,7 @@ fn propose_substitute(db: &mut Db, found: &Found, now: i64) -> Result<(), Answer
         };
         store::convocation::assign(
             db,
-            &found.election_id,
+            place.election_id,
             &assignment,
             ConvocationStatus::Proposed,
             now,
@@ -395,12 +442,99 @@ fn propose_substitute(db: &mut Db, found: &Found, now: i64) -> Result<(), Answer
         audit_candidate(
             db,
             &Preparer("candidate".into()),
-            &found.election_id,
+            place.election_id,
             "convocation.substitute",
             &assignment.station_id,
             &assignment.candidate_id,
             json!({}),
         )?;
+        return Ok(Some(assignment.candidate_id));
     }
-    Ok(())
+    Ok(None)
+}
+
+/// A place at a station: who would fill it, in which election.
+pub(super) struct Place<'a> {
+    pub election_id: &'a str,
+    pub election: &'a shared::domain::Election,
+    pub municipality: &'a str,
+    pub station: &'a shared::domain::Station,
+    pub role: StaffRole,
+}
+
+/// One person who did not answer in time, and who was proposed in their place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lapse {
+    pub candidate_id: String,
+    pub station_id: String,
+    pub role: StaffRole,
+    /// The reserve candidate proposed instead; none when the reserve had nobody who
+    /// may take the role, or the station has its most people.
+    pub substitute: Option<String>,
+}
+
+/// Everyone invited at the municipality's stations who has not answered for
+/// `silent_days` since their last invitation or reminder: their code stops working,
+/// they are marked lapsed, and for each place the best of the reserve is proposed.
+///
+/// # Errors
+/// A database error; nothing is then changed (the caller's transaction).
+pub fn lapse_silent(
+    db: &mut Db,
+    by: &Preparer,
+    election_id: &str,
+    municipality: &str,
+    silent_days: u32,
+    now: i64,
+) -> Result<Vec<Lapse>, ConvocationError> {
+    let election = store::elections::get(db, election_id)?;
+    let stations: std::collections::BTreeMap<String, shared::domain::Station> =
+        store::stations::of_election(db, election_id)?
+            .into_iter()
+            .filter(|r| r.station.municipality_code == municipality)
+            .map(|r| (r.station.id.clone(), r.station))
+            .collect();
+    let cutoff = now.saturating_sub(i64::from(silent_days).saturating_mul(86_400_000));
+    let silent: Vec<_> = store::convocation::convocations(db, election_id)?
+        .into_iter()
+        .filter(|c| {
+            c.status == ConvocationStatus::Invited
+                && c.updated_at <= cutoff
+                && stations.contains_key(&c.assignment.station_id)
+        })
+        .collect();
+    let mut lapses = Vec::new();
+    for c in silent {
+        store::convocation::lapse(db, election_id, &c.assignment.candidate_id, now)?;
+        audit_candidate(
+            db,
+            by,
+            election_id,
+            "convocation.lapse",
+            &c.assignment.station_id,
+            &c.assignment.candidate_id,
+            json!({ "silent_days": silent_days }),
+        )?;
+        let Some(station) = stations.get(&c.assignment.station_id) else {
+            continue;
+        };
+        let substitute = propose_substitute(
+            db,
+            &Place {
+                election_id,
+                election: &election,
+                municipality,
+                station,
+                role: c.assignment.role,
+            },
+            now,
+        )?;
+        lapses.push(Lapse {
+            candidate_id: c.assignment.candidate_id,
+            station_id: c.assignment.station_id,
+            role: c.assignment.role,
+            substitute,
+        });
+    }
+    Ok(lapses)
 }

@@ -7,6 +7,7 @@
 //! deleted by the election's purge.
 
 pub mod answer;
+pub mod history;
 pub mod import;
 pub mod letters;
 pub mod mail;
@@ -448,6 +449,13 @@ pub struct Staffed {
     pub decline_reason: Option<String>,
     /// When the status last changed (ms since the epoch).
     pub since: i64,
+    /// Elections served in before this one (the history kept, or the experience
+    /// imported if that says more).
+    pub services: u32,
+    /// Whether they may refuse without a reason (Flanders, after two services).
+    pub may_refuse: bool,
+    /// The elections they served in, as kept across elections, oldest first.
+    pub history: Vec<convocation::Service>,
 }
 
 /// A station's staffing: who is convoked, and what is missing.
@@ -492,6 +500,29 @@ pub fn overview(
             .find(|c| c.id == id)
             .map_or_else(String::new, |c| c.name.clone())
     };
+    let jurisdiction = store::elections::get(db, election_id)?.jurisdiction;
+    let histories = store::service_history::of_municipality(db, municipality)?;
+    let staffed = |c: &store::convocation::ConvocationRecord| {
+        let history = histories
+            .get(&c.assignment.candidate_id)
+            .cloned()
+            .unwrap_or_default();
+        let services = everyone
+            .iter()
+            .find(|p| p.id == c.assignment.candidate_id)
+            .map_or(0, |p| history::services_before(p, &history, election_id));
+        Staffed {
+            candidate_id: c.assignment.candidate_id.clone(),
+            name: name_of(&c.assignment.candidate_id),
+            role: c.assignment.role,
+            status: c.status,
+            decline_reason: c.decline_reason.clone(),
+            since: c.updated_at,
+            services,
+            may_refuse: convocation::may_refuse_further_service(jurisdiction, services),
+            history,
+        }
+    };
     // Gaps as the suggestion sees them, without suggesting anyone.
     let gaps = convocation::suggest(&s.stations, &[], &s.holding, s.need).gaps;
     let mut stations: Vec<StationStaffing> = s
@@ -504,14 +535,7 @@ pub fn overview(
             people: all
                 .iter()
                 .filter(|c| c.assignment.station_id == station.id)
-                .map(|c| Staffed {
-                    candidate_id: c.assignment.candidate_id.clone(),
-                    name: name_of(&c.assignment.candidate_id),
-                    role: c.assignment.role,
-                    status: c.status,
-                    decline_reason: c.decline_reason.clone(),
-                    since: c.updated_at,
-                })
+                .map(staffed)
                 .collect(),
             gaps: gaps
                 .iter()
