@@ -434,6 +434,10 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         );
     }
     println!(
+        "  find a station: http://{address}/stembureaus/{}   (public: open or not, and the queues the chairs report)",
+        config.municipality
+    );
+    println!(
         "  polls open in 20 s and close {} minutes later; Ctrl-C stops the demo",
         config.minutes
     );
