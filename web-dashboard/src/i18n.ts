@@ -324,6 +324,10 @@ export const nl = {
   servicesHistory: '{n} keer: geschiedenis',
   mayRefuse: 'mag weigeren',
   serviceLine: '{election} ({date}): {role}, stembureau {number}',
+  legendQueueShort: 'geen of korte wachtrij',
+  legendQueueLong: 'lange wachtrij',
+  legendQueueUnknown: 'niet open, of wachtrij niet gemeld',
+  legendHere: 'uw locatie',
 };
 
 export type Key = keyof typeof nl;
@@ -673,6 +677,10 @@ export const en: Record<Key, string> = {
   servicesHistory: '{n} times: history',
   mayRefuse: 'may refuse',
   serviceLine: '{election} ({date}): {role}, station {number}',
+  legendQueueShort: 'no or a short queue',
+  legendQueueLong: 'long queue',
+  legendQueueUnknown: 'not open, or queue not reported',
+  legendHere: 'your location',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };

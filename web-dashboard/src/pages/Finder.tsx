@@ -75,6 +75,19 @@ function FinderMap({ stations, origin }: { stations: FinderStation[]; origin: Or
   );
 }
 
+/** What the dots' colours mean: in words, never by colour alone (the list says it too). */
+function Legend({ located }: { located: boolean }) {
+  const { t } = useI18n();
+  return (
+    <ul className="finder-legend">
+      <li><span className="swatch queue-short" aria-hidden="true" /> {t('legendQueueShort')}</li>
+      <li><span className="swatch queue-long" aria-hidden="true" /> {t('legendQueueLong')}</li>
+      <li><span className="swatch queue-unknown" aria-hidden="true" /> {t('legendQueueUnknown')}</li>
+      {located && <li><span className="swatch here" aria-hidden="true" /> {t('legendHere')}</li>}
+    </ul>
+  );
+}
+
 function Queue({ s, now }: { s: FinderStation; now: number }) {
   const { t, lang } = useI18n();
   if (s.status !== 'open') return null;
@@ -215,6 +228,7 @@ export function Finder({ code }: { code: string }) {
       {data && (
         <>
           <FinderMap stations={shown} origin={origin} />
+          {shown.some((s) => s.location.latitude != null && s.location.longitude != null) && <Legend located={origin !== null} />}
           <p className="muted" role="status" data-testid="finder-count">
             {t('finderCount', { shown: shown.length, total: data.stations.length })} · {t('finderUpdated', { time: formatTime(data.generated_at, undefined, false) })}
           </p>
