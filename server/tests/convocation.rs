@@ -1158,3 +1158,124 @@ fn a_silent_person_lapses_and_the_reserve_is_proposed_in_their_place() {
             .is_err()
     );
 }
+
+/// Neither yes nor no: a person says when they are available instead, which holds
+/// their place and shows in the follow-up; and the personal link points to the
+/// training material the municipality set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_states_their_availability_and_finds_the_training_material() {
+    use serde_json::json;
+    let (database, dir) = fresh_database();
+    support::seed(&database, &support::election_open_now(), 1);
+    convoke(
+        &database,
+        &dir,
+        "E2E",
+        "name,roles,experience,reserve\n\
+         Anneke Voorzitter,voorzitter,5,nee\n\
+         Dirk Lid,,2,nee\n\
+         Els Lid,,1,nee\n\
+         Jan Reserve,,3,ja\n",
+    );
+    for url in ["javascript:alert(1)", "https://", "https://x.nl/a b"] {
+        let (ok, said) = cli(
+            &database,
+            &[
+                "staff",
+                "training",
+                "--election",
+                "E2E",
+                "--municipality",
+                "GM0599",
+                "--url",
+                url,
+            ],
+        );
+        assert!(!ok && said.contains("http(s) address"), "{url}: {said}");
+    }
+    let (ok, said) = cli(
+        &database,
+        &[
+            "staff",
+            "training",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--url",
+            "https://www.example.nl/stembureau-instructie",
+        ],
+    );
+    assert!(ok, "{said}");
+    let dirk = invite_codes(&database, &dir, "E2E")("Dirk");
+    let server = support::start_server(&database, dir.clone());
+    let (status, seen) = support::http(
+        &server,
+        "POST",
+        "/api/convocation",
+        "",
+        &json!({"code": dirk}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(
+        seen["training_url"],
+        "https://www.example.nl/stembureau-instructie"
+    );
+    let answer = |body: serde_json::Value| {
+        let server = &server;
+        async move { support::http(server, "POST", "/api/convocation/answer", "", &body).await }
+    };
+    let (status, _) = answer(json!({"code": dirk, "answer": "availability", "note": " "})).await;
+    assert_eq!(status, 400, "an empty availability says nothing");
+    let (status, _) =
+        answer(json!({"code": dirk, "answer": "availability", "note": "x".repeat(501)})).await;
+    assert_eq!(status, 400);
+    let (status, seen) = answer(
+        json!({"code": dirk, "answer": "availability", "note": "Alleen de middag, vanaf 13:00"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["status"], "availability_stated");
+    let (_, list) = cli(
+        &database,
+        &[
+            "staff",
+            "list",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+        ],
+    );
+    assert!(list.contains("Dirk Lid\tavailability_stated"), "{list}");
+    assert!(
+        !list.contains("Jan Reserve\tproposed"),
+        "the place is still his until the administrator decides: {list}"
+    );
+    // Not silent: a later substitute run leaves him be.
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE convocations SET updated_at = updated_at - 30 * 86400000"),
+        &mut conn,
+    )
+    .unwrap();
+    let (ok, said) = cli(
+        &database,
+        &[
+            "staff",
+            "substitute",
+            "--election",
+            "E2E",
+            "--municipality",
+            "GM0599",
+            "--silent-days",
+            "7",
+            "--apply",
+        ],
+    );
+    assert!(ok && !said.contains("Dirk"), "{said}");
+    // He can still say yes.
+    let (status, seen) = answer(json!({"code": dirk, "answer": "accept"})).await;
+    assert_eq!((status, seen["status"].as_str()), (200, Some("confirmed")));
+}

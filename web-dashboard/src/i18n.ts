@@ -328,6 +328,14 @@ export const nl = {
   legendQueueLong: 'lange wachtrij',
   legendQueueUnknown: 'niet open, of wachtrij niet gemeld',
   legendHere: 'uw locatie',
+  convocation_availability_stated: 'u gaf door wanneer u kunt',
+  convocation_availability_stated_staff: 'beschikbaarheid doorgegeven',
+  answerAvailability: 'Ik kan op een ander moment',
+  answerAvailabilityNote: 'Wanneer kunt u wel? (verplicht, hooguit 500 tekens)',
+  answerSendAvailability: 'Stuur mijn beschikbaarheid',
+  answerThanksAvailability: 'Dank u. De gemeente neemt contact met u op.',
+  answerTraining: 'Bekijk de instructie voor stembureauleden',
+  availabilityPrefix: 'Beschikbaar: {text}',
 };
 
 export type Key = keyof typeof nl;
@@ -681,6 +689,14 @@ export const en: Record<Key, string> = {
   legendQueueLong: 'long queue',
   legendQueueUnknown: 'not open, or queue not reported',
   legendHere: 'your location',
+  convocation_availability_stated: 'you said when you can come',
+  convocation_availability_stated_staff: 'availability stated',
+  answerAvailability: 'I can at another time',
+  answerAvailabilityNote: 'When can you come? (required, at most 500 characters)',
+  answerSendAvailability: 'Send when I can come',
+  answerThanksAvailability: 'Thank you. The municipality will contact you.',
+  answerTraining: 'See the training material for station staff',
+  availabilityPrefix: 'Available: {text}',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };

@@ -405,6 +405,16 @@ pub enum StaffCommand {
         #[arg(long)]
         candidate: String,
     },
+    /// Where the training material for station staff is (an http(s) address): shown
+    /// through the personal link, in the e-mail and on the letter.
+    Training {
+        #[arg(long)]
+        election: String,
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        url: String,
+    },
     /// Who has not answered for --silent-days since their last invitation or
     /// reminder: says first whom it would mark lapsed (their link stops working) and
     /// whom of the reserve it would propose in their place; --apply does it.

@@ -286,6 +286,18 @@ pub(crate) fn staff(url: &str, command: StaffCommand) -> Result<(), String> {
                 Err(format!("{candidate} was not assigned"))
             }
         }
+        StaffCommand::Training {
+            election,
+            municipality,
+            url,
+        } => {
+            db::write_transaction(&mut db, |db| {
+                convocation::set_training_url(db, &by, &election, &municipality, &url)
+            })
+            .map_err(|e| e.to_string())?;
+            println!("the training material is at {}", url.trim());
+            Ok(())
+        }
         StaffCommand::Substitute {
             election,
             municipality,

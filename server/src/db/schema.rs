@@ -168,6 +168,7 @@ diesel::table! {
         answer_code_hash -> Nullable<Text>,
         answer_code_expires_at -> Nullable<BigInt>,
         answered_at -> Nullable<BigInt>,
+        availability -> Nullable<Text>,
     }
 }
 

@@ -107,6 +107,8 @@ pub struct ConvocationRecord {
     pub assignment: Assignment,
     pub status: ConvocationStatus,
     pub decline_reason: Option<String>,
+    /// When they said they are available, in their words (`AvailabilityStated`).
+    pub availability: Option<String>,
     pub updated_at: i64,
 }
 
@@ -128,7 +130,15 @@ fn role_text(role: StaffRole) -> String {
 /// # Errors
 /// A database error, or a stored row that does not read.
 pub fn convocations(db: &mut Db, election_id: &str) -> Result<Vec<ConvocationRecord>, StoreError> {
-    type Row = (String, String, String, String, Option<String>, i64);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+    );
     let rows: Vec<Row> = convocations::table
         .filter(convocations::election_id.eq(election_id))
         .select((
@@ -137,6 +147,7 @@ pub fn convocations(db: &mut Db, election_id: &str) -> Result<Vec<ConvocationRec
             convocations::role,
             convocations::status,
             convocations::decline_reason,
+            convocations::availability,
             convocations::updated_at,
         ))
         .order((
@@ -146,7 +157,7 @@ pub fn convocations(db: &mut Db, election_id: &str) -> Result<Vec<ConvocationRec
         .load(db)?;
     rows.into_iter()
         .map(
-            |(candidate_id, station_id, role, status, decline_reason, updated_at)| {
+            |(candidate_id, station_id, role, status, decline_reason, availability, updated_at)| {
                 Ok(ConvocationRecord {
                     assignment: Assignment {
                         candidate_id,
@@ -160,6 +171,7 @@ pub fn convocations(db: &mut Db, election_id: &str) -> Result<Vec<ConvocationRec
                         }
                     })?,
                     decline_reason,
+                    availability,
                     updated_at,
                 })
             },
@@ -261,6 +273,7 @@ pub fn by_answer_code(
         String,
         String,
         Option<String>,
+        Option<String>,
         i64,
         Option<i64>,
     );
@@ -273,6 +286,7 @@ pub fn by_answer_code(
             convocations::role,
             convocations::status,
             convocations::decline_reason,
+            convocations::availability,
             convocations::updated_at,
             convocations::answer_code_expires_at,
         ))
@@ -285,6 +299,7 @@ pub fn by_answer_code(
         role,
         status,
         decline_reason,
+        availability,
         updated_at,
         expires,
     )) = row
@@ -302,6 +317,7 @@ pub fn by_answer_code(
             reason: "not a status".into(),
         })?,
         decline_reason,
+        availability,
         updated_at,
     };
     Ok(Some((election_id, record, expires.unwrap_or(0))))
@@ -317,12 +333,14 @@ pub fn record_answer(
     candidate_id: &str,
     status: ConvocationStatus,
     decline_reason: Option<&str>,
+    availability: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
     diesel::update(convocations::table.find((election_id, candidate_id)))
         .set((
             convocations::status.eq(status.as_str()),
             convocations::decline_reason.eq(decline_reason),
+            convocations::availability.eq(availability),
             convocations::answered_at.eq(now),
             convocations::updated_at.eq(now),
         ))

@@ -177,6 +177,35 @@ pub fn set_staffing_need(
     put_setting(db, &staffing_need_key(election_id), &to_json(need))
 }
 
+fn training_url_key(election_id: &str, municipality: &str) -> String {
+    format!("training_url:{election_id}:{municipality}")
+}
+
+/// Where the municipality's training material for station staff is, if it said.
+///
+/// # Errors
+/// A database error.
+pub fn training_url(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+) -> Result<Option<String>, StoreError> {
+    setting(db, &training_url_key(election_id, municipality))
+}
+
+/// Sets where the training material is (checked by the caller).
+///
+/// # Errors
+/// A database error.
+pub fn set_training_url(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+    url: &str,
+) -> Result<(), StoreError> {
+    put_setting(db, &training_url_key(election_id, municipality), url)
+}
+
 fn strength_maximum_key(election_id: &str, municipality: &str) -> String {
     format!("strength_maximum:{election_id}:{municipality}")
 }

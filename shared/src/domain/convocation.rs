@@ -159,15 +159,19 @@ pub enum ConvocationStatus {
     /// No answer in the time the municipality allowed: the code no longer works and a
     /// substitute from the reserve is proposed (`kiesdag staff substitute`).
     Lapsed,
+    /// Neither yes nor no: the person said when they are available (another shift,
+    /// part of the day); the administrator decides. Holds the place meanwhile.
+    AvailabilityStated,
 }
 
 impl ConvocationStatus {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Proposed,
         Self::Invited,
         Self::Confirmed,
         Self::Declined,
         Self::Lapsed,
+        Self::AvailabilityStated,
     ];
 
     #[must_use]
@@ -178,6 +182,7 @@ impl ConvocationStatus {
             Self::Confirmed => "confirmed",
             Self::Declined => "declined",
             Self::Lapsed => "lapsed",
+            Self::AvailabilityStated => "availability_stated",
         }
     }
 

@@ -707,6 +707,10 @@ export interface components {
             /** @enum {string} */
             answer: "decline";
             reason: string;
+        } | {
+            /** @enum {string} */
+            answer: "availability";
+            note: string;
         };
         AnswerRequest: components["schemas"]["Answer"] & {
             code: string;
@@ -781,7 +785,7 @@ export interface components {
          * @description Where a person's convocation stands.
          * @enum {string}
          */
-        ConvocationStatus: "proposed" | "invited" | "confirmed" | "declined" | "lapsed";
+        ConvocationStatus: "proposed" | "invited" | "confirmed" | "declined" | "lapsed" | "availability_stated";
         /** @description What the person sees through their link. */
         ConvocationView: {
             closes: string;
@@ -811,6 +815,11 @@ export interface components {
             station_number: number;
             /** @example invited */
             status: string;
+            /**
+             * @description Where the municipality's training material for station staff is, if it said
+             *     (`kiesdag staff training`).
+             */
+            training_url?: string | null;
         };
         /** @description A member of the control room staff. */
         Coordinator: {
@@ -1330,6 +1339,8 @@ export interface components {
         StaffRole: "chair" | "member" | "secretary" | "counter" | "substitute";
         /** @description One person at a station, as the follow-up shows them. */
         Staffed: {
+            /** @description When they said they are available instead, in their words. */
+            availability?: string | null;
             candidate_id: string;
             /** @description Why they declined, in their words. */
             decline_reason?: string | null;

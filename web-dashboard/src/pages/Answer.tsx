@@ -19,6 +19,8 @@ export function Answer() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [declining, setDeclining] = useState(false);
+  const [offering, setOffering] = useState(false);
+  const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const [thanks, setThanks] = useState<Key | null>(null);
 
@@ -56,6 +58,7 @@ export function Answer() {
       setView(await postPublic<ConvocationView>('/api/convocation/answer', { code: code.trim(), ...body }));
       setThanks(done);
       setDeclining(false);
+      setOffering(false);
     } catch (e) {
       failed(e);
     } finally {
@@ -70,6 +73,10 @@ export function Answer() {
   const onDecline = (e: FormEvent) => {
     e.preventDefault();
     void send({ answer: 'decline', reason }, 'answerThanksDecline');
+  };
+  const onOffer = (e: FormEvent) => {
+    e.preventDefault();
+    void send({ answer: 'availability', note }, 'answerThanksAvailability');
   };
 
   return (
@@ -99,6 +106,13 @@ export function Answer() {
               closes: view.closes,
             })}
           </p>
+          {view.training_url && (
+            <p>
+              <a href={view.training_url} rel="noopener noreferrer" target="_blank">
+                {t('answerTraining')}
+              </a>
+            </p>
+          )}
           {view.may_refuse && <p>{t('answerMayRefuse', { n: view.services })}</p>}
           <p role="status">{t('answerStatus', { status: t(`convocation_${view.status}` as Key) })}</p>
           {thanks && <p className="ok">{t(thanks)}</p>}
@@ -106,10 +120,20 @@ export function Answer() {
             <button type="button" disabled={busy} onClick={() => void send({ answer: 'accept' }, 'answerThanksAccept')}>
               {t('answerAccept')}
             </button>
-            <button type="button" disabled={busy} aria-expanded={declining} onClick={() => setDeclining(!declining)}>
+            <button type="button" disabled={busy} aria-expanded={declining} onClick={() => { setDeclining(!declining); setOffering(false); }}>
               {t('answerDecline')}
             </button>
+            <button type="button" disabled={busy} aria-expanded={offering} onClick={() => { setOffering(!offering); setDeclining(false); }}>
+              {t('answerAvailability')}
+            </button>
           </div>
+          {offering && (
+            <form onSubmit={onOffer}>
+              <label htmlFor="answer-note">{t('answerAvailabilityNote')}</label>
+              <textarea id="answer-note" value={note} onChange={(e) => setNote(e.target.value)} required maxLength={500} rows={3} />
+              <button type="submit" disabled={busy || !note.trim()}>{t('answerSendAvailability')}</button>
+            </form>
+          )}
           {declining && (
             <form onSubmit={onDecline}>
               <label htmlFor="answer-reason">{view.may_refuse ? t('answerReasonOptional') : t('answerReason')}</label>

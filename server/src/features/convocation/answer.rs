@@ -59,6 +59,7 @@ pub fn invite(
             .collect();
     let candidates = store::convocation::candidates(db, election_id, Some(municipality))?;
     let election = store::elections::get(db, election_id)?;
+    let training = store::elections::training_url(db, election_id, municipality)?;
     let expires_at = now.saturating_add(i64::from(valid_days).saturating_mul(86_400_000));
     let mut invitations = Vec::new();
     for record in store::convocation::convocations(db, election_id)? {
@@ -95,7 +96,7 @@ pub fn invite(
             station_id: record.assignment.station_id.clone(),
             role: record.assignment.role,
             code,
-            details: details(&election, &station.station),
+            details: details(&election, &station.station, training.clone()),
         });
     }
     by.audit(
@@ -131,6 +132,9 @@ pub struct ConvocationView {
     /// Whether they may refuse without giving a reason: in Flanders after two services
     /// (`convocation::may_refuse_further_service`).
     pub may_refuse: bool,
+    /// Where the municipality's training material for station staff is, if it said
+    /// (`kiesdag staff training`).
+    pub training_url: Option<String>,
 }
 
 /// The person's answer.
@@ -138,7 +142,13 @@ pub struct ConvocationView {
 #[serde(rename_all = "snake_case", tag = "answer")]
 pub enum Answer {
     Accept,
-    Decline { reason: String },
+    Decline {
+        reason: String,
+    },
+    /// When they can come instead (a shift, part of the day), in their words.
+    Availability {
+        note: String,
+    },
 }
 
 /// Why an answer or a look was refused; nothing was changed.
@@ -150,6 +160,8 @@ pub enum AnswerError {
     Invalid,
     #[error("say why you decline, in at most {MAX_REASON_CHARS} characters")]
     Reason,
+    #[error("say when you are available, in at most {MAX_REASON_CHARS} characters")]
+    Availability,
     /// Declined before, and the place has been given to someone else since.
     #[error("your place has been given to someone else; please contact your municipality")]
     Filled,
@@ -173,6 +185,7 @@ struct Found {
     name: String,
     municipality: String,
     services: u32,
+    training: Option<String>,
 }
 
 fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
@@ -198,7 +211,9 @@ fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
             .ok_or(AnswerError::Invalid)?;
     let history = store::service_history::of_person(db, &candidate.candidate.id)?;
     let services = super::history::services_before(&candidate.candidate, &history, &election_id);
+    let training = store::elections::training_url(db, &election_id, &candidate.municipality_code)?;
     Ok(Found {
+        training,
         election_id,
         record,
         station,
@@ -213,6 +228,7 @@ fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
 fn details(
     election: &shared::domain::Election,
     station: &shared::domain::Station,
+    training: Option<String>,
 ) -> super::mail::Details {
     let offset = election.utc_offset_minutes;
     let location = &station.location;
@@ -228,12 +244,13 @@ fn details(
             .join(", "),
         opens: station.opening_time(election).local_hh_mm(offset),
         closes: station.closing_time(election).local_hh_mm(offset),
+        training,
     }
 }
 
 fn view_of(found: &Found) -> ConvocationView {
     let station = &found.station.station;
-    let details = details(&found.election, station);
+    let details = details(&found.election, station, found.training.clone());
     ConvocationView {
         name: found.name.clone(),
         election: details.election,
@@ -247,6 +264,7 @@ fn view_of(found: &Found) -> ConvocationView {
         status: found.record.status,
         services: found.services,
         may_refuse: may_refuse(found),
+        training_url: details.training,
     }
 }
 
@@ -294,7 +312,13 @@ pub fn answer(
         })
         .count();
     let others = u32::try_from(others).unwrap_or(u32::MAX);
-    let (status, reason) = match answer {
+    let plain = |text: &str| {
+        text.chars().count() <= MAX_REASON_CHARS
+            && !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r')
+    };
+    let (status, reason, availability) = match answer {
         Answer::Accept => {
             // Who declined and was replaced cannot take the place back: never more
             // people than the station needs.
@@ -302,22 +326,29 @@ pub fn answer(
             {
                 return Err(AnswerError::Filled);
             }
-            (ConvocationStatus::Confirmed, None)
+            (ConvocationStatus::Confirmed, None, None)
+        }
+        Answer::Availability { note } => {
+            let note = note.trim();
+            if note.is_empty() || !plain(note) {
+                return Err(AnswerError::Availability);
+            }
+            (
+                ConvocationStatus::AvailabilityStated,
+                None,
+                Some(note.to_owned()),
+            )
         }
         Answer::Decline { reason } => {
             let reason = reason.trim();
             // Who may refuse need not say why; a reason given is still checked.
-            if (reason.is_empty() && !may_refuse(&found))
-                || reason.chars().count() > MAX_REASON_CHARS
-                || reason
-                    .chars()
-                    .any(|c| c.is_control() && c != '\n' && c != '\r')
-            {
+            if (reason.is_empty() && !may_refuse(&found)) || !plain(reason) {
                 return Err(AnswerError::Reason);
             }
             (
                 ConvocationStatus::Declined,
                 Some(reason.to_owned()).filter(|r| !r.is_empty()),
+                None,
             )
         }
     };
@@ -330,7 +361,11 @@ pub fn answer(
     let listed = station.planned_staff.iter().position(|m| *m == member);
     match (status, listed) {
         (ConvocationStatus::Confirmed, None) => station.planned_staff.push(member),
-        (ConvocationStatus::Declined, Some(at)) if before == ConvocationStatus::Confirmed => {
+        // Who was confirmed and now declines or states other availability is no
+        // longer expected.
+        (ConvocationStatus::Declined | ConvocationStatus::AvailabilityStated, Some(at))
+            if before == ConvocationStatus::Confirmed =>
+        {
             station.planned_staff.remove(at);
         }
         _ => {}
@@ -344,6 +379,7 @@ pub fn answer(
         &found.record.assignment.candidate_id,
         status,
         reason.as_deref(),
+        availability.as_deref(),
         now,
     )?;
     audit_candidate(

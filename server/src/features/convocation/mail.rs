@@ -29,6 +29,8 @@ pub struct Details {
     pub location: String,
     pub opens: String,
     pub closes: String,
+    /// Where the training material is, if the municipality said.
+    pub training: Option<String>,
 }
 
 /// One person's outcome.
@@ -60,6 +62,7 @@ pub fn body(invitation: &Invitation, link: &str) -> String {
          Stembureau: {station}\n\
          Adres: {location}\n\
          Tijden: van {opens} tot {closes}\n\n\
+         {training}\
          Laat ons weten of u komt, of waarom u niet kunt, via uw persoonlijke link:\n\
          {link}\n\n\
          Of ga naar de pagina zonder de link en vul uw persoonlijke code in: {code}\n\n\
@@ -75,6 +78,12 @@ pub fn body(invitation: &Invitation, link: &str) -> String {
         opens = details.opens,
         closes = details.closes,
         code = invitation.code,
+        training = details
+            .training
+            .as_deref()
+            .map_or_else(String::new, |url| format!(
+                "Ter voorbereiding staat de instructie voor stembureauleden op:\n{url}\n\n"
+            )),
     )
 }
 
@@ -164,6 +173,38 @@ fn redacted(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_message_points_to_the_training_material_when_there_is_some() {
+        let mut invitation = Invitation {
+            candidate_id: "GM0599:1".into(),
+            name: "Anneke".into(),
+            email: None,
+            phone: None,
+            station_id: "GM0599-1".into(),
+            role: StaffRole::Chair,
+            code: "AAAA-BBBB-CCCC-DDDD".into(),
+            details: Details {
+                election: "GR2026".into(),
+                date: "18-03-2026".into(),
+                station: "1 (Muziekhuis)".into(),
+                location: "Kapellestraat 39, Oudewater".into(),
+                opens: "07:30".into(),
+                closes: "21:00".into(),
+                training: None,
+            },
+        };
+        let without = body(&invitation, "https://k.nl/antwoord#code=x");
+        assert!(!without.contains("instructie"), "{without}");
+        invitation.details.training = Some("https://www.example.nl/instructie".into());
+        let with = body(&invitation, "https://k.nl/antwoord#code=x");
+        assert!(
+            with.contains(
+                "instructie voor stembureauleden op:\nhttps://www.example.nl/instructie\n"
+            ),
+            "{with}"
+        );
+    }
 
     #[test]
     fn a_relay_password_never_shows_in_a_message() {

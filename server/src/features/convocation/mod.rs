@@ -52,6 +52,10 @@ pub enum ConvocationError {
         "the staffing need is not plausible: at most 50 per role and per station, and at least one chair"
     )]
     ImplausibleNeed,
+    #[error(
+        "the training material's address must be an http(s) address of at most 500 characters: {0:?}"
+    )]
+    BadUrl(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -447,6 +451,8 @@ pub struct Staffed {
     pub status: ConvocationStatus,
     /// Why they declined, in their words.
     pub decline_reason: Option<String>,
+    /// When they said they are available instead, in their words.
+    pub availability: Option<String>,
     /// When the status last changed (ms since the epoch).
     pub since: i64,
     /// Elections served in before this one (the history kept, or the experience
@@ -475,6 +481,39 @@ pub struct Overview {
     /// Candidates assigned nowhere (the reserve included).
     pub unassigned: usize,
     pub reserve: usize,
+}
+
+/// Sets where the municipality's training material for station staff is: shown through
+/// the personal link, in the e-mail and on the letter; audited.
+///
+/// # Errors
+/// `BadUrl` for anything but a plain http(s) address; `NoElection`-like store errors.
+pub fn set_training_url(
+    db: &mut Db,
+    by: &Preparer,
+    election_id: &str,
+    municipality: &str,
+    url: &str,
+) -> Result<(), ConvocationError> {
+    let url = url.trim();
+    let plausible = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && url.chars().count() <= 500
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+    if !plausible {
+        return Err(ConvocationError::BadUrl(url.chars().take(80).collect()));
+    }
+    store::elections::get(db, election_id)?;
+    store::elections::set_training_url(db, election_id, municipality, url)?;
+    by.audit(
+        db,
+        "convocation.training",
+        municipality,
+        &json!({ "election": election_id, "url": url }),
+    )?;
+    Ok(())
 }
 
 /// Per station who is convoked and what is missing, for one municipality.
@@ -517,6 +556,7 @@ pub fn overview(
             role: c.assignment.role,
             status: c.status,
             decline_reason: c.decline_reason.clone(),
+            availability: c.availability.clone(),
             since: c.updated_at,
             services,
             may_refuse: convocation::may_refuse_further_service(jurisdiction, services),

@@ -63,6 +63,12 @@ fn refused(e: AnswerError) -> ApiError {
             "a reason for declining, at most {} characters",
             answer::MAX_REASON_CHARS
         )),
+        AnswerError::Availability => {
+            ApiError::from(ErrorReference::InvalidText).with_detail(format!(
+                "when you are available, at most {} characters",
+                answer::MAX_REASON_CHARS
+            ))
+        }
         AnswerError::Filled => ApiError::from(ErrorReference::Refused)
             .with_detail("the place has been given to someone else; contact the municipality"),
         AnswerError::Store(e) => ApiError::unavailable(&e),

@@ -1,0 +1,1 @@
+ALTER TABLE convocations DROP COLUMN availability;
