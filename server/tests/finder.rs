@@ -42,7 +42,11 @@ async fn a_queue_reported_with_one_tap_alerts_the_control_room_and_reaches_the_f
     station.send(Event::ReportQueue {
         length: QueueLength::Minutes(45),
     });
-    station.wait_for(WAIT, settled).await.unwrap();
+    // Sent is not yet handled: wait until the server confirmed the opening and this.
+    station
+        .wait_for(WAIT, |v| v.sync.confirmed >= 2 && settled(v))
+        .await
+        .unwrap();
 
     // The control room: a long-queue alert for the station, and none for the other.
     let alerts = format!("/api/municipalities/{MUNICIPALITY}/alerts");
@@ -92,7 +96,10 @@ async fn a_queue_reported_with_one_tap_alerts_the_control_room_and_reaches_the_f
     station.send(Event::ReportQueue {
         length: QueueLength::None,
     });
-    station.wait_for(WAIT, settled).await.unwrap();
+    station
+        .wait_for(WAIT, |v| v.sync.confirmed >= 3 && settled(v))
+        .await
+        .unwrap();
     let (_, seen) = http(&server, "GET", &alerts, &coordinator, &json!(null)).await;
     assert!(
         !seen.to_string().contains("long_queue"),
@@ -117,4 +124,41 @@ async fn the_finder_names_no_station_for_an_unknown_or_hostile_code() {
     let path = format!("/api/public/municipalities/{MUNICIPALITY}/finder");
     let (status, _) = http(&server, "GET", &path, "", &json!(null)).await;
     assert_eq!(status, 200);
+}
+
+/// A database that kept an earlier election's stations shows citizens the current
+/// election's, not the old one's (all "closed") nor a mixture.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_finder_shows_the_latest_election_not_an_old_one_kept_in_the_database() {
+    use shared::domain::{Election, Timestamp};
+    let (database, dir) = fresh_database();
+    let now = kiesdag::db::now_ms();
+    let old = Election {
+        id: "OLD".into(),
+        name: "Verkiezing vorig jaar".into(),
+        opens_at: Timestamp(now - 365 * 86_400_000),
+        closes_at: Timestamp(now - 365 * 86_400_000 + 13 * 3_600_000),
+        ..election_open_now()
+    };
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    kiesdag::store::elections::upsert(&mut conn, &old).unwrap();
+    kiesdag::store::stations::upsert_municipality(&mut conn, MUNICIPALITY, "Rotterdam").unwrap();
+    kiesdag::store::stations::upsert(&mut conn, "OLD", &support::station(1)).unwrap();
+    kiesdag::store::elections::upsert(&mut conn, &election_open_now()).unwrap();
+    for n in [2, 3] {
+        kiesdag::store::stations::upsert(&mut conn, &election_open_now().id, &support::station(n))
+            .unwrap();
+    }
+    let server = start_server(&database, dir);
+    let finder = format!("/api/public/municipalities/{MUNICIPALITY}/finder");
+    let (status, seen) = http(&server, "GET", &finder, "", &json!(null)).await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["election_name"], election_open_now().name, "{seen}");
+    let numbers: Vec<u64> = seen["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [2, 3]);
 }

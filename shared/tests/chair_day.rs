@@ -1223,4 +1223,10 @@ fn the_queue_is_reported_with_one_tap_and_reaches_the_server() {
         server.day.queue.map(|q| q.length),
         Some(QueueLength::Minutes(20))
     );
+    // About no minutes is no queue.
+    shell.send(Event::ReportQueue {
+        length: QueueLength::Minutes(0),
+    });
+    shell.sync_with(&mut server);
+    assert_eq!(server.day.queue.map(|q| q.length), Some(QueueLength::None));
 }

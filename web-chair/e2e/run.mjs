@@ -361,6 +361,9 @@ async function main() {
       await report.click();
       await chairPage.locator('.issue-error', { hasText: 'QUEUE_E01_MINUTES_OUT_OF_RANGE' }).waitFor();
       assert.equal(await long.getAttribute('aria-pressed'), 'true', 'the refused wait changed nothing');
+      // The refused figure stays in its field, marked, to be corrected.
+      assert.equal(await minutes.inputValue(), '400');
+      assert.equal(await minutes.getAttribute('aria-invalid'), 'true');
       await minutes.fill('45');
       await report.click();
       await queue.getByRole('status').getByText(/^Ongeveer 45 minuten wachten \(\d\d:\d\d\)$/).waitFor();

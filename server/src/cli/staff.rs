@@ -30,6 +30,7 @@ pub(crate) fn import_candidates(
             parsed.rows
         ));
     }
+    let without_id = parsed.candidates.iter().filter(|c| c.id.is_empty()).count();
     let imported = db::write_transaction(&mut db, |db| {
         convocation::import_candidates(
             db,
@@ -45,6 +46,14 @@ pub(crate) fn import_candidates(
         "{} candidates added, {} updated for {municipality}",
         imported.added, imported.updated
     );
+    if without_id > 0 {
+        // Without the municipality's own person number the service history cannot
+        // follow someone to the next election (the Flemish third-service rule).
+        eprintln!(
+            "warning: {without_id} candidate(s) without an id: their service history will not be \
+             recognised at a later election; give the municipality's person number in an `id` column"
+        );
+    }
     Ok(())
 }
 

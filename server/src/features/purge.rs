@@ -200,6 +200,13 @@ pub fn purge(
         forced: force.is_some(),
         ..Purged::default()
     };
+    // A forced purge of an election held but never finished: who served is recorded
+    // first (as `finish` does), before the convocations go.
+    if lifecycle.finished_at.is_none()
+        && now >= store::elections::get(db, election_id)?.closes_at.millis()
+    {
+        crate::features::convocation::history::record_services(db, election_id)?;
+    }
 
     let mut after = 0;
     loop {

@@ -137,8 +137,10 @@ pub fn list(
     rows.into_iter().map(record).collect()
 }
 
-/// A municipality's stations, by number, and the election they are in; `None` when
-/// the municipality has no stations.
+/// A municipality's stations in its latest election (the one held last, by its
+/// opening), by number, and that election; `None` when the municipality has no
+/// stations. A database that kept an earlier election's stations (under other ids)
+/// shows the current one, not a mixture.
 ///
 /// # Errors
 /// A database error.
@@ -147,10 +149,26 @@ pub fn with_election(
     municipality: &str,
 ) -> Result<Option<(Vec<StationRecord>, shared::domain::Election)>, StoreError> {
     let stations = list(db, municipality, None)?;
-    let Some(first) = stations.first() else {
+    let mut ids: Vec<&str> = stations.iter().map(|s| s.election_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut latest: Option<shared::domain::Election> = None;
+    for id in ids {
+        let election = super::elections::get(db, id)?;
+        if latest
+            .as_ref()
+            .is_none_or(|l| (election.opens_at, &election.id) > (l.opens_at, &l.id))
+        {
+            latest = Some(election);
+        }
+    }
+    let Some(election) = latest else {
         return Ok(None);
     };
-    let election = super::elections::get(db, &first.election_id)?;
+    let stations = stations
+        .into_iter()
+        .filter(|s| s.election_id == election.id)
+        .collect();
     Ok(Some((stations, election)))
 }
 

@@ -13,7 +13,8 @@ use super::{
 };
 use crate::domain::{
     BallotStockReport, ClosingReport, IncidentMessage, IncidentReport, OpeningReport,
-    PresenceReport, QueueReport, Report, ResupplyRequest, StaffMember, Timestamp, TurnoutReport,
+    PresenceReport, QueueLength, QueueReport, Report, ResupplyRequest, StaffMember, Timestamp,
+    TurnoutReport,
 };
 use crate::protocol::{Operation, operation_id};
 use crate::validation::{self, Context, Issue, Language};
@@ -83,7 +84,13 @@ pub(super) fn handle(event: Event, model: &mut Model) -> Command<Effect, Event> 
             moment,
             correction_reason,
         }),
-        Event::ReportQueue { length } => Report::Queue(QueueReport { length }),
+        Event::ReportQueue { length } => Report::Queue(QueueReport {
+            // "About 0 minutes" is no queue.
+            length: match length {
+                QueueLength::Minutes(0) => QueueLength::None,
+                other => other,
+            },
+        }),
         Event::ReportIncident {
             category,
             severity,

@@ -120,7 +120,7 @@ export function App({
       <main>
         {page.kind === 'Activation' && <Activation view={page.value} station={view.station} send={send} />}
         {page.kind === 'Opening' && <Opening view={page.value} send={send} />}
-        {page.kind === 'Day' && <Day view={page.value} send={send} />}
+        {page.kind === 'Day' && <Day view={page.value} issues={view.issues} send={send} />}
         {page.kind === 'Turnout' && <Turnout view={page.value} send={send} />}
         {page.kind === 'BallotStock' && <BallotStock view={page.value} send={send} />}
         {page.kind === 'Staff' && <Staff view={page.value} send={send} />}

@@ -210,7 +210,7 @@ fn find(db: &mut Db, code: &str, now: i64) -> Result<Found, AnswerError> {
         store::convocation::candidate(db, &election_id, &record.assignment.candidate_id)?
             .ok_or(AnswerError::Invalid)?;
     let history = store::service_history::of_person(db, &candidate.candidate.id)?;
-    let services = super::history::services_before(&candidate.candidate, &history, &election_id);
+    let services = super::history::services_before(&candidate.candidate, &history, &election);
     let training = store::elections::training_url(db, &election_id, &candidate.municipality_code)?;
     Ok(Found {
         training,

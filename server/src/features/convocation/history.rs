@@ -6,44 +6,58 @@
 use std::collections::BTreeMap;
 
 use serde_json::json;
+use shared::domain::StaffRole;
 use shared::domain::convocation::{Candidate, ConvocationStatus, Service};
 
 use crate::db::Db;
 use crate::features::preparation::Preparer;
 use crate::store::{self, StoreError};
 
-/// Records a service for everyone confirmed in the election; returns how many.
+/// Records a service for everyone confirmed in the election who sat on the station: a
+/// chair, secretary, member or counter; a substitute only when they were among the
+/// members present when the station closed (called on, not only kept in reserve).
+/// Recording again replaces; returns how many.
 ///
 /// # Errors
 /// A database error.
 pub fn record_services(db: &mut Db, election_id: &str) -> Result<usize, StoreError> {
     let election = store::elections::get(db, election_id)?;
-    let numbers: BTreeMap<String, u32> = store::stations::of_election(db, election_id)?
-        .into_iter()
-        .map(|r| (r.station.id, r.station.number))
-        .collect();
-    let municipalities: BTreeMap<String, String> =
+    let stations: BTreeMap<String, store::stations::StationRecord> =
+        store::stations::of_election(db, election_id)?
+            .into_iter()
+            .map(|r| (r.station.id.clone(), r))
+            .collect();
+    let candidates: BTreeMap<String, (String, String)> =
         store::convocation::candidates(db, election_id, None)?
             .into_iter()
-            .map(|r| (r.candidate.id, r.municipality_code))
+            .map(|r| (r.candidate.id, (r.municipality_code, r.candidate.name)))
             .collect();
     let mut recorded = 0;
     for c in store::convocation::convocations(db, election_id)? {
         if c.status != ConvocationStatus::Confirmed {
             continue;
         }
-        let Some(municipality) = municipalities.get(&c.assignment.candidate_id) else {
+        let (Some((municipality, name)), Some(station)) = (
+            candidates.get(&c.assignment.candidate_id),
+            stations.get(&c.assignment.station_id),
+        ) else {
             continue;
         };
+        if c.assignment.role == StaffRole::Substitute
+            && !station
+                .day
+                .members_present
+                .iter()
+                .any(|m| m.name.trim().eq_ignore_ascii_case(name.trim()))
+        {
+            continue;
+        }
         let service = Service {
             election_id: election_id.to_owned(),
             election_name: election.name.clone(),
             date: election.opens_at.millis(),
             role: c.assignment.role,
-            station_number: numbers
-                .get(&c.assignment.station_id)
-                .copied()
-                .unwrap_or_default(),
+            station_number: station.station.number,
         };
         store::service_history::record(db, &c.assignment.candidate_id, municipality, &service)?;
         recorded += 1;
@@ -51,15 +65,28 @@ pub fn record_services(db: &mut Db, election_id: &str) -> Result<usize, StoreErr
     Ok(recorded)
 }
 
-/// How many elections `candidate` served in before `election_id`: the history kept
-/// here, or the experience the municipality imported if that says more (the two count
-/// the same services; the larger one is the better known).
+/// How many election days `candidate` served on before `election` (a day before its
+/// own; two elections held on one day, as Flemish municipal and provincial ones, are
+/// one service): the history kept here, or the experience the municipality imported
+/// if that says more (the two count the same services; the larger one is the better
+/// known).
 #[must_use]
-pub fn services_before(candidate: &Candidate, history: &[Service], election_id: &str) -> u32 {
-    let kept = history
+pub fn services_before(
+    candidate: &Candidate,
+    history: &[Service],
+    election: &shared::domain::Election,
+) -> u32 {
+    const DAY_MS: i64 = 86_400_000;
+    let mut days: Vec<i64> = history
         .iter()
-        .filter(|s| s.election_id != election_id)
-        .count();
+        .filter(|s| {
+            s.election_id != election.id && s.date <= election.opens_at.millis() - DAY_MS / 2
+        })
+        .map(|s| (s.date + i64::from(election.utc_offset_minutes) * 60_000).div_euclid(DAY_MS))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let kept = days.len();
     candidate
         .experience
         .max(u32::try_from(kept).unwrap_or(u32::MAX))
@@ -99,15 +126,24 @@ pub fn prune(db: &mut Db, by: &Preparer, before: i64) -> Result<usize, StoreErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::domain::StaffRole;
 
-    fn service(election: &str) -> Service {
+    const DAY: i64 = 86_400_000;
+
+    fn service(election: &str, day: i64) -> Service {
         Service {
             election_id: election.into(),
             election_name: election.into(),
-            date: 0,
+            date: day * DAY + 7 * 3_600_000,
             role: StaffRole::Member,
             station_number: 1,
+        }
+    }
+
+    fn election(id: &str, day: i64) -> shared::domain::Election {
+        shared::domain::Election {
+            id: id.into(),
+            opens_at: shared::domain::Timestamp(day * DAY + 7 * 3_600_000),
+            ..shared::fixtures::election(shared::domain::Jurisdiction::Flanders, 1)
         }
     }
 
@@ -125,11 +161,53 @@ mod tests {
             wishes: vec![],
             reserve: false,
         };
-        let history = [service("E1"), service("E2"), service("E3")];
-        // This election's own service does not count for it.
-        assert_eq!(services_before(&candidate, &history, "E3"), 2);
-        assert_eq!(services_before(&candidate, &[], "E3"), 1);
+        let history = [
+            service("E1", 100),
+            service("E2", 2_000),
+            service("E3", 4_000),
+            service("E4", 6_000),
+        ];
+        // Neither this election's own service nor a later one counts for it.
+        assert_eq!(
+            services_before(&candidate, &history, &election("E3", 4_000)),
+            2
+        );
+        assert_eq!(services_before(&candidate, &[], &election("E3", 4_000)), 1);
         candidate.experience = 6;
-        assert_eq!(services_before(&candidate, &history, "E3"), 6);
+        assert_eq!(
+            services_before(&candidate, &history, &election("E3", 4_000)),
+            6
+        );
+    }
+
+    #[test]
+    fn two_elections_on_one_day_are_one_service() {
+        let candidate = Candidate {
+            id: "GM1:1".into(),
+            name: "A".into(),
+            email: None,
+            phone: None,
+            postcode: None,
+            languages: vec![],
+            experience: 0,
+            roles: vec![],
+            wishes: vec![],
+            reserve: false,
+        };
+        // Municipal and provincial on one day, then the third election on another.
+        let history = [
+            service("GR2024", 100),
+            service("PR2024", 100),
+            service("GR2030", 2_000),
+        ];
+        assert_eq!(
+            services_before(&candidate, &history, &election("TK2031", 3_000)),
+            2
+        );
+        // The sibling election of the same day does not count as before it.
+        assert_eq!(
+            services_before(&candidate, &history, &election("PR2024", 100)),
+            0
+        );
     }
 }

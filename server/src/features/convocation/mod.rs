@@ -539,7 +539,8 @@ pub fn overview(
             .find(|c| c.id == id)
             .map_or_else(String::new, |c| c.name.clone())
     };
-    let jurisdiction = store::elections::get(db, election_id)?.jurisdiction;
+    let election = store::elections::get(db, election_id)?;
+    let jurisdiction = election.jurisdiction;
     let histories = store::service_history::of_municipality(db, municipality)?;
     let staffed = |c: &store::convocation::ConvocationRecord| {
         let history = histories
@@ -549,7 +550,7 @@ pub fn overview(
         let services = everyone
             .iter()
             .find(|p| p.id == c.assignment.candidate_id)
-            .map_or(0, |p| history::services_before(p, &history, election_id));
+            .map_or(0, |p| history::services_before(p, &history, &election));
         Staffed {
             candidate_id: c.assignment.candidate_id.clone(),
             name: name_of(&c.assignment.candidate_id),

@@ -1,10 +1,9 @@
 //! The finder's one public endpoint.
 
-use std::time::Instant;
-
 use actix_web::{HttpResponse, http::header, web};
 
 use super::Finder;
+use super::cache::Answer;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::store;
@@ -22,9 +21,7 @@ pub async fn finder(state: web::Data<AppState>, code: web::Path<String>) -> Http
         return ApiError::no_stations().into();
     }
     let cache = &state.finder_cache;
-    let body = if let Some(body) = cache.fresh(&code, Instant::now()) {
-        body
-    } else {
+    let read = || async {
         let lookup = code.clone();
         let found = state
             .with_db(move |db| {
@@ -35,22 +32,25 @@ pub async fn finder(state: web::Data<AppState>, code: web::Path<String>) -> Http
                 let name = store::stations::municipality_name(db, &lookup)?;
                 Ok(Some((stations, election, name)))
             })
-            .await;
-        let (stations, election, name) = match found {
-            Ok(Some(found)) => found,
-            Ok(None) => return ApiError::no_stations().into(),
-            Err(e) => return ApiError::from(e).into(),
-        };
-        let view: Finder = super::view(
-            &code,
-            name,
-            &stations,
-            &election,
-            shared::domain::Timestamp(crate::db::now_ms()),
-        );
-        let body = web::Bytes::from(crate::store::to_json(&view));
-        cache.keep(&code, Instant::now(), body.clone());
-        body
+            .await?;
+        Ok::<_, crate::state::ServiceError>(found.map_or(
+            Answer::Unknown,
+            |(stations, election, name)| {
+                let view: Finder = super::view(
+                    &code,
+                    name,
+                    &stations,
+                    &election,
+                    shared::domain::Timestamp(crate::db::now_ms()),
+                );
+                Answer::Found(web::Bytes::from(crate::store::to_json(&view)))
+            },
+        ))
+    };
+    let body = match cache.get_or_read(&code, read).await {
+        Ok(Answer::Found(body)) => body,
+        Ok(Answer::Unknown) => return ApiError::no_stations().into(),
+        Err(e) => return ApiError::from(e).into(),
     };
     HttpResponse::Ok()
         .content_type("application/json")

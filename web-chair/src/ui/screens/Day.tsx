@@ -1,10 +1,10 @@
 import { useId, useState } from 'react';
-import type { DayView, Event, MessageView, QueueView } from '../../generated/types/shared_types';
-import { InfoRow, NumberInput, Screen, SecondaryButton, Section, orNone } from '../components';
+import type { DayView, Event, IssueView, MessageView, QueueView } from '../../generated/types/shared_types';
+import { InfoRow, NumberInput, Screen, SecondaryButton, Section, fieldState, orNone } from '../components';
 import { useSay } from '../texts';
 
 /** Page.Day: what is due, the queue outside, the day's figures, and the control room's messages. */
-export function Day({ view, send }: { view: DayView; send: (e: Event) => void }) {
+export function Day({ view, issues, send }: { view: DayView; issues: IssueView[]; send: (e: Event) => void }) {
   const say = useSay();
   const none = say('none');
   const turnout =
@@ -18,7 +18,7 @@ export function Day({ view, send }: { view: DayView; send: (e: Event) => void })
           {due.at !== '' && <span className={due.overdue ? 'overdue' : ''}>{due.overdue ? `${due.at} — ${say('day_overdue')}` : due.at}</span>}
         </button>
       ))}
-      {view.queue !== null && <Queue queue={view.queue} send={send} />}
+      {view.queue !== null && <Queue queue={view.queue} issues={issues} send={send} />}
       <InfoRow label={say('day_turnout')} value={orNone(turnout, none)} />
       <InfoRow label={say('day_ballots')} value={orNone(view.ballots_remaining, none)} />
       {view.ballots_run_out_at !== null && <p className="overdue">{say('day_run_out', view.ballots_run_out_at)}</p>}
@@ -33,9 +33,10 @@ export function Day({ view, send }: { view: DayView; send: (e: Event) => void })
 
 /**
  * The queue outside, while the station is open: one tap on an option reports it, or a
- * wait in minutes. Every text is the core's; a wait it refuses shows in its issues.
+ * wait in minutes. Every text is the core's; a wait it refuses shows in its issues and
+ * marks the field.
  */
-function Queue({ queue, send }: { queue: QueueView; send: (e: Event) => void }) {
+function Queue({ queue, issues, send }: { queue: QueueView; issues: IssueView[]; send: (e: Event) => void }) {
   const titleId = useId();
   const [minutes, setMinutes] = useState<number | null>(null);
   return (
@@ -58,14 +59,14 @@ function Queue({ queue, send }: { queue: QueueView; send: (e: Event) => void }) 
           </button>
         ))}
       </div>
-      <NumberInput label={queue.minutes_label} name="queue-minutes" value={minutes} onValue={setMinutes} />
+      {/* Kept after sending: a wait the core refuses stays there, marked, to correct. */}
+      <NumberInput label={queue.minutes_label} name="queue-minutes" value={minutes} state={fieldState(issues, 'minutes')} onValue={setMinutes} />
       <SecondaryButton
         label={queue.minutes_button}
         enabled={minutes !== null}
         onClick={() => {
           if (minutes === null) return;
           send({ kind: 'ReportQueue', length: { kind: 'Minutes', value: minutes } });
-          setMinutes(null);
         }}
       />
     </section>
