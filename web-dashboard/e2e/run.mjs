@@ -186,7 +186,7 @@ async function main() {
       const two = finder.locator('[data-station="GM0599-2"]');
       assert.match(await two.getByTestId('queue').textContent(), /^Ongeveer 45 minuten wachten \(gemeld (< 1 min|1 minuut|\d+ minuten) geleden\)$/);
       await two.getByText('Nu open').waitFor();
-      await finder.locator('[data-station="GM0599-5"]').getByText('Nog niet geopend').waitFor();
+      await finder.locator('[data-station="GM0599-5"]').getByText('Nog geen bericht van het stembureau').waitFor();
       assert.equal(await finder.locator('[data-station="GM0599-5"] [data-testid="queue"]').count(), 0);
       // Nothing else of the station's state: no turnout, no staff.
       const text = await finder.locator('main').textContent();

@@ -114,6 +114,16 @@ function StatusPill({ live }: { live: Live }) {
   );
 }
 
+/** The municipality code in a public address (/public/GM0599): empty when there is none,
+ * or when the address does not decode (a stray "%"), so the visitor is asked instead. */
+function pathCode(path: string): string {
+  try {
+    return decodeURIComponent(path.split('/')[2] ?? '');
+  } catch {
+    return '';
+  }
+}
+
 export function App() {
   const [lang, setLang] = useLang();
   const session = useSession();
@@ -163,7 +173,7 @@ export function App() {
 
   if (path.startsWith('/stembureaus')) {
     // The finder: public, one municipality's stations; without a code the visitor chooses.
-    const code = decodeURIComponent(path.split('/')[2] ?? '');
+    const code = pathCode(path);
     return (
       <I18n.Provider value={i18n}>
         {skip}
@@ -173,7 +183,7 @@ export function App() {
         </header>
         <main id="main" tabIndex={-1}>
           <Boundary key={code}>
-            {code ? <Finder code={code} /> : <ChooseMunicipality intro={t('choosePublic')} onChoose={(c) => navigate(`/stembureaus/${c}`)} />}
+            {code ? <Finder code={code} /> : <ChooseMunicipality intro={t('chooseFinder')} onChoose={(c) => navigate(`/stembureaus/${c}`)} />}
           </Boundary>
         </main>
       </I18n.Provider>
@@ -182,7 +192,7 @@ export function App() {
 
   if (path.startsWith('/public')) {
     // The code is in the address; without one the visitor chooses, never a default.
-    const code = decodeURIComponent(path.split('/')[2] ?? '');
+    const code = pathCode(path);
     return (
       <I18n.Provider value={i18n}>
         {skip}

@@ -121,3 +121,13 @@ export function describeQueue(length: QueueLength, t: (key: Key, vars?: Record<s
   const words = queueWords(length);
   return t(words.key, words.vars);
 }
+
+/** A clock time in the election's own zone ("07:30"), whatever the reader's device says. */
+export function electionTime(ms: number, offsetMinutes: number, lang: 'nl' | 'en'): string {
+  return new Date(ms + offsetMinutes * 60_000).toLocaleTimeString(lang === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
+}
+
+/** A day in the election's own zone ("18 maart"). */
+export function electionDate(ms: number, offsetMinutes: number, lang: 'nl' | 'en'): string {
+  return new Date(ms + offsetMinutes * 60_000).toLocaleDateString(lang === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' });
+}

@@ -285,7 +285,7 @@ export const nl = {
   finderHours: 'Open {date} van {opens} tot {closes}',
   fstatus_not_yet_open: 'Nog niet open',
   fstatus_open: 'Nu open',
-  fstatus_not_open: 'Nog niet geopend',
+  fstatus_not_open: 'Nog geen bericht van het stembureau',
   fstatus_closed: 'Gesloten',
   queue_none: 'Geen wachtrij',
   queue_short: 'Korte wachtrij',
@@ -336,6 +336,7 @@ export const nl = {
   answerThanksAvailability: 'Dank u. De gemeente neemt contact met u op.',
   answerTraining: 'Bekijk de instructie voor stembureauleden',
   availabilityPrefix: 'Beschikbaar: {text}',
+  chooseFinder: 'Stembureaus van welke gemeente? Geef haar code (de CBS-code in het adres van deze pagina, zoals in /stembureaus/GM0000).',
 };
 
 export type Key = keyof typeof nl;
@@ -646,7 +647,7 @@ export const en: Record<Key, string> = {
   finderHours: 'Open {date} from {opens} to {closes}',
   fstatus_not_yet_open: 'Not open yet',
   fstatus_open: 'Open now',
-  fstatus_not_open: 'Not opened yet',
+  fstatus_not_open: 'No word from the station yet',
   fstatus_closed: 'Closed',
   queue_none: 'No queue',
   queue_short: 'Short queue',
@@ -697,6 +698,7 @@ export const en: Record<Key, string> = {
   answerThanksAvailability: 'Thank you. The municipality will contact you.',
   answerTraining: 'See the training material for station staff',
   availabilityPrefix: 'Available: {text}',
+  chooseFinder: 'Polling stations of which municipality? Give its code (the CBS code in this page\'s address, as in /stembureaus/GM0000).',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };

@@ -83,3 +83,15 @@ describe('the finder', () => {
     expect(isLong('short')).toBe(false);
   });
 });
+
+describe("the finder's times", () => {
+  it('are the election\'s own, whatever the reader\'s zone', async () => {
+    const { electionTime, electionDate } = await import('../src/finder');
+    // 18 March 2026 06:30 UTC is 07:30 in the Netherlands (UTC+1).
+    const opens = Date.UTC(2026, 2, 18, 6, 30);
+    expect(electionTime(opens, 60, 'nl')).toBe('07:30');
+    expect(electionDate(opens, 60, 'nl')).toBe('18 maart');
+    // Just before midnight UTC is the next day locally.
+    expect(electionDate(Date.UTC(2026, 2, 17, 23, 30), 60, 'en')).toBe('18 March');
+  });
+});

@@ -5,8 +5,8 @@
 // the server sends nothing else of a station's state.
 import { useEffect, useMemo, useState } from 'react';
 import { getPublic } from '../api/client';
-import { formatDate, formatDecimal, formatAge, formatTime } from '../format';
-import { accessibilityFacts, isLong, matches, ordered, queueWords, stationDistance, type Finder as FinderView, type FinderStation, type Order, type Origin } from '../finder';
+import { formatDecimal, formatAge } from '../format';
+import { accessibilityFacts, electionDate, electionTime, isLong, matches, ordered, queueWords, stationDistance, type Finder as FinderView, type FinderStation, type Order, type Origin } from '../finder';
 import { useI18n } from '../i18n';
 import { ErrorMessage, useLoad } from '../util';
 import { mercator, tileUrl } from './StationMap';
@@ -104,24 +104,24 @@ function Queue({ s, now }: { s: FinderStation; now: number }) {
   );
 }
 
-function StationCard({ s, origin, now }: { s: FinderStation; origin: Origin | null; now: number }) {
+function StationCard({ s, origin, now, offset }: { s: FinderStation; origin: Origin | null; now: number; offset: number }) {
   const { t, lang } = useI18n();
   const distance = origin ? stationDistance(s, origin) : null;
   const facts = s.location.accessibility ? accessibilityFacts(s.location.accessibility) : [];
   const { latitude, longitude } = s.location;
   return (
     <li className="card finder-station" data-station={s.id}>
-      <h3>
+      <h2>
         {s.number}. {s.name}
         {distance != null && <span className="muted"> · {t('finderDistance', { km: formatDecimal(distance, 1, lang) })}</span>}
-      </h3>
+      </h2>
       <p>
         {s.location.address}, {s.location.postcode} {s.location.city}
         {s.district ? ` (${s.district})` : ''}
       </p>
       <p>
         <span className={`badge fstatus-${s.status}`}>{t(`fstatus_${s.status}`)}</span>{' '}
-        {t('finderHours', { date: formatDate(s.opens_at, lang), opens: formatTime(s.opens_at, lang, false), closes: formatTime(s.closes_at, lang, false) })}
+        {t('finderHours', { date: electionDate(s.opens_at, offset, lang), opens: electionTime(s.opens_at, offset, lang), closes: electionTime(s.closes_at, offset, lang) })}
       </p>
       <Queue s={s} now={now} />
       {s.extra_stops.length > 0 && (
@@ -129,7 +129,7 @@ function StationCard({ s, origin, now }: { s: FinderStation; origin: Origin | nu
           {t('finderStops')} {s.extra_stops.map((l) => `${l.name}, ${l.address} ${l.city}`).join('; ')}
         </p>
       )}
-      {facts.length > 0 && (
+      {(facts.length > 0 || s.location.accessibility?.notes) && (
         <details>
           <summary>{t('finderAccessibility')}</summary>
           <ul className="facts">
@@ -154,7 +154,7 @@ function StationCard({ s, origin, now }: { s: FinderStation; origin: Origin | nu
 }
 
 export function Finder({ code }: { code: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [tick, setTick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setTick((n) => n + 1), POLL_MS);
@@ -230,14 +230,16 @@ export function Finder({ code }: { code: string }) {
           <FinderMap stations={shown} origin={origin} />
           {shown.some((s) => s.location.latitude != null && s.location.longitude != null) && <Legend located={origin !== null} />}
           <p className="muted" role="status" data-testid="finder-count">
-            {t('finderCount', { shown: shown.length, total: data.stations.length })} · {t('finderUpdated', { time: formatTime(data.generated_at, undefined, false) })}
+            {t('finderCount', { shown: shown.length, total: data.stations.length })}
           </p>
+          {/* Not a live region: it changes with every poll. */}
+          <p className="muted">{t('finderUpdated', { time: electionTime(data.generated_at, data.utc_offset_minutes, lang) })}</p>
           {shown.length === 0 ? (
             <p>{t('finderNone')}</p>
           ) : (
             <ol className="finder-list" aria-label={t('listTitle')}>
               {shown.map((s) => (
-                <StationCard key={s.id} s={s} origin={origin} now={now} />
+                <StationCard key={s.id} s={s} origin={origin} now={now} offset={data.utc_offset_minutes} />
               ))}
             </ol>
           )}
