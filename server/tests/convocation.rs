@@ -1046,6 +1046,16 @@ async fn who_served_twice_in_flanders_may_refuse_a_third_time() {
     );
     assert!(ok && said.contains("2 service(s), may refuse"), "{said}");
 
+    // Subject access finds her history through her candidate row.
+    let (ok, said) = cli(&database, &["person", "show", "Anneke Voorzitter"]);
+    assert!(ok, "{said}");
+    assert_eq!(
+        said.lines()
+            .filter(|l| l.starts_with("service_history GM0599:77/"))
+            .count(),
+        2,
+        "{said}"
+    );
     // Forgotten on request: nothing of her history is left.
     let (ok, said) = cli(&database, &["staff", "forget", "--candidate", "GM0599:77"]);
     assert!(ok && said.contains("2 service(s) forgotten"), "{said}");

@@ -180,9 +180,21 @@ async function main() {
       // Citizens, on a phone, without signing in: every station, the queue with its age.
       const finder = await browser.newPage();
       await finder.setViewportSize(PHONE);
+      // Measured, not asserted: a first visit on a slow phone (4x slower CPU, 1.6 Mbit/s
+      // with 150 ms latency, no cache) until the list is there.
+      const cdp = await browser.newCDPSession(finder);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 94_000 });
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      const visit = Date.now();
       await finder.goto(`${base}/stembureaus/GM0599`);
       await finder.getByRole('heading', { level: 1, name: 'Stembureaus in Rotterdam' }).waitFor();
       await finder.getByTestId('finder-count').getByText('8 van 8 stembureaus').waitFor();
+      console.log(`     finder on a slow phone, first visit: ${Date.now() - visit} ms to the list`);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
       const two = finder.locator('[data-station="GM0599-2"]');
       assert.match(await two.getByTestId('queue').textContent(), /^Ongeveer 45 minuten wachten \(gemeld (< 1 min|1 minuut|\d+ minuten) geleden\)$/);
       await two.getByText('Nu open').waitFor();

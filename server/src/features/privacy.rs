@@ -17,7 +17,8 @@ const PAGE: i64 = 5_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// `user`, `planned_staff`, `station_day`, `event`, `candidate` (for
-    /// convocation), `audited_text` (a text an audit entry refers to) or `audit`.
+    /// convocation), `service_history` (an election they served in, found through a
+    /// candidate row), `audited_text` (a text an audit entry refers to) or `audit`.
     pub place: &'static str,
     /// The row: a user id, a station id, an event's `election/seq`, an audit entry's id.
     pub id: String,
@@ -140,6 +141,7 @@ pub fn find(db: &mut Db, query: &str) -> Result<Vec<Finding>, SearchError> {
         }
     }
 
+    let mut histories: Vec<String> = Vec::new();
     for election in store::elections::all(db)? {
         let convocations = store::convocation::convocations(db, &election.id)?;
         for record in store::convocation::candidates(db, &election.id, None)? {
@@ -163,13 +165,34 @@ pub fn find(db: &mut Db, query: &str) -> Result<Vec<Finding>, SearchError> {
                             c.status.as_str(),
                             c.decline_reason
                                 .as_deref()
+                                .or(c.availability.as_deref())
                                 .map(|r| format!(": {r}"))
                                 .unwrap_or_default()
                         ),
                         None => person,
                     },
                 });
+                if !histories.contains(&record.candidate.id) {
+                    histories.push(record.candidate.id.clone());
+                }
             }
+        }
+    }
+    // The elections they served in, kept under their person number across elections:
+    // found through a candidate row that names them.
+    for person_id in &histories {
+        for service in store::service_history::of_person(db, person_id)? {
+            found.push(Finding {
+                place: "service_history",
+                id: format!("{person_id}/{}", service.election_id),
+                station_id: None,
+                at: Some(service.date),
+                kind: store::to_json(&service.role).trim_matches('"').to_owned(),
+                content: format!(
+                    "served in {} at station {}",
+                    service.election_name, service.station_number
+                ),
+            });
         }
     }
 
