@@ -452,6 +452,15 @@ async fn invited_people_answer_through_their_personal_link() {
     .await;
     assert_eq!(status, 422, "{refused}");
     assert!(!planned().iter().any(|m| m.name == "Dirk Lid"));
+    // Nor by stating when he can come instead, which would hold the place too.
+    let (status, refused) = post(
+        "/api/convocation/answer",
+        json!({"code": dirk, "answer": "availability", "note": "Toch wel, 's middags"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    let (status, seen) = post("/api/convocation", json!({"code": dirk})).await;
+    assert_eq!((status, seen["status"].as_str()), (200, Some("declined")));
     // Who declined is not suggested again, even for a place still open.
     let (ok, said) = cli(
         &database,
@@ -1056,6 +1065,24 @@ async fn who_served_twice_in_flanders_may_refuse_a_third_time() {
         2,
         "{said}"
     );
+    // Once this election is purged too, no row names her any more: her number still
+    // finds her history.
+    let (ok, said) = cli(
+        &database,
+        &[
+            "purge",
+            "--election",
+            "E2030",
+            "--force",
+            "--reason",
+            "test",
+            "--yes",
+        ],
+    );
+    assert!(ok, "{said}");
+    let (ok, said) = cli(&database, &["person", "show", "GM0599:77"]);
+    assert!(ok, "{said}");
+    assert!(said.contains("service_history GM0599:77/E2018"), "{said}");
     // Forgotten on request: nothing of her history is left.
     let (ok, said) = cli(&database, &["staff", "forget", "--candidate", "GM0599:77"]);
     assert!(ok && said.contains("2 service(s) forgotten"), "{said}");
@@ -1301,4 +1328,88 @@ async fn a_person_states_their_availability_and_finds_the_training_material() {
     // He can still say yes.
     let (status, seen) = answer(json!({"code": dirk, "answer": "accept"})).await;
     assert_eq!((status, seen["status"].as_str()), (200, Some("confirmed")));
+}
+
+/// A substitute's service counts when the station had them present at some time of
+/// the day (here they came at a shift change and left before closing), and not when
+/// they were only kept in reserve.
+#[test]
+fn a_substitute_who_came_served_and_one_kept_in_reserve_did_not() {
+    use shared::domain::{Jurisdiction, PresenceReport, Report, StaffMember, StaffRole};
+    use shared::protocol::{EventPayload, Operation};
+    let (database, dir) = fresh_database();
+    seed_election(&database, "E1", Jurisdiction::Flanders, 2, 1);
+    seed_election(&database, "E2", Jurisdiction::Flanders, 1, 2);
+    let people = "id,name,roles,experience,reserve\n\
+                  1,Anneke Voorzitter,voorzitter,0,nee\n\
+                  2,Bert  Invaller,substitute,0,nee\n";
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    for (election, station, came) in [("E1", "GM0599-1", true), ("E2", "GM0599-2", false)] {
+        convoke(&database, &dir, election, people);
+        for c in kiesdag::store::convocation::convocations(&mut conn, election).unwrap() {
+            kiesdag::store::convocation::record_answer(
+                &mut conn,
+                election,
+                &c.assignment.candidate_id,
+                shared::domain::convocation::ConvocationStatus::Confirmed,
+                None,
+                None,
+                kiesdag::db::now_ms(),
+            )
+            .unwrap();
+            assert!(
+                c.assignment.role != StaffRole::Substitute
+                    || c.assignment.candidate_id == "GM0599:2",
+                "{c:?}"
+            );
+        }
+        if came {
+            // Bert came at the shift change (his name spaced and cased otherwise).
+            let op = Operation {
+                id: uuid::Uuid::now_v7(),
+                device_seq: 1,
+                station_id: station.into(),
+                recorded_at: shared::domain::Timestamp(kiesdag::db::now_ms()),
+                report: Report::Presence(PresenceReport::ShiftChange {
+                    leaving: vec![],
+                    arriving: vec![StaffMember {
+                        name: "bert invaller".into(),
+                        role: StaffRole::Substitute,
+                    }],
+                }),
+                confirmed_warnings: vec![],
+            };
+            kiesdag::store::events::insert(
+                &mut conn,
+                &[kiesdag::store::events::EventRecord {
+                    election_id: election.into(),
+                    seq: 1,
+                    station_id: Some(station.into()),
+                    kind: "presence".into(),
+                    payload: serde_json::to_string(&EventPayload::Operation(op)).unwrap(),
+                    recorded_at: kiesdag::db::now_ms(),
+                    committed_at: kiesdag::db::now_ms(),
+                }],
+            )
+            .unwrap();
+        }
+        let (ok, said) = cli(&database, &["election", "finish", "--election", election]);
+        assert!(ok, "{said}");
+    }
+    let history = |person: &str| {
+        kiesdag::store::service_history::of_person(
+            &mut kiesdag::db::open(&database).unwrap(),
+            person,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|s| s.election_id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(history("GM0599:1"), ["E1", "E2"]);
+    assert_eq!(
+        history("GM0599:2"),
+        ["E1"],
+        "kept in reserve in E2: no service"
+    );
 }

@@ -126,8 +126,9 @@ async fn the_finder_names_no_station_for_an_unknown_or_hostile_code() {
     assert_eq!(status, 200);
 }
 
-/// A database that kept an earlier election's stations shows citizens the current
-/// election's, not the old one's (all "closed") nor a mixture.
+/// A database that kept an earlier election's stations, or holds the next one's
+/// already, shows citizens and the control room the current election's stations: not
+/// the old one's (all "closed"), not the next one's, and not a mixture.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_finder_shows_the_latest_election_not_an_old_one_kept_in_the_database() {
     use shared::domain::{Election, Timestamp};
@@ -149,11 +150,38 @@ async fn the_finder_shows_the_latest_election_not_an_old_one_kept_in_the_databas
         kiesdag::store::stations::upsert(&mut conn, &election_open_now().id, &support::station(n))
             .unwrap();
     }
+    // The next election's stations, imported a month ahead, do not take over the day.
+    let next = Election {
+        id: "NEXT".into(),
+        name: "Volgende verkiezing".into(),
+        opens_at: Timestamp(now + 30 * 86_400_000),
+        closes_at: Timestamp(now + 30 * 86_400_000 + 13 * 3_600_000),
+        ..election_open_now()
+    };
+    kiesdag::store::elections::upsert(&mut conn, &next).unwrap();
+    kiesdag::store::stations::upsert(&mut conn, "NEXT", &support::station(4)).unwrap();
     let server = start_server(&database, dir);
     let finder = format!("/api/public/municipalities/{MUNICIPALITY}/finder");
     let (status, seen) = http(&server, "GET", &finder, "", &json!(null)).await;
     assert_eq!(status, 200, "{seen}");
     assert_eq!(seen["election_name"], election_open_now().name, "{seen}");
+    // The control room's station list agrees.
+    let (status, listed) = http(
+        &server,
+        "GET",
+        &format!("/api/municipalities/{MUNICIPALITY}/stations"),
+        &support::staff_token(Role::Coordinator, Some(MUNICIPALITY)),
+        &json!(null),
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    let listed: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["station_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["GM0599-2", "GM0599-3"]);
     let numbers: Vec<u64> = seen["stations"]
         .as_array()
         .unwrap()

@@ -124,7 +124,7 @@ export function describeQueue(length: QueueLength, t: (key: Key, vars?: Record<s
 
 /** A clock time in the election's own zone ("07:30"), whatever the reader's device says. */
 export function electionTime(ms: number, offsetMinutes: number, lang: 'nl' | 'en'): string {
-  return new Date(ms + offsetMinutes * 60_000).toLocaleTimeString(lang === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
+  return new Date(ms + offsetMinutes * 60_000).toLocaleTimeString(lang === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 }
 
 /** A day in the election's own zone ("18 maart"). */

@@ -337,6 +337,7 @@ export const nl = {
   answerTraining: 'Bekijk de instructie voor stembureauleden',
   availabilityPrefix: 'Beschikbaar: {text}',
   chooseFinder: 'Stembureaus van welke gemeente? Geef haar code (de CBS-code in het adres van deze pagina, zoals in /stembureaus/GM0000).',
+  newTab: 'opent in een nieuw tabblad',
 };
 
 export type Key = keyof typeof nl;
@@ -699,6 +700,7 @@ export const en: Record<Key, string> = {
   answerTraining: 'See the training material for station staff',
   availabilityPrefix: 'Available: {text}',
   chooseFinder: 'Polling stations of which municipality? Give its code (the CBS code in this page\'s address, as in /stembureaus/GM0000).',
+  newTab: 'opens in a new tab',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };

@@ -179,7 +179,13 @@ pub fn find(db: &mut Db, query: &str) -> Result<Vec<Finding>, SearchError> {
         }
     }
     // The elections they served in, kept under their person number across elections:
-    // found through a candidate row that names them.
+    // found through a candidate row that names them, or by the number itself (after
+    // the purges no row names them).
+    for person_id in store::service_history::people(db)? {
+        if holds(&person_id) && !histories.contains(&person_id) {
+            histories.push(person_id);
+        }
+    }
     for person_id in &histories {
         for service in store::service_history::of_person(db, person_id)? {
             found.push(Finding {

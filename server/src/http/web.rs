@@ -47,49 +47,49 @@ impl WebDir {
 pub fn configure(dir: WebDir) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(web::Data::new(dir))
-            .app_data(web::Data::new(Gzipped::default()))
             .default_service(web::to(serve));
     }
 }
 
 /// The hashed assets, gzipped once and kept: a phone on a slow network loads about a
 /// third of the bytes (the dashboard's script, the chair's core), and the server
-/// compresses each file once, not for every device that loads it. Vite's hashed files
-/// never change, so what is kept stays right; at most `MAX_GZIPPED` are kept.
-#[derive(Default)]
-pub struct Gzipped {
-    files: std::sync::Mutex<std::collections::HashMap<PathBuf, web::Bytes>>,
-}
+/// compresses each file once for all its workers, not for every device that loads it.
+/// Vite's hashed files never change, so what is kept stays right. Compressing holds the
+/// lock, so a crowd after a restart compresses a file once (the others wait for it);
+/// at most `MAX_GZIPPED` files are kept, the rest are sent as they are.
+static GZIPPED: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<PathBuf, web::Bytes>>,
+> = std::sync::LazyLock::new(Default::default);
 
 const MAX_GZIPPED: usize = 256;
 /// Smaller files are sent as they are: compressing them saves nothing worth it.
-const GZIP_FROM_BYTES: usize = 1_024;
+const GZIP_FROM_BYTES: u64 = 1_024;
 
-impl Gzipped {
-    /// `bytes` of the hashed asset `file`, gzipped (the copy kept, or made now).
-    fn of(&self, file: &Path, bytes: &[u8]) -> Option<web::Bytes> {
-        use std::io::Write;
-        let kept = self
-            .files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(file)
-            .cloned();
-        if kept.is_some() {
-            return kept;
-        }
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        encoder.write_all(bytes).ok()?;
-        let gzipped = web::Bytes::from(encoder.finish().ok()?);
-        let mut files = self
-            .files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if files.len() < MAX_GZIPPED {
-            files.insert(file.to_path_buf(), gzipped.clone());
-        }
-        Some(gzipped)
+/// The hashed asset `file`, gzipped: the copy kept, or made now and kept; `None` when
+/// it cannot be read or compressed, or no more files are kept.
+fn gzipped(file: &Path) -> Option<web::Bytes> {
+    use std::io::Write;
+    let mut kept = GZIPPED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(body) = kept.get(file) {
+        return Some(body.clone());
     }
+    if kept.len() >= MAX_GZIPPED {
+        return None;
+    }
+    let bytes = std::fs::read(file).ok()?;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&bytes).ok()?;
+    let body = web::Bytes::from(encoder.finish().ok()?);
+    kept.insert(file.to_path_buf(), body.clone());
+    Some(body)
+}
+
+/// A file's bytes as sent.
+enum Body {
+    Plain(web::Bytes),
+    Gzipped(web::Bytes),
 }
 
 /// Whether the file's kind compresses (text and WebAssembly; not images).
@@ -111,9 +111,10 @@ fn takes_gzip(req: &HttpRequest) -> bool {
             let name = parts.next().unwrap_or("").trim();
             let refused = parts.any(|p| {
                 p.trim()
+                    .to_ascii_lowercase()
                     .strip_prefix("q=")
                     .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
+                    .is_some_and(|q| q.is_nan() || q <= 0.0)
             });
             name.eq_ignore_ascii_case("gzip") && !refused
         })
@@ -157,11 +158,7 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-async fn serve(
-    req: HttpRequest,
-    dir: Option<web::Data<WebDir>>,
-    gzipped: Option<web::Data<Gzipped>>,
-) -> HttpResponse {
+async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse {
     let path = req.path().to_owned();
     if reserved(&path) || (req.method() != Method::GET && req.method() != Method::HEAD) {
         return ApiError::from(ErrorReference::NotFound).respond_to(&req);
@@ -200,17 +197,20 @@ async fn serve(
             None if is_file_path => return Ok(None),
             None => root.join("index.html"),
         };
-        let bytes = std::fs::read(&chosen)?;
-        let compressed = gzipped
-            .as_ref()
-            .filter(|_| gzip && hashed && compressible(&chosen) && bytes.len() >= GZIP_FROM_BYTES)
-            .and_then(|kept| kept.of(&chosen, &bytes));
-        Ok::<_, std::io::Error>(Some((chosen, hashed, bytes, compressed)))
+        let worth_it = gzip
+            && hashed
+            && compressible(&chosen)
+            && std::fs::metadata(&chosen).is_ok_and(|m| m.len() >= GZIP_FROM_BYTES);
+        let body = match worth_it.then(|| gzipped(&chosen)).flatten() {
+            Some(compressed) => Body::Gzipped(compressed),
+            None => Body::Plain(web::Bytes::from(std::fs::read(&chosen)?)),
+        };
+        Ok::<_, std::io::Error>(Some((chosen, hashed, body)))
     })
     .await;
     match read {
         Ok(Ok(None)) => ApiError::from(ErrorReference::NotFound).respond_to(&req),
-        Ok(Ok(Some((file, hashed, bytes, compressed)))) => {
+        Ok(Ok(Some((file, hashed, body)))) => {
             // Vite's hashed assets never change; index.html (and the chair's service
             // worker) must be fetched afresh.
             let cache = if hashed {
@@ -227,11 +227,11 @@ async fn serve(
                 // Caches keep the plain and the gzipped file apart.
                 response.insert_header((header::VARY, "accept-encoding"));
             }
-            match compressed {
-                Some(gzipped) => response
+            match body {
+                Body::Gzipped(gzipped) => response
                     .insert_header((header::CONTENT_ENCODING, "gzip"))
                     .body(gzipped),
-                None => response.body(bytes),
+                Body::Plain(bytes) => response.body(bytes),
             }
         }
         _ => HttpResponse::NotFound()
@@ -338,7 +338,12 @@ mod tests {
         );
         let body = test::read_body(response).await;
         assert!(body.len() * 4 < script.len(), "{} bytes", body.len());
-        for refused in [None, Some("br, gzip;q=0"), Some("identity")] {
+        for refused in [
+            None,
+            Some("br, gzip;q=0"),
+            Some("gzip; Q=0"),
+            Some("identity"),
+        ] {
             let mut plain = TestRequest::get().uri("/assets/big-5678.js");
             if let Some(codings) = refused {
                 plain = plain.insert_header((header::ACCEPT_ENCODING, codings));

@@ -99,3 +99,14 @@ pub fn prune(db: &mut Db, before: i64) -> Result<usize, StoreError> {
             .execute(db)?,
     )
 }
+
+/// Every person id with a history kept.
+///
+/// # Errors
+/// A database error.
+pub fn people(db: &mut Db) -> Result<Vec<String>, StoreError> {
+    Ok(service_history::table
+        .select(service_history::person_id)
+        .distinct()
+        .load(db)?)
+}

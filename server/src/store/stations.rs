@@ -116,7 +116,10 @@ pub fn get(db: &mut Db, id: &str) -> Result<StationRecord, StoreError> {
     record(row)
 }
 
-/// Stations of a municipality (optionally one district), by number.
+/// Stations of a municipality (optionally one district) in its current election
+/// (`current_election`), by number. Every view of a municipality (the live snapshot,
+/// the station list, alerts, turnout, results, messages to all, the public finder)
+/// reads its stations here, so they agree on one election.
 ///
 /// # Errors
 /// A database error.
@@ -125,8 +128,12 @@ pub fn list(
     municipality: &str,
     district: Option<&str>,
 ) -> Result<Vec<StationRecord>, StoreError> {
+    let Some(election) = current_election(db, municipality)? else {
+        return Ok(Vec::new());
+    };
     let mut query = stations::table
         .filter(stations::municipality_code.eq(municipality))
+        .filter(stations::election_id.eq(&election.id))
         .order((stations::number.asc(), stations::id.asc()))
         .select(ROW)
         .into_boxed();
@@ -137,10 +144,54 @@ pub fn list(
     rows.into_iter().map(record).collect()
 }
 
-/// A municipality's stations in its latest election (the one held last, by its
-/// opening), by number, and that election; `None` when the municipality has no
-/// stations. A database that kept an earlier election's stations (under other ids)
-/// shows the current one, not a mixture.
+/// The election a municipality's views are about, of those its stations are in: an
+/// unfinished one that is under way or coming (the earliest, by its day; a day ends a
+/// week after closing, for the count and the night after), else the latest unfinished
+/// one, else the latest. So the next election's stations, imported weeks ahead, do
+/// not take over the day of the current one, and an old election kept in the
+/// database does not hide the new one. Two elections of one municipality on the same
+/// day: the one with the lower id (its stations are shown, the other's are not).
+///
+/// # Errors
+/// A database error.
+pub fn current_election(
+    db: &mut Db,
+    municipality: &str,
+) -> Result<Option<shared::domain::Election>, StoreError> {
+    const WEEK_MS: i64 = 7 * 86_400_000;
+    let ids: Vec<String> = stations::table
+        .filter(stations::municipality_code.eq(municipality))
+        .select(stations::election_id)
+        .distinct()
+        .load(db)?;
+    let now = crate::db::now_ms();
+    let mut elections = Vec::new();
+    for id in ids {
+        let election = super::elections::get(db, &id)?;
+        let finished = super::elections::lifecycle(db, &id)?.finished_at.is_some();
+        elections.push((election, finished));
+    }
+    let by_day = |a: &shared::domain::Election, b: &shared::domain::Election| {
+        (a.opens_at, &a.id).cmp(&(b.opens_at, &b.id))
+    };
+    let coming = elections
+        .iter()
+        .filter(|(e, finished)| !finished && e.closes_at.millis().saturating_add(WEEK_MS) >= now)
+        .map(|(e, _)| e)
+        .min_by(|a, b| by_day(a, b));
+    let unfinished = || {
+        elections
+            .iter()
+            .filter(|(_, finished)| !finished)
+            .map(|(e, _)| e)
+            .max_by(|a, b| by_day(a, b))
+    };
+    let latest = || elections.iter().map(|(e, _)| e).max_by(|a, b| by_day(a, b));
+    Ok(coming.or_else(unfinished).or_else(latest).cloned())
+}
+
+/// A municipality's stations in its current election (`current_election`), by
+/// number, and that election; `None` when the municipality has no stations.
 ///
 /// # Errors
 /// A database error.
@@ -148,27 +199,10 @@ pub fn with_election(
     db: &mut Db,
     municipality: &str,
 ) -> Result<Option<(Vec<StationRecord>, shared::domain::Election)>, StoreError> {
-    let stations = list(db, municipality, None)?;
-    let mut ids: Vec<&str> = stations.iter().map(|s| s.election_id.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut latest: Option<shared::domain::Election> = None;
-    for id in ids {
-        let election = super::elections::get(db, id)?;
-        if latest
-            .as_ref()
-            .is_none_or(|l| (election.opens_at, &election.id) > (l.opens_at, &l.id))
-        {
-            latest = Some(election);
-        }
-    }
-    let Some(election) = latest else {
+    let Some(election) = current_election(db, municipality)? else {
         return Ok(None);
     };
-    let stations = stations
-        .into_iter()
-        .filter(|s| s.election_id == election.id)
-        .collect();
+    let stations = list(db, municipality, None)?;
     Ok(Some((stations, election)))
 }
 

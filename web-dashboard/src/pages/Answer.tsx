@@ -109,7 +109,7 @@ export function Answer() {
           {view.training_url && (
             <p>
               <a href={view.training_url} rel="noopener noreferrer" target="_blank">
-                {t('answerTraining')}
+                {t('answerTraining')} ({t('newTab')})
               </a>
             </p>
           )}
@@ -120,22 +120,22 @@ export function Answer() {
             <button type="button" disabled={busy} onClick={() => void send({ answer: 'accept' }, 'answerThanksAccept')}>
               {t('answerAccept')}
             </button>
-            <button type="button" disabled={busy} aria-expanded={declining} onClick={() => { setDeclining(!declining); setOffering(false); }}>
+            <button type="button" disabled={busy} aria-expanded={declining} aria-controls="answer-decline" onClick={() => { setDeclining(!declining); setOffering(false); }}>
               {t('answerDecline')}
             </button>
-            <button type="button" disabled={busy} aria-expanded={offering} onClick={() => { setOffering(!offering); setDeclining(false); }}>
+            <button type="button" disabled={busy} aria-expanded={offering} aria-controls="answer-offer" onClick={() => { setOffering(!offering); setDeclining(false); }}>
               {t('answerAvailability')}
             </button>
           </div>
           {offering && (
-            <form onSubmit={onOffer}>
+            <form id="answer-offer" onSubmit={onOffer}>
               <label htmlFor="answer-note">{t('answerAvailabilityNote')}</label>
               <textarea id="answer-note" value={note} onChange={(e) => setNote(e.target.value)} required maxLength={500} rows={3} />
               <button type="submit" disabled={busy || !note.trim()}>{t('answerSendAvailability')}</button>
             </form>
           )}
           {declining && (
-            <form onSubmit={onDecline}>
+            <form id="answer-decline" onSubmit={onDecline}>
               <label htmlFor="answer-reason">{view.may_refuse ? t('answerReasonOptional') : t('answerReason')}</label>
               <textarea id="answer-reason" value={reason} onChange={(e) => setReason(e.target.value)} required={!view.may_refuse} maxLength={500} rows={3} />
               <button type="submit" disabled={busy || (!view.may_refuse && !reason.trim())}>{t('answerSendDecline')}</button>

@@ -40,7 +40,7 @@ export function Convocations() {
   const download = () => {
     const rows = [[t('stationColumn'), t('roleColumn'), t('nameColumn'), t('statusColumn'), t('reasonColumn'), t('servicesColumn')]];
     for (const s of data.stations) {
-      for (const p of s.people) rows.push([`${s.number} ${s.name}`, t(`role_${p.role}` as Key), p.name, t(STATUS[p.status]), p.decline_reason ?? p.availability ?? '', String(p.services)]);
+      for (const p of s.people) rows.push([`${s.number} ${s.name}`, t(`role_${p.role}` as Key), p.name, t(STATUS[p.status]), p.decline_reason ?? (p.availability ? t('availabilityPrefix', { text: p.availability }) : ''), String(p.services)]);
       for (const g of s.gaps) rows.push([`${s.number} ${s.name}`, t(`role_${g.role}` as Key), '', t('convocationMissing', { n: g.missing }), '', '']);
     }
     const text = rows.map((r) => r.map(field).join(';')).join('\r\n') + '\r\n';

@@ -132,13 +132,15 @@ function StationCard({ s, origin, now, offset }: { s: FinderStation; origin: Ori
       {(facts.length > 0 || s.location.accessibility?.notes) && (
         <details>
           <summary>{t('finderAccessibility')}</summary>
-          <ul className="facts">
-            {facts.map((f) => (
-              <li key={f.key}>
-                {t(f.key)}: <strong>{f.yes ? t('a11yYes') : t('a11yNo')}</strong>
-              </li>
-            ))}
-          </ul>
+          {facts.length > 0 && (
+            <ul className="facts">
+              {facts.map((f) => (
+                <li key={f.key}>
+                  {t(f.key)}: <strong>{f.yes ? t('a11yYes') : t('a11yNo')}</strong>
+                </li>
+              ))}
+            </ul>
+          )}
           {s.location.accessibility?.notes && <p lang="nl">{s.location.accessibility.notes}</p>}
         </details>
       )}

@@ -318,12 +318,12 @@ pub fn answer(
                 .chars()
                 .any(|c| c.is_control() && c != '\n' && c != '\r')
     };
+    // Who declined and was replaced cannot take the place back, by accepting or by
+    // stating availability: never more people than the station needs.
+    let filled = !before.holds_the_place() && need.of(role) > 0 && others >= need.of(role);
     let (status, reason, availability) = match answer {
         Answer::Accept => {
-            // Who declined and was replaced cannot take the place back: never more
-            // people than the station needs.
-            if before == ConvocationStatus::Declined && need.of(role) > 0 && others >= need.of(role)
-            {
+            if filled {
                 return Err(AnswerError::Filled);
             }
             (ConvocationStatus::Confirmed, None, None)
@@ -332,6 +332,9 @@ pub fn answer(
             let note = note.trim();
             if note.is_empty() || !plain(note) {
                 return Err(AnswerError::Availability);
+            }
+            if filled {
+                return Err(AnswerError::Filled);
             }
             (
                 ConvocationStatus::AvailabilityStated,
@@ -437,8 +440,10 @@ pub(super) fn propose_substitute(
                 && c.status.holds_the_place()
         })
         .count();
+    // A role the station needs none of (counters) is bounded by the station's most.
+    let role_need = need.of(place.role);
     if u32::try_from(at_station).unwrap_or(u32::MAX) >= need.max_per_station
-        || u32::try_from(in_role).unwrap_or(u32::MAX) >= need.of(place.role)
+        || (role_need > 0 && u32::try_from(in_role).unwrap_or(u32::MAX) >= role_need)
     {
         return Ok(None);
     }

@@ -14,9 +14,10 @@ use crate::features::preparation::Preparer;
 use crate::store::{self, StoreError};
 
 /// Records a service for everyone confirmed in the election who sat on the station: a
-/// chair, secretary, member or counter; a substitute only when they were among the
-/// members present when the station closed (called on, not only kept in reserve).
-/// Recording again replaces; returns how many.
+/// chair, secretary, member or counter; a substitute only when the station had them
+/// present at some time of the day (at the opening, an arrival or a shift change, or
+/// at closing: called on, not only kept in reserve). Recording again replaces;
+/// returns how many.
 ///
 /// # Errors
 /// A database error.
@@ -32,6 +33,7 @@ pub fn record_services(db: &mut Db, election_id: &str) -> Result<usize, StoreErr
             .into_iter()
             .map(|r| (r.candidate.id, (r.municipality_code, r.candidate.name)))
             .collect();
+    let present = present_during_the_day(db, election_id)?;
     let mut recorded = 0;
     for c in store::convocation::convocations(db, election_id)? {
         if c.status != ConvocationStatus::Confirmed {
@@ -44,11 +46,14 @@ pub fn record_services(db: &mut Db, election_id: &str) -> Result<usize, StoreErr
             continue;
         };
         if c.assignment.role == StaffRole::Substitute
+            && !present
+                .get(&c.assignment.station_id)
+                .is_some_and(|names| names.contains(&same_name(name)))
             && !station
                 .day
                 .members_present
                 .iter()
-                .any(|m| m.name.trim().eq_ignore_ascii_case(name.trim()))
+                .any(|m| same_name(&m.name) == same_name(name))
         {
             continue;
         }
@@ -63,6 +68,47 @@ pub fn record_services(db: &mut Db, election_id: &str) -> Result<usize, StoreErr
         recorded += 1;
     }
     Ok(recorded)
+}
+
+/// A name as compared across reports: case and spacing aside.
+fn same_name(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Per station, everyone its reports had present at some time of the day: at the
+/// opening, arriving, or arriving at a shift change.
+fn present_during_the_day(
+    db: &mut Db,
+    election_id: &str,
+) -> Result<BTreeMap<String, std::collections::BTreeSet<String>>, StoreError> {
+    use shared::domain::{PresenceReport, Report};
+    use shared::protocol::EventPayload;
+    let mut present: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for kind in ["opening", "presence"] {
+        for event in store::events::of_kind(db, election_id, kind)? {
+            let (Some(station), Some(EventPayload::Operation(op))) =
+                (event.station_id.clone(), event.parsed_payload())
+            else {
+                continue;
+            };
+            let names: Vec<String> = match op.report {
+                Report::Opening(o) => o.members_present.into_iter().map(|m| m.name).collect(),
+                Report::Presence(PresenceReport::Arrived(m)) => vec![m.name],
+                Report::Presence(PresenceReport::ShiftChange { arriving, .. }) => {
+                    arriving.into_iter().map(|m| m.name).collect()
+                }
+                _ => Vec::new(),
+            };
+            present
+                .entry(station)
+                .or_default()
+                .extend(names.iter().map(|n| same_name(n)));
+        }
+    }
+    Ok(present)
 }
 
 /// How many election days `candidate` served on before `election` (a day before its

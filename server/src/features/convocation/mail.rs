@@ -63,7 +63,8 @@ pub fn body(invitation: &Invitation, link: &str) -> String {
          Adres: {location}\n\
          Tijden: van {opens} tot {closes}\n\n\
          {training}\
-         Laat ons weten of u komt, of waarom u niet kunt, via uw persoonlijke link:\n\
+         Laat ons weten of u komt, wanneer u wel kunt, of waarom u niet kunt, via uw\n\
+         persoonlijke link:\n\
          {link}\n\n\
          Of ga naar de pagina zonder de link en vul uw persoonlijke code in: {code}\n\n\
          Deze link is alleen voor u; stuur hem niet door.\n\n\

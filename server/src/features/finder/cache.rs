@@ -1,9 +1,13 @@
 //! The finder's answers, kept a few seconds per municipality: a crowd of citizens
 //! reloading the page costs one database read per municipality every few seconds,
-//! not one each, so it never takes the connections the chairs' reports need. Misses
-//! are read one at a time (`refill`): while one request reads a municipality, the
-//! others wait for its answer instead of reading too, and the finder never holds more
-//! than one database connection. An unknown code is kept as unknown just as long.
+//! not one each, so it never takes the connections the chairs' reports need.
+//!
+//! Misses are read one at a time: the finder never holds more than one database
+//! connection. While one request reads, a municipality whose answer has just expired
+//! is served that answer (at most `STALE_AT_MOST` old) instead of waiting; anything
+//! else waits at most `WAIT_AT_MOST` and is then told to come back. Real
+//! municipalities' answers are kept apart from unknown codes, so a flood of made-up
+//! codes can neither push them out nor make them wait.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -13,8 +17,15 @@ use actix_web::web::Bytes;
 
 /// How long an answer is served again.
 pub const FRESH_FOR: Duration = Duration::from_secs(5);
+/// The oldest answer served while another request reads a new one, or when the
+/// database cannot be read.
+pub const STALE_AT_MOST: Duration = Duration::from_secs(300);
+/// How long a request waits for its turn to read.
+pub const WAIT_AT_MOST: Duration = Duration::from_secs(3);
 /// Most municipalities kept at once (a country has a few hundred).
-const MAX_ENTRIES: usize = 1_000;
+const MAX_FOUND: usize = 1_000;
+/// Most unknown codes kept as unknown at once.
+const MAX_UNKNOWN: usize = 256;
 
 /// What the finder answers for a code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,43 +35,87 @@ pub enum Answer {
     Unknown,
 }
 
+/// Why no answer could be given.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unanswered<E> {
+    /// Others are reading; come back in a moment.
+    Busy,
+    Read(E),
+}
+
+#[derive(Default)]
+struct Kept {
+    found: HashMap<String, (Instant, Bytes)>,
+    unknown: HashMap<String, Instant>,
+}
+
 #[derive(Default)]
 pub struct FinderCache {
-    entries: Mutex<HashMap<String, (Instant, Answer)>>,
+    kept: Mutex<Kept>,
     /// Held while a miss is read from the database.
     refill: tokio::sync::Mutex<()>,
 }
 
 impl FinderCache {
-    /// The answer for `code` made less than `FRESH_FOR` ago.
-    pub fn fresh(&self, code: &str, now: Instant) -> Option<Answer> {
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
         // Nothing in here can panic while the lock is held; a poisoned lock would
         // still hold whole entries.
-        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The answer for `code` no older than `age`.
+    fn within(&self, code: &str, now: Instant, age: Duration) -> Option<Answer> {
+        let kept = self.kept();
+        let young = |made: &Instant| now.saturating_duration_since(*made) < age;
+        if let Some((_, body)) = kept.found.get(code).filter(|(made, _)| young(made)) {
+            return Some(Answer::Found(body.clone()));
+        }
+        kept.unknown
             .get(code)
-            .filter(|(made, _)| now.saturating_duration_since(*made) < FRESH_FOR)
-            .map(|(_, answer)| answer.clone())
+            .filter(|made| young(made) && age <= FRESH_FOR)
+            .map(|_| Answer::Unknown)
+    }
+
+    /// The answer for `code` made less than `FRESH_FOR` ago.
+    pub fn fresh(&self, code: &str, now: Instant) -> Option<Answer> {
+        self.within(code, now, FRESH_FOR)
     }
 
     /// Keeps `answer` for `code`, made at `made`.
     pub fn keep(&self, code: &str, made: Instant, answer: Answer) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(code) {
-            entries.retain(|_, (at, _)| made.saturating_duration_since(*at) < FRESH_FOR);
-            if entries.len() >= MAX_ENTRIES {
-                return;
+        let mut kept = self.kept();
+        let fresh = |at: &Instant| made.saturating_duration_since(*at) < FRESH_FOR;
+        match answer {
+            Answer::Found(body) => {
+                kept.unknown.remove(code);
+                if kept.found.len() >= MAX_FOUND && !kept.found.contains_key(code) {
+                    kept.found.retain(|_, (at, _)| fresh(at));
+                    if kept.found.len() >= MAX_FOUND {
+                        return;
+                    }
+                }
+                kept.found.insert(code.to_owned(), (made, body));
+            }
+            Answer::Unknown => {
+                kept.found.remove(code);
+                if kept.unknown.len() >= MAX_UNKNOWN && !kept.unknown.contains_key(code) {
+                    kept.unknown.retain(|_, at| fresh(at));
+                    if kept.unknown.len() >= MAX_UNKNOWN {
+                        return;
+                    }
+                }
+                kept.unknown.insert(code.to_owned(), made);
             }
         }
-        entries.insert(code.to_owned(), (made, answer));
     }
 
     /// The answer for `code`: a fresh one kept, or else `read`'s, read by one request
     /// at a time (a request that waited finds the answer the one before it kept).
     ///
     /// # Errors
-    /// `read`'s error; nothing is then kept.
-    pub async fn get_or_read<E, F, Fut>(&self, code: &str, read: F) -> Result<Answer, E>
+    /// `Busy` after waiting `WAIT_AT_MOST` for its turn; `Read` with `read`'s error
+    /// when there is no recent answer to give instead. Nothing is kept then.
+    pub async fn get_or_read<E, F, Fut>(&self, code: &str, read: F) -> Result<Answer, Unanswered<E>>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Answer, E>>,
@@ -68,13 +123,28 @@ impl FinderCache {
         if let Some(answer) = self.fresh(code, Instant::now()) {
             return Ok(answer);
         }
-        let _reading = self.refill.lock().await;
+        let _reading = if let Ok(turn) = self.refill.try_lock() {
+            turn
+        } else {
+            if let Some(answer) = self.within(code, Instant::now(), STALE_AT_MOST) {
+                return Ok(answer);
+            }
+            tokio::time::timeout(WAIT_AT_MOST, self.refill.lock())
+                .await
+                .map_err(|_| Unanswered::Busy)?
+        };
         if let Some(answer) = self.fresh(code, Instant::now()) {
             return Ok(answer);
         }
-        let answer = read().await?;
-        self.keep(code, Instant::now(), answer.clone());
-        Ok(answer)
+        match read().await {
+            Ok(answer) => {
+                self.keep(code, Instant::now(), answer.clone());
+                Ok(answer)
+            }
+            Err(e) => self
+                .within(code, Instant::now(), STALE_AT_MOST)
+                .ok_or(Unanswered::Read(e)),
+        }
     }
 }
 
@@ -98,15 +168,21 @@ mod tests {
         assert_eq!(cache.fresh("GM1", start + FRESH_FOR), None);
     }
 
+    /// Made-up codes fill their own bounded space, never the municipalities'.
     #[test]
-    fn the_cache_stays_bounded() {
+    fn a_flood_of_unknown_codes_pushes_out_no_municipality() {
         let cache = FinderCache::default();
         let start = Instant::now();
-        for n in 0..MAX_ENTRIES + 10 {
-            cache.keep(&format!("GM{n}"), start, Answer::Unknown);
+        cache.keep("GM0599", start, found("rotterdam"));
+        for n in 0..10_000 {
+            cache.keep(&format!("X{n}"), start, Answer::Unknown);
         }
-        let kept = cache.entries.lock().unwrap().len();
-        assert_eq!(kept, MAX_ENTRIES);
+        assert_eq!(cache.kept().unknown.len(), MAX_UNKNOWN);
+        assert_eq!(cache.fresh("GM0599", start), Some(found("rotterdam")));
+        for n in 0..MAX_FOUND + 10 {
+            cache.keep(&format!("GM{n}"), start, found("x"));
+        }
+        assert_eq!(cache.kept().found.len(), MAX_FOUND);
         // Once they are stale, room is made.
         cache.keep("late", start + FRESH_FOR, found("y"));
         assert!(cache.fresh("late", start + FRESH_FOR).is_some());
@@ -134,5 +210,49 @@ mod tests {
             assert_eq!(visitor.await.unwrap(), Ok(found("stations")));
         }
         assert_eq!(reads.load(Ordering::SeqCst), 1);
+    }
+
+    /// While the database hangs, a municipality's recent answer is still served, and
+    /// a code with none is told to come back within `WAIT_AT_MOST`, not left waiting.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hanging_read_makes_nobody_wait_long() {
+        let cache = Arc::new(FinderCache::default());
+        cache.keep("GM1", Instant::now() - FRESH_FOR, found("a minute ago"));
+        let hanging = {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .get_or_read("GM2", || async {
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        Ok::<_, ()>(Answer::Unknown)
+                    })
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let never = || async { Ok::<_, ()>(found("never read")) };
+        assert_eq!(
+            cache.get_or_read("GM1", never).await,
+            Ok(found("a minute ago"))
+        );
+        let started = Instant::now();
+        assert_eq!(cache.get_or_read("GM3", never).await, Err(Unanswered::Busy));
+        assert!(started.elapsed() < WAIT_AT_MOST + Duration::from_secs(1));
+        hanging.abort();
+    }
+
+    /// A failed read gives the recent answer if there is one, else the error; nothing
+    /// is kept.
+    #[tokio::test]
+    async fn a_failed_read_keeps_nothing() {
+        let cache = FinderCache::default();
+        cache.keep("GM1", Instant::now() - FRESH_FOR, found("old"));
+        let fail = || async { Err::<Answer, _>("down") };
+        assert_eq!(cache.get_or_read("GM1", fail).await, Ok(found("old")));
+        assert_eq!(
+            cache.get_or_read("GM2", fail).await,
+            Err(Unanswered::Read("down"))
+        );
+        assert_eq!(cache.fresh("GM2", Instant::now()), None);
     }
 }

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, http::header, web};
 
 use super::Finder;
-use super::cache::Answer;
+use super::cache::{Answer, Unanswered};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::store;
@@ -12,7 +12,7 @@ use crate::store;
 /// coordinates, and on the day whether each is open and its queue. No sign-in.
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/finder", operation_id = "public_finder", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
-    responses((status = 200, description = "The stations.", body = Finder), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+    responses((status = 200, description = "The stations.", body = Finder), (status = 404, description = "No stations (`not_found`).", body = ErrorBody), (status = 503, description = "The database does not answer, or others are reading it; come back in a few seconds (`unavailable`).", body = ErrorBody)))]
 pub async fn finder(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
     let code = code.into_inner();
     // A code is a few letters and digits ("GM0385", "44021"); anything else names no
@@ -50,7 +50,10 @@ pub async fn finder(state: web::Data<AppState>, code: web::Path<String>) -> Http
     let body = match cache.get_or_read(&code, read).await {
         Ok(Answer::Found(body)) => body,
         Ok(Answer::Unknown) => return ApiError::no_stations().into(),
-        Err(e) => return ApiError::from(e).into(),
+        Err(Unanswered::Read(e)) => return ApiError::from(e).into(),
+        Err(Unanswered::Busy) => {
+            return ApiError::unavailable(&"the finder's reads are all taken").into();
+        }
     };
     HttpResponse::Ok()
         .content_type("application/json")

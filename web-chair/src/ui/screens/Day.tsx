@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { DayView, Event, IssueView, MessageView, QueueView } from '../../generated/types/shared_types';
 import { InfoRow, NumberInput, Screen, SecondaryButton, Section, fieldState, orNone } from '../components';
 import { useSay } from '../texts';
@@ -39,6 +39,9 @@ export function Day({ view, issues, send }: { view: DayView; issues: IssueView[]
 function Queue({ queue, issues, send }: { queue: QueueView; issues: IssueView[]; send: (e: Event) => void }) {
   const titleId = useId();
   const [minutes, setMinutes] = useState<number | null>(null);
+  // A wait the core took replaces the current queue: the field is then emptied, so it
+  // does not invite sending the same wait again. A refused one stays, to correct.
+  useEffect(() => setMinutes(null), [queue.current]);
   return (
     <section className="card queue" aria-labelledby={titleId} data-testid="queue">
       <h2 id={titleId}>{queue.title}</h2>
