@@ -1168,7 +1168,7 @@ fn a_silent_person_lapses_and_the_reserve_is_proposed_in_their_place() {
     // Four days later (the invitation moved back in time).
     let mut conn = kiesdag::db::open(&database).unwrap();
     diesel::RunQueryDsl::execute(
-        diesel::sql_query("UPDATE convocations SET updated_at = updated_at - 4 * 86400000"),
+        diesel::sql_query("UPDATE convocations SET updated_at = updated_at - 345600000"),
         &mut conn,
     )
     .unwrap();
@@ -1306,7 +1306,7 @@ async fn a_person_states_their_availability_and_finds_the_training_material() {
     // Not silent: a later substitute run leaves him be.
     let mut conn = kiesdag::db::open(&database).unwrap();
     diesel::RunQueryDsl::execute(
-        diesel::sql_query("UPDATE convocations SET updated_at = updated_at - 30 * 86400000"),
+        diesel::sql_query("UPDATE convocations SET updated_at = updated_at - 2592000000"),
         &mut conn,
     )
     .unwrap();
