@@ -7,6 +7,7 @@ pub mod convocation;
 pub mod delivery;
 pub mod devices;
 pub mod elections;
+pub mod eml;
 pub mod events;
 pub mod personal;
 pub mod service_history;

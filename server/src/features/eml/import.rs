@@ -1,0 +1,622 @@
+//! EML_NL files onto a Kiesdag election: the election definition (110a) sets its name,
+//! kind, day and seats (and creates it when it does not exist), the candidate lists
+//! (230b) its lists and their candidates, the polling stations (110b) its stations and
+//! their numbers of voters.
+//!
+//! `plan` decides everything from the files and what is stored, and writes nothing:
+//! either every file can be taken, and the plan says what changes (nothing, for files
+//! imported before), or the reasons why not are given and nothing is stored. `apply`
+//! writes a plan in the caller's transaction, with its audit entry.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use eml_nl::documents::{
+    candidate_lists::{CandidateLists, CandidateListsCandidate},
+    election_definition::ElectionDefinition,
+    polling_stations::PollingStations,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use shared::domain::{
+    Accessibility, CandidateList, CouncilKind, Election, Jurisdiction, Station, VotingLocation,
+};
+
+use super::identity::{Identity, election_day};
+use super::read::Document;
+use crate::db::Db;
+use crate::features::preparation::Preparer;
+use crate::store::{self, StoreError, eml::Part};
+
+/// The candidates of one list, in their order on the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListCandidates {
+    pub list: u32,
+    pub candidates: Vec<Candidate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Their number on the list.
+    pub number: u32,
+    /// As the Kiesraad's results write it: "de Vries, P.M.J.".
+    pub name: String,
+}
+
+/// What an election definition says of the election.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub name: String,
+    pub day: NaiveDate,
+    pub council: CouncilKind,
+    /// The seats a municipal council election allocates; none for elections whose seats
+    /// are not allocated from one municipality's votes (TK, PS, EP, ...).
+    pub seats: Option<u32>,
+}
+
+/// What is stored that the files are compared with.
+pub struct Current<'a> {
+    pub election_id: &'a str,
+    pub election: Option<&'a Election>,
+    /// The EML election the Kiesdag election was imported as, if it was.
+    pub identity: Option<&'a Identity>,
+    pub candidates: &'a [ListCandidates],
+    /// The election's stations, by id.
+    pub stations: &'a BTreeMap<String, Station>,
+    /// Stations of the files' ids that belong to another election: id to that election.
+    pub elsewhere: &'a BTreeMap<String, String>,
+    /// The names known of the files' municipalities, by code.
+    pub municipalities: &'a BTreeMap<String, String>,
+    /// The list numbers the stations' provisional results hold votes for.
+    pub lists_with_votes: &'a BTreeSet<u32>,
+}
+
+/// What the caller looks up before planning: the station ids and municipality codes
+/// the files name.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub station_ids: Vec<String>,
+    pub municipality_codes: Vec<String>,
+}
+
+/// What an import changes; empty when the files were imported before.
+#[derive(Debug, Default, Clone)]
+pub struct Plan {
+    /// The election, created or changed.
+    pub election: Option<Election>,
+    pub created: bool,
+    /// The EML identity to record (the first import's, or one completed by a later file).
+    pub identity: Option<Identity>,
+    pub candidates: Option<Vec<ListCandidates>>,
+    /// Municipalities not known before: code to name.
+    pub municipalities: BTreeMap<String, String>,
+    /// Stations added, or whose number of voters changed.
+    pub stations: Vec<Station>,
+    /// One line per part of the election the files speak of, changed or not.
+    pub report: Vec<String>,
+}
+
+impl Plan {
+    #[must_use]
+    pub fn changes_nothing(&self) -> bool {
+        self.election.is_none()
+            && self.identity.is_none()
+            && self.candidates.is_none()
+            && self.municipalities.is_empty()
+            && self.stations.is_empty()
+    }
+}
+
+/// A file to import: its name (for the reasons) and its document.
+pub type File<'a> = (&'a str, &'a Document);
+
+fn definition<'a>(files: &[File<'a>]) -> Option<(&'a str, &'a ElectionDefinition)> {
+    files.iter().find_map(|(name, d)| match d {
+        Document::Definition(d) => Some((*name, d.as_ref())),
+        _ => None,
+    })
+}
+
+fn lists<'a>(files: &[File<'a>]) -> Option<(&'a str, &'a CandidateLists)> {
+    files.iter().find_map(|(name, d)| match d {
+        Document::Lists(l) => Some((*name, l.as_ref())),
+        _ => None,
+    })
+}
+
+fn stations<'a>(files: &[File<'a>]) -> Option<(&'a str, &'a PollingStations)> {
+    files.iter().find_map(|(name, d)| match d {
+        Document::Stations(s) => Some((*name, s.as_ref())),
+        _ => None,
+    })
+}
+
+/// The municipality (CBS code and name) whose stations a 110b lists: its reporting
+/// unit, whose id ends in the municipality's four digits ("0106", "HSB1::0106").
+fn municipality_of(document: &PollingStations) -> Option<(String, String)> {
+    let contest = document.election_event.election.contests.first()?;
+    let unit = &contest.reporting_unit.identifier;
+    let raw = unit.id.raw();
+    let digits = raw.rsplit("::").next()?.trim();
+    (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| (format!("GM{digits}"), unit.name.trim().to_owned()))
+}
+
+/// The station ids and municipality codes the files name.
+#[must_use]
+pub fn needs(files: &[File<'_>]) -> Needs {
+    let mut needs = Needs::default();
+    if let Some((_, document)) = stations(files)
+        && let Some((code, _)) = municipality_of(document)
+    {
+        for contest in &document.election_event.election.contests {
+            for place in &contest.polling_places {
+                let id = place.physical_location.polling_station.id.raw();
+                needs.station_ids.push(format!("{code}-{}", id.trim()));
+            }
+        }
+        needs.municipality_codes.push(code);
+    }
+    needs
+}
+
+/// A candidate's name as the Kiesraad's results write it: prefix, last name, initials.
+fn candidate_name(candidate: &CandidateListsCandidate) -> String {
+    let person = &candidate.full_name.person_name;
+    let last = match person.get_name_prefix() {
+        Some(prefix) => format!("{prefix} {}", person.get_last_name()),
+        None => person.get_last_name().to_owned(),
+    };
+    match person.get_initials() {
+        Some(initials) => format!("{last}, {initials}"),
+        None => last,
+    }
+}
+
+fn number(raw: &str) -> Option<u32> {
+    raw.trim().parse::<u32>().ok().filter(|n| *n > 0)
+}
+
+/// The lists and candidates of a 230b; a list without a registered name is called by
+/// its first candidate, as the Kiesraad does ("Blanco (Jansen, J.)").
+fn lists_of(
+    file: &str,
+    document: &CandidateLists,
+    reasons: &mut Vec<String>,
+) -> (Vec<CandidateList>, Vec<ListCandidates>) {
+    let mut lists = Vec::new();
+    let mut candidates = Vec::new();
+    let mut seen = BTreeSet::new();
+    for contest in &document.candidate_list.election.contests {
+        for affiliation in &contest.affiliations {
+            let raw = affiliation.identifier.id.raw();
+            let Some(list) = number(&raw) else {
+                reasons.push(format!("{file}: list number {raw:?} is not a number"));
+                continue;
+            };
+            if !seen.insert(list) {
+                reasons.push(format!("{file}: list {list} is in the file twice"));
+                continue;
+            }
+            let people: Vec<Candidate> = affiliation
+                .candidates
+                .iter()
+                .filter_map(|c| {
+                    let raw = c.identifier.id.raw();
+                    let found = number(&raw);
+                    if found.is_none() {
+                        reasons.push(format!(
+                            "{file}: list {list}: candidate number {raw:?} is not a number"
+                        ));
+                    }
+                    found.map(|number| Candidate {
+                        number,
+                        name: candidate_name(c),
+                    })
+                })
+                .collect();
+            let registered = affiliation
+                .identifier
+                .registered_name
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default();
+            let name = if registered.is_empty() {
+                people.first().map_or_else(
+                    || format!("Lijst {list}"),
+                    |first| format!("Blanco ({})", first.name),
+                )
+            } else {
+                registered.to_owned()
+            };
+            lists.push(CandidateList { number: list, name });
+            candidates.push(ListCandidates {
+                list,
+                candidates: people,
+            });
+        }
+    }
+    lists.sort_by_key(|l| l.number);
+    candidates.sort_by_key(|l| l.list);
+    (lists, candidates)
+}
+
+fn facts_of(definition: &ElectionDefinition, identity: &Identity) -> Result<Facts, String> {
+    let election = &definition.election_event.election;
+    let seats = election
+        .number_of_seats
+        .copied_value()
+        .ok()
+        .and_then(|s| u32::try_from(s).ok())
+        .filter(|s| *s > 0)
+        .ok_or_else(|| {
+            format!(
+                "its number of seats, {}, is not a number",
+                election.number_of_seats.raw()
+            )
+        })?;
+    let municipal = identity.category == "GR";
+    Ok(Facts {
+        name: identity
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| identity.id.clone()),
+        day: identity.date,
+        council: if identity.category == "PS" {
+            CouncilKind::Provincial
+        } else {
+            CouncilKind::Municipal
+        },
+        seats: municipal.then_some(seats),
+    })
+}
+
+/// Decides what importing `files` changes.
+///
+/// # Errors
+/// Every reason a file cannot be taken: a value the library left unread, a file for
+/// another election than the others or than the stored one, a second file of one
+/// kind, a list or station the file names twice, a number of voters that is no
+/// number, a station of another election, lists that would drop a list the results
+/// already hold votes for, or no election to import into.
+#[allow(clippy::too_many_lines)]
+pub fn plan(
+    files: &[File<'_>],
+    current: &Current<'_>,
+    new_election: &dyn Fn(&Facts) -> Result<Election, String>,
+) -> Result<Plan, Vec<String>> {
+    let mut reasons = Vec::new();
+    let mut identities = Vec::new();
+    let mut kinds = BTreeMap::new();
+    for (file, document) in files {
+        if let Some(first) = kinds.insert(document.kind(), *file) {
+            reasons.push(format!(
+                "{file}: a second {} besides {first}; import one at a time",
+                document.kind()
+            ));
+        }
+        match Identity::of(document) {
+            Ok(identity) => identities.push((*file, identity)),
+            Err(e) => reasons.push(format!("{file}: {e}")),
+        }
+    }
+    let Some((first_file, first)) = identities.first().cloned() else {
+        reasons.push("no file to import".into());
+        return Err(reasons);
+    };
+    for (file, identity) in &identities[1..] {
+        if !identity.same_election(&first) {
+            reasons.push(format!(
+                "{file} is for {}, but {first_file} is for {}",
+                identity.describe(),
+                first.describe()
+            ));
+        }
+    }
+    if !reasons.is_empty() {
+        return Err(reasons);
+    }
+    // The definition names the election best, then the lists, then the stations.
+    let mut ordered: Vec<&Identity> = Vec::new();
+    for kind in [0, 1, 2] {
+        for ((_, document), (_, identity)) in files.iter().zip(&identities) {
+            let rank = match document {
+                Document::Definition(_) => 0,
+                Document::Lists(_) => 1,
+                Document::Stations(_) => 2,
+            };
+            if rank == kind {
+                ordered.push(identity);
+            }
+        }
+    }
+    let combined = ordered
+        .iter()
+        .skip(1)
+        .fold(ordered[0].clone(), |acc, next| acc.completed_with(next));
+    let election_id = current.election_id;
+    let mut plan = Plan::default();
+
+    // Which election, and whether the files are for it.
+    match (current.identity, current.election) {
+        (Some(stored), _) if !stored.same_election(&combined) => {
+            return Err(vec![format!(
+                "the files are for {}, but election {election_id} is {}",
+                combined.describe(),
+                stored.describe()
+            )]);
+        }
+        (None, Some(election)) if election.jurisdiction != Jurisdiction::Netherlands => {
+            return Err(vec![format!(
+                "election {election_id} is Flemish; EML_NL files are for Dutch elections"
+            )]);
+        }
+        (None, Some(election)) if election_day(election) != Some(combined.date) => {
+            return Err(vec![format!(
+                "the files are for {}, but election {election_id} is held on {}",
+                combined.describe(),
+                election_day(election).map_or_else(|| "no day".to_owned(), |d| d.to_string())
+            )]);
+        }
+        (_, None) if definition(files).is_none() => {
+            return Err(vec![format!(
+                "there is no election {election_id}: import its election definition (110a) \
+                 with these files, or create it with `kiesdag election init`"
+            )]);
+        }
+        _ => {}
+    }
+    let identity = current.identity.map_or_else(
+        || combined.clone(),
+        |stored| stored.clone().completed_with(&combined),
+    );
+    if current.identity != Some(&identity) {
+        plan.identity = Some(identity.clone());
+    }
+
+    // The election definition.
+    let mut election = match (definition(files), current.election) {
+        (Some((file, document)), existing) => {
+            let facts = facts_of(document, &identity).map_err(|e| vec![format!("{file}: {e}")])?;
+            if let Some(existing) = existing {
+                let mut changed = existing.clone();
+                changed.name.clone_from(&facts.name);
+                changed.council = facts.council;
+                changed.seats = facts.seats;
+                plan.report.push(if changed == *existing {
+                    format!("election {election_id}: as in {file} already")
+                } else {
+                    format!(
+                        "election {election_id}: name, kind and seats set from {file} ({}, {})",
+                        facts.name,
+                        facts
+                            .seats
+                            .map_or_else(|| "no seats here".to_owned(), |s| format!("{s} seats"))
+                    )
+                });
+                changed
+            } else {
+                let created = new_election(&facts).map_err(|e| vec![format!("{file}: {e}")])?;
+                plan.created = true;
+                plan.report.push(format!(
+                    "election {election_id} created from {file}: {}, {} on {}, {}",
+                    facts.name,
+                    identity.category,
+                    facts.day,
+                    facts
+                        .seats
+                        .map_or_else(|| "no seats here".to_owned(), |s| format!("{s} seats"))
+                ));
+                created
+            }
+        }
+        (None, Some(existing)) => existing.clone(),
+        // Refused above.
+        (None, None) => return Err(vec![format!("there is no election {election_id}")]),
+    };
+
+    // The candidate lists.
+    if let Some((file, document)) = lists(files) {
+        let (lists, candidates) = lists_of(file, document, &mut reasons);
+        let numbers: BTreeSet<u32> = lists.iter().map(|l| l.number).collect();
+        let dropped: Vec<String> = current
+            .lists_with_votes
+            .difference(&numbers)
+            .map(u32::to_string)
+            .collect();
+        if !dropped.is_empty() {
+            reasons.push(format!(
+                "{file}: stations' results hold votes for list(s) {}, which the file does not have",
+                dropped.join(", ")
+            ));
+        }
+        let people: usize = candidates.iter().map(|l| l.candidates.len()).sum();
+        if election.lists == lists && current.candidates == candidates.as_slice() {
+            plan.report.push(format!(
+                "lists: {} lists with {people} candidates, as in {file} already",
+                lists.len()
+            ));
+        } else {
+            plan.report.push(format!(
+                "lists: {} lists with {people} candidates from {file} (before: {} lists)",
+                lists.len(),
+                election.lists.len()
+            ));
+        }
+        election.lists = lists;
+        if current.candidates != candidates.as_slice() {
+            plan.candidates = Some(candidates);
+        }
+    }
+
+    // The polling stations.
+    if let Some((file, document)) = stations(files) {
+        match municipality_of(document) {
+            None => reasons.push(format!(
+                "{file}: its reporting unit is not a municipality (four digits of its CBS code)"
+            )),
+            Some((code, name)) => {
+                if let Some(expected) = identity.municipality_code()
+                    && expected != code
+                {
+                    reasons.push(format!(
+                        "{file}: its stations are of {code}, but {} is the election of {expected}",
+                        identity.id
+                    ));
+                }
+                let (added, updated, same) = stations_of(
+                    file,
+                    document,
+                    &code,
+                    &name,
+                    current,
+                    &mut plan,
+                    &mut reasons,
+                );
+                if !current.municipalities.contains_key(&code) {
+                    plan.municipalities.insert(code.clone(), name.clone());
+                }
+                plan.report.push(format!(
+                    "stations of {code} {name}: {added} added, {updated} with a new number of voters, {same} as in {file} already"
+                ));
+            }
+        }
+    }
+    if !reasons.is_empty() {
+        return Err(reasons);
+    }
+    if plan.created || current.election != Some(&election) {
+        plan.election = Some(election);
+    }
+    Ok(plan)
+}
+
+/// The stations of a 110b into `plan`: new ones whole, known ones their number of
+/// voters. Returns how many were added, updated and left as they were.
+fn stations_of(
+    file: &str,
+    document: &PollingStations,
+    code: &str,
+    municipality: &str,
+    current: &Current<'_>,
+    plan: &mut Plan,
+    reasons: &mut Vec<String>,
+) -> (usize, usize, usize) {
+    let (mut added, mut updated, mut same) = (0, 0, 0);
+    let mut seen = BTreeSet::new();
+    for contest in &document.election_event.election.contests {
+        for place in &contest.polling_places {
+            let station = &place.physical_location.polling_station;
+            let raw = station.id.raw();
+            let Some(number) = number(&raw) else {
+                reasons.push(format!("{file}: station number {raw:?} is not a number"));
+                continue;
+            };
+            if !seen.insert(number) {
+                reasons.push(format!("{file}: station {number} is in the file twice"));
+                continue;
+            }
+            let Ok(voters) = station.data.trim().parse::<u32>() else {
+                reasons.push(format!(
+                    "{file}: station {number}: its number of voters, {:?}, is not a number",
+                    station.data
+                ));
+                continue;
+            };
+            let id = format!("{code}-{number}");
+            if let Some(other) = current.elsewhere.get(&id) {
+                reasons.push(format!(
+                    "{file}: station {id} belongs to election {other}, not {}",
+                    current.election_id
+                ));
+                continue;
+            }
+            if let Some(existing) = current.stations.get(&id) {
+                if existing.expected_voters == Some(voters) {
+                    same += 1;
+                } else {
+                    let mut changed = existing.clone();
+                    changed.expected_voters = Some(voters);
+                    plan.stations.push(changed);
+                    updated += 1;
+                }
+                continue;
+            }
+            let locality = &place.physical_location.address.locality;
+            let name = locality.locality_name.name.trim().to_owned();
+            let postcode = locality
+                .postal_code
+                .as_ref()
+                .map(|p| p.number.number.trim().to_owned())
+                .unwrap_or_default();
+            plan.stations.push(Station {
+                id,
+                municipality_code: code.to_owned(),
+                number,
+                name: name.clone(),
+                location: VotingLocation {
+                    name,
+                    address: String::new(),
+                    postcode,
+                    city: municipality.to_owned(),
+                    latitude: None,
+                    longitude: None,
+                    accessibility: Accessibility::default(),
+                },
+                district: None,
+                subarea: None,
+                expected_voters: Some(voters),
+                may_open_early: false,
+                opens_at: None,
+                closes_at: None,
+                extra_stops: Vec::new(),
+                planned_staff: Vec::new(),
+            });
+            added += 1;
+        }
+    }
+    (added, updated, same)
+}
+
+/// Writes `plan` inside the caller's transaction, with one audit entry (counts and
+/// files only: the candidates are named by their lists, not in the audit log).
+///
+/// # Errors
+/// When the database refuses a write.
+pub fn apply(
+    db: &mut Db,
+    by: &Preparer,
+    election_id: &str,
+    plan: &Plan,
+    files: &[&str],
+) -> Result<(), StoreError> {
+    if let Some(election) = &plan.election {
+        store::elections::upsert(db, election)?;
+    }
+    if let Some(identity) = &plan.identity {
+        store::eml::set(db, election_id, Part::Identity, identity)?;
+    }
+    if let Some(candidates) = &plan.candidates {
+        store::eml::set(db, election_id, Part::Candidates, candidates)?;
+    }
+    for (code, name) in &plan.municipalities {
+        store::stations::upsert_municipality(db, code, name)?;
+    }
+    for station in &plan.stations {
+        store::stations::upsert(db, election_id, station)?;
+    }
+    by.audit(
+        db,
+        "eml.import",
+        election_id,
+        &json!({
+            "files": files,
+            "eml_election": plan.identity.as_ref().map(|i| i.id.clone()),
+            "election_created": plan.created,
+            "lists": plan.election.as_ref().map(|e| e.lists.len()),
+            "candidates": plan.candidates.as_ref().map(|c| c.iter().map(|l| l.candidates.len()).sum::<usize>()),
+            "stations": plan.stations.len(),
+        }),
+    )
+}
