@@ -36,8 +36,8 @@ pub struct AppState {
     pub shutdown: crate::realtime::shutdown::Shutdown,
     /// Heartbeats heard, written every few seconds (`contacts::flush_periodically`).
     pub contacts: crate::realtime::contacts::Contacts,
-    /// The public finder's answers of the last few seconds.
-    pub finder_cache: Arc<crate::features::finder::cache::FinderCache>,
+    /// The public pages' answers, kept in memory, and their own connections.
+    pub public: Arc<crate::http::public::PublicPages>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -105,7 +105,7 @@ async fn a_queue_reported_with_one_tap_alerts_the_control_room_and_reaches_the_f
         !seen.to_string().contains("long_queue"),
         "the alert is gone: {seen}"
     );
-    tokio::time::sleep(kiesdag::features::finder::cache::FRESH_FOR).await;
+    tokio::time::sleep(kiesdag::http::public::cache::Policy::FINDER.fresh_for).await;
     let (_, seen) = http(&server, "GET", &finder, "", &json!(null)).await;
     assert_eq!(seen["stations"][0]["queue"]["length"], "none", "{seen}");
 }

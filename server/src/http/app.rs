@@ -103,7 +103,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         db_slots: Arc::new(tokio::sync::Semaphore::new(config.pool_size as usize)),
         shutdown: crate::realtime::shutdown::Shutdown::default(),
         contacts: crate::realtime::contacts::Contacts::default(),
-        finder_cache: Arc::default(),
+        public: Arc::new(crate::http::public::PublicPages::new(&config.database_url)),
     })
 }
 

@@ -5,6 +5,7 @@ pub mod app;
 pub mod error;
 mod guard;
 pub mod openapi;
+pub mod public;
 pub mod routes;
 pub mod session;
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! not stay in its ring.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -104,6 +105,8 @@ pub struct Hub {
     capacity: usize,
     municipalities: Arc<Mutex<Streams>>,
     snapshots: Arc<Mutex<HashMap<View, CachedSnapshot>>>,
+    /// The newest change published per municipality, for the public pages.
+    newest: Arc<RwLock<HashMap<String, Arc<AtomicI64>>>>,
 }
 
 /// A dashboard's view: a municipality, or one of its districts.
@@ -152,6 +155,7 @@ impl Hub {
             capacity: per_municipality.max(1),
             municipalities: Arc::default(),
             snapshots: Arc::default(),
+            newest: Arc::default(),
         }
     }
 
@@ -198,6 +202,9 @@ impl Hub {
                 }
             }
         }
+        for change in &batch {
+            self.note_published(&change.municipality_code, change.event.seq);
+        }
         let pushes: Vec<Change> = batch
             .into_iter()
             .filter(|change| is_device_push(&change.event.kind))
@@ -229,6 +236,37 @@ impl Hub {
             .or_insert_with(|| broadcast::channel(self.capacity).0)
             .subscribe();
         (receiver, published)
+    }
+
+    /// The number of the newest change published for municipality `code` (0 if none):
+    /// what the public pages' answers are checked against. A crowd of public readers
+    /// asking this shares a read lock, never the lock the publisher holds.
+    #[must_use]
+    pub fn published(&self, code: &str) -> i64 {
+        self.newest
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(code)
+            .map_or(0, |seq| seq.load(Ordering::Acquire))
+    }
+
+    /// Notes `seq` as published for `code` (after the streams have it).
+    fn note_published(&self, code: &str, seq: i64) {
+        let known = self
+            .newest
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(code)
+            .map(|newest| newest.fetch_max(seq, Ordering::AcqRel))
+            .is_some();
+        if !known {
+            self.newest
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(code.to_owned())
+                .or_default()
+                .fetch_max(seq, Ordering::AcqRel);
+        }
     }
 
     /// The snapshot of a view read last, if nothing of its municipality was published

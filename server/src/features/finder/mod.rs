@@ -3,7 +3,6 @@
 //! the queue its chair last reported. Nothing else of a station's state: no turnout,
 //! no staff, no incidents.
 
-pub mod cache;
 pub mod routes;
 
 use serde::Serialize;

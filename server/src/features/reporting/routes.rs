@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::{Election, Report, Timestamp};
@@ -12,6 +13,8 @@ use super::embargo::{TotalsEmbargo, Unit};
 use super::{charts, exports};
 use crate::auth::Principal;
 use crate::features::reporting::results::{self, ResultTotals};
+use crate::http::public::PublicPage;
+use crate::http::public::cache::{Answer, Page};
 use crate::http::{ApiError, CoveredMunicipality, ErrorBody, ErrorReference};
 use crate::state::AppState;
 use crate::store::{self, stations::StationRecord};
@@ -94,36 +97,67 @@ fn now() -> Timestamp {
     Timestamp(crate::db::now_ms())
 }
 
+/// A municipality's stations, their election, its turnout reports and its name.
+type Municipality = (
+    Vec<StationRecord>,
+    Election,
+    Vec<store::events::EventRecord>,
+    Option<String>,
+);
+
+/// Reads a municipality for its turnout and results (its turnout reports only when
+/// `with_turnout`); None when it has no stations.
+fn read_municipality(
+    db: &mut crate::db::Db,
+    code: &str,
+    with_turnout: bool,
+) -> Result<Option<Municipality>, store::StoreError> {
+    let Some((stations, election)) = store::stations::with_election(db, code)? else {
+        return Ok(None);
+    };
+    let turnout = if with_turnout {
+        store::events::of_kind(db, &election.id, "turnout")?
+    } else {
+        Vec::new()
+    };
+    let name = store::stations::municipality_name(db, code)?;
+    Ok(Some((stations, election, turnout, name)))
+}
+
 /// The stations of a municipality, their election and its turnout reports; the
-/// caller's right to see them is checked by the extractor (`CoveredMunicipality`) or
-/// the route is public.
-async fn load(
-    state: &AppState,
-    code: String,
-) -> Result<
-    (
-        Vec<StationRecord>,
-        Election,
-        Vec<store::events::EventRecord>,
-        Option<String>,
-    ),
-    HttpResponse,
-> {
+/// caller's right to see them is checked by the extractor (`CoveredMunicipality`).
+async fn load(state: &AppState, code: String) -> Result<Municipality, HttpResponse> {
     let found = state
-        .with_db(move |db| {
-            let Some((stations, election)) = store::stations::with_election(db, &code)? else {
-                return Ok(None);
-            };
-            let turnout = store::events::of_kind(db, &election.id, "turnout")?;
-            let name = store::stations::municipality_name(db, &code)?;
-            Ok(Some((stations, election, turnout, name)))
-        })
+        .with_db(move |db| read_municipality(db, &code, true))
         .await;
     match found {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(ApiError::no_stations().into()),
         Err(e) => Err(ApiError::from(e).into()),
     }
+}
+
+/// Answers a public page of municipality `code` from memory, made by `make` from the
+/// municipality (read on the public pages' own connection) when it is stale.
+async fn public_page(
+    req: &HttpRequest,
+    state: &AppState,
+    page: &PublicPage,
+    code: String,
+    with_turnout: bool,
+    make: impl FnOnce(Municipality, Timestamp) -> Page,
+) -> HttpResponse {
+    let read = || async {
+        let lookup = code.clone();
+        let found = page
+            .reader
+            .read(move |db| read_municipality(db, &lookup, with_turnout))
+            .await?;
+        Ok::<_, crate::state::ServiceError>(
+            found.map_or(Answer::Unknown, |found| Answer::Found(make(found, now()))),
+        )
+    };
+    page.serve(req, &state.hub, &code, read).await
 }
 
 /// Turnout per unit, now and over the day (every quarter of an hour, at most 64 points).
@@ -316,9 +350,18 @@ pub async fn turnout(
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/turnout", operation_id = "public_turnout", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
     responses((status = 200, description = "Turnout.", body = TurnoutReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
-pub async fn public_turnout(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
-    let (stations, election, events, name) = or_respond!(load(&state, code.into_inner()).await);
-    HttpResponse::Ok().json(turnout_report(name, &stations, &election, &events, now()))
+pub async fn public_turnout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let page = &state.public.turnout;
+    public_page(&req, &state, page, code.into_inner(), true, |found, at| {
+        let (stations, election, events, name) = found;
+        let report = turnout_report(name, &stations, &election, &events, at);
+        Page::new(Bytes::from(store::to_json(&report)), None)
+    })
+    .await
 }
 
 /// Turnout over the day per district against expected voters, as a chart.
@@ -436,15 +479,23 @@ pub async fn results(
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/results", operation_id = "public_results", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
     responses((status = 200, description = "Results, figures under embargo left out.", body = ResultsReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
-pub async fn public_results(state: web::Data<AppState>, code: web::Path<String>) -> HttpResponse {
-    let (stations, election, _, name) = or_respond!(load(&state, code.into_inner()).await);
-    HttpResponse::Ok().json(results_report(
-        name,
-        &Principal::Public,
-        &stations,
-        &election,
-        now(),
-    ))
+pub async fn public_results(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let page = &state.public.results;
+    public_page(&req, &state, page, code.into_inner(), false, |found, at| {
+        let (stations, election, _, name) = found;
+        let report = results_report(name, &Principal::Public, &stations, &election, at);
+        // Made before closing, it carries no figures, and is made again at closing.
+        let closes_at = election.closes_at.millis();
+        Page::new(
+            Bytes::from(store::to_json(&report)),
+            (at.millis() < closes_at).then_some(closes_at),
+        )
+    })
+    .await
 }
 
 /// Votes per list for the municipality, as a chart (under the same embargo).
