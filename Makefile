@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 BINDINGS ?= bindings
 
-.PHONY: demo demo-core test setup fmt-check clippy rust-tests postgres-tests core-purity bindings bindings-check bench bench-core bench-server
+.PHONY: demo demo-core test setup fmt-check clippy rust-tests postgres-tests eml-tools core-purity bindings bindings-check bench bench-core bench-server
 
 # The server on an embedded SQLite file (./kiesdag-demo.db), with one simulated device
 # per Rotterdam polling station driving the real chair's core through a compressed
@@ -25,7 +25,7 @@ demo-core:
 # CI builds once from a fresh clone: incremental caches would only cost disk there.
 test: export CARGO_INCREMENTAL = 0
 test: export API_FUZZ_EXAMPLES = 15
-test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests jvm-proof swift-check wasm-core chair-tests dashboard-tests fuzz-short api-fuzz
+test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests eml-tools jvm-proof swift-check wasm-core chair-tests dashboard-tests fuzz-short api-fuzz
 	@echo "make test: all suites passed"
 
 # Everything the tests need beyond the Rust toolchain is installed here.
@@ -49,6 +49,12 @@ rust-tests:
 SERVER_TESTS := $(patsubst server/tests/%.rs,--test %,$(wildcard server/tests/*.rs))
 postgres-tests:
 	@admin=$$(scripts/postgres.sh) && KIESDAG_TEST_POSTGRES="$$admin" scripts/cargo-test.sh --workspace --all-features $(SERVER_TESTS)
+
+# The Kiesraad's own tools on Kiesdag's EML_NL export: eml-validator --strict and
+# eml2csv of the eml-nl crate (=0.7.0, feature bin-utils), built once into
+# .cache/eml-nl-0.7.0, run on Assen's count as `kiesdag export eml` writes it.
+eml-tools:
+	@CARGO=$(CARGO) scripts/eml-tools.sh
 
 # The domain, validation and protocol depend on no web, database, runtime or FFI crate.
 core-purity:

@@ -3,6 +3,7 @@
 
 mod codes;
 mod election;
+mod eml;
 mod import;
 mod person;
 mod purge;
@@ -74,6 +75,11 @@ pub enum Command {
         command: CodesCommand,
     },
     /// The strength list: voters per station, its checks and its export.
+    /// Export for the electoral bodies.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     Strength {
         #[command(subcommand)]
         command: StrengthCommand,
@@ -291,6 +297,43 @@ pub enum ImportCommand {
 pub enum StrengthCommand {
     /// Check the municipality's strength list: every station has voters, none more
     /// than the maximum (`--max` sets it, kept for later checks). Fails when a check
+    /// The Kiesraad's EML_NL files, read by its own library: an election definition
+    /// (110a: name, kind, day and seats; creates the election when it does not exist),
+    /// candidate lists (230b: the lists' numbers and names, their candidates) and
+    /// polling stations (110b: the stations and their numbers of voters). A file the
+    /// library refuses, or one for another election, is refused with its reasons and
+    /// nothing is stored; importing a file again changes nothing.
+    Eml {
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// The Kiesdag election; without it, the one the files were imported into
+        /// before, else one named as the files' election (e.g. GR2026_Assen).
+        #[arg(long)]
+        election: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// The municipality's provisional count as an EML_NL count (510b): one reporting
+    /// unit per station with its votes per list, blank, invalid and voter counts, and
+    /// the municipality's total. For the validator and eml2csv of the Kiesraad.
+    Eml {
+        #[arg(long)]
+        election: String,
+        /// The municipality (CBS code); without it, the municipal election's own, or the
+        /// only one the election has stations in.
+        #[arg(long)]
+        municipality: Option<String>,
+        /// The file to write, new; `-` for standard output. Without it, the Kiesraad's
+        /// name for it in this folder: Telling_<election>.eml.xml.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Leave out the stations without a provisional result yet (they are refused
+        /// otherwise): the total is then of the stations in the file.
+        #[arg(long)]
+        partial: bool,
+    },
     /// fails.
     Check {
         #[arg(long)]
@@ -719,6 +762,24 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                     skip_bad_rows,
                 },
         } => import::import_roster(
+        Command::Import {
+            command: ImportCommand::Eml { files, election },
+        } => eml::import(url, &files, election.as_deref()),
+        Command::Export {
+            command:
+                ExportCommand::Eml {
+                    election,
+                    municipality,
+                    out,
+                    partial,
+                },
+        } => eml::export(
+            url,
+            &election,
+            municipality.as_deref(),
+            out.as_deref(),
+            partial,
+        ),
             url,
             &file,
             &election,
