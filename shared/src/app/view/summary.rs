@@ -4,11 +4,12 @@
 
 use super::{DaySummaryView, FigureView, SummaryReportView, Texts};
 use crate::app::{Model, sync::OperationState};
-use crate::domain::{PresenceReport, Report, TurnoutMoment, Urgency};
+use crate::domain::{CandidateList, PresenceReport, Report, TurnoutMoment, Urgency};
 use crate::validation::Language;
 
 pub(super) fn summary(model: &Model, t: &Texts) -> DaySummaryView {
     let device = model.device.as_ref();
+    let lists = device.map_or(&[][..], |d| d.election.lists.as_slice());
     let reports: Vec<SummaryReportView> = model
         .local
         .report_log
@@ -20,7 +21,7 @@ pub(super) fn summary(model: &Model, t: &Texts) -> DaySummaryView {
                 at: t.time(logged.recorded_at),
                 kind: logged.report.kind().to_owned(),
                 label: t.report_kind(logged.report.kind()),
-                figures: figures(&logged.report, t),
+                figures: figures(&logged.report, t, lists),
                 received: state == OperationState::Confirmed,
                 state,
                 state_label: t.state(state),
@@ -88,8 +89,21 @@ fn state_of(model: &Model, seq: u64) -> OperationState {
         .map_or(OperationState::Confirmed, |e| e.state)
 }
 
+/// A list as the result screen names it: "Lijst 1: VVD", or "Lijst 1" while the
+/// election does not name it.
+fn list_label(number: u32, lists: &[CandidateList], language: Language) -> String {
+    let word = match language {
+        Language::Dutch => "Lijst",
+        Language::English => "List",
+    };
+    match lists.iter().find(|l| l.number == number) {
+        Some(list) if !list.name.trim().is_empty() => format!("{word} {number}: {}", list.name),
+        _ => format!("{word} {number}"),
+    }
+}
+
 /// The figures a control room needs to read a report back, in the chair's language.
-fn figures(report: &Report, t: &Texts) -> Vec<FigureView> {
+fn figures(report: &Report, t: &Texts, lists: &[CandidateList]) -> Vec<FigureView> {
     let figure = |dutch: &str, english: &str, value: String| FigureView {
         label: t.pick(dutch, english),
         value,
@@ -191,13 +205,39 @@ fn figures(report: &Report, t: &Texts) -> Vec<FigureView> {
                 ),
             ];
             list.extend(r.votes.list_votes.iter().map(|v| FigureView {
-                label: match t.language {
-                    Language::Dutch => format!("Lijst {}", v.list_number),
-                    Language::English => format!("List {}", v.list_number),
-                },
+                label: list_label(v.list_number, lists, t.language),
                 value: v.votes.to_string(),
             }));
             list
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_named_as_the_election_names_it() {
+        let lists = [
+            CandidateList {
+                number: 1,
+                name: "GROENLINKS / Partij van de Arbeid (PvdA)".into(),
+            },
+            CandidateList {
+                number: 2,
+                name: " ".into(),
+            },
+        ];
+        assert_eq!(
+            list_label(1, &lists, Language::Dutch),
+            "Lijst 1: GROENLINKS / Partij van de Arbeid (PvdA)"
+        );
+        assert_eq!(
+            list_label(1, &lists, Language::English),
+            "List 1: GROENLINKS / Partij van de Arbeid (PvdA)"
+        );
+        assert_eq!(list_label(2, &lists, Language::Dutch), "Lijst 2");
+        assert_eq!(list_label(3, &lists, Language::English), "List 3");
     }
 }
