@@ -402,6 +402,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
             listener,
             2,
             crate::http::web::WebDir::from_env(),
+            None,
         ))
     });
 

@@ -73,6 +73,30 @@ struct Args {
     /// Give up waiting for the last station or dashboard after this long.
     #[arg(long, default_value_t = 120)]
     storm_timeout: u64,
+    /// Run only the public surge (Kiesdag only; needs `wrk`): public readers poll a
+    /// municipality's results while its stations submit theirs. Prints public
+    /// requests a second against `/health`'s, and the stations' confirmation times
+    /// with and without the surge.
+    #[arg(long)]
+    surge: bool,
+    /// Stations of the surge's one municipality (Rotterdam has about 360); half submit
+    /// in quiet, half during the surge.
+    #[arg(long, default_value_t = 400)]
+    surge_stations: usize,
+    /// Public readers (connections, each polling back to back).
+    #[arg(long, default_value_t = 1_000)]
+    surge_readers: usize,
+    /// How long `/health` and the public results are each read on their own.
+    #[arg(long, default_value_t = 10)]
+    surge_read_seconds: u32,
+    /// Each third of the stations submits within this window.
+    #[arg(long, default_value_t = 20)]
+    surge_window_seconds: u32,
+    /// The readers' niceness. They stand in for citizens' phones elsewhere, whose CPU
+    /// is not the server's: at 19 they get this machine's CPU only when the server
+    /// and the stations leave some; 0 makes them compete as equals.
+    #[arg(long, default_value_t = 19)]
+    surge_readers_nice: u8,
 }
 
 const SECRET: &str = "kiesdag-bench-secret-kiesdag-bench-secret";
@@ -242,6 +266,8 @@ impl Drop for AllocatedPeak {
 struct Server {
     child: Child,
     address: String,
+    /// The public pages' own listener (`--public-listen`), when asked for.
+    public: Option<String>,
 }
 
 impl Drop for Server {
@@ -259,22 +285,42 @@ fn start(mut command: Command) -> Server {
         .expect("start the server");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
+    let mut public = None;
     let address = loop {
         let line = lines
             .next()
             .expect("the server printed its address")
             .expect("read");
+        if let Some((_, url)) = line.split_once("public pages on http://") {
+            public = Some(url.trim().to_owned());
+        }
         if let Some((_, url)) = line.split_once("listening on http://") {
             break url.trim().to_owned();
         }
     };
     std::thread::spawn(move || for _ in lines {});
-    Server { child, address }
+    Server {
+        child,
+        address,
+        public,
+    }
 }
 
 /// An election that is open now and closes in three hours, with `args.stations`
 /// stations over `args.municipalities` municipalities, and one code per station.
 fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
+    let closes_at = now_ms() + 3 * 3_600_000;
+    seed_stations(db_path, args.stations, args.municipalities, closes_at)
+}
+
+/// An election open now that closes at `closes_at`, with `stations` stations over
+/// `municipalities` municipalities, and one code per station.
+fn seed_stations(
+    db_path: &Path,
+    stations: usize,
+    municipalities: usize,
+    closes_at: i64,
+) -> Vec<Value> {
     let mut conn = db::open(db_path.to_str().expect("path")).expect("database");
     let now = now_ms();
     let election = Election {
@@ -282,7 +328,7 @@ fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
         name: "Benchmark".into(),
         jurisdiction: Jurisdiction::Netherlands,
         opens_at: Timestamp(now - 3_600_000),
-        closes_at: Timestamp(now + 3 * 3_600_000),
+        closes_at: Timestamp(closes_at),
         utc_offset_minutes: 60,
         turnout_moments: vec![],
         lists: (1..=WEIGHTS.len() as u32)
@@ -300,16 +346,16 @@ fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
     db::write_transaction(&mut conn, |db| {
         store::elections::upsert(db, &election)?;
         let mut planned = Vec::new();
-        for m in 0..args.municipalities {
+        for m in 0..municipalities {
             store::stations::upsert_municipality(
                 db,
                 &format!("GM9{m:03}"),
                 &format!("Gemeente {m}"),
             )?;
         }
-        for n in 0..args.stations {
-            let municipality = format!("GM9{:03}", n % args.municipalities);
-            let number = u32::try_from(n / args.municipalities + 1).unwrap_or(0);
+        for n in 0..stations {
+            let municipality = format!("GM9{:03}", n % municipalities);
+            let number = u32::try_from(n / municipalities + 1).unwrap_or(0);
             let station = Station {
                 id: format!("{municipality}-{number}"),
                 municipality_code: municipality.clone(),
@@ -319,7 +365,7 @@ fn seed(db_path: &Path, args: &Args) -> Vec<Value> {
                     name: format!("School {number}"),
                     address: format!("Schoolstraat {number}"),
                     postcode: "1234AB".into(),
-                    city: format!("Gemeente {}", n % args.municipalities),
+                    city: format!("Gemeente {}", n % municipalities),
                     latitude: Some(52.0 + (n % 100) as f64 / 100.0),
                     longitude: Some(4.0 + (n / 100 % 100) as f64 / 100.0),
                     accessibility: Default::default(),
@@ -673,6 +719,11 @@ fn main() {
     let args = Args::parse();
     let dir = std::env::temp_dir().join(format!("kiesdag-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    if args.surge {
+        surge(&args, &dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     let targets: Vec<&str> = match args.only.as_deref() {
         Some(one) => vec![one],
         None if args.storm_only => vec!["kiesdag"],
@@ -810,6 +861,249 @@ fn main() {
         let _ = std::fs::write(
             path,
             serde_json::to_string_pretty(&results).unwrap_or_default(),
+        );
+    }
+}
+
+/// What `wrk` measured: requests a second, latency percentiles (ms), and answers that
+/// were not 2xx or 3xx.
+#[derive(Debug, Default)]
+struct Reading {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    failed: u64,
+    errors: String,
+}
+
+/// Reads `path` with `readers` connections (each back to back) for `seconds`, at
+/// niceness `nice`.
+fn wrk(address: &str, path: &str, readers: usize, seconds: u32, nice: u8) -> Reading {
+    let output = Command::new("nice")
+        .arg(format!("-n{nice}"))
+        .args(["wrk", "-t1", "--latency", "--timeout", "10s"])
+        .arg(format!("-c{readers}"))
+        .arg(format!("-d{seconds}s"))
+        .arg(format!("http://{address}{path}"))
+        .output()
+        .expect("run wrk (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let millis = |value: &str| -> f64 {
+        let (number, factor) = if let Some(n) = value.strip_suffix("us") {
+            (n, 0.001)
+        } else if let Some(n) = value.strip_suffix("ms") {
+            (n, 1.0)
+        } else if let Some(n) = value.strip_suffix('s') {
+            (n, 1_000.0)
+        } else {
+            (value, f64::NAN)
+        };
+        number.parse::<f64>().map_or(f64::NAN, |n| n * factor)
+    };
+    let mut reading = Reading::default();
+    for line in text.lines().map(str::trim) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", n] => reading.per_second = n.parse().unwrap_or(f64::NAN),
+            ["50%", v] => reading.p50_ms = millis(v),
+            ["99%", v] => reading.p99_ms = millis(v),
+            ["Non-2xx", "or", "3xx", "responses:", n] => reading.failed = n.parse().unwrap_or(0),
+            ["Socket", "errors:", ..] => reading.errors = line.to_owned(),
+            _ => {}
+        }
+    }
+    reading
+}
+
+/// The public surge (`--surge`): see `Args::surge`. The stations are split in three:
+/// one third submits in quiet, one while the readers poll the public results on the
+/// main port (beside the chairs), one while they poll them on the public pages' own
+/// listener (`--public-listen`: one worker of low priority).
+fn surge(args: &Args, dir: &Path) {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        eprintln!("kiesdag-bench: --surge needs wrk (apt-get install wrk)");
+        std::process::exit(2);
+    }
+    let db_path = dir.join("surge.db");
+    // The stations connect and open first; the polls close after that, so that the
+    // results the public reads are published (no embargo).
+    let connect_seconds = 15 + args.surge_stations / 40;
+    let closes_at = now_ms() + i64::try_from(connect_seconds).unwrap_or(60) * 1_000;
+    eprintln!("kiesdag-bench: seeding {} stations", args.surge_stations);
+    let stations = seed_stations(&db_path, args.surge_stations, 1, closes_at);
+    let mut command = kiesdag_command(&db_path, "127.0.0.1:0");
+    command.args(["--public-listen", "127.0.0.1:0"]);
+    let server = start(command);
+    let public_address = server.public.clone().expect("the public pages' address");
+    let phases = ["quiet", "surge_main", "surge_public"];
+    let plan = json!({
+        "mode": "surge",
+        "target": "kiesdag",
+        "station_url": format!("ws://{}/ws/station", server.address),
+        "stations": stations,
+        "steady_rate": 0,
+        "steady_seconds": 0,
+        "burst_seconds": args.surge_window_seconds,
+        "list_weights": WEIGHTS,
+        "closes_at_ms": closes_at,
+        "surge_phases": phases,
+    });
+    let plan_path = dir.join("plan-surge.json");
+    std::fs::write(&plan_path, plan.to_string()).expect("write the plan");
+    let mut load = Command::new(binary("kiesdag-load"))
+        .arg(&plan_path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start kiesdag-load");
+    let mut to_load = load.stdin.take().expect("stdin");
+    let mut from_load = BufReader::new(load.stdout.take().expect("stdout")).lines();
+    let mut until = |phase: &str| -> Value {
+        for line in from_load.by_ref() {
+            let Ok(line) = line else { break };
+            eprintln!("kiesdag-bench: surge: {line}");
+            if let Ok(value) = serde_json::from_str::<Value>(&line)
+                && value["phase"] == phase
+            {
+                return value;
+            }
+        }
+        panic!("kiesdag-load ended before '{phase}'");
+    };
+    until("ready");
+    let results = "/api/public/municipalities/GM9000/results";
+    let (readers, seconds, nice) = (
+        args.surge_readers,
+        args.surge_read_seconds,
+        args.surge_readers_nice,
+    );
+    eprintln!("kiesdag-bench: {readers} readers on /health, then on the public results");
+    let health = wrk(&server.address, "/health", readers, seconds, nice);
+    let main_alone = wrk(&server.address, results, readers, seconds, nice);
+    let public_alone = wrk(&public_address, results, readers, seconds, nice);
+    let _ = writeln!(to_load, "quiet");
+    let quiet = until("quiet");
+    let mut during = Vec::new();
+    for (phase, address) in [
+        ("surge_main", &server.address),
+        ("surge_public", &public_address),
+    ] {
+        eprintln!("kiesdag-bench: {phase}: {readers} readers while a third of the stations submit");
+        let address = address.clone();
+        let surge_seconds = args.surge_window_seconds + 6;
+        let reading =
+            std::thread::spawn(move || wrk(&address, results, readers, surge_seconds, nice));
+        std::thread::sleep(Duration::from_secs(2));
+        let _ = writeln!(to_load, "{phase}");
+        let stations = until(phase);
+        during.push((stations, reading.join().expect("wrk during the surge")));
+        // Let the last readers' connections go before the next phase.
+        std::thread::sleep(Duration::from_secs(5));
+    }
+    until("done");
+    let _ = load.wait();
+    print_surge(args, &health, &main_alone, &public_alone, &quiet, &during);
+}
+
+fn print_surge(
+    args: &Args,
+    health: &Reading,
+    main_alone: &Reading,
+    public_alone: &Reading,
+    quiet: &Value,
+    during: &[(Value, Reading)],
+) {
+    let readers = args.surge_readers;
+    println!();
+    println!(
+        "Public surge: {} stations of one municipality, {readers} public readers (wrk, one \
+         thread, nice {}, on the same two cores), {} stations submitting their results within {} s per phase",
+        args.surge_stations,
+        args.surge_readers_nice,
+        args.surge_stations / 3,
+        args.surge_window_seconds
+    );
+    let row = |label: &str, value: String| println!("{label:<60}{value:>16}");
+    let f = |v: f64, digits: usize| format!("{v:.digits$}");
+    let latency = |r: &Reading| format!("{} / {}", f(r.p50_ms, 1), f(r.p99_ms, 1));
+    row("/health alone: requests/s", f(health.per_second, 0));
+    row("  p50 / p99 (ms)", latency(health));
+    for (label, reading) in [
+        ("public results alone, main port", main_alone),
+        ("public results alone, public listener", public_alone),
+    ] {
+        row(&format!("{label}: requests/s"), f(reading.per_second, 0));
+        row(
+            "  ratio to /health",
+            f(reading.per_second / health.per_second, 2),
+        );
+        row("  p50 / p99 (ms)", latency(reading));
+    }
+    let stations = |line: &Value| {
+        format!(
+            "{} / {}",
+            cell(line, "/p50_ms", 1),
+            cell(line, "/p99_ms", 1)
+        )
+    };
+    row(
+        "stations' confirmation, quiet: p50 / p99 (ms)",
+        stations(quiet),
+    );
+    row(
+        "  confirmed of submitted; max (ms)",
+        format!(
+            "{}/{}; {}",
+            cell(quiet, "/confirmed", 0),
+            cell(quiet, "/submitted", 0),
+            cell(quiet, "/max_ms", 1)
+        ),
+    );
+    let quiet_p99 = quiet["p99_ms"].as_f64().unwrap_or(f64::NAN);
+    for ((line, reading), label) in during.iter().zip(["main port", "public listener"]) {
+        row(
+            &format!("surge on the {label}: public requests/s"),
+            f(reading.per_second, 0),
+        );
+        row("  public p50 / p99 (ms)", latency(reading));
+        row("  public answers not 2xx/3xx", reading.failed.to_string());
+        row("  stations' confirmation p50 / p99 (ms)", stations(line));
+        row(
+            "  confirmed of submitted; max (ms)",
+            format!(
+                "{}/{}; {}",
+                cell(line, "/confirmed", 0),
+                cell(line, "/submitted", 0),
+                cell(line, "/max_ms", 1)
+            ),
+        );
+        row(
+            "  stations' p99, surge / quiet",
+            f(line["p99_ms"].as_f64().unwrap_or(f64::NAN) / quiet_p99, 2),
+        );
+    }
+    for reading in [health, main_alone, public_alone]
+        .into_iter()
+        .chain(during.iter().map(|(_, r)| r))
+    {
+        if !reading.errors.is_empty() {
+            println!("wrk: {}", reading.errors);
+        }
+    }
+    if let Some(path) = &args.json {
+        let reading = |r: &Reading| json!({"per_second": r.per_second, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms, "failed": r.failed});
+        let figures = json!({
+            "health": reading(health),
+            "public_main_alone": reading(main_alone),
+            "public_listener_alone": reading(public_alone),
+            "quiet": quiet,
+            "surge_main": {"stations": during.first().map(|d| &d.0), "public": during.first().map(|d| reading(&d.1))},
+            "surge_public": {"stations": during.get(1).map(|d| &d.0), "public": during.get(1).map(|d| reading(&d.1))},
+        });
+        let _ = std::fs::write(
+            path,
+            serde_json::to_string_pretty(&figures).unwrap_or_default(),
         );
     }
 }

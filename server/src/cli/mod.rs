@@ -56,6 +56,12 @@ pub enum Command {
         /// ones a commit fails on; 0 turns it off. Not checked for PostgreSQL.
         #[arg(long, env = "KIESDAG_MIN_FREE_MB", default_value_t = crate::disk_space::DEFAULT_MIN_FREE_MB)]
         min_free_mb: u64,
+        /// Also serve the public pages' API (`/api/public/...`) on this address, by one
+        /// worker of low priority, so that a surge of citizens slows the public first,
+        /// never the chairs; a proxy in front routes `/api/public/` there. They stay on
+        /// `--listen` too.
+        #[arg(long, env = "KIESDAG_PUBLIC_LISTEN")]
+        public_listen: Option<String>,
     },
     /// Apply the database migrations.
     Migrate,
@@ -69,17 +75,17 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Export for the electoral bodies.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Station activation codes.
     Codes {
         #[command(subcommand)]
         command: CodesCommand,
     },
     /// The strength list: voters per station, its checks and its export.
-    /// Export for the electoral bodies.
-    Export {
-        #[command(subcommand)]
-        command: ExportCommand,
-    },
     Strength {
         #[command(subcommand)]
         command: StrengthCommand,
@@ -291,12 +297,6 @@ pub enum ImportCommand {
         #[arg(long)]
         skip_bad_rows: bool,
     },
-}
-
-#[derive(Subcommand)]
-pub enum StrengthCommand {
-    /// Check the municipality's strength list: every station has voters, none more
-    /// than the maximum (`--max` sets it, kept for later checks). Fails when a check
     /// The Kiesraad's EML_NL files, read by its own library: an election definition
     /// (110a: name, kind, day and seats; creates the election when it does not exist),
     /// candidate lists (230b: the lists' numbers and names, their candidates) and
@@ -334,6 +334,12 @@ pub enum ExportCommand {
         #[arg(long)]
         partial: bool,
     },
+}
+
+#[derive(Subcommand)]
+pub enum StrengthCommand {
+    /// Check the municipality's strength list: every station has voters, none more
+    /// than the maximum (`--max` sets it, kept for later checks). Fails when a check
     /// fails.
     Check {
         #[arg(long)]
@@ -632,6 +638,7 @@ pub fn main(cli: Cli) -> ExitCode {
         web_dir: crate::http::web::WebDir::from_env().dashboard,
         chair_dir: crate::http::web::WebDir::from_env().chair,
         min_free_mb: min_free_mb_from_env(),
+        public_listen: std::env::var("KIESDAG_PUBLIC_LISTEN").ok(),
     });
     match run(&url, command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -668,6 +675,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             web_dir,
             chair_dir,
             min_free_mb,
+            public_listen,
         } => serve::serve(
             url,
             &listen,
@@ -677,6 +685,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                 dashboard: web_dir,
                 chair: chair_dir,
             },
+            public_listen.as_deref(),
         ),
         Command::Migrate => {
             let mut db = db::connect(url).map_err(|e| e.to_string())?;
@@ -753,15 +762,6 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                     skip_bad_rows,
                 },
         } => staff::import_candidates(url, &file, &election, &municipality, skip_bad_rows),
-        Command::Staff { command } => staff::staff(url, command),
-        Command::Import {
-            command:
-                ImportCommand::Strength {
-                    file,
-                    election,
-                    skip_bad_rows,
-                },
-        } => import::import_roster(
         Command::Import {
             command: ImportCommand::Eml { files, election },
         } => eml::import(url, &files, election.as_deref()),
@@ -780,6 +780,15 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             out.as_deref(),
             partial,
         ),
+        Command::Staff { command } => staff::staff(url, command),
+        Command::Import {
+            command:
+                ImportCommand::Strength {
+                    file,
+                    election,
+                    skip_bad_rows,
+                },
+        } => import::import_roster(
             url,
             &file,
             &election,

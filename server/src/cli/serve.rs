@@ -10,6 +10,7 @@ pub(crate) fn serve(
     workers: usize,
     min_free_mb: u64,
     dashboard: crate::http::web::WebDir,
+    public_listen: Option<&str>,
 ) -> Result<(), String> {
     let config = ServerConfig {
         database_url: url.to_owned(),
@@ -21,10 +22,20 @@ pub(crate) fn serve(
     let state = app::state(&config).map_err(|e| e.to_string())?;
     let listener = app::listen(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    // Tests and scripts read this line to find the port.
+    let public = match public_listen {
+        Some(public) => {
+            let listener =
+                app::listen(public).map_err(|e| format!("cannot listen on {public}: {e}"))?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("kiesdag public pages on http://{address}");
+            Some(listener)
+        }
+        None => None,
+    };
+    // Tests and scripts read this line to find the port (the public one comes first).
     println!("kiesdag listening on http://{address}");
     tracing::info!(%address, database = %if db::is_postgres(url) { "postgresql" } else { url }, "serving");
     actix_web::rt::System::new()
-        .block_on(app::serve(state, listener, workers, dashboard))
+        .block_on(app::serve(state, listener, workers, dashboard, public))
         .map_err(|e| e.to_string())
 }

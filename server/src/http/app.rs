@@ -170,6 +170,7 @@ pub async fn serve(
     listener: TcpListener,
     workers: usize,
     dashboard: crate::http::web::WebDir,
+    public: Option<TcpListener>,
 ) -> std::io::Result<()> {
     crate::metrics::install_panic_hook();
     actix_web::rt::spawn(
@@ -182,6 +183,9 @@ pub async fn serve(
     actix_web::rt::spawn(crate::realtime::contacts::flush_periodically(state.clone()));
     let shutdown = state.shutdown.clone();
     let data = web::Data::new(state);
+    let public = public
+        .map(|listener| serve_public(data.clone(), listener))
+        .transpose()?;
     let server = HttpServer::new(move || {
         App::new()
             .wrap_fn(contain_panics)
@@ -203,48 +207,58 @@ pub async fn serve(
     .listen(listener)?
     .run();
     let handle = server.handle();
+    let public_handle = public.as_ref().map(actix_web::dev::Server::handle);
     actix_web::rt::spawn(async move {
         crate::realtime::shutdown::signalled().await;
         tracing::info!("stopping: closing sockets with 1001, then the server");
         shutdown.begin();
         // Long enough for the sockets' close frames to go out.
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        if let Some(public) = public_handle {
+            public.stop(true).await;
+        }
         handle.stop(true).await;
     });
+    if let Some(public) = public {
+        actix_web::rt::spawn(async move {
+            if let Err(e) = public.await {
+                tracing::error!(%e, "the public pages' listener stopped");
+            }
+        });
+    }
     server.await
 }
 
-#[cfg(test)]
-mod tests {
-    use actix_web::{App, test, web};
+/// The public pages (`/api/public/...`) on a listener of their own, served by one
+/// worker thread of low priority (nice 10): under a surge of citizens the scheduler
+/// gives the chairs' workers and the writer the CPU first, and the public gets slower,
+/// never the chairs. A proxy in front sends `/api/public/` here (docs/operations.md).
+fn serve_public(
+    data: web::Data<AppState>,
+    listener: TcpListener,
+) -> std::io::Result<actix_web::dev::Server> {
+    Ok(HttpServer::new(move || {
+        // The factory runs on the worker's own thread, once, as it starts.
+        lower_this_threads_priority();
+        App::new()
+            .wrap_fn(contain_panics)
+            .app_data(data.clone())
+            .configure(crate::http::routes::configure_public)
+    })
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(5)
+    .max_connections(50_000)
+    .listen(listener)?
+    .run())
+}
 
-    #[actix_web::test]
-    async fn a_panicking_handler_fails_its_request_alone() {
-        let app = test::init_service(
-            App::new()
-                .wrap_fn(super::contain_panics)
-                .route(
-                    "/boom",
-                    web::get().to(|| async {
-                        let figures: Vec<u32> = Vec::new();
-                        // A slip of the kind that reaches production: an index out of range.
-                        figures[usize::from(figures.is_empty())].to_string()
-                    }),
-                )
-                .route("/fine", web::get().to(|| async { "fine" })),
-        )
-        .await;
-        let boom =
-            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
-        let status = match boom {
-            Ok(response) => response.status(),
-            Err(error) => error.as_response_error().status_code(),
-        };
-        assert_eq!(status, 500);
-        for _ in 0..3 {
-            let fine =
-                test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
-            assert_eq!(fine.status(), 200, "the worker goes on serving");
-        }
+/// Nice 10 for the calling thread (Linux gives each thread its own nice value).
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    let this_thread = rustix::thread::gettid();
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(this_thread), 10) {
+        tracing::warn!(error = %e, "the public pages run at normal priority");
     }
 }

@@ -205,7 +205,23 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 /// Registers every endpoint, each behind its own access guard.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    for endpoint in endpoints() {
+    register(cfg, endpoints());
+}
+
+/// Only the public pages' endpoints (`/api/public/...`), for their own listener.
+pub fn configure_public(cfg: &mut web::ServiceConfig) {
+    let public = endpoints()
+        .into_iter()
+        .filter(|e| e.path.starts_with(PUBLIC_PREFIX) && e.access == Access::Public)
+        .collect();
+    register(cfg, public);
+}
+
+/// Where the public pages' endpoints live.
+pub const PUBLIC_PREFIX: &str = "/api/public/";
+
+fn register(cfg: &mut web::ServiceConfig, endpoints: Vec<Endpoint>) {
+    for endpoint in endpoints {
         cfg.service(
             web::resource(endpoint.path)
                 .app_data(json_config())

@@ -81,6 +81,14 @@ struct Plan {
     /// The reconnect storm, right after the `held` phase (Kiesdag only).
     #[serde(default)]
     storm: Option<StormPlan>,
+    /// The election's closing time (ms since the epoch): the surge's stations close
+    /// after it, so that their results are public.
+    #[serde(default)]
+    closes_at_ms: Option<i64>,
+    /// The surge's phases, in order: the stations are split evenly over them, and
+    /// each phase's stations submit at the benchmark's word of that name.
+    #[serde(default)]
+    surge_phases: Vec<String>,
 }
 
 /// The reconnect storm: every station sends `reports_per_station` reports, the
@@ -105,6 +113,9 @@ enum Mode {
     Benchmark,
     /// Stations open, then only the steady rate, for dashboards of another process.
     Feed,
+    /// The public surge (see `surge`): stations close and submit their results,
+    /// half in quiet and half while the benchmark's readers poll the public pages.
+    Surge,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -1004,6 +1015,9 @@ async fn run(plan: Plan) -> Result<(), String> {
         }
     }
     let stations_seconds = started.elapsed().as_secs_f64();
+    if plan.mode == Mode::Surge {
+        return surge(&plan, &devices).await;
+    }
 
     // 2. Dashboards subscribe, spread over the municipalities.
     let ready = Arc::new(AtomicUsize::new(0));
@@ -1243,6 +1257,124 @@ async fn run(plan: Plan) -> Result<(), String> {
     }
     emit(&json!({"phase": "done"}));
     Ok(())
+}
+
+/// The public surge: every station closes after the closing time and reports
+/// `ready`; the stations are split evenly over the plan's `surge_phases`, and at each
+/// phase's word its stations submit their results within the burst window (the
+/// benchmark decides what the public does meanwhile). Each phase's line gives the
+/// stations' confirmation times: from the chair's submission to the server's
+/// acknowledgement of it.
+async fn surge(plan: &Plan, devices: &[Device]) -> Result<(), String> {
+    let mut orders = orders();
+    let wait = plan
+        .closes_at_ms
+        .map_or(0, |at| at.saturating_sub(now_ms()).max(0));
+    progress(&format!("waiting {wait} ms for the closing time"));
+    tokio::time::sleep(Duration::from_millis(
+        u64::try_from(wait).unwrap_or(0) + 500,
+    ))
+    .await;
+    let before: u64 = devices.iter().map(Device::acks).sum();
+    for (n, device) in devices.iter().enumerate() {
+        if let Device::Core(station) = device {
+            station.tap_closing_checklist();
+            station.send(Event::CloseStation {
+                voters_in_queue_at_close: 0,
+            });
+            station.send(Event::ConfirmWarnings);
+        }
+        if n % 200 == 199 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let target = before + devices.len() as u64;
+    let (acked, _) = until_acked(devices, target, Duration::from_secs(120)).await;
+    if acked < target {
+        return Err(format!(
+            "only {} of {} stations closed",
+            acked - before,
+            devices.len()
+        ));
+    }
+    emit(&json!({"phase": "ready", "stations": devices.len()}));
+    let phases = plan.surge_phases.len().max(1);
+    let share = devices.len() / phases;
+    let mut dice = Xorshift(0x2545_F491_4F6C_DD1D);
+    for (n, phase) in plan.surge_phases.iter().enumerate() {
+        order(&mut orders, phase).await?;
+        let range = n * share..(n + 1) * share;
+        let line = submit_results(plan, devices, range, &mut dice, phase).await;
+        emit(&line);
+    }
+    emit(&json!({"phase": "done"}));
+    Ok(())
+}
+
+/// Milliseconds since the epoch.
+fn now_ms() -> i64 {
+    i64::try_from(epoch_us() / 1_000).unwrap_or(i64::MAX)
+}
+
+/// The stations in `range` submit their results at random moments in the burst
+/// window; the line with their confirmation times (ms): p50, p99, max.
+async fn submit_results(
+    plan: &Plan,
+    devices: &[Device],
+    range: std::ops::Range<usize>,
+    dice: &mut Xorshift,
+    phase: &str,
+) -> Value {
+    let window = u64::from(plan.burst_seconds.max(1)) * 1_000;
+    let mut order: Vec<(u64, usize)> = range.map(|n| (dice.below(window), n)).collect();
+    order.sort_unstable();
+    let count = order.len();
+    // Per station: when its result went, and its acknowledgements before.
+    let mut pending: Vec<(usize, Instant, u64)> = Vec::with_capacity(count);
+    let mut confirmed_ms: Vec<u64> = Vec::with_capacity(count);
+    let started = tokio::time::Instant::now();
+    let mut next = order.into_iter().peekable();
+    let give_up = started + Duration::from_millis(window) + Duration::from_secs(60);
+    while (next.peek().is_some() || !pending.is_empty()) && tokio::time::Instant::now() < give_up {
+        let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        while let Some(&(at, n)) = next.peek() {
+            if at > elapsed {
+                break;
+            }
+            next.next();
+            if let Device::Core(station) = &devices[n] {
+                let acks = station.acks_received();
+                let admitted = 800 + u32::try_from(n % 400).unwrap_or(0);
+                station.send(Event::EditResult(consistent_result(
+                    admitted,
+                    &plan.list_weights,
+                    0,
+                )));
+                station.send(Event::SubmitResult);
+                station.send(Event::ConfirmWarnings);
+                pending.push((n, Instant::now(), acks));
+            }
+        }
+        pending.retain(|&(n, sent, acks)| {
+            if devices[n].acks() > acks {
+                confirmed_ms.push(u64::try_from(sent.elapsed().as_micros()).unwrap_or(0));
+                false
+            } else {
+                true
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    confirmed_ms.sort_unstable();
+    json!({
+        "phase": phase,
+        "submitted": count,
+        "confirmed": confirmed_ms.len(),
+        "p50_ms": percentile(&confirmed_ms, 50.0),
+        "p99_ms": percentile(&confirmed_ms, 99.0),
+        "max_ms": percentile(&confirmed_ms, 100.0),
+        "window_seconds": plan.burst_seconds,
+    })
 }
 
 fn main() {
