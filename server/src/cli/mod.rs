@@ -56,6 +56,12 @@ pub enum Command {
         /// ones a commit fails on; 0 turns it off. Not checked for PostgreSQL.
         #[arg(long, env = "KIESDAG_MIN_FREE_MB", default_value_t = crate::disk_space::DEFAULT_MIN_FREE_MB)]
         min_free_mb: u64,
+        /// Also serve the public pages' API (`/api/public/...`) on this address, by one
+        /// worker of low priority, so that a surge of citizens slows the public first,
+        /// never the chairs; a proxy in front routes `/api/public/` there. They stay on
+        /// `--listen` too.
+        #[arg(long, env = "KIESDAG_PUBLIC_LISTEN")]
+        public_listen: Option<String>,
     },
     /// Apply the database migrations.
     Migrate,
@@ -632,6 +638,7 @@ pub fn main(cli: Cli) -> ExitCode {
         web_dir: crate::http::web::WebDir::from_env().dashboard,
         chair_dir: crate::http::web::WebDir::from_env().chair,
         min_free_mb: min_free_mb_from_env(),
+        public_listen: std::env::var("KIESDAG_PUBLIC_LISTEN").ok(),
     });
     match run(&url, command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -668,6 +675,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             web_dir,
             chair_dir,
             min_free_mb,
+            public_listen,
         } => serve::serve(
             url,
             &listen,
@@ -677,6 +685,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                 dashboard: web_dir,
                 chair: chair_dir,
             },
+            public_listen.as_deref(),
         ),
         Command::Migrate => {
             let mut db = db::connect(url).map_err(|e| e.to_string())?;
