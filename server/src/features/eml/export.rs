@@ -84,13 +84,25 @@ pub struct Exported {
     pub without_voters: Vec<String>,
 }
 
-/// "9401JW" or "9401 jw" as "9401 JW", as the count's reporting units write it.
+/// A Dutch postcode, "9401JW" or "9401 jw", as the count's reporting units write it,
+/// "9401 JW"; anything else as it is.
 fn postcode(raw: &str) -> String {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.len() == 6 && compact.is_char_boundary(4) {
-        format!("{} {}", &compact[..4], compact[4..].to_uppercase())
-    } else {
-        raw.trim().to_owned()
+    let compact: Vec<char> = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    match compact.as_slice() {
+        [digits @ .., a, b]
+            if digits.len() == 4
+                && digits.iter().all(char::is_ascii_digit)
+                && a.is_ascii_alphabetic()
+                && b.is_ascii_alphabetic() =>
+        {
+            let digits: String = digits.iter().collect();
+            format!(
+                "{digits} {}{}",
+                a.to_ascii_uppercase(),
+                b.to_ascii_uppercase()
+            )
+        }
+        _ => raw.trim().to_owned(),
     }
 }
 
@@ -281,4 +293,125 @@ pub fn count(input: &Count<'_>) -> Result<Exported, ExportError> {
             .map(|r| r.station.id.clone())
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use eml_nl::io::{EMLParsingMode, EMLRead as _};
+    use shared::domain::{Jurisdiction, StationDay};
+    use shared::fixtures;
+
+    use super::*;
+
+    fn record(number: u32, result: Option<ProvisionalResult>) -> StationRecord {
+        StationRecord {
+            election_id: "GR2026".into(),
+            station: fixtures::station("GM0599", number),
+            day: StationDay {
+                result,
+                ..StationDay::default()
+            },
+            last_event_seq: 0,
+            last_seen_at: None,
+        }
+    }
+
+    fn export(stations: &[StationRecord], partial: bool) -> Result<Exported, ExportError> {
+        let election = fixtures::election(Jurisdiction::Netherlands, 3);
+        let identity = Identity::derived(&election, "GM0599", "Rotterdam").unwrap();
+        count(&Count {
+            election: &election,
+            identity: &identity,
+            municipality_code: "GM0599",
+            municipality_name: "Rotterdam",
+            stations,
+            partial,
+            created_at: DateTime::from_timestamp(1_773_800_000, 0).unwrap(),
+        })
+    }
+
+    #[test]
+    fn the_count_reads_back_strictly_with_every_station_and_the_total() {
+        let stations = [
+            record(
+                2,
+                Some(fixtures::result((900, 80, 0), &[500, 300, 150], 20, 10)),
+            ),
+            record(1, Some(fixtures::result((100, 0, 0), &[50, 30, 19], 1, 0))),
+        ];
+        let exported = export(&stations, false).unwrap();
+        assert_eq!(exported.file_name, "Telling_GR2026_Rotterdam.eml.xml");
+        assert_eq!(exported.stations, 2);
+        let (read, warnings) = ElectionCount::parse_eml(&exported.xml, EMLParsingMode::Strict)
+            .ok_with_errors()
+            .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let contest = &read.count.election.contests[0];
+        let units: Vec<String> = contest
+            .reporting_unit_votes
+            .iter()
+            .map(|u| format!("{} {}", u.identifier.id.raw(), u.identifier.name))
+            .collect();
+        assert_eq!(
+            units,
+            [
+                "0599::SB1 Stembureau Stembureau 1 (postcode: 3011 AA)",
+                "0599::SB2 Stembureau Stembureau 2 (postcode: 3011 AA)"
+            ]
+        );
+        let total = contest.total_votes.as_ref().unwrap();
+        assert_eq!(total.candidate_votes_count.copied_value().unwrap(), 1049);
+        assert_eq!(total.eligible_voter_count.copied_value().unwrap(), 4000);
+        assert_eq!(total.blank_votes().unwrap().copied_value().unwrap(), 21);
+        assert_eq!(
+            total
+                .find_affiliation_valid_votes(AffiliationId::from_u64(1).unwrap())
+                .unwrap(),
+            550
+        );
+        // A municipal election has no voter cards: no row for them.
+        assert!(!exported.xml.contains("geldige kiezerspassen"));
+    }
+
+    #[test]
+    fn stations_without_a_result_are_refused_unless_partial() {
+        let stations = [
+            record(1, Some(fixtures::result((100, 0, 0), &[50, 30, 20], 0, 0))),
+            record(2, None),
+        ];
+        let refused = export(&stations, false).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "1 of 2 stations have no provisional result yet (GM0599-2); export with --partial to leave them out"
+        );
+        let partial = export(&stations, true).unwrap();
+        assert_eq!(
+            (partial.stations, partial.left_out.as_slice()),
+            (1, &["GM0599-2".to_owned()][..])
+        );
+        assert!(matches!(
+            export(&[record(1, None)], true),
+            Err(ExportError::NoResults { .. })
+        ));
+    }
+
+    #[test]
+    fn votes_for_a_list_the_election_lacks_are_refused() {
+        let stations = [record(
+            1,
+            Some(fixtures::result((100, 0, 0), &[50, 30, 10, 10], 0, 0)),
+        )];
+        assert_eq!(
+            export(&stations, false).unwrap_err().to_string(),
+            "station GM0599-1 has votes for list 4, which election GR2026 does not have"
+        );
+    }
+
+    #[test]
+    fn postcodes_are_written_as_the_count_writes_them() {
+        assert_eq!(postcode("9401JW"), "9401 JW");
+        assert_eq!(postcode(" 9401 jw "), "9401 JW");
+        assert_eq!(postcode(""), "");
+        assert_eq!(postcode("B-9000"), "B-9000");
+    }
 }

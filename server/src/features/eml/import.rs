@@ -620,3 +620,230 @@ pub fn apply(
         }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::eml::read::read;
+
+    fn data(file: &str) -> String {
+        std::fs::read_to_string(format!("{}/../data/eml/{file}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    }
+
+    fn document(text: &str) -> Document {
+        read(text).unwrap().document
+    }
+
+    fn lists_document(text: &str) -> CandidateLists {
+        let Document::Lists(lists) = document(text) else {
+            panic!("a 230b")
+        };
+        *lists
+    }
+
+    /// A Kiesdag election for the definition's facts (what `election init` would make).
+    fn made(facts: &Facts) -> Result<Election, String> {
+        let mut election = shared::fixtures::election(Jurisdiction::Netherlands, 0);
+        election.id = "GR2022_Test".into();
+        election.name.clone_from(&facts.name);
+        election.council = facts.council;
+        election.seats = facts.seats;
+        Ok(election)
+    }
+
+    struct Stored {
+        election: Option<Election>,
+        identity: Option<Identity>,
+        candidates: Vec<ListCandidates>,
+        stations: BTreeMap<String, Station>,
+        elsewhere: BTreeMap<String, String>,
+        municipalities: BTreeMap<String, String>,
+        votes: BTreeSet<u32>,
+    }
+
+    impl Stored {
+        fn empty() -> Self {
+            Self {
+                election: None,
+                identity: None,
+                candidates: Vec::new(),
+                stations: BTreeMap::new(),
+                elsewhere: BTreeMap::new(),
+                municipalities: BTreeMap::new(),
+                votes: BTreeSet::new(),
+            }
+        }
+
+        fn current(&self) -> Current<'_> {
+            Current {
+                election_id: "GR2022_Test",
+                election: self.election.as_ref(),
+                identity: self.identity.as_ref(),
+                candidates: &self.candidates,
+                stations: &self.stations,
+                elsewhere: &self.elsewhere,
+                municipalities: &self.municipalities,
+                lists_with_votes: &self.votes,
+            }
+        }
+
+        /// What `apply` would leave stored.
+        fn after(mut self, plan: Plan) -> Self {
+            if let Some(e) = plan.election {
+                self.election = Some(e);
+            }
+            if let Some(i) = plan.identity {
+                self.identity = Some(i);
+            }
+            if let Some(c) = plan.candidates {
+                self.candidates = c;
+            }
+            self.municipalities.extend(plan.municipalities);
+            for s in plan.stations {
+                self.stations.insert(s.id.clone(), s);
+            }
+            self
+        }
+    }
+
+    #[test]
+    fn assens_lists_are_numbered_and_named_as_the_kiesraad_does() {
+        let mut reasons = Vec::new();
+        let (lists, candidates) = lists_of(
+            "assen",
+            &lists_document(&data("Kandidatenlijsten_GR2026_Assen.eml.xml")),
+            &mut reasons,
+        );
+        assert!(reasons.is_empty(), "{reasons:?}");
+        assert_eq!(lists.len(), 13);
+        assert_eq!(
+            (lists[0].number, lists[0].name.as_str()),
+            (1, "GROENLINKS / Partij van de Arbeid (PvdA)")
+        );
+        assert_eq!(
+            candidates.iter().map(|l| l.candidates.len()).sum::<usize>(),
+            228
+        );
+        let first = &candidates[0].candidates;
+        assert_eq!(first[0].name, "Bouwmeester, W.");
+        assert_eq!(first[2].name, "de Vries, P.M.J.");
+        assert_eq!(first[4].name, "van der Kolk - Kruithof, P.R.");
+    }
+
+    #[test]
+    fn a_list_without_a_name_is_called_by_its_first_candidate() {
+        let text = data("Kandidatenlijsten_GR2026_Assen.eml.xml").replace(
+            "<RegisteredName>Stadspartij PLOP</RegisteredName>",
+            "<RegisteredName></RegisteredName>",
+        );
+        let mut reasons = Vec::new();
+        let (lists, candidates) = lists_of("assen", &lists_document(&text), &mut reasons);
+        assert!(reasons.is_empty(), "{reasons:?}");
+        assert_eq!(
+            lists[1].name,
+            format!("Blanco ({})", candidates[1].candidates[0].name)
+        );
+    }
+
+    #[test]
+    fn a_definition_makes_the_election_and_the_same_files_again_change_nothing() {
+        let definition = document(&data("eml110a_GR2022_Test.eml.xml"));
+        let stations = document(&data("eml110b_GR2022_Test.eml.xml"));
+        let files = [("110a", &definition), ("110b", &stations)];
+
+        // The stations alone have no election to go to.
+        let stored = Stored::empty();
+        let refused = plan(&files[1..], &stored.current(), &made).unwrap_err();
+        assert!(
+            refused[0].contains("there is no election GR2022_Test"),
+            "{refused:?}"
+        );
+
+        let first = plan(&files, &stored.current(), &made).unwrap();
+        assert!(first.created);
+        let election = first.election.clone().unwrap();
+        assert_eq!(election.name, "Gemeenteraad Test 2022");
+        assert_eq!(election.seats, Some(45));
+        assert_eq!(first.identity.as_ref().unwrap().id, "GR2022_Test");
+        assert_eq!(first.stations.len(), 420);
+        assert_eq!(
+            first.municipalities,
+            BTreeMap::from([("GM0000".to_owned(), "Test".to_owned())])
+        );
+        let needs = needs(&files);
+        assert_eq!(needs.station_ids.len(), 420);
+        assert_eq!(needs.municipality_codes, ["GM0000"]);
+
+        let stored = stored.after(first);
+        let again = plan(&files, &stored.current(), &made).unwrap();
+        assert!(again.changes_nothing(), "{again:?}");
+
+        // A new number of voters for one station is the only change.
+        let mut stored = stored;
+        stored.stations.get_mut("GM0000-1").unwrap().expected_voters = Some(1);
+        let corrected = plan(&files[1..], &stored.current(), &made).unwrap();
+        assert_eq!(corrected.stations.len(), 1);
+        assert_eq!(corrected.stations[0].expected_voters, Some(1273));
+        assert!(corrected.election.is_none() && corrected.identity.is_none());
+    }
+
+    #[test]
+    fn another_elections_file_or_station_is_refused_with_nothing_planned() {
+        let definition = document(&data("eml110a_GR2022_Test.eml.xml"));
+        let stations = document(&data("eml110b_GR2022_Test.eml.xml"));
+        let european = document(&data("eml110b_EP2024_Test.eml.xml"));
+        let stored = Stored::empty();
+        let refused = plan(
+            &[("110a", &definition), ("ep", &european)],
+            &stored.current(),
+            &made,
+        )
+        .unwrap_err();
+        assert_eq!(
+            refused,
+            [
+                "ep is for EP2024 (Europees Parlement 2024, 2024-06-06), but 110a is for GR2022_Test (Gemeenteraad Test 2022, 2022-03-16)"
+            ]
+        );
+        let twice = plan(
+            &[("a", &definition), ("b", &definition)],
+            &stored.current(),
+            &made,
+        )
+        .unwrap_err();
+        assert!(twice[0].starts_with("b: a second 110a"), "{twice:?}");
+
+        let mut stored = stored;
+        stored.elsewhere.insert("GM0000-3".into(), "GR2026".into());
+        let refused = plan(
+            &[("110a", &definition), ("110b", &stations)],
+            &stored.current(),
+            &made,
+        )
+        .unwrap_err();
+        assert_eq!(
+            refused,
+            ["110b: station GM0000-3 belongs to election GR2026, not GR2022_Test"]
+        );
+    }
+
+    #[test]
+    fn lists_that_drop_a_list_with_votes_are_refused() {
+        let lists = document(&data("Kandidatenlijsten_GR2026_Assen.eml.xml"));
+        let mut stored = Stored::empty();
+        let mut election = shared::fixtures::election(Jurisdiction::Netherlands, 2);
+        election.id = "GR2022_Test".into();
+        stored.election = Some(election);
+        stored.votes = BTreeSet::from([2, 14, 15]);
+        let refused = plan(&[("230b", &lists)], &stored.current(), &made).unwrap_err();
+        assert_eq!(
+            refused,
+            ["230b: stations' results hold votes for list(s) 14, 15, which the file does not have"]
+        );
+        stored.votes = BTreeSet::from([2, 13]);
+        let taken = plan(&[("230b", &lists)], &stored.current(), &made).unwrap();
+        assert_eq!(taken.election.unwrap().lists.len(), 13);
+        assert_eq!(taken.candidates.unwrap().len(), 13);
+    }
+}
