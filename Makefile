@@ -81,6 +81,7 @@ bench: bench-core bench-server
 # options (kiesdag-bench --help), e.g. BENCH_ARGS="--stations 2000 --dashboards 1000".
 BENCH_ARGS ?=
 bench-server:
+	@command -v wrk >/dev/null || $$([ "$$(id -u)" = 0 ] || echo sudo) apt-get install -y -qq wrk >/dev/null
 	$(CARGO) build --release -p kiesdag -p kiesdag-sim --bins
 	./target/release/kiesdag-bench $(BENCH_ARGS)
 

@@ -114,3 +114,51 @@ async fn a_public_page_is_kept_tagged_and_made_again_after_a_change() {
         assert_eq!(status, 404, "{code}");
     }
 }
+
+/// With `KIESDAG_PUBLIC_LISTEN` the public pages have a listener of their own (the
+/// one a proxy sends citizens to): it serves them, and nothing a chair or the control
+/// room uses, so a crowd there cannot reach those.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_listener_serves_the_public_pages_and_nothing_else() {
+    let (database, dir) = fresh_database();
+    seed(&database, &election_open_now(), 1);
+    let server = support::start_server_with(
+        &database,
+        dir,
+        "127.0.0.1:0",
+        &[("KIESDAG_PUBLIC_LISTEN", "127.0.0.1:0")],
+    );
+    let public = support::Server::attach(server.public.as_deref().expect("its address"));
+    for page in ["turnout", "results", "finder"] {
+        let path = format!("/api/public/municipalities/{MUNICIPALITY}/{page}");
+        let (status, _) = support::http(&public, "GET", &path, "", &serde_json::Value::Null).await;
+        assert_eq!(status, 200, "{page}");
+    }
+    let coordinator = support::staff_token(kiesdag::auth::Role::Coordinator, Some(MUNICIPALITY));
+    for path in [
+        "/health".to_owned(),
+        format!("/api/municipalities/{MUNICIPALITY}/stations"),
+        "/api/session/login".to_owned(),
+        "/ws/station".to_owned(),
+    ] {
+        let (status, _) = support::http(
+            &public,
+            "GET",
+            &path,
+            &coordinator,
+            &serde_json::Value::Null,
+        )
+        .await;
+        assert_eq!(status, 404, "{path} is not on the public listener");
+    }
+    // The main port still has everything.
+    let (status, _) = support::http(
+        &server,
+        "GET",
+        &format!("/api/public/municipalities/{MUNICIPALITY}/results"),
+        "",
+        &serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200);
+}

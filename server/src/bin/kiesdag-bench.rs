@@ -79,9 +79,10 @@ struct Args {
     /// with and without the surge.
     #[arg(long)]
     surge: bool,
-    /// Stations of the surge's one municipality (Rotterdam has about 360); half submit
-    /// in quiet, half during the surge.
-    #[arg(long, default_value_t = 400)]
+    /// Stations of the surge's one municipality (Amsterdam had 560); a third submit in
+    /// quiet, a third during the surge on the main port, a third during the surge on
+    /// the public listener.
+    #[arg(long, default_value_t = 900)]
     surge_stations: usize,
     /// Public readers (connections, each polling back to back).
     #[arg(long, default_value_t = 1_000)]

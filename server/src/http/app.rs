@@ -230,7 +230,7 @@ pub async fn serve(
 }
 
 /// The public pages (`/api/public/...`) on a listener of their own, served by one
-/// worker thread of low priority (nice 10): under a surge of citizens the scheduler
+/// worker thread of the lowest priority (nice 19): under a surge of citizens the scheduler
 /// gives the chairs' workers and the writer the CPU first, and the public gets slower,
 /// never the chairs. A proxy in front sends `/api/public/` here (docs/operations.md).
 fn serve_public(
@@ -253,12 +253,16 @@ fn serve_public(
     .run())
 }
 
-/// Nice 10 for the calling thread (Linux gives each thread its own nice value).
+/// The public pages' worker's niceness: the lowest priority there is, so that it gets
+/// the CPU the chairs' workers and the writer leave, and nothing before them.
+const PUBLIC_NICE: i32 = 19;
+
+/// `PUBLIC_NICE` for the calling thread (Linux gives each thread its own nice value).
 fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
     let this_thread = rustix::thread::gettid();
     #[cfg(target_os = "linux")]
-    if let Err(e) = rustix::process::setpriority_process(Some(this_thread), 10) {
+    if let Err(e) = rustix::process::setpriority_process(Some(this_thread), PUBLIC_NICE) {
         tracing::warn!(error = %e, "the public pages run at normal priority");
     }
 }

@@ -30,6 +30,9 @@ pub struct Server {
     pub dir: PathBuf,
     /// The database goes when this server goes (not for a second instance on it).
     pub owns_database: bool,
+    /// The public pages' own listener ("http://127.0.0.1:PORT"), with
+    /// `KIESDAG_PUBLIC_LISTEN`.
+    pub public: Option<String>,
 }
 
 impl Drop for Server {
@@ -261,20 +264,28 @@ pub fn start_server_with(
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("kiesdag listening on ")
-        .expect("listening line")
-        .to_owned();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut public = None;
+    let base = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server printed no address"
+        );
+        if let Some(address) = line.trim().strip_prefix("kiesdag public pages on ") {
+            public = Some(address.to_owned());
+        }
+        if let Some(address) = line.trim().strip_prefix("kiesdag listening on ") {
+            break address.to_owned();
+        }
+    };
     Server {
         child,
         base,
         database: database.to_owned(),
         dir,
         owns_database: true,
+        public,
     }
 }
 

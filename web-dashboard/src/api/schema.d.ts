@@ -2439,7 +2439,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The stations. */
+            /** @description The stations, with an `ETag` and `Cache-Control: public, max-age=5`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2447,6 +2447,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Finder"];
                 };
+            };
+            /** @description The caller's copy (`If-None-Match`) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No stations (`not_found`). */
             404: {
@@ -2480,7 +2487,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Results, figures under embargo left out. */
+            /** @description Results, figures under embargo left out, with an `ETag` and `Cache-Control: public, max-age=2`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2489,8 +2496,24 @@ export interface operations {
                     "application/json": components["schemas"]["ResultsReport"];
                 };
             };
+            /** @description The caller's copy (`If-None-Match`) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No stations (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Others are reading it; come back in a few seconds (`unavailable`). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2512,7 +2535,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Turnout. */
+            /** @description Turnout, with an `ETag` and `Cache-Control: public, max-age=2`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2521,8 +2544,24 @@ export interface operations {
                     "application/json": components["schemas"]["TurnoutReport"];
                 };
             };
+            /** @description The caller's copy (`If-None-Match`) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No stations (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Others are reading it; come back in a few seconds (`unavailable`). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,7 +12,7 @@ use crate::store;
 /// coordinates, and on the day whether each is open and its queue. No sign-in.
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/finder", operation_id = "public_finder", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
-    responses((status = 200, description = "The stations.", body = Finder), (status = 404, description = "No stations (`not_found`).", body = ErrorBody), (status = 503, description = "The database does not answer, or others are reading it; come back in a few seconds (`unavailable`).", body = ErrorBody)))]
+    responses((status = 200, description = "The stations, with an `ETag` and `Cache-Control: public, max-age=5`.", body = Finder), (status = 304, description = "The caller's copy (`If-None-Match`) is current."), (status = 404, description = "No stations (`not_found`).", body = ErrorBody), (status = 503, description = "The database does not answer, or others are reading it; come back in a few seconds (`unavailable`).", body = ErrorBody)))]
 pub async fn finder(
     req: HttpRequest,
     state: web::Data<AppState>,

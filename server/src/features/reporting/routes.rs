@@ -349,7 +349,7 @@ pub async fn turnout(
 /// Turnout for the public: the municipality's and its districts', live.
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/turnout", operation_id = "public_turnout", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
-    responses((status = 200, description = "Turnout.", body = TurnoutReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+    responses((status = 200, description = "Turnout, with an `ETag` and `Cache-Control: public, max-age=2`.", body = TurnoutReport), (status = 304, description = "The caller's copy (`If-None-Match`) is current."), (status = 404, description = "No stations (`not_found`).", body = ErrorBody), (status = 503, description = "Others are reading it; come back in a few seconds (`unavailable`).", body = ErrorBody)))]
 pub async fn public_turnout(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -478,7 +478,7 @@ pub async fn results(
 /// publication threshold.
 #[utoipa::path(get, path = "/api/public/municipalities/{code}/results", operation_id = "public_results", tag = "public",
     params(("code" = String, Path, description = "The municipality's code.")),
-    responses((status = 200, description = "Results, figures under embargo left out.", body = ResultsReport), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+    responses((status = 200, description = "Results, figures under embargo left out, with an `ETag` and `Cache-Control: public, max-age=2`.", body = ResultsReport), (status = 304, description = "The caller's copy (`If-None-Match`) is current."), (status = 404, description = "No stations (`not_found`).", body = ErrorBody), (status = 503, description = "Others are reading it; come back in a few seconds (`unavailable`).", body = ErrorBody)))]
 pub async fn public_results(
     req: HttpRequest,
     state: web::Data<AppState>,
