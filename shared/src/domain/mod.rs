@@ -3,6 +3,7 @@
 
 pub mod alert;
 pub mod convocation;
+pub mod counting_office;
 pub mod election;
 pub mod jurisdiction;
 pub mod personal;

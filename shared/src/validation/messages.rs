@@ -85,6 +85,10 @@ const fn texts(rule: Rule) -> (&'static str, &'static str) {
             "Geef een verklaring voor het verschil tussen toegelaten kiezers en getelde stembiljetten.",
             "Explain the difference between admitted voters and ballots counted.",
         ),
+        Rule::CountingOfficeSameAsOther => (
+            "Dubbele ingave van eenzelfde telbureau? De uitslag is cijfer voor cijfer gelijk aan die van een ander telbureau.",
+            "Double entry of the same counting office? The result equals another counting office's figure by figure.",
+        ),
         Rule::TurnoutDecrease => (
             "De opkomst is lager dan de vorige melding. Meld dit als correctie met een reden.",
             "Turnout is lower than the previous report. Send it as a correction with a reason.",

@@ -7,6 +7,7 @@ mod ballot_stock;
 mod clock;
 mod closing;
 mod control_room;
+mod counting_office;
 mod incident;
 mod issue;
 mod messages;
@@ -23,6 +24,7 @@ pub use clock::{
 };
 pub use closing::closing_checklist_issue;
 pub use control_room::{assignee_issues, dispatch_issues, message_issues};
+pub use counting_office::{CountingOfficeContext, counting_office_result, same_as_offices};
 pub use issue::{Issue, Outcome, Severity};
 pub use messages::{Language, message};
 pub use rule::Rule;

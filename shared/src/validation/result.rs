@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::{Context, Issue, Rule, out_of_range, text_issues, too_many};
-use crate::domain::ProvisionalResult;
+use crate::domain::{Election, ProvisionalResult};
 
 const A: &str = "voters.poll_cards";
 const B: &str = "voters.proxy_certificates";
@@ -20,12 +20,19 @@ const LISTS: &str = "votes.list_votes";
 const EXPLANATION: &str = "explanation";
 
 pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Issue> {
+    validate_figures(result, ctx.election, ctx.station.expected_voters)
+}
+
+/// The arithmetic of a result counted for `expected_voters` (a station's expected or
+/// assigned voters, or a counting office's stations' together; `None` when unknown):
+/// a station's result and a counting office's are checked by the same rules.
+pub(super) fn validate_figures(
+    result: &ProvisionalResult,
+    election: &Election,
+    expected_voters: Option<u32>,
+) -> Vec<Issue> {
     // One total per list on the ballot at most, checked before any work per entry.
-    if let Some(issue) = too_many(
-        result.votes.list_votes.len(),
-        ctx.election.lists.len(),
-        LISTS,
-    ) {
+    if let Some(issue) = too_many(result.votes.list_votes.len(), election.lists.len(), LISTS) {
         return vec![issue];
     }
     let mut issues = range_issues(result);
@@ -61,7 +68,7 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
     if sum(w.list_votes.iter().map(|l| u64::from(l.votes))) != Some(e) {
         issues.push(Issue::new(Rule::ResultListTotalsSum, [LISTS, E]));
     }
-    issues.extend(unknown_lists(result, ctx));
+    issues.extend(unknown_lists(result, election));
     if sum([e, f, g]) != Some(h) {
         issues.push(Issue::new(Rule::ResultVotesCastSum, [E, F, G, H]));
     }
@@ -74,7 +81,7 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
     if h == d && (i != 0 || j != 0) {
         issues.push(Issue::new(Rule::ResultNoDifference, [I, J]));
     }
-    let above_expected: Vec<&str> = match ctx.station.expected_voters.map(u64::from) {
+    let above_expected: Vec<&str> = match expected_voters.map(u64::from) {
         Some(expected) => [(d, D), (h, H)]
             .into_iter()
             .filter(|(value, _)| *value > expected)
@@ -83,7 +90,7 @@ pub(super) fn validate(result: &ProvisionalResult, ctx: &Context<'_>) -> Vec<Iss
         None => Vec::new(),
     };
     if !above_expected.is_empty() {
-        let rule = if ctx.election.jurisdiction.rules().voters_assigned_to_station {
+        let rule = if election.jurisdiction.rules().voters_assigned_to_station {
             Rule::ResultAboveAssignedVoters
         } else {
             Rule::ResultAboveExpectedVoters
@@ -155,7 +162,7 @@ fn range_issues(result: &ProvisionalResult) -> Vec<Issue> {
     issues
 }
 
-fn unknown_lists(result: &ProvisionalResult, ctx: &Context<'_>) -> Option<Issue> {
+fn unknown_lists(result: &ProvisionalResult, election: &Election) -> Option<Issue> {
     let mut seen = HashSet::new();
     let fields: Vec<String> = result
         .votes
@@ -164,8 +171,7 @@ fn unknown_lists(result: &ProvisionalResult, ctx: &Context<'_>) -> Option<Issue>
         .enumerate()
         .filter(|(_, l)| {
             !seen.insert(l.list_number)
-                || !ctx
-                    .election
+                || !election
                     .lists
                     .iter()
                     .any(|known| known.number == l.list_number)

@@ -37,6 +37,11 @@ pub enum Rule {
     /// D ≠ H without the explanation the form asks for.
     ResultExplanationMissing,
 
+    // A counting office's result (Flanders, paper voting): warnings.
+    /// The same figures as another counting office of the municipality: most likely
+    /// one office entered twice ("dubbele ingave van eenzelfde telbureau?").
+    CountingOfficeSameAsOther,
+
     // Turnout.
     /// Lower than the previous count without a correction reason.
     TurnoutDecrease,
@@ -100,7 +105,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 38] = [
         Self::ResultAdmittedVotersSum,
         Self::ResultListTotalsSum,
         Self::ResultVotesCastSum,
@@ -116,6 +121,7 @@ impl Rule {
         Self::ResultAboveExpectedVoters,
         Self::ResultVotersEqualVotes,
         Self::ResultExplanationMissing,
+        Self::CountingOfficeSameAsOther,
         Self::TurnoutDecrease,
         Self::TurnoutAboveAssignedVoters,
         Self::TurnoutAboveExpectedVoters,
@@ -158,6 +164,7 @@ impl Rule {
             Self::ResultAboveExpectedVoters => "RESULT_W05_ABOVE_EXPECTED",
             Self::ResultVotersEqualVotes => "RESULT_W06_VOTERS_EQUAL_VOTES",
             Self::ResultExplanationMissing => "RESULT_W07_EXPLANATION_MISSING",
+            Self::CountingOfficeSameAsOther => "COUNT_W01_SAME_AS_OFFICE",
             Self::TurnoutDecrease => "TURNOUT_E01_DECREASE",
             Self::TurnoutAboveAssignedVoters => "TURNOUT_E02_ABOVE_ASSIGNED",
             Self::TurnoutUnknownMoment => "TURNOUT_E03_UNKNOWN_MOMENT",
@@ -193,6 +200,7 @@ impl Rule {
             | Self::ResultAboveExpectedVoters
             | Self::ResultVotersEqualVotes
             | Self::ResultExplanationMissing
+            | Self::CountingOfficeSameAsOther
             | Self::TurnoutAboveExpectedVoters
             | Self::ClosingBeforeTime => Severity::Warning,
             _ => Severity::Error,
