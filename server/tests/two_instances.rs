@@ -97,3 +97,41 @@ async fn a_report_on_one_instance_reaches_a_dashboard_on_the_other_and_survives_
         "each report stored once"
     );
 }
+
+/// The public pages of one instance follow reports committed on another: the notice
+/// through PostgreSQL makes its kept page stale, so the new figure shows within
+/// moments, not at the page's ten-second limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_on_one_instance_reaches_the_public_pages_of_the_other() {
+    if std::env::var("KIESDAG_TEST_POSTGRES").is_err() {
+        eprintln!("skipped here: set KIESDAG_TEST_POSTGRES (make test does)");
+        return;
+    }
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), 1);
+    let a = start_server(&database, dir);
+    let b = start_second_instance(&database);
+    let mut station = open_station(&a.ws("/ws/station"), &codes[0]).await;
+    let turnout_page = format!("/api/public/municipalities/{MUNICIPALITY}/turnout");
+    let voters = |page: &serde_json::Value| page["municipality"]["voters"].as_u64();
+    let null = serde_json::Value::Null;
+    let (_, page) = support::http(&b, "GET", &turnout_page, "", &null).await;
+    assert_eq!(voters(&page), Some(0), "{page}");
+    station.send(turnout(120));
+    station
+        .wait_for(WAIT, |v| v.sync.confirmed >= 2 && settled(v))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let (_, page) = support::http(&b, "GET", &turnout_page, "", &null).await;
+        if voters(&page) == Some(120) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "instance B's public page still says {page}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
