@@ -103,7 +103,8 @@ async fn a_public_page_is_kept_tagged_and_made_again_after_a_change() {
     assert!(header(&head, "etag").is_some());
     assert!(!body.contains("list_votes"), "{body}");
 
-    // An unknown or hostile code is not found, and costs no read of its own kind twice.
+    // An unknown or hostile code is not found (made-up codes are checked against the
+    // municipalities that have stations, read at most every few seconds).
     for code in ["GM9999", "GM0599%00", &"G".repeat(100)] {
         let (status, _, _) = get(
             &server,
@@ -138,7 +139,7 @@ async fn the_public_listener_serves_the_public_pages_and_nothing_else() {
     for path in [
         "/health".to_owned(),
         format!("/api/municipalities/{MUNICIPALITY}/stations"),
-        "/api/session/login".to_owned(),
+        "/api/login".to_owned(),
         "/ws/station".to_owned(),
     ] {
         let (status, _) = support::http(

@@ -105,7 +105,7 @@ pub struct Hub {
     capacity: usize,
     municipalities: Arc<Mutex<Streams>>,
     snapshots: Arc<Mutex<HashMap<View, CachedSnapshot>>>,
-    /// The newest change published per municipality, for the public pages.
+    /// Batches published per municipality, for the public pages.
     newest: Arc<RwLock<HashMap<String, Arc<AtomicI64>>>>,
 }
 
@@ -202,8 +202,13 @@ impl Hub {
                 }
             }
         }
+        let mut counted: Vec<&str> = Vec::new();
         for change in &batch {
-            self.note_published(&change.municipality_code, change.event.seq);
+            let code = change.municipality_code.as_str();
+            if !counted.contains(&code) {
+                counted.push(code);
+                self.count_published(code);
+            }
         }
         let pushes: Vec<Change> = batch
             .into_iter()
@@ -238,26 +243,29 @@ impl Hub {
         (receiver, published)
     }
 
-    /// The number of the newest change published for municipality `code` (0 if none):
-    /// what the public pages' answers are checked against. A crowd of public readers
-    /// asking this shares a read lock, never the lock the publisher holds.
+    /// How many batches with changes of municipality `code` were published (0 if none):
+    /// what the public pages' answers are checked against. A count, not an event
+    /// number: event numbers are per election, and a municipality can have several
+    /// (Flemish councils on one day, a rehearsal before the day). A crowd of public
+    /// readers asking this shares a read lock, never the lock the publisher holds.
     #[must_use]
-    pub fn published(&self, code: &str) -> i64 {
+    pub fn changes_published(&self, code: &str) -> i64 {
         self.newest
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(code)
-            .map_or(0, |seq| seq.load(Ordering::Acquire))
+            .map_or(0, |count| count.load(Ordering::Acquire))
     }
 
-    /// Notes `seq` as published for `code` (after the streams have it).
-    fn note_published(&self, code: &str, seq: i64) {
+    /// Counts one more published batch with changes of `code` (after the streams
+    /// have it).
+    fn count_published(&self, code: &str) {
         let known = self
             .newest
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(code)
-            .map(|newest| newest.fetch_max(seq, Ordering::AcqRel))
+            .map(|count| count.fetch_add(1, Ordering::AcqRel))
             .is_some();
         if !known {
             self.newest
@@ -265,7 +273,7 @@ impl Hub {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .entry(code.to_owned())
                 .or_default()
-                .fetch_max(seq, Ordering::AcqRel);
+                .fetch_add(1, Ordering::AcqRel);
         }
     }
 

@@ -71,6 +71,17 @@ pub fn municipality_name(db: &mut Db, code: &str) -> Result<Option<String>, Stor
         .optional()?)
 }
 
+/// The codes of every municipality that has stations (of any election).
+///
+/// # Errors
+/// A database error.
+pub fn municipality_codes(db: &mut Db) -> Result<Vec<String>, StoreError> {
+    Ok(stations::table
+        .select(stations::municipality_code)
+        .distinct()
+        .load::<String>(db)?)
+}
+
 /// Creates the station or updates its configuration; its state is kept.
 ///
 /// # Errors

@@ -50,5 +50,6 @@ pub async fn finder(
             },
         ))
     };
-    page.serve(&req, &state.hub, &code, read).await
+    page.serve(&req, &state.hub, &state.public.known, &code, read)
+        .await
 }

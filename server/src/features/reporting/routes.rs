@@ -157,7 +157,8 @@ async fn public_page(
             found.map_or(Answer::Unknown, |found| Answer::Found(make(found, now()))),
         )
     };
-    page.serve(req, &state.hub, &code, read).await
+    page.serve(req, &state.hub, &state.public.known, &code, read)
+        .await
 }
 
 /// Turnout per unit, now and over the day (every quarter of an hour, at most 64 points).

@@ -26,6 +26,9 @@ use sha2::{Digest, Sha256};
 /// The oldest answer served while another request reads a new one, or when the
 /// database cannot be read.
 pub const STALE_AT_MOST: Duration = Duration::from_secs(300);
+/// The oldest answer served after a change of its municipality, while another
+/// request reads or when the read fails.
+pub const CHANGED_AT_MOST: Duration = Duration::from_secs(2);
 /// How long a request waits for its turn to read.
 pub const WAIT_AT_MOST: Duration = Duration::from_secs(3);
 /// Most municipalities kept at once (a country has a few hundred).
@@ -108,14 +111,14 @@ pub struct Moment {
     pub at: Instant,
     /// Now, in ms since the epoch (for `Page::holds_until_ms`).
     pub ms: i64,
-    /// The newest change published for the municipality (`Hub::published`).
+    /// How many changes of the municipality were published (`Hub::changes_published`).
     pub seq: i64,
 }
 
 #[derive(Debug)]
 struct Entry {
     made: Instant,
-    /// The newest change published when the read began.
+    /// The municipality's published changes when the read began.
     seq: i64,
     page: Page,
 }
@@ -169,12 +172,21 @@ impl PublicCache {
             .map(|_| Answer::Unknown)
     }
 
-    /// A municipality's answer no older than `STALE_AT_MOST`, whatever changed since.
-    fn recent(&self, code: &str, now: Instant) -> Option<Answer> {
+    /// A municipality's answer to give while another request reads, or when the read
+    /// fails: one no older than `STALE_AT_MOST` when nothing of the municipality changed
+    /// since it was read (only time passed: a results page from before closing shows
+    /// fewer figures, never more), else one no older than `CHANGED_AT_MOST` (a
+    /// superseded figure shows that long at most, as long as a proxy may keep it).
+    fn recent(&self, code: &str, now: Moment) -> Option<Answer> {
+        let follows_changes = self.policy.follows_changes;
         self.kept()
             .found
             .get(code)
-            .filter(|entry| now.saturating_duration_since(entry.made) < STALE_AT_MOST)
+            .filter(|entry| {
+                let age = now.at.saturating_duration_since(entry.made);
+                let unchanged = !follows_changes || entry.seq >= now.seq;
+                age < STALE_AT_MOST && (unchanged || age < CHANGED_AT_MOST)
+            })
             .map(|entry| Answer::Found(entry.page.clone()))
     }
 
@@ -238,7 +250,7 @@ impl PublicCache {
         let _reading = if let Ok(turn) = self.refill.try_lock() {
             turn
         } else {
-            if let Some(answer) = self.recent(code, Instant::now()) {
+            if let Some(answer) = self.recent(code, now()) {
                 return Ok(answer);
             }
             tokio::time::timeout(WAIT_AT_MOST, self.refill.lock())
@@ -254,7 +266,7 @@ impl PublicCache {
                 self.keep(code, before, answer.clone());
                 Ok(answer)
             }
-            Err(e) => self.recent(code, Instant::now()).ok_or(Unanswered::Read(e)),
+            Err(e) => self.recent(code, now()).ok_or(Unanswered::Read(e)),
         }
     }
 }
@@ -464,6 +476,22 @@ mod tests {
         );
         assert!(started.elapsed() < WAIT_AT_MOST + Duration::from_secs(1));
         hanging.abort();
+    }
+
+    /// While another read is under way, a page whose municipality changed since is
+    /// given out for `CHANGED_AT_MOST` at most (a superseded figure, or one a
+    /// correction put under the embargo's threshold, does not live on), one where only
+    /// time passed for much longer.
+    #[test]
+    fn a_changed_page_is_not_given_out_long() {
+        let cache = PublicCache::new(Policy::REPORTS);
+        let start = Instant::now();
+        cache.keep("GM1", at(start, 1), found("figures"));
+        let a_minute = start + Duration::from_secs(60);
+        assert_eq!(cache.recent("GM1", at(a_minute, 1)), Some(found("figures")));
+        assert_eq!(cache.recent("GM1", at(a_minute, 2)), None);
+        let soon = start + CHANGED_AT_MOST / 2;
+        assert_eq!(cache.recent("GM1", at(soon, 2)), Some(found("figures")));
     }
 
     /// A failed read gives the recent answer if there is one, else the error; nothing

@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod reader;
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,73 @@ pub struct PublicPages {
     pub finder: PublicPage,
     pub turnout: PublicPage,
     pub results: PublicPage,
+    /// The municipalities that have stations: a made-up code is answered at once, and
+    /// a flood of them never waits in line before the real municipalities' reads.
+    pub known: KnownCodes,
+}
+
+/// The codes of the municipalities that have stations, read again every
+/// `KnownCodes::FRESH_FOR` at most (a new municipality's pages answer within that).
+pub struct KnownCodes {
+    reader: PublicReader,
+    kept: std::sync::Mutex<Option<(Instant, std::sync::Arc<HashSet<String>>)>>,
+    refill: tokio::sync::Mutex<()>,
+}
+
+impl KnownCodes {
+    pub const FRESH_FOR: Duration = Duration::from_secs(10);
+
+    fn new(database_url: &str) -> Self {
+        Self {
+            reader: PublicReader::new(database_url),
+            kept: std::sync::Mutex::default(),
+            refill: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn kept(&self, fresh_only: bool) -> Option<std::sync::Arc<HashSet<String>>> {
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.as_ref()
+            .filter(|(made, _)| !fresh_only || made.elapsed() < Self::FRESH_FOR)
+            .map(|(_, codes)| codes.clone())
+    }
+
+    /// Whether `code` has stations; None when that cannot be told now (the database
+    /// does not answer and nothing was read before): the page then reads for itself.
+    pub async fn contains(&self, code: &str) -> Option<bool> {
+        if let Some(codes) = self.kept(true) {
+            return Some(codes.contains(code));
+        }
+        let Ok(_turn) = tokio::time::timeout(cache::WAIT_AT_MOST, self.refill.lock()).await else {
+            return self.kept(false).map(|codes| codes.contains(code));
+        };
+        if let Some(codes) = self.kept(true) {
+            return Some(codes.contains(code));
+        }
+        match self
+            .reader
+            .read(crate::store::stations::municipality_codes)
+            .await
+        {
+            Ok(codes) => {
+                let codes: std::sync::Arc<HashSet<String>> =
+                    std::sync::Arc::new(codes.into_iter().collect());
+                *self
+                    .kept
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some((Instant::now(), codes.clone()));
+                Some(codes.contains(code))
+            }
+            Err(e) => {
+                tracing::warn!(%e, "cannot read the municipalities' codes");
+                self.kept(false).map(|codes| codes.contains(code))
+            }
+        }
+    }
 }
 
 impl PublicPages {
@@ -50,6 +118,7 @@ impl PublicPages {
             // figures, so no cached form lets figures out early).
             turnout: page(Policy::REPORTS, 2),
             results: page(Policy::REPORTS, 2),
+            known: KnownCodes::new(database_url),
         }
     }
 }
@@ -67,6 +136,7 @@ impl PublicPage {
         &self,
         req: &HttpRequest,
         hub: &Hub,
+        known: &KnownCodes,
         code: &str,
         read: F,
     ) -> HttpResponse
@@ -74,13 +144,13 @@ impl PublicPage {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Answer, ServiceError>>,
     {
-        if !plausible_code(code) {
+        if !plausible_code(code) || known.contains(code).await == Some(false) {
             return ApiError::no_stations().into();
         }
         let now = || Moment {
             at: Instant::now(),
             ms: crate::db::now_ms(),
-            seq: hub.published(code),
+            seq: hub.changes_published(code),
         };
         match self.cache.get_or_read(code, now, read).await {
             Ok(Answer::Found(page)) => self.respond(req, &page),
@@ -148,9 +218,39 @@ mod tests {
             let request = test::TestRequest::get()
                 .uri(&format!("/api/public/municipalities/GM0599/{page}"))
                 .to_request();
-            let response = test::call_service(&app, request).await;
+            // A page that needed a pooled connection would wait for ever here.
+            let response = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                test::call_service(&app, request),
+            )
+            .await
+            .expect("answered without a pooled connection");
             assert_eq!(response.status(), 200, "{page}");
         }
         drop(taken);
+    }
+
+    /// A made-up code is refused from the municipalities' codes (read at most every
+    /// `KnownCodes::FRESH_FOR`), without a read of its own that real municipalities'
+    /// reads would wait behind.
+    #[actix_web::test]
+    async fn made_up_codes_are_refused_from_the_municipalities_codes() {
+        let fixture = Fixture::new("public-codes", 2);
+        let state = &fixture.state;
+        {
+            let mut db = state.pool.get().unwrap();
+            let election = election();
+            store::elections::upsert(&mut db, &election).unwrap();
+            store::stations::upsert_municipality(&mut db, "GM0599", "Rotterdam").unwrap();
+            store::stations::upsert(&mut db, &election.id, &station("GM0599", 1)).unwrap();
+        }
+        let known = &state.public.known;
+        assert_eq!(known.contains("GM0599").await, Some(true));
+        assert_eq!(known.contains("GM1234").await, Some(false));
+        let app = app!(state);
+        let request = test::TestRequest::get()
+            .uri("/api/public/municipalities/GM1234/results")
+            .to_request();
+        assert_eq!(test::call_service(&app, request).await.status(), 404);
     }
 }

@@ -2,7 +2,10 @@
 //! holds, one of the pooled connections the chairs' and the control room's requests
 //! use, nor one of their slots (`AppState::db_slots`).
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, TryLockError};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
 
 use crate::db::{self, Db};
 use crate::state::ServiceError;
@@ -36,14 +39,23 @@ impl PublicReader {
     {
         let url = self.url.clone();
         let connection = self.connection.clone();
-        tokio::task::spawn_blocking(move || {
-            // Only a panic in `f` could poison it, and the slot is emptied then.
-            let mut slot = connection.lock().unwrap_or_else(PoisonError::into_inner);
-            let db = match slot.take() {
-                Some(db) => db,
-                None => db::connect(&url).map_err(|e| ServiceError::Pool(e.to_string()))?,
+        let work = tokio::task::spawn_blocking(move || {
+            // A read still running (one that hangs, outlived by its caller) holds the
+            // connection: this one fails at once rather than wait behind it.
+            let mut slot = match connection.try_lock() {
+                Ok(slot) => slot,
+                // Only a panic in `f` could poison it, and the slot is emptied then.
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {
+                    return Err(ServiceError::Pool(
+                        "the public pages' connection is still in use".into(),
+                    ));
+                }
             };
-            let mut db = db;
+            let mut db = match slot.take() {
+                Some(db) => db,
+                None => open(&url)?,
+            };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut db)));
             match outcome {
                 Ok(Ok(value)) => {
@@ -56,10 +68,39 @@ impl PublicReader {
                 Ok(Err(e)) => Err(ServiceError::from(e)),
                 Err(_) => Err(ServiceError::Panicked),
             }
-        })
-        .await
-        .map_err(|e| ServiceError::Blocking(e.to_string()))?
+        });
+        match tokio::time::timeout(READ_AT_MOST, work).await {
+            Ok(done) => done.map_err(|e| ServiceError::Blocking(e.to_string()))?,
+            Err(_) => Err(ServiceError::Blocking(
+                "the public pages' read took too long".into(),
+            )),
+        }
     }
+}
+
+/// The longest a caller waits for a read (the statement itself is stopped by the
+/// database after `STATEMENT_TIMEOUT` on PostgreSQL).
+const READ_AT_MOST: Duration = Duration::from_secs(15);
+/// PostgreSQL stops a public read's statement after this long, and gives up opening
+/// the connection after `CONNECT_TIMEOUT_SECONDS`: after a failover that silently
+/// dropped the connection, the next read opens a new one instead of waiting for TCP.
+const STATEMENT_TIMEOUT: &str = "10s";
+const CONNECT_TIMEOUT_SECONDS: u32 = 5;
+
+/// Opens the reader's connection, with time limits on PostgreSQL.
+fn open(url: &str) -> Result<Db, ServiceError> {
+    let url = if db::is_postgres(url) && !url.contains("connect_timeout=") {
+        let joint = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{joint}connect_timeout={CONNECT_TIMEOUT_SECONDS}")
+    } else {
+        url.to_owned()
+    };
+    let mut db = db::connect(&url).map_err(|e| ServiceError::Pool(e.to_string()))?;
+    if let Db::Postgres(_) = db {
+        db.batch_execute(&format!("SET statement_timeout = '{STATEMENT_TIMEOUT}'"))
+            .map_err(|e| ServiceError::Pool(e.to_string()))?;
+    }
+    Ok(db)
 }
 
 #[cfg(test)]
