@@ -2,6 +2,7 @@
 //! dispatches.
 
 mod codes;
+mod digital;
 mod election;
 mod eml;
 mod import;
@@ -310,6 +311,26 @@ pub enum ImportCommand {
         /// before, else one named as the files' election (e.g. GR2026_Assen).
         #[arg(long)]
         election: Option<String>,
+    },
+    /// A digital-voting municipality's results per station (Flanders), from the voting
+    /// system's count file (CSV: station,voters,blank,invalid,1,2,...). Without
+    /// `--sha256` it prints the file's SHA-256 and what it holds, and stores nothing;
+    /// with it, the file is stored only when that is its SHA-256 (read it off the
+    /// voting system's own report), every station's result passes the shared rules,
+    /// and all of them at once.
+    DigitalResults {
+        file: String,
+        #[arg(long)]
+        election: String,
+        /// The municipality (NIS code).
+        #[arg(long)]
+        municipality: String,
+        /// The SHA-256 the voting system's report gives for the file.
+        #[arg(long)]
+        sha256: Option<String>,
+        /// Store stations whose results have warnings (they are listed otherwise).
+        #[arg(long)]
+        confirm_warnings: bool,
     },
 }
 
@@ -765,6 +786,23 @@ fn run(url: &str, command: Command) -> Result<(), String> {
         Command::Import {
             command: ImportCommand::Eml { files, election },
         } => eml::import(url, &files, election.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::DigitalResults {
+                    file,
+                    election,
+                    municipality,
+                    sha256,
+                    confirm_warnings,
+                },
+        } => digital::import(
+            url,
+            &file,
+            &election,
+            &municipality,
+            sha256.as_deref(),
+            confirm_warnings,
+        ),
         Command::Export {
             command:
                 ExportCommand::Eml {

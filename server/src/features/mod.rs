@@ -6,6 +6,7 @@
 
 pub mod control_room;
 pub mod convocation;
+pub mod digital_results;
 pub mod eml;
 pub mod finder;
 pub mod preparation;

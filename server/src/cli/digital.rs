@@ -1,0 +1,67 @@
+//! `kiesdag import digital-results`: a digital-voting municipality's results per
+//! station, stored only under the SHA-256 the user confirms.
+
+use shared::domain::{Jurisdiction, Timestamp};
+
+use super::open;
+use crate::db;
+use crate::features::digital_results::{self, DigitalResultsError, MAX_BYTES};
+use crate::features::preparation::Preparer;
+use crate::store;
+
+pub(crate) fn import(
+    url: &str,
+    file: &str,
+    election_id: &str,
+    municipality: &str,
+    sha256: Option<&str>,
+    confirm_warnings: bool,
+) -> Result<(), String> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| format!("cannot read {file}: {e}"))?
+        .len();
+    if size > MAX_BYTES as u64 {
+        return Err(DigitalResultsError::TooLarge.to_string());
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let hash = digital_results::sha256_hex(&bytes);
+    let Some(confirmed) = sha256 else {
+        let counts = digital_results::parse(&bytes).map_err(|e| e.to_string())?;
+        let voters: u64 = counts
+            .iter()
+            .map(|c| u64::from(c.result.voters.admitted_voters))
+            .sum();
+        println!("{file}: SHA-256 {hash}");
+        println!("  {} stations, {voters} voters", counts.len());
+        return Err(format!(
+            "nothing was stored: compare the SHA-256 above with the one on the voting system's report, then run again with --sha256 {hash}"
+        ));
+    };
+    digital_results::confirm(&bytes, confirmed).map_err(|e| e.to_string())?;
+    let counts = digital_results::parse(&bytes).map_err(|e| e.to_string())?;
+    let mut db = open(url)?;
+    let election = store::elections::get(&mut db, election_id).map_err(|e| e.to_string())?;
+    if election.jurisdiction != Jurisdiction::Flanders {
+        return Err(format!(
+            "{election_id} is not a Flemish election: digital voting results are Flanders'; nothing was stored"
+        ));
+    }
+    let actor = Preparer::command_line();
+    let imported = db::write_transaction(&mut db, |db| {
+        digital_results::store(
+            db,
+            &election,
+            municipality,
+            &counts,
+            confirm_warnings,
+            &actor.0,
+            Timestamp(db::now_ms()),
+        )
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{} station results stored, {} unchanged, from {file} (SHA-256 {hash})",
+        imported.stored, imported.unchanged
+    );
+    Ok(())
+}
