@@ -182,6 +182,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    counting_offices (election_id, municipality_code, number) {
+        election_id -> Text,
+        municipality_code -> Text,
+        number -> Integer,
+        name -> Text,
+        linked_at -> BigInt,
+        result -> Nullable<Text>,
+        confirmed_warnings -> Nullable<Text>,
+        entered_by -> Nullable<Text>,
+        entered_at -> Nullable<BigInt>,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<BigInt>,
+        locked_by -> Nullable<Text>,
+        locked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    counting_office_stations (election_id, station_id) {
+        election_id -> Text,
+        station_id -> Text,
+        municipality_code -> Text,
+        office_number -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     stations,
     municipalities,

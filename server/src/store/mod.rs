@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod codes;
 pub mod convocation;
+pub mod counting_offices;
 pub mod delivery;
 pub mod devices;
 pub mod elections;

@@ -1,0 +1,3 @@
+-- PostgreSQL
+DROP TABLE counting_office_stations;
+DROP TABLE counting_offices;

@@ -1,0 +1,3 @@
+-- SQLite
+DROP TABLE counting_office_stations;
+DROP TABLE counting_offices;
