@@ -102,10 +102,27 @@ pub enum ErrorReference {
     /// The database does not answer, or the server cannot store now (its disk is
     /// nearly full); try again (503).
     Unavailable,
+    /// A counting office linked before the election day (409).
+    NotOnTheDay,
+    /// A counting office without a plausible number, name or stations (400).
+    InvalidCountingOffice,
+    /// A station linked to a counting office that another office counts for already
+    /// (409).
+    InOtherCountingOffice,
+    /// Someone else holds the counting office for entering (409).
+    ClaimedByOther,
+    /// A counting office's result entered without holding the office (409).
+    NotClaimed,
+    /// The counting office is locked by the main office's chair (409).
+    Locked,
+    /// A counting office's result with errors; nothing stored (422).
+    ResultInvalid,
+    /// A counting office's result with warnings not confirmed; nothing stored (422).
+    WarningsUnconfirmed,
 }
 
 impl ErrorReference {
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 36] = [
         Self::MissingToken,
         Self::InvalidToken,
         Self::ExpiredToken,
@@ -134,6 +151,14 @@ impl ErrorReference {
         Self::Chart,
         Self::Export,
         Self::Unavailable,
+        Self::NotOnTheDay,
+        Self::InvalidCountingOffice,
+        Self::InOtherCountingOffice,
+        Self::ClaimedByOther,
+        Self::NotClaimed,
+        Self::Locked,
+        Self::ResultInvalid,
+        Self::WarningsUnconfirmed,
     ];
 
     /// The stable code on the wire (what serde writes).
@@ -168,6 +193,14 @@ impl ErrorReference {
             Self::Chart => "chart",
             Self::Export => "export",
             Self::Unavailable => "unavailable",
+            Self::NotOnTheDay => "not_on_the_day",
+            Self::InvalidCountingOffice => "invalid_counting_office",
+            Self::InOtherCountingOffice => "in_other_counting_office",
+            Self::ClaimedByOther => "claimed_by_other",
+            Self::NotClaimed => "not_claimed",
+            Self::Locked => "locked",
+            Self::ResultInvalid => "result_invalid",
+            Self::WarningsUnconfirmed => "warnings_unconfirmed",
         }
     }
 
@@ -194,14 +227,22 @@ impl ErrorReference {
             | Self::AmbiguousRecipients
             | Self::TooManyRecipients
             | Self::InvalidFormat
-            | Self::InvalidSinceSeq => StatusCode::BAD_REQUEST,
+            | Self::InvalidSinceSeq
+            | Self::InvalidCountingOffice => StatusCode::BAD_REQUEST,
             Self::TooManyRefusals => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::UnknownStations | Self::UnknownAssignee | Self::Refused => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            Self::UnknownStations
+            | Self::UnknownAssignee
+            | Self::Refused
+            | Self::ResultInvalid
+            | Self::WarningsUnconfirmed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotOnTheDay
+            | Self::InOtherCountingOffice
+            | Self::ClaimedByOther
+            | Self::NotClaimed
+            | Self::Locked => StatusCode::CONFLICT,
             Self::Token | Self::Chart | Self::Export => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -310,6 +351,38 @@ impl ErrorReference {
                 "De server kan dit nu niet lezen of opslaan; probeer het zo opnieuw.",
                 "The server cannot read or store this now; try again shortly.",
             ),
+            Self::NotOnTheDay => (
+                "Telbureaus worden pas op de verkiezingsdag gekoppeld, vanaf middernacht.",
+                "Counting offices are linked on the election day only, from midnight.",
+            ),
+            Self::InvalidCountingOffice => (
+                "Een telbureau heeft een nummer van 1 tot 9.999, een naam van hoogstens 100 tekens en 1 tot 10 stembureaus, elk één keer.",
+                "A counting office has a number from 1 to 9,999, a name of at most 100 characters and 1 to 10 stations, each once.",
+            ),
+            Self::InOtherCountingOffice => (
+                "Een stembureau hoort al bij een ander telbureau; koppel het daar eerst los.",
+                "A station belongs to another counting office already; unlink it there first.",
+            ),
+            Self::ClaimedByOther => (
+                "Iemand anders voert dit telbureau in; neem het uitdrukkelijk over om verder te gaan.",
+                "Someone else is entering this counting office; take it over explicitly to go on.",
+            ),
+            Self::NotClaimed => (
+                "Neem dit telbureau eerst in behandeling.",
+                "Claim this counting office first.",
+            ),
+            Self::Locked => (
+                "Dit telbureau is vergrendeld door de voorzitter van het hoofdbureau; de uitslag kan niet meer veranderen.",
+                "This counting office is locked by the main office's chair; its result cannot change.",
+            ),
+            Self::ResultInvalid => (
+                "De uitslag bevat fouten; er is niets opgeslagen.",
+                "The result has errors; nothing was stored.",
+            ),
+            Self::WarningsUnconfirmed => (
+                "Bevestig eerst de waarschuwingen (confirm_warnings); er is niets opgeslagen.",
+                "Confirm the warnings first (confirm_warnings); nothing was stored.",
+            ),
         }
     }
 }
@@ -375,6 +448,9 @@ enum Detail {
     After(String),
     /// A shared validation rule's text in place of the code's, with the rule's code.
     Rule(Rule),
+    /// After the code's text: each rule's text with its code, and then names or
+    /// numbers the same in every language.
+    Rules(Vec<Rule>, String),
 }
 
 /// A refused request: its reference and what this one refusal adds. Handlers return
@@ -478,6 +554,17 @@ impl ApiError {
         }
     }
 
+    /// `reference` for what several shared validation rules found: the message is the
+    /// reference's text followed by each rule's text with its code, and `extra` (names
+    /// or numbers, the same in every language) when not empty.
+    #[must_use]
+    pub fn rules(reference: ErrorReference, rules: Vec<Rule>, extra: impl Into<String>) -> Self {
+        Self {
+            detail: Detail::Rules(rules, extra.into()),
+            ..reference.into()
+        }
+    }
+
     /// `unavailable`: the database, its worker or the writer failed or refused (the
     /// disk nearly full). The cause is logged, not sent: it helps the operator, not the
     /// caller.
@@ -517,6 +604,20 @@ impl ApiError {
                 shared::validation::message(*rule, language),
                 rule.code()
             )),
+            Detail::Rules(rules, extra) => {
+                let mut text = self.reference.message(language).to_owned();
+                for rule in rules {
+                    text.push_str(&format!(
+                        " {} ({})",
+                        shared::validation::message(*rule, language),
+                        rule.code()
+                    ));
+                }
+                if !extra.is_empty() {
+                    text.push_str(&format!(" ({extra})"));
+                }
+                Cow::Owned(text)
+            }
         }
     }
 
@@ -745,6 +846,29 @@ mod tests {
         );
         assert_eq!(R::Export.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(R::Unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(R::ClaimedByOther.status(), StatusCode::CONFLICT);
+        assert_eq!(R::Locked.status(), StatusCode::CONFLICT);
+        assert_eq!(R::ResultInvalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[test]
+    fn several_rules_are_named_each_in_the_readers_language() {
+        let error = ApiError::rules(
+            ErrorReference::WarningsUnconfirmed,
+            vec![Rule::CountingOfficeSameAsOther],
+            "telbureau 1",
+        );
+        assert_eq!(
+            error.message(Language::Dutch),
+            "Bevestig eerst de waarschuwingen (confirm_warnings); er is niets opgeslagen. \
+             Dubbele ingave van eenzelfde telbureau? De uitslag is cijfer voor cijfer gelijk \
+             aan die van een ander telbureau. (COUNT_W01_SAME_AS_OFFICE) (telbureau 1)"
+        );
+        assert!(
+            error
+                .message(Language::English)
+                .contains("Double entry of the same counting office?")
+        );
     }
 
     #[test]
