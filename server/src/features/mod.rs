@@ -6,6 +6,7 @@
 
 pub mod control_room;
 pub mod convocation;
+pub mod counting_offices;
 pub mod digital_results;
 pub mod eml;
 pub mod finder;

@@ -66,6 +66,14 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         crate::features::convocation::routes::view,
         crate::features::convocation::routes::answer,
         crate::features::convocation::routes::follow_up,
+        crate::features::counting_offices::routes::list,
+        crate::features::counting_offices::routes::link,
+        crate::features::counting_offices::routes::claim,
+        crate::features::counting_offices::routes::release,
+        crate::features::counting_offices::routes::check,
+        crate::features::counting_offices::routes::enter,
+        crate::features::counting_offices::routes::lock,
+        crate::features::counting_offices::routes::unlock,
     ),
     components(schemas(ErrorBody, ErrorReference, DashboardMessage, ChangeView)),
     modifiers(&DeclaredAccess),
@@ -75,6 +83,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         (name = "stations", description = "Polling stations and their state."),
         (name = "realtime", description = "WebSocket endpoints (JSON frames)."),
         (name = "convocation", description = "A convoked person's personal link: their convocation and their answer."),
+        (name = "counting offices", description = "Flemish paper-voting municipalities: the main office links its counting offices (telbureaus) to their stations on the day, enters each office's result (one person per office at a time) and locks it."),
     )
 )]
 struct ApiDoc;

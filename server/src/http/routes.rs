@@ -9,12 +9,14 @@ use super::error::{ApiError, ErrorBody, Localise, json_config};
 use super::guard;
 use super::{openapi, session};
 use crate::auth::{Access, Role};
-use crate::features::{control_room, convocation, finder, reporting, stations};
+use crate::features::{control_room, convocation, counting_offices, finder, reporting, stations};
 use crate::realtime::{dashboard_socket, device_socket};
 
 pub const ALL_STAFF: &[Role] = &Role::ALL;
 /// Who may act in the control room.
 pub const CONTROL_ROOM: &[Role] = &[Role::Administrator, Role::Coordinator];
+/// The main office's chair (Flanders, counting offices): links, locks and unlocks.
+pub const MAIN_OFFICE_CHAIR: &[Role] = &[Role::Administrator];
 
 /// The largest JSON request body accepted (the same limit as the app-wide one).
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
@@ -174,6 +176,54 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/api/public/municipalities/{code}/results",
             access: Access::Public,
             route: || web::get().to(reporting::routes::public_results),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/municipalities/{code}/counting-offices",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(counting_offices::routes::list),
+        },
+        Endpoint {
+            method: "PUT",
+            path: "/api/municipalities/{code}/counting-offices/{number}",
+            access: Access::Staff(MAIN_OFFICE_CHAIR),
+            route: || web::put().to(counting_offices::routes::link),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/municipalities/{code}/counting-offices/{number}/claim",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::post().to(counting_offices::routes::claim),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/municipalities/{code}/counting-offices/{number}/release",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::post().to(counting_offices::routes::release),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/municipalities/{code}/counting-offices/{number}/result/check",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::post().to(counting_offices::routes::check),
+        },
+        Endpoint {
+            method: "PUT",
+            path: "/api/municipalities/{code}/counting-offices/{number}/result",
+            access: Access::Staff(CONTROL_ROOM),
+            route: || web::put().to(counting_offices::routes::enter),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/municipalities/{code}/counting-offices/{number}/lock",
+            access: Access::Staff(MAIN_OFFICE_CHAIR),
+            route: || web::post().to(counting_offices::routes::lock),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/municipalities/{code}/counting-offices/{number}/unlock",
+            access: Access::Staff(MAIN_OFFICE_CHAIR),
+            route: || web::post().to(counting_offices::routes::unlock),
         },
         Endpoint {
             method: "GET",

@@ -118,6 +118,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/municipalities/{code}/counting-offices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The municipality's counting offices: each with its stations and their subareas,
+         *     who holds it, whether it is locked, and its result where the caller may see it;
+         *     and the stations no office counts for yet.
+         * @description Roles: administrator, coordinator, manager, viewer.
+         */
+        get: operations["counting_offices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/municipalities/{code}/counting-offices/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Links a counting office to the stations whose ballots it counts, on the election
+         *     day (from local midnight); a new office, or new stations or a new name for one. A
+         *     station belongs to one office at most. Audited.
+         * @description Roles: administrator.
+         */
+        put: operations["link_counting_office"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/municipalities/{code}/counting-offices/{number}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claims a counting office for entering its result: one person at a time. Someone
+         *     else's claim is refused with who holds it and since when, unless `take_over`
+         *     (audited with the previous holder). A claim never expires by itself.
+         * @description Roles: administrator, coordinator.
+         */
+        post: operations["claim_counting_office"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/municipalities/{code}/counting-offices/{number}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Locks a counting office (the main office's chair): its result cannot change any
+         *     more, and nobody holds it for entering. Audited.
+         * @description Roles: administrator.
+         */
+        post: operations["lock_counting_office"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/municipalities/{code}/counting-offices/{number}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Releases a counting office the caller holds.
+         * @description Roles: administrator, coordinator.
+         */
+        post: operations["release_counting_office"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/municipalities/{code}/counting-offices/{number}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enters a counting office's result, as the one who holds the office: errors block
+         *     it (nothing stored), warnings need `confirm_warnings` (the first answer lists them;
+         *     nothing stored until confirmed). A locked office's result cannot change: refused,
+         *     and the refusal audited. Its result is then an intermediate result of the
+         *     municipality, published under the embargo (`/api/public/municipalities/{code}/results`).
+         * @description Roles: administrator, coordinator.
+         */
+        put: operations["enter_counting_office_result"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/municipalities/{code}/counting-offices/{number}/result/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a counting office's result with the shared rules without entering it: the
+         *     errors and warnings with their fields, for the entry form.
+         * @description Roles: administrator, coordinator.
+         */
+        post: operations["check_counting_office_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/municipalities/{code}/counting-offices/{number}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlocks a counting office (the main office's chair). Audited, with who locked it
+         *     and when.
+         * @description Roles: administrator.
+         */
+        post: operations["unlock_counting_office"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/municipalities/{code}/incidents": {
         parameters: {
             query?: never;
@@ -734,6 +907,28 @@ export interface components {
             station?: null | components["schemas"]["StationSummary"];
             station_id?: string | null;
         };
+        ClaimRequest: {
+            /**
+             * @description Take the office over from whoever holds it (recorded in the audit log with the
+             *     previous holder). Without it, an office someone else holds is refused.
+             */
+            take_over?: boolean;
+        };
+        /** @description Who holds an office for entering. */
+        ClaimView: {
+            /**
+             * Format: int64
+             * @description Since when (ms since the epoch).
+             */
+            since: number;
+            /**
+             * @description The holder's username; only for the control room's roles (managers and viewers
+             *     see that the office is held, not by whom).
+             */
+            username?: string | null;
+            /** @description Whether the caller holds it. */
+            yours: boolean;
+        };
         /** @description The station closes; voters still in the queue at closing time have voted. */
         ClosingReport: {
             /**
@@ -828,6 +1023,77 @@ export interface components {
             /** @description The sign-in name; what an incident's assignee is set to. */
             username: string;
         };
+        /** @description One counting office in the results report. */
+        CountingOfficeResult: {
+            /** @description Its result is entered: an intermediate result, published as soon as it is. */
+            complete: boolean;
+            /** @description Locked by the main office's chair: its result will not change any more. */
+            locked: boolean;
+            name: string;
+            /** Format: int32 */
+            number: number;
+            /**
+             * @description False while the embargo holds for this caller (before closing, or under the
+             *     publication threshold); then `totals` is absent.
+             */
+            published: boolean;
+            /** @description The stations whose ballots it counts, by number. */
+            stations: components["schemas"]["OfficeStation"][];
+            totals?: null | components["schemas"]["ResultTotals"];
+        };
+        /** @description One counting office as the main office's staff see it. */
+        CountingOfficeView: {
+            /**
+             * Format: int32
+             * @description The voters assigned to its stations together, which its result may not exceed;
+             *     absent when a station's are unknown.
+             */
+            assigned_voters?: number | null;
+            claim?: null | components["schemas"]["ClaimView"];
+            /** @description Its result is entered. */
+            complete: boolean;
+            /** @description The codes of the warnings confirmed with its result. */
+            confirmed_warnings: string[];
+            /**
+             * Format: int64
+             * @description When its result was entered (ms since the epoch).
+             */
+            entered_at?: number | null;
+            lock?: null | components["schemas"]["LockView"];
+            name: string;
+            /** Format: int32 */
+            number: number;
+            /**
+             * @description False while the embargo holds for the caller (viewers before closing, or under
+             *     the publication threshold); then `result` is absent.
+             */
+            published: boolean;
+            result?: null | components["schemas"]["ProvisionalResult"];
+            /**
+             * @description Other offices whose figures equal its result's ("dubbele ingave van eenzelfde
+             *     telbureau?"); empty while its figures are withheld from the caller.
+             */
+            same_as_offices: number[];
+            /** @description The stations whose ballots it counts, by number, each with its subarea. */
+            stations: components["schemas"]["OfficeStation"][];
+        };
+        /** @description A municipality's counting offices. */
+        CountingOfficesView: {
+            election_id: string;
+            /**
+             * Format: int64
+             * @description When linking opens: local midnight of the election day (ms since the epoch).
+             */
+            linking_opens_at: number;
+            offices: components["schemas"]["CountingOfficeView"][];
+            /** @description The municipality's stations that no office counts for yet, by number. */
+            unlinked_stations: components["schemas"]["OfficeStation"][];
+            /**
+             * Format: int32
+             * @description The election's offset from UTC, for showing times.
+             */
+            utc_offset_minutes: number;
+        };
         DashboardMessage: {
             election_id: string;
             /** Format: int64 */
@@ -902,9 +1168,17 @@ export interface components {
          *     - `chart` (500): The chart could not be drawn.
          *     - `export` (500): The CSV file could not be written.
          *     - `unavailable` (503): The server cannot read or store this now; try again shortly.
+         *     - `not_on_the_day` (409): Counting offices are linked on the election day only, from midnight.
+         *     - `invalid_counting_office` (400): A counting office has a number from 1 to 9,999, a name of at most 100 characters and 1 to 10 stations, each once.
+         *     - `in_other_counting_office` (409): A station belongs to another counting office already; unlink it there first.
+         *     - `claimed_by_other` (409): Someone else is entering this counting office; take it over explicitly to go on.
+         *     - `not_claimed` (409): Claim this counting office first.
+         *     - `locked` (409): This counting office is locked by the main office's chair; its result cannot change.
+         *     - `result_invalid` (422): The result has errors; nothing was stored.
+         *     - `warnings_unconfirmed` (422): Confirm the warnings first (confirm_warnings); nothing was stored.
          * @enum {string}
          */
-        ErrorReference: "missing_token" | "invalid_token" | "expired_token" | "revoked_token" | "account_disabled" | "forbidden" | "invalid_credentials" | "invalid_json" | "payload_too_large" | "invalid_content_type" | "invalid_text" | "invalid_quantity" | "invalid_incident" | "no_recipients" | "ambiguous_recipients" | "too_many_recipients" | "invalid_format" | "invalid_since_seq" | "too_many_refusals" | "not_found" | "unknown_stations" | "unknown_assignee" | "refused" | "embargo" | "token" | "chart" | "export" | "unavailable";
+        ErrorReference: "missing_token" | "invalid_token" | "expired_token" | "revoked_token" | "account_disabled" | "forbidden" | "invalid_credentials" | "invalid_json" | "payload_too_large" | "invalid_content_type" | "invalid_text" | "invalid_quantity" | "invalid_incident" | "no_recipients" | "ambiguous_recipients" | "too_many_recipients" | "invalid_format" | "invalid_since_seq" | "too_many_refusals" | "not_found" | "unknown_stations" | "unknown_assignee" | "refused" | "embargo" | "token" | "chart" | "export" | "unavailable" | "not_on_the_day" | "invalid_counting_office" | "in_other_counting_office" | "claimed_by_other" | "not_claimed" | "locked" | "result_invalid" | "warnings_unconfirmed";
         /**
          * @description What an event records. On the wire it is the operation or the action itself, with
          *     no wrapper: an operation is the object with a `report` (whose one key is the
@@ -1028,6 +1302,15 @@ export interface components {
         Interpreter: "on_site" | "remote" | "none";
         /** @enum {string} */
         Jurisdiction: "netherlands" | "flanders";
+        LinkRequest: {
+            /** @description The office's name; "Telbureau N" when absent. */
+            name?: string | null;
+            /**
+             * @description The stations whose ballots it counts (normally three), by id; a station another
+             *     office counts for is refused.
+             */
+            station_ids: string[];
+        };
         /** @description A list (party) on the ballot: its number and its name. */
         ListName: {
             name: string;
@@ -1057,6 +1340,16 @@ export interface components {
             /** Format: int32 */
             votes: number;
         };
+        /** @description The main office's chair locked the office. */
+        LockView: {
+            /**
+             * Format: int64
+             * @description When (ms since the epoch).
+             */
+            at: number;
+            /** @description The chair's username; only for the control room's roles. */
+            by?: string | null;
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -1075,6 +1368,16 @@ export interface components {
              */
             station_ids?: string[] | null;
             text: string;
+        };
+        /** @description A station a counting office counts for, with its subarea. */
+        OfficeStation: {
+            district?: string | null;
+            id: string;
+            name: string;
+            /** Format: int32 */
+            number: number;
+            /** @description The Flemish geographic subarea (geografisch deelgebied), when known. */
+            subarea?: string | null;
         };
         /** @description The station opens: checklist done and members present. */
         OpeningReport: {
@@ -1182,6 +1485,27 @@ export interface components {
             /** @description The queue outside the station now. */
             queue: components["schemas"]["QueueReport"];
         };
+        /** @description What the shared rules say of a result, before it is entered. */
+        ResultCheck: {
+            /** @description Block entering until corrected. */
+            errors: components["schemas"]["RuleIssue"][];
+            /** @description Other offices whose figures equal these. */
+            same_as_offices: number[];
+            /** @description Entered only with `confirm_warnings`. */
+            warnings: components["schemas"]["RuleIssue"][];
+        };
+        ResultCheckRequest: {
+            result: components["schemas"]["ProvisionalResult"];
+        };
+        ResultRequest: {
+            /**
+             * @description The figures are confirmed despite the warnings the first answer listed. Errors
+             *     block whatever this says.
+             */
+            confirm_warnings?: boolean;
+            /** @description The office's figures, as a station's provisional result. */
+            result: components["schemas"]["ProvisionalResult"];
+        };
         ResultTotals: {
             /** Format: int64 */
             admitted_voters: number;
@@ -1221,6 +1545,12 @@ export interface components {
         ResultsReport: {
             /** Format: int64 */
             closes_at: number;
+            /**
+             * @description A Flemish paper-voting municipality's counting offices, each with its result
+             *     once entered (under the same embargo); the municipality's, districts' and
+             *     subareas' totals are then theirs added up. Empty elsewhere.
+             */
+            counting_offices: components["schemas"]["CountingOfficeResult"][];
             districts: components["schemas"]["UnitResult"][];
             election_id: string;
             /** @description The election's name, for titles. */
@@ -1249,6 +1579,15 @@ export interface components {
          * @enum {string}
          */
         Role: "administrator" | "coordinator" | "manager" | "viewer";
+        /** @description One rule a result breaks. */
+        RuleIssue: {
+            /** @description The rule's stable code (`RESULT_E03_VOTES_CAST_SUM`, `COUNT_W01_SAME_AS_OFFICE`). */
+            code: string;
+            /** @description The fields it concerns (`votes.blank_votes`). */
+            fields: string[];
+            /** @description The rule's text in the language of `Accept-Language`. */
+            message: string;
+        };
         /** @description The council's seats allocated on the provisional totals, by shared's rules. */
         SeatAllocation: {
             awards: components["schemas"]["SeatAwardEntry"][];
@@ -1965,6 +2304,535 @@ export interface operations {
             };
             /** @description The database does not answer (`unavailable`). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    counting_offices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counting offices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficesView"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No stations (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    link_counting_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number, 1 to 9,999. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Linked; the office as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficeView"];
+                };
+            };
+            /** @description No plausible number, name or stations, or a station twice (`invalid_counting_office`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No stations (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Before the election day (`not_on_the_day`, with the moment linking opens); a station another office counts for (`in_other_counting_office`, naming both); the office is locked (`locked`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Stations that are not the municipality's (`unknown_stations`, naming them); the election is finished (`refused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    claim_counting_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimRequest"];
+            };
+        };
+        responses: {
+            /** @description The caller holds the office. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficeView"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such office (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Someone else holds it (`claimed_by_other`, with their username and since when); it is locked (`locked`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The election is finished (`refused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lock_counting_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Locked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficeView"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such office (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The election is finished (`refused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    release_counting_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Nobody holds the office now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficeView"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such office (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Someone else holds it (`claimed_by_other`): theirs to release, or to take over. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The election is finished (`refused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enter_counting_office_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultRequest"];
+            };
+        };
+        responses: {
+            /** @description Entered; the office as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficeView"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such office (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Someone else holds it (`claimed_by_other`); nobody does, claim it first (`not_claimed`); it is locked (`locked`, audited). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Errors, each rule's text with its code (`result_invalid`); warnings not confirmed, each named (`warnings_unconfirmed`); the election is finished (`refused`). Nothing was stored. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_counting_office_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description What the rules say; nothing was stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultCheck"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such office (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unlock_counting_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlocked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficeView"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such office (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The election is finished (`refused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

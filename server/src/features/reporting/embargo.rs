@@ -89,6 +89,21 @@ impl<'a> TotalsEmbargo<'a> {
         }
     }
 
+    /// Also withholds the totals of `districts` and `subareas`, and the
+    /// municipality's: those that hold a withheld result that is no station's own (a
+    /// counting office's, `counting_offices::publication`).
+    #[must_use]
+    pub fn withholding(
+        mut self,
+        districts: impl IntoIterator<Item = String>,
+        subareas: impl IntoIterator<Item = String>,
+    ) -> Self {
+        self.withheld_districts.extend(districts);
+        self.withheld_subareas.extend(subareas);
+        self.any_station_withheld = true;
+        self
+    }
+
     /// Whether the total of `unit` (a district or subarea named `name`), where `voters`
     /// voted, is published to the caller.
     #[must_use]

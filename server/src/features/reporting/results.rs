@@ -30,9 +30,15 @@ pub struct ResultTotals {
 
 impl ResultTotals {
     fn add(&mut self, result: &ProvisionalResult) {
+        self.add_counted(result, 1);
+    }
+
+    /// Adds `result`, counted for `stations` stations (a counting office's counts for
+    /// the stations whose ballots it counted).
+    pub(crate) fn add_counted(&mut self, result: &ProvisionalResult, stations: u32) {
         let v = &result.voters;
         let w = &result.votes;
-        self.stations_in += 1;
+        self.stations_in += stations;
         self.poll_cards += u64::from(v.poll_cards);
         self.proxy_certificates += u64::from(v.proxy_certificates);
         self.voter_cards += u64::from(v.voter_cards);

@@ -12,12 +12,13 @@ use shared::validation::Language;
 use super::embargo::{TotalsEmbargo, Unit};
 use super::{charts, exports};
 use crate::auth::Principal;
+use crate::features::counting_offices::publication::{CountingOfficeResult, PaperCount};
 use crate::features::reporting::results::{self, ResultTotals};
 use crate::http::public::PublicPage;
 use crate::http::public::cache::{Answer, Page};
 use crate::http::{ApiError, CoveredMunicipality, ErrorBody, ErrorReference};
 use crate::state::AppState;
-use crate::store::{self, stations::StationRecord};
+use crate::store::{self, counting_offices::CountingOfficeRecord, stations::StationRecord};
 
 /// One unit's turnout.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -78,6 +79,10 @@ pub struct ResultsReport {
     /// present only when those totals are published to the caller and the election's
     /// seats are configured (`kiesdag election init --seats`).
     pub seat_allocation: Option<results::SeatAllocation>,
+    /// A Flemish paper-voting municipality's counting offices, each with its result
+    /// once entered (under the same embargo); the municipality's, districts' and
+    /// subareas' totals are then theirs added up. Empty elsewhere.
+    pub counting_offices: Vec<CountingOfficeResult>,
 }
 
 /// A list (party) on the ballot: its number and its name.
@@ -97,12 +102,14 @@ fn now() -> Timestamp {
     Timestamp(crate::db::now_ms())
 }
 
-/// A municipality's stations, their election, its turnout reports and its name.
+/// A municipality's stations, their election, its turnout reports, its name and its
+/// counting offices (a Flemish paper-voting municipality's).
 type Municipality = (
     Vec<StationRecord>,
     Election,
     Vec<store::events::EventRecord>,
     Option<String>,
+    Vec<CountingOfficeRecord>,
 );
 
 /// Reads a municipality for its turnout and results (its turnout reports only when
@@ -121,7 +128,8 @@ fn read_municipality(
         Vec::new()
     };
     let name = store::stations::municipality_name(db, code)?;
-    Ok(Some((stations, election, turnout, name)))
+    let offices = store::counting_offices::list(db, &election.id, code)?;
+    Ok(Some((stations, election, turnout, name, offices)))
 }
 
 /// The stations of a municipality, their election and its turnout reports; the
@@ -262,10 +270,16 @@ fn results_report(
     municipality_name: Option<String>,
     principal: &Principal,
     stations: &[StationRecord],
+    offices: &[CountingOfficeRecord],
     election: &Election,
     at: Timestamp,
 ) -> ResultsReport {
-    let embargo = TotalsEmbargo::new(principal, election, stations, at);
+    // A paper municipality's figures are its counting offices' (its stations send none).
+    let paper = PaperCount::new(stations, offices);
+    let mut embargo = TotalsEmbargo::new(principal, election, stations, at);
+    if let Some(paper) = &paper {
+        embargo = paper.embargo(embargo, principal, election, at);
+    }
     let units = |kind: Unit, groups: BTreeMap<String, ResultTotals>| -> Vec<UnitResult> {
         groups
             .into_iter()
@@ -276,9 +290,16 @@ fn results_report(
             })
             .collect()
     };
-    let districts = units(Unit::District, results::by_district(stations));
-    let subareas = units(Unit::Subarea, results::by_subarea(stations));
-    let total = results::total(stations);
+    let (by_district, by_subarea, total) = match &paper {
+        Some(paper) => (paper.by_district(), paper.by_subarea(), paper.total()),
+        None => (
+            results::by_district(stations),
+            results::by_subarea(stations),
+            results::total(stations),
+        ),
+    };
+    let districts = units(Unit::District, by_district);
+    let subareas = units(Unit::Subarea, by_subarea);
     let every_unit_published = districts.iter().chain(&subareas).all(|u| u.published);
     let published = embargo.municipality_published(voters(&total), every_unit_published);
     let municipality = unit_result(String::new(), total, published);
@@ -289,6 +310,9 @@ fn results_report(
         .and_then(|totals| results::seat_allocation(election, totals));
     ResultsReport {
         seat_allocation,
+        counting_offices: paper
+            .map(|paper| paper.offices(principal, election, at))
+            .unwrap_or_default(),
         election_id: election.id.clone(),
         election_name: election.name.clone(),
         municipality_name,
@@ -342,7 +366,7 @@ pub async fn turnout(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, events, name) =
+    let (stations, election, events, name, _) =
         or_respond!(load(&state, municipality.code.clone()).await);
     HttpResponse::Ok().json(turnout_report(name, &stations, &election, &events, now()))
 }
@@ -358,7 +382,7 @@ pub async fn public_turnout(
 ) -> HttpResponse {
     let page = &state.public.turnout;
     public_page(&req, &state, page, code.into_inner(), true, |found, at| {
-        let (stations, election, events, name) = found;
+        let (stations, election, events, name, _) = found;
         let report = turnout_report(name, &stations, &election, &events, at);
         Page::new(Bytes::from(store::to_json(&report)), None)
     })
@@ -375,7 +399,7 @@ pub async fn turnout_chart(
     municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
-    let (stations, election, events, name) =
+    let (stations, election, events, name, _) =
         or_respond!(load(&state, municipality.code.clone()).await);
     let language = crate::http::error::language(&req);
     let report = turnout_report(name, &stations, &election, &events, now());
@@ -435,7 +459,7 @@ pub async fn turnout_csv(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _, _) = or_respond!(load(&state, municipality.code.clone()).await);
+    let (stations, election, _, _, _) = or_respond!(load(&state, municipality.code.clone()).await);
     let rows: Vec<exports::StationTurnoutRow> = stations
         .iter()
         .map(|s| exports::StationTurnoutRow {
@@ -465,11 +489,13 @@ pub async fn results(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _, name) = or_respond!(load(&state, municipality.code.clone()).await);
+    let (stations, election, _, name, offices) =
+        or_respond!(load(&state, municipality.code.clone()).await);
     HttpResponse::Ok().json(results_report(
         name,
         &municipality.caller,
         &stations,
+        &offices,
         &election,
         now(),
     ))
@@ -487,8 +513,8 @@ pub async fn public_results(
 ) -> HttpResponse {
     let page = &state.public.results;
     public_page(&req, &state, page, code.into_inner(), false, |found, at| {
-        let (stations, election, _, name) = found;
-        let report = results_report(name, &Principal::Public, &stations, &election, at);
+        let (stations, election, _, name, offices) = found;
+        let report = results_report(name, &Principal::Public, &stations, &offices, &election, at);
         // Made before closing, it carries no figures, and is made again at closing.
         let closes_at = election.closes_at.millis();
         Page::new(
@@ -509,8 +535,16 @@ pub async fn results_chart(
     municipality: CoveredMunicipality,
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
-    let (stations, election, _, name) = or_respond!(load(&state, municipality.code.clone()).await);
-    let report = results_report(name, &municipality.caller, &stations, &election, now());
+    let (stations, election, _, name, offices) =
+        or_respond!(load(&state, municipality.code.clone()).await);
+    let report = results_report(
+        name,
+        &municipality.caller,
+        &stations,
+        &offices,
+        &election,
+        now(),
+    );
     let Some(totals) = report.municipality.totals else {
         return ApiError::from(ErrorReference::Embargo).into();
     };
@@ -544,8 +578,16 @@ pub async fn results_csv(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _, name) = or_respond!(load(&state, municipality.code.clone()).await);
-    let report = results_report(name, &municipality.caller, &stations, &election, now());
+    let (stations, election, _, name, offices) =
+        or_respond!(load(&state, municipality.code.clone()).await);
+    let report = results_report(
+        name,
+        &municipality.caller,
+        &stations,
+        &offices,
+        &election,
+        now(),
+    );
     if !report.municipality.published {
         return ApiError::from(ErrorReference::Embargo).into();
     }
