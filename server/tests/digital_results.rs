@@ -21,6 +21,15 @@ const FILE: &str =
     "station;voters;blank;invalid;1;2;3\n1;840;10;0;400;230;200\n2;1100;5;2;500;300;293\n";
 
 fn import(database: &str, path: &std::path::Path, sha256: Option<&str>) -> Output {
+    import_with(database, path, sha256, &[])
+}
+
+fn import_with(
+    database: &str,
+    path: &std::path::Path,
+    sha256: Option<&str>,
+    flags: &[&str],
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kiesdag"));
     command
         .args(["--db", database, "import", "digital-results"])
@@ -30,7 +39,13 @@ fn import(database: &str, path: &std::path::Path, sha256: Option<&str>) -> Outpu
     if let Some(hash) = sha256 {
         command.args(["--sha256", hash]);
     }
+    command.args(flags);
     command.output().unwrap()
+}
+
+fn sha256(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
 fn text(output: &Output) -> String {
@@ -84,10 +99,7 @@ async fn digital_results_are_stored_only_under_the_confirmed_hash_and_all_at_onc
     std::fs::create_dir_all(&files).unwrap();
     let good = files.join("telling.csv");
     std::fs::write(&good, FILE).unwrap();
-    let hash = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(FILE.as_bytes()))
-    };
+    let hash = sha256(FILE);
 
     // Without a hash: the file's hash is shown, nothing is stored.
     let shown = import(&database, &good, None);
@@ -108,24 +120,48 @@ async fn digital_results_are_stored_only_under_the_confirmed_hash_and_all_at_onc
         "{}",
         text(&refused)
     );
-    // A list not on the ballot in one station: the other station is not stored either.
+    // One good station and one the municipality does not have: the good one is not
+    // stored either.
     let wrong = files.join("wrong.csv");
     let wrong_text =
-        "station;voters;blank;invalid;1;2;9\n1;840;10;0;400;230;200\n2;1100;5;2;500;300;293\n";
+        "station;voters;blank;invalid;1;2;3\n1;840;10;0;400;230;200\n7;1100;5;2;500;300;293\n";
     std::fs::write(&wrong, wrong_text).unwrap();
-    let wrong_hash = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(wrong_text.as_bytes()))
-    };
-    let refused = import(&database, &wrong, Some(&wrong_hash));
+    let wrong_hash = sha256(wrong_text);
+    let refused = import_with(&database, &wrong, Some(&wrong_hash), &["--partial"]);
     assert!(!refused.status.success());
-    assert!(text(&refused).contains("station 1:"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("station 7: no such station"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(stations_in(&server).await["stations_in"], 0);
+    // A file that leaves out a station is refused unless it says so.
+    let part = files.join("part.csv");
+    let part_text = "station;voters;blank;invalid;1;2;3\n1;840;10;0;400;230;200\n";
+    std::fs::write(&part, part_text).unwrap();
+    let refused = import(&database, &part, Some(&sha256(part_text)));
+    assert!(
+        text(&refused).contains("stations 2 of"),
+        "{}",
+        text(&refused)
+    );
     assert_eq!(stations_in(&server).await["stations_in"], 0);
 
+    // The control room is watching when the results come in.
+    let coordinator = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let (mut dashboard, _) = support::Dashboard::subscribe(&server, &coordinator, None, None).await;
     // The confirmed file: both stations' results, checked and stored.
     let stored = import(&database, &good, Some(&hash.to_uppercase()));
     assert!(stored.status.success(), "{}", text(&stored));
     assert!(text(&stored).contains("2 station results stored, 0 unchanged"));
+    let seen = dashboard.changes(2, Duration::from_secs(5)).await;
+    assert_eq!(
+        seen.iter()
+            .filter(|c| c.kind == "provisional_result")
+            .count(),
+        2,
+        "the dashboard gets the imported results: {seen:?}"
+    );
     let unit = stations_in(&server).await;
     assert_eq!(unit["stations_in"], 2, "{unit}");
     assert_eq!(unit["totals"]["votes_cast"], 1940);
@@ -134,5 +170,24 @@ async fn digital_results_are_stored_only_under_the_confirmed_hash_and_all_at_onc
     let again = import(&database, &good, Some(&hash));
     assert!(again.status.success(), "{}", text(&again));
     assert!(text(&again).contains("0 station results stored, 2 unchanged"));
+    // Another file for stations that have a result: refused unless it replaces them.
+    let other_text = FILE.replace("400;230", "401;229");
+    let other = files.join("other.csv");
+    std::fs::write(&other, &other_text).unwrap();
+    let refused = import(&database, &other, Some(&sha256(&other_text)));
+    assert!(
+        text(&refused).contains("already has another result"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(stations_in(&server).await["totals"]["list_votes"]["1"], 900);
+    let replaced = import_with(
+        &database,
+        &other,
+        Some(&sha256(&other_text)),
+        &["--replace"],
+    );
+    assert!(replaced.status.success(), "{}", text(&replaced));
+    assert_eq!(stations_in(&server).await["totals"]["list_votes"]["1"], 901);
     let _ = std::fs::remove_dir_all(files);
 }

@@ -5,7 +5,9 @@ use shared::domain::{Jurisdiction, Timestamp};
 
 use super::open;
 use crate::db;
-use crate::features::digital_results::{self, DigitalResultsError, MAX_BYTES};
+use std::io::Read;
+
+use crate::features::digital_results::{self, DigitalResultsError, ImportOptions, MAX_BYTES};
 use crate::features::preparation::Preparer;
 use crate::store;
 
@@ -15,15 +17,16 @@ pub(crate) fn import(
     election_id: &str,
     municipality: &str,
     sha256: Option<&str>,
-    confirm_warnings: bool,
+    options: ImportOptions,
 ) -> Result<(), String> {
-    let size = std::fs::metadata(file)
-        .map_err(|e| format!("cannot read {file}: {e}"))?
-        .len();
-    if size > MAX_BYTES as u64 {
+    // At most one byte past the limit is read, whatever the file is (a pipe, a device).
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    if bytes.len() > MAX_BYTES {
         return Err(DigitalResultsError::TooLarge.to_string());
     }
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let hash = digital_results::sha256_hex(&bytes);
     let Some(confirmed) = sha256 else {
         let counts = digital_results::parse(&bytes).map_err(|e| e.to_string())?;
@@ -53,7 +56,7 @@ pub(crate) fn import(
             &election,
             municipality,
             &counts,
-            confirm_warnings,
+            options,
             &actor.0,
             Timestamp(db::now_ms()),
         )

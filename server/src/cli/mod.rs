@@ -331,6 +331,14 @@ pub enum ImportCommand {
         /// Store stations whose results have warnings (they are listed otherwise).
         #[arg(long)]
         confirm_warnings: bool,
+        /// Replace a station's different result (its chair's, or an earlier file's);
+        /// refused otherwise.
+        #[arg(long)]
+        replace: bool,
+        /// Store a file that leaves out some of the municipality's stations; refused
+        /// otherwise.
+        #[arg(long)]
+        partial: bool,
     },
 }
 
@@ -794,6 +802,8 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                     municipality,
                     sha256,
                     confirm_warnings,
+                    replace,
+                    partial,
                 },
         } => digital::import(
             url,
@@ -801,7 +811,11 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             &election,
             &municipality,
             sha256.as_deref(),
-            confirm_warnings,
+            crate::features::digital_results::ImportOptions {
+                confirm_warnings,
+                replace,
+                partial,
+            },
         ),
         Command::Export {
             command:

@@ -234,28 +234,55 @@ pub struct Imported {
     pub unchanged: usize,
 }
 
+/// What the user allowed beyond a whole file of new results.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Store stations whose results have warnings.
+    pub confirm_warnings: bool,
+    /// Replace a station's different result (its chair's, or an earlier file's).
+    pub replace: bool,
+    /// Store a file that leaves out some of the municipality's stations.
+    pub partial: bool,
+}
+
 /// Stores `counts` as the results of `municipality`'s stations of `election`, each
-/// checked by the shared rules (warnings only with `confirm_warnings`), in one
-/// transaction: all or nothing. A station whose result is already this one is left.
+/// checked by the shared rules, in one transaction: all or nothing. A station whose
+/// result is already this one is left; one with another result is refused unless
+/// `options.replace`; a station of the municipality missing from the file refuses it
+/// unless `options.partial`.
 ///
 /// # Errors
-/// `Rows` naming every station that is unknown, refused by a rule, or not in a phase
-/// that takes a result; `Warnings` when warnings were not confirmed; a database error.
+/// `Rows` naming every station that is unknown, missing, holding another result,
+/// refused by a rule, or not in a phase that takes a result; `Warnings` when warnings
+/// were not confirmed; a database error.
 pub fn store(
     db: &mut Db,
     election: &Election,
     municipality: &str,
     counts: &[StationCount],
-    confirm_warnings: bool,
+    options: ImportOptions,
     actor: &str,
     now: Timestamp,
 ) -> Result<Imported, DigitalResultsError> {
-    let stations: BTreeMap<u32, StationRecord> = store::stations::list(db, municipality, None)?
+    let stations: BTreeMap<u32, StationRecord> = store::stations::of_election(db, &election.id)?
         .into_iter()
-        .filter(|record| record.election_id == election.id)
+        .filter(|record| record.station.municipality_code == municipality)
         .map(|record| (record.station.number, record))
         .collect();
     let mut problems = Vec::new();
+    if !options.partial {
+        let missing: Vec<String> = stations
+            .keys()
+            .filter(|number| !counts.iter().any(|c| c.number == **number))
+            .map(u32::to_string)
+            .collect();
+        if !missing.is_empty() {
+            problems.push(format!(
+                "stations {} of {municipality} are not in the file (--partial stores the others)",
+                missing.join(", ")
+            ));
+        }
+    }
     let mut warnings = Vec::new();
     let mut entries = Vec::new();
     let mut changed: HashMap<String, StationRecord> = HashMap::new();
@@ -270,6 +297,13 @@ pub fn store(
         };
         if record.day.result.as_ref() == Some(&count.result) {
             imported.unchanged += 1;
+            continue;
+        }
+        if record.day.result.is_some() && !options.replace {
+            problems.push(format!(
+                "station {} already has another result (from its chair, or an earlier file); --replace stores this one instead",
+                count.number
+            ));
             continue;
         }
         let report = Report::ProvisionalResult(count.result.clone());
@@ -297,7 +331,7 @@ pub fn store(
             continue;
         }
         let station_warnings = described(&mut outcome.warnings());
-        if !station_warnings.is_empty() && !confirm_warnings {
+        if !station_warnings.is_empty() && !options.confirm_warnings {
             warnings.push(format!(
                 "station {}: {}",
                 count.number,

@@ -1,9 +1,12 @@
 //! Publishing committed changes to this instance's dashboards and devices, always in
 //! event order, by reading the log after a notice of what was committed.
 //!
-//! On SQLite (one instance) the writer is the only one that appends to the log (the
-//! control room's actions go through it too) and hands each committed batch's changes
-//! to the publisher thread through a channel, in commit order: nothing is read back.
+//! On SQLite (one instance) the writer appends to the log (the control room's actions
+//! go through it too) and hands each committed batch's changes to the publisher thread
+//! through a channel, in commit order. Another process may append too (the command
+//! line's `import digital-results`): every second the publisher reads back what the log
+//! holds past what it published, and drops the writer's changes it has published
+//! from the log already.
 //! Several instances on one PostgreSQL: every committed batch sends one notice,
 //! carrying only the election and its newest event number; every instance (the one
 //! that committed included) listens, reads the events it has not published yet, in
@@ -62,9 +65,10 @@ impl Fanout {
             Self::Postgres
         } else {
             let (sender, receiver) = std::sync::mpsc::channel::<Vec<Change>>();
+            let url = url.to_owned();
             std::thread::Builder::new()
                 .name("publisher".into())
-                .spawn(move || publish_local(&hub, &receiver))
+                .spawn(move || publish_local(&url, &hub, &receiver))
                 .map(|_| ())
                 .unwrap_or_else(|e| tracing::error!(%e, "cannot start the publisher"));
             Self::Local(sender)
@@ -82,18 +86,88 @@ impl Fanout {
     }
 }
 
-fn publish_local(hub: &Hub, committed: &std::sync::mpsc::Receiver<Vec<Change>>) {
-    while let Ok(mut changes) = committed.recv() {
-        // What came in meanwhile goes out in the same message, still in order, up to
-        // the size the log is read back in on PostgreSQL.
-        while changes.len() < READ_BACK {
-            match committed.try_recv() {
-                Ok(more) => changes.extend(more),
-                Err(_) => break,
+/// How often the SQLite publisher looks in the log for events another process
+/// appended (the command line's `import digital-results`): they reach the dashboards
+/// and the public pages within this.
+const OTHER_WRITERS_EVERY: Duration = Duration::from_secs(1);
+
+fn publish_local(url: &str, hub: &Hub, committed: &std::sync::mpsc::Receiver<Vec<Change>>) {
+    use std::sync::mpsc::RecvTimeoutError;
+    // Published up to here, per election, by the writer's messages or from the log.
+    let mut published: HashMap<String, i64> = HashMap::new();
+    let mut log: Option<Db> = None;
+    let mut first_look = true;
+    let mut next_look = std::time::Instant::now() + OTHER_WRITERS_EVERY;
+    loop {
+        let wait = next_look.saturating_duration_since(std::time::Instant::now());
+        match committed.recv_timeout(wait) {
+            Ok(mut changes) => {
+                // What came in meanwhile goes out in the same message, still in order,
+                // up to the size the log is read back in on PostgreSQL.
+                while changes.len() < READ_BACK {
+                    match committed.try_recv() {
+                        Ok(more) => changes.extend(more),
+                        Err(_) => break,
+                    }
+                }
+                // Already published from the log when another process's events were
+                // read back after these were committed.
+                changes.retain(|c| {
+                    published
+                        .get(&c.event.election_id)
+                        .is_none_or(|done| c.event.seq > *done)
+                });
+                for change in &changes {
+                    let done = published
+                        .entry(change.event.election_id.clone())
+                        .or_insert(0);
+                    *done = (*done).max(change.event.seq);
+                }
+                if !changes.is_empty() {
+                    hub.publish(changes);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if std::time::Instant::now() >= next_look {
+            next_look = std::time::Instant::now() + OTHER_WRITERS_EVERY;
+            match read_other_writers(url, hub, &mut log, &mut published, first_look) {
+                Ok(()) => first_look = false,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot look for other processes' events");
+                    log = None;
+                }
             }
         }
-        hub.publish(changes);
     }
+}
+
+/// Publishes what the log holds past what was published, per election. The first
+/// look takes an election's events so far as history, unless the writer published
+/// some of them already.
+fn read_other_writers(
+    url: &str,
+    hub: &Hub,
+    log: &mut Option<Db>,
+    published: &mut HashMap<String, i64>,
+    first: bool,
+) -> Result<(), StoreError> {
+    if log.is_none() {
+        *log = Some(db::connect(url).map_err(|e| StoreError::NotFound(e.to_string()))?);
+    }
+    let Some(db) = log.as_mut() else {
+        return Ok(());
+    };
+    for election in store::elections::all(db)? {
+        let last = store::elections::last_seq(db, &election.id)?;
+        if first && !published.contains_key(&election.id) {
+            published.insert(election.id, last);
+        } else {
+            catch_up(db, hub, published, &election.id, last)?;
+        }
+    }
+    Ok(())
 }
 
 /// Starts the listener thread of this instance.
