@@ -151,8 +151,12 @@ pub fn needs(files: &[File<'_>]) -> Needs {
     {
         for contest in &document.election_event.election.contests {
             for place in &contest.polling_places {
-                let id = place.physical_location.polling_station.id.raw();
-                needs.station_ids.push(format!("{code}-{}", id.trim()));
+                // The id `stations_of` gives it ("01" and "1" are station 1), so that a
+                // station of another election is found under the same id.
+                let raw = place.physical_location.polling_station.id.raw();
+                if let Some(number) = number(&raw) {
+                    needs.station_ids.push(format!("{code}-{number}"));
+                }
             }
         }
         needs.municipality_codes.push(code);
@@ -786,6 +790,23 @@ mod tests {
         assert_eq!(corrected.stations.len(), 1);
         assert_eq!(corrected.stations[0].expected_voters, Some(1273));
         assert!(corrected.election.is_none() && corrected.identity.is_none());
+    }
+
+    /// "01" and "1" are the same station: the ids looked up (for a station of
+    /// another election) are those the stations are stored under.
+    #[test]
+    fn a_station_numbered_with_a_leading_zero_is_looked_up_as_stored() {
+        let text = data("eml110b_GR2022_Test.eml.xml")
+            .replace("<PollingStation Id=\"1\">", "<PollingStation Id=\"01\">");
+        let stations = document(&text);
+        let files = [("110b", &stations)];
+        let needs = needs(&files);
+        assert!(
+            needs.station_ids.contains(&"GM0000-1".to_owned()),
+            "{:?}",
+            &needs.station_ids[..3]
+        );
+        assert!(!needs.station_ids.iter().any(|id| id.ends_with("-01")));
     }
 
     #[test]
