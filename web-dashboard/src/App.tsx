@@ -14,6 +14,7 @@ import { Public } from './pages/Public';
 import { Finder } from './pages/Finder';
 import { Answer } from './pages/Answer';
 import { Convocations } from './pages/Convocations';
+import { CountingOffices } from './pages/CountingOffices';
 import { Results } from './pages/Results';
 import { StationDetail } from './pages/StationDetail';
 import { Turnout } from './pages/Turnout';
@@ -232,6 +233,7 @@ export function App() {
   else if (path === '/convocations') content = <Convocations />;
   else if (path === '/turnout') content = <Turnout />;
   else if (path === '/results') content = <Results />;
+  else if (path === '/telbureaus') content = <CountingOffices />;
   else if (path.startsWith('/stations/')) content = <StationDetail id={decodeURIComponent(path.slice('/stations/'.length))} />;
   else content = <ControlRoom />;
 

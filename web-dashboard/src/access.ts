@@ -53,6 +53,12 @@ export const PAGES: PageDef[] = [
     nav: { href: '/results', label: 'navResults' },
   },
   {
+    // Every staff role sees the offices; what each may do there is the API's too (mayCall).
+    match: (p) => p === '/telbureaus',
+    routes: ['GET /api/municipalities/{code}/counting-offices', 'GET /api/municipalities/{code}/results'],
+    nav: { href: '/telbureaus', label: 'navCountingOffices' },
+  },
+  {
     match: (p) => p.startsWith('/stations/'),
     routes: [
       'GET /api/stations/{station}/timeline',
@@ -68,6 +74,11 @@ export const PAGES: PageDef[] = [
 export function pageRoles(page: PageDef): Role[] {
   const [first, ...rest] = page.routes.map((r) => ROUTE_ROLES[r] as readonly Role[]);
   return (first ?? []).filter((role) => rest.every((roles) => roles.includes(role)));
+}
+
+/** Whether `role` may call `route`: a page offers an action only to the roles the API admits. */
+export function mayCall(route: StaffRoute, role: Role): boolean {
+  return (ROUTE_ROLES[route] as readonly Role[]).includes(role);
 }
 
 /** Whether `role` may open `path` (a path no page claims is open to every role). */
