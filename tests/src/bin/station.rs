@@ -575,7 +575,22 @@ async fn handle(station: &mut Station, command: &Value) -> Result<Value, Failure
             }
         }
         "network" => {
-            station.set_network(command["up"].as_bool().unwrap_or(true));
+            let up = command["up"].as_bool().unwrap_or(true);
+            station.set_network(up);
+            if !up {
+                // The socket task sees the change on its own time: until the core knows
+                // it is offline, a report could still go out on the old connection.
+                station
+                    .wait_for(Duration::from_secs(5), |v| {
+                        v.connection.state != shared::app::view::ConnectionState::Online
+                    })
+                    .await
+                    .map_err(|_| {
+                        Failure::from(
+                            "the connection stayed online after the network went down".to_owned(),
+                        )
+                    })?;
+            }
             Ok(json!({}))
         }
         "event" => {
