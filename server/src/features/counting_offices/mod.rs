@@ -482,3 +482,75 @@ pub fn unlock(
         reread(db, &record)
     })
 }
+
+/// A paper municipality's stations send no result of their own: their count is their
+/// counting office's. A station's "result missing" alert goes once its office's result
+/// is entered, and stands while it is not (the count is still missing).
+pub fn counted_in_offices(
+    alerts: &mut Vec<crate::features::control_room::alerts::Alert>,
+    offices: &[CountingOfficeRecord],
+) {
+    use crate::features::control_room::alerts::AlertKind;
+    alerts.retain(|alert| {
+        alert.kind != AlertKind::ResultMissing
+            || !offices.iter().any(|office| {
+                office.entry.is_some() && office.office.station_ids.contains(&alert.station_id)
+            })
+    });
+}
+
+#[cfg(test)]
+mod alert_tests {
+    use super::*;
+    use crate::features::control_room::alerts::{Alert, AlertKind};
+
+    fn missing(station: &str) -> Alert {
+        Alert {
+            kind: AlertKind::ResultMissing,
+            station_id: station.into(),
+            since: None,
+            detail: String::new(),
+            needs_action: true,
+            resolvable: true,
+            handled: None,
+            reason: None,
+            situation: String::new(),
+        }
+    }
+
+    fn office(number: u32, stations: &[&str], entered: bool) -> CountingOfficeRecord {
+        CountingOfficeRecord {
+            election_id: "E".into(),
+            municipality_code: "44021".into(),
+            office: CountingOffice {
+                number,
+                name: format!("Telbureau {number}"),
+                station_ids: stations.iter().map(|s| (*s).to_owned()).collect(),
+            },
+            linked_at: 0,
+            entry: entered.then(|| Entry {
+                result: ProvisionalResult::default(),
+                confirmed_warnings: Vec::new(),
+                by: "user".into(),
+                at: 0,
+            }),
+            claim: None,
+            lock: None,
+        }
+    }
+
+    /// Three hours after closing, the stations of an office whose count is in have no
+    /// "result missing" alert; those of an office still counting, and a station in no
+    /// office, keep theirs.
+    #[test]
+    fn a_station_counted_in_an_entered_office_misses_no_result() {
+        let offices = [
+            office(1, &["s1", "s2", "s3"], true),
+            office(2, &["s4", "s5", "s6"], false),
+        ];
+        let mut alerts: Vec<Alert> = ["s1", "s2", "s4", "s7"].into_iter().map(missing).collect();
+        counted_in_offices(&mut alerts, &offices);
+        let left: Vec<&str> = alerts.iter().map(|a| a.station_id.as_str()).collect();
+        assert_eq!(left, ["s4", "s7"]);
+    }
+}

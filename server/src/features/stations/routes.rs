@@ -66,16 +66,19 @@ pub async fn alerts(
                 return Ok(None);
             };
             let rules = store::elections::alert_rules(db, &election.id)?;
-            Ok(Some((stations, election, rules)))
+            let offices = store::counting_offices::list(db, &election.id, &municipality.code)?;
+            Ok(Some((stations, election, rules, offices)))
         })
         .await?;
-    let mut alerts = found.map_or_else(Vec::new, |(stations, election, rules)| {
-        crate::features::control_room::alerts::for_stations(
+    let mut alerts = found.map_or_else(Vec::new, |(stations, election, rules, offices)| {
+        let mut alerts = crate::features::control_room::alerts::for_stations(
             &stations,
             &election,
             &rules,
             shared::domain::Timestamp(crate::db::now_ms()),
-        )
+        );
+        crate::features::counting_offices::counted_in_offices(&mut alerts, &offices);
+        alerts
     });
     if !sees_people {
         for alert in &mut alerts {
