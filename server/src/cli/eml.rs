@@ -53,13 +53,30 @@ fn new_election(id: &str, facts: &Facts) -> Result<Election, String> {
     })
 }
 
+/// The largest EML file read: a country's candidate lists are a few megabytes.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file's text, at most `limit` bytes (a pipe or a device is read no further).
+fn read_bounded(file: &str, limit: u64) -> Result<String, String> {
+    use std::io::Read;
+    let mut input = String::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(limit + 1).read_to_string(&mut input))
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    if input.len() as u64 > limit {
+        return Err(format!(
+            "{file} is larger than {limit} bytes; nothing was stored"
+        ));
+    }
+    Ok(input)
+}
+
 pub(crate) fn import(url: &str, files: &[String], election: Option<&str>) -> Result<(), String> {
     // Every file read first: one the library refuses is named with its reasons.
     let mut documents = Vec::new();
     let mut refused = 0;
     for file in files {
-        let input =
-            std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+        let input = read_bounded(file, MAX_FILE_BYTES)?;
         match read::read(&input) {
             Ok(read) => {
                 for warning in &read.warnings {
@@ -292,4 +309,16 @@ pub(crate) fn export(
         eprintln!("written to {}", path.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An endless input (a device, a pipe) is read up to the limit and refused.
+    #[test]
+    fn an_endless_file_is_refused_at_the_limit() {
+        let refused = read_bounded("/dev/zero", 1024).unwrap_err();
+        assert!(refused.contains("larger than 1024 bytes"), "{refused}");
+    }
 }
