@@ -28,10 +28,11 @@ function run(bin, args, input) {
 }
 
 export class Server {
-  static async start({ stations, closesInSeconds }) {
+  /** `fixtureArgs`: more of dashboard-fixture's flags (`--flemish-offices`). */
+  static async start({ stations, closesInSeconds, fixtureArgs = [] }) {
     const dir = mkdtempSync(join(tmpdir(), 'kiesdag-e2e-'));
     const db = join(dir, 'kiesdag.db');
-    const fixture = JSON.parse(await run('dashboard-fixture', ['--db', db, '--stations', String(stations), '--closes-in', String(closesInSeconds)], PASSWORD + '\n'));
+    const fixture = JSON.parse(await run('dashboard-fixture', ['--db', db, '--stations', String(stations), '--closes-in', String(closesInSeconds), ...fixtureArgs], PASSWORD + '\n'));
     const child = spawn(join(BIN, 'kiesdag'), ['--db', db, 'serve', '--listen', '127.0.0.1:0'], {
       env: { ...process.env, KIESDAG_JWT_SECRET: SECRET, KIESDAG_WEB_DIR: join(ROOT, 'web-dashboard', 'dist'), KIESDAG_CHAIR_DIR: join(ROOT, 'web-chair', 'dist'), RUST_LOG: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],

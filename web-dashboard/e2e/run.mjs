@@ -22,6 +22,8 @@ const DESKTOP = { width: 1280, height: 900 };
 
 const results = [];
 async function test(name, body) {
+  // E2E_ONLY=<words>: only the tests whose name has them (while working on one).
+  if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
   const started = Date.now();
   try {
     await body();
@@ -566,6 +568,155 @@ async function main() {
       await page.getByTestId('seat-method').getByText('Kiesdeler en grootste gemiddelden', { exact: false }).waitFor();
       assert.equal(await page.getByRole('spinbutton').count(), 0, 'no seats to type in');
       await capture(page, 'results');
+    });
+
+    await test("counting offices (Flanders, paper voting): the chair links, claims, enters a checked result, stores and locks it; a coordinator sees it held and locked and cannot enter", async () => {
+      // A server of its own: dashboard-fixture's Flemish paper municipality 46021, six
+      // stations no office counts for yet (1-3 subarea Centrum, 4-6 Tereken, 400 voters
+      // each), its chair `hoofdbureau` (administrator) and a coordinator `telbureau`.
+      const flemish = await Server.start({ stations: 1, closesInSeconds: 3_600, fixtureArgs: ['--flemish-offices'] });
+      const chair = await browser.newPage();
+      const other = await browser.newPage();
+      try {
+        await chair.setViewportSize(DESKTOP);
+        await signIn(chair, flemish.base, 'hoofdbureau', '/telbureaus');
+        await chair.getByRole('heading', { level: 1, name: 'Telbureaus' }).waitFor();
+        await chair.getByText('Nog geen telbureau gekoppeld.').waitFor();
+        assert.equal(await chair.getByTestId('unlinked').locator('li').count(), 6);
+        // The menu has the page for every municipality's staff.
+        assert.equal(await chair.getByRole('link', { name: 'Telbureaus' }).getAttribute('aria-current'), 'page');
+
+        // Link office 1 to stations 1-3: only stations no office counts for are offered.
+        const link = chair.locator('form', { has: chair.getByLabel('Nummer van het telbureau') });
+        assert.equal(await chair.getByLabel('Nummer van het telbureau').inputValue(), '1');
+        for (const n of [1, 2, 3]) await link.getByLabel(`Stembureau ${n} SINT-NIKLAAS-00${n} (deelgebied Centrum)`).check();
+        await link.getByRole('button', { name: 'Telbureau 1 koppelen aan de gekozen stembureaus' }).click();
+        await chair.getByTestId('offices-status').getByText('Telbureau 1 is gekoppeld aan stembureau 1, 2, 3.').waitFor();
+        const one = chair.locator('[data-office="1"]');
+        await one.getByRole('heading', { level: 2, name: 'Telbureau 1' }).waitFor();
+        await one.getByText('Stembureau 2 SINT-NIKLAAS-002 (deelgebied Centrum)').waitFor();
+        assert.equal(await one.getByTestId('office-state').textContent(), 'Vrij; nog geen uitslag');
+        await chair.getByTestId('unlinked').locator('li').nth(2).waitFor();
+        assert.equal(await chair.getByTestId('unlinked').locator('li').count(), 3);
+        assert.equal(await link.getByLabel(/SINT-NIKLAAS-001/).count(), 0, 'a linked station is not offered again');
+        // Office 2 counts for stations 4-6.
+        assert.equal(await chair.getByLabel('Nummer van het telbureau').inputValue(), '2');
+        for (const n of [4, 5, 6]) await link.getByLabel(`Stembureau ${n} SINT-NIKLAAS-00${n} (deelgebied Tereken)`).check();
+        await link.getByRole('button', { name: 'Telbureau 2 koppelen aan de gekozen stembureaus' }).click();
+        await chair.getByText('Elk stembureau hoort bij een telbureau.').waitFor();
+
+        // Claim office 1: the button says what it does.
+        await one.getByRole('button', { name: 'Telbureau 1 claimen en de uitslag invoeren' }).click();
+        await chair.getByTestId('offices-status').getByText('U voert telbureau 1 nu in').waitFor();
+        const form = one.getByTestId('entry-form');
+        await form.waitFor();
+        assert.match(await one.getByTestId('office-state').textContent(), /^U voert dit telbureau in \(sinds \d\d:\d\d\); nog geen uitslag$/);
+        // A figure typed survives a reload (the draft), as it would an expired session.
+        await form.getByLabel('A: stempassen').fill('1000');
+        await chair.reload();
+        await chair.locator('[data-office="1"]').getByTestId('entry-form').waitFor();
+        assert.equal(await form.getByLabel('A: stempassen').inputValue(), '1000');
+        // One field per list, by the lists' names; a sum that does not add up.
+        const figures = {
+          'B: volmachtbewijzen': '0',
+          'C: kiezerspassen': '0',
+          'D: toegelaten kiezers': '1000',
+          '1. Lijst Centrum': '500',
+          '2. Groen Waasland': '200',
+          '3. Stadslijst': '200',
+          '4. Burgerlijst': '90',
+          'E: stemmen op kandidaten': '990',
+          'F: blanco': '60',
+          'G: ongeldig': '4',
+          'H: uitgebrachte stemmen': '1000',
+        };
+        for (const [label, value] of Object.entries(figures)) await form.getByLabel(label, { exact: true }).fill(value);
+        await form.getByRole('button', { name: 'Controleren' }).click();
+        await form.getByTestId('check-summary').getByText(/^Fouten: 1; waarschuwingen: 1\./).waitFor();
+        for (const label of ['E: stemmen op kandidaten', 'F: blanco', 'G: ongeldig', 'H: uitgebrachte stemmen']) {
+          assert.equal(await form.getByLabel(label, { exact: true }).getAttribute('aria-invalid'), 'true', label);
+        }
+        assert.equal(await form.getByLabel('A: stempassen').getAttribute('aria-invalid'), null);
+        // The rule's message is the field's description; errors block storing.
+        assert.match(await form.getByLabel('H: uitgebrachte stemmen').evaluate((el) => document.getElementById(el.getAttribute('aria-describedby')).textContent), /\(E\+F\+G\)/);
+        assert.equal(await form.getByRole('button', { name: 'Uitslag van telbureau 1 opslaan' }).isDisabled(), true);
+        // Corrected: the check is stale until it runs again; then it passes and is stored.
+        await form.getByLabel('F: blanco').fill('6');
+        await form.getByTestId('check-summary').getByText('De cijfers zijn gewijzigd na de controle: controleer opnieuw.').waitFor();
+        await form.getByRole('button', { name: 'Controleren' }).click();
+        await form.getByTestId('check-summary').getByText('De uitslag klopt volgens de regels. U kunt hem opslaan.').waitFor();
+        assert.equal(await form.locator('[aria-invalid="true"]').count(), 0);
+        await form.getByRole('button', { name: 'Uitslag van telbureau 1 opslaan' }).click();
+        await chair.getByTestId('offices-status').getByText('De uitslag van telbureau 1 is opgeslagen en het telbureau is vrijgegeven.').waitFor();
+        await one.getByTestId('office-state').getByText(/^Vrij; uitslag ingevoerd om \d\d:\d\d, volledig$/).waitFor();
+        assert.equal(await one.getByTestId('entry-form').count(), 0);
+
+        // Office 2 with the same figures: "dubbele ingave?" is a warning, stored only
+        // once confirmed explicitly.
+        const two = chair.locator('[data-office="2"]');
+        await two.getByRole('button', { name: 'Telbureau 2 claimen en de uitslag invoeren' }).click();
+        const form2 = two.getByTestId('entry-form');
+        await form2.waitFor();
+        for (const [label, value] of Object.entries({ ...figures, 'A: stempassen': '1000', 'F: blanco': '6' })) await form2.getByLabel(label, { exact: true }).fill(value);
+        await form2.getByRole('button', { name: 'Controleren' }).click();
+        await form2.getByTestId('check-summary').getByText('Geen fouten; waarschuwingen: 1.', { exact: false }).waitFor();
+        await form2.getByTestId('check-issues').getByText('Dubbele ingave van eenzelfde telbureau?', { exact: false }).waitFor();
+        const store2 = form2.getByRole('button', { name: 'Uitslag van telbureau 2 opslaan' });
+        assert.equal(await store2.isDisabled(), true, 'warnings not confirmed yet');
+        assert.deepEqual(await overflow(chair), []);
+        await chair.evaluate(() => window.scrollTo(0, 0));
+        await capture(chair, 'counting-offices');
+        await form2.getByLabel('Ik heb de waarschuwingen nagekeken', { exact: false }).check();
+        assert.equal(await store2.isDisabled(), false);
+        // The chair holds office 2 again afterwards, for the coordinator to see.
+        await store2.click();
+        await two.getByTestId('office-state').getByText('met bevestigde waarschuwingen', { exact: false }).waitFor();
+        await two.getByRole('button', { name: 'Telbureau 2 claimen en de uitslag invoeren' }).click();
+        await two.getByTestId('entry-form').waitFor();
+
+        // Lock office 1, after a confirmation that says what it does.
+        await one.getByRole('button', { name: 'Telbureau 1 vergrendelen' }).click();
+        await one.getByTestId('confirm').getByText('Daarna kan niemand de uitslag nog invoeren of wijzigen', { exact: false }).waitFor();
+        await one.getByRole('button', { name: 'Ja, telbureau 1 vergrendelen' }).click();
+        await chair.getByTestId('offices-status').getByText('Telbureau 1 is vergrendeld.').waitFor();
+        await one.getByTestId('office-state').getByText(/Vergrendeld door hoofdbureau om \d\d:\d\d; uitslag ingevoerd/).waitFor();
+        await one.getByRole('button', { name: 'Telbureau 1 ontgrendelen' }).waitFor();
+
+        // A coordinator: office 1 locked, no entry; office 2 held by the chair, taken
+        // over only after a question naming the holder; no linking, no locking.
+        await signIn(other, flemish.base, 'telbureau', '/telbureaus');
+        const otherOne = other.locator('[data-office="1"]');
+        await otherOne.getByTestId('office-state').getByText(/Vergrendeld door hoofdbureau/).waitFor();
+        await otherOne.getByText('Invoeren kan niet: het telbureau is vergrendeld.').waitFor();
+        assert.equal(await otherOne.locator('button').count(), 0, 'nothing to do on a locked office');
+        const otherTwo = other.locator('[data-office="2"]');
+        await otherTwo.getByTestId('office-state').getByText(/^In gebruik door hoofdbureau sinds \d\d:\d\d/).waitFor();
+        assert.equal(await otherTwo.getByTestId('entry-form').count(), 0);
+        await otherTwo.getByRole('button', { name: 'Overnemen' }).click();
+        await otherTwo.getByTestId('confirm').getByText(/^hoofdbureau voert telbureau 2 in sinds \d\d:\d\d\. Als u het overneemt, kan hoofdbureau niets meer opslaan/).waitFor();
+        await otherTwo.getByRole('button', { name: 'Ja, telbureau 2 overnemen van hoofdbureau' }).waitFor();
+        await otherTwo.getByRole('button', { name: 'Annuleren' }).click();
+        assert.equal(await otherTwo.getByTestId('entry-form').count(), 0, 'nothing taken over without the confirmation');
+        assert.equal(await other.getByRole('heading', { name: 'Telbureau koppelen' }).count(), 0);
+        assert.equal(await other.getByRole('button', { name: /vergrendelen|ontgrendelen/ }).count(), 0);
+        // The server refuses the coordinator's claim on the locked office too.
+        const refused = await other.evaluate(async () => {
+          const s = JSON.parse(sessionStorage.getItem('kiesdag.session'));
+          const r = await fetch('/api/municipalities/46021/counting-offices/1/claim', { method: 'POST', headers: { authorization: `Bearer ${s.accessToken}`, 'content-type': 'application/json' }, body: '{}' });
+          return [r.status, (await r.json()).code];
+        });
+        assert.equal(refused[1], 'locked', `claim on a locked office: ${refused}`);
+        await axe(other, 'counting offices (coordinator)');
+        // In English on the switch.
+        await other.getByRole('button', { name: 'Switch to English' }).click();
+        await other.getByRole('heading', { level: 1, name: 'Counting offices' }).waitFor();
+        await otherTwo.getByTestId('office-state').getByText(/^Held by hoofdbureau since/).waitFor();
+        await other.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+      } finally {
+        await chair.close();
+        await other.close();
+        flemish.stop();
+      }
     });
 
     await test('every page reflows at 320, 390 and 1280 px: no sideways scrolling', async () => {

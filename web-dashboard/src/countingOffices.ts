@@ -112,7 +112,12 @@ export interface FieldIssue {
   level: 'error' | 'warning';
   code: string;
   message: string;
+  /** On how many of the form's fields it is (a warning on many is told once, below). */
+  spread: number;
 }
+
+/** A warning on more fields than this is told in the summary, not under each. */
+export const WIDE = 3;
 
 /**
  * The check's issues on the form's fields (the API names fields as `votes.blank_votes`,
@@ -131,14 +136,16 @@ export function issuesByField(check: ResultCheck, lists: readonly number[]): { f
     fields.set(field, list);
   };
   const add = (issue: RuleIssue, level: FieldIssue['level']) => {
-    const found: FieldIssue = { level, code: issue.code, message: issue.message };
-    general.push(found);
+    const on = new Set<string>();
     for (const field of issue.fields) {
       const indexed = /^votes\.list_votes\[(\d+)\]/.exec(field);
-      if (known.has(field)) put(field, found);
-      else if (field === 'votes.list_votes') order.forEach((l) => put(listField(l), found));
-      else if (indexed && order[Number(indexed[1])] !== undefined) put(listField(order[Number(indexed[1])]), found);
+      if (known.has(field)) on.add(field);
+      else if (field === 'votes.list_votes') order.forEach((l) => on.add(listField(l)));
+      else if (indexed && order[Number(indexed[1])] !== undefined) on.add(listField(order[Number(indexed[1])]));
     }
+    const found: FieldIssue = { level, code: issue.code, message: issue.message, spread: on.size };
+    general.push(found);
+    on.forEach((field) => put(field, found));
   };
   check.errors.forEach((i) => add(i, 'error'));
   check.warnings.forEach((i) => add(i, 'warning'));

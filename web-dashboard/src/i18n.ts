@@ -405,14 +405,15 @@ export const nl = {
   notAFigure: 'Vul een geheel getal in (0 als er geen zijn).',
   checkButton: 'Controleren',
   checking: 'Bezig met controleren…',
-  checkLocal: '{n} velden bevatten geen geheel getal.',
-  checkErrors: '{errors} fouten en {warnings} waarschuwingen. Verbeter de gemarkeerde velden en controleer opnieuw.',
-  checkWarnings: 'Geen fouten, {warnings} waarschuwingen. Kijk ze na en bevestig ze om op te slaan.',
+  checkLocal: 'Velden zonder geheel getal: {n}. Verbeter de gemarkeerde velden.',
+  checkErrors: 'Fouten: {errors}; waarschuwingen: {warnings}. Verbeter de gemarkeerde velden en controleer opnieuw.',
+  checkWarnings: 'Geen fouten; waarschuwingen: {warnings}. Kijk ze na en bevestig ze om op te slaan.',
   checkClean: 'De uitslag klopt volgens de regels. U kunt hem opslaan.',
   checkStale: 'De cijfers zijn gewijzigd na de controle: controleer opnieuw.',
   issuesTitle: 'Wat de controle vond',
   issueError: 'Fout',
   issueWarning: 'Waarschuwing',
+  issueSeeBelow: 'Waarschuwing: zie "Wat de controle vond" hieronder.',
   confirmWarnings: 'Ik heb de waarschuwingen nagekeken: de cijfers kloppen met het proces-verbaal',
   storeButton: 'Uitslag van telbureau {number} opslaan',
   storeDone: 'De uitslag van telbureau {number} is opgeslagen en het telbureau is vrijgegeven.',
@@ -847,14 +848,15 @@ export const en: Record<Key, string> = {
   notAFigure: 'Enter a whole number (0 if there are none).',
   checkButton: 'Check',
   checking: 'Checking…',
-  checkLocal: '{n} fields do not hold a whole number.',
-  checkErrors: '{errors} errors and {warnings} warnings. Correct the marked fields and check again.',
-  checkWarnings: 'No errors, {warnings} warnings. Review and confirm them to store.',
+  checkLocal: 'Fields without a whole number: {n}. Correct the marked fields.',
+  checkErrors: 'Errors: {errors}; warnings: {warnings}. Correct the marked fields and check again.',
+  checkWarnings: 'No errors; warnings: {warnings}. Review and confirm them to store.',
   checkClean: 'The result passes the rules. You can store it.',
   checkStale: 'The figures changed after the check: check again.',
   issuesTitle: 'What the check found',
   issueError: 'Error',
   issueWarning: 'Warning',
+  issueSeeBelow: 'Warning: see "What the check found" below.',
   confirmWarnings: 'I have reviewed the warnings: the figures match the official report',
   storeButton: 'Store the result of counting office {number}',
   storeDone: 'The result of counting office {number} is stored and the office is released.',
@@ -865,7 +867,8 @@ export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };
 
 export function translate(lang: Lang, key: Key, vars: Record<string, string | number> = {}): string {
   let text = dictionaries[lang][key] ?? key;
-  for (const [name, value] of Object.entries(vars)) text = text.replace(`{${name}}`, String(value));
+  // Every occurrence: a text may name the same thing twice ("… {name} … {name}?").
+  for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
   return text;
 }
 

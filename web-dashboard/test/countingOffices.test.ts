@@ -124,6 +124,9 @@ describe('the counting-office result form', () => {
     expect(fields.get('list:1')?.map((i) => i.level)).toEqual(['error', 'warning']);
     expect(fields.get('votes.votes_for_candidates')?.[0].message).toBe('E klopt niet');
     expect(fields.get('votes.blank_votes')?.map((i) => i.level)).toEqual(['warning']);
+    // The duplicate is on every list and F: told once, below, not under each.
+    expect(fields.get('votes.blank_votes')?.[0].spread).toBe(5);
+    expect(fields.get('votes.votes_for_candidates')?.[0].spread).toBe(5);
     expect(fields.has('somewhere.else')).toBe(false);
   });
 
@@ -166,5 +169,13 @@ describe('the counting offices page follows the API', () => {
     expect(['administrator', 'coordinator', 'manager', 'viewer'].filter((r) => mayCall(link, r as never))).toEqual(['administrator']);
     expect(['administrator', 'coordinator', 'manager', 'viewer'].filter((r) => mayCall(lock, r as never))).toEqual(['administrator']);
     expect(['administrator', 'coordinator', 'manager', 'viewer'].filter((r) => mayCall(claim, r as never))).toEqual(['administrator', 'coordinator']);
+  });
+});
+
+describe('the take-over question', () => {
+  it('names the holder wherever the text does', () => {
+    expect(translate('nl', 'takeOverQuestion', { name: 'hoofdbureau', number: 2, time: '04:17' })).toBe(
+      'hoofdbureau voert telbureau 2 in sinds 04:17. Als u het overneemt, kan hoofdbureau niets meer opslaan. Overnemen van hoofdbureau?',
+    );
   });
 });

@@ -5,7 +5,14 @@
 //! staff users `coordinator`, `coordinator2` (someone to assign an incident to),
 //! `manager` and `viewer`, all with the password read from standard input. Prints `{"codes": [...], "closes_at": ms}` on one line.
 //!
-//! Usage: `dashboard-fixture --db FILE [--stations N] [--closes-in SECONDS]`
+//! With `--flemish-offices`, also a Flemish paper-voting municipality for the counting
+//! offices' page (issue 19): 46021 Sint-Niklaas in its own municipal election (four
+//! lists, open now, closing with the other), six stations that no counting office
+//! counts for yet (1-3 in subarea "Centrum", 4-6 in "Tereken", 400 voters assigned to
+//! each), its main office's chair `hoofdbureau` (administrator) and a coordinator
+//! `telbureau`, bound to it, with the same password.
+//!
+//! Usage: `dashboard-fixture --db FILE [--stations N] [--closes-in SECONDS] [--flemish-offices]`
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -19,11 +26,14 @@ use kiesdag::store::{self, users::UserRecord};
 use shared::domain::{CandidateList, Election, Jurisdiction, Station, Timestamp};
 
 const MUNICIPALITY: &str = "GM0599";
+/// The Flemish paper-voting municipality of `--flemish-offices` (its NIS code).
+const FLEMISH: &str = "46021";
 
 struct Options {
     database: String,
     stations: u32,
     closes_in_s: i64,
+    flemish_offices: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -31,9 +41,14 @@ fn options() -> Result<Options, String> {
         database: String::new(),
         stations: 6,
         closes_in_s: 3_600,
+        flemish_offices: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        if flag == "--flemish-offices" {
+            options.flemish_offices = true;
+            continue;
+        }
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--db" => options.database = value,
@@ -86,6 +101,98 @@ fn station(number: u32) -> Result<Station, serde_json::Error> {
         "closes_at": null,
         "extra_stops": [],
     }))
+}
+
+/// Station `number` of the Flemish municipality: paper voting, counted in a counting
+/// office; built from JSON as `station`.
+fn flemish_station(number: u32) -> Result<Station, serde_json::Error> {
+    serde_json::from_value(serde_json::json!({
+        "id": format!("{FLEMISH}-{number}"),
+        "municipality_code": FLEMISH,
+        "number": number,
+        "name": format!("SINT-NIKLAAS-{number:03}"),
+        "location": {
+            "name": "Stedelijke basisschool",
+            "address": format!("Schoolstraat {number}"),
+            "postcode": "9100",
+            "city": "Sint-Niklaas",
+        },
+        "district": null,
+        "subarea": if number <= 3 { "Centrum" } else { "Tereken" },
+        "expected_voters": 400,
+        "may_open_early": false,
+        "opens_at": null,
+        "closes_at": null,
+        "extra_stops": [],
+    }))
+}
+
+/// The Flemish municipality of `--flemish-offices`: its election, stations and staff.
+fn seed_flemish(
+    conn: &mut db::Db,
+    by: &Preparer,
+    hash: &str,
+    opens_at: i64,
+    closes_at: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let election = Election {
+        id: "E2E-VL".into(),
+        name: "Gemeenteraadsverkiezing Sint-Niklaas (test)".into(),
+        jurisdiction: Jurisdiction::Flanders,
+        opens_at: Timestamp(opens_at),
+        closes_at: Timestamp(closes_at),
+        utc_offset_minutes: 60,
+        turnout_moments: vec![],
+        lists: [
+            "Lijst Centrum",
+            "Groen Waasland",
+            "Stadslijst",
+            "Burgerlijst",
+        ]
+        .iter()
+        .zip(1..)
+        .map(|(name, number)| CandidateList {
+            number,
+            name: (*name).into(),
+        })
+        .collect(),
+        opening_checklist: Election::default_checklist(),
+        closing_checklist: Election::default_closing_checklist(),
+        council: Default::default(),
+        seats: Some(9),
+        control_room_phone: None,
+    };
+    let stations = (1..=6)
+        .map(flemish_station)
+        .collect::<Result<Vec<_>, _>>()?;
+    let municipalities = BTreeMap::from([(FLEMISH.to_owned(), "Sint-Niklaas".to_owned())]);
+    conn.transaction(|conn| {
+        preparation::init_election(conn, by, &election)?;
+        preparation::add_stations(
+            conn,
+            by,
+            &election.id,
+            &municipalities,
+            &stations,
+            serde_json::json!("generated"),
+            || {},
+        )?;
+        for (username, role) in [
+            ("hoofdbureau", Role::Administrator),
+            ("telbureau", Role::Coordinator),
+        ] {
+            let user = UserRecord {
+                id: format!("user-{username}"),
+                username: username.into(),
+                password_hash: hash.to_owned(),
+                role,
+                municipality_code: Some(FLEMISH.into()),
+            };
+            preparation::create_user(conn, by, &user)?;
+        }
+        Ok::<_, store::StoreError>(())
+    })?;
+    Ok(())
 }
 
 fn run() -> Result<String, Box<dyn std::error::Error>> {
@@ -165,6 +272,9 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
         }
         Ok::<_, store::StoreError>(codes)
     })?;
+    if options.flemish_offices {
+        seed_flemish(&mut conn, &by, &hash, now - 3_600_000, closes_at)?;
+    }
     Ok(serde_json::json!({ "codes": codes, "closes_at": closes_at }).to_string())
 }
 

@@ -14,6 +14,7 @@ import {
   FIELD_LABELS,
   VOTER_FIELDS,
   VOTE_FIELDS,
+  WIDE,
   buildResult,
   emptyFigures,
   figuresOf,
@@ -79,6 +80,7 @@ function Confirm({ question, confirm, onConfirm, onCancel }: { question: string;
 }
 
 function FigureInput({ field, label, value, issues, onChange, multiline }: { field: string; label: string; value: string; issues: FieldIssue[]; onChange: (v: string) => void; multiline?: boolean }) {
+  const { t } = useI18n();
   const id = `f-${field.replace(/[^a-z0-9]/gi, '-')}`;
   const error = issues.some((i) => i.level === 'error');
   const described = issues.length > 0 ? `${id}-issues` : undefined;
@@ -94,7 +96,7 @@ function FigureInput({ field, label, value, issues, onChange, multiline }: { fie
         <ul id={described} className="field-issues">
           {issues.map((i) => (
             <li key={i.code} className={`issue-${i.level}`}>
-              {i.message}
+              {i.level === 'warning' && i.spread > WIDE ? t('issueSeeBelow') : i.message}
             </li>
           ))}
         </ul>
@@ -135,7 +137,7 @@ function EntryForm({ office, code, lists, outcome }: { office: CountingOfficeVie
 
   const marks = check ? issuesByField(check.answer, lists) : { fields: new Map<string, FieldIssue[]>(), general: [] };
   const issuesOf = (field: string): FieldIssue[] => [
-    ...(local.includes(field) ? [{ level: 'error' as const, code: 'local', message: t('notAFigure') }] : []),
+    ...(local.includes(field) ? [{ level: 'error' as const, code: 'local', message: t('notAFigure'), spread: 1 }] : []),
     ...(marks.fields.get(field) ?? []),
   ];
 
@@ -318,7 +320,7 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
   const holding = !office.lock && office.claim?.yours;
   return (
     <section className={`card office${holding ? ' office-entry' : ''}`} aria-labelledby={titleId} data-office={n} data-state={state.map((s) => s.kind).join(' ')}>
-      <h2 id={titleId}>{t('officeTitle', { number: n, name: office.name })}</h2>
+      <h2 id={titleId}>{office.name === `Telbureau ${n}` ? office.name : t('officeTitle', { number: n, name: office.name })}</h2>
       <p className="office-state" data-testid="office-state">
         {office.lock && <span aria-hidden="true">🔒 </span>}
         {state.map((s) => t(s.key, s.vars)).join('; ')}
