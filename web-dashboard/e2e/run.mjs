@@ -721,7 +721,7 @@ async function main() {
 
     await test('every page reflows at 320, 390 and 1280 px: no sideways scrolling', async () => {
       const wide = {};
-      for (const path of ['/control', '/incidents', '/stations/GM0599-1', '/turnout', '/results', '/public/GM0599']) {
+      for (const path of ['/control', '/incidents', '/stations/GM0599-1', '/turnout', '/results', '/telbureaus', '/public/GM0599']) {
         await page.goto(base + path);
         await page.locator('main h1').first().waitFor();
         await page.waitForLoadState('networkidle');

@@ -62,13 +62,16 @@ interface Outcome {
 /** A question that says what the action does, with the action and a way back. */
 function Confirm({ question, confirm, onConfirm, onCancel }: { question: string; confirm: string; onConfirm: () => void; onCancel: () => void }) {
   const { t } = useI18n();
-  const first = useRef<HTMLButtonElement>(null);
-  useEffect(() => first.current?.focus(), []);
+  // Focus on the question, not on the action: a stray Enter confirms nothing.
+  const asked = useRef<HTMLParagraphElement>(null);
+  useEffect(() => asked.current?.focus(), []);
   return (
     <div className="confirm" data-testid="confirm">
-      <p role="alert">{question}</p>
+      <p role="alert" ref={asked} tabIndex={-1}>
+        {question}
+      </p>
       <div className="row">
-        <button type="button" ref={first} onClick={onConfirm}>
+        <button type="button" onClick={onConfirm}>
           {confirm}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
