@@ -596,3 +596,42 @@ async fn results_come_from_the_offices_per_office_subarea_and_municipality_after
     let (_, body) = http(&server, "GET", &public, "", &Value::Null).await;
     assert_eq!(body["municipality"]["totals"]["votes_cast"], 1_978);
 }
+
+/// An office whose result is entered keeps its stations: its figures were checked
+/// against their voters and count in their subareas. A Dutch election has no offices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entered_office_keeps_its_stations_and_a_dutch_election_has_none() {
+    let (server, _) = paper_municipality(6 * HOUR_MS);
+    assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
+    let chair = admin();
+    assert_eq!(claim(&server, &chair, 1, false).await.0, 200);
+    let (status, body) = enter(&server, &chair, 1, &office_one(), true).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = link(&server, 1, &[1, 2, 4]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"].to_string().contains("result is entered")
+            || body["message"].to_string().contains("uitslag"),
+        "{body}"
+    );
+    let stations: Vec<String> = office(&server, &chair, 1).await["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(stations, [station(1), station(2), station(3)]);
+    // The same stations again (a new name) is fine.
+    assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
+
+    let (database, dir) = fresh_database();
+    let now = kiesdag::db::now_ms();
+    let dutch = Election {
+        jurisdiction: shared::domain::Jurisdiction::Netherlands,
+        ..flemish_election("GR2026", now - HOUR_MS, now + 6 * HOUR_MS)
+    };
+    seed(&database, MUNICIPALITY, &dutch);
+    let server = support::start_server(&database, dir);
+    let (status, body) = link(&server, 1, &[1, 2, 3]).await;
+    assert_eq!(status, 400, "{body}");
+}

@@ -257,6 +257,13 @@ impl Hub {
             .map_or(0, |count| count.load(Ordering::Acquire))
     }
 
+    /// Counts a change of municipality `code` that is no event (a counting office's
+    /// link, result or lock), so that its public pages are made again at once (on
+    /// this instance; other instances' within their `fresh_for`).
+    pub fn count_change_without_event(&self, code: &str) {
+        self.count_published(code);
+    }
+
     /// Counts one more published batch with changes of `code` (after the streams
     /// have it).
     fn count_published(&self, code: &str) {

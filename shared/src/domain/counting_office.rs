@@ -39,6 +39,9 @@ pub struct CountingOffice {
 /// Why a link is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkRefusal {
+    /// Not a Flemish election: counting offices are Flemish paper voting's, and one
+    /// office would make the municipality's totals come from offices only.
+    NotFlemish,
     /// Before local midnight of the election day; linking opens at `opens_at`.
     NotOnTheDay { opens_at: Timestamp },
     /// A number of 0 or above `MAX_OFFICE_NUMBER`.
@@ -79,6 +82,9 @@ pub fn check_link(
     municipality_stations: &[&str],
     others: &[CountingOffice],
 ) -> Result<(), LinkRefusal> {
+    if election.jurisdiction != crate::domain::Jurisdiction::Flanders {
+        return Err(LinkRefusal::NotFlemish);
+    }
     let opens_at = linking_opens_at(election);
     if now < opens_at {
         return Err(LinkRefusal::NotOnTheDay { opens_at });
@@ -270,5 +276,24 @@ mod tests {
         d.voters.poll_cards -= 1;
         d.voters.proxy_certificates += 1;
         assert!(!same_figures(&a, &d));
+    }
+
+    /// A Dutch election has no counting offices: one linked by mistake would make the
+    /// municipality's totals come from offices only.
+    #[test]
+    fn only_a_flemish_election_has_counting_offices() {
+        let dutch = Election {
+            jurisdiction: Jurisdiction::Netherlands,
+            ..election()
+        };
+        let office = CountingOffice {
+            number: 1,
+            name: "Telbureau 1".into(),
+            station_ids: vec!["a".into()],
+        };
+        assert_eq!(
+            check_link(&dutch, dutch.opens_at, &office, &["a"], &[]),
+            Err(LinkRefusal::NotFlemish)
+        );
     }
 }

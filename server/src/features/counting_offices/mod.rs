@@ -186,6 +186,9 @@ pub enum OfficeError {
     ClaimedByOther(Holder),
     #[error("the counting office is not held by the caller")]
     NotClaimed,
+    /// Its result is entered: its stations cannot change under it.
+    #[error("the counting office's result is entered; its stations cannot change")]
+    HasResult,
     #[error("the counting office is locked since {local}")]
     Locked {
         at: i64,
@@ -286,6 +289,12 @@ pub fn link(
             .find(|o| o.office.number == office.number);
         if let Some(lock) = previous.and_then(|o| o.lock.as_ref()) {
             return Err(municipality.locked(lock));
+        }
+        // Its result was checked against these stations' voters and counts in their
+        // subareas: other stations would need another count.
+        if previous.is_some_and(|o| o.entry.is_some() && o.office.station_ids != office.station_ids)
+        {
+            return Err(OfficeError::HasResult);
         }
         let ids: Vec<&str> = municipality
             .stations

@@ -177,6 +177,12 @@ fn refusal(error: &OfficeError) -> ApiError {
             | LinkRefusal::InvalidName
             | LinkRefusal::InvalidStationCount,
         ) => ErrorReference::InvalidCountingOffice.into(),
+        OfficeError::Link(LinkRefusal::NotFlemish) => {
+            ApiError::from(ErrorReference::InvalidCountingOffice)
+                .with_detail("alleen Vlaamse papieren stemming / Flemish paper voting only")
+        }
+        OfficeError::HasResult => ApiError::from(ErrorReference::InvalidCountingOffice)
+            .with_detail("de uitslag is al ingevoerd / its result is entered"),
         OfficeError::Link(LinkRefusal::StationTwice(id)) => {
             ApiError::from(ErrorReference::InvalidCountingOffice).with_detail(id.clone())
         }
@@ -291,9 +297,12 @@ fn view(
         lock,
         complete: record.entry.is_some(),
         entered_at: record.entry.as_ref().map(|e| e.at),
+        // Which warnings were confirmed says something of the figures: withheld with
+        // them.
         confirmed_warnings: record
             .entry
             .as_ref()
+            .filter(|_| published)
             .map(|e| e.confirmed_warnings.clone())
             .unwrap_or_default(),
         same_as_offices,
@@ -327,6 +336,7 @@ where
     let Some(actor) = actor(&caller) else {
         return ApiError::not_your_municipality().into();
     };
+    let changed = code.clone();
     let answer = state
         .with_db(move |db| {
             let now = db::now_ms();
@@ -346,7 +356,11 @@ where
         })
         .await;
     match answer {
-        Ok(Ok(view)) => HttpResponse::Ok().json(view),
+        Ok(Ok(view)) => {
+            // The public results are made from the offices: read them again now.
+            state.hub.count_change_without_event(&changed);
+            HttpResponse::Ok().json(view)
+        }
         Ok(Err(refused)) => refusal(&refused).into(),
         Err(e) => ApiError::from(e).into(),
     }

@@ -383,7 +383,11 @@ pub async fn public_turnout(
     let page = &state.public.turnout;
     public_page(&req, &state, page, code.into_inner(), true, |found, at| {
         let (stations, election, events, name, _) = found;
-        let report = turnout_report(name, &stations, &election, &events, at);
+        // The time axis ends at the minute, so that a page made again without a new
+        // report is the same page (and its tag the same: a browser's request gets 304);
+        // the figures now (`voters`) are always the latest.
+        let minute = Timestamp(at.millis() - at.millis().rem_euclid(60_000));
+        let report = turnout_report(name, &stations, &election, &events, minute);
         Page::new(Bytes::from(store::to_json(&report)), None)
     })
     .await
