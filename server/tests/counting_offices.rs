@@ -460,6 +460,9 @@ async fn a_locked_office_refuses_any_change_and_both_acts_are_audited() {
     );
     let refused = audited(&server, "counting_office.result_refused");
     assert_eq!(refused.len(), 1, "the refused change is audited");
+    let relinked = audited(&server, "counting_office.link_refused");
+    assert_eq!(relinked.len(), 1, "the refused relink is audited");
+    assert_eq!(relinked[0].2["reason"], "locked");
     assert_eq!(refused[0].2["reason"], "locked");
     let seen = office(&server, &token, 1).await;
     assert_eq!(seen["result"]["votes"]["votes_cast"], 1_000, "unchanged");

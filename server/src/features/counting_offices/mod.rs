@@ -281,20 +281,35 @@ pub fn link(
     office: &CountingOffice,
     now: i64,
 ) -> Result<CountingOfficeRecord, OfficeError> {
-    db::write_transaction(db, |db| {
+    // The outer result commits (an audited refusal too); the inner one is the answer.
+    db::write_transaction(db, |db| -> Result<_, OfficeError> {
         let municipality = municipality(db, code)?;
         let previous = municipality
             .offices
             .iter()
             .find(|o| o.office.number == office.number);
-        if let Some(lock) = previous.and_then(|o| o.lock.as_ref()) {
-            return Err(municipality.locked(lock));
+        if let Some((record, lock)) = previous.and_then(|o| o.lock.as_ref().map(|l| (o, l))) {
+            audit(
+                db,
+                actor,
+                "counting_office.link_refused",
+                subject(record),
+                &json!({
+                    "number": office.number,
+                    "reason": "locked",
+                    "locked_by": format!("user:{}", lock.user_id),
+                    "locked_at": lock.at,
+                    "station_ids": office.station_ids,
+                }),
+                now,
+            )?;
+            return Ok(Err(municipality.locked(lock)));
         }
         // Its result was checked against these stations' voters and counts in their
         // subareas: other stations would need another count.
         if previous.is_some_and(|o| o.entry.is_some() && o.office.station_ids != office.station_ids)
         {
-            return Err(OfficeError::HasResult);
+            return Ok(Err(OfficeError::HasResult));
         }
         let ids: Vec<&str> = municipality
             .stations
@@ -306,7 +321,7 @@ pub fn link(
             .iter()
             .map(|o| o.office.clone())
             .collect();
-        check_link(
+        let checked = check_link(
             &municipality.election,
             shared::domain::Timestamp(now),
             office,
@@ -318,7 +333,10 @@ pub fn link(
                 OfficeError::NotOnTheDay(local_time(opens_at.millis(), &municipality.election))
             }
             refusal => OfficeError::Link(refusal),
-        })?;
+        });
+        if let Err(refused) = checked {
+            return Ok(Err(refused));
+        }
         let election_id = municipality.election.id.clone();
         offices::link(db, &election_id, code, office, now)?;
         let record = offices::get(db, &election_id, code, office.number)?
@@ -336,8 +354,8 @@ pub fn link(
             }),
             now,
         )?;
-        Ok(record)
-    })
+        Ok(Ok(record))
+    })?
 }
 
 /// Enters office `number`'s result: only by who holds the office (`claims`), never
