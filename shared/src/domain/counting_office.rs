@@ -93,7 +93,17 @@ pub fn check_link(
         return Err(LinkRefusal::InvalidNumber);
     }
     let name = office.name.trim();
-    if name.is_empty() || office.name.chars().count() > MAX_OFFICE_NAME_CHARS {
+    // A name is shown on public pages: no control characters, no text-direction
+    // overrides that would make it read as something else.
+    let hidden = |c: char| {
+        c.is_control()
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if name.is_empty()
+        || office.name.chars().count() > MAX_OFFICE_NAME_CHARS
+        || office.name.chars().any(hidden)
+    {
         return Err(LinkRefusal::InvalidName);
     }
     if office.station_ids.is_empty() || office.station_ids.len() > MAX_STATIONS_PER_OFFICE {
@@ -295,5 +305,22 @@ mod tests {
             check_link(&dutch, dutch.opens_at, &office, &["a"], &[]),
             Err(LinkRefusal::NotFlemish)
         );
+    }
+
+    #[test]
+    fn a_name_with_hidden_characters_is_refused() {
+        let election = election();
+        for name in ["Telbureau\u{0}1", "Telbureau \u{202E}1", "Tel\nbureau"] {
+            let office = CountingOffice {
+                number: 1,
+                name: name.into(),
+                station_ids: vec!["a".into()],
+            };
+            assert_eq!(
+                check_link(&election, election.opens_at, &office, &["a"], &[]),
+                Err(LinkRefusal::InvalidName),
+                "{name:?}"
+            );
+        }
     }
 }
