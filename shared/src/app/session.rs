@@ -62,6 +62,13 @@ pub(super) fn activate(
         });
         return render();
     }
+    if let Err(refusal) = check_server_url(&server_url) {
+        model.notice = Some(Notice {
+            is_error: true,
+            text: refusal.text(model),
+        });
+        return render();
+    }
     if !model
         .lifecycle
         .begin_activation(Activation { server_url, code })
@@ -71,6 +78,105 @@ pub(super) fn activate(
     model.notice = None;
     model.busy += 1;
     Command::all([close_current(model), connect(model), render()])
+}
+
+/// Why a server address is refused before anything is sent to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ServerUrlRefusal {
+    /// Not a WebSocket or web address (`wss://`, `https://`, or on this device only
+    /// `ws://`, `http://`), or not one that can be read.
+    #[error("not a wss:// address")]
+    Malformed,
+    /// Unencrypted (`ws://`, `http://`) to another machine: the activation code and the
+    /// device's token would cross the network readable by anyone on it.
+    #[error("an unencrypted address of another machine")]
+    Unencrypted,
+}
+
+impl ServerUrlRefusal {
+    fn text(self, model: &Model) -> String {
+        match self {
+            Self::Malformed => model.say(
+                "Dit serveradres klopt niet. Het begint met wss://, bijvoorbeeld wss://kiesdag.gemeente.nl/ws/station.",
+                "This server address is not valid. It starts with wss://, for example wss://kiesdag.gemeente.nl/ws/station.",
+            ),
+            Self::Unencrypted => model.say(
+                "Dit serveradres is niet beveiligd (ws:// of http://). Gebruik het adres dat met wss:// begint.",
+                "This server address is not secure (ws:// or http://). Use the address that starts with wss://.",
+            ),
+        }
+    }
+}
+
+/// Whether the chair's device may send its activation code and token to `url`: an
+/// encrypted address (`wss://`, `https://`) anywhere, an unencrypted one (`ws://`,
+/// `http://`) only to this device itself (`localhost`, 127.0.0.0/8, `::1`; the demo
+/// and the tests). Anything in doubt is refused: credentials in the address, a host
+/// that only looks like a loopback one (`localhost.example`, `127.1`), characters a
+/// browser would read otherwise (`\`, spaces).
+///
+/// # Errors
+/// Why the address is refused.
+pub fn check_server_url(url: &str) -> Result<(), ServerUrlRefusal> {
+    let (scheme, rest) = url.split_once("://").ok_or(ServerUrlRefusal::Malformed)?;
+    let encrypted = match scheme.to_ascii_lowercase().as_str() {
+        "wss" | "https" => true,
+        "ws" | "http" => false,
+        _ => return Err(ServerUrlRefusal::Malformed),
+    };
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
+    if authority.is_empty() {
+        return Err(ServerUrlRefusal::Malformed);
+    }
+    if encrypted {
+        return Ok(());
+    }
+    if !authority
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    {
+        // Credentials ("ws://localhost@elsewhere"), escapes, spaces: nothing a loopback
+        // address needs, and things a browser may read as another host.
+        return Err(ServerUrlRefusal::Unencrypted);
+    }
+    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let (host, after) = bracketed
+            .split_once(']')
+            .ok_or(ServerUrlRefusal::Malformed)?;
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':').ok_or(ServerUrlRefusal::Malformed)?),
+        };
+        let address: std::net::Ipv6Addr =
+            host.parse().map_err(|_| ServerUrlRefusal::Unencrypted)?;
+        if !address.is_loopback() {
+            return Err(ServerUrlRefusal::Unencrypted);
+        }
+        (None, port)
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (Some(host), Some(port)),
+            None => (Some(authority), None),
+        }
+    };
+    if let Some(port) = port
+        && (port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(ServerUrlRefusal::Malformed);
+    }
+    let Some(host) = host else {
+        return Ok(());
+    };
+    let host = host.to_ascii_lowercase();
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|address| address.is_loopback());
+    if loopback {
+        Ok(())
+    } else {
+        Err(ServerUrlRefusal::Unencrypted)
+    }
 }
 
 pub(super) fn reconnect_now(model: &mut Model) -> Command<Effect, Event> {
@@ -507,4 +613,129 @@ pub(super) fn server_clock(
 fn timer_id(model: &mut Model) -> usize {
     model.timers += 1;
     model.timers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypted_addresses_are_taken_anywhere() {
+        for url in [
+            "wss://kiesdag.example/ws/station",
+            "WSS://kiesdag.example:8443/ws/station",
+            "https://kiesdag.example/ws/station",
+            "wss://10.0.0.5/ws/station",
+        ] {
+            assert_eq!(check_server_url(url), Ok(()), "{url}");
+        }
+    }
+
+    #[test]
+    fn unencrypted_addresses_are_taken_only_on_this_device() {
+        for url in [
+            "ws://127.0.0.1:8080/ws/station",
+            "ws://127.9.8.7:1/ws/station",
+            "ws://localhost:8080/ws/station",
+            "ws://LocalHost/ws/station",
+            "http://127.0.0.1:8080/ws/station",
+            "ws://[::1]:8080/ws/station",
+            "ws://[::1]/ws/station",
+            "ws://127.0.0.1",
+        ] {
+            assert_eq!(check_server_url(url), Ok(()), "{url}");
+        }
+        for url in [
+            "ws://kiesdag.example/ws/station",
+            "http://kiesdag.example/ws/station",
+            "ws://192.168.1.20:8080/ws/station",
+            "ws://localhost.evil.com/ws/station",
+            "ws://localhost.evil.com:8080",
+            "ws://127.0.0.1.evil.com/ws",
+            "ws://evil.com#@localhost/",
+            "ws://localhost@evil.com/ws",
+            "ws://localhost:80@evil.com/ws",
+            "ws://evil.com\\@localhost/",
+            "ws://127.1/ws",
+            "ws://0x7f.0.0.1/ws",
+            "ws://[::2]/ws",
+            "ws://[::ffff:10.0.0.1]/ws",
+            "ws://local%68ost/ws",
+            "ws://local host/ws",
+        ] {
+            assert_eq!(
+                check_server_url(url),
+                Err(ServerUrlRefusal::Unencrypted),
+                "{url}"
+            );
+        }
+    }
+
+    /// The chair is told why, in their language, and nothing is sent: no connection
+    /// is asked for, no activation begins.
+    #[test]
+    fn an_unencrypted_remote_address_is_refused_before_anything_is_sent() {
+        use crate::validation::Language;
+        let mut model = Model::default();
+        model.lifecycle.restored(false);
+        let mut command = activate(
+            &mut model,
+            " ws://kiesdag.example/ws/station ".into(),
+            "ABCD-EFGH".into(),
+        );
+        let notice = model.notice.clone().expect("a notice");
+        assert!(notice.is_error);
+        assert!(notice.text.contains("niet beveiligd"), "{}", notice.text);
+        assert!(!model.lifecycle.is_activating());
+        assert_eq!(model.busy, 0);
+        assert!(
+            command
+                .effects()
+                .all(|effect| !matches!(effect, Effect::WebSocket(_))),
+            "no connection"
+        );
+
+        model.local.language = Language::English;
+        let _ = activate(&mut model, "http://kiesdag.example".into(), "X".into());
+        let text = model.notice.clone().expect("a notice").text;
+        assert!(text.contains("not secure"), "{text}");
+        let _ = activate(&mut model, "kiesdag.example".into(), "X".into());
+        let text = model.notice.clone().expect("a notice").text;
+        assert!(text.contains("not valid"), "{text}");
+
+        let mut command = activate(
+            &mut model,
+            "ws://127.0.0.1:8080/ws/station".into(),
+            "ABCD-EFGH".into(),
+        );
+        assert!(model.notice.is_none());
+        assert!(model.lifecycle.is_activating());
+        assert!(
+            command
+                .effects()
+                .any(|effect| matches!(effect, Effect::WebSocket(_))),
+            "the demo's and the tests' address on this device connects"
+        );
+    }
+
+    #[test]
+    fn what_is_no_server_address_is_refused() {
+        for url in [
+            "kiesdag.example",
+            "ftp://kiesdag.example",
+            "ws:/localhost",
+            "wss:///ws/station",
+            "ws://localhost:/ws",
+            "ws://localhost:http/ws",
+            "ws://[::1/ws",
+            "ws://[::1]x/ws",
+            "javascript://localhost",
+        ] {
+            assert_eq!(
+                check_server_url(url),
+                Err(ServerUrlRefusal::Malformed),
+                "{url}"
+            );
+        }
+    }
 }
