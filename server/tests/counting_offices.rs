@@ -97,13 +97,19 @@ async fn link(server: &Server, number: u32, stations: &[u32]) -> (u16, Value) {
     .await
 }
 
-async fn claim(server: &Server, token: &str, number: u32, take_over: bool) -> (u16, Value) {
+/// Claims office `number`; `take_over_from` takes it over from the holder named.
+async fn claim(
+    server: &Server,
+    token: &str,
+    number: u32,
+    take_over_from: Option<&str>,
+) -> (u16, Value) {
     http(
         server,
         "POST",
         &format!("{}/claim", office_path(number)),
         token,
-        &json!({ "take_over": take_over }),
+        &json!({ "take_over": take_over_from.is_some(), "expected_holder": take_over_from }),
     )
     .await
 }
@@ -113,14 +119,14 @@ async fn enter(
     token: &str,
     number: u32,
     result: &ProvisionalResult,
-    confirm_warnings: bool,
+    confirmed_warnings: &[&str],
 ) -> (u16, Value) {
     http(
         server,
         "PUT",
         &format!("{}/result", office_path(number)),
         token,
-        &json!({ "result": result, "confirm_warnings": confirm_warnings }),
+        &json!({ "result": result, "confirmed_warnings": confirmed_warnings }),
     )
     .await
 }
@@ -278,20 +284,20 @@ async fn one_person_enters_an_office_and_taking_it_over_is_explicit_and_audited(
     let b = staff_token_for(&jan, Role::Coordinator, Some(MUNICIPALITY));
     assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
 
-    let (status, body) = enter(&server, &a, 1, &office_one(), false).await;
+    let (status, body) = enter(&server, &a, 1, &office_one(), &[]).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (409, Some("not_claimed")),
         "{body}"
     );
 
-    let (status, body) = claim(&server, &a, 1, false).await;
+    let (status, body) = claim(&server, &a, 1, None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["claim"]["yours"], true);
     assert_eq!(body["claim"]["username"], "fatima");
 
     // Jan sees who holds it, and is refused with her name.
-    let (status, body) = claim(&server, &b, 1, false).await;
+    let (status, body) = claim(&server, &b, 1, None).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "claimed_by_other");
     assert!(
@@ -309,8 +315,19 @@ async fn one_person_enters_an_office_and_taking_it_over_is_explicit_and_audited(
         "managers see no names: {seen}"
     );
 
+    // Taking over names whom: another name than the holder's now (the office changed
+    // hands since Jan was asked) takes nothing over.
+    let (status, body) = claim(&server, &b, 1, Some("pieter")).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("claimed_by_other")),
+        "{body}"
+    );
+    assert!(body["message"].as_str().unwrap().contains("fatima"));
+    assert_eq!(office(&server, &b, 1).await["claim"]["username"], "fatima");
+    assert!(audited(&server, "counting_office.take_over").is_empty());
     // Taking over is explicit, and audited with the previous holder.
-    let (status, body) = claim(&server, &b, 1, true).await;
+    let (status, body) = claim(&server, &b, 1, Some("fatima")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["claim"]["username"], "jan");
     let take_overs = audited(&server, "counting_office.take_over");
@@ -319,7 +336,7 @@ async fn one_person_enters_an_office_and_taking_it_over_is_explicit_and_audited(
     assert_eq!(take_overs[0].2["previous_holder"], format!("user:{fatima}"));
 
     // Fatima's entry is refused now, naming Jan; nothing stored.
-    let (status, body) = enter(&server, &a, 1, &office_one(), false).await;
+    let (status, body) = enter(&server, &a, 1, &office_one(), &[]).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "claimed_by_other");
     assert!(body["message"].as_str().unwrap().contains("jan"), "{body}");
@@ -328,7 +345,7 @@ async fn one_person_enters_an_office_and_taking_it_over_is_explicit_and_audited(
     // An error blocks: nothing stored.
     let mut slip = office_one();
     slip.votes.blank_votes += 1;
-    let (status, body) = enter(&server, &b, 1, &slip, true).await;
+    let (status, body) = enter(&server, &b, 1, &slip, &["RESULT_W01_MANY_BLANK"]).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["code"], "result_invalid");
     assert!(
@@ -358,7 +375,7 @@ async fn one_person_enters_an_office_and_taking_it_over_is_explicit_and_audited(
 
     // A warning needs confirming: first refused, then stored with it confirmed.
     let many_blank = shared::fixtures::result((1_000, 0, 0), &[500, 200, 200, 60], 36, 4);
-    let (status, body) = enter(&server, &b, 1, &many_blank, false).await;
+    let (status, body) = enter(&server, &b, 1, &many_blank, &[]).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["code"], "warnings_unconfirmed");
     assert!(
@@ -368,7 +385,15 @@ async fn one_person_enters_an_office_and_taking_it_over_is_explicit_and_audited(
             .contains("RESULT_W01_MANY_BLANK")
     );
     assert_eq!(office(&server, &b, 1).await["complete"], false);
-    let (status, body) = enter(&server, &b, 1, &many_blank, true).await;
+    // Confirming another warning than the one these figures raise confirms nothing.
+    let (status, body) = enter(&server, &b, 1, &many_blank, &["COUNT_W01_SAME_AS_OFFICE"]).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("warnings_unconfirmed")),
+        "{body}"
+    );
+    assert_eq!(office(&server, &b, 1).await["complete"], false);
+    let (status, body) = enter(&server, &b, 1, &many_blank, &["RESULT_W01_MANY_BLANK"]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["complete"], true);
     assert_eq!(body["confirmed_warnings"], json!(["RESULT_W01_MANY_BLANK"]));
@@ -391,11 +416,11 @@ async fn two_offices_with_the_same_figures_ask_whether_one_was_entered_twice() {
     assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
     assert_eq!(link(&server, 2, &[4, 5, 6]).await.0, 200);
     for number in [1, 2] {
-        assert_eq!(claim(&server, &token, number, false).await.0, 200);
+        assert_eq!(claim(&server, &token, number, None).await.0, 200);
     }
-    assert_eq!(enter(&server, &token, 1, &office_one(), false).await.0, 200);
+    assert_eq!(enter(&server, &token, 1, &office_one(), &[]).await.0, 200);
 
-    let (status, body) = enter(&server, &token, 2, &office_one(), false).await;
+    let (status, body) = enter(&server, &token, 2, &office_one(), &[]).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["code"], "warnings_unconfirmed");
     let message = body["message"].as_str().unwrap();
@@ -418,7 +443,7 @@ async fn two_offices_with_the_same_figures_ask_whether_one_was_entered_twice() {
     assert_eq!(check["same_as_offices"], json!([1]));
 
     // Office 2's own figures raise nothing.
-    let (status, body) = enter(&server, &token, 2, &office_two(), false).await;
+    let (status, body) = enter(&server, &token, 2, &office_two(), &[]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["same_as_offices"], json!([]));
 }
@@ -428,25 +453,44 @@ async fn a_locked_office_refuses_any_change_and_both_acts_are_audited() {
     let (server, _) = paper_municipality(6 * HOUR_MS);
     let token = coordinator();
     assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
-    assert_eq!(claim(&server, &token, 1, false).await.0, 200);
-    assert_eq!(enter(&server, &token, 1, &office_one(), false).await.0, 200);
+    assert_eq!(claim(&server, &token, 1, None).await.0, 200);
+    assert_eq!(enter(&server, &token, 1, &office_one(), &[]).await.0, 200);
 
+    let entered_at = office(&server, &token, 1).await["entered_at"].clone();
+    assert!(entered_at.is_i64());
     let lock = format!("{}/lock", office_path(1));
-    let (status, _) = http(&server, "POST", &lock, &token, &Value::Null).await;
+    let seen = json!({ "expected_entered_at": entered_at });
+    let (status, _) = http(&server, "POST", &lock, &token, &seen).await;
     assert_eq!(status, 403, "only the main office's chair locks");
-    let (status, body) = http(&server, "POST", &lock, &admin(), &Value::Null).await;
+    // The chair locks only the result they saw: one who saw none locks nothing.
+    let (status, body) = http(&server, "POST", &lock, &admin(), &json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("result_changed")),
+        "{body}"
+    );
+    assert!(office(&server, &token, 1).await["lock"].is_null());
+    assert!(audited(&server, "counting_office.lock").is_empty());
+    let (status, body) = http(&server, "POST", &lock, &admin(), &seen).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["lock"]["at"].is_i64());
     assert!(body["claim"].is_null(), "nobody holds a locked office");
     assert_eq!(audited(&server, "counting_office.lock").len(), 1);
 
-    let (status, body) = enter(&server, &token, 1, &office_two(), true).await;
+    let (status, body) = enter(
+        &server,
+        &token,
+        1,
+        &office_two(),
+        &["COUNT_W01_SAME_AS_OFFICE"],
+    )
+    .await;
     assert_eq!(
         (status, body["code"].as_str()),
         (409, Some("locked")),
         "{body}"
     );
-    let (status, body) = claim(&server, &token, 1, true).await;
+    let (status, body) = claim(&server, &token, 1, Some("someone")).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (409, Some("locked")),
@@ -475,8 +519,8 @@ async fn a_locked_office_refuses_any_change_and_both_acts_are_audited() {
     assert_eq!(unlocks.len(), 1);
     assert!(unlocks[0].0.ends_with(":administrator"));
     assert!(unlocks[0].2["locked_at"].is_i64());
-    assert_eq!(claim(&server, &token, 1, false).await.0, 200);
-    let (status, body) = enter(&server, &token, 1, &office_two(), false).await;
+    assert_eq!(claim(&server, &token, 1, None).await.0, 200);
+    let (status, body) = enter(&server, &token, 1, &office_two(), &[]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"]["votes"]["votes_cast"], 978);
 }
@@ -489,8 +533,8 @@ async fn results_come_from_the_offices_per_office_subarea_and_municipality_after
     assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
     assert_eq!(link(&server, 2, &[4, 5, 6]).await.0, 200);
     for (number, result) in [(1, office_one()), (2, office_two())] {
-        assert_eq!(claim(&server, &token, number, false).await.0, 200);
-        let (status, body) = enter(&server, &token, number, &result, false).await;
+        assert_eq!(claim(&server, &token, number, None).await.0, 200);
+        let (status, body) = enter(&server, &token, number, &result, &[]).await;
         assert_eq!(status, 200, "{body}");
     }
     assert!(
@@ -588,7 +632,7 @@ async fn results_come_from_the_offices_per_office_subarea_and_municipality_after
         "POST",
         &format!("{}/lock", office_path(1)),
         &admin(),
-        &Value::Null,
+        &json!({}),
     )
     .await;
     assert_eq!(
@@ -607,8 +651,8 @@ async fn an_entered_office_keeps_its_stations_and_a_dutch_election_has_none() {
     let (server, _) = paper_municipality(6 * HOUR_MS);
     assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
     let chair = admin();
-    assert_eq!(claim(&server, &chair, 1, false).await.0, 200);
-    let (status, body) = enter(&server, &chair, 1, &office_one(), true).await;
+    assert_eq!(claim(&server, &chair, 1, None).await.0, 200);
+    let (status, body) = enter(&server, &chair, 1, &office_one(), &[]).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = link(&server, 1, &[1, 2, 4]).await;
     assert_eq!(status, 400, "{body}");

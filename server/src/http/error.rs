@@ -119,10 +119,12 @@ pub enum ErrorReference {
     ResultInvalid,
     /// A counting office's result with warnings not confirmed; nothing stored (422).
     WarningsUnconfirmed,
+    /// The counting office's result changed since the caller saw it (409).
+    ResultChanged,
 }
 
 impl ErrorReference {
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 37] = [
         Self::MissingToken,
         Self::InvalidToken,
         Self::ExpiredToken,
@@ -159,6 +161,7 @@ impl ErrorReference {
         Self::Locked,
         Self::ResultInvalid,
         Self::WarningsUnconfirmed,
+        Self::ResultChanged,
     ];
 
     /// The stable code on the wire (what serde writes).
@@ -201,6 +204,7 @@ impl ErrorReference {
             Self::Locked => "locked",
             Self::ResultInvalid => "result_invalid",
             Self::WarningsUnconfirmed => "warnings_unconfirmed",
+            Self::ResultChanged => "result_changed",
         }
     }
 
@@ -242,7 +246,8 @@ impl ErrorReference {
             | Self::InOtherCountingOffice
             | Self::ClaimedByOther
             | Self::NotClaimed
-            | Self::Locked => StatusCode::CONFLICT,
+            | Self::Locked
+            | Self::ResultChanged => StatusCode::CONFLICT,
             Self::Token | Self::Chart | Self::Export => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -380,8 +385,12 @@ impl ErrorReference {
                 "The result has errors; nothing was stored.",
             ),
             Self::WarningsUnconfirmed => (
-                "Bevestig eerst de waarschuwingen (confirm_warnings); er is niets opgeslagen.",
-                "Confirm the warnings first (confirm_warnings); nothing was stored.",
+                "Bevestig eerst elke waarschuwing (confirmed_warnings); er is niets opgeslagen.",
+                "Confirm each warning first (confirmed_warnings); nothing was stored.",
+            ),
+            Self::ResultChanged => (
+                "De uitslag van dit telbureau is veranderd sinds u keek; bekijk hem opnieuw.",
+                "This counting office's result changed since you looked; look at it again.",
             ),
         }
     }

@@ -195,7 +195,8 @@ export interface paths {
         put?: never;
         /**
          * Locks a counting office (the main office's chair): its result cannot change any
-         *     more, and nobody holds it for entering. Audited.
+         *     more, and nobody holds it for entering. Only the result the chair saw is locked
+         *     (`expected_entered_at`). Audited.
          * @description Roles: administrator.
          */
         post: operations["lock_counting_office"];
@@ -235,8 +236,8 @@ export interface paths {
         get?: never;
         /**
          * Enters a counting office's result, as the one who holds the office: errors block
-         *     it (nothing stored), warnings need `confirm_warnings` (the first answer lists them;
-         *     nothing stored until confirmed). A locked office's result cannot change: refused,
+         *     it (nothing stored), each warning needs its code in `confirmed_warnings` (the first
+         *     answer lists them; nothing stored until confirmed). A locked office's result cannot change: refused,
          *     and the refusal audited. Its result is then an intermediate result of the
          *     municipality, published under the embargo (`/api/public/municipalities/{code}/results`).
          * @description Roles: administrator, coordinator.
@@ -909,6 +910,12 @@ export interface components {
         };
         ClaimRequest: {
             /**
+             * @description With `take_over`: the username of the holder the user was asked about. When the
+             *     office changed hands since, nothing is taken over (`claimed_by_other`, naming
+             *     the holder now), so nobody takes over someone they were not asked about.
+             */
+            expected_holder?: string | null;
+            /**
              * @description Take the office over from whoever holds it (recorded in the audit log with the
              *     previous holder). Without it, an office someone else holds is refused.
              */
@@ -1175,10 +1182,11 @@ export interface components {
          *     - `not_claimed` (409): Claim this counting office first.
          *     - `locked` (409): This counting office is locked by the main office's chair; its result cannot change.
          *     - `result_invalid` (422): The result has errors; nothing was stored.
-         *     - `warnings_unconfirmed` (422): Confirm the warnings first (confirm_warnings); nothing was stored.
+         *     - `warnings_unconfirmed` (422): Confirm each warning first (confirmed_warnings); nothing was stored.
+         *     - `result_changed` (409): This counting office's result changed since you looked; look at it again.
          * @enum {string}
          */
-        ErrorReference: "missing_token" | "invalid_token" | "expired_token" | "revoked_token" | "account_disabled" | "forbidden" | "invalid_credentials" | "invalid_json" | "payload_too_large" | "invalid_content_type" | "invalid_text" | "invalid_quantity" | "invalid_incident" | "no_recipients" | "ambiguous_recipients" | "too_many_recipients" | "invalid_format" | "invalid_since_seq" | "too_many_refusals" | "not_found" | "unknown_stations" | "unknown_assignee" | "refused" | "embargo" | "token" | "chart" | "export" | "unavailable" | "not_on_the_day" | "invalid_counting_office" | "in_other_counting_office" | "claimed_by_other" | "not_claimed" | "locked" | "result_invalid" | "warnings_unconfirmed";
+        ErrorReference: "missing_token" | "invalid_token" | "expired_token" | "revoked_token" | "account_disabled" | "forbidden" | "invalid_credentials" | "invalid_json" | "payload_too_large" | "invalid_content_type" | "invalid_text" | "invalid_quantity" | "invalid_incident" | "no_recipients" | "ambiguous_recipients" | "too_many_recipients" | "invalid_format" | "invalid_since_seq" | "too_many_refusals" | "not_found" | "unknown_stations" | "unknown_assignee" | "refused" | "embargo" | "token" | "chart" | "export" | "unavailable" | "not_on_the_day" | "invalid_counting_office" | "in_other_counting_office" | "claimed_by_other" | "not_claimed" | "locked" | "result_invalid" | "warnings_unconfirmed" | "result_changed";
         /**
          * @description What an event records. On the wire it is the operation or the action itself, with
          *     no wrapper: an operation is the object with a `report` (whose one key is the
@@ -1340,6 +1348,15 @@ export interface components {
             /** Format: int32 */
             votes: number;
         };
+        LockRequest: {
+            /**
+             * Format: int64
+             * @description When the result the chair saw was entered (`entered_at` of the office's view);
+             *     absent or null when they saw none. A different result now is not locked
+             *     (`result_changed`), so no result is locked unseen.
+             */
+            expected_entered_at?: number | null;
+        };
         /** @description The main office's chair locked the office. */
         LockView: {
             /**
@@ -1491,7 +1508,7 @@ export interface components {
             errors: components["schemas"]["RuleIssue"][];
             /** @description Other offices whose figures equal these. */
             same_as_offices: number[];
-            /** @description Entered only with `confirm_warnings`. */
+            /** @description Entered only when each is named in `confirmed_warnings`. */
             warnings: components["schemas"]["RuleIssue"][];
         };
         ResultCheckRequest: {
@@ -1499,10 +1516,12 @@ export interface components {
         };
         ResultRequest: {
             /**
-             * @description The figures are confirmed despite the warnings the first answer listed. Errors
-             *     block whatever this says.
+             * @description The codes of the warnings the user confirmed (`COUNT_W01_SAME_AS_OFFICE`, ...):
+             *     entered only when every warning of these figures is among them, so a warning
+             *     that appeared since the user looked is never confirmed unseen. Errors block
+             *     whatever this says.
              */
-            confirm_warnings?: boolean;
+            confirmed_warnings?: string[];
             /** @description The office's figures, as a station's provisional result. */
             result: components["schemas"]["ProvisionalResult"];
         };
@@ -2500,7 +2519,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Someone else holds it (`claimed_by_other`, with their username and since when); it is locked (`locked`). */
+            /** @description Someone else holds it (`claimed_by_other`, with their username and since when: also when `take_over` names another holder than the one holding it now); it is locked (`locked`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,7 +2551,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LockRequest"];
+            };
+        };
         responses: {
             /** @description Locked. */
             200: {
@@ -2563,6 +2586,15 @@ export interface operations {
             };
             /** @description No such office (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The result is not the one the chair saw (`result_changed`, with when the present one was entered); nothing locked. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -194,7 +194,9 @@ function EntryForm({ office, code, lists, outcome }: { office: CountingOfficeVie
     setBusy(true);
     setError(null);
     try {
-      await putJson(`${path}/result`, { result: built.result, confirm_warnings: check.answer.warnings.length > 0 && confirmed });
+      // Only the warnings the user saw and confirmed: one that appeared since is refused.
+      const confirmedWarnings = confirmed ? check.answer.warnings.map((w) => w.code) : [];
+      await putJson(`${path}/result`, { result: built.result, confirmed_warnings: confirmedWarnings });
       clearDraft();
       try {
         await postJson(`${path}/release`, {});
@@ -315,8 +317,13 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
     }
     outcome.reload();
   };
+  // A take-over names the holder the question named: if the office changed hands
+  // meanwhile, the server takes nothing over and says who holds it now.
   const claim = (takeOver: boolean) =>
-    act(() => postJson(`${path}/claim`, { take_over: takeOver }), t(takeOver ? 'takeOverDone' : 'claimDone', { number: n }));
+    act(
+      () => postJson(`${path}/claim`, takeOver ? { take_over: true, expected_holder: holder } : { take_over: false }),
+      t(takeOver ? 'takeOverDone' : 'claimDone', { number: n }),
+    );
 
   const state = officeState(office, hhmm);
   const titleId = `office-${n}`;
@@ -382,7 +389,10 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
         <Confirm
           question={t('lockQuestion', { number: n })}
           confirm={t('lockConfirm', { number: n })}
-          onConfirm={() => void act(() => postJson(`${path}/lock`, {}), t('lockDone', { number: n }))}
+          onConfirm={() =>
+            // Locks the result shown: one entered since is not locked unseen.
+            void act(() => postJson(`${path}/lock`, { expected_entered_at: office.entered_at ?? null }), t('lockDone', { number: n }))
+          }
           onCancel={() => setAsking(null)}
         />
       )}

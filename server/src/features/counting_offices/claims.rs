@@ -56,8 +56,9 @@ pub(super) fn require_holder(
 }
 
 /// `actor` claims office `number` for entering its result. Refused while someone
-/// else holds it, unless `take_over` (recorded as a take-over, naming the previous
-/// holder); refused for a locked office. Claiming an office one holds already changes
+/// else holds it, unless `take_over_from` is that holder's username (recorded as a
+/// take-over, naming the previous holder; another name takes nothing over); refused
+/// for a locked office. Claiming an office one holds already changes
 /// nothing.
 ///
 /// # Errors
@@ -67,7 +68,7 @@ pub fn claim(
     actor: &Actor,
     code: &str,
     number: u32,
-    take_over: bool,
+    take_over_from: Option<&str>,
     now: i64,
 ) -> Result<CountingOfficeRecord, OfficeError> {
     db::write_transaction(db, |db| {
@@ -78,14 +79,13 @@ pub fn claim(
         }
         let action = match &record.claim {
             Some(claim) if claim.user_id == actor.user_id => return Ok(record),
-            Some(claim) if !take_over => {
-                return Err(OfficeError::ClaimedByOther(holder(
-                    db,
-                    &municipality,
-                    claim,
-                )?));
+            Some(claim) => {
+                let current = holder(db, &municipality, claim)?;
+                if take_over_from != Some(current.username.as_str()) {
+                    return Err(OfficeError::ClaimedByOther(current));
+                }
+                "counting_office.take_over"
             }
-            Some(_) => "counting_office.take_over",
             None => "counting_office.claim",
         };
         offices::set_claim(

@@ -197,6 +197,9 @@ pub enum OfficeError {
     },
     #[error("the result has errors")]
     ResultInvalid(Vec<Issue>),
+    /// The result is not the one the caller saw: entered at `entered_at` (none).
+    #[error("the counting office's result changed since the caller saw it")]
+    ResultChanged { entered_at: Option<i64> },
     #[error("the result has warnings not confirmed")]
     WarningsUnconfirmed {
         warnings: Vec<Issue>,
@@ -372,7 +375,7 @@ pub fn enter_result(
     code: &str,
     number: u32,
     result: &ProvisionalResult,
-    confirm_warnings: bool,
+    confirmed_warnings: &[String],
     now: i64,
 ) -> Result<CountingOfficeRecord, OfficeError> {
     // The outer result commits (an audited refusal too); the inner one is the answer.
@@ -405,7 +408,10 @@ pub fn enter_result(
             return Ok(Err(OfficeError::ResultInvalid(errors)));
         }
         let warnings: Vec<Issue> = outcome.warnings().cloned().collect();
-        if !warnings.is_empty() && !confirm_warnings {
+        if warnings
+            .iter()
+            .any(|w| !confirmed_warnings.iter().any(|c| c == w.code()))
+        {
             return Ok(Err(OfficeError::WarningsUnconfirmed { warnings, same_as }));
         }
         let entry = Entry {
@@ -434,22 +440,28 @@ pub fn enter_result(
 }
 
 /// Locks office `number` (the main office's chair): its result cannot change any
-/// more, and whoever held it for entering no longer does. Locking a locked office
-/// changes nothing.
+/// more, and whoever held it for entering no longer does. Only the result the chair
+/// saw is locked: `expected_entered_at` is when it was entered (`None`: no result).
+/// Locking a locked office changes nothing.
 ///
 /// # Errors
-/// `NoSuchOffice`, `NoStations`, or a database error.
+/// `ResultChanged`, `NoSuchOffice`, `NoStations`, or a database error.
 pub fn lock(
     db: &mut Db,
     actor: &Actor,
     code: &str,
     number: u32,
+    expected_entered_at: Option<i64>,
     now: i64,
 ) -> Result<CountingOfficeRecord, OfficeError> {
     db::write_transaction(db, |db| {
         let record = municipality(db, code)?.office(number)?.clone();
         if record.lock.is_some() {
             return Ok(record);
+        }
+        let entered_at = record.entry.as_ref().map(|e| e.at);
+        if entered_at != expected_entered_at {
+            return Err(OfficeError::ResultChanged { entered_at });
         }
         offices::set_lock(
             db,

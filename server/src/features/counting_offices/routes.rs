@@ -98,16 +98,32 @@ pub struct ClaimRequest {
     /// previous holder). Without it, an office someone else holds is refused.
     #[serde(default)]
     pub take_over: bool,
+    /// With `take_over`: the username of the holder the user was asked about. When the
+    /// office changed hands since, nothing is taken over (`claimed_by_other`, naming
+    /// the holder now), so nobody takes over someone they were not asked about.
+    #[serde(default)]
+    pub expected_holder: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct LockRequest {
+    /// When the result the chair saw was entered (`entered_at` of the office's view);
+    /// absent or null when they saw none. A different result now is not locked
+    /// (`result_changed`), so no result is locked unseen.
+    #[serde(default)]
+    pub expected_entered_at: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ResultRequest {
     /// The office's figures, as a station's provisional result.
     pub result: ProvisionalResult,
-    /// The figures are confirmed despite the warnings the first answer listed. Errors
-    /// block whatever this says.
+    /// The codes of the warnings the user confirmed (`COUNT_W01_SAME_AS_OFFICE`, ...):
+    /// entered only when every warning of these figures is among them, so a warning
+    /// that appeared since the user looked is never confirmed unseen. Errors block
+    /// whatever this says.
     #[serde(default)]
-    pub confirm_warnings: bool,
+    pub confirmed_warnings: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -131,7 +147,7 @@ pub struct RuleIssue {
 pub struct ResultCheck {
     /// Block entering until corrected.
     pub errors: Vec<RuleIssue>,
-    /// Entered only with `confirm_warnings`.
+    /// Entered only when each is named in `confirmed_warnings`.
     pub warnings: Vec<RuleIssue>,
     /// Other offices whose figures equal these.
     pub same_as_offices: Vec<u32>,
@@ -219,6 +235,8 @@ fn refusal(error: &OfficeError) -> ApiError {
                 offices,
             )
         }
+        OfficeError::ResultChanged { entered_at } => ApiError::from(ErrorReference::ResultChanged)
+            .with_detail(entered_at.map_or_else(|| "-".to_owned(), |at| at.to_string())),
         OfficeError::Finished(election) => {
             ApiError::from(ErrorReference::Refused).with_detail(format!("{election}: finished"))
         }
@@ -459,7 +477,7 @@ pub async fn link(
         (status = 200, description = "The caller holds the office.", body = CountingOfficeView),
         (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody),
         (status = 404, description = "No such office (`not_found`).", body = ErrorBody),
-        (status = 409, description = "Someone else holds it (`claimed_by_other`, with their username and since when); it is locked (`locked`).", body = ErrorBody),
+        (status = 409, description = "Someone else holds it (`claimed_by_other`, with their username and since when: also when `take_over` names another holder than the one holding it now); it is locked (`locked`).", body = ErrorBody),
         (status = 422, description = "The election is finished (`refused`).", body = ErrorBody),
     ))]
 pub async fn claim(
@@ -469,9 +487,14 @@ pub async fn claim(
     body: web::Json<ClaimRequest>,
 ) -> HttpResponse {
     let number = or_respond!(office_number(&path.1));
-    let take_over = body.take_over;
+    let ClaimRequest {
+        take_over,
+        expected_holder,
+    } = body.into_inner();
+    // Taking over without naming whom takes nothing over: the answer names the holder.
+    let take_over_from = if take_over { expected_holder } else { None };
     act(&state, municipality, move |db, actor, code, now| {
-        claims::claim(db, actor, code, number, take_over, now)
+        claims::claim(db, actor, code, number, take_over_from.as_deref(), now)
     })
     .await
 }
@@ -548,8 +571,8 @@ pub async fn check(
 }
 
 /// Enters a counting office's result, as the one who holds the office: errors block
-/// it (nothing stored), warnings need `confirm_warnings` (the first answer lists them;
-/// nothing stored until confirmed). A locked office's result cannot change: refused,
+/// it (nothing stored), each warning needs its code in `confirmed_warnings` (the first
+/// answer lists them; nothing stored until confirmed). A locked office's result cannot change: refused,
 /// and the refusal audited. Its result is then an intermediate result of the
 /// municipality, published under the embargo (`/api/public/municipalities/{code}/results`).
 #[utoipa::path(put, path = "/api/municipalities/{code}/counting-offices/{number}/result", operation_id = "enter_counting_office_result", tag = "counting offices",
@@ -571,32 +594,37 @@ pub async fn enter(
     let number = or_respond!(office_number(&path.1));
     let ResultRequest {
         result,
-        confirm_warnings,
+        confirmed_warnings,
     } = body.into_inner();
     act(&state, municipality, move |db, actor, code, now| {
-        super::enter_result(db, actor, code, number, &result, confirm_warnings, now)
+        super::enter_result(db, actor, code, number, &result, &confirmed_warnings, now)
     })
     .await
 }
 
 /// Locks a counting office (the main office's chair): its result cannot change any
-/// more, and nobody holds it for entering. Audited.
+/// more, and nobody holds it for entering. Only the result the chair saw is locked
+/// (`expected_entered_at`). Audited.
 #[utoipa::path(post, path = "/api/municipalities/{code}/counting-offices/{number}/lock", operation_id = "lock_counting_office", tag = "counting offices",
     params(("code" = String, Path, description = "The municipality's code."), ("number" = u32, Path, description = "The office's number.")),
+    request_body = LockRequest,
     responses(
         (status = 200, description = "Locked.", body = CountingOfficeView),
         (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody),
         (status = 404, description = "No such office (`not_found`).", body = ErrorBody),
+        (status = 409, description = "The result is not the one the chair saw (`result_changed`, with when the present one was entered); nothing locked.", body = ErrorBody),
         (status = 422, description = "The election is finished (`refused`).", body = ErrorBody),
     ))]
 pub async fn lock(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
     path: web::Path<(String, String)>,
+    body: web::Json<LockRequest>,
 ) -> HttpResponse {
     let number = or_respond!(office_number(&path.1));
+    let expected = body.into_inner().expected_entered_at;
     act(&state, municipality, move |db, actor, code, now| {
-        super::lock(db, actor, code, number, now)
+        super::lock(db, actor, code, number, expected, now)
     })
     .await
 }
