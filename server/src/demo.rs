@@ -391,6 +391,7 @@ pub fn run(config: &DemoConfig) -> Result<(), String> {
         pool_size: 8,
         workers: 2,
         min_free_mb: crate::disk_space::DEFAULT_MIN_FREE_MB,
+        secret_file: None,
     };
     let state = app::state(&server_config).map_err(|e| e.to_string())?;
     let listener = app::listen(&config.listen)

@@ -1,5 +1,6 @@
 //! Who may do what: roles, tokens, passwords and the activation-attempt limiter.
 
+pub mod keyring;
 mod limiter;
 mod password;
 pub mod revocations;

@@ -8,6 +8,7 @@ mod eml;
 mod import;
 mod person;
 mod purge;
+mod secret;
 mod serve;
 mod staff;
 mod strength;
@@ -57,6 +58,10 @@ pub enum Command {
         /// ones a commit fails on; 0 turns it off. Not checked for PostgreSQL.
         #[arg(long, env = "KIESDAG_MIN_FREE_MB", default_value_t = crate::disk_space::DEFAULT_MIN_FREE_MB)]
         min_free_mb: u64,
+        /// The token-signing keyring file, made with mode 0600 if missing (see
+        /// `kiesdag secret`); without it KIESDAG_JWT_SECRET, else the database's keyring.
+        #[arg(long, env = "KIESDAG_SECRET_FILE")]
+        secret_file: Option<std::path::PathBuf>,
         /// Also serve the public pages' API (`/api/public/...`) on this address, by one
         /// worker of low priority, so that a surge of citizens slows the public first,
         /// never the chairs; a proxy in front routes `/api/public/` there. They stay on
@@ -95,6 +100,11 @@ pub enum Command {
     Staff {
         #[command(subcommand)]
         command: StaffCommand,
+    },
+    /// The token-signing keyring: rotate it, show its keys (docs/operations.md).
+    Secret {
+        #[command(subcommand)]
+        command: secret::SecretCommand,
     },
     /// Staff users.
     User {
@@ -667,6 +677,7 @@ pub fn main(cli: Cli) -> ExitCode {
         web_dir: crate::http::web::WebDir::from_env().dashboard,
         chair_dir: crate::http::web::WebDir::from_env().chair,
         min_free_mb: min_free_mb_from_env(),
+        secret_file: std::env::var_os("KIESDAG_SECRET_FILE").map(Into::into),
         public_listen: std::env::var("KIESDAG_PUBLIC_LISTEN").ok(),
     });
     match run(&url, command) {
@@ -704,12 +715,14 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             web_dir,
             chair_dir,
             min_free_mb,
+            secret_file,
             public_listen,
         } => serve::serve(
             url,
             &listen,
             workers,
             min_free_mb,
+            secret_file,
             crate::http::web::WebDir {
                 dashboard: web_dir,
                 chair: chair_dir,
@@ -833,6 +846,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             partial,
         ),
         Command::Staff { command } => staff::staff(url, command),
+        Command::Secret { command } => secret::secret(url, command),
         Command::Import {
             command:
                 ImportCommand::Strength {

@@ -4,11 +4,14 @@ use crate::db;
 use crate::http::app::{self, ServerConfig};
 use crate::realtime::commit::CommitConfig;
 
+// Each argument is one of `serve`'s options.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn serve(
     url: &str,
     listen: &str,
     workers: usize,
     min_free_mb: u64,
+    secret_file: Option<std::path::PathBuf>,
     dashboard: crate::http::web::WebDir,
     public_listen: Option<&str>,
 ) -> Result<(), String> {
@@ -18,6 +21,7 @@ pub(crate) fn serve(
         pool_size: 8,
         workers,
         min_free_mb,
+        secret_file,
     };
     let state = app::state(&config).map_err(|e| e.to_string())?;
     let listener = app::listen(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;

@@ -5,17 +5,15 @@ use std::sync::Arc;
 
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::{App, HttpServer, web};
-use diesel::prelude::*;
 use futures_util::FutureExt;
-use rand::RngCore;
 
+use crate::auth::keyring::{self, KeySource, KeyringError};
 use crate::auth::{AttemptLimiter, TokenKeys};
-use crate::db::{self, Db, schema::settings};
+use crate::db::{self, Db};
 use crate::metrics::Metrics;
 use crate::realtime::commit::{CommitConfig, Committer};
 use crate::realtime::hub::Hub;
 use crate::state::AppState;
-use crate::store::StoreError;
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -26,39 +24,24 @@ pub struct ServerConfig {
     /// New reports are refused while free space under the SQLite file is below this
     /// many MiB (`disk_space`); 0 turns the check off. Not used for PostgreSQL.
     pub min_free_mb: u64,
+    /// The token-signing keyring file (`--secret-file`); see `signing_keys`.
+    pub secret_file: Option<std::path::PathBuf>,
 }
 
-/// The token-signing secret: from `KIESDAG_JWT_SECRET`, else made once and kept in the
-/// database, so every instance on one database signs alike and restarts keep sessions.
+/// The token-signing keys (`auth::keyring`): from the secret file when one is given,
+/// else `KIESDAG_JWT_SECRET` (one key, no rotation), else the keyring kept in the
+/// database, made once, so that every instance on one database signs alike and
+/// restarts keep sessions. A file or database ring is read again every
+/// `reload_interval` while the server runs, so that a rotation reaches it.
 ///
 /// # Errors
-/// A database error.
-pub fn signing_secret(db: &mut Db) -> Result<Vec<u8>, StoreError> {
-    if let Ok(secret) = std::env::var("KIESDAG_JWT_SECRET")
-        && secret.len() >= 32
-    {
-        return Ok(secret.into_bytes());
-    }
-    let existing: Option<String> = settings::table
-        .find("jwt_secret")
-        .select(settings::value)
-        .first(db)
-        .optional()?;
-    if let Some(secret) = existing {
-        return Ok(secret.into_bytes());
-    }
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let secret = hex::encode(bytes);
-    // Two instances starting at once: whichever inserts first wins; read it back.
-    let _ = diesel::insert_into(settings::table)
-        .values((settings::name.eq("jwt_secret"), settings::value.eq(&secret)))
-        .execute(db);
-    let stored: String = settings::table
-        .find("jwt_secret")
-        .select(settings::value)
-        .first(db)?;
-    Ok(stored.into_bytes())
+/// When the keyring cannot be read or made, or the secret file's mode is too open.
+pub fn signing_keys(config: &ServerConfig, db: &mut Db) -> Result<Arc<TokenKeys>, KeyringError> {
+    let source = KeySource::resolve(config.secret_file.as_deref(), &config.database_url)?;
+    let keys = Arc::new(source.keys(db)?);
+    tracing::info!(source = %source.describe(), kid = ?keys.signing_kid(), "token-signing keys");
+    keyring::watch(&keys, source, keyring::reload_interval()).map_err(KeyringError::Thread)?;
+    Ok(keys)
 }
 
 /// Builds the shared state: migrations, the writer thread, the pool, the keys.
@@ -67,7 +50,7 @@ pub fn signing_secret(db: &mut Db) -> Result<Vec<u8>, StoreError> {
 /// When the database cannot be opened or migrated.
 pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Error>> {
     let mut db = db::open(&config.database_url)?;
-    let secret = signing_secret(&mut db)?;
+    let keys = signing_keys(config, &mut db)?;
     // Batches kept for a dashboard that is behind: one further behind gets a
     // snapshot (cheap, and the latest state), so a municipality's ring need not be
     // long; what it retains is at most 256 batches, whoever lags. The whole stream
@@ -92,7 +75,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         pool: db::pool(&config.database_url, config.pool_size)?,
         committer,
         hub,
-        keys: Arc::new(TokenKeys::new(&secret)),
+        keys,
         activation_limiter: Arc::new(AttemptLimiter::new(5, 60_000)),
         failed_activation_limiter: Arc::new(AttemptLimiter::new(30, 60_000)),
         metrics,

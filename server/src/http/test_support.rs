@@ -39,6 +39,7 @@ impl Fixture {
             workers: 1,
             // No thread per fixture; `disk_space` has its own tests.
             min_free_mb: 0,
+            secret_file: None,
         };
         let state = crate::http::app::state(&config).unwrap();
         Self { state, dir }
