@@ -69,6 +69,17 @@ async fn results_stay_under_embargo_for_viewers_and_the_public_until_closing() {
         "no seats for the public: {body}"
     );
     assert!(!body.to_string().contains("\"list_votes\""));
+    let (_, body) = http(
+        &server,
+        "GET",
+        &format!("{public}/stations"),
+        "",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(body["stations"][0]["result_in"], true, "{body}");
+    assert_eq!(body["stations"][0]["published"], false, "{body}");
+    assert!(!body.to_string().contains("\"list_votes\""), "{body}");
     let (status, _) = http(
         &server,
         "GET",
@@ -289,6 +300,39 @@ async fn flemish_units_under_500_voters_stay_withheld_after_closing() {
         assert!(
             body["municipality"]["totals"].is_null(),
             "the total would give Tereken's figures by subtraction: {body}"
+        );
+    }
+    // Per station, the public page and a viewer alike: the figures of stations where
+    // at least 500 voted, and no others (completeness of every one).
+    for (path, token) in [
+        (format!("{public}/stations"), ""),
+        (format!("{results}/stations"), viewer.as_str()),
+    ] {
+        let (status, body) = http(&server, "GET", &path, token, &Value::Null).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["counted_in_offices"], false);
+        let rows: Vec<(u64, bool, bool, Value)> = body["stations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["number"].as_u64().unwrap(),
+                    s["result_in"].as_bool().unwrap(),
+                    s["published"].as_bool().unwrap(),
+                    s["totals"]["votes_cast"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, true, true, json!(600)),
+                (2, true, false, Value::Null),
+                (3, true, true, json!(700)),
+                (4, true, false, Value::Null),
+            ],
+            "{body}"
         );
     }
     // After closing, a viewer's dashboard gets the figures of stations where at least

@@ -712,6 +712,17 @@ async function main() {
         await other.getByRole('heading', { level: 1, name: 'Counting offices' }).waitFor();
         await otherTwo.getByTestId('office-state').getByText(/^Held by hoofdbureau since/).waitFor();
         await other.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+        // Confirmed, the take-over names the holder asked about, and the coordinator
+        // holds office 2.
+        await otherTwo.getByRole('button', { name: 'Overnemen' }).click();
+        await otherTwo.getByRole('button', { name: 'Ja, telbureau 2 overnemen van hoofdbureau' }).click();
+        await otherTwo.getByTestId('entry-form').waitFor();
+        await otherTwo.getByTestId('office-state').getByText(/^U voert dit telbureau in \(sinds \d\d:\d\d\)/).waitFor();
+        // The results page lists the offices with their figures, the locked one marked.
+        await other.goto(`${flemish.base}/results`);
+        const perOffice = other.getByRole('table', { name: 'Per telbureau' });
+        await perOffice.getByRole('rowheader', { name: 'Telbureau 1 (vergrendeld)' }).waitFor();
+        await perOffice.getByRole('rowheader', { name: 'Telbureau 2', exact: true }).waitFor();
       } finally {
         await chair.close();
         await other.close();

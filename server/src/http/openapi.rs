@@ -62,6 +62,8 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         crate::features::reporting::routes::results_csv,
         crate::features::reporting::routes::public_turnout,
         crate::features::reporting::routes::public_results,
+        crate::features::reporting::routes::station_results,
+        crate::features::reporting::routes::public_station_results,
         crate::features::finder::routes::finder,
         crate::features::convocation::routes::view,
         crate::features::convocation::routes::answer,

@@ -179,6 +179,18 @@ pub fn endpoints() -> Vec<Endpoint> {
         },
         Endpoint {
             method: "GET",
+            path: "/api/municipalities/{code}/results/stations",
+            access: Access::Staff(ALL_STAFF),
+            route: || web::get().to(reporting::routes::station_results),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/api/public/municipalities/{code}/results/stations",
+            access: Access::Public,
+            route: || web::get().to(reporting::routes::public_station_results),
+        },
+        Endpoint {
+            method: "GET",
             path: "/api/municipalities/{code}/counting-offices",
             access: Access::Staff(ALL_STAFF),
             route: || web::get().to(counting_offices::routes::list),

@@ -11,6 +11,7 @@ export const ROUTE_ROLES = {
   "GET /api/municipalities/{code}/results": ["administrator", "coordinator", "manager", "viewer"],
   "GET /api/municipalities/{code}/results.csv": ["administrator", "coordinator", "manager", "viewer"],
   "GET /api/municipalities/{code}/results/chart": ["administrator", "coordinator", "manager", "viewer"],
+  "GET /api/municipalities/{code}/results/stations": ["administrator", "coordinator", "manager", "viewer"],
   "GET /api/municipalities/{code}/stations": ["administrator", "coordinator", "manager", "viewer"],
   "GET /api/municipalities/{code}/turnout": ["administrator", "coordinator", "manager", "viewer"],
   "GET /api/municipalities/{code}/turnout.csv": ["administrator", "coordinator", "manager", "viewer"],

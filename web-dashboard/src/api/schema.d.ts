@@ -393,6 +393,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/municipalities/{code}/results/stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Results per station, where the municipality publishes per station (a Dutch one every
+         *     station's, a Flemish digital-voting one where at least 500 voted); figures only where
+         *     the embargo allows this caller to see them. A municipality counting in counting
+         *     offices lists none (`counted_in_offices`).
+         * @description Roles: administrator, coordinator, manager, viewer.
+         */
+        get: operations["station_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/municipalities/{code}/stations": {
         parameters: {
             query?: never;
@@ -522,6 +545,26 @@ export interface paths {
          *     publication threshold.
          */
         get: operations["public_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/municipalities/{code}/results/stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Results per station for the public: nothing before closing, and in Flanders only
+         *     stations where at least 500 voted.
+         */
+        get: operations["public_station_results"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1720,6 +1763,42 @@ export interface components {
              */
             since: number;
             status: components["schemas"]["ConvocationStatus"];
+        };
+        /** @description One station's result, or only whether it is in while under embargo for the caller. */
+        StationResult: {
+            district?: string | null;
+            id: string;
+            name: string;
+            /** Format: int32 */
+            number: number;
+            /**
+             * @description False while the embargo holds for this caller (before closing, or fewer voters
+             *     than the publication threshold); then `totals` is absent.
+             */
+            published: boolean;
+            /** @description Its provisional result is in. */
+            result_in: boolean;
+            subarea?: string | null;
+            totals?: null | components["schemas"]["ResultTotals"];
+        };
+        /** @description A municipality's results per station. */
+        StationResultsReport: {
+            /** Format: int64 */
+            closes_at: number;
+            /**
+             * @description The municipality counts in counting offices (Flemish paper voting): its stations
+             *     have no result of their own and `stations` is empty; the results report's
+             *     `counting_offices` has the figures.
+             */
+            counted_in_offices: boolean;
+            election_id: string;
+            /**
+             * Format: int32
+             * @description Smallest number of voters a station needs for its figures to be published.
+             */
+            publication_threshold: number;
+            /** @description By number. */
+            stations: components["schemas"]["StationResult"][];
         };
         /** @description A request for more ballot papers (bijlevering). */
         StationResupplyRequest: {
@@ -3113,6 +3192,56 @@ export interface operations {
             };
         };
     };
+    station_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Results per station. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StationResultsReport"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No stations (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_stations: {
         parameters: {
             query?: never;
@@ -3394,6 +3523,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResultsReport"];
+                };
+            };
+            /** @description The caller's copy (`If-None-Match`) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No stations (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Others are reading it; come back in a few seconds (`unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_station_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Results per station, figures under embargo left out, with an `ETag` and `Cache-Control: public, max-age=2`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StationResultsReport"];
                 };
             };
             /** @description The caller's copy (`If-None-Match`) is current. */

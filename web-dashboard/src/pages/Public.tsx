@@ -3,13 +3,13 @@
 // as the server decides; this page shows only what it is sent.
 import { useEffect, useState } from 'react';
 import { getPublic } from '../api/client';
-import type { ResultsReport, TurnoutReport } from '../api/types';
+import type { ResultsReport, StationResultsReport, TurnoutReport } from '../api/types';
 import { formatNumber } from '../format';
 import { turnoutFigure } from '../turnout';
 import { useI18n } from '../i18n';
 import { ErrorMessage, time, useLoad } from '../util';
 import { ListNamesContext, listNames } from '../lists';
-import { ListTable, UnitsTable } from './Results';
+import { ListTable, OfficeAndStationTables, UnitsTable } from './Results';
 import { TurnoutTable } from './Turnout';
 
 /** The municipality's turnout now, in one large figure (the table's own figure). */
@@ -33,8 +33,13 @@ export function Public({ code }: { code: string }) {
   }, []);
   const turnout = useLoad(() => getPublic<TurnoutReport>(`/api/public/municipalities/${code}/turnout`), [code, tick]);
   const results = useLoad(() => getPublic<ResultsReport>(`/api/public/municipalities/${code}/results`), [code, tick]);
+  const stations = useLoad(() => getPublic<StationResultsReport>(`/api/public/municipalities/${code}/results/stations`), [code, tick]);
   const r = results.data;
+  const anyOffice = r?.counting_offices.some((o) => o.published && o.totals) ?? false;
+  const anyStation = stations.data?.stations.some((s) => s.published && s.totals) ?? false;
   const published = r ? [r.municipality, ...r.districts, ...r.subareas].filter((u) => u.published && u.totals) : [];
+  // Only what is published: withheld offices and stations are not listed to the public.
+  const shown: StationResultsReport | null = stations.data ? { ...stations.data, stations: stations.data.stations.filter((s) => s.published) } : null;
   // Named for the place and the election, once the server said them; the code until then.
   const named = turnout.data ?? r;
   const place = named?.municipality_name || code;
@@ -58,13 +63,14 @@ export function Public({ code }: { code: string }) {
         <h2 id="public-results">{t('publicResults')}</h2>
         {results.error && <ErrorMessage error={results.error} retry={results.reload} />}
         {r && <p>{t('completeness', { in: r.municipality.stations_in, total: r.municipality.stations })}</p>}
-        {published.length === 0 ? (
+        {published.length === 0 && !anyOffice && !anyStation ? (
           <p data-testid="no-results">{t('noResultsYet')}</p>
         ) : (
           <>
             {r && r.municipality.published && <ListTable unit={r.municipality} />}
             {r && <UnitsTable units={r.districts.filter((u) => u.published)} label={t('perDistrict')} />}
             {r && <UnitsTable units={r.subareas.filter((u) => u.published)} label={t('perSubarea')} />}
+            {r && <OfficeAndStationTables report={{ ...r, counting_offices: r.counting_offices.filter((o) => o.published) }} stations={shown} />}
           </>
         )}
       </section>

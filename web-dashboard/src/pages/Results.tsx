@@ -1,7 +1,8 @@
 import { downloadCsv, getJson, loadSession } from '../api/client';
 import { ListNamesContext, listNames, useListLabel } from '../lists';
 import { formatPercent } from '../format';
-import type { ResultsReport, SeatAllocation, SeatMethodName, UnitResult } from '../api/types';
+import type { ResultsReport, SeatAllocation, SeatMethodName, StationResultsReport, UnitResult } from '../api/types';
+import { officeUnit, stationUnit } from '../resultUnits';
 import { type Key, useI18n } from '../i18n';
 import { useLive } from '../live/context';
 import { useState } from 'react';
@@ -148,12 +149,42 @@ export function UnitsTable({ units, label }: { units: UnitResult[]; label: strin
   );
 }
 
+/**
+ * A paper municipality's counting offices, and the stations of one that publishes per
+ * station (a Flemish digital one only where at least the threshold voted): the rows
+ * the server sent, figures only where it published them.
+ */
+export function OfficeAndStationTables({ report, stations }: { report: ResultsReport; stations: StationResultsReport | null }) {
+  const { t } = useI18n();
+  const offices = report.counting_offices.map((o) => officeUnit(o, (name) => t('officeLockedMark', { name })));
+  const rows = stations?.stations.map(stationUnit) ?? [];
+  return (
+    <>
+      {offices.length > 0 && (
+        <Boundary scope="part">
+          <UnitsTable units={offices} label={t('perCountingOffice')} />
+        </Boundary>
+      )}
+      {rows.length > 0 && (
+        <details data-testid="per-station">
+          <summary>{t('perStation', { n: rows.length })}</summary>
+          {stations && stations.publication_threshold > 0 && <p className="muted">{t('stationsUnderThreshold', { n: num(stations.publication_threshold) })}</p>}
+          <Boundary scope="part">
+            <UnitsTable units={rows} label={t('stationUnit')} />
+          </Boundary>
+        </details>
+      )}
+    </>
+  );
+}
+
 export function Results() {
   const { t } = useI18n();
   const live = useLive();
   const code = loadSession()?.municipality ?? '';
   const bucket = Math.floor((live.lastChange ?? 0) / 3_000);
   const { data, error, reload } = useLoad(() => getJson<ResultsReport>(`/api/municipalities/${code}/results`), [code, bucket]);
+  const stations = useLoad(() => getJson<StationResultsReport>(`/api/municipalities/${code}/results/stations`), [code, bucket]);
   const [exportError, setExportError] = useState<string | null>(null);
   if (error && !data) return <ErrorMessage error={error} retry={reload} />;
   if (!data) return <p role="status">{t('loading')}</p>;
@@ -198,6 +229,7 @@ export function Results() {
         <Boundary scope="part">
           <UnitsTable units={data.subareas} label={t('perSubarea')} />
         </Boundary>
+        <OfficeAndStationTables report={data} stations={stations.data ?? null} />
       </section>
     </ListNamesContext.Provider>
   );

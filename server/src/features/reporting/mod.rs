@@ -6,3 +6,4 @@ pub mod embargo;
 pub mod exports;
 pub mod results;
 pub mod routes;
+pub mod stations;

@@ -10,6 +10,7 @@ use shared::domain::{Election, Report, Timestamp};
 use shared::validation::Language;
 
 use super::embargo::{TotalsEmbargo, Unit};
+use super::stations::StationResultsReport;
 use super::{charts, exports};
 use crate::auth::Principal;
 use crate::features::counting_offices::publication::{CountingOfficeResult, PaperCount};
@@ -519,6 +520,58 @@ pub async fn public_results(
     public_page(&req, &state, page, code.into_inner(), false, |found, at| {
         let (stations, election, _, name, offices) = found;
         let report = results_report(name, &Principal::Public, &stations, &offices, &election, at);
+        // Made before closing, it carries no figures, and is made again at closing.
+        let closes_at = election.closes_at.millis();
+        Page::new(
+            Bytes::from(store::to_json(&report)),
+            (at.millis() < closes_at).then_some(closes_at),
+        )
+    })
+    .await
+}
+
+/// Results per station, where the municipality publishes per station (a Dutch one every
+/// station's, a Flemish digital-voting one where at least 500 voted); figures only where
+/// the embargo allows this caller to see them. A municipality counting in counting
+/// offices lists none (`counted_in_offices`).
+#[utoipa::path(get, path = "/api/municipalities/{code}/results/stations", operation_id = "station_results", tag = "reports",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "Results per station.", body = StationResultsReport), (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody), (status = 404, description = "No stations (`not_found`).", body = ErrorBody)))]
+pub async fn station_results(
+    state: web::Data<AppState>,
+    municipality: CoveredMunicipality,
+) -> HttpResponse {
+    let (stations, election, _, _, offices) =
+        or_respond!(load(&state, municipality.code.clone()).await);
+    HttpResponse::Ok().json(super::stations::report(
+        &municipality.caller,
+        &stations,
+        &election,
+        !offices.is_empty(),
+        now(),
+    ))
+}
+
+/// Results per station for the public: nothing before closing, and in Flanders only
+/// stations where at least 500 voted.
+#[utoipa::path(get, path = "/api/public/municipalities/{code}/results/stations", operation_id = "public_station_results", tag = "public",
+    params(("code" = String, Path, description = "The municipality's code.")),
+    responses((status = 200, description = "Results per station, figures under embargo left out, with an `ETag` and `Cache-Control: public, max-age=2`.", body = StationResultsReport), (status = 304, description = "The caller's copy (`If-None-Match`) is current."), (status = 404, description = "No stations (`not_found`).", body = ErrorBody), (status = 503, description = "Others are reading it; come back in a few seconds (`unavailable`).", body = ErrorBody)))]
+pub async fn public_station_results(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let page = &state.public.station_results;
+    public_page(&req, &state, page, code.into_inner(), false, |found, at| {
+        let (stations, election, _, _, offices) = found;
+        let report = super::stations::report(
+            &Principal::Public,
+            &stations,
+            &election,
+            !offices.is_empty(),
+            at,
+        );
         // Made before closing, it carries no figures, and is made again at closing.
         let closes_at = election.closes_at.millis();
         Page::new(

@@ -34,6 +34,8 @@ pub struct PublicPages {
     pub finder: PublicPage,
     pub turnout: PublicPage,
     pub results: PublicPage,
+    /// The results per station (`reporting::stations`).
+    pub station_results: PublicPage,
     /// The municipalities that have stations: a made-up code is answered at once, and
     /// a flood of them never waits in line before the real municipalities' reads.
     pub known: KnownCodes,
@@ -118,6 +120,7 @@ impl PublicPages {
             // figures, so no cached form lets figures out early).
             turnout: page(Policy::REPORTS, 2),
             results: page(Policy::REPORTS, 2),
+            station_results: page(Policy::REPORTS, 2),
             known: KnownCodes::new(database_url),
         }
     }
