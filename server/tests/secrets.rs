@@ -1,6 +1,7 @@
 //! The token-signing secret on a running server: kept in a file of mode 0600 or in
 //! the database, rotated with `kiesdag secret rotate` while dashboards and devices
 //! signed with the old key keep working, and forged tokens refused.
+#![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;

@@ -309,13 +309,13 @@ impl std::fmt::Debug for KeySource {
 }
 
 impl KeySource {
-    /// The file when one is given, else `KIESDAG_JWT_SECRET` when set (not empty),
+    /// The file when one is given (an empty path is none), else `KIESDAG_JWT_SECRET` when set (not empty),
     /// else the database at `database_url`.
     ///
     /// # Errors
     /// `ShortEnvSecret` when `KIESDAG_JWT_SECRET` is set but too short.
     pub fn resolve(secret_file: Option<&Path>, database_url: &str) -> Result<Self, KeyringError> {
-        if let Some(path) = secret_file {
+        if let Some(path) = secret_file.filter(|p| !p.as_os_str().is_empty()) {
             return Ok(Self::File(path.to_owned()));
         }
         match std::env::var(ENV_SECRET) {
