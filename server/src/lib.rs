@@ -2,6 +2,7 @@
 //! streams changes to dashboards, and guards roles, municipalities and the embargo.
 
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod db;
 #[cfg(feature = "demo")]

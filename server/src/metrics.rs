@@ -35,6 +35,11 @@ struct Counters {
     low_space_reason: std::sync::Mutex<String>,
     /// Whether reports cannot be stored now, for dashboards to show at once.
     storage_watch: StorageWatch,
+    /// Scheduled backups (`serve --backup-every`, backup.rs): taken, failed, the last.
+    backups: AtomicU64,
+    backup_failures: AtomicU64,
+    last_backup_ms: std::sync::atomic::AtomicI64,
+    last_backup_bytes: AtomicU64,
 }
 
 /// Whether reports cannot be stored now (every commit fails since the last success,
@@ -234,6 +239,18 @@ impl Metrics {
         })
     }
 
+    /// A scheduled backup was written whole at `now_ms`, `bytes` long.
+    pub fn backup_taken(&self, now_ms: i64, bytes: u64) {
+        self.0.backups.fetch_add(1, Ordering::Relaxed);
+        self.0.last_backup_ms.store(now_ms, Ordering::Relaxed);
+        self.0.last_backup_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// A scheduled backup failed (logged with its reason).
+    pub fn backup_failed(&self) {
+        self.0.backup_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn station_connected(&self, delta: i64) {
         add(&self.0.station_connections, delta);
     }
@@ -390,6 +407,30 @@ impl Metrics {
                 u64::from(c.low_space_since.load(Ordering::Relaxed) != 0),
             );
         }
+        line(
+            "kiesdag_backups_total",
+            "counter",
+            "Scheduled backups written whole (serve --backup-every).",
+            c.backups.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_backup_failures_total",
+            "counter",
+            "Scheduled backups that failed (the log says why); should be 0.",
+            c.backup_failures.load(Ordering::Relaxed),
+        );
+        line(
+            "kiesdag_last_backup_timestamp_seconds",
+            "gauge",
+            "When the last scheduled backup was written (Unix time); 0 before the first.",
+            u64::try_from(c.last_backup_ms.load(Ordering::Relaxed) / 1000).unwrap_or(0),
+        );
+        line(
+            "kiesdag_last_backup_bytes",
+            "gauge",
+            "Size of the last scheduled backup.",
+            c.last_backup_bytes.load(Ordering::Relaxed),
+        );
         line(
             "kiesdag_panics_total",
             "counter",

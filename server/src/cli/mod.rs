@@ -1,6 +1,7 @@
 //! The command line: its commands and what each does. `main.rs` only parses and
 //! dispatches.
 
+pub mod backup;
 mod codes;
 mod digital;
 mod election;
@@ -68,9 +69,25 @@ pub enum Command {
         /// `--listen` too.
         #[arg(long, env = "KIESDAG_PUBLIC_LISTEN")]
         public_listen: Option<String>,
+        #[command(flatten)]
+        backups: backup::ScheduleArgs,
     },
     /// Apply the database migrations.
     Migrate,
+    /// Write a consistent copy of the election's database to FILE while the server
+    /// runs (chairs are not stopped): SQLite by VACUUM INTO, PostgreSQL by pg_dump
+    /// --format=custom. Prints its size and the last event it holds. See
+    /// docs/operations.md ("Backups and restore"; server/tests/backup.rs).
+    Backup {
+        file: std::path::PathBuf,
+        /// Replace FILE if it exists (only once the new backup is whole).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup (of `kiesdag backup` or `serve --backup-every`) into the
+    /// database, which must be empty: anything else is refused and nothing changes.
+    /// The restored database is migrated and its audit chain verified.
+    Restore { file: std::path::PathBuf },
     /// Elections.
     Election {
         #[command(subcommand)]
@@ -679,6 +696,7 @@ pub fn main(cli: Cli) -> ExitCode {
         min_free_mb: min_free_mb_from_env(),
         secret_file: std::env::var_os("KIESDAG_SECRET_FILE").map(Into::into),
         public_listen: std::env::var("KIESDAG_PUBLIC_LISTEN").ok(),
+        backups: backup::ScheduleArgs::from_env(),
     });
     match run(&url, command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -717,6 +735,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             min_free_mb,
             secret_file,
             public_listen,
+            backups,
         } => serve::serve(
             url,
             &listen,
@@ -728,7 +747,10 @@ fn run(url: &str, command: Command) -> Result<(), String> {
                 chair: chair_dir,
             },
             public_listen.as_deref(),
+            backups.schedule(url)?,
         ),
+        Command::Backup { file, force } => backup::backup(url, &file, force),
+        Command::Restore { file } => backup::restore(url, &file),
         Command::Migrate => {
             let mut db = db::connect(url).map_err(|e| e.to_string())?;
             let applied = db::migrate(&mut db).map_err(|e| e.to_string())?;

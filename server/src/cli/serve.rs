@@ -14,6 +14,7 @@ pub(crate) fn serve(
     secret_file: Option<std::path::PathBuf>,
     dashboard: crate::http::web::WebDir,
     public_listen: Option<&str>,
+    backups: Option<crate::backup::Schedule>,
 ) -> Result<(), String> {
     let config = ServerConfig {
         database_url: url.to_owned(),
@@ -24,6 +25,13 @@ pub(crate) fn serve(
         secret_file,
     };
     let state = app::state(&config).map_err(|e| e.to_string())?;
+    if let Some(schedule) = backups {
+        let (every, dir) = (schedule.every, schedule.dir.clone());
+        schedule
+            .start(state.metrics.clone())
+            .map_err(|e| format!("scheduled backups: {e}"))?;
+        tracing::info!(every = %humantime::format_duration(every), dir = %dir.display(), "scheduled backups");
+    }
     let listener = app::listen(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let public = match public_listen {
