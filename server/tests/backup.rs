@@ -271,6 +271,20 @@ fn a_restore_into_a_database_that_holds_anything_is_refused_and_changes_nothing(
     let (ok, said) = cli(&database, &["backup", "--force", path(&backup)]);
     assert!(ok, "{said}");
 
+    if db::is_postgres(&database) {
+        // Without PostgreSQL's client tools it says so, and writes nothing.
+        let missing = folder.0.join("missing-tools.backup");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kiesdag"))
+            .args(["--db", &database, "backup", path(&missing)])
+            .env("KIESDAG_PG_BIN", folder.0.join("no-such-folder"))
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{said}");
+        assert!(said.contains("pg_dump was not found"), "{said}");
+        assert!(!missing.exists());
+    }
+
     let before = fingerprint(&database);
     let (ok, said) = cli(&database, &["restore", path(&backup)]);
     assert!(!ok, "{said}");
