@@ -158,10 +158,96 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// How long a browser that saw the app over https keeps to https for this host
+/// (a year; the host alone, not its subdomains, which the municipality may serve
+/// otherwise).
+pub const HSTS: &str = "max-age=31536000";
+
+/// Whether the request reached the server over TLS: its own listener's
+/// (`serve --tls-cert`), or a TLS-terminating proxy's that says so with
+/// `X-Forwarded-Proto: https` or `Forwarded: proto=https`.
+fn over_tls(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+/// The request's host as the browser named it, if it is only a host name or address
+/// and a port (nothing that could add to a header it is written into).
+fn plain_host(req: &HttpRequest) -> Option<String> {
+    let info = req.connection_info();
+    let host = info.host();
+    (!host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+    .then(|| host.to_owned())
+}
+
+/// The web apps' Content-Security-Policy: their own origin only, for scripts,
+/// styles, images, fonts, the manifest and the service worker; their own sockets
+/// (`wss://` of this host, and `ws://` only when the page itself came over plain http,
+/// which a browser allows on localhost); no plugins, no `<base>` elsewhere, no frames
+/// around them. The chair's app compiles its core (WebAssembly), which needs
+/// `'wasm-unsafe-eval'` (not `'unsafe-eval'`: JavaScript's eval stays refused).
+fn content_security_policy(req: &HttpRequest, chair: bool) -> String {
+    let script = if chair {
+        "'self' 'wasm-unsafe-eval'"
+    } else {
+        "'self'"
+    };
+    let sockets = match (plain_host(req), over_tls(req)) {
+        (Some(host), true) => format!(" wss://{host}"),
+        (Some(host), false) => format!(" wss://{host} ws://{host}"),
+        (None, _) => String::new(),
+    };
+    format!(
+        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'{sockets}; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The headers every response of the web apps carries: HSTS over TLS (the server's or
+/// a proxy's), the Content-Security-Policy, no MIME sniffing, no framing (CSP's
+/// `frame-ancestors 'none'`, and `X-Frame-Options` for older browsers), and no
+/// referrer (the chair's link carries its activation code).
+fn secure(req: &HttpRequest, chair: bool, mut response: HttpResponse) -> HttpResponse {
+    let csp = content_security_policy(req, chair);
+    let headers = response.headers_mut();
+    if over_tls(req) {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static(HSTS),
+        );
+    }
+    if let Ok(csp) = header::HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("DENY"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
 async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse {
+    let chair = req.path() == CHAIR_PATH || req.path().starts_with("/chair/");
+    let response = serve_file(&req, dir).await;
+    secure(&req, chair, response)
+}
+
+async fn serve_file(req: &HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse {
     let path = req.path().to_owned();
     if reserved(&path) || (req.method() != Method::GET && req.method() != Method::HEAD) {
-        return ApiError::from(ErrorReference::NotFound).respond_to(&req);
+        return ApiError::from(ErrorReference::NotFound).respond_to(req);
     }
     let dirs = dir.map_or_else(WebDir::from_env, |d| d.get_ref().clone());
     // The chair's app lives under /chair/; "/chair" itself is sent there, so that its
@@ -182,13 +268,13 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
         _ => (dirs.dashboard, path, "dashboard"),
     };
     let Some(file) = resolve(&root, &relative) else {
-        return ApiError::from(ErrorReference::NotFound).respond_to(&req);
+        return ApiError::from(ErrorReference::NotFound).respond_to(req);
     };
     // A route of the app (no extension) falls back to its index.html; a missing file
     // (an asset, the core, the service worker) is a 404, never a page in its place,
     // which a service worker would otherwise cache as that file.
     let is_file_path = Path::new(&relative).extension().is_some();
-    let gzip = takes_gzip(&req);
+    let gzip = takes_gzip(req);
     let read = web::block(move || {
         let asset = file.is_file().then_some(file);
         let hashed = asset.is_some() && relative.starts_with("/assets/");
@@ -209,7 +295,7 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
     })
     .await;
     match read {
-        Ok(Ok(None)) => ApiError::from(ErrorReference::NotFound).respond_to(&req),
+        Ok(Ok(None)) => ApiError::from(ErrorReference::NotFound).respond_to(req),
         Ok(Ok(Some((file, hashed, body)))) => {
             // Vite's hashed assets never change; index.html (and the chair's service
             // worker) must be fetched afresh.
@@ -221,8 +307,7 @@ async fn serve(req: HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpResponse
             let mut response = HttpResponse::Ok();
             response
                 .content_type(content_type(&file))
-                .insert_header((header::CACHE_CONTROL, cache))
-                .insert_header(("x-content-type-options", "nosniff"));
+                .insert_header((header::CACHE_CONTROL, cache));
             if hashed && compressible(&file) {
                 // Caches keep the plain and the gzipped file apart.
                 response.insert_header((header::VARY, "accept-encoding"));
@@ -423,6 +508,84 @@ mod tests {
         // The dashboard is still the dashboard, and /chairs is not the chair's app.
         let body = test::read_body(test::call_service(&app, get("/chairs")).await).await;
         assert!(body.ends_with(b"<title>Kiesdag</title>"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Every answer of the web apps carries their security headers; HSTS only when the
+    /// browser's connection was https (here: a proxy that says so), and the CSP's
+    /// sockets are those of the page's own host and scheme.
+    #[actix_web::test]
+    async fn the_apps_are_served_with_their_security_headers() {
+        let dir = site();
+        let chair = dir.join("chair-app");
+        std::fs::create_dir_all(&chair).unwrap();
+        std::fs::write(chair.join("index.html"), "<!doctype html>").unwrap();
+        let app = test::init_service(App::new().configure(configure(WebDir {
+            dashboard: dir.clone(),
+            chair,
+        })))
+        .await;
+        let header = |response: &actix_web::dev::ServiceResponse, name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
+        };
+        for path in ["/", "/control", "/assets/app-1234.js", "/assets/gone.js"] {
+            let plain = TestRequest::get()
+                .uri(path)
+                .insert_header((header::HOST, "kiesdag.example"))
+                .to_request();
+            let response = test::call_service(&app, plain).await;
+            assert_eq!(header(&response, header::STRICT_TRANSPORT_SECURITY), None);
+            let csp = header(&response, header::CONTENT_SECURITY_POLICY).unwrap();
+            assert!(
+                csp.contains("connect-src 'self' wss://kiesdag.example ws://kiesdag.example;"),
+                "{csp}"
+            );
+            assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+            assert!(!csp.contains("wasm-unsafe-eval"), "{csp}");
+            assert_eq!(
+                header(&response, header::X_CONTENT_TYPE_OPTIONS).as_deref(),
+                Some("nosniff")
+            );
+            assert_eq!(
+                header(&response, header::X_FRAME_OPTIONS).as_deref(),
+                Some("DENY")
+            );
+
+            let proxied = TestRequest::get()
+                .uri(path)
+                .insert_header((header::HOST, "kiesdag.example"))
+                .insert_header(("x-forwarded-proto", "https"))
+                .to_request();
+            let response = test::call_service(&app, proxied).await;
+            assert_eq!(
+                header(&response, header::STRICT_TRANSPORT_SECURITY).as_deref(),
+                Some(HSTS)
+            );
+            let csp = header(&response, header::CONTENT_SECURITY_POLICY).unwrap();
+            assert!(
+                csp.contains("connect-src 'self' wss://kiesdag.example;"),
+                "{csp}"
+            );
+        }
+        let chair = TestRequest::get().uri("/chair/").to_request();
+        let response = test::call_service(&app, chair).await;
+        let csp = header(&response, header::CONTENT_SECURITY_POLICY).unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
+        // A host that would add to the header is left out of it.
+        let odd = TestRequest::get()
+            .uri("/")
+            .insert_header((header::HOST, "x; script-src *"))
+            .to_request();
+        let response = test::call_service(&app, odd).await;
+        let csp = header(&response, header::CONTENT_SECURITY_POLICY).unwrap();
+        assert!(csp.contains("connect-src 'self';"), "{csp}");
+        assert!(!csp.contains("script-src *"), "{csp}");
         let _ = std::fs::remove_dir_all(dir);
     }
 
