@@ -42,11 +42,14 @@ pub struct Station {
 }
 
 /// How the shell reaches the network.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ShellOptions {
     /// The local address connections start from (a load generator spreads its
     /// thousands of connections over several 127.0.x.y addresses); any when `None`.
     pub source_address: Option<IpAddr>,
+    /// The TLS client for `wss://` (say, trusting a test CA); the Web PKI's roots when
+    /// `None`.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -290,6 +293,7 @@ async fn run(shell: Shell, mut queue: mpsc::UnboundedReceiver<Input>) {
                                 network: network.subscribe(),
                                 acks: acks.clone(),
                                 source_address: options.source_address,
+                                tls: options.tls.clone(),
                             },
                             outgoing,
                         )));
@@ -319,22 +323,29 @@ struct Link {
     network: watch::Receiver<bool>,
     acks: Arc<AtomicU64>,
     source_address: Option<IpAddr>,
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// Opens a WebSocket, from `source` when given.
+/// Opens a WebSocket, from `source` when given, over TLS with `tls` when given.
 async fn open_socket(
     url: &str,
     source: Option<IpAddr>,
+    tls: Option<Arc<rustls::ClientConfig>>,
     config: WebSocketConfig,
 ) -> Result<Socket, String> {
     let Some(source) = source else {
-        return tokio_tungstenite::connect_async_with_config(url, Some(config), true)
-            .await
-            .map(|(stream, _)| stream)
-            .map_err(|e| e.to_string());
+        return tokio_tungstenite::connect_async_tls_with_config(
+            url,
+            Some(config),
+            true,
+            tls.map(tokio_tungstenite::Connector::Rustls),
+        )
+        .await
+        .map(|(stream, _)| stream)
+        .map_err(|e| e.to_string());
     };
     let authority = url
         .split_once("://")
@@ -358,10 +369,11 @@ async fn open_socket(
         .map_err(|e| format!("bind {source}: {e}"))?;
     let stream = socket.connect(server).await.map_err(|e| e.to_string())?;
     let _ = stream.set_nodelay(true);
-    tokio_tungstenite::client_async_with_config(
+    tokio_tungstenite::client_async_tls_with_config(
         url,
-        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+        stream,
         Some(config),
+        tls.map(tokio_tungstenite::Connector::Rustls),
     )
     .await
     .map(|(stream, _)| stream)
@@ -377,6 +389,7 @@ async fn connect(link: Link, mut outgoing: mpsc::UnboundedReceiver<Message>) {
         mut network,
         acks,
         source_address,
+        tls,
     } = link;
     let report = |event| {
         let _ = input.send(Input::Socket { connection, event });
@@ -390,7 +403,7 @@ async fn connect(link: Link, mut outgoing: mpsc::UnboundedReceiver<Message>) {
     let config = WebSocketConfig::default()
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0);
-    let stream = match open_socket(&url, source_address, config).await {
+    let stream = match open_socket(&url, source_address, tls, config).await {
         Ok(stream) => stream,
         Err(message) => {
             report(WebSocketEvent::Failed { message });

@@ -71,6 +71,8 @@ pub enum Command {
         public_listen: Option<String>,
         #[command(flatten)]
         backups: backup::ScheduleArgs,
+        #[command(flatten)]
+        tls: crate::http::tls::TlsArgs,
     },
     /// Apply the database migrations.
     Migrate,
@@ -697,6 +699,7 @@ pub fn main(cli: Cli) -> ExitCode {
         secret_file: std::env::var_os("KIESDAG_SECRET_FILE").map(Into::into),
         public_listen: std::env::var("KIESDAG_PUBLIC_LISTEN").ok(),
         backups: backup::ScheduleArgs::from_env(),
+        tls: crate::http::tls::TlsArgs::from_env(),
     });
     match run(&url, command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -736,6 +739,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             secret_file,
             public_listen,
             backups,
+            tls,
         } => serve::serve(
             url,
             &listen,
@@ -748,6 +752,7 @@ fn run(url: &str, command: Command) -> Result<(), String> {
             },
             public_listen.as_deref(),
             backups.schedule(url)?,
+            tls.files()?,
         ),
         Command::Backup { file, force } => backup::backup(url, &file, force),
         Command::Restore { file } => backup::restore(url, &file),

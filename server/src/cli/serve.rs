@@ -15,7 +15,14 @@ pub(crate) fn serve(
     dashboard: crate::http::web::WebDir,
     public_listen: Option<&str>,
     backups: Option<crate::backup::Schedule>,
+    tls: Option<crate::http::tls::TlsFiles>,
 ) -> Result<(), String> {
+    // Before anything starts: a certificate that cannot be used stops the server here.
+    let tls = tls
+        .map(crate::http::tls::Certificates::load)
+        .transpose()
+        .map_err(|e| format!("TLS: {e}"))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let config = ServerConfig {
         database_url: url.to_owned(),
         commit: CommitConfig::default(),
@@ -39,15 +46,17 @@ pub(crate) fn serve(
             let listener =
                 app::listen(public).map_err(|e| format!("cannot listen on {public}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
-            println!("kiesdag public pages on http://{address}");
+            println!("kiesdag public pages on {scheme}://{address}");
             Some(listener)
         }
         None => None,
     };
     // Tests and scripts read this line to find the port (the public one comes first).
-    println!("kiesdag listening on http://{address}");
+    println!("kiesdag listening on {scheme}://{address}");
     tracing::info!(%address, database = %if db::is_postgres(url) { "postgresql" } else { url }, "serving");
     actix_web::rt::System::new()
-        .block_on(app::serve(state, listener, workers, dashboard, public))
+        .block_on(app::serve_with_tls(
+            state, listener, workers, dashboard, public, tls,
+        ))
         .map_err(|e| e.to_string())
 }

@@ -10,6 +10,7 @@ use futures_util::FutureExt;
 use crate::auth::keyring::{self, KeySource, KeyringError};
 use crate::auth::{AttemptLimiter, TokenKeys};
 use crate::db::{self, Db};
+use crate::http::tls::Certificates;
 use crate::metrics::Metrics;
 use crate::realtime::commit::{CommitConfig, Committer};
 use crate::realtime::hub::Hub;
@@ -155,7 +156,27 @@ pub async fn serve(
     dashboard: crate::http::web::WebDir,
     public: Option<TcpListener>,
 ) -> std::io::Result<()> {
+    serve_with_tls(state, listener, workers, dashboard, public, None).await
+}
+
+/// Serves on `listener` until stopped, over TLS with `tls` when given (the public
+/// pages' listener too, with the same certificate), which SIGHUP reloads
+/// (`http::tls`).
+///
+/// # Errors
+/// When the server cannot start.
+pub async fn serve_with_tls(
+    state: AppState,
+    listener: TcpListener,
+    workers: usize,
+    dashboard: crate::http::web::WebDir,
+    public: Option<TcpListener>,
+    tls: Option<Arc<Certificates>>,
+) -> std::io::Result<()> {
     crate::metrics::install_panic_hook();
+    if let Some(certificates) = &tls {
+        certificates.reload_on_sighup();
+    }
     actix_web::rt::spawn(
         state
             .sessions
@@ -167,7 +188,7 @@ pub async fn serve(
     let shutdown = state.shutdown.clone();
     let data = web::Data::new(state);
     let public = public
-        .map(|listener| serve_public(data.clone(), listener))
+        .map(|listener| serve_public(data.clone(), listener, tls.as_ref()))
         .transpose()?;
     let server = HttpServer::new(move || {
         App::new()
@@ -186,8 +207,11 @@ pub async fn serve(
     // Flush what a connection sends once this much waits, which keeps its write buffer
     // near its first 8 KiB (see `ws::FRAGMENT_BYTES`).
     .h1_write_buffer_size(4 * 1024)
-    .max_connections(50_000)
-    .listen(listener)?
+    .max_connections(50_000);
+    let server = match &tls {
+        Some(certificates) => server.listen_rustls_0_23(listener, rustls_config(certificates)?)?,
+        None => server.listen(listener)?,
+    }
     .run();
     let handle = server.handle();
     let public_handle = public.as_ref().map(actix_web::dev::Server::handle);
@@ -219,8 +243,9 @@ pub async fn serve(
 fn serve_public(
     data: web::Data<AppState>,
     listener: TcpListener,
+    tls: Option<&Arc<Certificates>>,
 ) -> std::io::Result<actix_web::dev::Server> {
-    Ok(HttpServer::new(move || {
+    let server = HttpServer::new(move || {
         // The factory runs on the worker's own thread, once, as it starts.
         lower_this_threads_priority();
         App::new()
@@ -231,9 +256,18 @@ fn serve_public(
     .workers(1)
     .disable_signals()
     .shutdown_timeout(5)
-    .max_connections(50_000)
-    .listen(listener)?
+    .max_connections(50_000);
+    Ok(match tls {
+        Some(certificates) => server.listen_rustls_0_23(listener, rustls_config(certificates)?)?,
+        None => server.listen(listener)?,
+    }
     .run())
+}
+
+/// A TLS listener's configuration, with the certificate `certificates` holds now and
+/// after every reload.
+fn rustls_config(certificates: &Arc<Certificates>) -> std::io::Result<rustls::ServerConfig> {
+    certificates.server_config().map_err(std::io::Error::other)
 }
 
 /// The public pages' worker's niceness: the lowest priority there is, so that it gets

@@ -12,6 +12,7 @@ pub mod session;
 pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
+pub mod tls;
 pub mod web;
 
 pub use error::{ApiError, ErrorBody, ErrorReference};

@@ -55,8 +55,13 @@ impl Server {
         }
     }
 
+    /// The server's socket `path`: `ws://`, or `wss://` for a server over TLS.
     pub fn ws(&self, path: &str) -> String {
-        format!("{}{path}", self.base.replace("http://", "ws://"))
+        let base = match self.base.strip_prefix("https://") {
+            Some(address) => format!("wss://{address}"),
+            None => self.base.replace("http://", "ws://"),
+        };
+        format!("{base}{path}")
     }
 
     /// Kills the process at once (SIGKILL), as a crash would.
@@ -67,7 +72,10 @@ impl Server {
 
     /// The address it listens on, "127.0.0.1:PORT".
     pub fn address(&self) -> String {
-        self.base.trim_start_matches("http://").to_owned()
+        self.base
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .to_owned()
     }
 
     /// Kills the process and starts a new one on the same database and port,
@@ -378,9 +386,36 @@ impl Dashboard {
         district: Option<&str>,
         since: Option<i64>,
     ) -> (Self, DashboardMessage) {
-        let (mut socket, _) = tokio_tungstenite::connect_async(server.ws("/ws/dashboard"))
-            .await
-            .unwrap();
+        Self::subscribe_at(server.ws("/ws/dashboard"), token, district, since, None).await
+    }
+
+    /// As `subscribe`, over `wss://` with `tls` (a client trusting a test CA) when given.
+    pub async fn subscribe_over(
+        server: &Server,
+        token: &str,
+        district: Option<&str>,
+        since: Option<i64>,
+        tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+    ) -> (Self, DashboardMessage) {
+        Self::subscribe_at(server.ws("/ws/dashboard"), token, district, since, tls).await
+    }
+
+    /// As `subscribe_over`, at the socket `url` (through a proxy, say).
+    pub async fn subscribe_at(
+        url: String,
+        token: &str,
+        district: Option<&str>,
+        since: Option<i64>,
+        tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+    ) -> (Self, DashboardMessage) {
+        let (mut socket, _) = tokio_tungstenite::connect_async_tls_with_config(
+            url,
+            None,
+            false,
+            tls.map(tokio_tungstenite::Connector::Rustls),
+        )
+        .await
+        .unwrap();
         let request = serde_json::json!({
             "type": "subscribe", "token": token, "municipality": MUNICIPALITY,
             "district": district, "since_seq": since,
@@ -412,6 +447,19 @@ impl Dashboard {
     /// The code the server closes this connection with (see `close_code`).
     pub async fn closed_with(&mut self, within: Duration) -> Option<u16> {
         close_code(&mut self.socket, within).await
+    }
+
+    /// The certificate the server showed this connection, over TLS.
+    pub fn server_certificate(&self) -> Option<Vec<u8>> {
+        match self.socket.get_ref() {
+            MaybeTlsStream::Rustls(tls) => tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .map(|leaf| leaf.to_vec()),
+            _ => None,
+        }
     }
 
     /// The next message, heartbeats included.
@@ -609,7 +657,16 @@ pub async fn http(
 /// A new device activated with `code` at `url` and its station opened (checklist done,
 /// three members present).
 pub async fn open_station(url: &str, code: &str) -> kiesdag_sim::Station {
-    let mut station = kiesdag_sim::Station::start(kiesdag_sim::Storage::default());
+    open_station_with(url, code, kiesdag_sim::ShellOptions::default()).await
+}
+
+/// As `open_station`, the device's shell with `options` (a TLS client, say).
+pub async fn open_station_with(
+    url: &str,
+    code: &str,
+    options: kiesdag_sim::ShellOptions,
+) -> kiesdag_sim::Station {
+    let mut station = kiesdag_sim::Station::start_with(kiesdag_sim::Storage::default(), options);
     station.send(shared::Event::Activate {
         server_url: url.into(),
         activation_code: code.into(),

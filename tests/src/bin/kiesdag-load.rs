@@ -340,6 +340,7 @@ async fn core_station(url: String, planned: &PlannedStation, n: usize) -> Result
         Storage::default(),
         ShellOptions {
             source_address: Some(source_address(n)),
+            ..ShellOptions::default()
         },
     );
     station.send(Event::Activate {
