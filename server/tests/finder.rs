@@ -160,6 +160,19 @@ async fn the_finder_shows_the_latest_election_not_an_old_one_kept_in_the_databas
     };
     kiesdag::store::elections::upsert(&mut conn, &next).unwrap();
     kiesdag::store::stations::upsert(&mut conn, "NEXT", &support::station(4)).unwrap();
+    // Another election's station with the same id is not moved into this one: its
+    // day and result stay where they are.
+    let moved = kiesdag::store::stations::upsert(&mut conn, "NEXT", &support::station(2));
+    assert!(
+        matches!(moved, Err(kiesdag::store::StoreError::OtherElection { .. })),
+        "{moved:?}"
+    );
+    assert_eq!(
+        kiesdag::store::stations::get(&mut conn, "GM0599-2")
+            .unwrap()
+            .election_id,
+        election_open_now().id
+    );
     let server = start_server(&database, dir);
     let finder = format!("/api/public/municipalities/{MUNICIPALITY}/finder");
     let (status, seen) = http(&server, "GET", &finder, "", &json!(null)).await;

@@ -857,6 +857,7 @@ mod tests {
         assert_eq!(R::Unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(R::ClaimedByOther.status(), StatusCode::CONFLICT);
         assert_eq!(R::Locked.status(), StatusCode::CONFLICT);
+        assert_eq!(R::ResultChanged.status(), StatusCode::CONFLICT);
         assert_eq!(R::ResultInvalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 
@@ -869,7 +870,7 @@ mod tests {
         );
         assert_eq!(
             error.message(Language::Dutch),
-            "Bevestig eerst de waarschuwingen (confirm_warnings); er is niets opgeslagen. \
+            "Bevestig eerst elke waarschuwing (confirmed_warnings); er is niets opgeslagen. \
              Dubbele ingave van eenzelfde telbureau? De uitslag is cijfer voor cijfer gelijk \
              aan die van een ander telbureau. (COUNT_W01_SAME_AS_OFFICE) (telbureau 1)"
         );

@@ -27,6 +27,13 @@ pub enum StoreError {
     Corrupt { what: String, reason: String },
     #[error("{0} not found")]
     NotFound(String),
+    /// A station of another election has this id (ids are the municipality's code and
+    /// the station's number): updating it would move that election's station, its
+    /// day and its result, into this one.
+    #[error(
+        "station {station} belongs to election {election}; finish and purge that election (kiesdag election finish, kiesdag purge) before importing another election's stations into this database"
+    )]
+    OtherElection { station: String, election: String },
     /// The work panicked; it was rolled back and its connection dropped.
     #[error("internal error; nothing was stored")]
     Panicked,

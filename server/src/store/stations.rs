@@ -85,10 +85,24 @@ pub fn municipality_codes(db: &mut Db) -> Result<Vec<String>, StoreError> {
 /// Creates the station or updates its configuration; its state is kept.
 ///
 /// # Errors
-/// A database error.
+/// `OtherElection` when another election's station has its id (nothing changed), or a
+/// database error.
 pub fn upsert(db: &mut Db, election_id: &str, station: &Station) -> Result<(), StoreError> {
     let config = to_json(station);
     let number = i32::try_from(station.number).unwrap_or(i32::MAX);
+    let owner: Option<String> = stations::table
+        .find(&station.id)
+        .select(stations::election_id)
+        .first(db)
+        .optional()?;
+    if let Some(owner) = owner
+        && owner != election_id
+    {
+        return Err(StoreError::OtherElection {
+            station: station.id.clone(),
+            election: owner,
+        });
+    }
     let updated = diesel::update(stations::table.find(&station.id))
         .set((
             stations::config.eq(&config),
