@@ -214,3 +214,12 @@ export function readDraft(text: string, lists: readonly number[]): Figures | nul
     return null;
   }
 }
+
+/**
+ * The key of an office's draft: the office, the claim it is typed under and the result
+ * it started from, so that figures typed before someone took the office over (and
+ * maybe corrected it) never come back into the form.
+ */
+export function draftKey(code: string, office: Pick<CountingOfficeView, 'number' | 'claim' | 'entered_at'>): string {
+  return `counting-office.${code}.${office.number}.${office.claim?.since ?? 'free'}.${office.entered_at ?? 'none'}`;
+}

@@ -3,6 +3,7 @@ import type { CountingOfficeView } from '../src/api/types';
 import { mayCall, mayOpen } from '../src/access';
 import {
   buildResult,
+  draftKey,
   emptyFigures,
   figuresOf,
   issuesByField,
@@ -177,5 +178,18 @@ describe('the take-over question', () => {
     expect(translate('nl', 'takeOverQuestion', { name: 'hoofdbureau', number: 2, time: '04:17' })).toBe(
       'hoofdbureau voert telbureau 2 in sinds 04:17. Als u het overneemt, kan hoofdbureau niets meer opslaan. Overnemen van hoofdbureau?',
     );
+  });
+});
+
+describe('draftKey', () => {
+  it('belongs to one hold of the office and the result it started from', () => {
+    const held = { number: 2, claim: { since: 1_000, username: 'jan', yours: true }, entered_at: null };
+    const key = draftKey('46021', held);
+    expect(draftKey('46021', { ...held })).toBe(key);
+    // Taken over and back: another hold, another draft.
+    expect(draftKey('46021', { ...held, claim: { ...held.claim, since: 2_000 } })).not.toBe(key);
+    // Corrected meanwhile: the draft typed on the old result is not offered.
+    expect(draftKey('46021', { ...held, entered_at: 1_500 })).not.toBe(key);
+    expect(draftKey('46021', { ...held, number: 3 })).not.toBe(key);
   });
 });

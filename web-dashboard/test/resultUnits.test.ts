@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { officeUnit, stationUnit } from './resultUnits';
-import type { CountingOfficeResult, ResultTotals, StationResult } from './api/types';
+import { officeUnit, stationUnit } from '../src/resultUnits';
+import type { CountingOfficeResult, ResultTotals, StationResult } from '../src/api/types';
 
 const totals = { stations: 3, stations_in: 3, votes_cast: 900, list_votes: { '1': 500, '2': 400 } } as unknown as ResultTotals;
 

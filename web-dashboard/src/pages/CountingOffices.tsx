@@ -16,6 +16,7 @@ import {
   VOTE_FIELDS,
   WIDE,
   buildResult,
+  draftKey,
   emptyFigures,
   figuresOf,
   issuesByField,
@@ -112,12 +113,14 @@ function FigureInput({ field, label, value, issues, onChange, multiline }: { fie
  * The result form of an office the user holds: one field per figure of the official
  * form, checked by the server's rules; errors block, warnings are confirmed explicitly
  * before the result is stored; then the office is released. What is typed is kept in
- * session storage (src/drafts.ts) until it is stored, so an expired session loses none.
+ * session storage (src/drafts.ts) until it is stored, so an expired session loses none;
+ * it belongs to this hold of the office and the result it started from, so figures
+ * typed before someone took the office over (and maybe corrected it) never come back.
  */
 function EntryForm({ office, code, lists, outcome }: { office: CountingOfficeView; code: string; lists: number[]; outcome: Outcome }) {
   const { t } = useI18n();
   const label = useListLabel();
-  const [draft, setDraft, clearDraft] = useDraft(`counting-office.${code}.${office.number}`);
+  const [draft, setDraft, clearDraft] = useDraft(draftKey(code, office));
   const [figures, setFigures] = useState<Figures>(
     () => readDraft(draft, lists) ?? (office.result ? figuresOf(office.result, lists) : emptyFigures(lists)),
   );
@@ -375,7 +378,7 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
       )}
       {holding && (
         <Boundary scope="part">
-          <EntryForm office={office} code={code} lists={lists} outcome={outcome} />
+          <EntryForm key={draftKey(code, office)} office={office} code={code} lists={lists} outcome={outcome} />
         </Boundary>
       )}
       {mayLock && asking !== 'lock' && asking !== 'unlock' && (
