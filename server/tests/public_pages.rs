@@ -87,10 +87,9 @@ async fn a_public_page_is_kept_tagged_and_made_again_after_a_change() {
             break (head, body);
         }
         assert_eq!(status, 304);
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "the change never showed"
-        );
+        // Within moments (a changed page is given out for 2 s at most); the margin is
+        // for a loaded machine, not the promise.
+        assert!(started.elapsed() < WAIT, "the change never showed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(body.contains("\"voters\":250"), "{body}");
