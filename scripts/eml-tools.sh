@@ -11,9 +11,25 @@ CARGO=${CARGO:-cargo}
 root=.cache/eml-nl-0.7.0
 if [[ ! -x $root/bin/eml-validator || ! -x $root/bin/eml2csv ]]; then
   echo "building eml-validator and eml2csv (eml-nl 0.7.0) into $root" >&2
-  "$CARGO" install eml-nl --version =0.7.0 --features bin-utils --locked \
-    --root "$root" --target-dir .cache/eml-nl-build --quiet
+  mkdir -p .cache
+  log=.cache/eml-nl-build.log
+  built=
+  # Twice at most: a dropped download is not a failed test. The build's output goes to
+  # a log, shown when both attempts fail, with the free disk space.
+  for attempt in 1 2; do
+    if "$CARGO" install eml-nl --version =0.7.0 --features bin-utils --locked \
+      --root "$root" --target-dir .cache/eml-nl-build >"$log" 2>&1; then
+      built=yes
+      break
+    fi
+    echo "eml-tools: building eml-nl failed (attempt $attempt)" >&2
+  done
   rm -rf .cache/eml-nl-build
+  if [[ -z $built ]]; then
+    tail -n 40 "$log" >&2
+    df -h . >&2
+    exit 1
+  fi
 fi
 # The workspace and features of rust-tests, so that nothing is compiled again.
 EML_NL_TOOLS="$PWD/$root/bin" scripts/cargo-test.sh --workspace --all-features --test eml \
