@@ -9,7 +9,7 @@
 // Needs: a built dist/ (npm run build; the dashboard's too) and target/debug/
 // {kiesdag,dashboard-fixture} (or KIESDAG_BIN_DIR: see web-dashboard/e2e/harness.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -38,7 +38,9 @@ async function test(name, body) {
 
 /** axe-core on the page as it is: no serious or critical violations. */
 async function axe(page, what) {
-  await page.addScriptTag({ path: AXE });
+  // By the DevTools protocol: an inline <script> is refused by the page's
+  // Content-Security-Policy, as any script but the app's own.
+  await page.evaluate(readFileSync(AXE, 'utf8'));
   const found = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target }));
