@@ -245,7 +245,7 @@ export function App() {
           <span className="brand">{t('appName')}</span>
           <nav aria-label={t('nav')}>
             <ul>
-              {PAGES.filter((p) => p.nav && pageRoles(p).includes(session.role)).map((p) => (
+              {PAGES.filter((p) => p.nav && pageRoles(p).includes(session.role) && (!p.concerns || !session.municipality || p.concerns(session.municipality))).map((p) => (
                 <li key={p.nav!.href}>
                   <a
                     href={p.nav!.href}

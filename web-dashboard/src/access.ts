@@ -11,6 +11,17 @@ export interface PageDef {
   /** The routes the page calls: whoever may call all of them may open it. */
   routes: StaffRoute[];
   nav?: { href: string; label: Key };
+  /** In the menu only for the municipalities it concerns (by code); absent: every one. */
+  concerns?: (municipality: string) => boolean;
+}
+
+/**
+ * Whether `code` is a Flemish municipality's (a five-digit NIS code, as the Flemish
+ * station import requires; Dutch municipalities have CBS codes, "GM0599"). Counting
+ * offices are Flemish paper voting's: the server refuses them elsewhere.
+ */
+export function isFlemish(code: string): boolean {
+  return /^\d{5}$/.test(code);
 }
 
 export const PAGES: PageDef[] = [
@@ -57,6 +68,7 @@ export const PAGES: PageDef[] = [
     match: (p) => p === '/telbureaus',
     routes: ['GET /api/municipalities/{code}/counting-offices', 'GET /api/municipalities/{code}/results'],
     nav: { href: '/telbureaus', label: 'navCountingOffices' },
+    concerns: isFlemish,
   },
   {
     match: (p) => p.startsWith('/stations/'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import document from '../../docs/openapi.json';
 import { rolesModule } from '../scripts/gen-roles.mjs';
-import { PAGES, mayOpen, pageRoles } from '../src/access';
+import { PAGES, isFlemish, mayOpen, pageRoles } from '../src/access';
 import { ROUTE_ROLES } from '../src/api/roles';
 import committed from '../src/api/roles.ts?raw';
 
@@ -38,5 +38,16 @@ describe('page access comes from the API', () => {
       );
       expect(pageRoles(page)).toEqual(expected);
     }
+  });
+});
+
+describe('menu items that concern some municipalities only', () => {
+  it('offers the counting offices to Flemish municipalities (NIS codes), not Dutch ones', () => {
+    const offices = PAGES.find((p) => p.nav?.href === '/telbureaus');
+    expect(offices?.concerns?.('46021')).toBe(true);
+    expect(offices?.concerns?.('GM0599')).toBe(false);
+    expect(isFlemish('4602')).toBe(false);
+    // Every other page concerns every municipality.
+    expect(PAGES.filter((p) => p.concerns).map((p) => p.nav?.href)).toEqual(['/telbureaus']);
   });
 });
