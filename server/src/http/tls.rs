@@ -186,13 +186,29 @@ fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
     })
 }
 
+/// What is wrong with a PEM file, in words (the library's own text shows markers as
+/// byte lists).
+fn pem_reason(error: &rustls::pki_types::pem::Error) -> String {
+    use rustls::pki_types::pem::Error;
+    match error {
+        Error::MissingSectionEnd { end_marker } => format!(
+            "a section has no \"-----END {}-----\" line (a file cut short?)",
+            String::from_utf8_lossy(end_marker)
+        ),
+        Error::IllegalSectionStart { line } => {
+            format!("a malformed BEGIN line: {}", String::from_utf8_lossy(line))
+        }
+        other => other.to_string(),
+    }
+}
+
 fn read_pair(files: &TlsFiles, provider: &CryptoProvider) -> Result<CertifiedKey, TlsError> {
     let pem = read(&files.cert)?;
     let chain = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| TlsError::Pem {
             path: files.cert.clone(),
-            reason: e.to_string(),
+            reason: pem_reason(&e),
         })?;
     if chain.is_empty() {
         return Err(TlsError::NoCertificate {
@@ -206,7 +222,7 @@ fn read_pair(files: &TlsFiles, provider: &CryptoProvider) -> Result<CertifiedKey
         },
         e => TlsError::Pem {
             path: files.key.clone(),
-            reason: e.to_string(),
+            reason: pem_reason(&e),
         },
     })?;
     CertifiedKey::from_der(chain, key, provider).map_err(|source| TlsError::Unusable {
@@ -253,7 +269,8 @@ mod tests {
             Err(TlsError::Unusable { .. })
         ));
         std::fs::write(&files.cert, "-----BEGIN CERTIFICATE-----\nAAAA").unwrap();
-        assert!(certificates.reload().is_err());
+        let cut = certificates.reload().unwrap_err().to_string();
+        assert!(cut.contains("-----END CERTIFICATE-----"), "{cut}");
         std::fs::write(&files.cert, "no pem here").unwrap();
         assert!(matches!(
             certificates.reload(),
