@@ -301,7 +301,9 @@ impl Hub {
     }
 
     /// Keeps a view's snapshot for the next subscribers (one per view: bounded by the
-    /// views that have stations).
+    /// views that have stations). A later read replaces it; so does any read of another
+    /// election (event numbers are per election: the municipality's next election,
+    /// at its first events, must not stay behind its previous one's last number).
     pub fn keep_snapshot(
         &self,
         municipality: &str,
@@ -310,10 +312,9 @@ impl Hub {
     ) {
         if let Ok(mut snapshots) = self.snapshots.lock() {
             let key = (municipality.to_owned(), district.map(str::to_owned));
-            if snapshots
-                .get(&key)
-                .is_none_or(|old| old.seq <= snapshot.seq)
-            {
+            if snapshots.get(&key).is_none_or(|old| {
+                old.seq <= snapshot.seq || old.election.id != snapshot.election.id
+            }) {
                 snapshots.insert(key, snapshot);
             }
         }
@@ -430,5 +431,15 @@ mod tests {
         assert_eq!(seq_of(published, 1_700), Some(12));
         // And none is older than its time to live.
         assert_eq!(seq_of(published, 1_600 + SNAPSHOT_TTL_MS), None);
+        // The municipality's next election starts its numbers anew: its first snapshot
+        // replaces the previous election's, whose numbers are higher.
+        let mut next = snapshot(3, 5_000);
+        next.election.id = "NEXT".into();
+        hub.keep_snapshot("GM0599", None, next);
+        assert_eq!(
+            hub.cached_snapshot("GM0599", None, 0, 5_100)
+                .map(|c| (c.election.id, c.seq)),
+            Some(("NEXT".to_owned(), 3))
+        );
     }
 }
