@@ -178,7 +178,8 @@ fn assert_secure_headers(dashboard: &str, chair: &str, address: &str) {
 /// A station (the real core) and a dashboard over wss:// with a test CA; a report
 /// arrives. On SIGHUP with a new certificate both stay connected and go on, and a new
 /// connection gets the new one; a bad file on the next SIGHUP keeps it. Plain http on
-/// the TLS port gets nothing. The web apps are served with their security headers.
+/// the TLS port (and on the public pages' port, which has the same certificate) gets
+/// nothing. The web apps are served with their security headers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_station_and_a_dashboard_over_wss_and_a_certificate_reloaded_on_sighup() {
     let ca = TestCa::new();
@@ -188,6 +189,7 @@ async fn a_station_and_a_dashboard_over_wss_and_a_certificate_reloaded_on_sighup
     let mut env = web_dirs(&dir);
     env.push(("KIESDAG_TLS_CERT", cert.to_string_lossy().into_owned()));
     env.push(("KIESDAG_TLS_KEY", key.to_string_lossy().into_owned()));
+    env.push(("KIESDAG_PUBLIC_LISTEN", "127.0.0.1:0".to_owned()));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let server = start_server_with(&database, dir.clone(), "127.0.0.1:0", &env);
     assert!(server.base.starts_with("https://"), "{}", server.base);
@@ -271,6 +273,14 @@ async fn a_station_and_a_dashboard_over_wss_and_a_certificate_reloaded_on_sighup
             .await
             .is_err()
     );
+
+    // The public pages' own listener takes the same certificate, and TLS alone.
+    let public = server.public.clone().expect("a public listener");
+    let public = public.strip_prefix("https://").expect("over TLS");
+    let turnout = format!("/api/public/municipalities/{MUNICIPALITY}/turnout");
+    let head = get_head(public, &turnout, Some(client.clone()));
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(!get_head(public, &turnout, None).contains("http/1.1"));
 
     // The web apps over TLS, with their headers.
     let dashboard_head = get_head(&address, "/", Some(client.clone()));
