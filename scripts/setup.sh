@@ -26,4 +26,20 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
   "${sudo[@]}" apt-get update -qq >&2
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >&2
 fi
+# The failover test (server/tests/proxy_failover.rs) runs two instances behind a real
+# HAProxy with deploy/haproxy/kiesdag.cfg: Debian's haproxy.
+if ! command -v haproxy >/dev/null 2>&1 && [[ ! -x /usr/sbin/haproxy ]]; then
+  echo "setup: installing haproxy from Debian" >&2
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo=(sudo)
+    else
+      echo "setup: haproxy missing and not root; install it with apt-get" >&2
+      exit 1
+    fi
+  fi
+  "${sudo[@]}" apt-get update -qq >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >&2
+fi
 echo "setup: ready"
