@@ -852,3 +852,151 @@ pub async fn metrics(server: &Server) -> String {
     stream.read_to_end(&mut bytes).await.unwrap();
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// Another instance on `database` (which it does not own), with the variables `env`
+/// set (say `KIESDAG_PUBLIC_LISTEN`).
+pub fn start_instance_with(database: &str, env: &[(&str, &str)]) -> Server {
+    let mut server = start_server_with(database, std::env::temp_dir(), "127.0.0.1:0", env);
+    server.owns_database = false;
+    server
+}
+
+/// A gauge or counter of a `/metrics` text (the first line of that name).
+pub fn metric(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
+}
+
+/// A real HAProxy (Debian's `haproxy`) running the repository's configuration,
+/// `deploy/haproxy/kiesdag.cfg`, unchanged: the addresses go in through the
+/// environment, as `/etc/default/haproxy` gives them under systemd. Plain http in
+/// front (no `KIESDAG_TLS_CERT`). Stopped when dropped.
+pub struct HaProxy {
+    child: Child,
+    /// Where clients connect, "127.0.0.1:PORT".
+    pub address: String,
+    dir: PathBuf,
+}
+
+/// The configuration the documentation shows and the tests run.
+pub const HAPROXY_CONFIG: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/haproxy/kiesdag.cfg");
+
+impl HaProxy {
+    /// Starts HAProxy in front of `a` and `b` (each started with
+    /// `KIESDAG_PUBLIC_LISTEN`, for the public pages' backend) and waits until it
+    /// answers `/health` through them.
+    pub async fn start(a: &Server, b: &Server) -> Self {
+        let binary = ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
+            .into_iter()
+            .find(|path| std::path::Path::new(path).exists())
+            .expect("haproxy is not installed: scripts/setup.sh installs Debian's haproxy");
+        let dir = std::env::temp_dir().join(format!("kiesdag-haproxy-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Debian's global section runs as the `haproxy` user in a chroot, which a test
+        // run by anyone cannot: this one is the test's, the proxies are the file's.
+        let global = dir.join("global.cfg");
+        std::fs::write(&global, "global\n    maxconn 4096\n").unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        let public = |server: &Server| {
+            server
+                .public
+                .as_deref()
+                .expect("started with KIESDAG_PUBLIC_LISTEN")
+                .trim_start_matches("http://")
+                .to_owned()
+        };
+        let child = Command::new(binary)
+            .arg("-db")
+            .arg("-q")
+            .arg("-f")
+            .arg(&global)
+            .arg("-f")
+            .arg(HAPROXY_CONFIG)
+            .env("KIESDAG_BIND", &address)
+            .env_remove("KIESDAG_TLS_CERT")
+            .env("KIESDAG_A", a.address())
+            .env("KIESDAG_B", b.address())
+            .env("KIESDAG_PUBLIC_A", public(a))
+            .env("KIESDAG_PUBLIC_B", public(b))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let proxy = Self {
+            child,
+            address,
+            dir,
+        };
+        let started = std::time::Instant::now();
+        loop {
+            let answered = tokio::time::timeout(
+                Duration::from_secs(2),
+                http(&proxy, "GET", "/health", "", &serde_json::Value::Null),
+            );
+            if TcpStream::connect(&proxy.address).await.is_ok()
+                && matches!(answered.await, Ok((200, _)))
+            {
+                return proxy;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "haproxy did not answer /health within 15 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The proxy's socket `path`, "ws://127.0.0.1:PORT/path".
+    pub fn ws(&self, path: &str) -> String {
+        format!("ws://{}{path}", self.address)
+    }
+}
+
+impl Address for HaProxy {
+    fn address(&self) -> String {
+        self.address.clone()
+    }
+}
+
+impl Drop for HaProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Dashboard {
+    /// As `subscribe_at` over plain `ws://`, but `None` when the connection or the
+    /// subscription fails (a dashboard that reconnects tries again).
+    pub async fn try_subscribe_at(
+        url: &str,
+        token: &str,
+        since: Option<i64>,
+        within: Duration,
+    ) -> Option<(Self, DashboardMessage)> {
+        let connect = tokio_tungstenite::connect_async(url);
+        let (mut socket, _) = tokio::time::timeout(within, connect).await.ok()?.ok()?;
+        let request = serde_json::json!({
+            "type": "subscribe", "token": token, "municipality": MUNICIPALITY,
+            "district": null, "since_seq": since,
+        });
+        socket.send(Message::text(request.to_string())).await.ok()?;
+        let mut dashboard = Self { socket };
+        let first = dashboard.next(within).await?;
+        Some((dashboard, first))
+    }
+}
