@@ -682,3 +682,63 @@ async fn an_entered_office_keeps_its_stations_and_a_dutch_election_has_none() {
     let (status, body) = link(&server, 1, &[1, 2, 3]).await;
     assert_eq!(status, 400, "{body}");
 }
+
+/// An office linked by mistake can go, while nothing was counted in it: its stations
+/// are free for another. One whose result is entered, or that is locked, stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_linked_by_mistake_is_unlinked_by_the_chair_until_counted() {
+    let (server, _) = paper_municipality(6 * HOUR_MS);
+    assert_eq!(link(&server, 1, &[1, 2, 3]).await.0, 200);
+    assert_eq!(link(&server, 7, &[4, 5, 6]).await.0, 200);
+    let seven = format!("{}/unlink", office_path(7));
+    let (status, body) = http(&server, "POST", &seven, &coordinator(), &Value::Null).await;
+    assert_eq!(status, 403, "only the main office's chair unlinks: {body}");
+    let (status, body) = http(&server, "POST", &seven, &admin(), &Value::Null).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["number"], 7);
+    let (_, list) = http(&server, "GET", &list_path(), &admin(), &Value::Null).await;
+    let numbers: Vec<u64> = list["offices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1]);
+    assert_eq!(list["unlinked_stations"].as_array().unwrap().len(), 3);
+    let unlinked = audited(&server, "counting_office.unlink");
+    assert_eq!(unlinked.len(), 1);
+    assert_eq!(
+        unlinked[0].2["station_ids"],
+        json!([station(4), station(5), station(6)])
+    );
+    // Its stations go to the right office now.
+    assert_eq!(link(&server, 2, &[4, 5, 6]).await.0, 200);
+    let (status, _) = http(&server, "POST", &seven, &admin(), &Value::Null).await;
+    assert_eq!(status, 404, "gone");
+
+    // Counted in: its result was counted from its stations.
+    let token = coordinator();
+    assert_eq!(claim(&server, &token, 1, None).await.0, 200);
+    assert_eq!(enter(&server, &token, 1, &office_one(), &[]).await.0, 200);
+    let one = office_path(1);
+    let unlink_one = format!("{one}/unlink");
+    let (status, body) = http(&server, "POST", &unlink_one, &admin(), &Value::Null).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_counting_office")),
+        "{body}"
+    );
+    // Locked: refused, and the refusal audited.
+    let entered_at = office(&server, &token, 1).await["entered_at"].clone();
+    let lock = format!("{one}/lock");
+    let seen = json!({ "expected_entered_at": entered_at });
+    assert_eq!(http(&server, "POST", &lock, &admin(), &seen).await.0, 200);
+    let (status, body) = http(&server, "POST", &unlink_one, &admin(), &Value::Null).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("locked")),
+        "{body}"
+    );
+    assert_eq!(audited(&server, "counting_office.unlink_refused").len(), 1);
+    assert_eq!(office(&server, &token, 1).await["complete"], true);
+}

@@ -70,6 +70,7 @@ pub const REGENERATE: &str = "cargo run -p kiesdag --bin gen-openapi > docs/open
         crate::features::convocation::routes::follow_up,
         crate::features::counting_offices::routes::list,
         crate::features::counting_offices::routes::link,
+        crate::features::counting_offices::routes::unlink,
         crate::features::counting_offices::routes::claim,
         crate::features::counting_offices::routes::release,
         crate::features::counting_offices::routes::check,

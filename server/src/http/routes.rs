@@ -203,6 +203,12 @@ pub fn endpoints() -> Vec<Endpoint> {
         },
         Endpoint {
             method: "POST",
+            path: "/api/municipalities/{code}/counting-offices/{number}/unlink",
+            access: Access::Staff(MAIN_OFFICE_CHAIR),
+            route: || web::post().to(counting_offices::routes::unlink),
+        },
+        Endpoint {
+            method: "POST",
             path: "/api/municipalities/{code}/counting-offices/{number}/claim",
             access: Access::Staff(CONTROL_ROOM),
             route: || web::post().to(counting_offices::routes::claim),

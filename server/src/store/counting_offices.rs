@@ -269,6 +269,30 @@ pub fn link(
     Ok(())
 }
 
+/// Deletes the office and its links to its stations (check first that it has no
+/// result and no lock).
+///
+/// # Errors
+/// A database error.
+pub fn unlink(
+    db: &mut Db,
+    election_id: &str,
+    municipality: &str,
+    office_number: u32,
+) -> Result<(), StoreError> {
+    let number = number_column(office_number);
+    diesel::delete(
+        counting_office_stations::table
+            .filter(counting_office_stations::election_id.eq(election_id))
+            .filter(counting_office_stations::municipality_code.eq(municipality))
+            .filter(counting_office_stations::office_number.eq(number)),
+    )
+    .execute(db)?;
+    diesel::delete(counting_offices::table.find((election_id, municipality, number)))
+        .execute(db)?;
+    Ok(())
+}
+
 /// Sets who holds the office (`None`: nobody).
 ///
 /// # Errors

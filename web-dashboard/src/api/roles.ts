@@ -21,6 +21,7 @@ export const ROUTE_ROLES = {
   "POST /api/municipalities/{code}/counting-offices/{number}/lock": ["administrator"],
   "POST /api/municipalities/{code}/counting-offices/{number}/release": ["administrator", "coordinator"],
   "POST /api/municipalities/{code}/counting-offices/{number}/result/check": ["administrator", "coordinator"],
+  "POST /api/municipalities/{code}/counting-offices/{number}/unlink": ["administrator"],
   "POST /api/municipalities/{code}/counting-offices/{number}/unlock": ["administrator"],
   "POST /api/municipalities/{code}/messages": ["administrator", "coordinator"],
   "POST /api/stations/{station}/alerts": ["administrator", "coordinator"],

@@ -271,6 +271,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/municipalities/{code}/counting-offices/{number}/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlinks a counting office made by mistake (the main office's chair): it goes, and its
+         *     stations can be linked to another. Not once its result is entered, nor while it is
+         *     locked. Audited.
+         * @description Roles: administrator.
+         */
+        post: operations["unlink_counting_office"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/municipalities/{code}/counting-offices/{number}/unlock": {
         parameters: {
             query?: never;
@@ -2883,6 +2905,85 @@ export interface operations {
             };
             /** @description No such office (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unlink_counting_office: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The municipality's code. */
+                code: string;
+                /** @description The office's number. */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked; the office as it was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountingOfficeView"];
+                };
+            };
+            /** @description Its result is entered (`invalid_counting_office`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid access token: none (`missing_token`), malformed, forged or of another kind (`invalid_token`), expired (`expired_token`), issued before the user's sessions were ended (`revoked_token`), or of a disabled user (`account_disabled`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the caller's municipality (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such office (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It is locked (`locked`; the refusal is audited). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The election is finished (`refused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

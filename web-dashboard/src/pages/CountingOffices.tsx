@@ -303,10 +303,12 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
   const { t } = useI18n();
   const role = loadSession()?.role ?? 'viewer';
   const label = useListLabel();
-  const [asking, setAsking] = useState<'take_over' | 'lock' | 'unlock' | null>(null);
+  const [asking, setAsking] = useState<'take_over' | 'lock' | 'unlock' | 'unlink' | null>(null);
   const path = `${base(code)}/${office.number}`;
   const mayEnter = mayCall('POST /api/municipalities/{code}/counting-offices/{number}/claim', role) && mayCall('PUT /api/municipalities/{code}/counting-offices/{number}/result', role);
   const mayLock = mayCall('POST /api/municipalities/{code}/counting-offices/{number}/lock', role);
+  // An office linked by mistake can go while nothing was counted in it.
+  const mayUnlink = mayCall('POST /api/municipalities/{code}/counting-offices/{number}/unlink', role) && !office.lock && !office.complete;
   const n = office.number;
   const holder = office.claim?.username ?? '';
 
@@ -381,12 +383,25 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
           <EntryForm key={draftKey(code, office)} office={office} code={code} lists={lists} outcome={outcome} />
         </Boundary>
       )}
-      {mayLock && asking !== 'lock' && asking !== 'unlock' && (
+      {mayLock && asking !== 'lock' && asking !== 'unlock' && asking !== 'unlink' && (
         <div className="row">
           <button type="button" className="secondary" onClick={() => setAsking(office.lock ? 'unlock' : 'lock')}>
             {t(office.lock ? 'unlockButton' : 'lockButton', { number: n })}
           </button>
+          {mayUnlink && (
+            <button type="button" className="secondary" onClick={() => setAsking('unlink')}>
+              {t('unlinkButton', { number: n })}
+            </button>
+          )}
         </div>
+      )}
+      {asking === 'unlink' && (
+        <Confirm
+          question={t('unlinkQuestion', { number: n, stations: office.stations.map((s) => s.number).join(', ') })}
+          confirm={t('unlinkConfirm', { number: n })}
+          onConfirm={() => void act(() => postJson(`${path}/unlink`, {}), t('unlinkDone', { number: n }))}
+          onCancel={() => setAsking(null)}
+        />
       )}
       {asking === 'lock' && (
         <Confirm

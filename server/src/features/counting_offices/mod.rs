@@ -439,6 +439,61 @@ pub fn enter_result(
     })?
 }
 
+/// Unlinks office `number` (the main office's chair): one made by mistake goes, and
+/// its stations can be linked to another. Refused for a locked office (audited, as a
+/// refused relink is) and for one whose result is entered (its figures were counted
+/// from those stations). Answers the office as it was.
+///
+/// # Errors
+/// `Locked`, `HasResult`, `NoSuchOffice`, `NoStations`, or a database error.
+pub fn unlink(
+    db: &mut Db,
+    actor: &Actor,
+    code: &str,
+    number: u32,
+    now: i64,
+) -> Result<CountingOfficeRecord, OfficeError> {
+    // The outer result commits (an audited refusal too); the inner one is the answer.
+    db::write_transaction(db, |db| -> Result<_, OfficeError> {
+        let municipality = municipality(db, code)?;
+        let record = municipality.office(number)?.clone();
+        if let Some(lock) = &record.lock {
+            audit(
+                db,
+                actor,
+                "counting_office.unlink_refused",
+                subject(&record),
+                &json!({
+                    "number": number,
+                    "reason": "locked",
+                    "locked_by": format!("user:{}", lock.user_id),
+                    "locked_at": lock.at,
+                }),
+                now,
+            )?;
+            return Ok(Err(municipality.locked(lock)));
+        }
+        if record.entry.is_some() {
+            return Ok(Err(OfficeError::HasResult));
+        }
+        offices::unlink(db, &municipality.election.id, code, number)?;
+        audit(
+            db,
+            actor,
+            "counting_office.unlink",
+            subject(&record),
+            &json!({
+                "number": number,
+                "name": record.office.name,
+                "station_ids": record.office.station_ids,
+                "claim_ended": record.claim.as_ref().map(|c| format!("user:{}", c.user_id)),
+            }),
+            now,
+        )?;
+        Ok(Ok(record))
+    })?
+}
+
 /// Locks office `number` (the main office's chair): its result cannot change any
 /// more, and whoever held it for entering no longer does. Only the result the chair
 /// saw is locked: `expected_entered_at` is when it was entered (`None`: no result).

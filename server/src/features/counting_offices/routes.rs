@@ -467,6 +467,31 @@ pub async fn link(
     .await
 }
 
+/// Unlinks a counting office made by mistake (the main office's chair): it goes, and its
+/// stations can be linked to another. Not once its result is entered, nor while it is
+/// locked. Audited.
+#[utoipa::path(post, path = "/api/municipalities/{code}/counting-offices/{number}/unlink", operation_id = "unlink_counting_office", tag = "counting offices",
+    params(("code" = String, Path, description = "The municipality's code."), ("number" = u32, Path, description = "The office's number.")),
+    responses(
+        (status = 200, description = "Unlinked; the office as it was.", body = CountingOfficeView),
+        (status = 400, description = "Its result is entered (`invalid_counting_office`).", body = ErrorBody),
+        (status = 403, description = "Not the caller's municipality (`forbidden`).", body = ErrorBody),
+        (status = 404, description = "No such office (`not_found`).", body = ErrorBody),
+        (status = 409, description = "It is locked (`locked`; the refusal is audited).", body = ErrorBody),
+        (status = 422, description = "The election is finished (`refused`).", body = ErrorBody),
+    ))]
+pub async fn unlink(
+    state: web::Data<AppState>,
+    municipality: CoveredMunicipality,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let number = or_respond!(office_number(&path.1));
+    act(&state, municipality, move |db, actor, code, now| {
+        super::unlink(db, actor, code, number, now)
+    })
+    .await
+}
+
 /// Claims a counting office for entering its result: one person at a time. Someone
 /// else's claim is refused with who holds it and since when, unless `take_over`
 /// (audited with the previous holder). A claim never expires by itself.
