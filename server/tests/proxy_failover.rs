@@ -409,3 +409,69 @@ async fn a_report_on_one_instance_survives_its_kill_behind_haproxy() {
     }
     eprintln!("proxy_failover: {:?} in all", test_started.elapsed());
 }
+
+/// The configuration as the documentation installs it: Debian's own
+/// `/etc/haproxy/haproxy.cfg` (its `global`) and `kiesdag.cfg` in one folder, read
+/// whole; valid with a certificate (TLS in front, the branch the test above does not
+/// run) and without.
+#[test]
+fn the_haproxy_configuration_is_valid_with_and_without_tls() {
+    let Some(haproxy) = ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
+        .into_iter()
+        .find(|path| std::path::Path::new(path).exists())
+    else {
+        panic!("haproxy is not installed: scripts/setup.sh installs Debian's haproxy");
+    };
+    let dir = std::env::temp_dir().join(format!("kiesdag-haproxy-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let debian = std::path::Path::new("/etc/haproxy/haproxy.cfg");
+    let global = if debian.exists() {
+        std::fs::read_to_string(debian).unwrap()
+    } else {
+        "global\n    maxconn 4096\n".to_owned()
+    };
+    std::fs::write(dir.join("haproxy.cfg"), global).unwrap();
+    std::fs::copy(support::HAPROXY_CONFIG, dir.join("kiesdag.cfg")).unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["kiesdag.example".into()]).unwrap();
+    let pem = dir.join("kiesdag.pem");
+    std::fs::write(
+        &pem,
+        format!(
+            "{}{}",
+            certified.cert.pem(),
+            certified.signing_key.serialize_pem()
+        ),
+    )
+    .unwrap();
+    let check = |tls: Option<&std::path::Path>| {
+        let mut command = std::process::Command::new(haproxy);
+        command
+            .arg("-c")
+            .arg("-f")
+            .arg(&dir)
+            .env("KIESDAG_BIND", if tls.is_some() { ":443" } else { ":80" })
+            .env("KIESDAG_A", "10.0.0.5:8080")
+            .env("KIESDAG_B", "10.0.0.6:8080")
+            .env("KIESDAG_PUBLIC_A", "10.0.0.5:8081")
+            .env("KIESDAG_PUBLIC_B", "10.0.0.6:8081")
+            .env_remove("KIESDAG_TLS_CERT");
+        if let Some(pem) = tls {
+            command.env("KIESDAG_TLS_CERT", pem);
+        }
+        let output = command.output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), said)
+    };
+    let (valid, said) = check(None);
+    assert!(valid, "haproxy -c without TLS: {said}");
+    let (valid, said) = check(Some(&pem));
+    assert!(valid, "haproxy -c with TLS: {said}");
+    // A certificate that is not there is refused: the TLS branch is really read.
+    let (valid, _) = check(Some(&dir.join("missing.pem")));
+    assert!(!valid, "a missing certificate is refused");
+    let _ = std::fs::remove_dir_all(&dir);
+}
