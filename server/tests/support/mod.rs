@@ -579,6 +579,7 @@ impl RawDevice {
             device_token: token.into(),
             device_id: self.device_id,
             last_acked_seq: 0,
+            resend_from: None,
         })
         .await;
         self.recv().await.expect("an answer to hello")

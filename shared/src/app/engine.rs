@@ -294,6 +294,25 @@ fn welcome(
     server_time: Timestamp,
 ) -> Command<Effect, Event> {
     session::welcomed(model);
+    match server_behind(model, last_processed_seq) {
+        Behind::No => {}
+        Behind::Resending(count) => {
+            // Nothing is wrong on this side: the chair is told what happens, calmly.
+            model.notice = Some(Notice {
+                is_error: false,
+                text: match model.local.language {
+                    crate::validation::Language::Dutch => format!(
+                        "De server is hersteld; {count} eerder ontvangen melding(en) worden opnieuw verstuurd."
+                    ),
+                    crate::validation::Language::English => format!(
+                        "The server was restored; {count} report(s) it had received are being sent again."
+                    ),
+                },
+            });
+        }
+        // The server would wait for a number this device no longer has.
+        Behind::Lost => return session::reactivation_needed(model),
+    }
     let unfinished: Vec<_> = model
         .outbox
         .unfinished()
@@ -314,6 +333,55 @@ fn welcome(
     ])
 }
 
+/// Whether the server holds fewer of our operations than it finished for us.
+enum Behind {
+    No,
+    /// It does (restored from a backup): this many finished operations are back in
+    /// the outbox, to be sent again in order.
+    Resending(usize),
+    /// It does, and this device no longer holds every one it lacks.
+    Lost,
+}
+
+/// At a welcome saying the server processed our operations up to `held`: every
+/// operation after it that this device saw finished is put back in the outbox (it
+/// counts as unconfirmed until the server confirms it again), when the device still
+/// holds them all.
+fn server_behind(model: &mut Model, held: u64) -> Behind {
+    let top = model.local.finished_through();
+    model.local.finished_high = top;
+    if top <= held {
+        return Behind::No;
+    }
+    // Each number after `held` up to the last finished one is unfinished (in the
+    // outbox: sent again anyway), or finished and kept, or no longer held.
+    let unfinished = model
+        .outbox
+        .unfinished()
+        .filter(|e| (held + 1..=top).contains(&e.operation.device_seq))
+        .count();
+    let lacking: Vec<Operation> = model
+        .local
+        .finished_ops
+        .iter()
+        .filter(|o| o.device_seq > held && o.device_seq <= top)
+        .filter(|o| model.outbox.get(o.device_seq).is_none())
+        .cloned()
+        .collect();
+    let covered = u64::try_from(unfinished.saturating_add(lacking.len())).unwrap_or(u64::MAX);
+    if covered < top - held {
+        return Behind::Lost;
+    }
+    // Counted and listed as they were until the server answers again (`finished`).
+    for op in &lacking {
+        model.outbox.insert_restored(op.clone());
+    }
+    // The server's state is the confirmed one again; what it lacks is on top of it.
+    model.local.confirmed_through = model.local.confirmed_through.min(held);
+    model.local.parked.clear();
+    Behind::Resending(lacking.len())
+}
+
 /// The server acknowledged (`refusal` None) or refused one of our operations.
 fn finished(
     model: &mut Model,
@@ -332,9 +400,37 @@ fn finished(
         return Command::done();
     }
     session::server_stores(model);
+    // Finished before, and sent again to a server restored from a backup: it counts
+    // once, and a refusal like the first is not told twice.
+    let again = model.local.finished_before(seq);
+    let refused_before = model.local.rejected.iter().position(|r| r.seq == seq);
+    model.local.keep_finished(&op);
     match refusal {
-        None => acknowledged(model, &op),
-        Some(refusal) => refused(model, &op, refusal),
+        None => {
+            acknowledged(model, &op);
+            if again {
+                let local = &mut model.local;
+                local.confirmed_total = local.confirmed_total.saturating_sub(1);
+                if let Some(at) = refused_before {
+                    // Refused by the server before, taken by the restored one.
+                    local.rejected.remove(at);
+                    local.rejected_total = local.rejected_total.saturating_sub(1);
+                    local.confirmed_total = local.confirmed_total.saturating_add(1);
+                }
+            }
+        }
+        Some(refusal) => match refused_before {
+            Some(at) if again && model.local.rejected[at].code == refusal.code => {
+                refused_again(model);
+            }
+            _ => {
+                if again && refused_before.is_none() {
+                    let local = &mut model.local;
+                    local.confirmed_total = local.confirmed_total.saturating_sub(1);
+                }
+                refused(model, &op, refusal);
+            }
+        },
     }
     model.waiting_for_ack_since = None;
     Command::all([
@@ -352,6 +448,18 @@ fn acknowledged(model: &mut Model, op: &Operation) {
         .next()
         .map(|e| e.operation.device_seq);
     model.local.confirm(op, lowest_unfinished);
+}
+
+/// Refused as it was before the server's restore: the local state is rebuilt as
+/// then; it is already listed as refused, and the chair was told.
+fn refused_again(model: &mut Model) {
+    let unfinished: Vec<_> = model
+        .outbox
+        .unfinished()
+        .map(|e| e.operation.clone())
+        .collect();
+    let refs: Vec<_> = unfinished.iter().collect();
+    model.local.refused_again(&refs);
 }
 
 /// The local state is rebuilt without it, and the chair is told why.

@@ -180,6 +180,14 @@ pub struct LocalState {
     pub report_log: Vec<LoggedReport>,
     pub confirmed_total: u64,
     pub rejected_total: u64,
+    /// Operations the server acknowledged or refused, oldest first, at most
+    /// `FINISHED_LIMIT`: sent again when a server restored from a backup lacks them
+    /// (its welcome counts fewer of ours than it finished). Empty in a record written
+    /// before they were kept.
+    pub finished_ops: Vec<Operation>,
+    /// The highest sequence number the server finished for this device (0 in a
+    /// record written before it was kept: see `finished_through`).
+    pub finished_high: u64,
     // Drafts, kept so that nothing typed is lost when the app is killed.
     pub checklist_done: Vec<String>,
     /// Ids of the closing checklist's items done (apart from the opening's: an
@@ -206,6 +214,8 @@ impl Default for LocalState {
             report_log: Vec::new(),
             confirmed_total: 0,
             rejected_total: 0,
+            finished_ops: Vec::new(),
+            finished_high: 0,
             checklist_done: Vec::new(),
             closing_done: Vec::new(),
             members_draft: Vec::new(),
@@ -213,6 +223,12 @@ impl Default for LocalState {
         }
     }
 }
+
+/// Most finished operations a device keeps to send again after a server's restore
+/// (`LocalState::finished_ops`): a station makes a few dozen reports in a day, a
+/// few hundred at the very most. Past it the oldest drop off; a server restored to
+/// before them then asks for a new activation (`RejectCode::ReactivationNeeded`).
+pub const FINISHED_LIMIT: usize = 2_000;
 
 /// How many turnout reports and messages (general ones, and per incident thread) the
 /// device keeps showing; older ones drop off, so that the stored `day` record, which
@@ -286,6 +302,49 @@ impl LocalState {
             }
             _ => {}
         }
+    }
+
+    /// The server finished `op` (acknowledged or refused it): kept, in sequence
+    /// order and once, to be sent again should the server lose it.
+    pub fn keep_finished(&mut self, op: &Operation) {
+        match self
+            .finished_ops
+            .binary_search_by_key(&op.device_seq, |o| o.device_seq)
+        {
+            Ok(at) => self.finished_ops[at] = op.clone(),
+            Err(at) => self.finished_ops.insert(at, op.clone()),
+        }
+        self.finished_high = self.finished_high.max(op.device_seq);
+        if self.finished_ops.len() > FINISHED_LIMIT {
+            let excess = self.finished_ops.len() - FINISHED_LIMIT;
+            self.finished_ops.drain(..excess);
+        }
+    }
+
+    /// The highest sequence number the server finished for this device, as far as
+    /// it knows (also from a record written before `finished_high` was kept).
+    #[must_use]
+    pub fn finished_through(&self) -> u64 {
+        self.parked
+            .iter()
+            .map(|p| p.device_seq)
+            .chain(self.rejected.iter().map(|r| r.seq))
+            .fold(self.finished_high.max(self.confirmed_through), u64::max)
+    }
+
+    /// Whether operation `seq` is among the finished ones kept.
+    #[must_use]
+    pub fn finished_before(&self, seq: u64) -> bool {
+        self.finished_ops
+            .binary_search_by_key(&seq, |o| o.device_seq)
+            .is_ok()
+    }
+
+    /// An operation sent again was refused as it was before: already listed, its
+    /// traces already removed; what waited for it may count now.
+    pub fn refused_again(&mut self, unfinished: &[&Operation]) {
+        self.settle(unfinished.iter().map(|o| o.device_seq).min());
+        self.rebuild(unfinished);
     }
 
     /// The server confirmed `op`. It counts in the confirmed state once every earlier
@@ -611,6 +670,29 @@ impl Model {
         }
     }
 
+    /// The lowest sequence number from which this device holds every operation it
+    /// made, finished or not (`next_seq` when it holds none): what it can send again.
+    #[must_use]
+    pub fn resendable_from(&self) -> u64 {
+        let mut held: Vec<u64> = self
+            .outbox
+            .unfinished()
+            .map(|e| e.operation.device_seq)
+            .chain(self.local.finished_ops.iter().map(|o| o.device_seq))
+            .collect();
+        held.sort_unstable();
+        held.dedup();
+        let mut from = self.local.next_seq.max(1);
+        for seq in held.into_iter().rev() {
+            if seq.saturating_add(1) == from {
+                from = seq;
+            } else if seq < from {
+                break;
+            }
+        }
+        from
+    }
+
     #[must_use]
     pub fn unfinished_operations(&self) -> Vec<&Operation> {
         self.outbox.unfinished().map(|e| &e.operation).collect()
@@ -694,6 +776,54 @@ mod tests {
             assert!(local.receive_message(message(1_000 + n, None)));
         }
         assert_eq!(local.messages.len(), LOG_LIMIT);
+    }
+
+    fn op(seq: u64) -> Operation {
+        Operation {
+            id: crate::protocol::operation_id(&Uuid::from_u128(7), seq, Timestamp(1)),
+            device_seq: seq,
+            station_id: "s".into(),
+            recorded_at: Timestamp(1),
+            report: Report::Queue(crate::domain::QueueReport {
+                length: crate::domain::QueueLength::None,
+            }),
+            confirmed_warnings: Vec::new(),
+        }
+    }
+
+    /// Finished operations are kept once each, in order, and at most
+    /// `FINISHED_LIMIT`: past it the oldest drop off, and the device can send again
+    /// only from the oldest kept.
+    #[test]
+    fn finished_operations_are_kept_in_order_once_and_bounded() {
+        let mut model = Model::default();
+        for seq in (1..=10).rev() {
+            model.local.keep_finished(&op(seq));
+        }
+        model.local.keep_finished(&op(4));
+        model.local.next_seq = 11;
+        let seqs: Vec<u64> = model
+            .local
+            .finished_ops
+            .iter()
+            .map(|o| o.device_seq)
+            .collect();
+        assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
+        assert_eq!(model.resendable_from(), 1);
+        assert_eq!(model.local.finished_through(), 10);
+
+        let last = u64::try_from(FINISHED_LIMIT).unwrap() + 50;
+        for seq in 11..=last {
+            model.local.keep_finished(&op(seq));
+        }
+        model.local.next_seq = last + 1;
+        assert_eq!(model.local.finished_ops.len(), FINISHED_LIMIT);
+        assert_eq!(model.local.finished_ops[0].device_seq, 51);
+        assert_eq!(model.resendable_from(), 51);
+        // An operation lost before it was stored leaves a hole: from after it.
+        model.outbox.insert_restored(op(last + 2));
+        model.local.next_seq = last + 3;
+        assert_eq!(model.resendable_from(), last + 2);
     }
 
     #[test]

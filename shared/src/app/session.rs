@@ -304,6 +304,7 @@ fn hello(model: &Model, device: &DeviceRecord) -> ClientMessage {
         device_token: device.device_token.clone(),
         device_id: device.device_id,
         last_acked_seq,
+        resend_from: Some(model.resendable_from()),
     }
 }
 
@@ -440,6 +441,7 @@ pub(super) fn session_error(
             "Dit apparaat is niet meer geactiveerd. Vraag een nieuwe code; niets van wat u meldde gaat verloren.",
             "This device is no longer activated. Ask for a new code; nothing you reported is lost.",
         ),
+        RejectCode::ReactivationNeeded => reactivation_text(model),
         _ => message,
     };
     model.notice = Some(Notice {
@@ -455,7 +457,10 @@ pub(super) fn session_error(
             model.busy = model.busy.saturating_sub(u32::from(activation.is_some()));
             Command::all([close_current(model), render()])
         }
-        RejectCode::InvalidToken | RejectCode::ExpiredToken | RejectCode::RevokedToken => {
+        RejectCode::InvalidToken
+        | RejectCode::ExpiredToken
+        | RejectCode::RevokedToken
+        | RejectCode::ReactivationNeeded => {
             // Keep the outbox; a new activation for the station sends it.
             model.device = None;
             model.screen = Screen::Activation;
@@ -463,6 +468,25 @@ pub(super) fn session_error(
         }
         _ => render(),
     }
+}
+
+fn reactivation_text(model: &Model) -> String {
+    model.say(
+        "De server mist meldingen van dit apparaat die het niet opnieuw kan versturen. Vraag de regiekamer om een nieuwe code en activeer opnieuw; wat nog niet verzonden is gaat niet verloren.",
+        "The server lacks reports of this device that it cannot send again. Ask the control room for a new code and activate again; nothing not yet sent is lost.",
+    )
+}
+
+/// The server holds fewer of our operations than it finished for us, and this device
+/// no longer holds them all to send again: sending on would only be refused, so the
+/// session ends and the chair is asked to activate again (as the server says with
+/// `RejectCode::ReactivationNeeded`). The outbox is kept.
+pub(super) fn reactivation_needed(model: &mut Model) -> Command<Effect, Event> {
+    session_error(
+        model,
+        RejectCode::ReactivationNeeded,
+        reactivation_text(model),
+    )
 }
 
 /// Sends what the outbox allows now, if the session is up.

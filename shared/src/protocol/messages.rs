@@ -15,11 +15,20 @@ pub enum ClientMessage {
         device_id: Uuid,
     },
     /// Start (or resume) a session. The device then re-sends every operation it has
-    /// not seen acknowledged, in order, after `Welcome`.
+    /// not seen acknowledged, in order, after `Welcome`; and, when the welcome shows
+    /// the server holds fewer of its operations than it acknowledged (a server
+    /// restored from a backup), the acknowledged ones after the server's count too.
     Hello {
         device_token: String,
         device_id: Uuid,
+        /// Every operation up to this one was acknowledged or refused (a claim: the
+        /// server never skips a number for it).
         last_acked_seq: u64,
+        /// The lowest sequence number from which the device holds every operation it
+        /// made (acknowledged or not), so that it can send them all again. None from a
+        /// device that keeps no acknowledged operations (older versions).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resend_from: Option<u64>,
     },
     Operation(Operation),
     Heartbeat {
@@ -157,4 +166,9 @@ pub enum RejectCode {
     /// `Error`, after which the server ends the session; nothing was refused: the
     /// device keeps its operations and sends them again on a new session.
     StorageUnavailable,
+    /// The server lacks operations this device had acknowledged (it was restored from
+    /// a backup) and the device no longer holds them to send again. The device keeps
+    /// what it has not sent and asks to be activated again with a new code; the
+    /// server then records the missing numbers as lost (audited) and takes the rest.
+    ReactivationNeeded,
 }

@@ -93,6 +93,31 @@ impl SimServer {
         }
     }
 
+    /// The server is restored from a backup taken when it had processed the
+    /// device's operations up to `seq`: it forgets every later one, acknowledged or
+    /// refused (a fresh server on the restored database).
+    pub fn restore_to(&mut self, seq: u64) {
+        self.applied.retain(|o| o.device_seq <= seq);
+        let kept: Vec<usize> = (0..self.rejected_seqs.len())
+            .filter(|&i| self.rejected_seqs[i] <= seq)
+            .collect();
+        self.rejected = kept.iter().map(|&i| self.rejected[i]).collect();
+        self.rejections = kept.iter().map(|&i| self.rejections[i].clone()).collect();
+        self.rejected_seqs = kept.iter().map(|&i| self.rejected_seqs[i]).collect();
+        self.seen = self
+            .applied
+            .iter()
+            .map(|o| o.id)
+            .chain(self.rejected.iter().copied())
+            .collect();
+        self.day = StationDay::default();
+        for op in &self.applied {
+            let _ = self.day.apply(&op.report, op.recorded_at);
+        }
+        self.event_seq = self.applied.len() as u64;
+        self.last_seq = self.last_seq.min(seq);
+    }
+
     /// Handles one frame from a device and returns the frames it answers.
     pub fn handle(&mut self, frame: &str, device_now_ms: i64) -> Vec<String> {
         self.received_frames += 1;
