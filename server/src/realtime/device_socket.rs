@@ -69,6 +69,8 @@ async fn run(
     let mut registered: Option<(String, u64)> = None;
     let mut session = session;
     let mut device: Option<Device> = None;
+    // The device activated on this connection, with a code just issued for it.
+    let mut activated: Option<Uuid> = None;
     let going_away = state.shutdown.going_away();
     tokio::pin!(going_away);
 
@@ -90,8 +92,14 @@ async fn run(
             Ok(AggregatedMessage::Text(text)) => {
                 // Boxed: the handler's future is large and lives only while a frame
                 // is handled, so an idle connection does not carry it.
-                let reply =
-                    Box::pin(handle_text(&state, &mut device, &text, &peer, &answers)).await;
+                let reply = Box::pin(handle_text(
+                    &state,
+                    (&mut device, &mut activated),
+                    &text,
+                    &peer,
+                    &answers,
+                ))
+                .await;
                 if registered.is_none()
                     && let Some(d) = &device
                 {
@@ -267,7 +275,7 @@ fn error(code: RejectCode, message: &str) -> ServerMessage {
 
 async fn handle_text(
     state: &AppState,
-    device: &mut Option<Device>,
+    (device, activated): (&mut Option<Device>, &mut Option<Uuid>),
     text: &str,
     peer: &str,
     answers: &mpsc::Sender<Answer>,
@@ -283,13 +291,25 @@ async fn handle_text(
         ClientMessage::Activate {
             activation_code,
             device_id,
-        } => Some(activate(state, &activation_code, device_id, peer).await),
+        } => {
+            let reply = activate(state, &activation_code, device_id, peer).await;
+            if matches!(reply, ServerMessage::Activated { .. }) {
+                *activated = Some(device_id);
+            }
+            Some(reply)
+        }
         ClientMessage::Hello {
             device_token,
             device_id,
-            ..
+            last_acked_seq,
+            resend_from,
         } => {
-            let (reply, authenticated) = hello(state, &device_token, device_id).await;
+            let claim = Claim {
+                last_acked_seq,
+                resend_from,
+                activated_here: *activated == Some(device_id),
+            };
+            let (reply, authenticated) = hello(state, &device_token, device_id, claim).await;
             let _ = answers.send(Answer::Now(Box::new(reply))).await;
             if let Some(mut authenticated) = authenticated {
                 for message in std::mem::take(&mut authenticated.messages) {
@@ -453,7 +473,120 @@ async fn activate(state: &AppState, code: &str, device_id: Uuid, peer: &str) -> 
     }
 }
 
-async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage, Option<Device>) {
+/// What a device's hello says of its operations: never trusted to skip a number,
+/// only to see that this server holds fewer of them than the device had acknowledged
+/// (it was restored from a backup).
+#[derive(Debug, Clone, Copy)]
+struct Claim {
+    last_acked_seq: u64,
+    /// From where the device can send every operation again (None: an older device
+    /// that keeps none).
+    resend_from: Option<u64>,
+    /// The device was activated on this connection, with a new code.
+    activated_here: bool,
+}
+
+/// What this server does about a device that says it had more acknowledged than
+/// this server holds (`held`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Behind {
+    /// It does not: nothing to do.
+    No,
+    /// It can send them all again: it will, after the welcome, in order.
+    Resending(u64),
+    /// It cannot, and was activated anew for it: the numbers it no longer holds are
+    /// recorded as lost (up to and including this one), and it sends the rest.
+    SkipThrough(u64),
+    /// It cannot: it must be activated anew.
+    Stuck,
+}
+
+fn behind(held: u64, claim: Claim) -> Behind {
+    if claim.last_acked_seq <= held {
+        return Behind::No;
+    }
+    match claim.resend_from {
+        Some(from) if from <= held.saturating_add(1) => {
+            Behind::Resending(claim.last_acked_seq - held)
+        }
+        Some(from) if claim.activated_here => {
+            Behind::SkipThrough(from.saturating_sub(1).min(claim.last_acked_seq))
+        }
+        _ => Behind::Stuck,
+    }
+}
+
+/// An audit entry of the device's own, in a transaction of its own.
+async fn audit_device(
+    state: &AppState,
+    device_id: &str,
+    station_id: &str,
+    action: &'static str,
+    payload: serde_json::Value,
+) {
+    let record = AuditRecord {
+        at: now_ms(),
+        actor: format!("device:{device_id}"),
+        action: action.into(),
+        subject: station_id.to_owned(),
+        payload: payload.to_string(),
+    };
+    let result = state
+        .with_db(move |db| {
+            crate::db::write_transaction(db, |db| store::audit::append(db, &[record]))
+        })
+        .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, action, "audit entry not written");
+    }
+}
+
+/// The numbers after `held` up to `through` are recorded as lost for the device (in
+/// the audit log, in the same transaction): the server takes its next operation after
+/// them. Returns the number the device's operations now stand at.
+async fn skip_lost(
+    state: &AppState,
+    device_id: &str,
+    station_id: &str,
+    through: u64,
+) -> Result<u64, crate::state::ServiceError> {
+    let (id, station) = (device_id.to_owned(), station_id.to_owned());
+    let through = i64::try_from(through).unwrap_or(i64::MAX);
+    state
+        .with_db(move |db| {
+            crate::db::write_transaction(db, |db| {
+                let current = store::devices::get(db, &id)?.map_or(0, |d| d.last_processed_seq);
+                if current >= through {
+                    return Ok(u64::try_from(current).unwrap_or(0));
+                }
+                store::devices::set_last_processed(db, &id, through)?;
+                store::audit::append(
+                    db,
+                    &[AuditRecord {
+                        at: now_ms(),
+                        actor: format!("device:{id}"),
+                        action: "device.reports_lost".into(),
+                        subject: station,
+                        payload: serde_json::json!({
+                            "from": current + 1,
+                            "through": through,
+                            "lost": through - current,
+                        })
+                        .to_string(),
+                    }],
+                )?;
+                Ok(u64::try_from(through).unwrap_or(0))
+            })
+        })
+        .await
+}
+
+async fn hello(
+    state: &AppState,
+    token: &str,
+    device_id: Uuid,
+    claim: Claim,
+) -> (ServerMessage, Option<Device>) {
     let claims = match state.keys.verify(token) {
         Ok(claims) if claims.kind == TokenKind::Device && claims.sub == device_id.to_string() => {
             claims
@@ -497,8 +630,89 @@ async fn hello(state: &AppState, token: &str, device_id: Uuid) -> (ServerMessage
             // station's business.
             let mut day = record.day;
             day.alerts_handled.clear();
+            let held = u64::try_from(device.last_processed_seq).unwrap_or(0);
+            let last_processed_seq = match behind(held, claim) {
+                Behind::No => held,
+                Behind::Resending(count) => {
+                    tracing::warn!(
+                        device = %device.id, station = %device.station_id, held,
+                        acknowledged = claim.last_acked_seq, count,
+                        "a device sends again reports this server lacks (restored from a backup?)"
+                    );
+                    let payload = serde_json::json!({
+                        "held": held,
+                        "acknowledged": claim.last_acked_seq,
+                        "resending": count,
+                    });
+                    audit_device(
+                        state,
+                        &device.id,
+                        &device.station_id,
+                        "device.resending",
+                        payload,
+                    )
+                    .await;
+                    held
+                }
+                Behind::SkipThrough(through) => {
+                    match skip_lost(state, &device.id, &device.station_id, through).await {
+                        Ok(now_at) => {
+                            tracing::error!(
+                                device = %device.id, station = %device.station_id, held,
+                                through = now_at,
+                                "reports of a device are lost: this server lacks them and the device no longer holds them; activated anew, it goes on after them"
+                            );
+                            now_at
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "recording lost reports failed");
+                            return (
+                                error(
+                                    RejectCode::StorageUnavailable,
+                                    "the server cannot write its database; the device keeps its reports",
+                                ),
+                                None,
+                            );
+                        }
+                    }
+                }
+                Behind::Stuck => {
+                    tracing::error!(
+                        device = %device.id, station = %device.station_id, held,
+                        acknowledged = claim.last_acked_seq, resend_from = ?claim.resend_from,
+                        "a device had reports acknowledged that this server lacks and cannot send them again: it must be activated anew (kiesdag codes issue)"
+                    );
+                    let payload = serde_json::json!({
+                        "held": held,
+                        "acknowledged": claim.last_acked_seq,
+                        "resend_from": claim.resend_from,
+                    });
+                    audit_device(
+                        state,
+                        &device.id,
+                        &device.station_id,
+                        "device.reactivation_needed",
+                        payload,
+                    )
+                    .await;
+                    // An older device does not know the code: the one it knows for
+                    // "activate again".
+                    let code = if claim.resend_from.is_some() {
+                        RejectCode::ReactivationNeeded
+                    } else {
+                        RejectCode::RevokedToken
+                    };
+                    return (
+                        error(
+                            code,
+                            "this server lacks reports this device no longer holds; activate it again with a new code",
+                        ),
+                        None,
+                    );
+                }
+            };
             let welcome = ServerMessage::Welcome {
-                last_processed_seq: u64::try_from(device.last_processed_seq).unwrap_or(0),
+                last_processed_seq,
                 server_time: Timestamp(now_ms()),
                 election,
                 station: record.station,
