@@ -742,3 +742,63 @@ async fn an_office_linked_by_mistake_is_unlinked_by_the_chair_until_counted() {
     assert_eq!(audited(&server, "counting_office.unlink_refused").len(), 1);
     assert_eq!(office(&server, &token, 1).await["complete"], true);
 }
+
+/// The duplicate warning is confirmed for the offices the user saw named: an office
+/// entered with the same figures since then is a warning not yet seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_of_an_office_entered_since_the_check_is_not_confirmed_unseen() {
+    let (server, _) = paper_municipality(6 * HOUR_MS);
+    let token = coordinator();
+    for (number, stations) in [(1, [1, 2]), (2, [3, 4]), (3, [5, 6])] {
+        assert_eq!(link(&server, number, &stations).await.0, 200);
+        assert_eq!(claim(&server, &token, number, None).await.0, 200);
+    }
+    let small = shared::fixtures::result((300, 0, 0), &[100, 100, 50, 40], 6, 4);
+    assert_eq!(enter(&server, &token, 1, &small, &[]).await.0, 200);
+    // The user of office 3 checks: the same as office 1.
+    let (_, check) = http(
+        &server,
+        "POST",
+        &format!("{}/result/check", office_path(3)),
+        &token,
+        &json!({ "result": small }),
+    )
+    .await;
+    assert_eq!(check["same_as_offices"], json!([1]), "{check}");
+    // Meanwhile office 2 is entered with the same figures (confirmed as seen there).
+    let store = |number: u32, same_as: Value| {
+        let token = token.clone();
+        let server = &server;
+        let small = small.clone();
+        async move {
+            http(
+                server,
+                "PUT",
+                &format!("{}/result", office_path(number)),
+                &token,
+                &json!({
+                    "result": small,
+                    "confirmed_warnings": ["COUNT_W01_SAME_AS_OFFICE"],
+                    "confirmed_same_as_offices": same_as,
+                }),
+            )
+            .await
+        }
+    };
+    assert_eq!(store(2, json!([1])).await.0, 200);
+    // Office 3's confirmation named office 1 only: not stored.
+    let (status, body) = store(3, json!([1])).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("warnings_unconfirmed")),
+        "{body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("telbureau 2"),
+        "{body}"
+    );
+    assert_eq!(office(&server, &token, 3).await["complete"], false);
+    let (status, body) = store(3, json!([1, 2])).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["same_as_offices"], json!([1, 2]));
+}

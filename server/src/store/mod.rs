@@ -31,7 +31,7 @@ pub enum StoreError {
     /// the station's number): updating it would move that election's station, its
     /// day and its result, into this one.
     #[error(
-        "station {station} belongs to election {election}; finish and purge that election (kiesdag election finish, kiesdag purge) before importing another election's stations into this database"
+        "station {station} already belongs to election {election}: a database keeps a station for one election (its id is the municipality's code and the station's number), so import another election's stations into a database of its own (--db)"
     )]
     OtherElection { station: String, election: String },
     /// The work panicked; it was rolled back and its connection dropped.

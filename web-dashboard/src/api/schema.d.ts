@@ -1581,6 +1581,12 @@ export interface components {
         };
         ResultRequest: {
             /**
+             * @description With `COUNT_W01_SAME_AS_OFFICE` confirmed: the offices the user saw named
+             *     (`same_as_offices` of the check). Another office with these figures since is a
+             *     warning not yet seen, and nothing is stored.
+             */
+            confirmed_same_as_offices?: number[];
+            /**
              * @description The codes of the warnings the user confirmed (`COUNT_W01_SAME_AS_OFFICE`, ...):
              *     entered only when every warning of these figures is among them, so a warning
              *     that appeared since the user looked is never confirmed unseen. Errors block

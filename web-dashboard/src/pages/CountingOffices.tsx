@@ -198,8 +198,10 @@ function EntryForm({ office, code, lists, outcome }: { office: CountingOfficeVie
     setError(null);
     try {
       // Only the warnings the user saw and confirmed: one that appeared since is refused.
+      // The duplicate warning for the offices it named, no other entered since.
       const confirmedWarnings = confirmed ? check.answer.warnings.map((w) => w.code) : [];
-      await putJson(`${path}/result`, { result: built.result, confirmed_warnings: confirmedWarnings });
+      const confirmedSameAs = confirmed ? check.answer.same_as_offices : [];
+      await putJson(`${path}/result`, { result: built.result, confirmed_warnings: confirmedWarnings, confirmed_same_as_offices: confirmedSameAs });
       clearDraft();
       try {
         await postJson(`${path}/release`, {});
@@ -311,6 +313,22 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
   const mayUnlink = mayCall('POST /api/municipalities/{code}/counting-offices/{number}/unlink', role) && !office.lock && !office.complete;
   const n = office.number;
   const holder = office.claim?.username ?? '';
+  const enteredAt = office.entered_at ?? null;
+  // What the open question showed: the take-over names that holder, the lock that
+  // result. Should either change while the question is open (the list reads again
+  // every 5 s), the question closes and says so: nothing is done unseen.
+  const [seen, setSeen] = useState<{ holder: string; enteredAt: number | null }>({ holder, enteredAt });
+  const ask = (what: 'take_over' | 'lock' | 'unlock' | 'unlink') => {
+    setSeen({ holder, enteredAt });
+    setAsking(what);
+  };
+  useEffect(() => {
+    const changed = (asking === 'take_over' && holder !== seen.holder) || (asking === 'lock' && enteredAt !== seen.enteredAt);
+    if (changed) {
+      setAsking(null);
+      outcome.failed(t('changedWhileAsking', { number: n }));
+    }
+  }, [asking, holder, enteredAt, seen, n, outcome, t]);
 
   const act = async (send: () => Promise<unknown>, done: string) => {
     setAsking(null);
@@ -326,7 +344,7 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
   // meanwhile, the server takes nothing over and says who holds it now.
   const claim = (takeOver: boolean) =>
     act(
-      () => postJson(`${path}/claim`, takeOver ? { take_over: true, expected_holder: holder } : { take_over: false }),
+      () => postJson(`${path}/claim`, takeOver ? { take_over: true, expected_holder: seen.holder } : { take_over: false }),
       t(takeOver ? 'takeOverDone' : 'claimDone', { number: n }),
     );
 
@@ -366,7 +384,7 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
         </button>
       )}
       {!office.lock && mayEnter && office.claim && !office.claim.yours && asking !== 'take_over' && (
-        <button type="button" onClick={() => setAsking('take_over')}>
+        <button type="button" onClick={() => ask('take_over')}>
           {t('takeOver')}
         </button>
       )}
@@ -385,11 +403,11 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
       )}
       {mayLock && asking !== 'lock' && asking !== 'unlock' && asking !== 'unlink' && (
         <div className="row">
-          <button type="button" className="secondary" onClick={() => setAsking(office.lock ? 'unlock' : 'lock')}>
+          <button type="button" className="secondary" onClick={() => ask(office.lock ? 'unlock' : 'lock')}>
             {t(office.lock ? 'unlockButton' : 'lockButton', { number: n })}
           </button>
           {mayUnlink && (
-            <button type="button" className="secondary" onClick={() => setAsking('unlink')}>
+            <button type="button" className="secondary" onClick={() => ask('unlink')}>
               {t('unlinkButton', { number: n })}
             </button>
           )}
@@ -405,11 +423,15 @@ function OfficeCard({ office, code, lists, outcome }: { office: CountingOfficeVi
       )}
       {asking === 'lock' && (
         <Confirm
-          question={t('lockQuestion', { number: n })}
+          question={`${t('lockQuestion', { number: n })} ${
+            office.entered_at != null && office.result && office.published
+              ? t('lockWhat', { time: hhmm(office.entered_at), votes: num(office.result.votes.votes_cast) })
+              : t('lockNothing')
+          }`}
           confirm={t('lockConfirm', { number: n })}
           onConfirm={() =>
             // Locks the result shown: one entered since is not locked unseen.
-            void act(() => postJson(`${path}/lock`, { expected_entered_at: office.entered_at ?? null }), t('lockDone', { number: n }))
+            void act(() => postJson(`${path}/lock`, { expected_entered_at: seen.enteredAt }), t('lockDone', { number: n }))
           }
           onCancel={() => setAsking(null)}
         />

@@ -361,10 +361,30 @@ pub fn link(
     })?
 }
 
+/// What the user confirmed of a result's warnings: the codes, and for the duplicate
+/// warning the offices it named.
+#[derive(Debug, Clone, Default)]
+pub struct Confirmed {
+    pub warnings: Vec<String>,
+    pub same_as_offices: Vec<u32>,
+}
+
+impl Confirmed {
+    /// Whether every one of `warnings` was confirmed, the duplicate one for each office
+    /// of `same_as` now.
+    fn covers(&self, warnings: &[Issue], same_as: &[u32]) -> bool {
+        warnings.iter().all(|w| {
+            self.warnings.iter().any(|c| c == w.code())
+                && (w.rule != shared::validation::Rule::CountingOfficeSameAsOther
+                    || same_as.iter().all(|n| self.same_as_offices.contains(n)))
+        })
+    }
+}
+
 /// Enters office `number`'s result: only by who holds the office (`claims`), never
 /// into a locked office (refused, and the refusal audited), and only without errors
-/// and with every warning confirmed (`confirm_warnings`, once the first answer listed
-/// them). The result replaces any before it; the audit entry keeps both.
+/// and with every warning confirmed (`Confirmed`: each code, and the duplicate warning
+/// for each office it names now, once the first answer listed them). The result replaces any before it; the audit entry keeps both.
 ///
 /// # Errors
 /// `Locked`, `ClaimedByOther`, `NotClaimed`, `ResultInvalid`, `WarningsUnconfirmed`,
@@ -375,7 +395,7 @@ pub fn enter_result(
     code: &str,
     number: u32,
     result: &ProvisionalResult,
-    confirmed_warnings: &[String],
+    confirmed: &Confirmed,
     now: i64,
 ) -> Result<CountingOfficeRecord, OfficeError> {
     // The outer result commits (an audited refusal too); the inner one is the answer.
@@ -408,10 +428,7 @@ pub fn enter_result(
             return Ok(Err(OfficeError::ResultInvalid(errors)));
         }
         let warnings: Vec<Issue> = outcome.warnings().cloned().collect();
-        if warnings
-            .iter()
-            .any(|w| !confirmed_warnings.iter().any(|c| c == w.code()))
-        {
+        if !confirmed.covers(&warnings, &same_as) {
             return Ok(Err(OfficeError::WarningsUnconfirmed { warnings, same_as }));
         }
         let entry = Entry {

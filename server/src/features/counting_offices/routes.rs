@@ -124,6 +124,11 @@ pub struct ResultRequest {
     /// whatever this says.
     #[serde(default)]
     pub confirmed_warnings: Vec<String>,
+    /// With `COUNT_W01_SAME_AS_OFFICE` confirmed: the offices the user saw named
+    /// (`same_as_offices` of the check). Another office with these figures since is a
+    /// warning not yet seen, and nothing is stored.
+    #[serde(default)]
+    pub confirmed_same_as_offices: Vec<u32>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -620,9 +625,14 @@ pub async fn enter(
     let ResultRequest {
         result,
         confirmed_warnings,
+        confirmed_same_as_offices,
     } = body.into_inner();
+    let confirmed = super::Confirmed {
+        warnings: confirmed_warnings,
+        same_as_offices: confirmed_same_as_offices,
+    };
     act(&state, municipality, move |db, actor, code, now| {
-        super::enter_result(db, actor, code, number, &result, &confirmed_warnings, now)
+        super::enter_result(db, actor, code, number, &result, &confirmed, now)
     })
     .await
 }

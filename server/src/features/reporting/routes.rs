@@ -135,9 +135,13 @@ fn read_municipality(
 
 /// The stations of a municipality, their election and its turnout reports; the
 /// caller's right to see them is checked by the extractor (`CoveredMunicipality`).
-async fn load(state: &AppState, code: String) -> Result<Municipality, HttpResponse> {
+async fn load(
+    state: &AppState,
+    code: String,
+    with_turnout: bool,
+) -> Result<Municipality, HttpResponse> {
     let found = state
-        .with_db(move |db| read_municipality(db, &code, true))
+        .with_db(move |db| read_municipality(db, &code, with_turnout))
         .await;
     match found {
         Ok(Some(found)) => Ok(found),
@@ -368,7 +372,7 @@ pub async fn turnout(
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
     let (stations, election, events, name, _) =
-        or_respond!(load(&state, municipality.code.clone()).await);
+        or_respond!(load(&state, municipality.code.clone(), true).await);
     HttpResponse::Ok().json(turnout_report(name, &stations, &election, &events, now()))
 }
 
@@ -405,7 +409,7 @@ pub async fn turnout_chart(
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
     let (stations, election, events, name, _) =
-        or_respond!(load(&state, municipality.code.clone()).await);
+        or_respond!(load(&state, municipality.code.clone(), true).await);
     let language = crate::http::error::language(&req);
     let report = turnout_report(name, &stations, &election, &events, now());
     let municipality_word = match language {
@@ -464,7 +468,8 @@ pub async fn turnout_csv(
     state: web::Data<AppState>,
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
-    let (stations, election, _, _, _) = or_respond!(load(&state, municipality.code.clone()).await);
+    let (stations, election, _, _, _) =
+        or_respond!(load(&state, municipality.code.clone(), false).await);
     let rows: Vec<exports::StationTurnoutRow> = stations
         .iter()
         .map(|s| exports::StationTurnoutRow {
@@ -495,7 +500,7 @@ pub async fn results(
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
     let (stations, election, _, name, offices) =
-        or_respond!(load(&state, municipality.code.clone()).await);
+        or_respond!(load(&state, municipality.code.clone(), false).await);
     HttpResponse::Ok().json(results_report(
         name,
         &municipality.caller,
@@ -542,7 +547,7 @@ pub async fn station_results(
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
     let (stations, election, _, _, offices) =
-        or_respond!(load(&state, municipality.code.clone()).await);
+        or_respond!(load(&state, municipality.code.clone(), false).await);
     HttpResponse::Ok().json(super::stations::report(
         &municipality.caller,
         &stations,
@@ -593,7 +598,7 @@ pub async fn results_chart(
     query: web::Query<ChartQuery>,
 ) -> HttpResponse {
     let (stations, election, _, name, offices) =
-        or_respond!(load(&state, municipality.code.clone()).await);
+        or_respond!(load(&state, municipality.code.clone(), false).await);
     let report = results_report(
         name,
         &municipality.caller,
@@ -636,7 +641,7 @@ pub async fn results_csv(
     municipality: CoveredMunicipality,
 ) -> HttpResponse {
     let (stations, election, _, name, offices) =
-        or_respond!(load(&state, municipality.code.clone()).await);
+        or_respond!(load(&state, municipality.code.clone(), false).await);
     let report = results_report(
         name,
         &municipality.caller,
