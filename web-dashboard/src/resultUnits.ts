@@ -3,11 +3,15 @@
 // reshape what it sent.
 import type { CountingOfficeResult, StationResult, UnitResult } from './api/types';
 
-/** A counting office as a unit row: its name (marked when locked), its stations. */
+/**
+ * A counting office as a unit row: its name (with its number when the name is its own,
+ * as names need not be unique), marked when locked; its stations.
+ */
 export function officeUnit(office: CountingOfficeResult, lockedName: (name: string) => string): UnitResult {
   const stations = office.stations.length;
+  const name = office.name === `Telbureau ${office.number}` ? office.name : `${office.number}. ${office.name}`;
   return {
-    unit: office.locked ? lockedName(office.name) : office.name,
+    unit: office.locked ? lockedName(name) : name,
     stations,
     stations_in: office.complete ? stations : 0,
     complete: office.complete,

@@ -21,6 +21,8 @@ describe('result units', () => {
     expect(unit.totals?.votes_cast).toBe(900);
     const open = officeUnit({ ...office, locked: false, complete: false, published: false, totals: null }, (n) => n);
     expect([open.unit, open.stations_in, open.published, open.totals]).toEqual(['Telbureau 1', 0, false, null]);
+    // Names need not be unique: an own name carries the number.
+    expect(officeUnit({ ...office, number: 4, name: 'Sporthal', locked: false }, (n) => n).unit).toBe('4. Sporthal');
   });
 
   it('shows a withheld station as in, without figures', () => {

@@ -2,7 +2,7 @@
 // heartbeat too) is proof of life; 25 s without one shows the connection as stale and
 // resumes on a new socket from the last sequence number applied.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LiveConnection, STALE_AFTER_MS, type ConnectionStatus } from '../src/live/socket';
+import { LiveConnection, STALE_AFTER_MS, reconnectDelay, type ConnectionStatus } from '../src/live/socket';
 import type { StationSummary } from '../src/api/types';
 import type { LiveState } from '../src/live/state';
 
@@ -221,5 +221,19 @@ describe('what the server says about itself', () => {
     expect(expired).toBe(1);
     expect(errors).toEqual([]);
     expect(FakeSocket.all.length - before).toBe(1);
+  });
+});
+
+describe('reconnectDelay', () => {
+  it('doubles to 5 s and spreads each wait over its upper half', () => {
+    expect(reconnectDelay(0, false, () => 0)).toBe(125);
+    expect(reconnectDelay(0, false, () => 1)).toBe(250);
+    expect(reconnectDelay(3, false, () => 0.5)).toBe(1_500);
+    expect(reconnectDelay(10, false, () => 1)).toBe(5_000);
+    expect(reconnectDelay(10, false, () => 0)).toBe(2_500);
+    expect(reconnectDelay(1_000, false, () => 1)).toBe(5_000);
+    expect(reconnectDelay(0, true, () => 0)).toBe(1_000);
+    // Two dashboards with other draws come back at other moments.
+    expect(reconnectDelay(4, false, () => 0.1)).not.toBe(reconnectDelay(4, false, () => 0.9));
   });
 });

@@ -184,10 +184,21 @@ export class LiveConnection {
       this.disarm();
       if (this.stopped) return;
       this.setStatus(this.attempts > 5 ? 'offline' : 'reconnecting');
-      const backoff = refused ? 2_000 : Math.min(5_000, 250 * 2 ** this.attempts);
+      const backoff = reconnectDelay(this.attempts, refused);
       this.attempts += 1;
       const wait = Math.max(backoff, this.holdUntil - Date.now());
       this.timer = setTimeout(() => void this.connect(), wait);
     };
   }
+}
+
+/**
+ * How long to wait before connecting again after `attempts` failed ones: doubling
+ * from 250 ms to at most 5 s (2 s after a refusal), each a random time between half
+ * of that and all of it, so that the dashboards of a control room whose server went
+ * do not all come back at the same instant to the one that survives.
+ */
+export function reconnectDelay(attempts: number, refused: boolean, random: () => number = Math.random): number {
+  const ceiling = refused ? 2_000 : Math.min(5_000, 250 * 2 ** Math.min(attempts, 16));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
