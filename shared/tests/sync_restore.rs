@@ -207,3 +207,132 @@ fn the_device_says_from_where_it_can_send_again() {
     assert_eq!(hello["last_acked_seq"], 6);
     assert_eq!(hello["resend_from"], 1);
 }
+
+mod property {
+    //! The promise under random faults: reports, lost and repeated acks, dropped
+    //! connections, frames delivered in part, the app killed and started again, and
+    //! the server restored to any earlier point, any number of times: in the end the
+    //! server holds every report the device made, exactly once and in order.
+
+    use proptest::prelude::*;
+    use shared::Event;
+    use shared::domain::TurnoutMoment;
+
+    use super::support::opened_station;
+    use super::support::server::SimServer;
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Turnout,
+        Sync,
+        DeliverSome(usize),
+        DropConnection,
+        LoseNextAck,
+        DuplicateAcks(bool),
+        Restart,
+        Wait(i64),
+        /// The server forgets its last this many operations.
+        Restore(u64),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            4 => Just(Step::Turnout),
+            3 => Just(Step::Sync),
+            2 => (1usize..4).prop_map(Step::DeliverSome),
+            1 => Just(Step::DropConnection),
+            1 => Just(Step::LoseNextAck),
+            1 => any::<bool>().prop_map(Step::DuplicateAcks),
+            1 => Just(Step::Restart),
+            1 => (1i64..90).prop_map(|s| Step::Wait(s * 1_000)),
+            2 => (0u64..8).prop_map(Step::Restore),
+        ]
+    }
+
+    fn held(server: &SimServer) -> u64 {
+        server
+            .applied
+            .iter()
+            .map(|o| o.device_seq)
+            .chain(server.rejected_seqs.iter().copied())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn run(steps: &[Step]) -> Result<(), TestCaseError> {
+        let mut server = SimServer::new();
+        let mut shell = opened_station(&mut server);
+        let mut count = 0;
+        let mut made = 1u64;
+        for step in steps {
+            match step {
+                Step::Turnout => {
+                    count += 10;
+                    made += 1;
+                    shell.send(Event::ReportTurnout {
+                        count,
+                        moment: TurnoutMoment::AdHoc,
+                        correction_reason: None,
+                    });
+                }
+                Step::Sync => shell.sync_with(&mut server),
+                Step::DeliverSome(n) => {
+                    let frames: Vec<String> = shell
+                        .outbound
+                        .drain(..(*n).min(shell.outbound.len()))
+                        .collect();
+                    for frame in frames {
+                        for answer in server.handle(&frame, shell.now_ms) {
+                            shell.receive(answer);
+                        }
+                    }
+                }
+                Step::DropConnection => shell.drop_connection(),
+                Step::LoseNextAck => server.lose_next_ack = true,
+                Step::DuplicateAcks(on) => server.duplicate_acks = *on,
+                Step::Restart => shell.restart(),
+                Step::Wait(ms) => shell.advance(*ms),
+                Step::Restore(k) => {
+                    // A restored server is a fresh process: the connection goes.
+                    server.restore_to(held(&server).saturating_sub(*k).max(1));
+                    shell.drop_connection();
+                }
+            }
+        }
+        server.lose_next_ack = false;
+        for _ in 0..20 {
+            shell.sync_with(&mut server);
+            let sync = shell.view().sync;
+            if sync.saving + sync.pending + sync.sent == 0 && shell.outbound.is_empty() {
+                break;
+            }
+            shell.advance(70_000);
+        }
+        let view = shell.view();
+        prop_assert!(view.station.is_some(), "still activated: {:?}", view.notice);
+        prop_assert_eq!(view.sync.pending + view.sync.sent + view.sync.saving, 0);
+        let applied: Vec<u64> = server.applied.iter().map(|o| o.device_seq).collect();
+        prop_assert_eq!(
+            applied,
+            (1..=made).collect::<Vec<_>>(),
+            "each once, in order"
+        );
+        let mut ids: Vec<_> = server.applied.iter().map(|o| o.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        prop_assert_eq!(ids.len(), server.applied.len());
+        prop_assert_eq!(view.sync.confirmed, made, "counted once each");
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_server_restored_any_number_of_times_ends_with_every_report_once(
+            steps in proptest::collection::vec(step(), 1..60)
+        ) {
+            run(&steps)?;
+        }
+    }
+}
