@@ -38,6 +38,18 @@ pub struct AppState {
     pub contacts: crate::realtime::contacts::Contacts,
     /// The public pages' answers, kept in memory, and their own connections.
     pub public: Arc<crate::http::public::PublicPages>,
+    /// The proxies believed about the caller's address (`http::client`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
+}
+
+impl AppState {
+    /// The caller's address (`http::client::address`), as text; empty when unknown.
+    #[must_use]
+    pub fn caller_address(&self, req: &actix_web::HttpRequest) -> String {
+        crate::http::client::address(req, &self.trusted_proxies)
+            .map(|ip| ip.to_string())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -88,6 +88,7 @@ pub fn state(config: &ServerConfig) -> Result<AppState, Box<dyn std::error::Erro
         shutdown: crate::realtime::shutdown::Shutdown::default(),
         contacts: crate::realtime::contacts::Contacts::default(),
         public: Arc::new(crate::http::public::PublicPages::new(&config.database_url)),
+        trusted_proxies: Arc::from(crate::http::client::trusted_from_env()?),
     })
 }
 

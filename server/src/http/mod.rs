@@ -2,6 +2,7 @@
 //! error answers, the OpenAPI document, the web pages and the staff's sign-in.
 
 pub mod app;
+pub mod client;
 pub mod error;
 mod guard;
 pub mod openapi;

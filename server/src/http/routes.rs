@@ -368,7 +368,10 @@ pub(crate) async fn metrics(
     req: HttpRequest,
     state: web::Data<crate::state::AppState>,
 ) -> HttpResponse {
-    let local = req.peer_addr().is_some_and(|a| a.ip().is_loopback());
+    // Through a trusted proxy, the caller is who the proxy says (a proxy on this
+    // machine would make everyone local).
+    let local = crate::http::client::address(&req, &state.trusted_proxies)
+        .is_some_and(|ip| ip.is_loopback());
     let token = std::env::var("KIESDAG_METRICS_TOKEN").ok();
     let presented = req
         .headers()

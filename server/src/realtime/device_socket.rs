@@ -28,10 +28,7 @@ pub async fn endpoint(
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
     let (response, session, stream) = super::upgrade(&req, body)?;
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let peer = state.caller_address(&req);
     actix_web::rt::spawn(run(state.get_ref().clone(), session, stream, peer));
     Ok(response)
 }

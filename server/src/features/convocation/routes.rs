@@ -23,13 +23,8 @@ pub struct AnswerRequest {
     pub answer: Answer,
 }
 
-fn peer(req: &HttpRequest) -> String {
-    format!(
-        "convocation:{}",
-        req.peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default()
-    )
+fn peer(state: &AppState, req: &HttpRequest) -> String {
+    format!("convocation:{}", state.caller_address(req))
 }
 
 /// Runs `work` for the holder of a code, the same way for both endpoints: refused
@@ -39,7 +34,7 @@ async fn by_code<F>(state: &AppState, req: &HttpRequest, work: F) -> Result<Http
 where
     F: FnOnce(&mut crate::db::Db) -> Result<ConvocationView, AnswerError> + Send + 'static,
 {
-    let key = peer(req);
+    let key = peer(state, req);
     let limiter = &state.failed_activation_limiter;
     if !limiter.allowed(&key, crate::db::now_ms()) {
         return Err(ErrorReference::TooManyRefusals.into());
