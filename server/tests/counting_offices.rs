@@ -596,6 +596,35 @@ async fn results_come_from_the_offices_per_office_subarea_and_municipality_after
     assert_eq!(subarea("Centrum")["totals"]["votes_cast"], 1_000);
     assert_eq!(subarea("Tereken")["totals"]["list_votes"]["4"], 238);
     assert_eq!(subarea("Tereken")["complete"], true);
+    // The export has the same units, the offices included.
+    let (status, csv) = support::http_text(
+        &server,
+        &format!("/api/municipalities/{MUNICIPALITY}/results.csv"),
+        &admin(),
+    )
+    .await;
+    assert_eq!(status, 200, "{csv}");
+    let units: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(|c| c == ';' || c == ',').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        units,
+        [
+            "Gemeente",
+            "Deelgebied Centrum",
+            "Deelgebied Tereken",
+            "Telbureau 1",
+            "Telbureau 2"
+        ],
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("Telbureau 2") && l.contains("978")),
+        "{csv}"
+    );
     // The municipality: DOMAIN.md's check figures.
     let municipality = &body["municipality"];
     assert_eq!(municipality["complete"], true, "{body}");

@@ -657,6 +657,27 @@ pub async fn http(
 
 /// A new device activated with `code` at `url` and its station opened (checklist done,
 /// three members present).
+/// `GET path` as `token`: the status and the body as text (CSV, SVG, HTML).
+pub async fn http_text(server: &impl Address, path: &str, token: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = server.address();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await.unwrap();
+    let response = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_owned())
+}
+
 pub async fn open_station(url: &str, code: &str) -> kiesdag_sim::Station {
     open_station_with(url, code, kiesdag_sim::ShellOptions::default()).await
 }
@@ -878,12 +899,14 @@ pub fn metric(text: &str, name: &str) -> Option<f64> {
 /// A real HAProxy (Debian's `haproxy`) running the repository's configuration,
 /// `deploy/haproxy/kiesdag.cfg`, unchanged: the addresses go in through the
 /// environment, as `/etc/default/haproxy` gives them under systemd. Plain http in
-/// front (no `KIESDAG_TLS_CERT`). Stopped when dropped.
+/// front (no `KIESDAG_TLS_CERT`), or TLS with `start_tls`. Stopped when dropped.
 pub struct HaProxy {
     child: Child,
     /// Where clients connect, "127.0.0.1:PORT".
     pub address: String,
     dir: PathBuf,
+    /// With TLS in front: a client that trusts the proxy's certificate.
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
 }
 
 /// The configuration the documentation shows and the tests run.
@@ -895,6 +918,26 @@ impl HaProxy {
     /// `KIESDAG_PUBLIC_LISTEN`, for the public pages' backend) and waits until it
     /// answers `/health` through them.
     pub async fn start(a: &Server, b: &Server) -> Self {
+        Self::start_with(a, b, None).await
+    }
+
+    /// As `start`, with TLS in front: `KIESDAG_TLS_CERT` set to `pem` (the certificate
+    /// and its key in one file, as HAProxy takes them); waits until `/health` answers
+    /// over TLS to `client`.
+    pub async fn start_tls(
+        a: &Server,
+        b: &Server,
+        pem: &std::path::Path,
+        client: std::sync::Arc<rustls::ClientConfig>,
+    ) -> Self {
+        Self::start_with(a, b, Some((pem, client))).await
+    }
+
+    async fn start_with(
+        a: &Server,
+        b: &Server,
+        tls: Option<(&std::path::Path, std::sync::Arc<rustls::ClientConfig>)>,
+    ) -> Self {
         let binary = ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
             .into_iter()
             .find(|path| std::path::Path::new(path).exists())
@@ -919,7 +962,8 @@ impl HaProxy {
                 .trim_start_matches("http://")
                 .to_owned()
         };
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .arg("-db")
             .arg("-q")
             .arg("-f")
@@ -933,23 +977,35 @@ impl HaProxy {
             .env("KIESDAG_PUBLIC_A", public(a))
             .env("KIESDAG_PUBLIC_B", public(b))
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::inherit());
+        if let Some((pem, _)) = &tls {
+            command.env("KIESDAG_TLS_CERT", pem);
+        }
+        let child = command.spawn().unwrap();
         let proxy = Self {
             child,
             address,
             dir,
+            tls: tls.map(|(_, client)| client),
         };
         let started = std::time::Instant::now();
         loop {
-            let answered = tokio::time::timeout(
-                Duration::from_secs(2),
-                http(&proxy, "GET", "/health", "", &serde_json::Value::Null),
-            );
-            if TcpStream::connect(&proxy.address).await.is_ok()
-                && matches!(answered.await, Ok((200, _)))
-            {
+            let healthy = match &proxy.tls {
+                None => {
+                    let answered = tokio::time::timeout(
+                        Duration::from_secs(2),
+                        http(&proxy, "GET", "/health", "", &serde_json::Value::Null),
+                    );
+                    TcpStream::connect(&proxy.address).await.is_ok()
+                        && matches!(answered.await, Ok((200, _)))
+                }
+                Some(client) => {
+                    get_raw(&proxy.address, "/health", "", Some(client.clone()))
+                        .await
+                        .starts_with("HTTP/1.1 200")
+                }
+            };
+            if healthy {
                 return proxy;
             }
             assert!(
@@ -960,9 +1016,10 @@ impl HaProxy {
         }
     }
 
-    /// The proxy's socket `path`, "ws://127.0.0.1:PORT/path".
+    /// The proxy's socket `path`, "ws://127.0.0.1:PORT/path" ("wss://" with TLS).
     pub fn ws(&self, path: &str) -> String {
-        format!("ws://{}{path}", self.address)
+        let scheme = if self.tls.is_some() { "wss" } else { "ws" };
+        format!("{scheme}://{}{path}", self.address)
     }
 }
 
@@ -1000,4 +1057,131 @@ impl Dashboard {
         let first = dashboard.next(within).await?;
         Some((dashboard, first))
     }
+}
+
+/// A certificate authority made for one test run (rcgen), for servers and proxies
+/// that terminate TLS in a test.
+pub struct TestCa {
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+    cert: rustls::pki_types::CertificateDer<'static>,
+}
+
+impl TestCa {
+    pub fn new() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "Kiesdag test CA");
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let cert = params.self_signed(&key).unwrap();
+        Self {
+            issuer: rcgen::Issuer::new(params, key),
+            cert: cert.der().clone(),
+        }
+    }
+
+    /// A server certificate for localhost and 127.0.0.1 signed by this CA: the
+    /// certificate (DER), the certificate (PEM) and its key (PEM).
+    pub fn server_certificate(&self) -> (Vec<u8>, String, String) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params =
+            rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+                .unwrap();
+        let leaf = params.signed_by(&key, &self.issuer).unwrap();
+        (leaf.der().to_vec(), leaf.pem(), key.serialize_pem())
+    }
+
+    /// A TLS client that trusts this CA alone and resumes no session (each connection
+    /// is shown the certificate of the moment).
+    pub fn client(&self) -> std::sync::Arc<rustls::ClientConfig> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(self.cert.clone()).unwrap();
+        #[allow(deprecated)] // ring, as the server: see http/tls.rs.
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.resumption = rustls::client::Resumption::disabled();
+        std::sync::Arc::new(config)
+    }
+}
+
+/// `GET path` at `address` ("127.0.0.1:PORT") over TLS with `tls` (checking the
+/// certificate for 127.0.0.1), or plain when `None`, with `extra` header lines
+/// ("Name: value\r\n" each); the whole response as text, "" when nothing came (a
+/// refused handshake, a closed connection) within 5 s.
+pub async fn get_raw(
+    address: &str,
+    path: &str,
+    extra: &str,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+) -> String {
+    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+    async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, request: &str) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        if stream.write_all(request.as_bytes()).await.is_ok() {
+            let mut buffer = [0u8; 16 * 1024];
+            while let Ok(n) = stream.read(&mut buffer).await {
+                if n == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&buffer[..n]);
+            }
+        }
+        bytes
+    }
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\n{extra}Connection: close\r\n\r\n");
+    let talk = async {
+        let tcp = TcpStream::connect(address).await.ok()?;
+        Some(match tls {
+            None => exchange(tcp, &request).await,
+            Some(config) => {
+                let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+                let stream = tokio_rustls::TlsConnector::from(config)
+                    .connect(name, tcp)
+                    .await
+                    .ok()?;
+                exchange(stream, &request).await
+            }
+        })
+    };
+    match tokio::time::timeout(Duration::from_secs(5), talk).await {
+        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// The value of header `name` (any case) in an HTTP response's text.
+pub fn header_of<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+}
+
+/// Built web apps, as small as will do (each app's index.html, in `dir`): the
+/// variables that serve them (`KIESDAG_WEB_DIR`, `KIESDAG_CHAIR_DIR`).
+pub fn minimal_web_apps(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    let dashboard = dir.join("dashboard");
+    let chair = dir.join("chair");
+    for app in [&dashboard, &chair] {
+        std::fs::create_dir_all(app).unwrap();
+        std::fs::write(
+            app.join("index.html"),
+            "<!doctype html><title>Kiesdag</title>",
+        )
+        .unwrap();
+    }
+    vec![
+        ("KIESDAG_WEB_DIR", dashboard.to_string_lossy().into_owned()),
+        ("KIESDAG_CHAIR_DIR", chair.to_string_lossy().into_owned()),
+    ]
 }

@@ -383,7 +383,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Results per district and for the municipality, as CSV (under the same embargo).
+         * Results for the municipality, per district, per subarea and per counting office, as
+         *     CSV (under the same embargo).
          * @description Roles: administrator, coordinator, manager, viewer.
          */
         get: operations["results_csv"];

@@ -632,7 +632,8 @@ pub async fn results_chart(
     )
 }
 
-/// Results per district and for the municipality, as CSV (under the same embargo).
+/// Results for the municipality, per district, per subarea and per counting office, as
+/// CSV (under the same embargo).
 #[utoipa::path(get, path = "/api/municipalities/{code}/results.csv", operation_id = "results_csv", tag = "reports",
     params(("code" = String, Path, description = "The municipality's code.")),
     responses((status = 200, description = "CSV.", content_type = "text/csv"), (status = 403, description = "Not the caller's municipality, or under embargo (`forbidden`, `embargo`).", body = ErrorBody)))]
@@ -653,25 +654,52 @@ pub async fn results_csv(
     if !report.municipality.published {
         return ApiError::from(ErrorReference::Embargo).into();
     }
-    let rows: Vec<exports::ResultRow> = std::iter::once(&report.municipality)
+    let row =
+        |unit: String, stations: u32, stations_in: u32, t: &ResultTotals| exports::ResultRow {
+            unit,
+            stations,
+            stations_in,
+            admitted_voters: t.admitted_voters,
+            votes_cast: t.votes_cast,
+            blank: t.blank_votes,
+            invalid: t.invalid_votes,
+            list_votes: t.list_votes.iter().map(|(n, v)| (*n, *v)).collect(),
+        };
+    // The municipality, its districts, its subareas ("Deelgebied ...") and a paper
+    // municipality's counting offices, each where published.
+    let units = std::iter::once(&report.municipality)
         .chain(&report.districts)
         .filter_map(|u| {
-            u.totals.as_ref().map(|t| exports::ResultRow {
-                unit: if u.unit.is_empty() {
-                    "Gemeente".into()
-                } else {
-                    u.unit.clone()
-                },
-                stations: u.stations,
-                stations_in: u.stations_in,
-                admitted_voters: t.admitted_voters,
-                votes_cast: t.votes_cast,
-                blank: t.blank_votes,
-                invalid: t.invalid_votes,
-                list_votes: t.list_votes.iter().map(|(n, v)| (*n, *v)).collect(),
-            })
+            let name = if u.unit.is_empty() {
+                "Gemeente".to_owned()
+            } else {
+                u.unit.clone()
+            };
+            u.totals
+                .as_ref()
+                .map(|t| row(name, u.stations, u.stations_in, t))
+        });
+    let subareas = report.subareas.iter().filter_map(|u| {
+        u.totals.as_ref().map(|t| {
+            row(
+                format!("Deelgebied {}", u.unit),
+                u.stations,
+                u.stations_in,
+                t,
+            )
         })
-        .collect();
+    });
+    let offices = report.counting_offices.iter().filter_map(|o| {
+        let name = if o.name == format!("Telbureau {}", o.number) {
+            o.name.clone()
+        } else {
+            format!("Telbureau {}: {}", o.number, o.name)
+        };
+        o.totals
+            .as_ref()
+            .map(|t| row(name, t.stations, t.stations_in, t))
+    });
+    let rows: Vec<exports::ResultRow> = units.chain(subareas).chain(offices).collect();
     match exports::results_csv(&rows, &election.lists) {
         Ok(csv) => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
