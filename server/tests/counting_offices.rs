@@ -441,6 +441,27 @@ async fn two_offices_with_the_same_figures_ask_whether_one_was_entered_twice() {
     .await;
     assert_eq!(check["warnings"][0]["code"], "COUNT_W01_SAME_AS_OFFICE");
     assert_eq!(check["same_as_offices"], json!([1]));
+    // More voters than the office's three stations have (3 x 400): said of the office.
+    let crowded = shared::fixtures::result((1_300, 0, 0), &[600, 300, 300, 90], 6, 4);
+    let (_, check) = http(
+        &server,
+        "POST",
+        &format!("{}/result/check", office_path(2)),
+        &token,
+        &json!({ "result": crowded }),
+    )
+    .await;
+    let above = check["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "RESULT_E08_ABOVE_ASSIGNED")
+        .cloned()
+        .unwrap_or_else(|| panic!("{check}"));
+    assert_eq!(
+        above["message"],
+        "Meer kiezers dan aan de stembureaus van dit telbureau samen toegewezen."
+    );
 
     // Office 2's own figures raise nothing.
     let (status, body) = enter(&server, &token, 2, &office_two(), &[]).await;

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use shared::domain::ProvisionalResult;
 use shared::domain::counting_office::{CountingOffice, LinkRefusal, linking_opens_at};
-use shared::validation::Issue;
+use shared::validation::{Issue, Language, Rule};
 
 use super::publication::OfficeStation;
 use super::{Actor, Municipality, OfficeError, claims};
@@ -156,6 +156,20 @@ pub struct ResultCheck {
     pub warnings: Vec<RuleIssue>,
     /// Other offices whose figures equal these.
     pub same_as_offices: Vec<u32>,
+}
+
+/// A rule's text as it reads for a counting office: the station's rule on assigned
+/// voters is about the office's stations together here.
+fn office_message(rule: Rule, language: Language) -> &'static str {
+    match (rule, language) {
+        (Rule::ResultAboveAssignedVoters, Language::Dutch) => {
+            "Meer kiezers dan aan de stembureaus van dit telbureau samen toegewezen."
+        }
+        (Rule::ResultAboveAssignedVoters, Language::English) => {
+            "More voters than assigned to this counting office's stations together."
+        }
+        (rule, language) => shared::validation::message(rule, language),
+    }
 }
 
 /// The staff member acting.
@@ -591,7 +605,7 @@ pub async fn check(
     let issue = |i: &Issue| RuleIssue {
         code: i.code().to_owned(),
         fields: i.fields.clone(),
-        message: shared::validation::message(i.rule, language).to_owned(),
+        message: office_message(i.rule, language).to_owned(),
     };
     HttpResponse::Ok().json(ResultCheck {
         errors: outcome.errors().map(issue).collect(),
