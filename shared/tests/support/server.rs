@@ -45,6 +45,13 @@ pub struct SimServer {
     /// (as the real server does when its storage fails or its queue is full, before
     /// it ends the session).
     pub cannot_commit: Option<RejectCode>,
+    /// When true, as the real server (`decide` in server/src/realtime/commit.rs): a
+    /// new operation must be the one after the last processed; one that skips a
+    /// number is not processed, recorded in `gaps`, and not answered (the real server
+    /// ends the session and waits for the missing number for ever).
+    pub strict_order: bool,
+    /// (expected, received) for every operation that skipped a number.
+    pub gaps: Vec<(u64, u64)>,
 }
 
 /// The canonical election (`shared::fixtures`) with four lists and four turnout
@@ -90,6 +97,8 @@ impl SimServer {
             received_frames: 0,
             device_clock_ahead_ms: 0,
             cannot_commit: None,
+            strict_order: false,
+            gaps: Vec::new(),
         }
     }
 
@@ -204,6 +213,10 @@ impl SimServer {
             op.device_seq,
             last
         );
+        if self.strict_order && op.device_seq != last + 1 {
+            self.gaps.push((last + 1, op.device_seq));
+            return vec![];
+        }
         self.seen.insert(op.id);
         self.last_seq = op.device_seq;
         // As the real server does, before validating: the device's clock.
