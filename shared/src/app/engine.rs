@@ -68,6 +68,15 @@ pub(super) fn restored(model: &mut Model, stored: Stored) -> Command<Effect, Eve
     }
     let mut commands = Vec::new();
     let mut needs_write = false;
+    if !day_unreadable {
+        // A record written by an older version may number past what reached storage
+        // (it saved the counter before the operation it numbered, which the app's
+        // kill then lost): numbers no operation in storage has were never sent, and
+        // are given again so that the server, waiting for each in turn, gets them all.
+        // The operations read below raise it again to after the last stored.
+        let numbered = model.local.numbered_through();
+        model.local.next_seq = model.local.next_seq.min(numbered.saturating_add(1));
+    }
     for bytes in &stored.outbox {
         let Some(op) = storage::decode::<Operation>(bytes) else {
             problems.push("an outbox entry is unreadable".into());
@@ -126,11 +135,11 @@ fn initial_screen(model: &Model) -> Screen {
     }
 }
 
-/// A new operation: into the outbox, being saved, and written to its key.
+/// A new operation: into the outbox, being saved, and written to its key once every
+/// earlier one is stored (`persist::write_first_saving`).
 pub(super) fn record(model: &mut Model, operation: Operation) -> Command<Effect, Event> {
-    let write = persist::write_operation(model, &operation);
     model.outbox.insert_saving(operation);
-    write
+    persist::write_first_saving(model)
 }
 
 /// An operation's write was answered. Once stored it is pending, and every stored
@@ -164,7 +173,12 @@ pub(super) fn operation_stored(
     for op in &to_apply {
         model.local.apply(op);
     }
-    Command::all([persist::day(model), session::send_pending(model), render()])
+    Command::all([
+        persist::write_first_saving(model),
+        persist::day(model),
+        session::send_pending(model),
+        render(),
+    ])
 }
 
 /// The clock answered: retry writes, check the connection's health, heartbeat.

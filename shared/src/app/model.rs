@@ -332,6 +332,19 @@ impl LocalState {
             .fold(self.finished_high.max(self.confirmed_through), u64::max)
     }
 
+    /// The highest sequence number this record knows to have been given to an
+    /// operation that reached storage: applied to `day`, or finished by the server
+    /// (also one the server counted past at a welcome).
+    #[must_use]
+    pub fn numbered_through(&self) -> u64 {
+        self.finished_ops
+            .last()
+            .map(|o| o.device_seq)
+            .into_iter()
+            .chain(self.report_log.last().map(|r| r.seq))
+            .fold(self.applied_through.max(self.finished_through()), u64::max)
+    }
+
     /// Whether operation `seq` is among the finished ones kept.
     #[must_use]
     pub fn finished_before(&self, seq: u64) -> bool {

@@ -37,9 +37,28 @@ pub(super) fn day(model: &mut Model) -> Command<Effect, Event> {
     p.day_write_in_flight = true;
     p.day_dirty = false;
     p.deletes_in_write.append(&mut p.deletes_waiting);
-    storage::write(DAY_KEY.into(), storage::encode(&model.local), |result| {
+    // The record numbers nothing that is not in storage yet: were the app killed
+    // before an operation still being saved lands, its number is given again,
+    // never skipped (the server waits for every number in turn).
+    let next_seq = model.local.next_seq;
+    model.local.next_seq = durable_next_seq(model);
+    let bytes = storage::encode(&model.local);
+    model.local.next_seq = next_seq;
+    storage::write(DAY_KEY.into(), bytes, |result| {
         Event::Internal(Internal::DayStored(result))
     })
+}
+
+/// The number the next operation gets once every operation stored so far is: that
+/// of the first one still being saved, if any.
+fn durable_next_seq(model: &Model) -> u64 {
+    model
+        .outbox
+        .unfinished()
+        .find(|e| e.state == OperationState::Saving)
+        .map_or(model.local.next_seq, |e| {
+            e.operation.device_seq.min(model.local.next_seq)
+        })
 }
 
 pub(super) fn day_stored(model: &mut Model, result: Result<(), String>) -> Command<Effect, Event> {
@@ -87,8 +106,33 @@ pub(super) fn key_deleted(
     storage_result(model, result)
 }
 
+/// Writes the first operation still being saved, unless its write is in flight.
+/// Operations are written one at a time, in order, each once the one before it is
+/// stored: storage then never holds an operation without every earlier one, so that
+/// a kill between two writes cannot leave a hole in the numbers (a later one stored,
+/// an earlier one lost, and the server waiting for it for ever).
+pub(super) fn write_first_saving(model: &mut Model) -> Command<Effect, Event> {
+    let first = model
+        .outbox
+        .unfinished()
+        .find(|e| e.state == OperationState::Saving)
+        .map(|e| e.operation.clone());
+    match first {
+        Some(op)
+            if !model
+                .persistence
+                .writes_in_flight
+                .iter()
+                .any(|(s, _)| *s == op.device_seq) =>
+        {
+            write_operation(model, &op)
+        }
+        _ => Command::done(),
+    }
+}
+
 /// Writes an operation to its key, remembering that the write is in flight.
-pub(super) fn write_operation(model: &mut Model, operation: &Operation) -> Command<Effect, Event> {
+fn write_operation(model: &mut Model, operation: &Operation) -> Command<Effect, Event> {
     let seq = operation.device_seq;
     let now = model.now.unwrap_or_default();
     model
@@ -112,14 +156,16 @@ pub(super) fn write_answered(model: &mut Model, seq: u64) {
         .retain(|(s, _)| *s != seq);
 }
 
-/// Writes again the operations still being saved whose write failed or has not been
-/// answered for too long, and a `day` record that is due.
+/// Writes again the first operation still being saved if its write failed or has
+/// not been answered for too long (those after it wait for it: `write_first_saving`),
+/// and a `day` record that is due.
 pub(super) fn retry_writes(model: &mut Model) -> Command<Effect, Event> {
     let now = model.now.unwrap_or_default();
     let due: Vec<Operation> = model
         .outbox
         .unfinished()
-        .filter(|e| e.state == OperationState::Saving)
+        .find(|e| e.state == OperationState::Saving)
+        .into_iter()
         .filter(|e| {
             model
                 .persistence
