@@ -4,7 +4,9 @@
 //! runs, one instance is killed with SIGKILL in the middle of it. Every station and
 //! every dashboard is served by the other instance within seconds (measured and
 //! printed), every operation a station had acknowledged is stored exactly once, and
-//! the dashboards end with every station's last report.
+//! the dashboards end with every station's last report. And the same with HAProxy
+//! terminating TLS (`KIESDAG_TLS_CERT`): stations and dashboards over `wss://`, the
+//! web apps with HSTS.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -18,8 +20,9 @@ use kiesdag::realtime::dashboard_socket::DashboardMessage;
 use shared::app::view::ConnectionState;
 use shared::protocol::EventPayload;
 use support::{
-    Dashboard, HaProxy, MUNICIPALITY, election_open_now, fresh_database, metric, metrics,
-    open_station, seed, settled, staff_token, start_instance_with, start_server_with, turnout,
+    Dashboard, HaProxy, MUNICIPALITY, TestCa, election_open_now, fresh_database, get_raw,
+    header_of, metric, metrics, minimal_web_apps, open_station, open_station_with, seed, settled,
+    staff_token, start_instance_with, start_server_with, turnout,
 };
 
 const STATIONS: u32 = 30;
@@ -408,6 +411,237 @@ async fn a_report_on_one_instance_survives_its_kill_behind_haproxy() {
         dashboard.abort();
     }
     eprintln!("proxy_failover: {:?} in all", test_started.elapsed());
+}
+
+/// Stations and dashboards over TLS through HaProxy terminating it.
+const TLS_STATIONS: u32 = 6;
+const TLS_DASHBOARDS: usize = 2;
+const TLS_ROUNDS: u32 = 3;
+
+/// Each station's turnout as a dashboard shows it, read until it shows `expected` or
+/// `within` has passed.
+async fn dashboard_until(
+    dashboard: &mut Dashboard,
+    first: DashboardMessage,
+    expected: &BTreeMap<String, Option<u32>>,
+    within: Duration,
+) -> BTreeMap<String, Option<u32>> {
+    let deadline = Instant::now() + within;
+    let mut shown = BTreeMap::new();
+    let mut message = Some(first);
+    loop {
+        match message {
+            Some(DashboardMessage::Snapshot { stations, .. }) => {
+                for station in stations {
+                    shown.insert(station.station_id, station.turnout);
+                }
+            }
+            Some(DashboardMessage::Changes { changes }) => {
+                for station in changes.into_iter().filter_map(|c| c.station) {
+                    shown.insert(station.station_id, station.turnout);
+                }
+            }
+            Some(DashboardMessage::Error { code, message }) => {
+                panic!("the dashboard was refused: {code:?} {message}")
+            }
+            Some(_) | None => {}
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if &shown == expected || left.is_zero() {
+            return shown;
+        }
+        message = dashboard.next(left).await;
+    }
+}
+
+/// The runbook's installation for real: HAProxy with the repository's configuration
+/// and `KIESDAG_TLS_CERT` (the certificate and its key in one PEM file, made here by a
+/// test CA) terminates TLS in front of two `kiesdag serve` instances on one
+/// PostgreSQL. Stations (the real chair's core) and dashboards connect over `wss://`
+/// through it and are spread over both instances; every report reaches every
+/// dashboard, the one on the other instance too. The web apps through it are served
+/// with HSTS and a CSP that allows the `wss://` sockets of the proxy's host (HAProxy
+/// sets `X-Forwarded-Proto: https`); the public pages go through over TLS, `/metrics`
+/// does not, and plain http on the TLS port gets nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::too_many_lines)] // One story: set up, connect, report, look.
+async fn a_report_on_one_instance_reaches_every_dashboard_over_wss_through_haproxy_with_tls() {
+    if std::env::var("KIESDAG_TEST_POSTGRES").is_err() {
+        // Two instances need PostgreSQL; `make test` runs this with it.
+        eprintln!("skipped here: set KIESDAG_TEST_POSTGRES (make test does)");
+        return;
+    }
+    let test_started = Instant::now();
+    let (database, dir) = fresh_database();
+    let codes = seed(&database, &election_open_now(), TLS_STATIONS);
+
+    // The certificate as the runbook installs it: `cat fullchain.pem privkey.pem`.
+    let ca = TestCa::new();
+    let (leaf, cert_pem, key_pem) = ca.server_certificate();
+    let pem = dir.join("kiesdag.pem");
+    std::fs::write(&pem, format!("{cert_pem}{key_pem}")).unwrap();
+    let client = ca.client();
+
+    // The instances as the runbook starts them: plain http on a private address, the
+    // proxy's address trusted for X-Forwarded-For, a public listener; and web apps.
+    let mut env = minimal_web_apps(&dir);
+    env.push(("KIESDAG_PUBLIC_LISTEN", "127.0.0.1:0".to_owned()));
+    env.push(("KIESDAG_TRUSTED_PROXIES", "127.0.0.1".to_owned()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let a = start_server_with(&database, dir.clone(), "127.0.0.1:0", &env);
+    let b = start_instance_with(&database, &env);
+    assert!(a.base.starts_with("http://") && b.base.starts_with("http://"));
+    let proxy = HaProxy::start_tls(&a, &b, &pem, client.clone()).await;
+
+    // Stations activate and open over wss:// through the proxy.
+    let url = proxy.ws("/ws/station");
+    assert!(url.starts_with("wss://127.0.0.1:"), "{url}");
+    let options = || kiesdag_sim::ShellOptions {
+        tls: Some(client.clone()),
+        ..kiesdag_sim::ShellOptions::default()
+    };
+    let mut stations = futures_util::future::join_all(
+        codes
+            .iter()
+            .map(|code| open_station_with(&url, code, options())),
+    )
+    .await;
+    for station in &mut stations {
+        station
+            .wait_for(Duration::from_secs(15), settled)
+            .await
+            .unwrap();
+    }
+
+    // Dashboards over wss://, shown HAProxy's certificate (the one made above).
+    let token = staff_token(Role::Coordinator, Some(MUNICIPALITY));
+    let mut dashboards = Vec::new();
+    for _ in 0..TLS_DASHBOARDS {
+        let (dashboard, first) = Dashboard::subscribe_at(
+            proxy.ws("/ws/dashboard"),
+            &token,
+            None,
+            None,
+            Some(client.clone()),
+        )
+        .await;
+        assert!(
+            matches!(first, DashboardMessage::Snapshot { .. }),
+            "{first:?}"
+        );
+        assert_eq!(dashboard.server_certificate(), Some(leaf.clone()));
+        dashboards.push((dashboard, first));
+    }
+    let (on_a, on_b) = (metrics(&a).await, metrics(&b).await);
+    let spread = |name: &str| {
+        (
+            metric(&on_a, name).unwrap_or(0.0),
+            metric(&on_b, name).unwrap_or(0.0),
+        )
+    };
+    let (stations_a, stations_b) = spread("kiesdag_station_connections");
+    let (dashboards_a, dashboards_b) = spread("kiesdag_dashboard_connections");
+    eprintln!(
+        "over TLS through HAProxy: A has {stations_a} stations and {dashboards_a} dashboards, \
+         B {stations_b} and {dashboards_b}"
+    );
+    assert_eq!(stations_a + stations_b, f64::from(TLS_STATIONS));
+    assert_eq!(dashboards_a + dashboards_b, TLS_DASHBOARDS as f64);
+    assert!(
+        stations_a >= 1.0 && stations_b >= 1.0,
+        "HAProxy spread the stations over both instances"
+    );
+
+    // Reports: every one acknowledged, stored once and in order, and on every
+    // dashboard, whichever instance the station and the dashboard are on.
+    for round in 1..=TLS_ROUNDS {
+        for station in &stations {
+            station.send(turnout(round));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for station in &mut stations {
+        station
+            .wait_for(Duration::from_secs(10), settled)
+            .await
+            .unwrap();
+    }
+    support::assert_exactly_once_in_order(&database, TLS_STATIONS, TLS_ROUNDS);
+    let expected: BTreeMap<String, Option<u32>> = (1..=TLS_STATIONS)
+        .map(|n| (format!("{MUNICIPALITY}-{n}"), Some(TLS_ROUNDS)))
+        .collect();
+    for (i, (dashboard, first)) in dashboards.iter_mut().enumerate() {
+        let shown =
+            dashboard_until(dashboard, first.clone(), &expected, Duration::from_secs(10)).await;
+        assert_eq!(
+            shown, expected,
+            "dashboard {i} shows every station's last report"
+        );
+    }
+
+    // The web apps through the proxy: HSTS, and sockets of the proxy's host over wss://
+    // only; a client's own X-Forwarded-Proto is replaced by the proxy's.
+    for path in ["/", "/chair/"] {
+        let response = get_raw(
+            &proxy.address,
+            path,
+            "X-Forwarded-Proto: http\r\n",
+            Some(client.clone()),
+        )
+        .await;
+        assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
+        assert_eq!(
+            header_of(&response, "strict-transport-security"),
+            Some("max-age=31536000"),
+            "{path}: {response}"
+        );
+        let csp = header_of(&response, "content-security-policy").expect("a CSP");
+        assert!(
+            csp.contains(&format!("connect-src 'self' wss://{};", proxy.address)),
+            "{path}: the sockets of the proxy's host: {csp}"
+        );
+        assert!(!csp.contains("ws://"), "{path}: no plain socket: {csp}");
+    }
+    // Straight from an instance (plain http, no proxy's header): no HSTS.
+    let direct = get_raw(&a.address(), "/", "", None).await;
+    assert!(direct.starts_with("HTTP/1.1 200"), "{direct}");
+    assert_eq!(header_of(&direct, "strict-transport-security"), None);
+
+    // The public page over TLS through the proxy shows the sum; /metrics is not passed.
+    let page = format!("/api/public/municipalities/{MUNICIPALITY}/turnout");
+    let asked = Instant::now();
+    loop {
+        let response = get_raw(&proxy.address, &page, "", Some(client.clone())).await;
+        let body: serde_json::Value = response
+            .split_once("\r\n\r\n")
+            .and_then(|(_, body)| serde_json::from_str(body).ok())
+            .unwrap_or_default();
+        if response.starts_with("HTTP/1.1 200")
+            && body["municipality"]["voters"].as_u64() == Some(u64::from(TLS_STATIONS * TLS_ROUNDS))
+        {
+            break;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(10),
+            "the public page over TLS through the proxy: {response}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let metrics_through = get_raw(&proxy.address, "/metrics", "", Some(client.clone())).await;
+    assert!(
+        metrics_through.starts_with("HTTP/1.1 404"),
+        "the proxy does not pass /metrics: {metrics_through}"
+    );
+
+    // Plain http and ws:// on the TLS port get nothing.
+    let plain = get_raw(&proxy.address, "/health", "", None).await;
+    assert!(!plain.contains("HTTP/1.1"), "plain http answered: {plain}");
+    assert!(
+        tokio_tungstenite::connect_async(format!("ws://{}/ws/dashboard", proxy.address))
+            .await
+            .is_err()
+    );
+    eprintln!("proxy_tls: {:?} in all", test_started.elapsed());
 }
 
 /// The configuration as the documentation installs it: Debian's own

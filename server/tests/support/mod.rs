@@ -999,11 +999,9 @@ impl HaProxy {
                     TcpStream::connect(&proxy.address).await.is_ok()
                         && matches!(answered.await, Ok((200, _)))
                 }
-                Some(client) => {
-                    get_raw(&proxy.address, "/health", "", Some(client.clone()))
-                        .await
-                        .starts_with("HTTP/1.1 200")
-                }
+                Some(client) => get_raw(&proxy.address, "/health", "", Some(client.clone()))
+                    .await
+                    .starts_with("HTTP/1.1 200"),
             };
             if healthy {
                 return proxy;
