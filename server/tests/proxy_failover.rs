@@ -6,7 +6,7 @@
 //! printed), every operation a station had acknowledged is stored exactly once, and
 //! the dashboards end with every station's last report. And the same with HAProxy
 //! terminating TLS (`KIESDAG_TLS_CERT`): stations and dashboards over `wss://`, the
-//! web apps with HSTS.
+//! web apps with HSTS, the certificate renewed with a reload.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -462,7 +462,9 @@ async fn dashboard_until(
 /// dashboard, the one on the other instance too. The web apps through it are served
 /// with HSTS and a CSP that allows the `wss://` sockets of the proxy's host (HAProxy
 /// sets `X-Forwarded-Proto: https`); the public pages go through over TLS, `/metrics`
-/// does not, and plain http on the TLS port gets nothing.
+/// does not, and plain http on the TLS port gets nothing. A renewal (a new file, then
+/// `systemctl reload haproxy`'s SIGUSR2) serves new connections the new certificate
+/// while the open sockets stay and go on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[allow(clippy::too_many_lines)] // One story: set up, connect, report, look.
 async fn a_report_on_one_instance_reaches_every_dashboard_over_wss_through_haproxy_with_tls() {
@@ -641,6 +643,63 @@ async fn a_report_on_one_instance_reaches_every_dashboard_over_wss_through_hapro
             .await
             .is_err()
     );
+
+    // Renewal as the runbook says: the new file written beside the old one and moved
+    // into place, then `systemctl reload haproxy`. New connections get the new
+    // certificate; the dashboards' open sockets (which never reconnect here) stay
+    // open on the old one and go on receiving, and the stations go on reporting.
+    let (renewed, cert_pem, key_pem) = ca.server_certificate();
+    let fresh = dir.join("kiesdag.pem.new");
+    std::fs::write(&fresh, format!("{cert_pem}{key_pem}")).unwrap();
+    std::fs::rename(&fresh, &pem).unwrap();
+    proxy.reload();
+    let reloaded = Instant::now();
+    loop {
+        let (dashboard, _) = Dashboard::subscribe_at(
+            proxy.ws("/ws/dashboard"),
+            &token,
+            None,
+            None,
+            Some(client.clone()),
+        )
+        .await;
+        let seen = dashboard.server_certificate().unwrap();
+        if seen == renewed {
+            break;
+        }
+        assert_eq!(seen, leaf, "the old certificate or the new one");
+        assert!(
+            reloaded.elapsed() < Duration::from_secs(10),
+            "no new certificate after the reload"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!(
+        "the renewed certificate served {:?} after the reload",
+        reloaded.elapsed()
+    );
+    for station in &stations {
+        station.send(turnout(TLS_ROUNDS + 1));
+    }
+    for station in &mut stations {
+        station
+            .wait_for(Duration::from_secs(10), settled)
+            .await
+            .unwrap();
+    }
+    let expected: BTreeMap<String, Option<u32>> = (1..=TLS_STATIONS)
+        .map(|n| (format!("{MUNICIPALITY}-{n}"), Some(TLS_ROUNDS + 1)))
+        .collect();
+    for (i, (dashboard, _)) in dashboards.iter_mut().enumerate() {
+        let nothing_yet = DashboardMessage::Heartbeat { server_time: 0 };
+        let shown =
+            dashboard_until(dashboard, nothing_yet, &expected, Duration::from_secs(10)).await;
+        assert_eq!(
+            shown, expected,
+            "dashboard {i}, on its socket from before the reload, shows the new reports"
+        );
+        assert_eq!(dashboard.server_certificate(), Some(leaf.clone()));
+    }
     eprintln!("proxy_tls: {:?} in all", test_started.elapsed());
 }
 

@@ -979,7 +979,9 @@ impl HaProxy {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         if let Some((pem, _)) = &tls {
-            command.env("KIESDAG_TLS_CERT", pem);
+            // Master-worker, as Debian's unit runs it (`-Ws`), so that `reload` is
+            // what `systemctl reload haproxy` does.
+            command.arg("-W").env("KIESDAG_TLS_CERT", pem);
         }
         let child = command.spawn().unwrap();
         let proxy = Self {
@@ -1012,6 +1014,18 @@ impl HaProxy {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// What `systemctl reload haproxy` does under Debian's unit (`kill -USR2` to the
+    /// master, started with TLS): a new worker reads the configuration and the
+    /// certificate again; the old one finishes its open connections.
+    pub fn reload(&self) {
+        assert!(self.tls.is_some(), "started with start_tls");
+        let status = Command::new("kill")
+            .args(["-USR2", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
     }
 
     /// The proxy's socket `path`, "ws://127.0.0.1:PORT/path" ("wss://" with TLS).
