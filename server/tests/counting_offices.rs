@@ -628,7 +628,7 @@ async fn results_come_from_the_offices_per_office_subarea_and_municipality_after
     let units: Vec<&str> = csv
         .lines()
         .skip(1)
-        .map(|l| l.split(|c| c == ';' || c == ',').next().unwrap_or(""))
+        .map(|l| l.split([';', ',']).next().unwrap_or(""))
         .collect();
     assert_eq!(
         units,
