@@ -510,6 +510,11 @@ async function main() {
     await test('turnout page: table, chart and CSV export, one figure per unit, in Dutch', async () => {
       await page.getByRole('cell', { name: 'Gemeente' }).or(page.getByRole('rowheader', { name: 'Gemeente' })).waitFor();
       await page.getByTestId('turnout-chart').waitFor();
+      // Drawn, not only placed: the Content-Security-Policy must let its blob: image in.
+      await page.waitForFunction(() => {
+        const chart = document.querySelector('[data-testid="turnout-chart"]');
+        return chart instanceof HTMLImageElement && chart.complete && chart.naturalWidth > 0;
+      }, null, { timeout: 10_000 });
       // One figure per unit: the chart's legend says what the table says.
       const byUnit = (selector, cell) => page.locator(`${selector} [data-unit]`).evaluateAll((rows, c) => Object.fromEntries(rows.map((r) => [r.dataset.unit, r.querySelector(`[data-testid="${c}"]`).textContent])), cell);
       const table = await byUnit('table', 'figure');

@@ -189,6 +189,10 @@ fn plain_host(req: &HttpRequest) -> Option<String> {
 /// which a browser allows on localhost); no plugins, no `<base>` elsewhere, no frames
 /// around them. The chair's app compiles its core (WebAssembly), which needs
 /// `'wasm-unsafe-eval'` (not `'unsafe-eval'`: JavaScript's eval stays refused).
+///
+/// Images: its own, `data:` and `blob:` (the turnout chart is fetched with the user's
+/// token and shown from a blob), and the map's tile server when one is named in
+/// `KIESDAG_MAP_TILES` (an `https://` origin, as the dashboard's `VITE_TILE_URL`).
 fn content_security_policy(req: &HttpRequest, chair: bool) -> String {
     let script = if chair {
         "'self' 'wasm-unsafe-eval'"
@@ -201,10 +205,44 @@ fn content_security_policy(req: &HttpRequest, chair: bool) -> String {
         (None, _) => String::new(),
     };
     format!(
-        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'{sockets}; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src {script}; style-src 'self'; \
+         img-src 'self' data: blob:{tiles}; connect-src 'self'{sockets}; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        tiles = map_tiles()
     )
+}
+
+/// The map's tile server from `KIESDAG_MAP_TILES`, as " https://host[:port]" for the
+/// policy; nothing when unset or not a plain `https://` origin (logged once).
+fn map_tiles() -> &'static str {
+    static TILES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let Ok(value) = std::env::var("KIESDAG_MAP_TILES") else {
+            return String::new();
+        };
+        match tile_origin(&value) {
+            Some(origin) => format!(" {origin}"),
+            None => {
+                tracing::warn!(
+                    value,
+                    "KIESDAG_MAP_TILES is not an https:// origin; no tiles allowed"
+                );
+                String::new()
+            }
+        }
+    });
+    TILES.as_str()
+}
+
+/// `value` as an `https://host[:port]` origin, when it is one (a path after it, as in a
+/// tile URL template, is dropped); None for anything else.
+fn tile_origin(value: &str) -> Option<String> {
+    let rest = value.trim().strip_prefix("https://")?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let plain = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    plain.then(|| format!("https://{host}"))
 }
 
 /// The headers every response of the web apps carries: HSTS over TLS (the server's or
@@ -331,6 +369,20 @@ async fn serve_file(req: &HttpRequest, dir: Option<web::Data<WebDir>>) -> HttpRe
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_policy_lets_the_chart_and_a_named_tile_server_draw() {
+        let req = TestRequest::default().to_http_request();
+        let csp = content_security_policy(&req, false);
+        assert!(csp.contains("img-src 'self' data: blob:"), "{csp}");
+        assert_eq!(
+            tile_origin("https://tile.example.nl/{z}/{x}/{y}.png"),
+            Some("https://tile.example.nl".to_owned())
+        );
+        assert_eq!(tile_origin("http://tile.example.nl"), None);
+        assert_eq!(tile_origin("https://x.nl'; script-src *"), None);
+        assert_eq!(tile_origin("https://"), None);
+    }
+
     use actix_web::http::StatusCode;
     use actix_web::test::{self, TestRequest};
     use actix_web::{App, web as aweb};
