@@ -604,12 +604,13 @@ fn decide(
     if i64::try_from(op.device_seq).unwrap_or(i64::MAX) <= device.last_processed_seq {
         return Ok(Some(refuse(ServerRefusal::SequenceStale)));
     }
-    if i64::try_from(op.device_seq).unwrap_or(i64::MAX) > device.last_processed_seq + 1 {
+    // Checked: a stored number at the top of the range must fail this operation alone.
+    let next = device.last_processed_seq.saturating_add(1);
+    if i64::try_from(op.device_seq).unwrap_or(i64::MAX) > next {
         // An earlier operation of this device is missing (it was refused as overloaded,
         // or its batch failed): this one must wait for it, to keep the device's order.
         return Ok(Some(Outcome::Failed(format!(
-            "expected operation {} first",
-            device.last_processed_seq + 1
+            "expected operation {next} first"
         ))));
     }
     if op.station_id != device.station_id {

@@ -498,9 +498,18 @@ enum Behind {
     Stuck,
 }
 
+/// The most operations a device's numbers may be ahead of what the server holds for it
+/// to be believed: a station's whole day is a few thousand reports (one a second for
+/// fourteen hours is about 50,000). A claim further ahead (a defect, or a forged hello
+/// by a code's holder) is not believed: no number is skipped on it.
+pub const MAX_AHEAD: u64 = 100_000;
+
 fn behind(held: u64, claim: Claim) -> Behind {
     if claim.last_acked_seq <= held {
         return Behind::No;
+    }
+    if claim.last_acked_seq - held > MAX_AHEAD {
+        return Behind::Stuck;
     }
     match claim.resend_from {
         Some(from) if from <= held.saturating_add(1) => {
@@ -749,5 +758,36 @@ async fn hello(
                 None,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(last_acked_seq: u64, resend_from: Option<u64>, activated_here: bool) -> Claim {
+        Claim {
+            last_acked_seq,
+            resend_from,
+            activated_here,
+        }
+    }
+
+    #[test]
+    fn a_device_ahead_of_a_restored_server_resends_and_is_never_believed_without_bound() {
+        assert_eq!(behind(5, claim(3, Some(1), false)), Behind::No);
+        assert_eq!(behind(3, claim(5, Some(1), false)), Behind::Resending(2));
+        assert_eq!(behind(3, claim(5, Some(5), true)), Behind::SkipThrough(4));
+        assert_eq!(behind(3, claim(5, Some(5), false)), Behind::Stuck);
+        // A claim of more than a day's reports ahead skips nothing, even after a new
+        // activation: the numbers are not moved to the top on a device's word.
+        assert_eq!(
+            behind(1, claim(u64::MAX, Some(u64::MAX), true)),
+            Behind::Stuck
+        );
+        assert_eq!(
+            behind(1, claim(1 + MAX_AHEAD, Some(1 + MAX_AHEAD), true)),
+            Behind::SkipThrough(MAX_AHEAD)
+        );
     }
 }

@@ -309,7 +309,9 @@ fn welcome(
 ) -> Command<Effect, Event> {
     session::welcomed(model);
     match server_behind(model, last_processed_seq) {
-        Behind::No => {}
+        // Already back in the outbox (a connection dropped while resending): they go
+        // out as any unsent report, and the chair was told at the first welcome.
+        Behind::No | Behind::Resending(0) => {}
         Behind::Resending(count) => {
             // Nothing is wrong on this side: the chair is told what happens, calmly.
             model.notice = Some(Notice {
