@@ -36,6 +36,7 @@ pub fn parse_trusted(value: &str) -> Result<Vec<IpAddr>, TrustedProxiesError> {
         .filter(|s| !s.is_empty())
         .map(|s| {
             s.parse::<IpAddr>()
+                .map(|ip| ip.to_canonical())
                 .map_err(|_| TrustedProxiesError::NotAnAddress(s.to_owned()))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -55,10 +56,11 @@ pub fn trusted_from_env() -> Result<Vec<IpAddr>, TrustedProxiesError> {
 
 /// The caller's address: the connection's, or, when that is a trusted proxy, the
 /// nearest address in `X-Forwarded-For` that is not one (the proxy itself when the
-/// header names none, or names something that is not an address).
+/// header names none, or names something that is not an address). IPv4 addresses seen
+/// on a dual-stack listener (`::ffff:10.0.0.4`) are compared as IPv4.
 #[must_use]
 pub fn address(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
+    let peer = req.peer_addr()?.ip().to_canonical();
     if !trusted.contains(&peer) {
         return Some(peer);
     }
@@ -70,7 +72,7 @@ pub fn address(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
         .map(str::trim)
         .collect();
     for entry in forwarded.iter().rev() {
-        match entry.parse::<IpAddr>() {
+        match entry.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
             Ok(ip) if trusted.contains(&ip) => {}
             Ok(ip) => return Some(ip),
             Err(_) => return Some(peer),
@@ -112,6 +114,13 @@ mod tests {
         assert_eq!(address(&request("127.0.0.1", &[]), &proxy), ip("127.0.0.1"));
         let nonsense = request("127.0.0.1", &["203.0.113.5, not-an-address"]);
         assert_eq!(address(&nonsense, &proxy), ip("127.0.0.1"));
+    }
+
+    #[test]
+    fn a_proxy_seen_on_a_dual_stack_listener_is_still_trusted() {
+        let proxy = parse_trusted("10.0.0.4").unwrap();
+        let seen = request("[::ffff:10.0.0.4]", &["203.0.113.5"]);
+        assert_eq!(address(&seen, &proxy), ip("203.0.113.5"));
     }
 
     #[test]
