@@ -46,6 +46,32 @@ pub const CORE_TABLES: [&str; 7] = [
     "users",
 ];
 
+/// Every table a Kiesdag database has (`db::schema`, and diesel's record of the
+/// migrations run): a database holding any other table is another application's, and
+/// a restore into it is refused.
+pub const KIESDAG_TABLES: [&str; 20] = [
+    "__diesel_schema_migrations",
+    "activation_codes",
+    "audit_head",
+    "audit_log",
+    "candidates",
+    "convocations",
+    "counting_office_stations",
+    "counting_offices",
+    "devices",
+    "elections",
+    "events",
+    "municipalities",
+    "operations",
+    "personal_keys",
+    "personal_values",
+    "refresh_tokens",
+    "service_history",
+    "settings",
+    "stations",
+    "users",
+];
+
 /// How a scheduled backup's file name starts; with `SQLITE_EXTENSION` or
 /// `POSTGRES_EXTENSION` after its time, the schedule knows a file as its own.
 pub const SCHEDULED_PREFIX: &str = "kiesdag-backup-";
@@ -93,6 +119,11 @@ pub enum BackupError {
          nothing was changed"
     )]
     NotEmpty(String),
+    #[error(
+        "the database holds tables that are not Kiesdag's ({0}); restore into an empty \
+         database; nothing was changed"
+    )]
+    NotKiesdags(String),
     #[error("{path} is not a Kiesdag backup: {reason}")]
     NotABackup { path: PathBuf, reason: String },
     #[error("the backup's audit log is broken at entry {id}: {reason}; nothing was restored")]
@@ -382,6 +413,46 @@ fn magic(path: &Path) -> Result<Vec<u8>, BackupError> {
     Ok(head)
 }
 
+/// Refuses a database that is not empty: one holding a table that is not Kiesdag's
+/// (`NotKiesdags`, a mistyped `--db` naming another application's database), or a
+/// row in a core table (`NotEmpty`).
+fn refuse_unless_empty(db: &mut Db) -> Result<(), BackupError> {
+    let foreign = tables_not_kiesdags(db)?;
+    if !foreign.is_empty() {
+        return Err(BackupError::NotKiesdags(foreign.join(", ")));
+    }
+    match rows_in_core_tables(db)? {
+        Some(held) => Err(BackupError::NotEmpty(held)),
+        None => Ok(()),
+    }
+}
+
+/// The tables and views of the database (PostgreSQL: of its current schema) that are
+/// not Kiesdag's, by name; SQLite's own (`sqlite_…`) aside.
+fn tables_not_kiesdags(db: &mut Db) -> Result<Vec<String>, BackupError> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let query = match db {
+        Db::Postgres(_) => {
+            "SELECT table_name::text AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() ORDER BY 1"
+        }
+        Db::Sqlite(_) => {
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') \
+             AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1"
+        }
+    };
+    Ok(diesel::sql_query(query)
+        .load::<Name>(db)?
+        .into_iter()
+        .map(|t| t.name)
+        .filter(|name| !KIESDAG_TABLES.contains(&name.as_str()))
+        .collect())
+}
+
 /// What a non-empty database holds, in words (`None` when it is empty): its core
 /// tables' rows.
 fn rows_in_core_tables(db: &mut Db) -> Result<Option<String>, BackupError> {
@@ -456,7 +527,8 @@ pub fn restore(url: &str, from: &Path) -> Result<Summary, BackupError> {
     }
 }
 
-/// Refuses a SQLite file that holds anything. A missing or zero-length file is empty.
+/// Refuses a SQLite file that holds anything: a table that is not Kiesdag's, or a row
+/// in a core table. A missing or zero-length file is empty.
 fn sqlite_target_is_empty(target: &Path) -> Result<(), BackupError> {
     match std::fs::metadata(target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -465,10 +537,7 @@ fn sqlite_target_is_empty(target: &Path) -> Result<(), BackupError> {
         Ok(_) => {}
     }
     let mut db = open_read_only(target)?;
-    match rows_in_core_tables(&mut db)? {
-        Some(held) => Err(BackupError::NotEmpty(held)),
-        None => Ok(()),
-    }
+    refuse_unless_empty(&mut db)
 }
 
 fn restore_sqlite(target: &Path, from: &Path) -> Result<Summary, BackupError> {
@@ -530,9 +599,7 @@ fn restore_postgres(url: &str, from: &Path) -> Result<Summary, BackupError> {
         other => other,
     })?;
     let mut db = db::connect(url)?;
-    if let Some(held) = rows_in_core_tables(&mut db)? {
-        return Err(BackupError::NotEmpty(held));
-    }
+    refuse_unless_empty(&mut db)?;
     // An empty database may have Kiesdag's tables already (`kiesdag migrate`): they
     // are dropped and made again from the dump, in the same transaction.
     let has_tables = crate::store::has_tables(&mut db)?;

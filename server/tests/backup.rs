@@ -326,6 +326,73 @@ fn a_restore_into_a_database_that_holds_anything_is_refused_and_changes_nothing(
     );
 }
 
+/// A mistyped `--db` naming another application's database (a table of its own, a
+/// row in it, none of Kiesdag's tables): the restore is refused and the database is
+/// left as it was, byte for byte on SQLite.
+#[test]
+fn a_restore_into_another_applications_database_is_refused_and_leaves_it_as_it_was() {
+    use diesel::connection::SimpleConnection;
+    let folder = Folder::new();
+    let (database, dir) = fresh_database();
+    let _holder = Held::new(&database, dir);
+    seed(&database, &election_open_now(), 1);
+    let backup = folder.0.join("election.backup");
+    let (ok, said) = cli(&database, &["backup", path(&backup)]);
+    assert!(ok, "{said}");
+
+    let (other, dir) = fresh_database();
+    let _other = Held::new(&other, dir);
+    let invoices = "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL);\
+                    INSERT INTO invoices (id, amount) VALUES (1, 100);";
+    let postgres = db::is_postgres(&other);
+    if postgres {
+        let mut conn = diesel::PgConnection::establish(&other).unwrap();
+        conn.batch_execute(invoices).unwrap();
+    } else {
+        let mut conn = diesel::SqliteConnection::establish(&other).unwrap();
+        conn.batch_execute(invoices).unwrap();
+    }
+    let hash = |file: &str| {
+        use sha2::Digest;
+        sha2::Sha256::digest(std::fs::read(file).unwrap()).to_vec()
+    };
+    let before = (!postgres).then(|| hash(&other));
+
+    let (ok, said) = cli(&other, &["restore", path(&backup)]);
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("tables that are not Kiesdag's (invoices)")
+            && said.contains("nothing was changed"),
+        "{said}"
+    );
+    if postgres {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = diesel::PgConnection::establish(&other).unwrap();
+        let count = |conn: &mut diesel::PgConnection, query: &str| {
+            diesel::sql_query(query)
+                .get_result::<Count>(conn)
+                .unwrap()
+                .n
+        };
+        assert_eq!(count(&mut conn, "SELECT COUNT(*) AS n FROM invoices"), 1);
+        assert_eq!(
+            count(
+                &mut conn,
+                "SELECT COUNT(*) AS n FROM information_schema.tables \
+                 WHERE table_schema = current_schema()"
+            ),
+            1,
+            "no table of Kiesdag's made"
+        );
+    } else {
+        assert_eq!(Some(hash(&other)), before, "the file is unchanged");
+    }
+}
+
 /// The scheduled backups' own files in `dir`, by name.
 fn own_backups(dir: &Path, extension: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
