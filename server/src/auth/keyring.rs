@@ -191,7 +191,7 @@ impl Keyring {
     /// `Invalid` when it is not a ring this version understands.
     pub fn parse(text: &str) -> Result<Self, KeyringError> {
         let ring: Self =
-            serde_json::from_str(text).map_err(|e| KeyringError::Invalid(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| KeyringError::Invalid(json_error_place(&e)))?;
         ring.check()?;
         Ok(ring)
     }
@@ -387,6 +387,22 @@ impl KeySource {
     }
 }
 
+/// Where and what kind of fault a keyring's JSON has, without its content: serde's
+/// own message may quote the text, which can be the secret itself.
+fn json_error_place(e: &serde_json::Error) -> String {
+    let category = match e.classify() {
+        serde_json::error::Category::Io => "cannot be read",
+        serde_json::error::Category::Syntax => "is not well-formed JSON",
+        serde_json::error::Category::Data => "is JSON but not a keyring",
+        serde_json::error::Category::Eof => "ends too early",
+    };
+    format!(
+        "the text {category} (line {}, column {})",
+        e.line(),
+        e.column()
+    )
+}
+
 /// Reads a keyring file after checking that only its owner may read it; the ring and
 /// the text it was read from.
 ///
@@ -420,8 +436,12 @@ pub fn read_file(path: &Path) -> Result<(Keyring, String), KeyringError> {
     #[cfg(not(unix))]
     let _ = metadata;
     let text = std::fs::read_to_string(path).map_err(read)?;
-    let ring = Keyring::parse(&text)
-        .map_err(|e| KeyringError::Invalid(format!("{}: {e}", path.display())))?;
+    let ring = Keyring::parse(&text).map_err(|e| match e {
+        KeyringError::Invalid(reason) => {
+            KeyringError::Invalid(format!("{}: {reason}", path.display()))
+        }
+        other => other,
+    })?;
     Ok((ring, text))
 }
 
@@ -788,6 +808,25 @@ mod tests {
         );
         assert!(ring.keys[0].legacy && ring.keys[0].retires.is_some());
         drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    #[test]
+    fn a_file_that_is_not_a_keyring_is_reported_without_its_content() {
+        let dir = folder();
+        let path = dir.join("keys.json");
+        write_file(&path, "\"s3cr3t-value-xyz\"", false).unwrap();
+        let refused = read_file(&path).unwrap_err();
+        let said = refused.to_string();
+        assert!(matches!(refused, KeyringError::Invalid(_)), "{said}");
+        assert!(!said.contains("s3cr3t"), "{said}");
+        assert!(said.contains("line 1, column"), "{said}");
+        for text in [
+            "{\"version\": 1, \"keys\": \"s3cr3t-value-xyz\"}",
+            "{s3cr3t",
+        ] {
+            let said = Keyring::parse(text).unwrap_err().to_string();
+            assert!(!said.contains("s3cr3t"), "{said}");
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 }
