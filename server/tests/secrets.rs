@@ -408,3 +408,34 @@ async fn the_database_keyring_starts_from_the_old_secret_and_every_instance_foll
     );
     drop(second);
 }
+
+#[test]
+fn rotating_a_database_no_server_has_run_on_is_refused_and_makes_nothing() {
+    use diesel::prelude::*;
+    use kiesdag::db::schema::settings;
+    let (database, dir) = fresh_database();
+    // Imported into, never served: no keyring and no secret from before it.
+    drop(kiesdag::db::open(&database).unwrap());
+    let (ok, said) = kiesdag(&database, &["secret", "rotate"], &[]);
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("did you mean") && said.contains("--secret-file"),
+        "{said}"
+    );
+    let mut conn = kiesdag::db::open(&database).unwrap();
+    let rows: i64 = settings::table
+        .filter(settings::name.eq("jwt_keyring"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(rows, 0, "a refused rotation stores no keyring");
+    drop(conn);
+
+    // A mistyped SQLite file is not made.
+    let mistyped = dir.join("kiesdag-typo.db");
+    let (ok, said) = kiesdag(&mistyped.to_string_lossy(), &["secret", "rotate"], &[]);
+    assert!(!ok && said.contains("did you mean"), "{said}");
+    assert!(!mistyped.exists());
+    support::drop_database(&database);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -80,6 +80,10 @@ pub enum KeyringError {
         "the signing secret comes from {ENV_SECRET}, a single key that cannot be rotated; use a secret file (--secret-file) or the database's keyring (unset {ENV_SECRET})"
     )]
     EnvNotRotatable,
+    #[error(
+        "the database has no keyring and no signing secret: no server has run on it, so a key made here would sign nothing; did you mean the secret file a server runs with (--secret-file)?"
+    )]
+    NoRing,
     #[error("cannot start the thread that reads the keyring again: {0}")]
     Thread(std::io::Error),
     #[error(transparent)]
@@ -366,7 +370,8 @@ impl KeySource {
     ///
     /// # Errors
     /// `EnvNotRotatable` for `KIESDAG_JWT_SECRET`; `Missing` for a file that does not
-    /// exist; as reading and writing.
+    /// exist; `NoRing` for a database no server has run on (nothing is made there);
+    /// as reading and writing.
     pub fn rotate(
         &self,
         db: Option<&mut Db>,
@@ -381,7 +386,12 @@ impl KeySource {
                 write_file(path, &ring.to_json(), true)?;
                 Ok(rotation)
             }
-            (Self::Database(url), None) => rotate_db(&mut db::open(url)?, now, signs_in),
+            (Self::Database(url), None) => {
+                if !db::is_postgres(url) && !Path::new(url).exists() {
+                    return Err(KeyringError::NoRing);
+                }
+                rotate_db(&mut db::open(url)?, now, signs_in)
+            }
             (Self::Database(_), Some(db)) => rotate_db(db, now, signs_in),
         }
     }
@@ -470,7 +480,24 @@ fn write_file(path: &Path, text: &str, replace: bool) -> Result<(), KeyringError
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
+    // A rotated file keeps its owner: a ring made by root for the service's user
+    // stays readable by that user (only root may give a file away; others keep theirs).
+    #[cfg(unix)]
+    let owner = if replace {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.uid(), m.gid()))
+    } else {
+        None
+    };
     let written = options.open(&temporary).and_then(|mut file| {
+        #[cfg(unix)]
+        if let Some((uid, gid)) = owner {
+            use std::os::unix::fs::MetadataExt;
+            let made = file.metadata()?;
+            if (made.uid(), made.gid()) != (uid, gid) {
+                std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
+            }
+        }
         file.write_all(text.as_bytes())?;
         file.sync_all()
     });
@@ -570,7 +597,10 @@ fn rotate_db(db: &mut Db, now: i64, signs_in: u32) -> Result<Rotation, KeyringEr
     db::write_transaction(db, |db| {
         let mut ring = match read_db(db)? {
             Some((ring, _)) => ring,
-            None => first_ring(db, now)?,
+            None => match setting(db, LEGACY_SETTING)? {
+                Some(legacy) => Keyring::from_legacy(&legacy, now),
+                None => return Err(KeyringError::NoRing),
+            },
         };
         let rotation = ring.rotate(now, signs_in);
         diesel::delete(settings::table.find(KEYRING_SETTING)).execute(db)?;
@@ -827,6 +857,30 @@ mod tests {
             let said = Keyring::parse(text).unwrap_err().to_string();
             assert!(!said.contains("s3cr3t"), "{said}");
         }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rotated_file_keeps_its_owner() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = folder();
+        let path = dir.join("keys.json");
+        write_file(&path, &Keyring::new(1_000).to_json(), false).unwrap();
+        // The service's user, as root gives it the file (only root can: elsewhere
+        // there is nothing to keep).
+        if std::os::unix::fs::chown(&path, Some(4242), Some(4243)).is_err() {
+            eprintln!("not root: a file cannot be given to another user here");
+            let _ = std::fs::remove_dir_all(dir);
+            return;
+        }
+        KeySource::File(path.clone())
+            .rotate(None, 2_000, 0)
+            .unwrap();
+        let after = std::fs::metadata(&path).unwrap();
+        assert_eq!((after.uid(), after.gid()), (4242, 4243));
+        assert_eq!(after.mode() & 0o777, 0o600);
+        assert_eq!(read_file(&path).unwrap().0.keys.len(), 2);
         let _ = std::fs::remove_dir_all(dir);
     }
 }
