@@ -268,10 +268,11 @@ fn the_demo_leaves_one_station_to_a_chair_in_the_browser() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// `DATABASE_URL` and `--db` together: DATABASE_URL wins (as `--help` says), and a
-/// warning names both.
+/// `DATABASE_URL` and `--db` together: the flag on the command line wins (as `--help`
+/// says), and a warning names both, so that a `DATABASE_URL` left in an operator's
+/// shell cannot send `kiesdag --db NEW restore` or `audit verify` to another database.
 #[test]
-fn database_url_and_db_together_warn_and_database_url_wins() {
+fn database_url_and_db_together_warn_and_db_wins() {
     let dir = folder();
     let named = dir.join("named.db");
     let from_env = dir.join("from-env.db");
@@ -283,13 +284,13 @@ fn database_url_and_db_together_warn_and_database_url_wins() {
     assert!(migrated.status.success(), "{migrated:?}");
     let said = String::from_utf8_lossy(&migrated.stderr);
     assert!(
-        said.contains("both DATABASE_URL and --db") && said.contains("DATABASE_URL wins"),
+        said.contains("both DATABASE_URL and --db") && said.contains("--db wins"),
         "{said}"
     );
-    assert!(from_env.exists(), "DATABASE_URL's database was used");
-    assert!(!named.exists(), "--db's was not touched");
+    assert!(named.exists(), "--db's database was used");
+    assert!(!from_env.exists(), "DATABASE_URL's was not touched");
     let help = run(kiesdag(&dir).arg("--help"));
-    assert!(String::from_utf8_lossy(&help.stdout).contains("DATABASE_URL wins"));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--db wins"));
     let _ = std::fs::remove_dir_all(dir);
 }
 

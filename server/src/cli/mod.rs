@@ -31,9 +31,10 @@ use crate::store;
     about = "Kiesdag: election-day server for polling stations and the control room"
 )]
 pub struct Cli {
-    /// The SQLite file (default ./kiesdag.db), or a postgres:// URL. When DATABASE_URL
-    /// is set too, DATABASE_URL wins (and a warning says so), except for `demo`, which
-    /// never uses DATABASE_URL.
+    /// The SQLite file, or a postgres:// URL. Without it, DATABASE_URL; without either,
+    /// ./kiesdag.db. Given together, --db wins (and a warning says so), so that a
+    /// DATABASE_URL left in the shell cannot send a backup, restore or check elsewhere;
+    /// `demo` never uses DATABASE_URL.
     #[arg(long, global = true)]
     db: Option<String>,
     #[command(subcommand)]
@@ -680,14 +681,14 @@ pub fn main(cli: Cli) -> ExitCode {
     let from_env = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
     let demo = is_demo(cli.command.as_ref());
     if let (Some(_), Some(db), false) = (&from_env, &cli.db, demo) {
-        eprintln!("warning: both DATABASE_URL and --db {db} are set; DATABASE_URL wins");
+        eprintln!("warning: both DATABASE_URL and --db {db} are set; --db wins");
     }
     // The demo never takes DATABASE_URL: that is likely the election's own database.
     let url = if demo {
         cli.db.unwrap_or_else(|| "./kiesdag-demo.db".to_owned())
     } else {
-        from_env
-            .or(cli.db)
+        cli.db
+            .or(from_env)
             .unwrap_or_else(|| "./kiesdag.db".to_owned())
     };
     let command = cli.command.unwrap_or(Command::Serve {
