@@ -431,6 +431,18 @@ fn rotating_a_database_no_server_has_run_on_is_refused_and_makes_nothing() {
     assert_eq!(rows, 0, "a refused rotation stores no keyring");
     drop(conn);
 
+    // An empty file (or a new PostgreSQL database) gets no tables.
+    let empty = dir.join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let (ok, said) = kiesdag(&empty.to_string_lossy(), &["secret", "rotate"], &[]);
+    assert!(!ok && said.contains("did you mean"), "{said}");
+    let mut conn = kiesdag::db::connect(&empty.to_string_lossy()).unwrap();
+    assert!(
+        !kiesdag::store::has_tables(&mut conn).unwrap(),
+        "no schema made"
+    );
+    drop(conn);
+
     // A mistyped SQLite file is not made.
     let mistyped = dir.join("kiesdag-typo.db");
     let (ok, said) = kiesdag(&mistyped.to_string_lossy(), &["secret", "rotate"], &[]);

@@ -387,10 +387,18 @@ impl KeySource {
                 Ok(rotation)
             }
             (Self::Database(url), None) => {
+                // A server has made the schema and the ring; nothing is made here
+                // (no file, no migration) for a database none has run on.
                 if !db::is_postgres(url) && !Path::new(url).exists() {
                     return Err(KeyringError::NoRing);
                 }
-                rotate_db(&mut db::open(url)?, now, signs_in)
+                let mut db = db::connect(url)?;
+                match crate::store::has_tables(&mut db) {
+                    Ok(true) => rotate_db(&mut db, now, signs_in),
+                    Ok(false) => Err(KeyringError::NoRing),
+                    Err(crate::store::StoreError::Db(e)) => Err(KeyringError::Database(e)),
+                    Err(e) => Err(KeyringError::Invalid(e.to_string())),
+                }
             }
             (Self::Database(_), Some(db)) => rotate_db(db, now, signs_in),
         }
