@@ -344,7 +344,7 @@ impl Metrics {
         line(
             "kiesdag_commit_batch_max_micros",
             "gauge",
-            "Longest batch commit, in microseconds.",
+            "Longest batch commit since the start, in microseconds (never comes down).",
             c.batch_max_micros.load(Ordering::Relaxed),
         );
         line(
@@ -440,7 +440,7 @@ impl Metrics {
         line(
             "kiesdag_dashboard_lag_milliseconds_max",
             "gauge",
-            "Longest such time.",
+            "Longest such time since the start (never comes down).",
             c.dashboard_lag_ms_max.load(Ordering::Relaxed),
         );
         out
