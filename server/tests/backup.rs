@@ -19,8 +19,8 @@ use kiesdag_sim::Station;
 use shared::Event;
 use support::{
     MUNICIPALITY, assert_exactly_once_in_order, cli, create_user, election_open_now,
-    fresh_database, metrics, open_station, seed, settled, start_server, start_server_on,
-    start_server_with, stored_counts, turnout,
+    fresh_database, metrics, open_station, seed, settled, start_server_with, stored_counts,
+    turnout,
 };
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -118,7 +118,10 @@ async fn a_backup_taken_mid_day_restores_and_stations_resend_what_came_after_exa
     let backup = folder.0.join("mid-day.backup");
     let (database, dir) = fresh_database();
     let codes = seed(&database, &election_open_now(), OFFLINE + ONLINE);
-    let first = start_server(&database, dir);
+    // The signing keyring in the database (no KIESDAG_JWT_SECRET): the backup carries
+    // it, so that the devices' tokens are good on the restored server.
+    let keyring_in_database = [("KIESDAG_JWT_SECRET", "")];
+    let first = start_server_with(&database, dir, "127.0.0.1:0", &keyring_in_database);
     let address = first.address();
     let url = first.ws("/ws/station");
     let mut stations: Vec<Station> = Vec::new();
@@ -218,7 +221,7 @@ async fn a_backup_taken_mid_day_restores_and_stations_resend_what_came_after_exa
         );
     }
 
-    let second = start_server_on(&restored, dir, &address);
+    let second = start_server_with(&restored, dir, &address, &keyring_in_database);
     for station in &offline {
         station.set_network(true);
         station.send(Event::ReconnectNow);
@@ -457,6 +460,17 @@ async fn scheduled_backups_keep_the_newest_n_of_their_own_and_count_failures() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let text = metrics(&server).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let last = metric(&text, "kiesdag_last_backup_timestamp_seconds");
+    assert!(
+        last <= now && now - last <= 30,
+        "the last backup's time: {last}, now {now}"
+    );
+    assert!(metric(&text, "kiesdag_last_backup_bytes") > 0, "{text}");
     let kept = own_backups(&backups, own);
     assert_eq!(kept.len(), 2, "the newest two: {kept:?}");
     assert!(!kept.contains(&oldest), "the oldest went: {kept:?}");
