@@ -418,3 +418,38 @@ impl TlsProxy {
         Self { address }
     }
 }
+
+/// A key that is not the certificate's, or a certificate file that is not one, stops
+/// the server at start with the reason, before it listens.
+#[test]
+fn a_key_that_is_not_the_certificates_stops_the_start() {
+    let ca = TestCa::new();
+    let (database, dir) = fresh_database();
+    let (_, cert, _) = ca.server_certificate(&dir, "server");
+    let (_, _, other_key) = ca.server_certificate(&dir, "other");
+    let garbage = dir.join("garbage.crt");
+    std::fs::write(&garbage, "-----BEGIN CERTIFICATE-----\nnot base64\n").unwrap();
+    for (cert, key, reason) in [
+        (&cert, &other_key, "cannot be used with the certificate"),
+        (&garbage, &other_key, "garbage.crt"),
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kiesdag"))
+            .args(["--db", &database, "serve", "--listen", "127.0.0.1:0"])
+            .arg("--tls-cert")
+            .arg(cert)
+            .arg("--tls-key")
+            .arg(key)
+            .env("KIESDAG_JWT_SECRET", support::SECRET)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{said}");
+        assert!(said.contains(reason), "{reason}: {said}");
+        assert!(
+            !String::from_utf8_lossy(&output.stdout).contains("listening"),
+            "{said}"
+        );
+    }
+    support::drop_database(&database);
+    let _ = std::fs::remove_dir_all(dir);
+}
