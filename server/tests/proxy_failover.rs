@@ -407,7 +407,58 @@ async fn a_report_on_one_instance_survives_its_kill_behind_haproxy() {
     let (status, _) = support::http(&proxy, "GET", "/metrics", "", &serde_json::Value::Null).await;
     assert_eq!(status, 404, "the proxy does not pass /metrics");
 
+    // A restarted on its addresses: HAProxy takes it back after its good checks, the
+    // open sockets stay on B, and new ones go to A (fewest connections) first.
+    let public_a = a
+        .public
+        .clone()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_owned();
+    let restarted = Instant::now();
+    let mut a = start_server_with(
+        &database,
+        std::env::temp_dir(),
+        &a.address(),
+        &[("KIESDAG_PUBLIC_LISTEN", public_a.as_str())],
+    );
+    a.owns_database = false;
+    let mut newcomers = Vec::new();
+    let taken_back = loop {
+        let newcomer: Arc<Mutex<Seen>> = Arc::default();
+        newcomers.push((
+            run_dashboard(
+                proxy.ws("/ws/dashboard"),
+                token.clone(),
+                newcomer.clone(),
+                Arc::new(Mutex::new(None)),
+            ),
+            newcomer,
+        ));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if metric(&metrics(&a).await, "kiesdag_dashboard_connections").unwrap_or(0.0) >= 1.0 {
+            break restarted.elapsed();
+        }
+        assert!(
+            restarted.elapsed() < Duration::from_secs(20),
+            "HAProxy takes the restarted instance back"
+        );
+    };
+    assert_eq!(
+        metric(&metrics(&b).await, "kiesdag_station_connections"),
+        Some(f64::from(STATIONS)),
+        "the stations stay where they are"
+    );
+    eprintln!(
+        "instance A restarted: a new dashboard served by it {taken_back:?} after its start \
+         ({} opened meanwhile)",
+        newcomers.len()
+    );
+
     for dashboard in dashboards {
+        dashboard.abort();
+    }
+    for (dashboard, _) in newcomers {
         dashboard.abort();
     }
     eprintln!("proxy_failover: {:?} in all", test_started.elapsed());
