@@ -8,20 +8,21 @@
 use clap::{CommandFactory, Parser};
 use kiesdag::cli::Cli;
 
-const DOCUMENTS: [(&str, &str); 2] = [
+const DOCUMENTS: [(&str, &str); 3] = [
     (
         "docs/operations.md",
         include_str!("../../docs/operations.md"),
     ),
     ("README.md", include_str!("../../README.md")),
+    ("docs/privacy.md", include_str!("../../docs/privacy.md")),
 ];
 
 /// What the server prints, quoted in the text: not commands.
 const LOG_LINES: [&str; 2] = ["kiesdag listening on", "kiesdag public pages on"];
 
-/// The command lines of the document's `sh` blocks that run `kiesdag`: continued
-/// lines joined, comments dropped, leading `NAME=value` settings and a pipe's left
-/// side taken off, with the line number where each starts.
+/// The lines of the document's `sh` blocks: continued lines joined and comments
+/// dropped, with the line number where each starts (`command_words` picks out the
+/// `kiesdag` command of a line, if it has one).
 fn shell_commands(text: &str) -> Vec<(usize, String)> {
     let mut commands = Vec::new();
     let mut in_shell = false;
@@ -43,19 +44,8 @@ fn shell_commands(text: &str) -> Vec<(usize, String)> {
         joined.push_str(code.trim_end().trim_end_matches('\\'));
         if continued {
             pending = Some((start, joined));
-            continue;
-        }
-        let command = joined.rsplit('|').next().unwrap_or_default();
-        let command = command.split('>').next().unwrap_or_default();
-        let words: Vec<&str> = command
-            .split_whitespace()
-            .skip_while(|w| is_setting(w))
-            .collect();
-        if words
-            .first()
-            .is_some_and(|w| *w == "kiesdag" || w.ends_with("/kiesdag"))
-        {
-            commands.push((start, words.join(" ")));
+        } else if !joined.trim().is_empty() {
+            commands.push((start, joined.trim().to_owned()));
         }
     }
     commands
@@ -93,16 +83,14 @@ fn named_commands(text: &str) -> Vec<(usize, String)> {
     let mut paragraph_start = 0;
     let flush = |paragraph: &mut String, start: usize, named: &mut Vec<(usize, String)>| {
         for (i, span) in paragraph.split('`').enumerate() {
+            let span = span.split_whitespace().collect::<Vec<_>>().join(" ");
             if i % 2 == 1 && span.starts_with("kiesdag ") {
                 let offset = paragraph
                     .split('`')
                     .take(i)
                     .map(|s| s.matches('\n').count())
                     .sum::<usize>();
-                named.push((
-                    start + offset,
-                    span.split_whitespace().collect::<Vec<_>>().join(" "),
-                ));
+                named.push((start + offset, span));
             }
         }
         paragraph.clear();
@@ -131,10 +119,12 @@ fn named_commands(text: &str) -> Vec<(usize, String)> {
     named
 }
 
-/// The words as the shell gives them to the program, without a documented optional
-/// part (`[--flag …]`), and with a value where `...`/`…` stands for what the reader
-/// fills in.
-fn words(command: &str) -> Vec<String> {
+/// The words the shell gives `kiesdag` on this line: without a documented optional
+/// part (`[--flag …]`), with a value where `...`/`…` (or a number where `N`) stands
+/// for what the reader fills in, from the part of a pipe or list (`|`, `&&`, `;`) that runs `kiesdag`, after its
+/// `NAME=value` settings and before any redirection. `None` when the line runs no
+/// `kiesdag`; an error when the shell could not split it.
+fn command_words(command: &str) -> Result<Option<Vec<String>>, String> {
     let mut without_optional = String::new();
     let mut depth = 0;
     for c in command.chars() {
@@ -145,15 +135,26 @@ fn words(command: &str) -> Vec<String> {
             _ => {}
         }
     }
-    shlex::split(&without_optional)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|w| match w.as_str() {
-            "..." | "…" => "VALUE".into(),
-            _ if w.ends_with("/kiesdag") => "kiesdag".into(),
-            _ => w,
-        })
-        .collect()
+    let words = shlex::split(&without_optional)
+        .ok_or_else(|| "the shell cannot split it (a quote left open)".to_owned())?;
+    for part in words.split(|w| matches!(w.as_str(), "|" | "||" | "&&" | ";")) {
+        let part: Vec<String> = part
+            .iter()
+            .skip_while(|w| is_setting(w))
+            .take_while(|w| !w.starts_with('>') && !w.starts_with("2>") && !w.starts_with('<'))
+            .map(|w| match w.as_str() {
+                "..." | "…" => "VALUE".into(),
+                // A number the reader fills in.
+                "N" => "1".into(),
+                _ if w.ends_with("/kiesdag") => "kiesdag".into(),
+                _ => w.clone(),
+            })
+            .collect();
+        if part.first().is_some_and(|w| w == "kiesdag") {
+            return Ok(Some(part));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether each subcommand and flag of a named (perhaps partial) command exists.
@@ -194,20 +195,38 @@ fn check_named(words: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+fn first_line(error: &clap::Error) -> String {
+    error
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[test]
 fn every_documented_command_line_parses() {
     let mut faults = Vec::new();
     let mut checked = 0;
     for (document, text) in DOCUMENTS {
         for (line, command) in shell_commands(text) {
-            let words = words(&command);
+            let words = match command_words(&command) {
+                Ok(Some(words)) => words,
+                Ok(None) => continue,
+                Err(e) => {
+                    faults.push(format!("{document}:{line}: `{command}`: {e}"));
+                    continue;
+                }
+            };
             if !cfg!(feature = "demo") && words.get(1).is_some_and(|w| w == "demo") {
                 continue;
             }
             checked += 1;
             if let Err(e) = Cli::try_parse_from(&words) {
-                let first = e.to_string().lines().next().unwrap_or_default().to_owned();
-                faults.push(format!("{document}:{line}: `{command}`: {first}"));
+                faults.push(format!(
+                    "{document}:{line}: `{command}`: {}",
+                    first_line(&e)
+                ));
             }
         }
     }
@@ -227,20 +246,29 @@ fn every_command_named_in_the_text_exists() {
             if LOG_LINES.iter().any(|l| command.starts_with(l)) {
                 continue;
             }
+            let words = match command_words(&command) {
+                Ok(Some(words)) => words,
+                Ok(None) => continue,
+                Err(e) => {
+                    faults.push(format!("{document}:{line}: `{command}`: {e}"));
+                    continue;
+                }
+            };
             checked += 1;
-            let words = words(&command);
-            // A command given with its flags is checked whole, as a shell line is.
-            let whole = words.iter().any(|w| w.starts_with("--"));
-            if whole && let Err(e) = Cli::try_parse_from(&words) {
-                let first = e.to_string().lines().next().unwrap_or_default().to_owned();
-                faults.push(format!("{document}:{line}: `{command}`: {first}"));
-            } else if let Err(e) = check_named(&words) {
-                faults.push(format!("{document}:{line}: `{command}`: {e}"));
+            // A command given with its flags is checked whole, as a shell line is;
+            // one named by its subcommand alone, for the subcommand.
+            let fault = if words.iter().any(|w| w.starts_with("--")) {
+                Cli::try_parse_from(&words).err().map(|e| first_line(&e))
+            } else {
+                check_named(&words).err()
+            };
+            if let Some(fault) = fault {
+                faults.push(format!("{document}:{line}: `{command}`: {fault}"));
             }
         }
     }
     assert!(
-        checked >= 30,
+        checked >= 50,
         "the documents name fewer commands than they did ({checked})"
     );
     assert!(faults.is_empty(), "{}", faults.join("\n"));
@@ -248,16 +276,39 @@ fn every_command_named_in_the_text_exists() {
 
 #[test]
 fn a_wrong_command_is_caught() {
-    // The checks themselves: a flag that does not exist, a missing required one, a
-    // subcommand that does not exist.
-    let text = "```sh\nkiesdag strength check --municipality GM0599   # no --election\n```\n\
-                `kiesdag codes revoke --device X` and `kiesdag secrets rotate`\n";
+    // The checks themselves: a missing required flag, a flag or subcommand that does
+    // not exist, a quote left open, a pipe and a redirection around the command.
+    let text = "```sh\n\
+                kiesdag strength check --municipality GM0599   # no --election\n\
+                echo 'pw' | kiesdag user create --username a --role coordinator > out.txt\n\
+                kiesdag staff invite --from \"Gemeente <v@g.nl>\n\
+                cargo test -p kiesdag\n\
+                ```\n\
+                `kiesdag codes revoke --device X` and `kiesdag secrets rotate`, `kiesdag\n\
+                migrate`\n";
     let shell = shell_commands(text);
-    assert_eq!(shell.len(), 1);
-    assert!(Cli::try_parse_from(words(&shell[0].1)).is_err());
+    assert_eq!(shell.len(), 4);
+    let missing = command_words(&shell[0].1).unwrap().unwrap();
+    assert!(Cli::try_parse_from(missing).is_err());
+    let piped = command_words(&shell[1].1).unwrap().unwrap();
+    assert_eq!(piped.first().map(String::as_str), Some("kiesdag"));
+    assert!(
+        !piped.iter().any(|w| w == "out.txt" || w == ">"),
+        "{piped:?}"
+    );
+    assert!(Cli::try_parse_from(piped).is_ok());
+    assert!(command_words(&shell[2].1).is_err(), "a quote left open");
+    assert_eq!(
+        command_words(&shell[3].1).unwrap(),
+        None,
+        "not a kiesdag line"
+    );
     let named = named_commands(text);
-    assert_eq!(named.len(), 2);
-    assert!(check_named(&words(&named[0].1)).is_err());
-    assert!(check_named(&words(&named[1].1)).is_err());
-    assert!(check_named(&words("kiesdag --db x.db secret rotate --signs-in 0")).is_ok());
+    assert_eq!(named.len(), 3, "{named:?}");
+    for (_, wrong) in &named[..2] {
+        assert!(check_named(&command_words(wrong).unwrap().unwrap()).is_err());
+    }
+    assert!(check_named(&command_words(&named[2].1).unwrap().unwrap()).is_ok());
+    let db_first = command_words("kiesdag --db x.db secret rotate --signs-in 0");
+    assert!(check_named(&db_first.unwrap().unwrap()).is_ok());
 }
