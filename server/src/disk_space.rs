@@ -73,7 +73,7 @@ impl FreeSpaceGuard {
         if min_free_mb == 0 || crate::db::is_postgres(url) {
             return None;
         }
-        let path = sqlite_path(url)?;
+        let path = crate::db::sqlite_path(url)?;
         Some(Self {
             path,
             min_free_bytes: min_free_mb.saturating_mul(1024 * 1024),
@@ -154,15 +154,6 @@ impl FreeSpaceGuard {
 struct Seen {
     low: bool,
     failed: bool,
-}
-
-/// The file a SQLite URL names: a plain path, or a `file:` URI without its query;
-/// None for an in-memory database.
-fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let path = url.strip_prefix("sqlite://").unwrap_or(url);
-    let path = path.strip_prefix("file:").unwrap_or(path);
-    let path = path.split('?').next().unwrap_or(path);
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 #[cfg(test)]

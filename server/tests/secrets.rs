@@ -406,6 +406,11 @@ async fn the_database_keyring_starts_from_the_old_secret_and_every_instance_foll
         status_with(&second, &signed(legacy, Some("k-unknown"), &claims)).await,
         401
     );
+    // The database named as a `file:` URI, as `serve` takes it, rotates too.
+    if !kiesdag::db::is_postgres(&database) {
+        let (ok, said) = kiesdag(&format!("file:{database}"), &["secret", "rotate"], &[]);
+        assert!(ok, "{said}");
+    }
     drop(second);
 }
 
@@ -431,7 +436,7 @@ fn rotating_a_database_no_server_has_run_on_is_refused_and_makes_nothing() {
     assert_eq!(rows, 0, "a refused rotation stores no keyring");
     drop(conn);
 
-    // An empty file (or a new PostgreSQL database) gets no tables.
+    // An empty file gets no tables.
     let empty = dir.join("empty.db");
     std::fs::write(&empty, b"").unwrap();
     let (ok, said) = kiesdag(&empty.to_string_lossy(), &["secret", "rotate"], &[]);

@@ -209,7 +209,7 @@ impl Keyring {
             return invalid("it has no key".into());
         }
         let mut kids = std::collections::BTreeSet::new();
-        for key in &self.keys {
+        for (position, key) in self.keys.iter().enumerate() {
             let well_formed = !key.kid.is_empty()
                 && key.kid.len() <= 64
                 && key
@@ -217,9 +217,11 @@ impl Keyring {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !well_formed {
+                // Not quoted: a secret pasted into the wrong field would be logged.
                 return invalid(format!(
-                    "key id {:?}: 1 to 64 letters, digits, - and _",
-                    key.kid
+                    "key {} has a key id of {} characters that is not 1 to 64 letters, digits, - and _",
+                    position + 1,
+                    key.kid.chars().count()
                 ));
             }
             if !kids.insert(key.kid.as_str()) {
@@ -389,7 +391,7 @@ impl KeySource {
             (Self::Database(url), None) => {
                 // A server has made the schema and the ring; nothing is made here
                 // (no file, no migration) for a database none has run on.
-                if !db::is_postgres(url) && !Path::new(url).exists() {
+                if !db::is_postgres(url) && db::sqlite_path(url).is_none_or(|p| !p.exists()) {
                     return Err(KeyringError::NoRing);
                 }
                 let mut db = db::connect(url)?;
@@ -502,8 +504,12 @@ fn write_file(path: &Path, text: &str, replace: bool) -> Result<(), KeyringError
         if let Some((uid, gid)) = owner {
             use std::os::unix::fs::MetadataExt;
             let made = file.metadata()?;
-            if (made.uid(), made.gid()) != (uid, gid) {
-                std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
+            if made.uid() != uid {
+                std::os::unix::fs::fchown(&file, Some(uid), None)?;
+            }
+            // The group grants nothing at mode 0600: kept where allowed, else left.
+            if made.gid() != gid {
+                let _ = std::os::unix::fs::fchown(&file, None, Some(gid));
             }
         }
         file.write_all(text.as_bytes())?;
@@ -858,9 +864,14 @@ mod tests {
         assert!(matches!(refused, KeyringError::Invalid(_)), "{said}");
         assert!(!said.contains("s3cr3t"), "{said}");
         assert!(said.contains("line 1, column"), "{said}");
+        let secret_as_kid = format!(
+            "{{\"version\": 1, \"keys\": [{{\"kid\": \"s3cr3t value!\", \"secret\": \"{}\", \"created\": \"2026-01-01T00:00:00Z\", \"signs_from\": \"2026-01-01T00:00:00Z\"}}]}}",
+            "0".repeat(64)
+        );
         for text in [
             "{\"version\": 1, \"keys\": \"s3cr3t-value-xyz\"}",
             "{s3cr3t",
+            &secret_as_kid,
         ] {
             let said = Keyring::parse(text).unwrap_err().to_string();
             assert!(!said.contains("s3cr3t"), "{said}");

@@ -62,6 +62,16 @@ pub fn connect(url: &str) -> Result<Db, DbError> {
     }
 }
 
+/// The file a SQLite URL names: a plain path, or a `file:` URI without its query;
+/// None for an in-memory database.
+#[must_use]
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    let path = path.strip_prefix("file:").unwrap_or(path);
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
 /// Runs the migrations not yet applied; returns how many ran.
 ///
 /// # Errors
