@@ -312,6 +312,22 @@ fn a_restore_into_a_database_that_holds_anything_is_refused_and_changes_nothing(
     if !db::is_postgres(&empty) {
         assert!(!Path::new(&empty).exists(), "no file made");
     }
+    // A backup of the other kind (a dump for SQLite, a SQLite file for PostgreSQL)
+    // is refused by what it is, before anything is touched.
+    let other_kind = folder.0.join("other-kind.backup");
+    let (head, said_kind) = if db::is_postgres(&empty) {
+        (&b"SQLite format 3\0"[..], "it is a SQLite backup")
+    } else {
+        (&b"PGDMP\x01\x0e\x00"[..], "it is a PostgreSQL dump")
+    };
+    let mut bytes = head.to_vec();
+    bytes.resize(4096, 0);
+    std::fs::write(&other_kind, bytes).unwrap();
+    let (ok, said) = cli(&empty, &["restore", path(&other_kind)]);
+    assert!(!ok && said.contains(said_kind), "{said}");
+    if !db::is_postgres(&empty) {
+        assert!(!Path::new(&empty).exists(), "no file made");
+    }
     let (ok, said) = cli(&empty, &["migrate"]);
     assert!(ok, "{said}");
     assert_eq!(stored_counts(&empty), (0, 0), "nothing restored");
