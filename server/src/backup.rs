@@ -678,6 +678,38 @@ impl Schedule {
         Ok(())
     }
 
+    /// The database's name in this schedule's file names, so that the schedules of
+    /// two databases backing up into one folder (two elections' servers) never take
+    /// each other's files for their own: the SQLite file's name without its extension,
+    /// or the PostgreSQL database's name; letters, digits and `_` (anything else `_`).
+    #[must_use]
+    pub fn label(url: &str) -> String {
+        let name = if db::is_postgres(url) {
+            let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+            let path = after_scheme.split('?').next().unwrap_or_default();
+            path.split_once('/')
+                .map(|(_, name)| name.to_owned())
+                .unwrap_or_default()
+        } else {
+            db::sqlite_path(url)
+                .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .unwrap_or_default()
+        };
+        let name: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if name.is_empty() {
+            "database".into()
+        } else {
+            name
+        }
+    }
+
+    fn prefix(&self) -> String {
+        format!("{SCHEDULED_PREFIX}{}-", Self::label(&self.url))
+    }
+
     fn extension(&self) -> &'static str {
         if db::is_postgres(&self.url) {
             POSTGRES_EXTENSION
@@ -691,7 +723,7 @@ impl Schedule {
     pub fn next_path(&self) -> PathBuf {
         let now = chrono::Utc::now().format(SCHEDULED_TIME);
         self.dir
-            .join(format!("{SCHEDULED_PREFIX}{now}{}", self.extension()))
+            .join(format!("{}{now}{}", self.prefix(), self.extension()))
     }
 
     fn take_one(&self) -> Result<Summary, BackupError> {
@@ -699,11 +731,12 @@ impl Schedule {
         backup(&self.url, &self.next_path(), false)
     }
 
-    /// Whether `name` is one of this schedule's backups (its prefix, a time that
-    /// parses, its extension): nothing else in the folder is ever deleted.
+    /// Whether `name` is one of this schedule's backups (its prefix with the
+    /// database's label, a time that parses, its extension): nothing else in the
+    /// folder is ever deleted.
     #[must_use]
     pub fn is_own(&self, name: &str) -> bool {
-        name.strip_prefix(SCHEDULED_PREFIX)
+        name.strip_prefix(&self.prefix())
             .and_then(|rest| rest.strip_suffix(self.extension()))
             .is_some_and(|time| chrono::NaiveDateTime::parse_from_str(time, SCHEDULED_TIME).is_ok())
     }
@@ -778,19 +811,38 @@ mod tests {
             sqlite.is_own(name.as_deref().unwrap_or_default()),
             "{name:?}"
         );
-        assert!(sqlite.is_own("kiesdag-backup-20261205T045300.123Z.sqlite"));
+        assert!(sqlite.is_own("kiesdag-backup-kiesdag-20261205T045300.123Z.sqlite"));
         for other in [
-            "kiesdag-backup-20261205T045300.123Z.pgdump",
-            "kiesdag-backup-latest.sqlite",
-            "kiesdag-backup-20261205T045300.123Z.sqlite.bak",
-            "my-kiesdag-backup-20261205T045300.123Z.sqlite",
+            "kiesdag-backup-kiesdag-20261205T045300.123Z.pgdump",
+            "kiesdag-backup-kiesdag-latest.sqlite",
+            "kiesdag-backup-kiesdag-20261205T045300.123Z.sqlite.bak",
+            "my-kiesdag-backup-kiesdag-20261205T045300.123Z.sqlite",
+            // Another database's schedule in the same folder.
+            "kiesdag-backup-ps2027-20261205T045300.123Z.sqlite",
+            "kiesdag-backup-kiesdag_b-20261205T045300.123Z.sqlite",
             "notes.txt",
         ] {
             assert!(!sqlite.is_own(other), "{other}");
         }
-        let postgres = schedule("postgresql:///kiesdag");
-        assert!(postgres.is_own("kiesdag-backup-20261205T045300.123Z.pgdump"));
-        assert!(!postgres.is_own("kiesdag-backup-20261205T045300.123Z.sqlite"));
+        let postgres = schedule("postgresql://kiesdag@db.internal:5432/gr2026?sslmode=require");
+        assert!(postgres.is_own("kiesdag-backup-gr2026-20261205T045300.123Z.pgdump"));
+        assert!(!postgres.is_own("kiesdag-backup-gr2026-20261205T045300.123Z.sqlite"));
+        assert!(!postgres.is_own("kiesdag-backup-kiesdag-20261205T045300.123Z.pgdump"));
+        // Two elections' servers backing up into one folder: neither takes the
+        // other's backups for its own (and so never deletes them).
+        let (gr, ps) = (schedule("/srv/gr2026.db"), schedule("/srv/ps2027.db"));
+        for (one, other) in [(&gr, &ps), (&ps, &gr)] {
+            let theirs = other.next_path();
+            let theirs = theirs.file_name().unwrap_or_default().to_string_lossy();
+            assert!(other.is_own(&theirs), "{theirs}");
+            assert!(!one.is_own(&theirs), "{theirs}");
+        }
+        assert_eq!(
+            Schedule::label("postgresql:///kiesdag_test?host=/run"),
+            "kiesdag_test"
+        );
+        assert_eq!(Schedule::label("file:/srv/GR 2026.db?mode=rwc"), "GR_2026");
+        assert_eq!(Schedule::label("postgresql://db.internal"), "database");
     }
 
     #[test]

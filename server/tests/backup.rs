@@ -412,12 +412,16 @@ fn a_restore_into_another_applications_database_is_refused_and_leaves_it_as_it_w
     }
 }
 
-/// The scheduled backups' own files in `dir`, by name.
-fn own_backups(dir: &Path, extension: &str) -> Vec<String> {
+/// The scheduled backups of `database` in `dir`, by name.
+fn own_backups(dir: &Path, database: &str, extension: &str) -> Vec<String> {
+    let prefix = format!(
+        "kiesdag-backup-{}-2",
+        kiesdag::backup::Schedule::label(database)
+    );
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.starts_with("kiesdag-backup-2") && n.ends_with(extension))
+        .filter(|n| n.starts_with(&prefix) && n.ends_with(extension))
         .collect();
     names.sort();
     names
@@ -442,16 +446,19 @@ async fn scheduled_backups_keep_the_newest_n_of_their_own_and_count_failures() {
     } else {
         (".sqlite", ".pgdump")
     };
+    let label = kiesdag::backup::Schedule::label(&database);
     // What else is in the folder stays; an old backup of the schedule's own goes first.
     let others = [
         "notes.txt".to_owned(),
         "kiesdag-backup-before-the-day.sqlite".to_owned(),
-        format!("kiesdag-backup-20200101T000000.000Z{other}"),
+        format!("kiesdag-backup-{label}-20200101T000000.000Z{other}"),
+        // Another election's server keeping its backups in the same folder.
+        format!("kiesdag-backup-ps2027-20200101T000000.000Z{own}"),
     ];
     for name in &others {
         std::fs::write(backups.join(name), b"not ours").unwrap();
     }
-    let oldest = format!("kiesdag-backup-20200101T000000.000Z{own}");
+    let oldest = format!("kiesdag-backup-{label}-20200101T000000.000Z{own}");
     std::fs::write(backups.join(&oldest), b"an old one").unwrap();
 
     let server = start_server_with(
@@ -487,7 +494,7 @@ async fn scheduled_backups_keep_the_newest_n_of_their_own_and_count_failures() {
         "the last backup's time: {last}, now {now}"
     );
     assert!(metric(&text, "kiesdag_last_backup_bytes") > 0, "{text}");
-    let kept = own_backups(&backups, own);
+    let kept = own_backups(&backups, &database, own);
     assert_eq!(kept.len(), 2, "the newest two: {kept:?}");
     assert!(!kept.contains(&oldest), "the oldest went: {kept:?}");
     for name in &others {
