@@ -24,6 +24,11 @@ demo-core:
 
 # CI builds once from a fresh clone: incremental caches would only cost disk there.
 test: export CARGO_INCREMENTAL = 0
+# The binaries the later suites run are built together with the test targets, so that
+# Cargo resolves features as rust-tests did (dev-dependencies add features to shared
+# crates such as serde) and reuses that build instead of compiling the workspace a
+# second time: about two minutes and a gigabyte of disk less.
+test: export BUILD_WITH_TESTS = --tests
 test: export API_FUZZ_EXAMPLES = 15
 test: setup fmt-check clippy core-purity bindings-check rust-tests postgres-tests eml-tools jvm-proof swift-check wasm-core chair-tests dashboard-tests fuzz-short api-fuzz
 	@echo "make test: all suites passed"
@@ -95,7 +100,7 @@ bench-core:
 # .cache/, JNA and OkHttp from Debian).
 .PHONY: jvm-proof swift-check
 jvm-proof: bindings
-	$(CARGO) build --workspace --all-features --bin kiesdag
+	$(CARGO) build --workspace --all-features $(BUILD_WITH_TESTS) --bin kiesdag
 	@BINDINGS=$(BINDINGS) tests/jvm/run.sh
 
 # The iOS and Android shells' sources against the generated Swift and Kotlin bindings
@@ -120,7 +125,7 @@ dashboard-chromium:
 # What the browser tests run against: Chromium, the server, the test fixture, the
 # scriptable station and the load generator (debug builds).
 dashboard-deps: dashboard-chromium
-	$(CARGO) build --workspace --all-features --bins
+	$(CARGO) build --workspace --all-features $(BUILD_WITH_TESTS) --bins
 
 # Vitest unit tests, then end-to-end tests in Chromium against the real server with
 # simulated stations, with axe-core on every page and the screenshots in

@@ -41,8 +41,9 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$ST_VERSION"; the
     "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$ST_VERSION"
 fi
 
-# 2. The server, as the other suites build it (so nothing is compiled twice in make test).
-$CARGO build -q --workspace --all-features --bin kiesdag
+# 2. The server, as the other suites build it (so nothing is compiled twice in make test,
+#    which sets BUILD_WITH_TESTS=--tests: the Makefile says why).
+$CARGO build -q --workspace --all-features ${BUILD_WITH_TESTS:-} --bin kiesdag
 KIESDAG="$TARGET_DIR/debug/kiesdag"
 
 OUT=${API_FUZZ_OUT:-$(mktemp -d /tmp/kiesdag-api-fuzz.XXXXXX)}
