@@ -460,6 +460,12 @@ async fn scheduled_backups_keep_the_newest_n_of_their_own_and_count_failures() {
     }
     let oldest = format!("kiesdag-backup-{label}-20200101T000000.000Z{own}");
     std::fs::write(backups.join(&oldest), b"an old one").unwrap();
+    // A backup of the schedule's own cut short by a stop left its partial file: gone
+    // at start. Anyone else's partial file stays.
+    let cut_short = format!(".kiesdag-backup-{label}-20200101T000500.000Z{own}.a1b2c3.partial");
+    let not_ours = ".notes.txt.a1b2c3.partial";
+    std::fs::write(backups.join(&cut_short), b"half").unwrap();
+    std::fs::write(backups.join(not_ours), b"half of someone else's").unwrap();
 
     let server = start_server_with(
         &database,
@@ -494,6 +500,14 @@ async fn scheduled_backups_keep_the_newest_n_of_their_own_and_count_failures() {
         "the last backup's time: {last}, now {now}"
     );
     assert!(metric(&text, "kiesdag_last_backup_bytes") > 0, "{text}");
+    assert!(
+        !backups.join(&cut_short).exists(),
+        "its own partial file went"
+    );
+    assert!(
+        backups.join(not_ours).exists(),
+        "another's partial file stayed"
+    );
     let kept = own_backups(&backups, &database, own);
     assert_eq!(kept.len(), 2, "the newest two: {kept:?}");
     assert!(!kept.contains(&oldest), "the oldest went: {kept:?}");

@@ -463,3 +463,70 @@ fn a_key_that_is_not_the_certificates_stops_the_start() {
     support::drop_database(&database);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The protocols the runbook names: TLS 1.2 as well as 1.3, and HTTP/2 by ALPN beside
+/// HTTP/1.1; and without `--tls-cert`, SIGHUP ends the process as by default.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_1_2_and_http_2_by_alpn_and_sighup_without_tls() {
+    let ca = TestCa::new();
+    let (database, dir) = fresh_database();
+    seed(&database, &election_open_now(), 1);
+    let (_, cert, key) = ca.server_certificate(&dir, "server");
+    let env = [
+        ("KIESDAG_TLS_CERT", cert.to_string_lossy().into_owned()),
+        ("KIESDAG_TLS_KEY", key.to_string_lossy().into_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = start_server_with(&database, dir.clone(), "127.0.0.1:0", &env);
+
+    let handshake = |versions: &[&'static rustls::SupportedProtocolVersion], alpn: &[&[u8]]| {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca.cert.clone()).unwrap();
+        let mut config = rustls::ClientConfig::builder_with_provider(provider())
+            .with_protocol_versions(versions)
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        let name = ServerName::try_from("127.0.0.1").unwrap();
+        let mut connection = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+        let mut tcp = std::net::TcpStream::connect(server.address()).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        while connection.is_handshaking() {
+            connection.complete_io(&mut tcp).unwrap();
+        }
+        (
+            connection.protocol_version(),
+            connection.alpn_protocol().map(<[u8]>::to_vec),
+        )
+    };
+    assert_eq!(
+        handshake(&[&rustls::version::TLS12], &[b"http/1.1"]),
+        (
+            Some(rustls::ProtocolVersion::TLSv1_2),
+            Some(b"http/1.1".to_vec())
+        )
+    );
+    assert_eq!(
+        handshake(&[&rustls::version::TLS13], &[b"h2", b"http/1.1"]),
+        (Some(rustls::ProtocolVersion::TLSv1_3), Some(b"h2".to_vec()))
+    );
+    drop(server);
+
+    // Plain http: SIGHUP is not handled, and ends the process.
+    let (database, dir) = fresh_database();
+    let mut plain = start_server_with(&database, dir, "127.0.0.1:0", &[]);
+    hang_up(&plain);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = plain.child.try_wait().unwrap() {
+            assert!(!status.success(), "{status:?}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "SIGHUP ends a server without TLS"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
