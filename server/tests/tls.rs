@@ -465,9 +465,9 @@ fn a_key_that_is_not_the_certificates_stops_the_start() {
 }
 
 /// The protocols the runbook names: TLS 1.2 as well as 1.3, and HTTP/2 by ALPN beside
-/// HTTP/1.1; and without `--tls-cert`, SIGHUP ends the process as by default.
+/// HTTP/1.1.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tls_1_2_and_http_2_by_alpn_and_sighup_without_tls() {
+async fn tls_1_2_and_1_3_and_http_2_by_alpn() {
     let ca = TestCa::new();
     let (database, dir) = fresh_database();
     seed(&database, &election_open_now(), 1);
@@ -512,21 +512,4 @@ async fn tls_1_2_and_http_2_by_alpn_and_sighup_without_tls() {
         (Some(rustls::ProtocolVersion::TLSv1_3), Some(b"h2".to_vec()))
     );
     drop(server);
-
-    // Plain http: SIGHUP is not handled, and ends the process.
-    let (database, dir) = fresh_database();
-    let mut plain = start_server_with(&database, dir, "127.0.0.1:0", &[]);
-    hang_up(&plain);
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = plain.child.try_wait().unwrap() {
-            assert!(!status.success(), "{status:?}");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "SIGHUP ends a server without TLS"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
