@@ -18,9 +18,9 @@ use kiesdag::db::{self, schema};
 use kiesdag_sim::Station;
 use shared::Event;
 use support::{
-    MUNICIPALITY, assert_exactly_once_in_order, cli, create_user, election_open_now,
-    fresh_database, metrics, open_station, seed, settled, start_server_with, stored_counts,
-    turnout,
+    MUNICIPALITY, assert_exactly_once_in_order, cli, create_user, election_open_now, events_of,
+    fresh_database, metrics, open_station, seed, settled, start_server_with, station_id,
+    stored_counts, turnout,
 };
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -63,21 +63,6 @@ impl Drop for Held {
         support::drop_database(&self.database);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn station_id(n: u32) -> String {
-    format!("{MUNICIPALITY}-{n}")
-}
-
-/// The events a station has in the database.
-fn events_of(database: &str, station: &str) -> u64 {
-    let mut conn = db::connect(database).unwrap();
-    let n: i64 = schema::events::table
-        .filter(schema::events::station_id.eq(station))
-        .count()
-        .get_result(&mut conn)
-        .unwrap();
-    u64::try_from(n).unwrap()
 }
 
 /// What a database holds, to show that a refused restore changed nothing: its counts,

@@ -19,8 +19,8 @@ use shared::Event;
 use shared::app::view::ConnectionState;
 use shared::protocol::{ClientMessage, RejectCode, ServerMessage};
 use support::{
-    MUNICIPALITY, RawDevice, assert_exactly_once_in_order, cli, election_open_now, fresh_database,
-    open_station, operation, seed, settled, start_server, start_server_on, turnout,
+    RawDevice, assert_exactly_once_in_order, cli, election_open_now, events_of, fresh_database,
+    open_station, operation, seed, settled, start_server, start_server_on, station_id, turnout,
 };
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -44,20 +44,6 @@ impl Drop for Folder {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn station_id(n: u32) -> String {
-    format!("{MUNICIPALITY}-{n}")
-}
-
-fn events_of(database: &str, station: &str) -> u64 {
-    let mut conn = db::connect(database).unwrap();
-    let n: i64 = schema::events::table
-        .filter(schema::events::station_id.eq(station))
-        .count()
-        .get_result(&mut conn)
-        .unwrap();
-    u64::try_from(n).unwrap()
 }
 
 /// The audit entries with `action`: their payloads.

@@ -7,72 +7,17 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use kiesdag::auth::Role;
 use kiesdag::realtime::dashboard_socket::DashboardMessage;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use rustls::pki_types::{CertificateDer, ServerName};
 use support::{
-    Dashboard, MUNICIPALITY, Server, election_open_now, fresh_database, open_station_with, seed,
-    staff_token, start_server_with,
+    Dashboard, MUNICIPALITY, Server, TestCa, election_open_now, fresh_database, minimal_web_apps,
+    open_station_with, seed, staff_token, start_server_with,
 };
-
-/// A certificate authority made for this test run alone.
-struct TestCa {
-    issuer: Issuer<'static, KeyPair>,
-    cert: CertificateDer<'static>,
-}
-
-impl TestCa {
-    fn new() -> Self {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "Kiesdag test CA");
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let cert = params.self_signed(&key).unwrap();
-        Self {
-            issuer: Issuer::new(params, key),
-            cert: cert.der().clone(),
-        }
-    }
-
-    /// A server certificate for localhost and 127.0.0.1, written to `dir` as
-    /// `name.crt` and `name.key`; returns the certificate (DER) and the two files.
-    fn server_certificate(&self, dir: &Path, name: &str) -> (Vec<u8>, PathBuf, PathBuf) {
-        let key = KeyPair::generate().unwrap();
-        let params =
-            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
-        let leaf = params.signed_by(&key, &self.issuer).unwrap();
-        let (cert_file, key_file) = (
-            dir.join(format!("{name}.crt")),
-            dir.join(format!("{name}.key")),
-        );
-        std::fs::write(&cert_file, leaf.pem()).unwrap();
-        std::fs::write(&key_file, key.serialize_pem()).unwrap();
-        (leaf.der().to_vec(), cert_file, key_file)
-    }
-
-    /// A TLS client that trusts this CA alone. It resumes no session, so that each
-    /// connection is shown the server's certificate of the moment (a resumed one
-    /// carries the certificate of the session it resumes).
-    fn client(&self) -> Arc<rustls::ClientConfig> {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(self.cert.clone()).unwrap();
-        let mut config = rustls::ClientConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        config.resumption = rustls::client::Resumption::disabled();
-        Arc::new(config)
-    }
-}
 
 #[allow(deprecated)] // ring, as the server: see http/tls.rs.
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -118,24 +63,6 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
         .filter_map(|line| line.split_once(':'))
         .find(|(n, _)| n.trim() == name)
         .map(|(_, v)| v.trim())
-}
-
-/// Built web apps, as small as will do: each app's index.html.
-fn web_dirs(dir: &Path) -> Vec<(&'static str, String)> {
-    let dashboard = dir.join("dashboard");
-    let chair = dir.join("chair");
-    for app in [&dashboard, &chair] {
-        std::fs::create_dir_all(app).unwrap();
-        std::fs::write(
-            app.join("index.html"),
-            "<!doctype html><title>Kiesdag</title>",
-        )
-        .unwrap();
-    }
-    vec![
-        ("KIESDAG_WEB_DIR", dashboard.to_string_lossy().into_owned()),
-        ("KIESDAG_CHAIR_DIR", chair.to_string_lossy().into_owned()),
-    ]
 }
 
 /// The headers the dashboard and the chair's app are served with over TLS: HSTS,
@@ -185,8 +112,8 @@ async fn a_station_and_a_dashboard_over_wss_and_a_certificate_reloaded_on_sighup
     let ca = TestCa::new();
     let (database, dir) = fresh_database();
     let codes = seed(&database, &election_open_now(), 1);
-    let (first, cert, key) = ca.server_certificate(&dir, "server");
-    let mut env = web_dirs(&dir);
+    let (first, cert, key) = ca.server_certificate_files(&dir, "server");
+    let mut env = minimal_web_apps(&dir);
     env.push(("KIESDAG_TLS_CERT", cert.to_string_lossy().into_owned()));
     env.push(("KIESDAG_TLS_KEY", key.to_string_lossy().into_owned()));
     env.push(("KIESDAG_PUBLIC_LISTEN", "127.0.0.1:0".to_owned()));
@@ -219,7 +146,7 @@ async fn a_station_and_a_dashboard_over_wss_and_a_certificate_reloaded_on_sighup
     );
 
     // A renewal: new key, new certificate, same files; then SIGHUP.
-    let (second, new_cert, new_key) = ca.server_certificate(&dir, "renewed");
+    let (second, new_cert, new_key) = ca.server_certificate_files(&dir, "renewed");
     std::fs::rename(&new_cert, &cert).unwrap();
     std::fs::rename(&new_key, &key).unwrap();
     hang_up(&server);
@@ -298,8 +225,8 @@ async fn behind_a_tls_terminating_proxy() {
     let ca = TestCa::new();
     let (database, dir) = fresh_database();
     let codes = seed(&database, &election_open_now(), 1);
-    let (_, cert, key) = ca.server_certificate(&dir, "proxy");
-    let env = web_dirs(&dir);
+    let (_, cert, key) = ca.server_certificate_files(&dir, "proxy");
+    let env = minimal_web_apps(&dir);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let server = start_server_with(&database, dir.clone(), "127.0.0.1:0", &env);
     assert!(server.base.starts_with("http://"), "{}", server.base);
@@ -425,8 +352,8 @@ impl TlsProxy {
 fn a_key_that_is_not_the_certificates_stops_the_start() {
     let ca = TestCa::new();
     let (database, dir) = fresh_database();
-    let (_, cert, _) = ca.server_certificate(&dir, "server");
-    let (_, _, other_key) = ca.server_certificate(&dir, "other");
+    let (_, cert, _) = ca.server_certificate_files(&dir, "server");
+    let (_, _, other_key) = ca.server_certificate_files(&dir, "other");
     let garbage = dir.join("garbage.crt");
     std::fs::write(&garbage, "-----BEGIN CERTIFICATE-----\nnot base64\n").unwrap();
     for (cert, key, reason) in [
@@ -471,7 +398,7 @@ async fn tls_1_2_and_1_3_and_http_2_by_alpn() {
     let ca = TestCa::new();
     let (database, dir) = fresh_database();
     seed(&database, &election_open_now(), 1);
-    let (_, cert, key) = ca.server_certificate(&dir, "server");
+    let (_, cert, key) = ca.server_certificate_files(&dir, "server");
     let env = [
         ("KIESDAG_TLS_CERT", cert.to_string_lossy().into_owned()),
         ("KIESDAG_TLS_KEY", key.to_string_lossy().into_owned()),
@@ -480,12 +407,10 @@ async fn tls_1_2_and_1_3_and_http_2_by_alpn() {
     let server = start_server_with(&database, dir.clone(), "127.0.0.1:0", &env);
 
     let handshake = |versions: &[&'static rustls::SupportedProtocolVersion], alpn: &[&[u8]]| {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(ca.cert.clone()).unwrap();
         let mut config = rustls::ClientConfig::builder_with_provider(provider())
             .with_protocol_versions(versions)
             .unwrap()
-            .with_root_certificates(roots)
+            .with_root_certificates(ca.roots())
             .with_no_client_auth();
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         let name = ServerName::try_from("127.0.0.1").unwrap();

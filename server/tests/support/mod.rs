@@ -1106,11 +1106,34 @@ impl TestCa {
         (leaf.der().to_vec(), leaf.pem(), key.serialize_pem())
     }
 
+    /// As `server_certificate`, written to `dir` as `name.crt` and `name.key`: the
+    /// certificate (DER) and the two files.
+    pub fn server_certificate_files(
+        &self,
+        dir: &std::path::Path,
+        name: &str,
+    ) -> (Vec<u8>, PathBuf, PathBuf) {
+        let (der, cert, key) = self.server_certificate();
+        let (cert_file, key_file) = (
+            dir.join(format!("{name}.crt")),
+            dir.join(format!("{name}.key")),
+        );
+        std::fs::write(&cert_file, cert).unwrap();
+        std::fs::write(&key_file, key).unwrap();
+        (der, cert_file, key_file)
+    }
+
+    /// The roots a client trusts: this CA alone.
+    pub fn roots(&self) -> rustls::RootCertStore {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(self.cert.clone()).unwrap();
+        roots
+    }
+
     /// A TLS client that trusts this CA alone and resumes no session (each connection
     /// is shown the certificate of the moment).
     pub fn client(&self) -> std::sync::Arc<rustls::ClientConfig> {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(self.cert.clone()).unwrap();
+        let roots = self.roots();
         #[allow(deprecated)] // ring, as the server: see http/tls.rs.
         let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
@@ -1177,6 +1200,23 @@ pub fn header_of<'a>(response: &'a str, name: &str) -> Option<&'a str> {
         .filter_map(|line| line.split_once(':'))
         .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
         .map(|(_, v)| v.trim())
+}
+
+/// A station's id in the seeded municipality: its number there.
+pub fn station_id(n: u32) -> String {
+    format!("{MUNICIPALITY}-{n}")
+}
+
+/// The events a station has in the database.
+pub fn events_of(database: &str, station: &str) -> u64 {
+    use diesel::prelude::*;
+    let mut conn = db::connect(database).unwrap();
+    let n: i64 = db::schema::events::table
+        .filter(db::schema::events::station_id.eq(station))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    u64::try_from(n).unwrap()
 }
 
 /// Built web apps, as small as will do (each app's index.html, in `dir`): the
